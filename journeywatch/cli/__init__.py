@@ -1,0 +1,37 @@
+"""The `journeywatch` command. Domain errors become one red line and exit code 1."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Quiet, offline defaults; set before Prefect or transformers are imported anywhere.
+for _key, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from ..errors import JourneywatchError  # noqa: E402
+from . import alerts, core, digest, model  # noqa: E402,F401  (each registers its commands)
+from .app import app, state  # noqa: E402
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    try:
+        app()
+    except JourneywatchError as exc:
+        if state["debug"]:
+            raise
+        Console(stderr=True).print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
+        sys.exit(1)

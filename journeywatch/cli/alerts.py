@@ -1,0 +1,1 @@
+"""alerts commands (filled in by their issue)."""

@@ -1,0 +1,1 @@
+"""init, run and db commands (see flows/monitor.py for the run itself)."""

@@ -1,0 +1,1 @@
+"""digest commands (filled in by their issue)."""

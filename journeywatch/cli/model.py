@@ -1,0 +1,1 @@
+"""model commands (filled in by their issue)."""

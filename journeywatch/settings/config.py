@@ -1,0 +1,118 @@
+"""The root config model and its loader.
+
+A config is one YAML file. Every problem in it becomes a `ConfigError` whose
+message names the key (`brands[0].query`) and what is wrong, so the CLI can
+print one line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ConfigError
+from .alerts import AlertSettings
+from .classifier import ClassifierSettings
+from .digest import DigestSettings
+from .sources import FeedSource, FileSource, SourceSettings
+
+DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"
+
+
+class Brand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, description="the brand as reports name it")
+    query: str = Field(min_length=1, description="boolean watch query: AND, OR, NOT, \"phrases\", (), @handles, #tags")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    database: str = Field(default="sqlite:///journeywatch.db", description="SQLAlchemy URL; env overrides")
+    raw_authors: bool = Field(default=False, description="store author names as given instead of keyed hashes")
+    brands: list[Brand] = Field(min_length=1, description="what to listen for")
+    sources: list[SourceSettings] = Field(default_factory=list, description="where to listen")
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    @field_validator("database")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError(f"{value!r} is not a database URL like sqlite:///journeywatch.db")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Config:
+        for label, names in (("sources", [s.name for s in self.sources]), ("brands", [b.name for b in self.brands])):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{label} names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    """Render pydantic's error location as the key a user would type."""
+    out = ""
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("reddit", "feed", "file") and out.endswith("]"):
+            continue  # the discriminated-union tag is not a key the user wrote
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _validation_message(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; `journeywatch init` writes every key)"
+        lines.append(f"config key '{_key_path(err['loc'])}': {message}")
+    return "; ".join(lines)
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    """Make file paths relative to the config file, so a config works from any directory."""
+    for source in config.sources:
+        if isinstance(source, FileSource) and not source.path.is_absolute():
+            source.path = (base / source.path).resolve()
+        if isinstance(source, FeedSource) and source.url.startswith("file://"):
+            local = Path(source.url.removeprefix("file://"))
+            if not local.is_absolute():
+                source.url = (base / local).resolve().as_uri()
+    return config
+
+
+def parse_config(data: object, base: Path | None = None) -> Config:
+    """Validate already-loaded YAML data; `base` anchors relative paths."""
+    if not isinstance(data, dict):
+        raise ConfigError("config: the file must be a YAML mapping with keys like 'brands' and 'sources'")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_validation_message(exc)) from None
+    if override := os.environ.get(DATABASE_ENV):
+        config.database = override
+    return _resolve_paths(config, base or Path.cwd())
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and return the config at `path`."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {str(path)!r} not found; `journeywatch init` writes an example")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}") from None
+    return parse_config(data, path.parent.resolve())

@@ -1,0 +1,42 @@
+"""Digest settings: when the weekly digest is made, its stage model, its targets."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..domain import MOMENTS
+from ..stages import STAGE_MODELS
+
+
+class DigestSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(default="UTC", description="IANA zone for weeks and the Monday 08:00 schedule")
+    stages: str | dict[str, str] = Field(
+        default="five",
+        description="'five', 'seven', 'acquisition', or a mapping moment -> stage name",
+    )
+    notify: list[str] = Field(default_factory=list, description="apprise URLs the digest is sent to")
+    quotes_per_stage: int = Field(default=2, ge=0, le=5, description="representative quotes per stage")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _known_stages(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        if isinstance(value, str) and value not in STAGE_MODELS:
+            raise ValueError(f"unknown stage model {value!r}; use one of {sorted(STAGE_MODELS)} or a mapping")
+        if isinstance(value, dict):
+            unknown = set(value) - set(MOMENTS)
+            if unknown:
+                raise ValueError(f"unknown moments {sorted(unknown)}; moments are {list(MOMENTS)}")
+        return value

@@ -1,0 +1,52 @@
+"""Source settings: one model per listener kind, told apart by `kind`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+SourceKindLabel = Literal["reddit", "review", "forum", "news", "social", "file"]
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$",
+                      description="unique name; identity of stored items and of the watermark")
+    enabled: bool = Field(default=True, description="false skips the source without deleting its data")
+
+
+class RedditSource(_Source):
+    kind: Literal["reddit"]
+    subreddits: list[str] = Field(default_factory=list,
+                                  description="subreddits to read; empty means site-wide search")
+    comments: bool = Field(default=True, description="also collect comments of matched submissions")
+    search: bool = Field(default=True, description="search each brand's terms, not only /new")
+    limit: int = Field(default=500, ge=1, le=1000, description="most items per listing per run")
+    replace_more_limit: int = Field(default=8, ge=0, le=64,
+                                    description="'load more comments' expansions per submission")
+    oauth_url: str = Field(default="https://oauth.reddit.com", description="API base, for proxies and tests")
+    reddit_url: str = Field(default="https://www.reddit.com", description="site base, for proxies and tests")
+
+
+class FeedSource(_Source):
+    kind: Literal["feed"]
+    url: str = Field(pattern=r"^(https?|file)://", description="http(s):// or file:// URL of an RSS/Atom feed")
+    source_kind: SourceKindLabel = Field(default="news", description="what the feed holds")
+    timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a fetch gives up")
+
+
+class FileSource(_Source):
+    kind: Literal["file"]
+    path: Path = Field(description="CSV or JSONL export; relative paths start at the config file")
+    format: Literal["auto", "jsonl", "csv"] = Field(default="auto", description="auto: by file suffix")
+    source_kind: SourceKindLabel = Field(default="file", description="default when a row has none")
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="our field -> the export's column, e.g. {text: body, created_at: date}",
+    )
+
+
+SourceSettings = Annotated[RedditSource | FeedSource | FileSource, Field(discriminator="kind")]

@@ -1,0 +1,34 @@
+"""Storage: SQLAlchemy Core tables, Alembic migrations, idempotent upserts, watermarks, trends.
+
+The same code and migrations serve SQLite (default, WAL) and PostgreSQL.
+"""
+
+from .classifications import PendingText, count_pending, iter_pending, save_predictions, text_for_classifier
+from .database import create_database_engine, forget_engines, normalise_url, open_database, upgrade
+from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
+from .runs import failures_between, finish_run, record_source_result, source_results, start_run
+from .trends import TrendRow, trend_counts
+
+__all__ = [
+    "PendingText",
+    "StoreResult",
+    "TrendRow",
+    "count_pending",
+    "create_database_engine",
+    "failures_between",
+    "finish_run",
+    "forget_engines",
+    "get_watermark",
+    "insert_mentions",
+    "iter_pending",
+    "normalise_url",
+    "open_database",
+    "record_source_result",
+    "save_predictions",
+    "set_watermark",
+    "source_results",
+    "start_run",
+    "store_batch",
+    "text_for_classifier",
+    "trend_counts",
+]

@@ -1,0 +1,99 @@
+"""Which mentions still need the classifier, and storing what it said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select
+
+from journeywatch.domain import Prediction
+
+from .dialect import insert_for
+from .tables import classifications, mentions
+
+
+@dataclass(frozen=True, slots=True)
+class PendingText:
+    mention_id: int
+    text: str
+
+
+def _pending_filter(model_version: str | None) -> Any:
+    """No classification yet; with a version, also those made by another model."""
+    missing = classifications.c.mention_id.is_(None)
+    if model_version is None:
+        return missing
+    return or_(missing, classifications.c.model_version != model_version)
+
+
+def count_pending(engine: Engine, model_version: str | None = None) -> int:
+    query = (
+        select(func.count())
+        .select_from(mentions.outerjoin(classifications))
+        .where(and_(mentions.c.lang_supported.is_(True), _pending_filter(model_version)))
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def iter_pending(
+    engine: Engine, batch_size: int, model_version: str | None = None
+) -> Iterator[list[PendingText]]:
+    """Stream unclassified texts in id order, one batch in memory at a time.
+
+    Keyset pagination (id > last) keeps each query cheap however many rows
+    there are, and makes the stream safe to interleave with writes.
+    """
+    last_id = 0
+    while True:
+        query = (
+            select(mentions.c.id, mentions.c.title, mentions.c.text)
+            .select_from(mentions.outerjoin(classifications))
+            .where(and_(mentions.c.id > last_id, mentions.c.lang_supported.is_(True), _pending_filter(model_version)))
+            .order_by(mentions.c.id)
+            .limit(batch_size)
+        )
+        with engine.connect() as connection:
+            rows = connection.execute(query).all()
+        if not rows:
+            return
+        last_id = rows[-1].id
+        yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
+
+
+def text_for_classifier(title: str | None, text: str) -> str:
+    """A post's title carries much of its meaning; classify it with the body."""
+    if title and not text.startswith(title):
+        return f"{title}. {text}" if text else title
+    return text
+
+
+def save_predictions(
+    engine: Engine, model_version: str, items: Sequence[tuple[int, Prediction]]
+) -> int:
+    """Store (or replace) the classification of each mention; returns how many."""
+    if not items:
+        return 0
+    now = datetime.now(timezone.utc)
+    rows = [
+        {
+            "mention_id": mention_id,
+            "model_version": model_version,
+            "moment": p.moment,
+            "moment_confidence": p.moment_confidence,
+            "sentiment": p.sentiment,
+            "sentiment_confidence": p.sentiment_confidence,
+            "probabilities": {"moment": p.moment_probs, "sentiment": p.sentiment_probs},
+            "needs_review": p.needs_review,
+            "classified_at": now,
+        }
+        for mention_id, p in items
+    ]
+    with engine.begin() as connection:
+        insert = insert_for(connection, classifications)
+        replace = {c: insert.excluded[c] for c in rows[0] if c != "mention_id"}
+        connection.execute(insert.on_conflict_do_update(index_elements=["mention_id"], set_=replace), rows)
+    return len(rows)

@@ -1,0 +1,133 @@
+"""The SQL schema, as SQLAlchemy Core tables.
+
+Migrations in `migrations/versions` create exactly this; a test compares the
+two so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# BIGINT on PostgreSQL, but SQLite needs INTEGER for a rowid alias (autoincrement).
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store naive UTC, hand back aware UTC: SQLite keeps no zone, PostgreSQL's `timestamp` neither."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to storage; listeners must produce UTC-aware times")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False),
+    Column("external_id", String(512), nullable=False),
+    Column("source_kind", String(32), nullable=False),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("url", Text),
+    Column("author", String(256)),
+    Column("parent_id", String(512)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("lang", String(16)),
+    Column("lang_supported", Boolean, nullable=False, default=True),
+    Column("nsfw", Boolean, nullable=False, default=False),
+    Column("stickied", Boolean, nullable=False, default=False),
+    UniqueConstraint("source", "external_id", name="uq_mentions_source_external_id"),
+    Index("ix_mentions_created_at", "created_at"),
+)
+
+# created_at is copied here so a brand's week is one index range scan, not a join over all mentions.
+mention_brands = Table(
+    "mention_brands",
+    metadata,
+    Column("mention_id", Id, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
+    Column("brand", String(200), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_mention_brands_brand_created_at", "brand", "created_at"),
+)
+
+classifications = Table(
+    "classifications",
+    metadata,
+    Column("mention_id", Id, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_version", String(64), nullable=False),
+    Column("moment", String(32), nullable=False),
+    Column("moment_confidence", Float, nullable=False),
+    Column("sentiment", String(16), nullable=False),
+    Column("sentiment_confidence", Float, nullable=False),
+    Column("probabilities", JSON, nullable=False),
+    Column("needs_review", Boolean, nullable=False, default=False),
+    Column("classified_at", UTCDateTime, nullable=False),
+    Index("ix_classifications_model_version", "model_version"),
+    Index("ix_classifications_moment_sentiment", "moment", "sentiment"),
+)
+
+watermarks = Table(
+    "watermarks",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("flow", String(64), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("status", String(16), nullable=False),
+    Column("summary", JSON),
+)
+
+source_runs = Table(
+    "source_runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("fetched", Integer, nullable=False, default=0),
+    Column("new", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Index("ix_source_runs_source_finished_at", "source", "finished_at"),
+)

@@ -1,0 +1,92 @@
+"""Storage on SQLite and PostgreSQL: migrations, idempotent upserts, watermarks, trends."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, inspect, select
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.storage import (
+    count_pending,
+    get_watermark,
+    iter_pending,
+    open_database,
+    save_predictions,
+    store_batch,
+    trend_counts,
+)
+from journeywatch.storage.tables import mention_brands, mentions, metadata
+
+T0 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
+
+
+def _mention(i: int, brands: list[str] | None = None, days: int = 0) -> Mention:
+    return Mention(source="export", external_id=f"id-{i}", text=f"post {i}",
+                   created_at=T0 + timedelta(days=days), brands=brands or ["Acme"])
+
+
+def _prediction(moment: str, sentiment: str) -> Prediction:
+    return Prediction(moment, 0.9, sentiment, 0.8, {moment: 0.9}, {sentiment: 0.8})
+
+
+def test_migrations_create_exactly_the_declared_tables(database_url: str) -> None:
+    engine = open_database(database_url)
+    inspector = inspect(engine)
+    assert set(inspector.get_table_names()) == set(metadata.tables) | {"alembic_version"}
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys()), table.name
+
+
+def test_storing_twice_adds_nothing_and_links_new_brands(database_url: str) -> None:
+    engine = open_database(database_url)
+    first = store_batch(engine, [_mention(i) for i in range(10)])
+    again = store_batch(engine, [_mention(i) for i in range(10)] + [_mention(3)])
+    more_brands = store_batch(engine, [_mention(0, ["Acme", "Globex"])])
+    assert (first.new, first.seen) == (10, 0)
+    assert (again.new, again.seen) == (0, 10)
+    assert (more_brands.new, more_brands.seen) == (0, 1)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(mentions)).scalar_one() == 10
+        assert connection.execute(select(func.count()).select_from(mention_brands)).scalar_one() == 11
+
+
+def test_watermark_commits_with_its_batch(database_url: str) -> None:
+    engine = open_database(database_url)
+    assert get_watermark(engine, "export") is None
+    store_batch(engine, [_mention(1)], source="export", watermark={"offset": 1})
+    store_batch(engine, [_mention(2)], source="export", watermark={"offset": 2, "etag": "x"})
+    assert get_watermark(engine, "export") == {"offset": 2, "etag": "x"}
+
+
+def test_times_come_back_in_utc(database_url: str) -> None:
+    engine = open_database(database_url)
+    local = datetime(2026, 11, 2, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    store_batch(engine, [Mention(source="s", external_id="1", text="t", created_at=local, brands=["A"])])
+    with engine.connect() as connection:
+        stored = connection.execute(select(mentions.c.created_at)).scalar_one()
+    assert stored == datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+
+
+def test_pending_streams_in_batches_and_reclassify_sees_old_versions(database_url: str) -> None:
+    engine = open_database(database_url)
+    store_batch(engine, [_mention(i) for i in range(25)])
+    batches = list(iter_pending(engine, batch_size=10))
+    assert [len(b) for b in batches] == [10, 10, 5]
+    for batch in batches:
+        save_predictions(engine, "v1", [(p.mention_id, _prediction("none", "neutral")) for p in batch])
+    assert count_pending(engine) == 0
+    assert count_pending(engine, "v1") == 0
+    assert count_pending(engine, "v2") == 25
+
+
+def test_trend_counts_group_by_week_moment_sentiment_source(database_url: str) -> None:
+    engine = open_database(database_url)
+    store_batch(engine, [_mention(0, days=0), _mention(1, days=6), _mention(2, days=7), _mention(3, ["Globex"])])
+    ids = [p.mention_id for batch in iter_pending(engine, 10) for p in batch]
+    save_predictions(engine, "v1", [(i, _prediction("ultimate_moment", "negative")) for i in ids])
+    rows = trend_counts(engine, T0 - timedelta(days=1), T0 + timedelta(days=30), brand="Acme")
+    assert [(r.week, r.moment, r.sentiment, r.count) for r in rows] == [
+        (date(2026, 11, 2), "ultimate_moment", "negative", 2),
+        (date(2026, 11, 9), "ultimate_moment", "negative", 1),
+    ]
