@@ -1,0 +1,84 @@
+"""The monitor's steps as plain functions: collect one source, classify what is pending.
+
+They join listeners, storage and the classifier, which may not import each
+other; Prefect tasks in `monitor.py` wrap them and add retries and logging,
+and tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from journeywatch.classifiers.base import Classifier
+from journeywatch.listeners.base import Listener
+from journeywatch.domain import Mention
+from journeywatch.storage import get_watermark, iter_pending, save_predictions, store_batch
+
+Prepare = Callable[[list[Mention]], list[Mention]]
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """What one source gave in one run; `error` is set when it failed part-way or at once."""
+
+    source: str
+    fetched: int = 0
+    new: int = 0
+    seen: int = 0
+    skipped: int = 0
+    unmatched: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "ok"
+
+
+def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> SourceOutcome:
+    """Fetch what is new from one source and commit it batch by batch with its watermark.
+
+    Every batch is committed with the watermark that covers it, so when the
+    source fails half-way what was collected stays and the next run resumes
+    after it. Exceptions from the source are raised to the caller after the
+    committed batches are counted in `outcome` (attached as `.outcome`).
+    """
+    outcome = SourceOutcome(listener.name)
+    try:
+        for batch in listener.fetch(get_watermark(engine, listener.name)):
+            kept = prepare(batch.mentions)
+            result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark)
+            outcome.fetched += len(batch.mentions)
+            outcome.unmatched += len(batch.mentions) - len(kept)
+            outcome.new += result.new
+            outcome.seen += result.seen
+            outcome.skipped += batch.skipped
+            outcome.warnings.extend(batch.warnings)
+    except Exception as exc:
+        exc.outcome = outcome  # type: ignore[attr-defined]
+        raise
+    return outcome
+
+
+def classify_pending(
+    engine: Engine,
+    classifier: Classifier,
+    batch_size: int = 256,
+    model_version: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Classify every stored mention that has no classification (or, given a version, another model's).
+
+    Streams in batches, so memory stays flat however many rows wait.
+    Returns how many were classified.
+    """
+    done = 0
+    for pending in iter_pending(engine, batch_size, model_version):
+        predictions = classifier.predict([p.text for p in pending])
+        done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)))
+        if progress:
+            progress(done)
+    return done
