@@ -1,0 +1,100 @@
+"""A real SMTP server on 127.0.0.1 for delivery tests (aiosmtpd in a thread).
+
+Import the fixture where needed: `from tests.servers.smtp import smtp_server  # noqa: F401`.
+Every message that arrives is parsed with `email.policy.default`, so tests
+read `msg["Subject"]`, `msg.get_body(("html", "plain")).get_content()` and
+`msg.iter_attachments()` the way a mail client would.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Collector:
+    """aiosmtpd handler: keep every message, parsed, with its envelope."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook name
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        message = email.message_from_bytes(raw, policy=default_policy)
+        with self.arrived:
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A running SMTP receiver: `.host`, `.port`, `.messages`, `wait_for(n)`."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = free_port()
+        self._handler = _Collector()
+        # auth_require_tls=False so tests may also send AUTH over plain text to 127.0.0.1.
+        self._controller = Controller(self._handler, hostname=host, port=self.port,
+                                      auth_require_tls=False, ready_timeout=10)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self._handler.messages
+
+    @property
+    def envelopes(self) -> list[tuple[str, list[str]]]:
+        """(MAIL FROM, RCPT TO list) per message, in arrival order."""
+        return self._handler.envelopes
+
+    def wait_for(self, n: int = 1, timeout: float = 10) -> list[EmailMessage]:
+        """Block until at least `n` messages arrived; fail the test after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._handler.arrived:
+            while len(self._handler.messages) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"expected {n} message(s) at smtp://{self.host}:{self.port}, "
+                        f"got {len(self._handler.messages)} within {timeout} s"
+                    )
+                self._handler.arrived.wait(left)
+            return list(self._handler.messages)
+
+    def start(self) -> SMTPServer:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """An SMTP server on a free 127.0.0.1 port for this test, stopped afterwards."""
+    server = SMTPServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
