@@ -7,6 +7,7 @@ and tests call them directly.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ class SourceOutcome:
     seen: int = 0
     skipped: int = 0
     unmatched: int = 0
+    brand_hits: Counter[str] = field(default_factory=Counter)  # kept items per brand, new or seen
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -53,6 +55,7 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> Sour
             result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark)
             outcome.fetched += len(batch.mentions)
             outcome.unmatched += len(batch.mentions) - len(kept)
+            outcome.brand_hits.update(brand for mention in kept for brand in mention.brands)
             outcome.new += result.new
             outcome.seen += result.seen
             outcome.skipped += batch.skipped

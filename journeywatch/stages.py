@@ -2,13 +2,29 @@
 
 The taxonomy's five-stage map is the default; a brand may pick another model
 or give its own mapping in config (`digest.stages`).
+
+Most stages are a plain roll-up of moments. Two kinds are not, because no
+single item's label says them (shared/taxonomy.md):
+
+* the *retention* stage ("complete" in the five-stage map, "loyalty" in the
+  seven-stage one) is measured over time: authors who come back, and items of
+  any moment that use loyalty language ("bought my third one", "renewed") or
+  churn language ("cancelled my subscription", "switched to");
+* the seven-stage model's *interest* and *consideration* both come from the
+  research moment (zero_moment): items that compare options ("X vs Y",
+  "worth it over", "which should I get") are consideration, the rest interest.
+
+The cue phrases are SQL LIKE patterns over the lower-cased text, so the
+digest counts them in the database, not in Python.
 """
 
 from __future__ import annotations
 
-from .domain import Moment
+from dataclasses import dataclass, field
 
-# Each model maps a moment to a stage name; stage order is the dict's value order.
+from .domain import MOMENTS, Moment
+
+# Each model maps a moment to a stage name.
 STAGE_MODELS: dict[str, dict[str, str]] = {
     "five": {
         Moment.STIMULUS.value: "engage",
@@ -19,7 +35,7 @@ STAGE_MODELS: dict[str, dict[str, str]] = {
     },
     "seven": {
         Moment.STIMULUS.value: "awareness",
-        Moment.ZERO.value: "consideration",
+        Moment.ZERO.value: "consideration",  # split: without comparison cues it is "interest"
         Moment.FIRST.value: "purchase",
         Moment.SECOND.value: "usage",
         Moment.ULTIMATE.value: "advocacy",
@@ -33,13 +49,78 @@ STAGE_MODELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Stages with no moment of their own, measured over time instead (repeat authors,
-# loyalty or churn language), in the position they take on the map.
+# Every stage of each model in the order the map draws them, derived ones included.
 DERIVED_STAGES: dict[str, tuple[str, ...]] = {
     "five": ("engage", "purchase", "use", "share", "complete"),
     "seven": ("awareness", "interest", "consideration", "purchase", "usage", "loyalty", "advocacy"),
     "acquisition": ("acquisition", "commitment", "keep"),
 }
+
+_RETENTION_STAGE = {"five": "complete", "seven": "loyalty"}
+_COMPARISON_SPLIT = {"seven": ("interest", "consideration")}
+
+# Lower-case LIKE patterns. Churn wins over loyalty when an item has both.
+LOYALTY_PATTERNS: tuple[str, ...] = (
+    "%bought my second%", "%bought my third%", "%bought my fourth%", "%my third one%",
+    "%buy again%", "%bought again%", "%ordered again%", "%order again%", "%renewed%",
+    "%still using%", "%still use%", "%years now%", "%loyal%", "%always buy%",
+    "%repeat customer%", "%keep coming back%", "%came back to%",
+)
+CHURN_PATTERNS: tuple[str, ...] = (
+    "%cancelled%", "%canceled%", "%cancel my%", "%cancelling%", "%switched to%",
+    "%switching to%", "%never again%", "%unsubscribe%", "%going back to%", "%done with%",
+    "%moving to%", "%last time i%", "%closed my account%", "%returned it%",
+)
+COMPARISON_PATTERNS: tuple[str, ...] = (
+    "% vs %", "% vs.%", "%versus%", "%compared to%", "%comparison%", "%worth it over%",
+    "%better than%", "%which should%", "%which one%", "%alternative%", "% or the %",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StageModel:
+    """One journey model: its stages left to right and how items land in them."""
+
+    name: str
+    stages: tuple[str, ...]
+    moments: dict[str, str] = field(default_factory=dict)  # moment -> stage
+    retention_stage: str | None = None  # measured from repeat authors and loyalty/churn language
+    comparison_split: tuple[str, str] | None = None  # zero_moment without / with comparison cues
+
+    def stage_for(self, moment: str | None, compares: bool = False) -> str | None:
+        """The stage an item of `moment` lands in (None for `none` and unclassified items)."""
+        if moment is None:
+            return None
+        if self.comparison_split and moment == Moment.ZERO.value:
+            return self.comparison_split[1] if compares else self.comparison_split[0]
+        return self.moments.get(moment)
+
+    def moments_of(self, stage: str) -> tuple[str, ...]:
+        """The moments that feed `stage` (empty for the retention stage)."""
+        if self.comparison_split and stage in self.comparison_split:
+            return (Moment.ZERO.value,)
+        return tuple(m for m in MOMENTS if self.moments.get(m) == stage)
+
+
+def resolve_stage_model(spec: str | dict[str, str] = "five") -> StageModel:
+    """Turn the config's `digest.stages` (a model name or a moment -> stage mapping) into a model.
+
+    A custom mapping draws its stages in the order of the journey's moments and
+    has no derived stage: it says exactly where each moment goes.
+    """
+    if isinstance(spec, str):
+        if spec not in STAGE_MODELS:
+            raise ValueError(f"unknown stage model {spec!r}; use one of {sorted(STAGE_MODELS)} or a mapping")
+        return StageModel(
+            name=spec,
+            stages=DERIVED_STAGES[spec],
+            moments=dict(STAGE_MODELS[spec]),
+            retention_stage=_RETENTION_STAGE.get(spec),
+            comparison_split=_COMPARISON_SPLIT.get(spec),
+        )
+    mapping = {m: s for m, s in spec.items() if m != Moment.NONE.value}
+    order = tuple(dict.fromkeys(mapping[m] for m in MOMENTS if m in mapping))
+    return StageModel(name="custom", stages=order, moments=mapping)
 
 
 def stage_of(moment: str, model: str | dict[str, str] = "five") -> str | None:

@@ -7,7 +7,7 @@ from .classifications import PendingText, count_pending, iter_pending, save_pred
 from .database import create_database_engine, forget_engines, normalise_url, open_database, upgrade
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
 from .runs import failures_between, finish_run, record_source_result, source_results, start_run
-from .trends import TrendRow, trend_counts
+from .trends import TrendRow, label_counts_by_brand, new_mentions_by_brand, trend_counts
 
 __all__ = [
     "PendingText",
@@ -21,6 +21,8 @@ __all__ = [
     "get_watermark",
     "insert_mentions",
     "iter_pending",
+    "label_counts_by_brand",
+    "new_mentions_by_brand",
     "normalise_url",
     "open_database",
     "record_source_result",

@@ -53,3 +53,30 @@ def trend_counts(
                  r.moment, r.sentiment, r.source, int(r.count))
         for r in rows
     ]
+
+
+def label_counts_by_brand(engine: Engine, brands: list[str]) -> dict[str, dict[tuple[str, str], int]]:
+    """All-time counts per brand of (moment, sentiment), for the run summary."""
+    query = (
+        select(mention_brands.c.brand, classifications.c.moment, classifications.c.sentiment, func.count())
+        .select_from(mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand.in_(brands))
+        .group_by(mention_brands.c.brand, classifications.c.moment, classifications.c.sentiment)
+    )
+    out: dict[str, dict[tuple[str, str], int]] = {brand: {} for brand in brands}
+    with engine.connect() as connection:
+        for brand, moment, sentiment, count in connection.execute(query):
+            out[brand][(moment, sentiment)] = int(count)
+    return out
+
+
+def new_mentions_by_brand(engine: Engine, fetched_since: datetime) -> dict[str, int]:
+    """How many mentions per brand were first stored at or after `fetched_since`."""
+    query = (
+        select(mention_brands.c.brand, func.count())
+        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id))
+        .where(mentions.c.fetched_at >= fetched_since)
+        .group_by(mention_brands.c.brand)
+    )
+    with engine.connect() as connection:
+        return {brand: int(count) for brand, count in connection.execute(query)}

@@ -1,1 +1,119 @@
-"""init, run and db commands (see flows/monitor.py for the run itself)."""
+"""`init`, `run` and `db upgrade`: the commands that set journeywatch up and run the monitor."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..domain import MOMENTS, SENTIMENTS
+from ..errors import ConfigError
+from ..settings import DATABASE_ENV, load_config
+from .app import app, db_app
+
+console = Console()
+CONFIG_OPTION = typer.Option(..., "--config", "-c", help="path to the YAML config", exists=False)
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("journeywatch.yaml"), help="where to write the example config"),
+    force: bool = typer.Option(False, "--force", help="overwrite an existing file"),
+) -> None:
+    """Write a commented example config.
+
+    Example: journeywatch init my-brand.yaml
+    """
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; pass --force to overwrite it")
+    path.write_text(resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8"))
+    console.print(f"Wrote {escape(str(path))}. Edit the brands and sources, then: "
+                  f"journeywatch run --config {escape(str(path))}")
+
+
+@app.command()
+def run(
+    config: Path = CONFIG_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON"),
+) -> None:
+    """Run the monitor once: listen to every source, store, classify, check alerts.
+
+    Runs under Prefect without a server (a temporary one starts for the run).
+
+    Example: journeywatch run --config examples/demo/journeywatch.yaml
+    """
+    load_config(config, strict=False)  # fail fast, before Prefect starts, on errors that stop everything
+    from ..flows.monitor import monitor_flow
+
+    with console.status("Collecting, storing and classifying…", spinner="dots"):
+        summary = monitor_flow(str(config))
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print_summary(summary)
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Per brand: moment × sentiment counts, new vs already seen; then the sources and their failures."""
+    for brand, figures in summary["brands"].items():
+        counts = {(m, s): n for m, s, n in figures["counts"]}
+        table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen",
+                      title_justify="left")
+        table.add_column("moment")
+        for sentiment in SENTIMENTS:
+            table.add_column(sentiment, justify="right")
+        table.add_column("total", justify="right", style="bold")
+        for moment in MOMENTS:
+            row = [counts.get((moment, s), 0) for s in SENTIMENTS]
+            table.add_row(moment, *map(str, row), str(sum(row)))
+        totals = [sum(counts.get((m, s), 0) for m in MOMENTS) for s in SENTIMENTS]
+        table.add_row("all", *map(str, totals), str(sum(totals)), style="bold")
+        console.print(table)
+
+    sources = Table(title="Sources", title_justify="left")
+    for column in ("source", "status", "fetched", "new", "seen", "skipped", "unmatched"):
+        sources.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for s in summary["sources"]:
+        status = "[red]failed[/]" if s["error"] else "[green]ok[/]"
+        sources.add_row(escape(s["source"]), status, *(str(s[k]) for k in ("fetched", "new", "seen", "skipped", "unmatched")))
+    console.print(sources)
+    for s in summary["sources"]:
+        if s["error"]:
+            console.print(f"[red]✗ {escape(s['source'])}[/]: {escape(s['error'])}")
+    classification = summary["classification"]
+    if "error" in classification:
+        console.print(f"[red]✗ classification[/]: {escape(classification['error'])}")
+    else:
+        console.print(f"Classified {classification['classified']} new mentions with {classification['model_version']}.")
+    alerts = summary["alerts"]
+    if "error" in alerts:
+        console.print(f"[red]✗ alerts[/]: {escape(alerts['error'])}")
+    for line in alerts["fired"]:
+        console.print(f"[bold red]ALERT[/] {escape(line)}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    config: Path = typer.Option(None, "--config", "-c", help="take the database URL from this config"),
+    database: str = typer.Option(None, "--database", help=f"database URL (or set {DATABASE_ENV})"),
+) -> None:
+    """Apply the schema migrations (journeywatch also does this on first use).
+
+    Example: journeywatch db upgrade --database postgresql://jw@db:5432/journeywatch
+    """
+    import os
+
+    from ..storage import create_database_engine, upgrade
+
+    url = database or os.environ.get(DATABASE_ENV) or (load_config(config).database if config else None)
+    if not url:
+        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    engine = create_database_engine(url)
+    upgrade(engine)
+    console.print(f"Database at {escape(engine.url.render_as_string(hide_password=True))} is up to date.")

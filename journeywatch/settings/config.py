@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
 
 from ..errors import ConfigError
 from .alerts import AlertSettings
@@ -39,6 +39,13 @@ class Config(BaseModel):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    # Sources whose entries failed validation: `run` reports them as failed and runs the rest.
+    _source_errors: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def source_errors(self) -> list[tuple[str, str]]:
+        """(source name or key, problem) for each source entry that could not be used."""
+        return self._source_errors
 
     @field_validator("database")
     @classmethod
@@ -56,6 +63,9 @@ class Config(BaseModel):
         return self
 
 
+_SOURCE = TypeAdapter(SourceSettings)
+
+
 def _key_path(location: tuple[int | str, ...]) -> str:
     """Render pydantic's error location as the key a user would type."""
     out = ""
@@ -69,14 +79,35 @@ def _key_path(location: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _validation_message(exc: ValidationError) -> str:
+def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
     lines = []
     for err in exc.errors():
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; `journeywatch init` writes every key)"
-        lines.append(f"config key '{_key_path(err['loc'])}': {message}")
+        elif err["type"] == "missing":
+            message = "required key is missing"
+        elif err["type"] == "union_tag_invalid":
+            message = "unknown kind; use reddit, feed or file"
+        lines.append(f"config key '{_key_path(prefix + tuple(err['loc']))}': {message}")
     return "; ".join(lines)
+
+
+def _split_sources(raw: object) -> tuple[list[object], list[tuple[str, str]]]:
+    """Validate source entries one by one, so one bad entry does not stop the others."""
+    if raw is None:
+        return [], []
+    if not isinstance(raw, list):
+        raise ConfigError("config key 'sources': must be a list of sources")
+    good: list[object] = []
+    errors: list[tuple[str, str]] = []
+    for index, entry in enumerate(raw):
+        try:
+            good.append(_SOURCE.validate_python(entry))
+        except ValidationError as exc:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            errors.append((str(name or f"sources[{index}]"), _validation_message(exc, ("sources", index))))
+    return good, errors
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
@@ -91,21 +122,30 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     return config
 
 
-def parse_config(data: object, base: Path | None = None) -> Config:
-    """Validate already-loaded YAML data; `base` anchors relative paths."""
+def parse_config(data: object, base: Path | None = None, *, strict: bool = True) -> Config:
+    """Validate already-loaded YAML data; `base` anchors relative paths.
+
+    With `strict=False` a bad source entry is kept aside in `config.source_errors`
+    instead of failing the whole config: a monitor run reports it and collects
+    from the other sources.
+    """
     if not isinstance(data, dict):
         raise ConfigError("config: the file must be a YAML mapping with keys like 'brands' and 'sources'")
+    sources, source_errors = _split_sources(data.get("sources"))
+    if source_errors and strict:
+        raise ConfigError("; ".join(message for _, message in source_errors))
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate({**data, "sources": sources})
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc)) from None
+    config._source_errors = source_errors
     if override := os.environ.get(DATABASE_ENV):
         config.database = override
     return _resolve_paths(config, base or Path.cwd())
 
 
-def load_config(path: str | Path) -> Config:
-    """Read, validate and return the config at `path`."""
+def load_config(path: str | Path, *, strict: bool = True) -> Config:
+    """Read, validate and return the config at `path` (see `parse_config` for `strict`)."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {str(path)!r} not found; `journeywatch init` writes an example")
@@ -115,4 +155,4 @@ def load_config(path: str | Path) -> Config:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}") from None
-    return parse_config(data, path.parent.resolve())
+    return parse_config(data, path.parent.resolve(), strict=strict)

@@ -1,0 +1,145 @@
+"""The `monitor` flow: listen to every source, store, classify, check alerts, record the run.
+
+It only arranges the plain steps of `flows/steps.py`; every task catches its
+own failure and reports it, so one dead source never stops the others and
+what was collected before a failure stays committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from journeywatch.errors import JourneywatchError
+from journeywatch.settings import Config, SourceSettings, load_config
+from journeywatch.storage import (
+    finish_run,
+    label_counts_by_brand,
+    new_mentions_by_brand,
+    open_database,
+    record_source_result,
+    start_run,
+)
+
+from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_source
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if isinstance(exc, JourneywatchError) else f"{type(exc).__name__}: {text}"
+
+
+@task(name="collect", cache_policy=NO_CACHE, task_run_name="collect-{settings.name}")
+def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
+    """Collect one source; a failure is returned as the outcome's error, never raised."""
+    from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
+
+    logger = get_run_logger()
+    engine = open_database(config.database)
+    matcher = BrandMatcher(config.brands)
+    try:
+        listener = build_listener(settings, brands=config.brands)
+        outcome = collect_source(engine, listener, lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    except Exception as exc:  # a source's failure is data for the summary, not a crash
+        outcome = getattr(exc, "outcome", None) or SourceOutcome(settings.name)
+        outcome.error = _short(exc)
+        logger.warning("source %s failed: %s", settings.name, outcome.error)
+    for warning in outcome.warnings[:20]:
+        logger.warning("source %s: %s", settings.name, warning)
+    return outcome
+
+
+@task(name="classify", cache_policy=NO_CACHE)
+def classify_task(config: Config) -> dict[str, Any]:
+    """Classify everything stored but not yet classified, in streamed batches."""
+    from journeywatch.classifiers import load_classifier
+
+    logger = get_run_logger()
+    try:
+        classifier = load_classifier(
+            config.classifier.model_dir,
+            batch_size=config.classifier.batch_size,
+            review_below=config.classifier.review_below,
+        )
+        done = classify_pending(open_database(config.database), classifier, batch_size=512)
+    except Exception as exc:
+        logger.error("classification failed: %s", _short(exc))
+        return {"classified": 0, "error": _short(exc)}
+    logger.info("classified %d mentions with %s", done, classifier.version)
+    return {"classified": done, "model_version": classifier.version}
+
+
+@task(name="check-alerts", cache_policy=NO_CACHE)
+def alerts_task(config: Config) -> dict[str, Any]:
+    from journeywatch.alerts import check_alerts
+
+    try:
+        fired = check_alerts(open_database(config.database), config)
+    except Exception as exc:
+        get_run_logger().error("alert check failed: %s", _short(exc))
+        return {"fired": [], "error": _short(exc)}
+    return {"fired": [alert.summary_line() for alert in fired]}
+
+
+def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datetime) -> dict[str, Any]:
+    engine = open_database(config.database)
+    names = [brand.name for brand in config.brands]
+    counts = label_counts_by_brand(engine, names)
+    new = new_mentions_by_brand(engine, started)
+    summary = {}
+    for name in names:
+        hits = sum(outcome.brand_hits[name] for outcome in outcomes)
+        summary[name] = {
+            "new": new.get(name, 0),
+            "seen": max(hits - new.get(name, 0), 0),
+            "counts": [[moment, sentiment, n] for (moment, sentiment), n in sorted(counts[name].items())],
+        }
+    return summary
+
+
+def run_monitor(config: Config) -> dict[str, Any]:
+    """Run the monitor once under the current flow run and return its summary (JSON-ready)."""
+    started = datetime.now(timezone.utc)
+    engine = open_database(config.database)
+    run_id = start_run(engine, "monitor")
+    sources = [s for s in config.sources if s.enabled]
+    futures = [collect_task.submit(config, settings) for settings in sources]
+    outcomes: list[SourceOutcome] = [future.result() for future in futures]
+    for name, problem in config.source_errors:
+        outcomes.append(SourceOutcome(name, error=f"bad config: {problem}"))
+    for outcome in outcomes:
+        record_source_result(
+            engine, run_id, outcome.source, outcome.status, fetched=outcome.fetched, new=outcome.new,
+            skipped=outcome.skipped, error=outcome.error,
+        )
+    classification = classify_task(config)
+    alerts = alerts_task(config) if config.alerts.enabled else {"fired": []}
+    summary = {
+        "run_id": run_id,
+        "sources": [
+            {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
+             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error}
+            for o in outcomes
+        ],
+        "classification": classification,
+        "alerts": alerts,
+        "brands": _brand_summary(config, outcomes, started),
+    }
+    failed = any(o.error for o in outcomes) or "error" in classification or "error" in alerts
+    finish_run(engine, run_id, "partial" if failed else "ok", summary)
+    return summary
+
+
+@flow(name="monitor", log_prints=True)
+def monitor_flow(config_path: str) -> dict[str, Any]:
+    """Listen, store, classify and check alerts for the brands in `config_path` (hourly in prefect.yaml)."""
+    return run_monitor(load_config(config_path, strict=False))
+
+
+if __name__ == "__main__":  # a plain script run needs no Prefect server
+    import sys
+
+    print(monitor_flow(sys.argv[1] if len(sys.argv) > 1 else "journeywatch.yaml"))
