@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -35,6 +36,7 @@ class _Collector:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.arrived = threading.Condition()
+        self.logins: list[tuple[str, str]] = []  # (user, password) of every successful AUTH
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook name
         raw = envelope.original_content or envelope.content
@@ -49,15 +51,35 @@ class _Collector:
 
 
 class SMTPServer:
-    """A running SMTP receiver: `.host`, `.port`, `.messages`, `wait_for(n)`."""
+    """A running SMTP receiver: `.host`, `.port`, `.messages`, `.logins`, `wait_for(n)`.
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    AUTH is offered over plain text (this is 127.0.0.1) and accepts any user,
+    or only `credentials` (user, password) when given, so senders that log in
+    work as they would against a real relay.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", credentials: tuple[str, str] | None = None) -> None:
         self.host = host
         self.port = free_port()
+        self.credentials = credentials
         self._handler = _Collector()
-        # auth_require_tls=False so tests may also send AUTH over plain text to 127.0.0.1.
         self._controller = Controller(self._handler, hostname=host, port=self.port,
-                                      auth_require_tls=False, ready_timeout=10)
+                                      authenticator=self._authenticate, auth_require_tls=False,
+                                      ready_timeout=10)
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        user = auth_data.login.decode("utf-8", "replace")
+        password = auth_data.password.decode("utf-8", "replace")
+        if self.credentials is not None and (user, password) != self.credentials:
+            return AuthResult(success=False, handled=False)
+        self._handler.logins.append((user, password))
+        return AuthResult(success=True)
+
+    @property
+    def logins(self) -> list[tuple[str, str]]:
+        return self._handler.logins
 
     @property
     def messages(self) -> list[EmailMessage]:
