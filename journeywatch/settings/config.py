@@ -154,5 +154,6 @@ def load_config(path: str | Path, *, strict: bool = True) -> Config:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None) or "unreadable text"
+        raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}: {problem}") from None
     return parse_config(data, path.parent.resolve(), strict=strict)

@@ -1,0 +1,5 @@
+"""`python -m journeywatch` is the `journeywatch` command."""
+
+from .cli import main
+
+main()

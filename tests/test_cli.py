@@ -1,0 +1,71 @@
+"""The CLI as a user meets it: one-line errors, init, db upgrade, and a README that documents every command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from journeywatch.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "journeywatch"]
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _command_paths() -> list[str]:
+    root = typer.main.get_command(app)
+    paths = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        if hasattr(command, "commands"):
+            paths += [f"{name} {sub}" for sub in command.commands]
+        else:
+            paths.append(name)
+    return paths
+
+
+def test_every_command_is_documented_with_an_example() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    root = typer.main.get_command(app)
+    for path in _command_paths():
+        assert f"journeywatch {path}" in readme, f"README does not document `journeywatch {path}`"
+        command = root
+        for part in path.split():
+            command = command.commands[part]  # type: ignore[attr-defined]
+        assert "Example:" in (command.help or ""), f"`journeywatch {path} --help` has no example"
+
+
+def test_errors_are_one_red_line_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("brands:\n  - name: Acme\nsources: []\n", encoding="utf-8")
+    result = _run("run", "--config", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: config key 'brands[0].query': required key is missing"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = _run("--debug", "run", "--config", "missing.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "ConfigError" in result.stderr
+
+
+def test_init_writes_a_config_that_db_upgrade_accepts(tmp_path: Path) -> None:
+    assert _run("init", cwd=tmp_path).returncode == 0
+    again = _run("init", cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    upgraded = _run("db", "upgrade", "--config", "journeywatch.yaml", cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (tmp_path / "journeywatch.db").is_file()
+
+
+@pytest.mark.postgres
+def test_db_upgrade_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    result = _run("db", "upgrade", "--database", postgres_url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout

@@ -1,0 +1,87 @@
+"""Config loading: every mistake becomes one line naming the key; env overrides; paths anchor at the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeywatch.errors import ConfigError
+from journeywatch.settings import FileSource, load_config, parse_config
+
+BRANDS = [{"name": "Acme", "query": "acme"}]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_loads(tmp_path: Path) -> None:
+    from importlib import resources
+
+    text = resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8")
+    config = load_config(_write(tmp_path, text))
+    assert config.brands[0].name == "Acme Air"
+    assert {s.kind for s in config.sources} == {"reddit", "feed", "file"}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"brands": BRANDS, "databse": "sqlite://"}, "config key 'databse': unknown key"),
+        ({"brands": [{"name": "Acme"}]}, "config key 'brands[0].query': required key is missing"),
+        ({"brands": []}, "config key 'brands'"),
+        ({"brands": BRANDS, "alerts": {"window": "soon"}}, "config key 'alerts.window': 'soon' is not a duration"),
+        ({"brands": BRANDS, "digest": {"timezone": "Mars/Olympus"}}, "config key 'digest.timezone': unknown timezone"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "ftp"}]}, "config key 'sources[0]': unknown kind"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
+         "config key 'sources[0].url'"),
+        ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        ({"brands": BRANDS + BRANDS}, "brands names must be unique; repeated: Acme"),
+    ],
+)
+def test_mistakes_name_the_key(data: dict, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data)
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_bad_source_is_set_aside_when_not_strict() -> None:
+    data = {"brands": BRANDS, "sources": [
+        {"name": "good", "kind": "file", "path": "a.jsonl"},
+        {"name": "bad", "kind": "feed", "urll": "http://x"},
+    ]}
+    config = parse_config(data, strict=False)
+    assert [s.name for s in config.sources] == ["good"]
+    assert [name for name, _ in config.source_errors] == ["bad"]
+    assert "sources[1].urll" in config.source_errors[0][1]
+
+
+def test_missing_file_and_broken_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found; `journeywatch init`"):
+        load_config(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML at line 3, column 1: expected ',' or ']'"):
+        load_config(_write(tmp_path, "brands:\n  - name: [unclosed\n"))
+    with pytest.raises(ConfigError, match="must be a YAML mapping"):
+        load_config(_write(tmp_path, "- just\n- a list\n"))
+
+
+def test_env_overrides_database_and_paths_anchor_at_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "postgresql://jw@db/jw")
+    path = _write(tmp_path, """
+database: sqlite:///ignored.db
+brands: [{name: Acme, query: acme}]
+sources:
+  - {name: export, kind: file, path: exports/a.jsonl}
+  - {name: feed, kind: feed, url: "file://feeds/a.xml"}
+""")
+    monkeypatch.chdir("/")
+    config = load_config(path)
+    assert config.database == "postgresql://jw@db/jw"
+    file_source = config.sources[0]
+    assert isinstance(file_source, FileSource)
+    assert file_source.path == tmp_path / "exports" / "a.jsonl"
+    assert config.sources[1].url == (tmp_path / "feeds" / "a.xml").as_uri()
