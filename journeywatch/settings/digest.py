@@ -11,6 +11,8 @@ from ..stages import STAGE_MODELS
 
 
 class DigestSettings(BaseModel):
+    """What the weekly digest shows and where it goes (`digest:` in the config)."""
+
     model_config = ConfigDict(extra="forbid")
 
     timezone: str = Field(default="UTC", description="IANA zone for weeks and the Monday 08:00 schedule")
@@ -20,6 +22,10 @@ class DigestSettings(BaseModel):
     )
     notify: list[str] = Field(default_factory=list, description="apprise URLs the digest is sent to")
     quotes_per_stage: int = Field(default=2, ge=0, le=5, description="representative quotes per stage")
+    top_negative: int = Field(default=5, ge=0, le=20, description="most negative share-stage items listed")
+    terms_per_stage: int = Field(default=5, ge=0, le=20, description="emerging terms and pain points per stage")
+    subject: str = Field(default="journeywatch digest: {brand}, {week}",
+                         description="email subject / chat title; {brand} and {week} are filled in")
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,276 @@
+"""From the database to a `Digest`: one brand, one ISO week, every figure.
+
+The counts come from one grouped query over eight weeks
+(`storage.digest_queries.brand_week_counts`); Python only adds those few
+hundred groups up into stages. Quotes, the most negative share-stage items
+and the texts for term statistics are separate, bounded queries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from journeywatch.domain import MOMENTS, SENTIMENTS
+from journeywatch.settings import Config
+from journeywatch.stages import (
+    CHURN_PATTERNS,
+    COMPARISON_PATTERNS,
+    LOYALTY_PATTERNS,
+    StageModel,
+    resolve_stage_model,
+)
+from journeywatch.storage import failures_between
+from journeywatch.storage.digest_queries import (
+    CountRow,
+    Cues,
+    ItemRow,
+    brand_week_counts,
+    most_confident,
+    repeat_authors,
+    texts_for_terms,
+    top_items,
+)
+
+from .model import Change, Coverage, Digest, FailedSource, Headline, Quote, StageFigures, Touchpoint, Trend
+from .fired_alerts import fired_alerts
+from .terms import TermCounter, top_terms
+from .weeks import Week, week_edges
+
+TREND_WEEKS = 8  # the moment × sentiment chart
+BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
+CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS)
+SHARE, NEGATIVE = "ultimate_moment", "negative"
+
+
+def _pct_change(value: float, previous: float | None) -> float | None:
+    if previous is None or previous == 0:
+        return None
+    return round((value - previous) / previous * 100, 1)
+
+
+def _points(value: float | None, previous: float | None) -> float | None:
+    if value is None or previous is None:
+        return None
+    return round(value - previous, 1)
+
+
+def _net(sentiment: dict[str, int]) -> float | None:
+    total = sum(sentiment.values())
+    if total == 0:
+        return None
+    return round((sentiment.get("positive", 0) - sentiment.get("negative", 0)) / total * 100, 1)
+
+
+class _Tally:
+    """The grouped counts of eight weeks, summed the ways the digest needs them."""
+
+    def __init__(self, rows: Iterable[CountRow], model: StageModel, weeks: int) -> None:
+        self.weeks = weeks
+        self.volume = [0] * weeks
+        self.journey = [0] * weeks
+        self.by_moment: dict[str, dict[str, list[int]]] = {
+            m: {s: [0] * weeks for s in SENTIMENTS} for m in MOMENTS
+        }
+        self.stage_volume: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
+        self.stage_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
+        self.stage_sources: dict[str, Counter[str]] = defaultdict(Counter)
+        self.cues: Counter[str] = Counter()
+        self.not_classifiable = self.awaiting = self.needs_review = 0
+        current = weeks - 1
+        for row in rows:
+            if not 0 <= row.bucket < weeks:
+                continue
+            b, n = row.bucket, row.count
+            self.volume[b] += n
+            if row.moment is None:
+                if b == current:
+                    if row.lang_supported:
+                        self.awaiting += n
+                    else:
+                        self.not_classifiable += n
+                continue
+            if row.moment not in self.by_moment:  # a label this code does not know: count it, show it nowhere
+                continue
+            self.by_moment[row.moment][row.sentiment or "neutral"][b] += n
+            if b == current and row.needs_review:
+                self.needs_review += n
+            if row.moment == "none":
+                continue
+            self.journey[b] += n
+            stages = [model.stage_for(row.moment, row.compares)]
+            if row.cue and model.retention_stage:
+                stages.append(model.retention_stage)
+                if b == current:
+                    self.cues[row.cue] += n
+            for stage in stages:
+                if stage is None:
+                    continue
+                self.stage_volume[stage][b] += n
+                if b == current:
+                    self.stage_sentiment[stage][row.sentiment or "neutral"] += n
+                    self.stage_sources[stage][row.source] += n
+
+    def moment_sentiment(self, bucket: int, moment: str, sentiment: str) -> int:
+        return self.by_moment[moment][sentiment][bucket]
+
+    def sentiment_totals(self, bucket: int) -> dict[str, int]:
+        return {s: sum(self.by_moment[m][s][bucket] for m in MOMENTS if m != "none") for s in SENTIMENTS}
+
+
+def _headline(tally: _Tally) -> Headline:
+    now, before = tally.weeks - 1, tally.weeks - 2
+
+    def neg_share(b: int) -> float | None:
+        journey = tally.journey[b]
+        return round(tally.moment_sentiment(b, SHARE, NEGATIVE) / journey * 100, 1) if journey else None
+
+    net_now, net_before = _net(tally.sentiment_totals(now)), _net(tally.sentiment_totals(before))
+    share_now, share_before = neg_share(now), neg_share(before)
+    return Headline(
+        volume=Change(tally.volume[now], tally.volume[before], _pct_change(tally.volume[now], tally.volume[before]),
+                      "%"),
+        net_sentiment=Change(net_now or 0.0, net_before, _points(net_now, net_before), "pts"),
+        negative_share_talk=Change(share_now or 0.0, share_before, _points(share_now, share_before), "pts"),
+        negative_share_count=tally.moment_sentiment(now, SHARE, NEGATIVE),
+        journey_items=tally.journey[now],
+    )
+
+
+def _quote(item: ItemRow) -> Quote:
+    text = f"{item.title}. {item.text}" if item.title and not item.text.startswith(item.title) else item.text
+    return Quote(text=text, url=item.url, source=item.source, moment=item.moment, sentiment=item.sentiment,
+                 created_at=item.created_at,
+                 confidence=round(item.moment_confidence * item.sentiment_confidence, 3))
+
+
+def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: int) -> list[Quote]:
+    """Up to `limit` quotes, one per sentiment in turn, the stage's louder polar side first."""
+    polar = sorted(("negative", "positive"), key=lambda s: -sentiment.get(s, 0))
+    order = [s for s in (*polar, "neutral") if sentiment.get(s, 0)]
+    by_sentiment: dict[str, list[ItemRow]] = defaultdict(list)
+    for item in sorted(candidates, key=lambda i: (i.url is None, -i.moment_confidence * i.sentiment_confidence)):
+        by_sentiment[item.sentiment].append(item)
+    picked: list[Quote] = []
+    while len(picked) < limit and any(by_sentiment[s] for s in order):
+        for s in order:
+            if by_sentiment[s] and len(picked) < limit:
+                picked.append(_quote(by_sentiment[s].pop(0)))
+    return picked
+
+
+def _stage_candidates(items: list[ItemRow], model: StageModel, stage: str) -> list[ItemRow]:
+    if stage == model.retention_stage:
+        return [i for i in items if i.cue]
+    return [i for i in items if model.stage_for(i.moment, i.compares) == stage]
+
+
+def _terms_by_stage(
+    engine: Engine, brand: str, model: StageModel, since: datetime, start: datetime, end: datetime, limit: int
+) -> dict[str, tuple[list[Any], list[Any]]]:
+    """(emerging terms, pain points) per stage: this week vs the baseline weeks; negatives vs the rest."""
+    texts = texts_for_terms(engine, brand, since, start, end, CUES)
+    if not texts or limit <= 0:
+        return {}
+    counter = TermCounter([t.text for t in texts], extra_stop_words=brand.lower().split())
+    current = np.array([t.current for t in texts])
+    negative = np.array([t.sentiment == NEGATIVE for t in texts])
+    out: dict[str, tuple[list[Any], list[Any]]] = {}
+    for stage in model.stages:
+        if stage == model.retention_stage:
+            in_stage = np.array([t.cue is not None for t in texts])
+        else:
+            in_stage = np.array([model.stage_for(t.moment, t.compares) == stage for t in texts])
+        emerging = top_terms(counter, in_stage & current, in_stage & ~current, limit=limit)
+        pains = top_terms(counter, in_stage & current & negative, in_stage & ~(current & negative), limit=limit,
+                          min_count=2)
+        out[stage] = (emerging, pains)
+    return out
+
+
+def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> Coverage:
+    failed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for failure in failures_between(engine, start, end):
+        failed[failure["source"]].append(failure)
+    now = tally.weeks - 1
+    return Coverage(
+        mentions=tally.volume[now],
+        classified=tally.volume[now] - tally.not_classifiable - tally.awaiting,
+        not_classifiable=tally.not_classifiable,
+        awaiting_classification=tally.awaiting,
+        needs_review=tally.needs_review,
+        failed_sources=[
+            FailedSource(source, len(rows), rows[-1]["error"], rows[-1]["finished_at"])
+            for source, rows in sorted(failed.items())
+        ],
+    )
+
+
+def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Digest:
+    """Every figure of `brand`'s digest for `week` (weeks in `config.digest.timezone`)."""
+    settings = config.digest
+    tz = settings.timezone
+    model = resolve_stage_model(settings.stages)
+    edges = week_edges(week, tz, TREND_WEEKS - 1)
+    start, end = edges[-2], edges[-1]
+    tally = _Tally(brand_week_counts(engine, brand, edges, CUES), model, TREND_WEEKS)
+    items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1))
+    terms = _terms_by_stage(engine, brand, model, edges[-2 - BASELINE_WEEKS], start, end, settings.terms_per_stage)
+    now = TREND_WEEKS - 1
+    stages = []
+    for stage in model.stages:
+        history = list(tally.stage_volume[stage])
+        baseline = sum(history[now - BASELINE_WEEKS:now]) / BASELINE_WEEKS
+        sentiment = {s: tally.stage_sentiment[stage].get(s, 0) for s in SENTIMENTS}
+        volume = history[now]
+        sources = tally.stage_sources[stage].most_common(3)
+        figures = StageFigures(
+            name=stage,
+            moments=list(model.moments_of(stage)),
+            derived="retention" if stage == model.retention_stage else
+                    "comparison" if model.comparison_split and stage in model.comparison_split else None,
+            volume=volume,
+            sentiment=sentiment,
+            net_sentiment=_net(sentiment),
+            baseline=round(baseline, 1),
+            change_vs_baseline=_pct_change(volume, baseline),
+            history=history,
+            touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],
+            quotes=_pick_quotes(_stage_candidates(items, model, stage), sentiment, settings.quotes_per_stage),
+            emerging_terms=terms.get(stage, ([], []))[0],
+            pain_points=terms.get(stage, ([], []))[1],
+        )
+        if stage == model.retention_stage:
+            authors, repeat = repeat_authors(engine, brand, edges[0], start, end)
+            figures.extra = {
+                "authors": authors,
+                "repeat_authors": repeat,
+                "repeat_author_share": round(repeat / authors * 100, 1) if authors else None,
+                "loyalty_mentions": tally.cues.get("loyalty", 0),
+                "churn_mentions": tally.cues.get("churn", 0),
+                "history_weeks": TREND_WEEKS - 1,
+            }
+        stages.append(figures)
+    first = week.shift(-(TREND_WEEKS - 1))
+    return Digest(
+        brand=brand,
+        week=week.label,
+        week_start=week.monday.isoformat(),
+        week_end=week.sunday.isoformat(),
+        timezone=tz,
+        stage_model=model.name,
+        stage_names=list(model.stages),
+        headline=_headline(tally),
+        stages=stages,
+        trend=Trend(weeks=[first.shift(i).label for i in range(TREND_WEEKS)], counts=tally.by_moment),
+        negative_share_items=[_quote(i) for i in most_confident(engine, brand, start, end, SHARE, NEGATIVE,
+                                                                settings.top_negative)],
+        alerts=fired_alerts(engine, brand, start, end),
+        coverage=_coverage(engine, tally, start, end),
+        generated_at=datetime.now(timezone.utc).replace(microsecond=0),
+    )

@@ -1,0 +1,133 @@
+"""The digest as data: every figure a renderer shows, and nothing a renderer computes.
+
+`build.build_digest` fills these; HTML, Markdown and JSON only lay them out,
+so the three formats cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A figure this period beside its comparison value; `delta` is in the figure's own unit."""
+
+    value: float
+    previous: float | None
+    delta: float | None  # value - previous, or % change for volumes (see `unit`)
+    unit: str  # "%" (relative change) or "pts" (percentage points)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One item quoted in the digest; `text` is exactly what the author wrote (escaped only when rendered)."""
+
+    text: str
+    url: str | None
+    source: str
+    moment: str
+    sentiment: str
+    created_at: datetime
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase used more than its baseline: z of the log-odds ratio with a Dirichlet prior."""
+
+    term: str
+    count: int  # uses in this week's texts of the group
+    baseline_count: int
+    z: float
+
+
+@dataclass(frozen=True, slots=True)
+class Touchpoint:
+    source: str
+    count: int
+    share: float  # of the stage's volume, 0..100
+
+
+@dataclass(slots=True)
+class StageFigures:
+    """One column of the journey map."""
+
+    name: str
+    moments: list[str]
+    derived: str | None  # None, "retention" (repeat authors, loyalty/churn language) or "comparison"
+    volume: int
+    sentiment: dict[str, int]
+    net_sentiment: float | None  # (positive - negative) / volume × 100
+    baseline: float  # mean weekly volume over the previous four weeks
+    change_vs_baseline: float | None  # % change of volume against `baseline`
+    history: list[int]  # weekly volumes, oldest first, ending with this week
+    touchpoints: list[Touchpoint] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    emerging_terms: list[Term] = field(default_factory=list)
+    pain_points: list[Term] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # retention: repeat authors, loyalty, churn
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    volume: Change
+    net_sentiment: Change  # points, -100..100
+    negative_share_talk: Change  # negative share-stage items as % of journey items
+    negative_share_count: int
+    journey_items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """Moment × sentiment per week, oldest first."""
+
+    weeks: list[str]
+    counts: dict[str, dict[str, list[int]]]  # moment -> sentiment -> weekly counts
+
+
+@dataclass(frozen=True, slots=True)
+class FailedSource:
+    source: str
+    failures: int
+    last_error: str | None
+    last_failed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    mentions: int
+    classified: int
+    not_classifiable: int  # language not supported by the classifier
+    awaiting_classification: int
+    needs_review: int
+    failed_sources: list[FailedSource]
+
+
+@dataclass(slots=True)
+class Digest:
+    """One brand's week."""
+
+    brand: str
+    week: str  # ISO label, 2026-W47
+    week_start: str  # local dates, inclusive
+    week_end: str
+    timezone: str
+    stage_model: str
+    stage_names: list[str]
+    headline: Headline
+    stages: list[StageFigures]
+    trend: Trend
+    negative_share_items: list[Quote]
+    alerts: list[dict[str, Any]]
+    coverage: Coverage
+    generated_at: datetime
+    charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every figure as plain data (charts left out: they are pictures of these figures)."""
+        data = asdict(self)
+        data.pop("charts")
+        return data

@@ -1,0 +1,82 @@
+"""ISO weeks in the brand manager's timezone, as the UTC ranges storage queries use.
+
+A digest week runs Monday 00:00 to the next Monday 00:00 *local* time, so a
+post written late on Sunday in Berlin belongs to the week a Berlin reader
+expects. Each week edge is converted on its own, so a week that crosses a
+daylight-saving change is 167 or 169 hours long, as it really is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from journeywatch.errors import ConfigError
+
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """One ISO week: `label` like 2026-W47, `monday` its first local day."""
+
+    year: int
+    number: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.number:02d}"
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    def shift(self, weeks: int) -> Week:
+        """The week `weeks` later (negative: earlier)."""
+        return week_of(self.monday + timedelta(weeks=weeks))
+
+    def start_utc(self, tz: str) -> datetime:
+        """Local Monday 00:00 as an aware UTC datetime."""
+        return datetime.combine(self.monday, time(0), ZoneInfo(tz)).astimezone(timezone.utc)
+
+    def end_utc(self, tz: str) -> datetime:
+        """The next local Monday 00:00 (exclusive end) in UTC."""
+        return self.shift(1).start_utc(tz)
+
+
+def week_of(day: date) -> Week:
+    """The ISO week a date falls in."""
+    year, number, _ = day.isocalendar()
+    return Week(year, number)
+
+
+def parse_week(text: str) -> Week:
+    """Read 'YYYY-Www' (or 'YYYYWww'); a wrong shape or a week that does not exist is a ConfigError."""
+    match = _WEEK.match(text.strip())
+    if not match:
+        raise ConfigError(f"week {text!r}: use the ISO form YYYY-Www, e.g. 2026-W47, or 'latest'")
+    year, number = int(match.group(1)), int(match.group(2))
+    try:
+        date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise ConfigError(f"week {text!r}: {year} has no ISO week {number}") from None
+    return Week(year, number)
+
+
+def last_complete_week(tz: str, now: datetime | None = None) -> Week:
+    """The most recent week that has fully ended in `tz` (on a Monday: the week before)."""
+    now = now or datetime.now(timezone.utc)
+    local_today = now.astimezone(ZoneInfo(tz)).date()
+    return week_of(local_today).shift(-1)
+
+
+def week_edges(week: Week, tz: str, weeks_back: int) -> list[datetime]:
+    """UTC edges of the `weeks_back` weeks before `week` and `week` itself: weeks_back + 2 datetimes."""
+    first = week.shift(-weeks_back)
+    return [first.shift(i).start_utc(tz) for i in range(weeks_back + 2)]

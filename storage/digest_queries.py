@@ -1,0 +1,255 @@
+"""The digest's SQL: a brand's weeks as a few aggregates over the (brand, created_at) index.
+
+Every query starts from `mention_brands` restricted to one brand and a time
+range (one index range scan) and joins mentions and classifications by
+primary key. Counts are grouped in the database; only the handful of quotes
+and the texts the term statistics need come back as rows.
+
+Cue phrases (loyalty, churn, comparison) are passed in as lower-case LIKE
+patterns, so storage does not need to know what a journey stage is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy.sql.expression import ColumnElement
+
+from .tables import classifications, mention_brands, mentions
+
+_TEXT = func.lower(mentions.c.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """LIKE patterns (lower case) for the language the journey stages look for."""
+
+    loyalty: tuple[str, ...] = ()
+    churn: tuple[str, ...] = ()
+    comparison: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """Mentions of one brand in one week bucket sharing every other field; moment None = not classified."""
+
+    bucket: int
+    moment: str | None
+    sentiment: str | None
+    source: str
+    lang_supported: bool
+    needs_review: bool
+    cue: str | None  # 'loyalty', 'churn' or None
+    compares: bool
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """One stored item as the digest quotes it."""
+
+    mention_id: int
+    source: str
+    title: str | None
+    text: str
+    url: str | None
+    created_at: datetime
+    moment: str
+    sentiment: str
+    moment_confidence: float
+    sentiment_confidence: float
+    cue: str | None
+    compares: bool
+
+
+def _any_like(patterns: Sequence[str]) -> ColumnElement[bool]:
+    if not patterns:
+        return literal(False)
+    return or_(*[_TEXT.like(p) for p in patterns])
+
+
+def _cue(cues: Cues) -> ColumnElement[Any]:
+    return case((_any_like(cues.churn), literal("churn")), (_any_like(cues.loyalty), literal("loyalty")),
+                else_=literal(None))
+
+
+def _compares(cues: Cues) -> ColumnElement[Any]:
+    return case((and_(classifications.c.moment == "zero_moment", _any_like(cues.comparison)), 1), else_=0)
+
+
+def _bucket(edges: Sequence[datetime]) -> ColumnElement[Any]:
+    """0 for [edges[0], edges[1]), 1 for the next week, ...: the week an item falls in."""
+    return case(*[(mention_brands.c.created_at < edge, i) for i, edge in enumerate(edges[1:])], else_=-1)
+
+
+def _brand_range(brand: str, since: datetime, until: datetime) -> ColumnElement[bool]:
+    return and_(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+                mention_brands.c.created_at < until)
+
+
+_JOINED = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).outerjoin(
+    classifications, classifications.c.mention_id == mention_brands.c.mention_id
+)
+
+
+def brand_week_counts(engine: Engine, brand: str, edges: Sequence[datetime], cues: Cues) -> list[CountRow]:
+    """Mentions of `brand` per week bucket × moment × sentiment × source × coverage flags × cue, in one query."""
+    bucket = _bucket(edges).label("bucket")
+    cue = _cue(cues).label("cue")
+    compares = _compares(cues).label("compares")
+    review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
+    columns = (bucket, classifications.c.moment, classifications.c.sentiment, mentions.c.source,
+               mentions.c.lang_supported, review, cue, compares)
+    query = (
+        select(*columns, func.count().label("n"))
+        .select_from(_JOINED)
+        .where(_brand_range(brand, edges[0], edges[-1]))
+        .group_by(*columns)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        CountRow(int(r.bucket), r.moment, r.sentiment, r.source, bool(r.lang_supported), bool(r.needs_review),
+                 r.cue, bool(r.compares), int(r.n))
+        for r in rows
+    ]
+
+
+def top_items(
+    engine: Engine, brand: str, since: datetime, until: datetime, cues: Cues, per_group: int
+) -> list[ItemRow]:
+    """The `per_group` most confident items per moment × sentiment × cue × comparison in the range.
+
+    A window function keeps this one query on SQLite (3.25+) and PostgreSQL;
+    the digest picks its quotes from these few rows.
+    """
+    cue = _cue(cues)
+    compares = _compares(cues)
+    confidence = classifications.c.moment_confidence * classifications.c.sentiment_confidence
+    has_url = case((mentions.c.url.is_(None), 1), else_=0)
+    rank = func.row_number().over(
+        partition_by=(classifications.c.moment, classifications.c.sentiment, cue, compares),
+        order_by=(has_url, confidence.desc(), mentions.c.id),
+    )
+    inner = (
+        select(
+            mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
+            mentions.c.url, mentions.c.created_at, classifications.c.moment, classifications.c.sentiment,
+            classifications.c.moment_confidence, classifications.c.sentiment_confidence,
+            cue.label("cue"), compares.label("compares"), rank.label("rank"),
+        )
+        .select_from(_JOINED)
+        .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
+               classifications.c.moment != "none")
+        .subquery()
+    )
+    query = select(inner).where(inner.c.rank <= per_group).order_by(inner.c.moment, inner.c.rank)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [_item(r) for r in rows]
+
+
+def _utc(value: Any) -> datetime:
+    """Aware UTC from whatever the driver returns for a timestamp inside a subquery."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _item(r: Any) -> ItemRow:
+    return ItemRow(int(r.mention_id), r.source, r.title, r.text, r.url, _utc(r.created_at), r.moment,
+                   r.sentiment, float(r.moment_confidence), float(r.sentiment_confidence),
+                   getattr(r, "cue", None), bool(getattr(r, "compares", False)))
+
+
+def most_confident(
+    engine: Engine, brand: str, since: datetime, until: datetime, moment: str, sentiment: str, limit: int
+) -> list[ItemRow]:
+    """The items of one moment and sentiment the classifier is surest of (e.g. the most negative share-stage talk)."""
+    query = (
+        select(
+            mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
+            mentions.c.url, mentions.c.created_at, classifications.c.moment, classifications.c.sentiment,
+            classifications.c.moment_confidence, classifications.c.sentiment_confidence,
+        )
+        .select_from(_JOINED)
+        .where(_brand_range(brand, since, until), classifications.c.moment == moment,
+               classifications.c.sentiment == sentiment)
+        .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
+                  mentions.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [_item(r) for r in connection.execute(query).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class TermText:
+    """A classified text for the term statistics: `current` is this week, else the baseline weeks."""
+
+    current: bool
+    moment: str
+    sentiment: str
+    cue: str | None
+    compares: bool
+    text: str
+
+
+def texts_for_terms(
+    engine: Engine, brand: str, since: datetime, week_start: datetime, until: datetime, cues: Cues
+) -> list[TermText]:
+    """Journey texts of the baseline [since, week_start) and the week [week_start, until)."""
+    current = case((mention_brands.c.created_at >= week_start, 1), else_=0)
+    query = (
+        select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
+               _cue(cues).label("cue"), _compares(cues).label("compares"), mentions.c.title, mentions.c.text)
+        .select_from(_JOINED)
+        .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
+               classifications.c.moment != "none")
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        TermText(bool(r.current), r.moment, r.sentiment, r.cue, bool(r.compares),
+                 f"{r.title}. {r.text}" if r.title and not r.text.startswith(r.title) else r.text)
+        for r in rows
+    ]
+
+
+def repeat_authors(
+    engine: Engine, brand: str, history_start: datetime, week_start: datetime, week_end: datetime
+) -> tuple[int, int]:
+    """(authors who wrote about `brand` this week, how many of them also did in [history_start, week_start))."""
+    this_week = (
+        select(mentions.c.author)
+        .select_from(_JOINED)
+        .where(_brand_range(brand, week_start, week_end), mentions.c.author.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    before = (
+        select(mentions.c.author)
+        .select_from(_JOINED)
+        .where(_brand_range(brand, history_start, week_start), mentions.c.author.is_not(None))
+    )
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((this_week.c.author.in_(before), 1), else_=0)), 0),
+    ).select_from(this_week)
+    with engine.connect() as connection:
+        total, repeat = connection.execute(query).one()
+    return int(total), int(repeat)
+
+
+def latest_mention_time(engine: Engine, brands: Sequence[str]) -> datetime | None:
+    """When the newest mention of any of `brands` was written (None when there is none)."""
+    query = select(func.max(mention_brands.c.created_at)).where(mention_brands.c.brand.in_(list(brands)))
+    with engine.connect() as connection:
+        value = connection.execute(query).scalar()
+    if value is None:
+        return None
+    return _utc(value)
