@@ -18,7 +18,13 @@ class _Source(BaseModel):
     enabled: bool = Field(default=True, description="false skips the source without deleting its data")
 
 
-class RedditSource(_Source):
+class _Remote(_Source):
+    retries: int = Field(default=3, ge=0, le=10, description="extra attempts after a 429, 5xx, timeout or refused connection")
+    backoff: float = Field(default=1.0, ge=0, le=60, description="seconds before the first retry; doubles each time")
+    max_delay: float = Field(default=30.0, ge=0, le=600, description="longest single wait, Retry-After included")
+
+
+class RedditSource(_Remote):
     kind: Literal["reddit"]
     subreddits: list[str] = Field(default_factory=list,
                                   description="subreddits to read; empty means site-wide search")
@@ -29,13 +35,15 @@ class RedditSource(_Source):
                                     description="'load more comments' expansions per submission")
     oauth_url: str = Field(default="https://oauth.reddit.com", description="API base, for proxies and tests")
     reddit_url: str = Field(default="https://www.reddit.com", description="site base, for proxies and tests")
+    timeout: float = Field(default=16.0, gt=0, le=300, description="seconds before a request gives up")
 
 
-class FeedSource(_Source):
+class FeedSource(_Remote):
     kind: Literal["feed"]
     url: str = Field(pattern=r"^(https?|file)://", description="http(s):// or file:// URL of an RSS/Atom feed")
     source_kind: SourceKindLabel = Field(default="news", description="what the feed holds")
     timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a fetch gives up")
+    max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, description="largest feed body accepted")
 
 
 class FileSource(_Source):

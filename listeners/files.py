@@ -1,0 +1,272 @@
+"""CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
+
+Fields: `id`, `text`, `created_at` (ISO 8601 or Unix seconds; a time without a
+zone is read as UTC), and optional `author`, `url`, `title`, `source_kind`.
+`columns` maps our field to the export's column (`{text: body}`); JSONL
+columns may be dotted paths into nested objects (`user.name`). A row without
+an id gets a hash of its text and time as identity.
+
+The watermark is the byte offset reached plus a fingerprint of the file's
+opening bytes: a re-run reads only what was appended, a replaced file is read
+from the start (the upsert drops rows stored before). Bad rows are skipped,
+counted and described; they never cost the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, get_args
+
+from journeywatch.domain import Mention
+from journeywatch.errors import ConfigError, SourceError
+from journeywatch.settings import FileSource
+from journeywatch.settings.sources import SourceKindLabel
+
+from .base import Batch, Watermark
+from .text import html_to_text
+
+BATCH_SIZE = 2000
+HEAD_BYTES = 4096  # how much of the file's start identifies it
+MAX_WARNINGS = 20  # per batch; the rest are counted
+FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind")
+SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
+_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
+
+
+class RowError(ValueError):
+    """Why one row cannot be used."""
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """Where the line reader stands: the byte offset after the last line handed out."""
+
+    offset: int
+    line_no: int
+    bad_lines: set[int] = field(default_factory=set)
+
+
+def _lines(handle: IO[bytes], cursor: _Cursor) -> Iterator[str]:
+    """Decoded lines, tracking the byte offset; undecodable lines are flagged, not fatal."""
+    for raw in handle:
+        cursor.offset += len(raw)
+        cursor.line_no += 1
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            cursor.bad_lines.add(cursor.line_no)
+            line = raw.decode("utf-8", errors="replace")
+        if cursor.offset == len(raw):
+            line = line.removeprefix("\ufeff")
+        yield line
+
+
+def parse_time(value: Any) -> datetime:
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC) or Unix seconds."""
+    if isinstance(value, bool) or value is None or value == "":
+        raise RowError("no created_at")
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise RowError(f"created_at {value!r} is out of range") from exc
+    if not isinstance(value, str):
+        raise RowError(f"created_at {value!r} is not a date")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise RowError(f"created_at {value!r} is not an ISO 8601 date") from None
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class FileListener:
+    """One CSV or JSONL export."""
+
+    def __init__(self, settings: FileSource, *, batch_size: int = BATCH_SIZE) -> None:
+        self.name = settings.name
+        self.settings = settings
+        self.format = self._format_of(settings)
+        self.columns = {f: settings.columns.get(f, f) for f in FIELDS}
+        unknown = sorted(set(settings.columns) - set(FIELDS))
+        if unknown:
+            raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
+                              f"fields are {list(FIELDS)}")
+        self._batch_size = batch_size
+
+    @staticmethod
+    def _format_of(settings: FileSource) -> str:
+        if settings.format != "auto":
+            return settings.format
+        fmt = _FORMATS.get(settings.path.suffix.lower())
+        if fmt is None:
+            raise ConfigError(f"config key 'format' of source '{settings.name}': cannot tell the format of "
+                              f"{settings.path.name!r} from its suffix; set format: csv or jsonl")
+        return fmt
+
+    # --- the watermark -------------------------------------------------------------------------
+
+    def _head_hash(self, length: int) -> str:
+        with self.settings.path.open("rb") as handle:
+            return hashlib.sha256(handle.read(length)).hexdigest()
+
+    def _resume_point(self, watermark: Watermark | None, size: int) -> tuple[int, int, int, int]:
+        """(byte offset, line, rows done, fingerprinted length): where to continue; the start for another file."""
+        if watermark:
+            head_len = int(watermark.get("head_len", 0))
+            offset = int(watermark.get("offset", 0))
+            if 0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(head_len):
+                return offset, int(watermark.get("line", 0)), int(watermark.get("rows", 0)), head_len
+        return 0, 0, 0, min(size, HEAD_BYTES)
+
+    # --- rows to mentions ----------------------------------------------------------------------
+
+    def _get(self, row: dict[str, Any], name: str) -> Any:
+        column = self.columns[name]
+        if column in row or self.format == "csv":
+            return row.get(column)
+        value: Any = row
+        for part in column.split("."):
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    def mention_of_row(self, row: dict[str, Any]) -> Mention:
+        """The Mention for one row, or `RowError` saying what is wrong with it."""
+        text = html_to_text(_text_or_none(self._get(row, "text")))
+        if not text:
+            raise RowError("no text")
+        created = parse_time(self._get(row, "created_at"))
+        identity = _text_or_none(self._get(row, "id"))
+        if identity is None:
+            identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
+        kind = _text_or_none(self._get(row, "source_kind"))
+        title = _text_or_none(self._get(row, "title"))
+        return Mention(
+            source=self.name,
+            external_id=identity[:512],
+            text=text,
+            created_at=created,
+            source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
+            title=html_to_text(title) or None if title else None,
+            url=_text_or_none(self._get(row, "url")),
+            author=_text_or_none(self._get(row, "author")),
+        )
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _csv_header(self, handle: IO[bytes]) -> tuple[list[str], int]:
+        """The header row and the byte offset where the data starts."""
+        cursor = _Cursor(0, 0)
+        try:
+            header = next(csv.reader(_lines(handle, cursor), dialect=self._dialect()))
+        except StopIteration:
+            return [], 0
+        except csv.Error as exc:
+            raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
+        missing = [f"{f} -> {self.columns[f]!r}" for f in ("text", "created_at") if self.columns[f] not in header]
+        if missing:
+            raise ConfigError(f"config key 'columns' of source '{self.name}': the file has no column for "
+                              f"{', '.join(missing)}; its columns are {header}")
+        return header, cursor.offset
+
+    def _dialect(self) -> type[csv.Dialect]:
+        return csv.excel_tab if self.settings.path.suffix.lower() == ".tsv" else csv.excel
+
+    def _records(self, handle: IO[bytes], cursor: _Cursor, header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
+        """(row, None) for each readable record, (None, why) for each unreadable one."""
+        if self.format == "csv":
+            reader = csv.reader(_lines(handle, cursor), dialect=self._dialect())
+            while True:
+                first_line = cursor.line_no + 1
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield None, f"line {first_line}: unreadable CSV ({exc})"
+                    continue
+                if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
+                    yield None, f"line {first_line}: not valid UTF-8"
+                elif values:
+                    yield dict(zip(header, values)), None
+            return
+        for line in _lines(handle, cursor):
+            if cursor.line_no in cursor.bad_lines:
+                yield None, f"line {cursor.line_no}: not valid UTF-8"
+                continue
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg})"
+                continue
+            if not isinstance(row, dict):
+                yield None, f"line {cursor.line_no}: not a JSON object"
+                continue
+            yield row, None
+
+    def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
+        """Yield what was appended since `watermark` (all of it for a new or replaced file), in batches."""
+        path = self.settings.path
+        try:
+            size = path.stat().st_size
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise SourceError(self.name, f"file {str(path)!r} not found", retryable=False) from None
+        except OSError as exc:
+            raise SourceError(self.name, f"cannot read {str(path)!r}: {exc.strerror or exc}", retryable=False) from exc
+        with handle:
+            offset, line_no, rows, head_len = self._resume_point(watermark, size)
+            if offset >= size and offset > 0:
+                return
+            head = self._head_hash(head_len)
+            header, data_start = self._csv_header(handle) if self.format == "csv" else ([], 0)
+            if offset == 0:
+                offset = data_start
+                line_no = 1 if self.format == "csv" else 0
+            handle.seek(offset)
+            cursor = _Cursor(offset, line_no)
+            batch: list[Mention] = []
+            warnings: list[str] = []
+            skipped = 0
+            flushed_at: int | None = None
+
+            def flush() -> Batch:
+                nonlocal batch, warnings, skipped, flushed_at
+                if skipped > len(warnings):
+                    warnings.append(f"{skipped - len(warnings)} more rows skipped")
+                mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
+                out = Batch(batch, mark, skipped=skipped, warnings=warnings)
+                batch, warnings, skipped, flushed_at = [], [], 0, cursor.offset
+                return out
+
+            for row, problem in self._records(handle, cursor, header):
+                rows += 1
+                if row is not None:
+                    try:
+                        batch.append(self.mention_of_row(row))
+                    except RowError as exc:
+                        problem = f"row ending at line {cursor.line_no}: {exc}"
+                if problem is not None:
+                    skipped += 1
+                    if len(warnings) < MAX_WARNINGS:
+                        warnings.append(problem)
+                if len(batch) + skipped >= self._batch_size:
+                    yield flush()
+            if flushed_at is None or cursor.offset != flushed_at:
+                yield flush()  # the tail, or an empty batch that records a first look at an empty file

@@ -1,0 +1,119 @@
+"""Fetching a URL's bytes with a timeout, a size cap, conditional GET and bounded retries.
+
+feedparser has no timeout of its own, so feeds are fetched here and parsed
+from bytes. `file://` URLs are read from disk, with size and mtime standing in
+for the ETag, so a local feed behaves like a remote one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import httpx
+
+from journeywatch.errors import SourceError
+
+from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
+
+try:
+    _VERSION = version("journeywatch")
+except PackageNotFoundError:  # running from a source tree without an install
+    _VERSION = "0"
+USER_AGENT = f"journeywatch/{_VERSION}"
+
+
+@dataclass(slots=True)
+class Fetched:
+    """A response body, or `not_modified` with no body; `validators` go into the next conditional GET."""
+
+    body: bytes
+    headers: dict[str, str]
+    validators: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False
+
+
+def _validators_of(headers: httpx.Headers) -> dict[str, str]:
+    out = {}
+    if etag := headers.get("etag"):
+        out["etag"] = etag
+    if modified := headers.get("last-modified"):
+        out["last_modified"] = modified
+    return out
+
+
+def _read_file(source: str, url: str, previous: dict[str, str], max_bytes: int) -> Fetched:
+    path = Path(unquote(urlparse(url).path))
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SourceError(source, f"cannot read {path}: {exc.strerror or exc}", retryable=False) from exc
+    validators = {"etag": f"file:{stat.st_size}:{stat.st_mtime_ns}"}
+    if previous.get("etag") == validators["etag"]:
+        return Fetched(b"", {}, validators, not_modified=True)
+    if stat.st_size > max_bytes:
+        raise SourceError(source, f"{path} is {stat.st_size} bytes, over the {max_bytes}-byte limit", retryable=False)
+    return Fetched(path.read_bytes(), {}, validators)
+
+
+def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise SourceError(source, f"response is {declared} bytes, over the {max_bytes}-byte limit", retryable=False)
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceError(source, f"response exceeds the {max_bytes}-byte limit", retryable=False)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch_url(
+    source: str,
+    url: str,
+    *,
+    previous: dict[str, str] | None = None,
+    timeout: float = 20.0,
+    max_bytes: int = 32 * 1024 * 1024,
+    policy: RetryPolicy | None = None,
+    sleep: Sleep = default_sleep,
+) -> Fetched:
+    """GET `url` (conditionally, given the previous validators), retrying what may pass; else `SourceError`."""
+    previous = previous or {}
+    if url.startswith("file://"):
+        return _read_file(source, url, previous, max_bytes)
+    policy = policy or RetryPolicy()
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if etag := previous.get("etag"):
+        headers["If-None-Match"] = etag
+    if modified := previous.get("last_modified"):
+        headers["If-Modified-Since"] = modified
+    reason = "no attempt made"
+    with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
+        for attempt in range(1, policy.attempts + 1):
+            retry_after = None
+            try:
+                with client.stream("GET", url) as response:
+                    status = response.status_code
+                    if status == 304:
+                        return Fetched(b"", dict(response.headers), {**previous, **_validators_of(response.headers)},
+                                       not_modified=True)
+                    if 200 <= status < 300:
+                        body = _read_capped(source, response, max_bytes)
+                        return Fetched(body, dict(response.headers), _validators_of(response.headers))
+                    reason = f"HTTP {status} from {url}"
+                    if status not in RETRYABLE_STATUS:
+                        raise SourceError(source, reason, retryable=False)
+                    retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            except httpx.TimeoutException:
+                reason = f"timed out after {timeout:g} s fetching {url}"
+            except httpx.ConnectError as exc:
+                reason = f"cannot connect to {url}: {exc}"
+            except httpx.TransportError as exc:
+                reason = f"network error fetching {url}: {type(exc).__name__}: {exc}"
+            if attempt < policy.attempts:
+                sleep(policy.delay(attempt, retry_after))
+    raise SourceError(source, f"{reason} (gave up after {policy.attempts} attempts)")

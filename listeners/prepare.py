@@ -1,0 +1,36 @@
+"""What happens to every fetched item before it is stored: brands, language, pseudonymous author."""
+
+from __future__ import annotations
+
+from journeywatch.domain import Mention
+
+from .authors import author_key, pseudonym
+from .brands import BrandMatcher
+from .language import detect_language
+
+
+def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors: bool = False) -> list[Mention]:
+    """The mentions that match at least one brand, each with brands, language and author set.
+
+    Items matching no brand are dropped here, before the database sees them.
+    Brand matching runs first because it is the cheaper test and drops most
+    of a subreddit's traffic; language identification only runs on the rest.
+    """
+    key = None if raw_authors else author_key()
+    kept: list[Mention] = []
+    pseudonyms: dict[str, str] = {}
+    for mention in mentions:
+        combined = f"{mention.title}\n{mention.text}" if mention.title else mention.text
+        brands = matcher.brands_of(combined)
+        if not brands:
+            continue
+        mention.brands = brands
+        language = detect_language(combined)
+        mention.lang, mention.lang_supported = language.code, language.supported
+        if key is not None and mention.author:
+            name = mention.author
+            if name not in pseudonyms:
+                pseudonyms[name] = pseudonym(name, key)
+            mention.author = pseudonyms[name]
+        kept.append(mention)
+    return kept

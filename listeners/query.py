@@ -1,0 +1,234 @@
+"""Boolean brand queries: parsed by luqum, compiled to a matcher that tests one text in microseconds.
+
+The syntax is the one listening tools share (Lucene's):
+
+- `acme`, `Acme` — a word, case-insensitive, whole words only (`acme` does not match `acmeville`);
+- `"acme corp"` — a phrase: the words in this order, separated only by spaces or punctuation;
+- `@acme`, `#acmefail` — a handle or hashtag, matched with its sigil; a plain `acme` also matches `@acme`;
+- `acme*`, `acm?` — wildcards inside one word;
+- `AND`, `OR`, `NOT` (upper case), `-word` (= NOT word), `+word`, parentheses;
+- two terms side by side mean AND: `acme kettle` is `acme AND kettle`. This is stricter than
+  OR: a brand watch that collects too little is noticed, one that floods the database is not.
+  Write OR when you mean it.
+
+Field searches (`title:x`), ranges, fuzzy (`~`) and boosts (`^`) mean nothing here and are rejected
+with the position of the offending part, as are queries that would match a text containing none of
+their terms (`NOT acme`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from luqum.exceptions import IllegalCharacterError, ParseError
+from luqum.parser import parser
+from luqum.tree import (
+    AndOperation,
+    Group,
+    Item,
+    Not,
+    OrOperation,
+    Phrase,
+    Plus,
+    Prohibit,
+    UnknownOperation,
+    Word,
+)
+
+# What the matcher sees of a text: the lower-cased text, and its words (with and without @/#).
+Matcher = Callable[[str, frozenset[str]], bool]
+
+_WORD = re.compile(r"\w+")
+_SIGIL_WORD = re.compile(r"[@#]\w+")
+_PLAIN_TERM = re.compile(r"[@#]?\w+")
+_POSITION = re.compile(r"at position (\d+)")
+
+
+class QueryError(ValueError):
+    """A query that cannot be used, with the 0-based position of the problem."""
+
+    def __init__(self, problem: str, position: int) -> None:
+        super().__init__(f"{problem} at position {position}")
+        self.problem = problem
+        self.position = position
+
+
+def words_of(lowered: str) -> frozenset[str]:
+    """The words a query can test for in a lower-cased text: `\\w+` runs, plus `@x`/`#x` forms."""
+    return frozenset(_WORD.findall(lowered)).union(_SIGIL_WORD.findall(lowered))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A parsed query ready to test texts; `matches` takes any text, `matches_prepared` a pre-split one."""
+
+    source: str
+    matcher: Matcher
+
+    def matches(self, text: str) -> bool:
+        lowered = text.lower()
+        return self.matcher(lowered, words_of(lowered))
+
+    def matches_prepared(self, lowered: str, words: frozenset[str]) -> bool:
+        return self.matcher(lowered, words)
+
+
+def _check_balance(query: str) -> None:
+    """Quotes and parentheses, checked first so the error points at the opening one, not 'the end'."""
+    quote_at: int | None = None
+    opened: list[int] = []
+    escaped = False
+    for i, char in enumerate(query):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == '"':
+            quote_at = i if quote_at is None else None
+        elif quote_at is None and char == "(":
+            opened.append(i)
+        elif quote_at is None and char == ")":
+            if not opened:
+                raise QueryError("unbalanced parenthesis ')' with no '(' before it", i)
+            opened.pop()
+    if quote_at is not None:
+        raise QueryError('unbalanced quote (a phrase must end with ")', quote_at)
+    if opened:
+        raise QueryError("unbalanced parenthesis '(' never closed", opened[-1])
+
+
+def _parse(query: str) -> Item:
+    if not query.strip():
+        raise QueryError("empty query", 0)
+    _check_balance(query)
+    try:
+        return parser.parse(query)
+    except IllegalCharacterError as exc:
+        match = _POSITION.search(str(exc))
+        raise QueryError("illegal character", int(match.group(1)) if match else 0) from None
+    except ParseError as exc:
+        message = str(exc)
+        match = _POSITION.search(message)
+        position = int(match.group(1)) if match else len(query)
+        if "end of expression" in message or not match:
+            raise QueryError("the query ends where a term is expected (after AND, OR or NOT?)", position) from None
+        unexpected = message.split("unexpected", 1)[-1].split(" at position")[0].strip()
+        raise QueryError(f"unexpected {unexpected}", position) from None
+
+
+def _term_pattern(term: str, wildcards: bool) -> str:
+    """A regex for one word-like term with word boundaries on both sides."""
+    parts = []
+    for char in term:
+        if wildcards and char == "*":
+            parts.append(r"\w*")
+        elif wildcards and char == "?":
+            parts.append(r"\w")
+        else:
+            parts.append(re.escape(char))
+    return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
+
+
+def _regex_matcher(pattern: str, required: frozenset[str]) -> Matcher:
+    """Regex search guarded by a cheap word-set test: most texts fail the set test and never reach the regex."""
+    regex = re.compile(pattern)
+    search = regex.search
+    if required:
+        need = required
+
+        def match(lowered: str, words: frozenset[str]) -> bool:
+            return need <= words and search(lowered) is not None
+    else:
+        def match(lowered: str, words: frozenset[str]) -> bool:
+            return search(lowered) is not None
+    return match
+
+
+def _word(node: Word) -> Matcher:
+    value = node.value.lower().replace("\\", "")
+    if not _WORD.search(value):
+        raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
+    if _PLAIN_TERM.fullmatch(value):
+        def match(lowered: str, words: frozenset[str]) -> bool:
+            return value in words
+        return match
+    wildcards = "*" in value or "?" in value
+    required = frozenset() if wildcards else frozenset(_WORD.findall(value))
+    return _regex_matcher(_term_pattern(value, wildcards), required)
+
+
+def _phrase(node: Phrase) -> Matcher:
+    inner = node.value[1:-1].lower().replace('\\"', '"')
+    pieces = inner.split()
+    if not pieces or not _WORD.search(inner):
+        raise QueryError("empty phrase", node.pos)
+    if len(pieces) == 1 and _PLAIN_TERM.fullmatch(pieces[0]):
+        return _word(Word(pieces[0]))
+    body = r"\W+".join(re.escape(p) for p in pieces)
+    return _regex_matcher(r"(?<!\w)" + body + r"(?!\w)", frozenset(_WORD.findall(inner)))
+
+
+def _all(parts: list[Matcher]) -> Matcher:
+    def match(lowered: str, words: frozenset[str]) -> bool:
+        for part in parts:
+            if not part(lowered, words):
+                return False
+        return True
+    return match
+
+
+def _any(parts: list[Matcher]) -> Matcher:
+    def match(lowered: str, words: frozenset[str]) -> bool:
+        for part in parts:
+            if part(lowered, words):
+                return True
+        return False
+    return match
+
+
+def _negate(part: Matcher) -> Matcher:
+    def match(lowered: str, words: frozenset[str]) -> bool:
+        return not part(lowered, words)
+    return match
+
+
+_UNSUPPORTED = {
+    "SearchField": "field searches (name:value) are not supported; quote the text: \"name:value\"",
+    "Range": "ranges ([a TO b]) are not supported",
+    "From": "ranges are not supported",
+    "To": "ranges are not supported",
+    "Fuzzy": "fuzzy terms (~) are not supported",
+    "Proximity": "proximity phrases (\"...\"~N) are not supported",
+    "Boost": "boosts (^) are not supported",
+    "Regex": "regular expressions (/.../) are not supported",
+    "FieldGroup": "field searches are not supported",
+}
+
+
+def _compile(node: Item) -> Matcher:
+    if isinstance(node, Word):
+        return _word(node)
+    if isinstance(node, Phrase):
+        return _phrase(node)
+    if isinstance(node, (AndOperation, UnknownOperation)):
+        return _all([_compile(child) for child in node.children])
+    if isinstance(node, OrOperation):
+        return _any([_compile(child) for child in node.children])
+    if isinstance(node, (Not, Prohibit)):
+        return _negate(_compile(node.children[0]))
+    if isinstance(node, (Group, Plus)):
+        return _compile(node.children[0])
+    name = type(node).__name__
+    problem = _UNSUPPORTED.get(name, f"{name} is not supported in a brand query")
+    raise QueryError(problem, getattr(node, "pos", None) or 0)
+
+
+def compile_query(query: str) -> CompiledQuery:
+    """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
+    matcher = _compile(_parse(query))
+    if matcher("", frozenset()):
+        raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)
+    return CompiledQuery(query, matcher)

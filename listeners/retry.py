@@ -1,0 +1,54 @@
+"""Bounded retries with backoff for the outside world: 429 (Retry-After), 5xx, timeouts, refused connections.
+
+A source gets a few short attempts within a run; after that it is recorded
+as failed with the reason and the run carries on with the other sources.
+Waiting longer is the scheduler's job (the next run), not a blocked worker's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how long to retry. `attempts` counts the first try."""
+
+    attempts: int = 4
+    backoff: float = 1.0  # seconds before the 2nd attempt; doubles each time
+    max_delay: float = 30.0  # cap on any single wait, Retry-After included
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        wait = self.backoff * (2 ** (attempt - 1))
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        return min(wait, self.max_delay)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (seconds or an HTTP date) as seconds from now; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+Sleep = Callable[[float], None]
+default_sleep: Sleep = time.sleep

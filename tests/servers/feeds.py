@@ -1,0 +1,135 @@
+"""A real HTTP server on 127.0.0.1 serving feeds, for the feed listener's tests.
+
+Each route is a `Route`: a body with its headers, an optional ETag or
+Last-Modified (answered with 304 when the request matches), and a queue of
+canned failures (status codes, Retry-After, delays) served before the body.
+Every request's headers are recorded so tests can check conditional GETs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Failure:
+    status: int = 500
+    retry_after: str | None = None
+    delay: float = 0.0  # seconds to sleep before answering (a timeout test)
+
+
+@dataclass
+class Route:
+    body: bytes
+    content_type: str = "application/rss+xml; charset=utf-8"
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: list[Failure] = field(default_factory=list)
+    chunk: int = 0  # >0: send the body in chunks without Content-Length
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]
+
+
+class FeedServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Seen] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # clients that hang up are part of the tests
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def hits(self, path: str) -> list[Seen]:
+        return [r for r in self.requests if r.path == path]
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                route = server.routes.get(self.path)
+                if route is None:
+                    return self._send(404, b"not found", "text/plain")
+                if route.failures:
+                    failure = route.failures.pop(0)
+                    if failure.delay:
+                        time.sleep(failure.delay)
+                    extra = {"Retry-After": failure.retry_after} if failure.retry_after else {}
+                    return self._send(failure.status, b"try later", "text/plain", extra)
+                validators = {}
+                if route.etag:
+                    validators["ETag"] = route.etag
+                if route.last_modified:
+                    validators["Last-Modified"] = route.last_modified
+                etag_match = route.etag and self.headers.get("If-None-Match") == route.etag
+                date_match = route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
+                if etag_match or (date_match and not route.etag):
+                    return self._send(304, b"", None, validators)
+                if route.chunk:
+                    return self._send_chunked(route, validators)
+                return self._send(200, route.body, route.content_type, validators)
+
+            def _send(self, status: int, body: bytes, content_type: str | None,
+                      extra: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                if content_type:
+                    self.send_header("Content-Type", content_type)
+                for key, value in (extra or {}).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if body:
+                    self.wfile.write(body)
+
+            def _send_chunked(self, route: Route, extra: dict[str, str]) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Transfer-Encoding", "chunked")
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                for start in range(0, len(route.body), route.chunk):
+                    piece = route.body[start : start + route.chunk]
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+
+        return Handler
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer()
+    server.start()
+    yield server
+    server.stop()

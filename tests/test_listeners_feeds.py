@@ -1,0 +1,215 @@
+"""Feed listener against a real local HTTP server: golden feeds, conditional GET, faults, odd bodies."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from journeywatch.errors import SourceError
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import BrandMatcher, prepare_mentions
+from journeywatch.listeners.feeds import FeedListener
+from journeywatch.settings import Brand, FeedSource
+from journeywatch.storage import get_watermark, open_database
+from journeywatch.storage.tables import mentions as mentions_table
+from tests.servers.feeds import Failure, FeedServer, Route, feed_server  # noqa: F401
+
+DATA = Path(__file__).parent / "data" / "feeds"
+FETCH_TIME = datetime(2026, 11, 20, tzinfo=timezone.utc)
+GOLDEN = ["rss20", "atom", "rss10", "rss091", "malformed_entry", "empty"]
+
+
+class Sleeps(list[float]):
+    """Records the waits a listener asks for instead of sleeping through them."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def _listener(url: str, sleeps: Sleeps | None = None, batch_size: int = 1000, **settings: object) -> FeedListener:
+    config = FeedSource(kind="feed", name="feed", url=url, source_kind="forum", **settings)
+    return FeedListener(config, sleep=sleeps if sleeps is not None else Sleeps(), clock=lambda: FETCH_TIME,
+                        batch_size=batch_size)
+
+
+def _rss(items: str, encoding: str = "UTF-8") -> str:
+    return (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>http://example.com/</link><description>d</description>{items}</channel></rss>")
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden_feeds_give_the_expected_mentions(feed_server: FeedServer, name: str) -> None:
+    feed_server.routes["/feed"] = Route((DATA / f"{name}.xml").read_bytes())
+    expected = json.loads((DATA / f"{name}.expected.json").read_text(encoding="utf-8"))
+    batches = list(_listener(feed_server.url("/feed")).fetch(None))
+    got = [
+        {"external_id": m.external_id, "title": m.title, "text": m.text,
+         "created_at": "FETCH_TIME" if m.created_at == FETCH_TIME else m.created_at.isoformat(),
+         "url": m.url, "author": m.author}
+        for b in batches for m in b.mentions
+    ]
+    assert got == expected["mentions"]
+    assert sum(b.skipped for b in batches) == expected["skipped"]
+    assert all(m.source_kind == "forum" and m.created_at.tzinfo is not None for b in batches for m in b.mentions)
+
+
+def test_conditional_get_with_etag_returns_nothing_new(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), etag='"v1"')
+    listener = _listener(feed_server.url("/feed"))
+    first = list(listener.fetch(None))
+    assert first[-1].watermark["etag"] == '"v1"'
+    again = list(listener.fetch(first[-1].watermark))
+    assert again == []
+    assert feed_server.hits("/feed")[1].headers["if-none-match"] == '"v1"'
+    feed_server.routes["/feed"].etag = '"v2"'  # the feed changed: a full body comes back
+    third = list(listener.fetch(first[-1].watermark))
+    assert len(third[-1].mentions) == 3 and third[-1].watermark["etag"] == '"v2"'
+
+
+def test_conditional_get_with_last_modified(feed_server: FeedServer) -> None:
+    stamp = "Mon, 02 Nov 2026 10:00:00 GMT"
+    feed_server.routes["/feed"] = Route((DATA / "atom.xml").read_bytes(), last_modified=stamp)
+    listener = _listener(feed_server.url("/feed"))
+    mark = list(listener.fetch(None))[-1].watermark
+    assert list(listener.fetch(mark)) == []
+    assert feed_server.hits("/feed")[1].headers["if-modified-since"] == stamp
+
+
+def test_validators_ride_only_on_the_last_batch(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), etag='"v1"')
+    old = {"url": feed_server.url("/feed"), "etag": '"v0"'}
+    batches = list(_listener(feed_server.url("/feed"), batch_size=1).fetch(old))
+    assert [len(b.mentions) for b in batches] == [1, 1, 1]
+    assert [b.watermark.get("etag") for b in batches] == ['"v0"', '"v0"', '"v1"']
+
+
+def test_server_error_once_then_success(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(500)])
+    sleeps = Sleeps()
+    batches = list(_listener(feed_server.url("/feed"), sleeps, backoff=0.5).fetch(None))
+    assert len(batches[-1].mentions) == 3
+    assert len(feed_server.hits("/feed")) == 2
+    assert sleeps == [0.5]
+
+
+def test_too_many_requests_honours_retry_after_with_a_cap(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(),
+                                        failures=[Failure(429, retry_after="3"), Failure(429, retry_after="9999")])
+    sleeps = Sleeps()
+    list(_listener(feed_server.url("/feed"), sleeps, backoff=0.1, max_delay=7).fetch(None))
+    assert sleeps == [3.0, 7.0]
+
+
+def test_persistent_failure_gives_up_after_bounded_retries(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route(b"", failures=[Failure(503)] * 10)
+    sleeps = Sleeps()
+    with pytest.raises(SourceError) as caught:
+        list(_listener(feed_server.url("/feed"), sleeps, retries=2, backoff=0.1).fetch(None))
+    assert "HTTP 503" in caught.value.reason and caught.value.retryable
+    assert len(feed_server.hits("/feed")) == 3
+    assert sleeps == [0.1, 0.2]
+
+
+def test_not_found_is_not_retried(feed_server: FeedServer) -> None:
+    with pytest.raises(SourceError) as caught:
+        list(_listener(feed_server.url("/missing")).fetch(None))
+    assert "HTTP 404" in caught.value.reason and not caught.value.retryable
+    assert len(feed_server.hits("/missing")) == 1
+
+
+def test_timeout_is_retried(feed_server: FeedServer) -> None:
+    feed_server.routes["/slow"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(200, delay=1.0)])
+    batches = list(_listener(feed_server.url("/slow"), timeout=0.2, backoff=0).fetch(None))
+    assert len(batches[-1].mentions) == 3
+
+
+def test_refused_connection_fails_with_reason() -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(SourceError) as caught:
+        list(_listener(f"http://127.0.0.1:{port}/feed", retries=1, backoff=0).fetch(None))
+    assert "cannot connect" in caught.value.reason and "2 attempts" in caught.value.reason
+
+
+def test_html_instead_of_a_feed_is_a_clear_failure(feed_server: FeedServer) -> None:
+    feed_server.routes["/page"] = Route((DATA / "page.html").read_bytes(), content_type="text/html")
+    with pytest.raises(SourceError, match="HTML page, not an RSS or Atom feed") as caught:
+        list(_listener(feed_server.url("/page")).fetch(None))
+    assert not caught.value.retryable
+
+
+def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route(b'{"not": "a feed"}', content_type="application/json")
+    with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
+        list(_listener(feed_server.url("/feed")).fetch(None))
+
+
+def test_empty_feed_records_a_watermark_and_no_mentions(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route((DATA / "empty.xml").read_bytes(), etag='"e"')
+    batches = list(_listener(feed_server.url("/feed")).fetch(None))
+    assert [len(b.mentions) for b in batches] == [0]
+    assert batches[0].watermark["etag"] == '"e"'
+
+
+def test_ten_megabyte_feed_streams_in_and_a_cap_refuses_it(feed_server: FeedServer) -> None:
+    filler = "Acme words here. " * 300
+    items = "".join(f"<item><guid>big-{i}</guid><title>Acme {i}</title>"
+                    f"<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><description>{filler}</description></item>"
+                    for i in range(2000))
+    body = _rss(items).encode()
+    assert len(body) > 10_000_000
+    feed_server.routes["/big"] = Route(body, chunk=256 * 1024)
+    batches = list(_listener(feed_server.url("/big"), batch_size=500).fetch(None))
+    assert sum(len(b.mentions) for b in batches) == 2000
+    assert len({m.external_id for b in batches for m in b.mentions}) == 2000
+    with pytest.raises(SourceError, match="byte limit") as caught:
+        list(_listener(feed_server.url("/big"), max_bytes=1_000_000).fetch(None))
+    assert not caught.value.retryable
+
+
+@pytest.mark.parametrize(("encoding", "header"), [("ISO-8859-1", None), (None, "windows-1252")])
+def test_non_utf8_bodies_decode(feed_server: FeedServer, encoding: str | None, header: str | None) -> None:
+    xml = _rss("<item><guid>1</guid><title>Caf\u00e9 Acme</title><description>cr\u00e8me br\u00fbl\u00e9e</description></item>",
+               encoding or "UTF-8")
+    if encoding is None:
+        xml = xml.replace(' encoding="UTF-8"', "")
+    content_type = f"application/rss+xml; charset={header}" if header else "application/rss+xml"
+    feed_server.routes["/feed"] = Route(xml.encode("latin-1"), content_type=content_type)
+    (mention,) = [m for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert (mention.title, mention.text) == ("Caf\u00e9 Acme", "cr\u00e8me br\u00fbl\u00e9e")
+
+
+def test_file_url_feed_reads_from_disk_and_skips_when_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes((DATA / "atom.xml").read_bytes())
+    listener = _listener(path.as_uri())
+    batches = list(listener.fetch(None))
+    assert len(batches[-1].mentions) == 2
+    assert list(listener.fetch(batches[-1].watermark)) == []
+    with pytest.raises(SourceError, match="cannot read"):
+        list(_listener((tmp_path / "gone.xml").as_uri()).fetch(None))
+
+
+def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
+    feed_server: FeedServer, sqlite_url: str
+) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme AND NOT lyon")])
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), etag='"v1"')
+    listener = _listener(feed_server.url("/feed"), retries=1, backoff=0)
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (outcome.fetched, outcome.new, outcome.unmatched) == (3, 2, 1)
+    mark = get_watermark(engine, "feed")
+    feed_server.routes["/feed"].failures = [Failure(502), Failure(502)]
+    feed_server.routes["/feed"].etag = '"v2"'
+    with pytest.raises(SourceError):
+        collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert get_watermark(engine, "feed") == mark
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 2
