@@ -159,9 +159,19 @@ def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: in
     picked: list[Quote] = []
     while len(picked) < limit and any(by_sentiment[s] for s in order):
         for s in order:
-            if by_sentiment[s] and len(picked) < limit:
-                picked.append(_quote(by_sentiment[s].pop(0)))
+            while by_sentiment[s] and len(picked) < limit:
+                quote = _quote(by_sentiment[s].pop(0))
+                if all(quote.text != p.text for p in picked):  # reposts and copies read once
+                    picked.append(quote)
+                    break
     return picked
+
+
+def _distinct(quotes: list[Quote], limit: int) -> list[Quote]:
+    kept: dict[str, Quote] = {}
+    for quote in quotes:
+        kept.setdefault(" ".join(quote.text.split()).lower(), quote)
+    return list(kept.values())[:limit]
 
 
 def _stage_candidates(items: list[ItemRow], model: StageModel, stage: str) -> list[ItemRow]:
@@ -219,7 +229,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     edges = week_edges(week, tz, TREND_WEEKS - 1)
     start, end = edges[-2], edges[-1]
     tally = _Tally(brand_week_counts(engine, brand, edges, CUES), model, TREND_WEEKS)
-    items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1))
+    items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1) * 3)
     terms = _terms_by_stage(engine, brand, model, edges[-2 - BASELINE_WEEKS], start, end, settings.terms_per_stage)
     now = TREND_WEEKS - 1
     stages = []
@@ -268,8 +278,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         headline=_headline(tally),
         stages=stages,
         trend=Trend(weeks=[first.shift(i).label for i in range(TREND_WEEKS)], counts=tally.by_moment),
-        negative_share_items=[_quote(i) for i in most_confident(engine, brand, start, end, SHARE, NEGATIVE,
-                                                                settings.top_negative)],
+        negative_share_items=_distinct([_quote(i) for i in most_confident(
+            engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * 4)], settings.top_negative),
         alerts=fired_alerts(engine, brand, start, end),
         coverage=_coverage(engine, tally, start, end),
         generated_at=datetime.now(timezone.utc).replace(microsecond=0),

@@ -80,7 +80,8 @@ def top_terms(
     if focus.sum() == 0 or reference.sum() == 0:
         return []
     z = log_odds_z(focus, reference)
-    order = np.argsort(-z, kind="stable")
+    words = np.array([term.count(" ") + 1 for term in counter.vocabulary])
+    order = np.lexsort((-words, -np.round(z, 6)))  # by z, phrases first where they tie with their words
     picked: list[Term] = []
     for index in order:
         if z[index] < min_z or len(picked) >= limit:

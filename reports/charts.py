@@ -1,0 +1,164 @@
+"""The digest's pictures, drawn with matplotlib's Agg backend into PNG bytes.
+
+Two charts: the journey map (stages left to right, each with its volume,
+change, net sentiment and sentiment split) and moment × sentiment over the
+last eight weeks. Both are drawn at twice the size they are shown, so they
+stay sharp on high-density screens, and use one red/grey/green palette that
+the HTML tables share.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no display, no GUI toolkit, safe in workers
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Polygon, Rectangle  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from .model import Digest, StageFigures  # noqa: E402
+
+COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
+INK, MUTED, GRID = "#1f2933", "#616e7c", "#e4e7eb"
+_NET = LinearSegmentedColormap.from_list("net", ["#f4c7cc", "#eef1f5", "#c6ead7"])
+MOMENT_TITLES = {
+    "stimulus": "Stimulus", "zero_moment": "ZMOT · research", "first_moment": "FMOT · purchase",
+    "second_moment": "SMOT · use", "ultimate_moment": "UMOT · share", "none": "No journey moment",
+}
+DPI = 200
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _change_text(stage: StageFigures) -> str:
+    if stage.change_vs_baseline is None:
+        return "new vs 4-wk avg" if stage.volume else "no talk"
+    arrow = "▲" if stage.change_vs_baseline > 0 else "▼" if stage.change_vs_baseline < 0 else "●"
+    return f"{arrow} {abs(stage.change_vs_baseline):.0f}% vs 4-wk avg"
+
+
+def _chevron(x: float, y0: float, y1: float, first: bool, last: bool) -> list[tuple[float, float]]:
+    """A stage's arrow shape: a notch on the left unless first, a tip on the right unless last."""
+    mid, tip, gap = (y0 + y1) / 2, 0.09, 0.025
+    points = [(x + gap, y1), (x + 1 - gap, y1)]
+    if not last:
+        points.append((x + 1 - gap + tip, mid))
+    points += [(x + 1 - gap, y0), (x + gap, y0)]
+    if not first:
+        points.append((x + gap + tip, mid))
+    return points
+
+
+def journey_map_png(digest: Digest) -> bytes:
+    """Stages left to right: chevron (volume, change), net-sentiment curve, sentiment split, top touchpoint."""
+    stages = digest.stages
+    n = max(len(stages), 1)
+    fit = min(1.0, 5 / n)  # seven stages share the width: shrink the words, not the picture
+    figure = plt.figure(figsize=(6.4, 3.5))
+    ax = figure.add_axes((0.01, 0.02, 0.98, 0.96))
+    ax.set_xlim(-0.02, n + 0.08)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+    # net-sentiment band: y 3.0 .. 5.8 maps -100 .. 100
+    low, high = 3.0, 5.4
+
+    def net_y(value: float) -> float:
+        return low + (value + 100) / 200 * (high - low)
+
+    ax.axhline(net_y(0), xmin=0.01, xmax=0.99, color=GRID, lw=1, zorder=0)
+    ax.text(0.03, net_y(0) + 0.08, "net sentiment 0", fontsize=7, color=MUTED, va="bottom")
+    points = []
+    for i, stage in enumerate(stages):
+        net = stage.net_sentiment
+        fill = to_hex(_NET((net + 100) / 200)) if net is not None else "#f5f7fa"
+        polygon = Polygon(_chevron(i, 6.5, 9.7, i == 0, i == n - 1), closed=True, facecolor=fill,
+                          edgecolor=MUTED if stage.derived == "retention" else "white",
+                          linestyle="--" if stage.derived == "retention" else "-", lw=1.2)
+        ax.add_patch(polygon)
+        cx = i + 0.5 + (0.04 if i else 0)
+        name_size = 11.1 * fit * min(1.0, 10 / max(len(stage.name), 10))
+        ax.text(cx, 9.05, stage.name.upper(), ha="center", va="center", fontsize=name_size, fontweight="bold",
+                color=INK)
+        ax.text(cx, 7.95, f"{stage.volume:,}", ha="center", va="center", fontsize=19.5 * fit, fontweight="bold",
+                color=INK)
+        change = _change_text(stage).replace(" 4-wk", "") if fit < 1 else _change_text(stage)
+        ax.text(cx, 7.0, change, ha="center", va="center", fontsize=8.5 * fit, color=MUTED)
+        if net is not None:
+            points.append((i + 0.5, net_y(net), net))
+        # sentiment split bar
+        total = sum(stage.sentiment.values())
+        x, width = i + 0.08, 0.84
+        ax.add_patch(Rectangle((x, 1.7), width, 0.55, facecolor="#f5f7fa", edgecolor="none"))
+        for sentiment in ("negative", "neutral", "positive"):
+            share = stage.sentiment.get(sentiment, 0) / total if total else 0
+            if share:
+                ax.add_patch(Rectangle((x, 1.7), width * share, 0.55, facecolor=COLOURS[sentiment], edgecolor="white",
+                                       lw=0.5))
+                if share >= 0.18 / fit:
+                    ax.text(x + width * share / 2, 1.975, f"{share * 100:.0f}%", ha="center", va="center",
+                            fontsize=7.8 * fit, color="white" if sentiment != "neutral" else INK)
+                x += width * share
+        top = stage.touchpoints[0].source if stage.touchpoints else "—"
+        ax.text(i + 0.5, 1.1, (f"top: {top}" if fit < 1 else f"top source: {top}")[:30], ha="center", va="center", fontsize=7.5 * fit, color=MUTED)
+    if points:
+        xs, ys, nets = zip(*points)
+        ax.plot(xs, ys, color=INK, lw=1.4, zorder=3)
+        for x, y, net in points:
+            colour = COLOURS["positive"] if net > 5 else COLOURS["negative"] if net < -5 else MUTED
+            ax.scatter([x], [y], s=28, color=colour, zorder=4, edgecolor="white", linewidth=0.8)
+            ax.text(x, y + 0.32, f"{net:+.0f}", ha="center", va="bottom", fontsize=9.1 * fit, color=colour,
+                    fontweight="bold", zorder=5)
+    ax.text(0.03, 2.5, "sentiment split", fontsize=7, color=MUTED)
+    step = 0.6 * n / 5  # the legend keeps its size in inches whatever the number of stages
+    for k, sentiment in enumerate(("negative", "neutral", "positive")):
+        ax.add_patch(Rectangle((0.05 + k * step, 0.2), 0.06 * n / 5, 0.35, facecolor=COLOURS[sentiment]))
+        ax.text(0.05 + k * step + 0.09 * n / 5, 0.37, sentiment, fontsize=7, va="center", color=MUTED)
+    return _png(figure)
+
+
+def trend_png(digest: Digest) -> bytes:
+    """Moment × sentiment over the trend weeks: one small panel per moment, stacked by sentiment, shared scale."""
+    weeks = [w.split("-")[1] for w in digest.trend.weeks]
+    moments = list(digest.trend.counts)
+    figure, axes = plt.subplots(2, 3, figsize=(6.4, 3.9), sharex=True, sharey=True)
+    for ax, moment in zip(axes.flat, moments):
+        bottom = [0] * len(weeks)
+        for sentiment in ("negative", "neutral", "positive"):
+            values = digest.trend.counts[moment][sentiment]
+            ax.bar(range(len(weeks)), values, bottom=bottom, color=COLOURS[sentiment], width=0.75,
+                   label=sentiment, edgecolor="white", linewidth=0.3)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_title(MOMENT_TITLES.get(moment, moment), fontsize=10.0, color=INK, loc="left")
+        ax.bar(len(weeks) - 1, max(bottom[-1], 0), width=0.9, fill=False, edgecolor=INK, linewidth=0.8)
+        ax.set_xticks(range(len(weeks)), weeks, fontsize=6.9, color=MUTED, rotation=0)
+        ax.tick_params(axis="y", labelsize=7.5, colors=MUTED, length=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ax.tick_params(axis="x", length=0)
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_color(GRID)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("items", fontsize=8.1, color=MUTED)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.1, frameon=False,
+                  bbox_to_anchor=(0.5, 0.0))
+    figure.tight_layout(rect=(0, 0.05, 1, 1), h_pad=1.0, w_pad=0.8)
+    return _png(figure)
+
+
+def add_charts(digest: Digest) -> Digest:
+    """Draw both charts into `digest.charts` (name -> PNG bytes) and return the digest."""
+    digest.charts = {"journey_map": journey_map_png(digest), "trend": trend_png(digest)}
+    return digest

@@ -1,0 +1,69 @@
+"""Small formatting rules the HTML and Markdown digests share, so both say a figure the same way.
+
+`safe_url` is the one place that decides whether an address from the
+internet may become a link: only http and https, never `javascript:` or
+`data:`, whatever a post or feed claims.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from .model import Change
+
+QUOTE_CHARS = 280
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) address with a host, else None (render as plain text)."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(c in url for c in "\r\n\t\x00") or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a brand: 'Café Noir & Co' -> 'cafe-noir-co'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "brand"
+
+
+def short(text: str, limit: int = QUOTE_CHARS) -> str:
+    """One line of at most `limit` characters, cut at a word, for quoting."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def change_text(change: Change) -> str:
+    """'+12.5% vs last week', '-3.1 pts vs last week', or 'no data last week'."""
+    if change.delta is None:
+        return "no comparison" if change.previous in (None, 0) else "unchanged"
+    unit = "%" if change.unit == "%" else " pts"
+    return f"{change.delta:+.1f}{unit} vs last week"
+
+
+def change_vs_baseline(value: float | None) -> str:
+    return "new" if value is None else f"{value:+.0f}%"
+
+
+def signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.0f}"
+
+
+def tone(delta: float | None, good_when_up: bool = True) -> str:
+    """'good', 'bad' or 'flat' for colouring a change."""
+    if delta is None or abs(delta) < 0.05:
+        return "flat"
+    return "good" if (delta > 0) == good_when_up else "bad"

@@ -1,0 +1,67 @@
+"""The digest as one self-contained HTML page that survives email clients.
+
+Jinja2 with autoescape on, so text from the internet is always escaped; links
+only where `formatting.safe_url` accepts the address; charts inline as PNG
+data URIs; tables and inline styles only, because mail clients drop <style>.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .fired_alerts import alert_summary
+from .formatting import change_text, change_vs_baseline, safe_url, short, tone
+from .model import Digest
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("journeywatch.reports", "templates"),
+        autoescape=select_autoescape(["html", "html.j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline)
+    return env
+
+
+def period_text(digest: Digest) -> str:
+    """'Mon 9 Nov – Sun 15 Nov 2026'."""
+    start, end = date.fromisoformat(digest.week_start), date.fromisoformat(digest.week_end)
+    return f"{start:%a} {start.day} {start:%b} – {end:%a} {end.day} {end:%b %Y}"
+
+
+def headline_cards(digest: Digest) -> list[dict[str, str]]:
+    """The three numbers at the top, with their change and a note saying what they count."""
+    h = digest.headline
+    return [
+        {"label": "Mentions", "value": f"{int(h.volume.value):,}", "change": change_text(h.volume),
+         "tone": "flat", "note": f"{h.journey_items:,} on the journey"},
+        {"label": "Net sentiment", "value": f"{h.net_sentiment.value:+.0f}", "change": change_text(h.net_sentiment),
+         "tone": tone(h.net_sentiment.delta), "note": "positive minus negative, pts"},
+        {"label": "Negative share-stage", "value": f"{h.negative_share_talk.value:.1f}%",
+         "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),
+         "note": f"{h.negative_share_count:,} warnings and bad reviews"},
+    ]
+
+
+def render_html(digest: Digest) -> str:
+    """The HTML digest; charts must have been drawn (`charts.add_charts`) first."""
+    if not digest.charts:
+        raise ValueError("render_html needs the charts: call reports.charts.add_charts(digest) first")
+    retention = next((s for s in digest.stages if s.derived == "retention"), None)
+    return _environment().get_template("digest.html.j2").render(
+        d=digest,
+        c=digest.coverage,
+        period=period_text(digest),
+        cards=headline_cards(digest),
+        retention=retention,
+        alerts=[alert_summary(a) for a in digest.alerts],
+        charts={name: base64.b64encode(png).decode("ascii") for name, png in digest.charts.items()},
+    )
