@@ -1,0 +1,116 @@
+"""What happens to items before storage: HTML to text, brands, language, pseudonymous authors."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from journeywatch.domain import Mention
+from journeywatch.listeners import BrandMatcher, prepare_mentions
+from journeywatch.listeners import authors as authors_module
+from journeywatch.listeners.authors import AUTHOR_KEY_ENV
+from journeywatch.listeners.language import detect_language
+from journeywatch.listeners.text import collapse_whitespace, html_to_text
+from journeywatch.settings import Brand
+from journeywatch.storage import open_database, store_batch
+from journeywatch.storage.tables import mentions as mentions_table
+
+T0 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+# Printable text: controls (other than tab and newline) are not something HTML carries.
+plain = st.text(st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\t\n "), max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain)
+def test_escaped_text_comes_back_as_itself(text: str) -> None:
+    assert html_to_text(html.escape(text)) == collapse_whitespace(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain, plain)
+def test_scripts_and_styles_never_reach_the_text(before: str, after: str) -> None:
+    doc = (f"<div>{html.escape(before)}</div><script>var SCRIPTMARK = 1;</script>"
+           f"<style>.STYLEMARK {{}}</style><p>{html.escape(after)}</p>")
+    out = html_to_text(doc)
+    assert "SCRIPTMARK" not in out and "STYLEMARK" not in out
+    assert out == out.strip() and "  " not in out and "\n" not in out
+
+
+def test_blocks_keep_words_apart_and_entities_decode() -> None:
+    assert html_to_text("<p>Acme</p><p>kettle&nbsp;&amp;&#233;</p><ul><li>a</li><li>b</li></ul>x<br>y") == \
+        "Acme kettle &\u00e9 a b x y"
+    assert html_to_text("<b>Ac</b>me") == "Acme"  # inline markup does not split a word
+
+
+def _mention(i: int, text: str, title: str | None = None, author: str | None = "Some_User") -> Mention:
+    return Mention(source="s", external_id=str(i), text=text, title=title, created_at=T0, author=author)
+
+
+MATCHER = BrandMatcher([Brand(name="Acme", query="acme"), Brand(name="Globex", query="globex AND NOT hiring")])
+
+
+def test_brands_come_from_title_and_text_and_unmatched_items_are_dropped() -> None:
+    items = [
+        _mention(1, "the lid cracked after two weeks", title="Acme kettle"),
+        _mention(2, "Globex is hiring engineers"),
+        _mention(3, "globex and acme both answered my email"),
+        _mention(4, "nothing about any brand"),
+    ]
+    kept = prepare_mentions(items, MATCHER)
+    assert [(m.external_id, m.brands) for m in kept] == [("1", ["Acme"]), ("3", ["Acme", "Globex"])]
+
+
+def test_language_is_stored_and_only_english_is_supported() -> None:
+    english = "My Acme kettle stopped working after two weeks and support never answered my emails."
+    german = "Mein Acme Wasserkocher ist nach zwei Wochen kaputt gegangen und der Kundendienst antwortet nicht."
+    french = "Ma bouilloire Acme est tomb\u00e9e en panne apr\u00e8s deux semaines et le service client ne r\u00e9pond pas."
+    short = "acme lol"
+    kept = prepare_mentions([_mention(i, t) for i, t in enumerate([english, german, french, short])], MATCHER)
+    assert [(m.lang, m.lang_supported) for m in kept] == [("en", True), ("de", False), ("fr", False), (None, True)]
+
+
+def test_links_and_handles_do_not_decide_the_language() -> None:
+    text = "Acme support fixed it in a day, very happy https://example.de/gutschein/bestellung/kaufen @acme_de"
+    assert detect_language(text).code == "en"
+
+
+def test_authors_are_keyed_pseudonyms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(AUTHOR_KEY_ENV, "first-secret")
+    a = prepare_mentions([_mention(1, "acme", author="Alice"), _mention(2, "acme", author="alice")], MATCHER)
+    b = prepare_mentions([_mention(3, "acme", author="Bob")], MATCHER)
+    assert a[0].author == a[1].author != b[0].author
+    assert re.fullmatch(r"h:[0-9a-f]{32}", a[0].author or "")
+    monkeypatch.setenv(AUTHOR_KEY_ENV, "second-secret")
+    c = prepare_mentions([_mention(1, "acme", author="Alice")], MATCHER)
+    assert c[0].author != a[0].author
+    raw = prepare_mentions([_mention(1, "acme", author="Alice"), _mention(2, "acme", author=None)], MATCHER,
+                           raw_authors=True)
+    assert [m.author for m in raw] == ["Alice", None]
+
+
+def test_missing_key_warns_once_and_still_hashes(monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv(AUTHOR_KEY_ENV, raising=False)
+    monkeypatch.setattr(authors_module, "_warned", False)
+    with caplog.at_level(logging.WARNING):
+        first = prepare_mentions([_mention(1, "acme", author="Alice")], MATCHER)
+        prepare_mentions([_mention(2, "acme", author="Alice")], MATCHER)
+    assert first[0].author != "Alice"
+    assert sum(AUTHOR_KEY_ENV in r.getMessage() for r in caplog.records) == 1
+
+
+def test_neither_names_nor_key_reach_the_database(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv(AUTHOR_KEY_ENV, "s3cret-key-value")
+    engine = open_database(sqlite_url)
+    store_batch(engine, prepare_mentions([_mention(1, "acme rocks", author="RealName42")], MATCHER))
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(select(mentions_table))]
+    dump = repr(rows)
+    assert "RealName42" not in dump and "s3cret-key-value" not in dump

@@ -1,0 +1,124 @@
+"""CSV and JSONL exports: column mapping, bad rows skipped and counted, cheap idempotent re-runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from journeywatch.errors import ConfigError, SourceError
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
+from journeywatch.listeners.base import Batch
+from journeywatch.listeners.files import FileListener
+from journeywatch.settings import Brand, FileSource
+from journeywatch.storage import get_watermark, open_database
+from journeywatch.storage.tables import mentions as mentions_table
+
+
+def _source(path: Path, **extra: object) -> FileSource:
+    return FileSource(kind="file", name="export", path=path, **extra)
+
+
+def _all(batches: list[Batch]) -> list[tuple[str, str, str]]:
+    return [(m.external_id, m.text, m.created_at.isoformat()) for b in batches for m in b.mentions]
+
+
+def test_csv_with_column_mapping_and_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_bytes(
+        "review_id,body,date,user,stars_kind\n"
+        "r1,\"Acme kettle, great\",2026-11-01T10:00:00+02:00,bob,review\n"
+        "r2,,2026-11-01T10:00:00Z,bob,review\n"
+        "r3,\"two\nlines\",2026-11-02,alice,nonsense\n"
+        "r4,bad date,yesterday,x,review\n".encode()
+        + "r5,caf\xe9,2026-11-03T00:00:00Z,y,review\n".encode("latin-1")
+        + b"r6,unix time,1793520000,z,review\n"
+    )
+    listener = FileListener(_source(path, source_kind="review",
+                                    columns={"id": "review_id", "text": "body", "created_at": "date",
+                                             "author": "user", "source_kind": "stars_kind"}))
+    batches = list(listener.fetch(None))
+    assert _all(batches) == [
+        ("r1", "Acme kettle, great", "2026-11-01T08:00:00+00:00"),
+        ("r3", "two lines", "2026-11-02T00:00:00+00:00"),
+        ("r6", "unix time", datetime.fromtimestamp(1793520000, timezone.utc).isoformat()),
+    ]
+    assert [m.author for b in batches for m in b.mentions] == ["bob", "alice", "z"]
+    assert [m.source_kind for b in batches for m in b.mentions] == ["review", "review", "review"]
+    assert sum(b.skipped for b in batches) == 3
+    warnings = " | ".join(w for b in batches for w in b.warnings)
+    assert "line 3: no text" in warnings and "'yesterday'" in warnings and "line 7: not valid UTF-8" in warnings
+
+
+def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    lines = [
+        json.dumps({"id": 1, "post": {"body": "<p>Acme &amp; co</p>"}, "ts": "2026-11-01T10:00:00Z",
+                    "user": {"name": "dana"}, "title": "Hi"}),
+        "{not json",
+        json.dumps([1, 2]),
+        "",
+        json.dumps({"post": {"body": "no id here"}, "ts": "2026-11-02T00:00:00Z"}),
+    ]
+    path.write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": 9, "post": {"body": "\xff"}}\n')
+    listener = FileListener(_source(path, columns={"text": "post.body", "created_at": "ts", "author": "user.name"}))
+    batches = list(listener.fetch(None))
+    mentions = [m for b in batches for m in b.mentions]
+    assert [(m.external_id, m.text, m.title, m.author) for m in mentions][0] == ("1", "Acme & co", "Hi", "dana")
+    assert mentions[1].external_id.startswith("sha256:") and mentions[1].text == "no id here"
+    assert sum(b.skipped for b in batches) == 3
+    again = list(FileListener(_source(path, columns={"text": "post.body", "created_at": "ts"})).fetch(None))
+    assert [m.external_id for b in again for m in b.mentions] == [m.external_id for m in mentions]
+
+
+def test_rerun_reads_only_what_was_appended_and_a_replaced_file_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    row = lambda i: json.dumps({"id": f"i{i}", "text": f"acme {i}", "created_at": "2026-11-01T00:00:00Z"}) + "\n"  # noqa: E731
+    path.write_text("".join(row(i) for i in range(5)))
+    listener = FileListener(_source(path), batch_size=2)
+    first = list(listener.fetch(None))
+    assert [len(b.mentions) for b in first] == [2, 2, 1]
+    mark = first[-1].watermark
+    assert list(listener.fetch(mark)) == []
+    with path.open("a") as handle:
+        handle.write(row(5) + row(6))
+    appended = list(listener.fetch(mark))
+    assert [m.external_id for b in appended for m in b.mentions] == ["i5", "i6"]
+    path.write_text(row(100) + row(101))  # a different file under the same name
+    replaced = list(listener.fetch(appended[-1].watermark))
+    assert [m.external_id for b in replaced for m in b.mentions] == ["i100", "i101"]
+
+
+def test_missing_file_and_bad_mapping_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="not found") as caught:
+        list(FileListener(_source(tmp_path / "gone.csv")).fetch(None))
+    assert not caught.value.retryable
+    path = tmp_path / "a.csv"
+    path.write_text("id,content,when\n1,acme,2026-11-01\n")
+    with pytest.raises(ConfigError, match=r"no column for text -> 'text'.*\['id', 'content', 'when'\]"):
+        list(FileListener(_source(path)).fetch(None))
+    with pytest.raises(ConfigError, match="unknown field"):
+        FileListener(_source(path, columns={"body": "content"}))
+    with pytest.raises(ConfigError, match="set format"):
+        FileListener(_source(tmp_path / "data.txt"))
+
+
+def test_collect_twice_is_idempotent(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("id,text,created_at\n" + "".join(f"{i},acme item {i},2026-11-01T00:00:00Z\n" for i in range(50))
+                    + "99,no brand here,2026-11-01T00:00:00Z\n")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = build_listener(_source(path))
+    first = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    mark = get_watermark(engine, "export")
+    second = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (first.fetched, first.new, first.unmatched) == (51, 50, 1)
+    assert (second.fetched, second.new) == (0, 0)
+    assert get_watermark(engine, "export") == mark
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 50

@@ -1,0 +1,165 @@
+"""Boolean brand queries: examples, errors with positions, and property tests against a reference evaluator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journeywatch.errors import ConfigError
+from journeywatch.listeners import BrandMatcher
+from journeywatch.listeners.query import QueryError, compile_query
+from journeywatch.settings import Brand
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("acme", "I love ACME kettles", True),
+        ("acme", "Acmeville is a town", False),  # whole words only
+        ("acme", "thanks @acme for nothing", True),  # a bare word also finds the handle
+        ("@acme", "acme support", False),
+        ("@acme", "cc @Acme please", True),
+        ("#acmefail", "worst day #AcmeFail", True),
+        ('"acme corp"', "Acme  Corp. announced", True),
+        ('"acme corp"', "corp acme", False),
+        ("acme kettle", "the kettle from acme", True),  # juxtaposition is AND
+        ("acme kettle", "acme toaster", False),
+        ("acme AND NOT (job OR hiring)", "acme is hiring", False),
+        ("acme AND NOT (job OR hiring)", "acme is great", True),
+        ("acme -job", "acme job fair", False),
+        ("acme OR globex", "globex rules", True),
+        ("acm*", "acmecorp rules", True),
+        ("acm?", "acmecorp rules", False),
+        ("acme-co", "ACME-CO delivered", True),
+        ("acme-co", "acme co delivered", False),
+        ("caf\u00e9", "Le Caf\u00c9 est bon", True),
+        ("o'reilly", "O'Reilly books", True),
+    ],
+)
+def test_examples(query: str, text: str, expected: bool) -> None:
+    assert compile_query(query).matches(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "problem", "position"),
+    [
+        ('acme AND "free stuff', "unbalanced quote", 9),
+        ("(acme OR globex", "unbalanced parenthesis", 0),
+        ("acme) OR x", "unbalanced parenthesis", 4),
+        ("acme AND", "ends where a term is expected", 8),
+        ("acme OR OR x", "unexpected", 8),
+        ("title:acme", "field searches", 0),
+        ("acme AND x~2", "fuzzy", 9),
+        ("NOT acme", "none of its terms", 0),
+        ("   ", "empty query", 0),
+        ('acme OR ""', "empty phrase", 8),
+        ("acme && globex", "not a term", 5),
+    ],
+)
+def test_errors_name_the_problem_and_position(query: str, problem: str, position: int) -> None:
+    with pytest.raises(QueryError) as caught:
+        compile_query(query)
+    assert problem in caught.value.problem
+    assert caught.value.position == position
+
+
+def test_brand_matcher_names_the_brand_key_and_position() -> None:
+    brands = [Brand(name="Acme", query="acme"), Brand(name="Globex Corp", query="globex AND (x")]
+    with pytest.raises(ConfigError) as caught:
+        BrandMatcher(brands)
+    assert str(caught.value) == (
+        "config key 'brands[1].query' (Globex Corp): unbalanced parenthesis '(' never closed at position 11"
+    )
+
+
+def test_brand_matcher_returns_every_matching_brand_in_config_order() -> None:
+    matcher = BrandMatcher([Brand(name="Globex", query="globex"), Brand(name="Acme", query='"acme corp" OR @acme')])
+    assert matcher.brands_of("@acme vs Globex") == ["Globex", "Acme"]
+    assert matcher.brands_of("nothing to see") == []
+
+
+# --- properties: the compiled matcher agrees with a plain evaluator over the text's words ------------
+
+VOCAB = ["acme", "kettle", "globex", "red", "@acme", "#fail"]
+NOISE = ["acmeville", "kettles", "globe", "fail", "the"]
+SEPARATORS = [" ", ", ", ". ", "! ", "\n", " - ", "  "]
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str  # word, phrase, and, or, not, implicit
+    parts: tuple[object, ...]
+
+    def render(self) -> str:
+        if self.op == "word":
+            return str(self.parts[0])
+        if self.op == "phrase":
+            return '"' + " ".join(map(str, self.parts)) + '"'
+        if self.op == "not":
+            return f"(NOT {self.parts[0].render()})"  # type: ignore[attr-defined]
+        joiner = {"and": " AND ", "or": " OR ", "implicit": " "}[self.op]
+        return "(" + joiner.join(p.render() for p in self.parts) + ")"  # type: ignore[attr-defined]
+
+
+def _word_matches(term: str, token: str) -> bool:
+    """The documented word rule: a sigil term needs the sigil; a bare term also matches @x and #x."""
+    return token == term if term[0] in "@#" else token.lstrip("@#") == term
+
+
+def evaluate(node: Node, tokens: list[str]) -> bool:
+    if node.op == "word":
+        return any(_word_matches(str(node.parts[0]), t) for t in tokens)
+    if node.op == "phrase":
+        words = [str(p) for p in node.parts]
+        return any(all(_word_matches(w, tokens[i + j]) for j, w in enumerate(words))
+                   for i in range(len(tokens) - len(words) + 1))
+    if node.op == "not":
+        return not evaluate(node.parts[0], tokens)  # type: ignore[arg-type]
+    results = [evaluate(p, tokens) for p in node.parts]  # type: ignore[arg-type]
+    return any(results) if node.op == "or" else all(results)
+
+
+words = st.sampled_from(VOCAB).map(lambda w: Node("word", (w,)))
+phrases = st.lists(st.sampled_from(VOCAB), min_size=2, max_size=3).map(lambda ws: Node("phrase", tuple(ws)))
+queries = st.recursive(
+    words | phrases,
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["and", "or", "implicit"]), st.lists(inner, min_size=2, max_size=3))
+        .map(lambda t: Node(t[0], tuple(t[1]))),
+        inner.map(lambda n: Node("not", (n,))),
+    ),
+    max_leaves=8,
+)
+texts = st.lists(
+    st.tuples(st.sampled_from(VOCAB + NOISE), st.sampled_from([str.lower, str.upper, str.title]),
+              st.sampled_from(SEPARATORS)),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries, texts)
+def test_matcher_agrees_with_reference_evaluator(query: Node, pieces: list[tuple[str, object, str]]) -> None:
+    text = "".join(case(word) + sep for word, case, sep in pieces)  # type: ignore[operator]
+    tokens = [word for word, _, _ in pieces]
+    if evaluate(query, []):
+        with pytest.raises(QueryError):
+            compile_query(query.render())
+        return
+    compiled = compile_query(query.render())
+    assert compiled.matches(text) is evaluate(query, tokens)
+    assert compiled.matches(text.upper()) is compiled.matches(text.lower())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_string_compiles_or_fails_with_a_position(query: str) -> None:
+    try:
+        compiled = compile_query(query)
+    except QueryError as exc:
+        assert 0 <= exc.position <= len(query)
+    else:
+        assert isinstance(compiled.matches(query), bool)
