@@ -7,6 +7,7 @@ what was collected before a failure stays committed.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -20,6 +21,7 @@ from journeywatch.storage import (
     label_counts_by_brand,
     new_mentions_by_brand,
     open_database,
+    pending_id_ranges,
     record_source_result,
     start_run,
 )
@@ -52,24 +54,54 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
     return outcome
 
 
-@task(name="classify", cache_policy=NO_CACHE)
-def classify_task(config: Config) -> dict[str, Any]:
-    """Classify everything stored but not yet classified, in streamed batches."""
-    from journeywatch.classifiers import load_classifier
+DASK_ENV = "JOURNEYWATCH_DASK_ADDRESS"
+DASK_RANGE = 5_000  # pending rows per Dask task: minutes of work, few task round-trips
 
+
+def _classifier(config: Config) -> Any:
+    from journeywatch.classifiers import load_classifier  # cached per process, so per Dask worker too
+
+    return load_classifier(
+        config.classifier.model_dir,
+        batch_size=config.classifier.batch_size,
+        review_below=config.classifier.review_below,
+    )
+
+
+@task(name="classify", cache_policy=NO_CACHE)
+def classify_task(config: Config, id_range: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Classify what is stored but not yet classified (within `id_range`), in streamed batches."""
     logger = get_run_logger()
     try:
-        classifier = load_classifier(
-            config.classifier.model_dir,
-            batch_size=config.classifier.batch_size,
-            review_below=config.classifier.review_below,
-        )
-        done = classify_pending(open_database(config.database), classifier, batch_size=512)
+        classifier = _classifier(config)
+        done = classify_pending(open_database(config.database), classifier, batch_size=512, id_range=id_range)
     except Exception as exc:
         logger.error("classification failed: %s", _short(exc))
         return {"classified": 0, "error": _short(exc)}
     logger.info("classified %d mentions with %s", done, classifier.version)
     return {"classified": done, "model_version": classifier.version}
+
+
+@flow(name="classify-distributed")
+def classify_distributed_flow(config: Config) -> dict[str, Any]:
+    """Map classification over id ranges of the pending rows; run with a DaskTaskRunner."""
+    ranges = pending_id_ranges(open_database(config.database), DASK_RANGE)
+    results = [future.result() for future in classify_task.map(config, ranges)]
+    errors = [r["error"] for r in results if "error" in r]
+    merged: dict[str, Any] = {"classified": sum(r["classified"] for r in results), "ranges": len(ranges)}
+    merged.update({"error": errors[0]} if errors else {"model_version": results[0]["model_version"]} if results else {})
+    return merged
+
+
+def classify_everything(config: Config) -> dict[str, Any]:
+    """Classify in this process, or over the Dask cluster named in $JOURNEYWATCH_DASK_ADDRESS."""
+    address = os.environ.get(DASK_ENV)
+    if not address:
+        return classify_task(config)
+    from prefect_dask import DaskTaskRunner
+
+    result = classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
+    return result if "classified" in result else {"classified": 0}
 
 
 @task(name="check-alerts", cache_policy=NO_CACHE)
@@ -115,7 +147,7 @@ def run_monitor(config: Config) -> dict[str, Any]:
             engine, run_id, outcome.source, outcome.status, fetched=outcome.fetched, new=outcome.new,
             skipped=outcome.skipped, error=outcome.error,
         )
-    classification = classify_task(config)
+    classification = classify_everything(config)
     alerts = alerts_task(config) if config.alerts.enabled else {"fired": []}
     summary = {
         "run_id": run_id,

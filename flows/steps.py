@@ -72,6 +72,7 @@ def classify_pending(
     batch_size: int = 256,
     model_version: str | None = None,
     progress: Callable[[int], None] | None = None,
+    id_range: tuple[int, int] | None = None,
 ) -> int:
     """Classify every stored mention that has no classification (or, given a version, another model's).
 
@@ -79,7 +80,7 @@ def classify_pending(
     Returns how many were classified.
     """
     done = 0
-    for pending in iter_pending(engine, batch_size, model_version):
+    for pending in iter_pending(engine, batch_size, model_version, id_range):
         predictions = classifier.predict([p.text for p in pending])
         done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)))
         if progress:

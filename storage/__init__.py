@@ -3,7 +3,14 @@
 The same code and migrations serve SQLite (default, WAL) and PostgreSQL.
 """
 
-from .classifications import PendingText, count_pending, iter_pending, save_predictions, text_for_classifier
+from .classifications import (
+    PendingText,
+    count_pending,
+    iter_pending,
+    pending_id_ranges,
+    save_predictions,
+    text_for_classifier,
+)
 from .database import create_database_engine, forget_engines, normalise_url, open_database, upgrade
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
 from .runs import failures_between, finish_run, record_source_result, source_results, start_run
@@ -25,6 +32,7 @@ __all__ = [
     "new_mentions_by_brand",
     "normalise_url",
     "open_database",
+    "pending_id_ranges",
     "record_source_result",
     "save_predictions",
     "set_watermark",

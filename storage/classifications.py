@@ -40,19 +40,23 @@ def count_pending(engine: Engine, model_version: str | None = None) -> int:
 
 
 def iter_pending(
-    engine: Engine, batch_size: int, model_version: str | None = None
+    engine: Engine, batch_size: int, model_version: str | None = None, id_range: tuple[int, int] | None = None
 ) -> Iterator[list[PendingText]]:
     """Stream unclassified texts in id order, one batch in memory at a time.
 
     Keyset pagination (id > last) keeps each query cheap however many rows
     there are, and makes the stream safe to interleave with writes.
+    `id_range` (inclusive) limits the stream to one worker's share.
     """
-    last_id = 0
+    last_id, last_allowed = (id_range[0] - 1, id_range[1]) if id_range else (0, None)
     while True:
+        conditions = [mentions.c.id > last_id, mentions.c.lang_supported.is_(True), _pending_filter(model_version)]
+        if last_allowed is not None:
+            conditions.append(mentions.c.id <= last_allowed)
         query = (
             select(mentions.c.id, mentions.c.title, mentions.c.text)
             .select_from(mentions.outerjoin(classifications))
-            .where(and_(mentions.c.id > last_id, mentions.c.lang_supported.is_(True), _pending_filter(model_version)))
+            .where(and_(*conditions))
             .order_by(mentions.c.id)
             .limit(batch_size)
         )
@@ -62,6 +66,28 @@ def iter_pending(
             return
         last_id = rows[-1].id
         yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
+
+
+def pending_id_ranges(engine: Engine, per_range: int, model_version: str | None = None) -> list[tuple[int, int]]:
+    """Split the pending rows into id ranges of about `per_range` rows, for workers on several hosts."""
+    query = (
+        select(mentions.c.id)
+        .select_from(mentions.outerjoin(classifications))
+        .where(and_(mentions.c.lang_supported.is_(True), _pending_filter(model_version)))
+        .order_by(mentions.c.id)
+    )
+    ranges: list[tuple[int, int]] = []
+    with engine.connect() as connection:
+        ids = connection.execute(query).scalars()
+        chunk: list[int] = []
+        for mention_id in ids:
+            chunk.append(mention_id)
+            if len(chunk) == per_range:
+                ranges.append((chunk[0], chunk[-1]))
+                chunk = []
+        if chunk:
+            ranges.append((chunk[0], chunk[-1]))
+    return ranges
 
 
 def text_for_classifier(title: str | None, text: str) -> str:

@@ -12,6 +12,7 @@ from journeywatch.storage import (
     get_watermark,
     iter_pending,
     open_database,
+    pending_id_ranges,
     save_predictions,
     store_batch,
     trend_counts,
@@ -90,3 +91,12 @@ def test_trend_counts_group_by_week_moment_sentiment_source(database_url: str) -
         (date(2026, 11, 2), "ultimate_moment", "negative", 2),
         (date(2026, 11, 9), "ultimate_moment", "negative", 1),
     ]
+
+
+def test_pending_id_ranges_cover_every_pending_row_once(database_url: str) -> None:
+    engine = open_database(database_url)
+    store_batch(engine, [_mention(i) for i in range(23)])
+    ranges = pending_id_ranges(engine, per_range=10)
+    assert len(ranges) == 3
+    seen = [p.mention_id for lo_hi in ranges for batch in iter_pending(engine, 4, id_range=lo_hi) for p in batch]
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 23

@@ -90,7 +90,8 @@ def print_summary(summary: dict[str, Any]) -> None:
     if "error" in classification:
         console.print(f"[red]✗ classification[/]: {escape(classification['error'])}")
     else:
-        console.print(f"Classified {classification['classified']} new mentions with {classification['model_version']}.")
+        model = classification.get("model_version", "the current model")
+        console.print(f"Classified {classification['classified']} new mentions with {escape(model)}.")
     alerts = summary["alerts"]
     if "error" in alerts:
         console.print(f"[red]✗ alerts[/]: {escape(alerts['error'])}")

@@ -1,0 +1,102 @@
+"""The monitor flow end to end under a real Prefect harness: files and feeds in, classified rows out.
+
+A dead source and a bad source entry are reported while the others are
+collected; a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from journeywatch.flows.monitor import monitor_flow
+from journeywatch.storage import open_database
+from journeywatch.storage.tables import classifications, mention_brands, mentions, source_runs
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+POSTS = [
+    ("Acme Air lost my bag again, third time this year. Support just hangs up.", "acme"),
+    ("PSA: never book Acme Air, they cancelled and refused a refund. Avoid!!", "acme"),
+    ("Is acmeair worth it over the budget carriers for a 3h flight?", "acme"),
+    ("Just booked Acme Air to Lisbon, checkout was painless", "acme"),
+    ("Globex phone arrived today, unboxing now 😍", "globex"),
+    ("globex support fixed my screen in 10 minutes, impressed", "globex"),
+    ("Weather is lovely today", None),  # matches no brand: must not be stored
+]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _rss(items: list[tuple[str, str]]) -> str:
+    entries = "".join(
+        f"<item><guid>g{i}</guid><title>review {i}</title><link>https://example.org/r/{i}</link>"
+        f"<pubDate>{(T0 + timedelta(hours=i)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        f"<description>&lt;p&gt;{text}&lt;/p&gt;</description></item>"
+        for i, (text, _) in enumerate(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, sqlite_url: str) -> Path:
+    export = tmp_path / "export.jsonl"
+    export.write_text(
+        "\n".join(json.dumps({"id": f"e{i}", "text": text, "created_at": (T0 + timedelta(days=i)).isoformat()})
+                  for i, (text, _) in enumerate(POSTS)) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "reviews.xml").write_text(_rss(POSTS[:3]), encoding="utf-8")
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(f"""
+database: {sqlite_url}
+brands:
+  - {{name: Acme Air, query: '"acme air" OR acmeair'}}
+  - {{name: Globex, query: globex}}
+sources:
+  - {{name: export, kind: file, path: export.jsonl}}
+  - {{name: reviews, kind: feed, url: "file://reviews.xml", source_kind: review}}
+  - {{name: dead, kind: feed, url: "http://127.0.0.1:{_closed_port()}/feed.xml", timeout: 2}}
+  - {{name: typo, kind: feed, urll: "http://example.org"}}
+alerts: {{enabled: false}}
+""", encoding="utf-8")
+    return path
+
+
+def _count(engine, table) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_monitor_collects_classifies_and_reports_failures(prefect_harness: None, config_path: Path, sqlite_url: str) -> None:
+    summary = monitor_flow(str(config_path))
+    engine = open_database(sqlite_url)
+
+    by_source = {s["source"]: s for s in summary["sources"]}
+    assert by_source["export"]["status"] == "ok" and by_source["export"]["new"] == 6
+    assert by_source["export"]["unmatched"] == 1
+    assert by_source["reviews"]["status"] == "ok" and by_source["reviews"]["new"] == 3
+    assert by_source["dead"]["status"] == "failed" and by_source["dead"]["error"]
+    assert by_source["typo"]["status"] == "failed" and "sources[3].urll" in by_source["typo"]["error"]
+
+    assert _count(engine, mentions) == 9
+    assert _count(engine, classifications) == 9  # everything stored got a moment and a sentiment
+    assert summary["brands"]["Acme Air"]["new"] == 7 and summary["brands"]["Globex"]["new"] == 2
+    assert sum(n for _, _, n in summary["brands"]["Acme Air"]["counts"]) == 7
+    with engine.connect() as connection:
+        failed = connection.execute(select(source_runs.c.source).where(source_runs.c.status == "failed")).scalars()
+        assert sorted(failed) == ["dead", "typo"]
+
+    again = monitor_flow(str(config_path))
+    assert _count(engine, mentions) == 9 and _count(engine, mention_brands) == 9
+    assert all(s["new"] == 0 for s in again["sources"])
+    assert again["brands"]["Acme Air"] == {**summary["brands"]["Acme Air"], "new": 0, "seen": 7}
+    assert again["classification"]["classified"] == 0
