@@ -1,1 +1,38 @@
-"""digest commands (filled in by their issue)."""
+"""`journeywatch digest`: write (and send) the weekly digest of each brand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..settings import load_config
+from .app import app
+
+
+@app.command()
+def digest(
+    config: Path = typer.Option(..., "--config", "-c", help="the journeywatch YAML config"),
+    brand: str = typer.Option(None, "--brand", help="only this brand (default: every brand in the config)"),
+    week: str = typer.Option(
+        None, "--week",
+        help="ISO week YYYY-Www, or 'latest' for the latest week with data (default: last complete week)"),
+    out: Path = typer.Option(Path("digests"), "--out", help="folder the .html, .md and .json files go to"),
+    send: bool = typer.Option(True, "--send/--no-send", help="deliver to the config's digest.notify targets"),
+) -> None:
+    """Write each brand's weekly digest as HTML, Markdown and JSON, and print the paths.
+
+    Example: journeywatch digest --config journeywatch.yaml --week latest --out digests
+    """
+    from journeywatch.reports import make_digests  # matplotlib loads only when a digest is made
+
+    run = make_digests(load_config(config), out, week=week, brand=brand, send=send)
+    for path in run.paths:
+        typer.echo(str(path))
+    console = Console(stderr=True)
+    for result in run.deliveries:
+        mark = "[green]sent[/]" if result.ok else f"[red]not sent[/] ({result.detail})"
+        console.print(f"{run.week}: digest {mark} to {result.target}", highlight=False)
+    if any(not r.ok for r in run.deliveries):
+        raise typer.Exit(code=2)

@@ -1,0 +1,37 @@
+"""The weekly digest flow: Monday 08:00 in the config's timezone (see prefect.yaml).
+
+Thin Prefect wrappers over `journeywatch.reports`: one task builds, writes and
+delivers all brands (a handful of rows of work, so one task, not one per
+brand); retries cover a database that is briefly unreachable.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger, task
+
+from journeywatch.reports import DigestRun, make_digests
+from journeywatch.settings import load_config
+
+
+@task(retries=2, retry_delay_seconds=[30, 120])
+def make_digests_task(config_path: str, week: str | None, out: str) -> DigestRun:
+    return make_digests(load_config(config_path), out, week=week)
+
+
+@flow(name="digest")
+def digest_flow(config_path: str, week: str | None = None, out: str = "digests") -> list[str]:
+    """Write every brand's digest for `week` (default: the last complete week) and send it; returns the paths."""
+    run = make_digests_task(config_path, week, out)
+    logger = get_run_logger()
+    for path in run.paths:
+        logger.info("wrote %s", path)
+    failed = [r for r in run.deliveries if not r.ok]
+    for result in failed:
+        logger.warning("digest not delivered to %s: %s", result.target, result.detail)
+    return [str(p) for p in run.paths]
+
+
+if __name__ == "__main__":
+    import sys
+
+    digest_flow(*sys.argv[1:2], week=sys.argv[2] if len(sys.argv) > 2 else None)

@@ -1,0 +1,98 @@
+"""Sending a digest: HTML to email targets, Markdown to chat targets, through apprise.
+
+Delivery goes through `journeywatch.alerts.notify.deliver` (retries, logging
+that never prints a token) when that module is installed. Until then a small
+private fallback calls apprise directly, so the digest can ship first.
+Email also carries the two charts as PNG attachments, for clients that block
+data-URI images.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .model import Digest
+from .render_html import render_html
+from .render_markdown import render_markdown
+
+log = logging.getLogger(__name__)
+
+# apprise schemes whose messages are emails (HTML bodies with attachments).
+EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go",
+                           "resend", "brevo", "o365", "azure"})
+
+
+@dataclass(frozen=True, slots=True)
+class SentDigest:
+    """One delivery attempt: the target (scheme and host only, never the secret) and whether it went."""
+
+    target: str
+    ok: bool
+    detail: str = ""
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '…'}"
+
+
+def is_email(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
+
+
+def _apprise_fallback(urls: list[str], title: str, body: str, body_format: str,
+                      attachments: list[Path] | None) -> list[SentDigest]:
+    """Deliver with apprise itself (one try per target) while journeywatch.alerts.notify is absent."""
+    import apprise
+
+    results = []
+    for url in urls:
+        sender = apprise.Apprise()
+        if not sender.add(url):
+            results.append(SentDigest(_redacted(url), False, "apprise does not understand this URL"))
+            continue
+        ok = bool(sender.notify(title=title, body=body, body_format=body_format,
+                                attach=[str(p) for p in attachments] if attachments else None))
+        results.append(SentDigest(_redacted(url), ok, "" if ok else "apprise reported a failure"))
+    return results
+
+
+def _send(urls: list[str], title: str, body: str, body_format: str,
+          attachments: list[Path] | None) -> list[SentDigest]:
+    try:
+        from journeywatch.alerts.notify import deliver  # type: ignore[import-not-found]
+    except ImportError:
+        return _apprise_fallback(urls, title, body, body_format, attachments)
+    results: list[Any] = deliver(urls, title, body, body_format=body_format, attachments=attachments)
+    return [SentDigest(str(getattr(r, "target", "")), bool(getattr(r, "ok", False)), str(getattr(r, "error", "") or ""))
+            for r in results]
+
+
+def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch digest: {brand}, {week}",
+                   ) -> list[SentDigest]:
+    """Send `digest` to every apprise URL in `urls`; returns one result per target, failures included."""
+    if not urls:
+        return []
+    title = subject.format(brand=digest.brand, week=digest.week)
+    email = [u for u in urls if is_email(u)]
+    chat = [u for u in urls if not is_email(u)]
+    results: list[SentDigest] = []
+    if email:
+        with tempfile.TemporaryDirectory(prefix="journeywatch-digest-") as folder:
+            attachments = []
+            for name, png in digest.charts.items():
+                path = Path(folder) / f"{name.replace('_', '-')}-{digest.week}.png"
+                path.write_bytes(png)
+                attachments.append(path)
+            results += _send(email, title, render_html(digest), "html", attachments)
+    if chat:
+        results += _send(chat, title, render_markdown(digest), "markdown", None)
+    for result in results:
+        if not result.ok:
+            log.warning("digest for %s not delivered to %s: %s", digest.brand, result.target, result.detail)
+    return results

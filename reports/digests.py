@@ -1,0 +1,103 @@
+"""One call from a config to digests on disk (and in inboxes): what the CLI and the flow both run.
+
+Weeks: None means the last complete ISO week in the config's timezone (what
+the Monday schedule wants); 'latest' means the latest ISO week that has any
+mention of the chosen brands (demo data fixed in time); or 'YYYY-Www'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from journeywatch.errors import ConfigError, JourneywatchError
+from journeywatch.settings import Config
+from journeywatch.storage import open_database
+from journeywatch.storage.digest_queries import latest_mention_time
+
+from .build import build_digest
+from .charts import add_charts
+from .deliver import SentDigest, deliver_digest
+from .formatting import slug
+from .model import Digest
+from .render_html import render_html
+from .render_json import render_json
+from .render_markdown import render_markdown
+from .weeks import Week, last_complete_week, parse_week, week_of
+
+
+class NoDataError(JourneywatchError):
+    """The database holds nothing to report on yet."""
+
+
+def select_brands(config: Config, brand: str | None) -> list[str]:
+    """All configured brands, or the one named (case-insensitively); an unknown name is a ConfigError."""
+    names = [b.name for b in config.brands]
+    if brand is None:
+        return names
+    match = [n for n in names if n.casefold() == brand.casefold()]
+    if not match:
+        raise ConfigError(f"brand {brand!r} is not in the config; brands are: {', '.join(names)}")
+    return match
+
+
+def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[str]) -> Week:
+    """The ISO week a run reports on (see the module docstring for the three forms)."""
+    tz = config.digest.timezone
+    if week is None or week.strip().lower() in ("", "last"):
+        return last_complete_week(tz)
+    if week.strip().lower() == "latest":
+        newest = latest_mention_time(engine, brands)
+        if newest is None:
+            raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet; run `journeywatch run` first")
+        from zoneinfo import ZoneInfo
+
+        return week_of(newest.astimezone(ZoneInfo(tz)).date())
+    return parse_week(week)
+
+
+def write_digest(digest: Digest, out_dir: str | Path) -> list[Path]:
+    """Write `<brand-slug>-<week>.html`, `.md` and `.json` into `out_dir`; returns the three paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if not digest.charts:
+        add_charts(digest)
+    stem = f"{slug(digest.brand)}-{digest.week}"
+    paths = []
+    for suffix, text in ((".html", render_html(digest)), (".md", render_markdown(digest)),
+                         (".json", render_json(digest))):
+        path = out / f"{stem}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@dataclass(slots=True)
+class DigestRun:
+    """What one run produced: the week, files per brand, and every delivery attempt."""
+
+    week: str
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    deliveries: list[SentDigest] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for paths in self.files.values() for p in paths]
+
+
+def make_digests(
+    config: Config, out_dir: str | Path, week: str | None = None, brand: str | None = None, send: bool = True,
+) -> DigestRun:
+    """Build, write and (with `send` and `digest.notify` targets) deliver each brand's digest for one week."""
+    engine = open_database(config.database)
+    brands = select_brands(config, brand)
+    chosen = resolve_week(engine, config, week, brands)
+    run = DigestRun(week=chosen.label)
+    for name in brands:
+        digest = add_charts(build_digest(engine, config, name, chosen))
+        run.files[name] = write_digest(digest, out_dir)
+        if send and config.digest.notify:
+            run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject)
+    return run

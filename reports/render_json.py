@@ -1,0 +1,23 @@
+"""The digest as JSON: every figure, for machines (dashboards, other teams' pipelines)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from .model import Digest
+
+FORMAT_VERSION = 1
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def render_json(digest: Digest) -> str:
+    """All figures of `digest` (not the chart pictures) as indented JSON with a format version."""
+    return json.dumps({"format_version": FORMAT_VERSION, **digest.as_dict()}, default=_default, indent=2,
+                      ensure_ascii=False)

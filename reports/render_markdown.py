@@ -1,0 +1,113 @@
+"""The digest as Markdown for chat and wikis: the same figures as the HTML, as text and tables.
+
+Everything that came from the internet goes through `md_escape`: HTML
+characters become entities (so `<script>` shows as text in any renderer
+that passes HTML through) and Markdown syntax is backslash-escaped (so a
+post cannot make links, images or tables of its own). Links are written
+only for addresses `safe_url` accepts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fired_alerts import alert_summary
+from .formatting import change_text, change_vs_baseline, safe_url, short
+from .model import Digest, Quote, Term
+from .render_html import period_text
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
+_LINE_START = re.compile(r"^([-+>=]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Text from the internet, made inert for Markdown and for HTML that Markdown passes through."""
+    flat = " ".join(str(text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _LINE_START.sub(r"\\\1", flat)
+
+
+def md_link(label: str, url: str | None) -> str:
+    """`[label](url)` for a safe http(s) URL, else the escaped label alone."""
+    safe = safe_url(url)
+    if safe is None:
+        return md_escape(label)
+    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("[", "%5B"), ("]", "%5D")):
+        safe = safe.replace(char, code)
+    return f"[{md_escape(label)}]({safe})"
+
+
+def _quote(q: Quote) -> str:
+    meta = f"{md_escape(q.source)} · {q.created_at:%a %d %b} · {q.sentiment}"
+    link = md_link("open", q.url) if safe_url(q.url) else ""
+    return f"> “{md_escape(short(q.text))}”  \n> — {meta}{' · ' + link if link else ''}"
+
+
+def _terms(terms: list[Term]) -> str:
+    return ", ".join(f"{md_escape(t.term)} ({t.count})" for t in terms) or "—"
+
+
+def render_markdown(digest: Digest) -> str:
+    """The Markdown digest (no pictures: chat clients rarely show inline images; the HTML has them)."""
+    h = digest.headline
+    lines = [
+        f"# {md_escape(digest.brand)}: customer-journey digest {digest.week}",
+        "",
+        f"{period_text(digest)} ({md_escape(digest.timezone)}) · stage model **{md_escape(digest.stage_model)}**",
+        "",
+        "## Headline",
+        "",
+        f"- **Mentions:** {int(h.volume.value):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
+        f"- **Net sentiment:** {h.net_sentiment.value:+.0f} ({change_text(h.net_sentiment)})",
+        f"- **Negative share-stage talk:** {h.negative_share_talk.value:.1f}% of journey items, "
+        f"{h.negative_share_count:,} items ({change_text(h.negative_share_talk)})",
+        "",
+        "## Journey map",
+        "",
+        "| Stage | Items | vs 4-wk avg | Net | Neg / Neu / Pos | Top touchpoints |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for s in digest.stages:
+        net = "—" if s.net_sentiment is None else f"{s.net_sentiment:+.0f}"
+        touch = ", ".join(f"{md_escape(t.source)} {t.share:.0f}%" for t in s.touchpoints) or "—"
+        split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
+        lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change_vs_baseline(s.change_vs_baseline)} | {net} | "
+                     f"{split} | {touch} |")
+    retention = next((s for s in digest.stages if s.derived == "retention"), None)
+    if retention:
+        x = retention.extra
+        lines += ["", f"*{md_escape(retention.name)}* is measured over time: {x['loyalty_mentions']} items with "
+                      f"loyalty language, {x['churn_mentions']} with churn language; {x['repeat_authors']} of "
+                      f"{x['authors']} authors this week also wrote in the previous {x['history_weeks']} weeks."]
+    lines += ["", "## Stage by stage", ""]
+    for s in digest.stages:
+        lines += [f"### {md_escape(s.name.capitalize())}", ""]
+        lines += [_quote(q) + "\n" for q in s.quotes] or ["No items this week.", ""]
+    lines += ["## Moments and sentiment, last weeks", "",
+              "| Moment | " + " | ".join(w.split("-")[1] for w in digest.trend.weeks) + " |",
+              "|---|" + "---:|" * len(digest.trend.weeks)]
+    for moment, by_sentiment in digest.trend.counts.items():
+        cells = [f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({by_sentiment['negative'][i]} neg)" if by_sentiment["negative"][i] else "")
+                 for i in range(len(digest.trend.weeks))]
+        lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
+    lines += ["", "Cells: items this week (of which negative).", "", "## Most negative share-stage talk", ""]
+    lines += [_quote(q) + "\n" for q in digest.negative_share_items] or ["None this week.", ""]
+    lines += ["## Emerging terms and pain points", "", "| Stage | Emerging | Pain points |", "|---|---|---|"]
+    lines += [f"| {md_escape(s.name)} | {_terms(s.emerging_terms)} | {_terms(s.pain_points)} |" for s in digest.stages]
+    lines += ["", "## Alerts fired", ""]
+    alerts = [alert_summary(a) for a in digest.alerts]
+    lines += [f"- {md_escape(when)}: {md_escape(what)}" for when, what in alerts] or [
+        "No negative share-stage spike alerts this week."]
+    c = digest.coverage
+    lines += ["", "## Data coverage", "",
+              f"- Mentions collected: {c.mentions:,}; classified: {c.classified:,}",
+              f"- Not classifiable (language not supported): {c.not_classifiable:,}",
+              f"- Waiting for the classifier: {c.awaiting_classification:,}",
+              f"- Flagged for human review: {c.needs_review:,}"]
+    failed = "; ".join(f"{md_escape(f.source)} ×{f.failures} ({md_escape(short(f.last_error or '', 120))})"
+                       for f in c.failed_sources)
+    lines += [f"- Sources that failed: {failed or 'none'}", "",
+              f"_Stage model {md_escape(digest.stage_model)}: {' → '.join(md_escape(n) for n in digest.stage_names)}. "
+              f"Generated {digest.generated_at:%Y-%m-%d %H:%M} UTC by journeywatch._", ""]
+    return "\n".join(lines)
