@@ -247,7 +247,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             volume=volume,
             sentiment=sentiment,
             net_sentiment=_net(sentiment),
-            baseline=round(baseline, 1),
+            baseline=round(baseline, 2),
             change_vs_baseline=_pct_change(volume, baseline),
             history=history,
             touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],

@@ -1,0 +1,156 @@
+"""The digest's figures against counts made independently from the stored items, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.reports import build_digest, parse_week
+from journeywatch.settings import Config, parse_config
+from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS
+from journeywatch.storage import open_database, save_predictions, store_batch
+from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
+
+FIVE = {"stimulus": "engage", "zero_moment": "engage", "first_moment": "purchase", "second_moment": "use",
+        "ultimate_moment": "share"}
+
+
+def _config(url: str, **digest: object) -> Config:
+    return parse_config({"database": url, "brands": [{"name": BRAND, "query": "northwind"}], "digest": digest})
+
+
+def _in_week(item: Item, weeks_before: int = 0) -> bool:
+    start = WEEK_START - timedelta(weeks=weeks_before)
+    return start <= item.mention.created_at < start + timedelta(weeks=1)
+
+
+def _says(text: str, patterns: tuple[str, ...]) -> bool:
+    """The LIKE patterns are all '%phrase%': a case-insensitive substring test is the same thing."""
+    return any(p.strip("%") in text.lower() for p in patterns)
+
+
+@pytest.fixture
+def stored(database_url: str) -> tuple[Config, list[Item]]:
+    items = make_items()
+    fill(open_database(database_url), items)
+    return _config(database_url), items
+
+
+def test_headline_and_stages_match_the_items(stored: tuple[Config, list[Item]]) -> None:
+    config, items = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    week = [i for i in items if _in_week(i)]
+    before = [i for i in items if _in_week(i, 1)]
+    journey = [i for i in week if i.prediction and i.prediction.moment != "none"]
+    sentiments = Counter(i.prediction.sentiment for i in journey if i.prediction)
+    negative_share = sum(1 for i in journey if i.prediction and i.prediction.moment == "ultimate_moment"
+                         and i.prediction.sentiment == "negative")
+
+    assert digest.headline.volume.value == len(week)
+    assert digest.headline.volume.previous == len(before)
+    assert digest.headline.volume.delta == pytest.approx((len(week) - len(before)) / len(before) * 100, abs=0.05)
+    assert digest.headline.journey_items == len(journey)
+    assert digest.headline.net_sentiment.value == pytest.approx(
+        (sentiments["positive"] - sentiments["negative"]) / len(journey) * 100, abs=0.05)
+    assert digest.headline.negative_share_count == negative_share
+    assert digest.headline.negative_share_talk.value == pytest.approx(negative_share / len(journey) * 100, abs=0.05)
+
+    by_stage = {s.name: s for s in digest.stages}
+    assert [s.name for s in digest.stages] == ["engage", "purchase", "use", "share", "complete"]
+    for stage in ("engage", "purchase", "use", "share"):
+        members = [i for i in journey if i.prediction and FIVE[i.prediction.moment] == stage]
+        assert by_stage[stage].volume == len(members), stage
+        assert by_stage[stage].sentiment == {
+            s: sum(1 for i in members if i.prediction and i.prediction.sentiment == s)
+            for s in ("negative", "neutral", "positive")}, stage
+        weekly = [sum(1 for i in items if _in_week(i, k) and i.prediction and i.prediction.moment != "none"
+                      and FIVE[i.prediction.moment] == stage) for k in range(1, 5)]
+        assert by_stage[stage].baseline == pytest.approx(sum(weekly) / 4, abs=0.05), stage
+        sources = Counter(i.mention.source for i in members)
+        assert by_stage[stage].touchpoints[0].count == max(sources.values())
+        for quote in by_stage[stage].quotes:
+            assert FIVE[quote.moment] == stage
+
+    complete = by_stage["complete"]
+    loyal = [i for i in journey if _says(i.mention.text, LOYALTY_PATTERNS) and not _says(i.mention.text, CHURN_PATTERNS)]
+    churn = [i for i in journey if _says(i.mention.text, CHURN_PATTERNS)]
+    assert complete.extra["loyalty_mentions"] == len(loyal) > 0
+    assert complete.extra["churn_mentions"] == len(churn) > 0
+    assert complete.volume == len(loyal) + len(churn)
+    authors = {i.mention.author for i in week}
+    earlier = {i.mention.author for k in range(1, 8) for i in items if _in_week(i, k)}
+    assert complete.extra["authors"] == len(authors)
+    assert complete.extra["repeat_authors"] == len(authors & earlier)
+
+
+def test_trend_coverage_and_negative_items(stored: tuple[Config, list[Item]]) -> None:
+    config, items = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    assert len(digest.trend.weeks) == 8 and digest.trend.weeks[-1] == WEEK
+    for k in range(8):
+        counts = Counter((i.prediction.moment, i.prediction.sentiment) for i in items
+                         if _in_week(i, 7 - k) and i.prediction)
+        for (moment, sentiment), n in counts.items():
+            assert digest.trend.counts[moment][sentiment][k] == n, (k, moment, sentiment)
+
+    week = [i for i in items if _in_week(i)]
+    coverage = digest.coverage
+    assert coverage.not_classifiable == sum(1 for i in week if not i.mention.lang_supported)
+    assert coverage.awaiting_classification == sum(1 for i in week if i.mention.lang_supported and not i.prediction)
+    assert coverage.needs_review == sum(1 for i in week if i.prediction and i.prediction.needs_review)
+    assert [(f.source, f.failures) for f in coverage.failed_sources] == [("news-feed", 2)]
+
+    negatives = digest.negative_share_items
+    assert 0 < len(negatives) <= config.digest.top_negative
+    assert all(q.moment == "ultimate_moment" and q.sentiment == "negative" for q in negatives)
+    assert len({q.text for q in negatives}) == len(negatives)  # copies are quoted once
+
+
+def test_emerging_terms_find_this_weeks_new_complaint(stored: tuple[Config, list[Item]]) -> None:
+    config, _ = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    found = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
+    assert any("descaler" in term or "recall" in term for term in found), found
+    quiet = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK).shift(-3))
+    assert not any("descaler" in t.term for s in quiet.stages for t in s.emerging_terms)
+
+
+def test_seven_stage_model_splits_research_by_comparison(stored: tuple[Config, list[Item]]) -> None:
+    config, items = stored
+    seven = _config(config.database, stages="seven")
+    digest = build_digest(open_database(seven.database), seven, BRAND, parse_week(WEEK))
+    by_stage = {s.name: s for s in digest.stages}
+    research = [i for i in items if _in_week(i) and i.prediction and i.prediction.moment == "zero_moment"]
+    comparing = [i for i in research if _says(i.mention.text, COMPARISON_PATTERNS)]
+    assert digest.stage_names == ["awareness", "interest", "consideration", "purchase", "usage", "loyalty",
+                                  "advocacy"]
+    assert by_stage["consideration"].volume == len(comparing) > 0
+    assert by_stage["interest"].volume == len(research) - len(comparing) > 0
+    assert by_stage["loyalty"].derived == "retention"
+
+
+def test_custom_mapping_draws_its_own_stages(sqlite_url: str) -> None:
+    fill(open_database(sqlite_url), make_items(weeks=2, hostile=False), failures=0)
+    config = _config(sqlite_url, stages={"stimulus": "see", "zero_moment": "think", "first_moment": "do",
+                                         "second_moment": "care", "ultimate_moment": "care"})
+    digest = build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK))
+    assert digest.stage_names == ["see", "think", "do", "care"]
+    care = next(s for s in digest.stages if s.name == "care")
+    use = sum(digest.trend.counts[m][s][-1] for m in ("second_moment", "ultimate_moment")
+              for s in ("negative", "neutral", "positive"))
+    assert care.volume == use
+
+
+def test_weeks_are_cut_in_the_configured_timezone(sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    # Sunday 23:30 UTC is already Monday in Berlin (UTC+1 in November).
+    late = datetime(2026, 11, 15, 23, 30, tzinfo=timezone.utc)
+    store_batch(engine, [Mention(source="s", external_id="late", text="t", created_at=late, brands=[BRAND])])
+    save_predictions(engine, "v", [(1, Prediction("stimulus", 0.9, "positive", 0.9, {}, {}))])
+    utc = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    berlin = build_digest(engine, _config(sqlite_url, timezone="Europe/Berlin"), BRAND, parse_week(WEEK))
+    assert utc.headline.volume.value == 1
+    assert berlin.headline.volume.value == 0
