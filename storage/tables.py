@@ -131,3 +131,38 @@ source_runs = Table(
     Column("finished_at", UTCDateTime, nullable=False),
     Index("ix_source_runs_source_finished_at", "source", "finished_at"),
 )
+
+# Alerts (issue 6): one row per spike. `window_start`/`window_end` is the window that raised it,
+# `last_window_end` where its last flagged window ended (it grows while the spike goes on).
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("brand", String(200), nullable=False),
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("window_end", UTCDateTime, nullable=False),
+    Column("last_window_end", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # active, ended
+    Column("observed", Integer, nullable=False),
+    Column("expected", Float, nullable=False),
+    Column("ratio", Float, nullable=False),
+    Column("p_value", Float, nullable=False),
+    Column("model", String(16), nullable=False),
+    Column("windows", Integer, nullable=False),
+    Column("negative_share", Float),
+    Column("share_items", Integer, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("deliveries", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+    Index("ix_alerts_brand_window_start", "brand", "window_start"),
+)
+
+# Per brand: every window before `checked_until` has been judged, so hourly checks neither skip nor repeat one.
+alert_checks = Table(
+    "alert_checks",
+    metadata,
+    Column("brand", String(200), primary_key=True),
+    Column("checked_until", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

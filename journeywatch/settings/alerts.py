@@ -32,8 +32,9 @@ class AlertSettings(BaseModel):
     min_history: timedelta = Field(default=timedelta(days=7),
                                    description="history needed before any alert may fire")
     min_count: int = Field(default=5, ge=1, description="fewest negative share-stage items that can be a spike")
-    min_ratio: float = Field(default=3.0, ge=1.0, description="observed / expected at the least")
-    p_value: float = Field(default=0.001, gt=0, lt=1, description="upper-tail probability that counts as a spike")
+    min_ratio: float = Field(default=2.0, ge=1.0, description="observed / expected at the least")
+    p_value: float = Field(default=0.0005, gt=0, lt=1,
+                           description="upper-tail probability at or below which a window is a spike")
     min_negative_share: float = Field(default=0.0, ge=0, le=1,
                                       description="negative share of all share-stage items at the least")
     cooldown: timedelta = Field(default=timedelta(hours=6), description="quiet time before the same brand alerts again")

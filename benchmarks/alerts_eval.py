@@ -1,0 +1,199 @@
+"""Evaluate the spike detector on simulated streams, beside a plain mean + 3σ rule.
+
+    .venv/bin/python benchmarks/alerts_eval.py [--seed 20261123] [--streams 40]
+
+Every stream is generated here from a fixed seed: eight weeks of hourly
+counts of negative share-stage items per brand, with an hour-of-day and a
+day-of-week cycle, a slow drift of the level, a day-level random effect and
+negative-binomial noise (over-dispersed, as real mention counts are). Three
+kinds of brand: quiet, medium and busy.
+
+Spike streams get one spike in weeks 5-8 lasting 1-6 hours, during which the
+count's mean is multiplied by 2, 3 or 5. A spike is detected when an alert
+fires in one of its windows; its delay is the number of windows from its
+first window to the alert (0: in its first window). A spike's items are the
+ones it adds on top of the brand's usual traffic; "at least ten items" means
+it adds at least ten in its first window (so it could be seen at once).
+False alarms are alert events (after the same cooldown) on spike-free
+streams, per brand per 30 days of checked time (weeks 2-8, after min_history).
+
+Both rules see the same streams; the mean + 3σ rule uses the same trailing
+four weeks, the same minimum history and the same cooldown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from journeywatch.alerts.detector import Series, Verdict, evaluate  # noqa: E402
+from journeywatch.alerts.tracking import track  # noqa: E402
+from journeywatch.settings import AlertSettings  # noqa: E402
+
+HOURS = 8 * 7 * 24
+ORIGIN = datetime(2026, 9, 21, tzinfo=timezone.utc)  # a Monday
+WINDOW = timedelta(hours=1)
+PROFILES = {  # mean negative share-stage items per hour at an average hour, NB shape k
+    "quiet": (0.3, 2.0),
+    "medium": (2.0, 10.0),
+    "busy": (8.0, 25.0),
+}
+DAY_SHAPE = 25.0  # day-level gamma noise on the rate: a busy news day, a quiet holiday (CV 0.2)
+MULTIPLIERS = (2, 3, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class Spike:
+    start: int
+    hours: int
+    multiplier: int
+
+
+def seasonal_mean(rng: np.random.Generator, level: float) -> np.ndarray:
+    """Hourly mean: level × daily cycle × weekly cycle × slow drift × day-level noise."""
+    hours = np.arange(HOURS)
+    peak = rng.uniform(17, 22)
+    daily = 1 + rng.uniform(0.5, 0.8) * np.cos(2 * np.pi * (hours % 24 - peak) / 24)
+    weekly_profile = rng.uniform(0.75, 1.3, size=7)
+    weekly = weekly_profile[(hours // 24) % 7] / weekly_profile.mean()
+    drift = 1 + rng.uniform(-0.25, 0.25) * hours / HOURS
+    day_noise = rng.gamma(DAY_SHAPE, 1 / DAY_SHAPE, size=HOURS // 24)[hours // 24]
+    return level * daily * weekly * drift * day_noise
+
+
+def draw(rng: np.random.Generator, mean: np.ndarray, k: float) -> np.ndarray:
+    """Negative binomial counts with the given means and shape k (variance mean + mean²/k)."""
+    return rng.poisson(rng.gamma(k, mean / k))
+
+
+def make_stream(
+    rng: np.random.Generator, profile: str, spike: Spike | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Negative share-stage counts, all share-stage counts, and the spike's own (extra) items."""
+    level, k = PROFILES[profile]
+    mean = seasonal_mean(rng, level)
+    negative = draw(rng, mean, k)
+    extra = np.zeros(HOURS, dtype=int)
+    if spike is not None:
+        part = slice(spike.start, spike.start + spike.hours)
+        extra[part] = draw(rng, mean[part] * (spike.multiplier - 1), k)
+    other = draw(rng, seasonal_mean(rng, 2 * level), k)  # positive and neutral share-stage items
+    return negative + extra, negative + extra + other, extra
+
+
+def mean_3sigma(series: Series, settings: AlertSettings, start: int, stop: int) -> list[Verdict]:
+    """The plain rule: flag a window above the trailing baseline's mean + 3 standard deviations."""
+    x = series.negative.astype(float)
+    span = int(settings.baseline_weeks * 7 * 24)
+    history = int(settings.min_history / WINDOW)
+    out = []
+    for i in range(start, stop):
+        base = x[max(0, i - span) : i]
+        mu, sd = float(base.mean()), float(base.std())
+        flagged = i >= history and x[i] > mu + 3 * sd
+        out.append(Verdict(i, series.start(i), int(x[i]), mu, 0.0, 0.0, "3sigma", 0.0, None, 0, 1,
+                           flagged, "spike" if flagged else "below"))
+    return out
+
+
+def detector(series: Series, settings: AlertSettings, start: int, stop: int) -> list[Verdict]:
+    return evaluate(series, settings, start, stop)
+
+
+RULES = {"detector": detector, "mean+3σ": mean_3sigma}
+
+
+def false_alarms(rng: np.random.Generator, settings: AlertSettings, streams: int) -> dict[str, dict[str, float]]:
+    first = int(settings.min_history / WINDOW)
+    days = (HOURS - first) / 24
+    out: dict[str, dict[str, float]] = {rule: {} for rule in RULES}
+    for profile in PROFILES:
+        counts = {rule: 0 for rule in RULES}
+        for _ in range(streams):
+            negative, share, _ = make_stream(rng, profile, None)
+            series = Series(ORIGIN, WINDOW, negative, share)
+            for rule, judge in RULES.items():
+                events, _ = track(judge(series, settings, first, HOURS), WINDOW, settings.cooldown)
+                counts[rule] += sum(e.kind == "start" for e in events)
+        for rule in RULES:
+            out[rule][profile] = counts[rule] / streams / (days / 30)
+    return out
+
+
+def spikes(rng: np.random.Generator, settings: AlertSettings, streams: int) -> list[dict[str, object]]:
+    rows = []
+    for profile in PROFILES:
+        for multiplier in MULTIPLIERS:
+            for hours in range(1, 7):
+                for _ in range(streams):
+                    spike = Spike(int(rng.integers(4 * 7 * 24, HOURS - 6)), hours, multiplier)
+                    negative, share, extra = make_stream(rng, profile, spike)
+                    series = Series(ORIGIN, WINDOW, negative, share)
+                    row: dict[str, object] = {"profile": profile, "multiplier": multiplier, "hours": hours,
+                                              "first_window": int(extra[spike.start])}
+                    for rule, judge in RULES.items():
+                        verdicts = judge(series, settings, spike.start, spike.start + hours)
+                        hit = [v.index - spike.start for v in verdicts if v.flagged]
+                        row[rule] = hit[0] if hit else None
+                    rows.append(row)
+    return rows
+
+
+def summarise(rows: list[dict[str, object]], rule: str, multiplier: int, min_items: int) -> tuple[float, int, float, int]:
+    chosen = [r for r in rows if r["multiplier"] == multiplier and int(r["first_window"]) >= min_items]  # type: ignore[arg-type]
+    if not chosen:
+        return float("nan"), 0, float("nan"), 0
+    delays = [int(r[rule]) for r in chosen if r[rule] is not None]  # type: ignore[arg-type]
+    recall = len(delays) / len(chosen)
+    mean_delay = float(np.mean(delays)) if delays else float("nan")
+    return recall, len(chosen), mean_delay, max(delays) if delays else -1
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--streams", type=int, default=40, help="streams per brand kind (and per spike shape)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override an alerts setting, e.g. --set p_value=0.0001")
+    args = parser.parse_args(argv)
+    settings = AlertSettings.model_validate({k: v for k, v in (s.split("=", 1) for s in args.set)})
+    rng = np.random.default_rng(args.seed)
+    print(f"seed {args.seed}; {args.streams} streams per brand kind and spike shape; window 1h; "
+          f"settings: min_count={settings.min_count} min_ratio={settings.min_ratio} p_value={settings.p_value} "
+          f"baseline_weeks={settings.baseline_weeks} cooldown={settings.cooldown}")
+    fa = false_alarms(rng, settings, args.streams)
+    rows = spikes(rng, settings, max(1, args.streams // 2))
+    print("\nFalse alarms per brand per 30 days (spike-free streams, weeks 2-8)")
+    print(f"{'rule':<10}" + "".join(f"{p:>10}" for p in PROFILES) + f"{'all':>10}")
+    for rule in RULES:
+        values = [fa[rule][p] for p in PROFILES]
+        print(f"{rule:<10}" + "".join(f"{v:>10.2f}" for v in values) + f"{np.mean(values):>10.2f}")
+    for title, min_items in (("spikes adding >= 10 items in their first window", 10), ("all spikes", 0)):
+        print(f"\nRecall and delay (windows; mean / max), {title}")
+        print(f"{'size':<6}{'n':>6}" + "".join(f"{rule + ' recall':>18}{'delay':>12}" for rule in RULES))
+        for multiplier in MULTIPLIERS:
+            cells = [summarise(rows, rule, multiplier, min_items) for rule in RULES]
+            line = f"{str(multiplier) + '×':<6}{cells[0][1]:>6}"
+            for recall, _, delay, worst in cells:
+                line += f"{recall:>18.3f}{f'{delay:.2f} / {worst}':>12}"
+            print(line)
+    print("\nRecall by brand kind (all spikes)")
+    for profile in PROFILES:
+        sub = [r for r in rows if r["profile"] == profile]
+        line = f"{profile:<8}"
+        for multiplier in MULTIPLIERS:
+            for rule in RULES:
+                recall = summarise(sub, rule, multiplier, 0)[0]
+                line += f"  {multiplier}× {rule} {recall:.2f}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
