@@ -106,9 +106,9 @@ def classify_everything(config: Config) -> dict[str, Any]:
 
 @task(name="check-alerts", cache_policy=NO_CACHE)
 def alerts_task(config: Config) -> dict[str, Any]:
-    from journeywatch.alerts import check_alerts
-
     try:
+        from journeywatch.alerts import check_alerts
+
         fired = check_alerts(open_database(config.database), config)
     except Exception as exc:
         get_run_logger().error("alert check failed: %s", _short(exc))
@@ -153,7 +153,7 @@ def run_monitor(config: Config) -> dict[str, Any]:
         "run_id": run_id,
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
-             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error}
+             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5]}
             for o in outcomes
         ],
         "classification": classification,

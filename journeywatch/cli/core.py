@@ -84,6 +84,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         sources.add_row(escape(s["source"]), status, *(str(s[k]) for k in ("fetched", "new", "seen", "skipped", "unmatched")))
     console.print(sources)
     for s in summary["sources"]:
+        for warning in s.get("warnings", []):
+            console.print(f"[yellow]! {escape(s['source'])}[/]: {escape(warning)}")
         if s["error"]:
             console.print(f"[red]✗ {escape(s['source'])}[/]: {escape(s['error'])}")
     classification = summary["classification"]
