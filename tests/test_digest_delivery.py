@@ -1,0 +1,52 @@
+"""Delivery through apprise to real servers on 127.0.0.1: an SMTP inbox and a chat-style webhook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeywatch.reports import make_digests
+from journeywatch.settings import parse_config
+from journeywatch.storage import open_database
+from tests.servers.smtp import SMTPServer, smtp_server  # noqa: F401
+from tests.servers.webhook import WebhookServer, webhook_server  # noqa: F401
+from tests.test_digest_data import BRAND, WEEK, fill, make_items
+
+
+def test_digest_arrives_by_email_and_chat(
+    sqlite_url: str, tmp_path: Path, smtp_server: SMTPServer, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    fill(open_database(sqlite_url), make_items())
+    mailto = f"mailto://{smtp_server.host}:{smtp_server.port}?from=digest@example.org&to=brand.manager@example.org"
+    chat = f"json://{webhook_server.host}:{webhook_server.port}/chat"
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}],
+                           "digest": {"notify": [mailto, chat]}})
+
+    run = make_digests(config, tmp_path, week=WEEK)
+
+    assert [r.ok for r in run.deliveries] == [True, True]
+    message = smtp_server.wait_for(1)[0]
+    assert message["Subject"] == f"journeywatch digest: {BRAND}, {WEEK}"
+    assert message["To"] == "brand.manager@example.org"
+    html = message.get_body(("html",)).get_content()
+    assert 'data-section="journey-map"' in html and "data:image/png;base64," in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    attachments = list(message.iter_attachments())
+    assert sorted(a.get_filename() for a in attachments) == [f"journey-map-{WEEK}.png", f"trend-{WEEK}.png"]
+    assert all(a.get_content().startswith(b"\x89PNG") for a in attachments)
+
+    posted = webhook_server.wait_for(1)[0]
+    assert posted.path == "/chat"
+    body = posted.json["message"]
+    assert body.startswith(f"# {BRAND}: customer-journey digest {WEEK}")
+    assert "&lt;script&gt;" in body and "<script>" not in body
+    assert run.paths[0].read_text(encoding="utf-8").count("data:image/png;base64,") == 2
+
+
+def test_a_dead_target_is_reported_and_files_are_still_written(sqlite_url: str, tmp_path: Path) -> None:
+    fill(open_database(sqlite_url), make_items(weeks=2), failures=0)
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}],
+                           "digest": {"notify": ["json://127.0.0.1:9/nobody-listens"]}})
+    run = make_digests(config, tmp_path, week=WEEK)
+    assert [r.ok for r in run.deliveries] == [False]
+    assert "127.0.0.1" in run.deliveries[0].target
+    assert len(run.paths) == 3 and all(p.exists() for p in run.paths)

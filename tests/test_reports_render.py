@@ -1,0 +1,114 @@
+"""HTML, Markdown and JSON digests: hostile posts stay text, the HTML stands alone, JSON has every figure."""
+
+from __future__ import annotations
+
+import base64
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from journeywatch.reports import Digest, add_charts, build_digest, parse_week, render_json, render_markdown
+from journeywatch.reports import md_escape, render_html, write_digest
+from journeywatch.settings import parse_config
+from journeywatch.storage import open_database
+from tests.test_digest_data import BRAND, WEEK, fill, make_items
+
+
+class _Page(HTMLParser):
+    """Collects what a browser would act on: elements, attributes, and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def digest(tmp_path_factory: pytest.TempPathFactory) -> Digest:
+    url = f"sqlite:///{tmp_path_factory.mktemp('render') / 'j.db'}"
+    fill(open_database(url), make_items())
+    config = parse_config({"database": url, "brands": [{"name": BRAND, "query": "x"}]})
+    return add_charts(build_digest(open_database(url), config, BRAND, parse_week(WEEK)))
+
+
+def _assert_inert(page: _Page) -> None:
+    tags = [t for t, _ in page.tags]
+    assert "script" not in tags
+    for tag, attrs in page.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert tag != "img" or (attrs.get("src") or "").startswith("data:image/png;base64,"), attrs
+        assert not (attrs.get("href") or "").lower().startswith(("javascript:", "data:")), attrs
+
+
+def test_hostile_post_is_text_in_html(digest: Digest) -> None:
+    page = _parse(render_html(digest))
+    _assert_inert(page)
+    text = " ".join(page.text)
+    assert '<script>alert("x")</script>' in text  # shown, as the author wrote it
+    assert '<img src=x onerror="alert(1)">' in text
+
+
+def test_hostile_post_is_text_in_markdown(digest: Digest) -> None:
+    source = render_markdown(digest)
+    page = _parse(markdown.markdown(source, extensions=["tables"]))
+    _assert_inert(page)
+    text = " ".join(page.text)
+    assert '<script>alert("x")</script>' in text
+    assert '<img src=x onerror="alert(1)">' in text
+    assert "[click](javascript:alert(2))" in text  # a link written in a post stays words
+
+
+def test_md_escape_leaves_no_markup() -> None:
+    hostile = "**bold** [x](http://e.org) ![i](http://e.org/i.png) | a | <b>hi</b> # head `code`"
+    page = _parse(markdown.markdown("- " + md_escape(hostile), extensions=["tables"]))
+    assert [t for t, _ in page.tags] == ["ul", "li"]
+    assert " ".join(page.text).strip() == hostile
+
+
+def test_html_stands_alone_with_inline_charts(digest: Digest) -> None:
+    html = render_html(digest)
+    page = _parse(html)
+    assert "<style" not in html and "<link" not in html  # email clients drop both: styles are inline
+    images = [attrs["src"] or "" for tag, attrs in page.tags if tag == "img"]
+    assert len(images) == 2
+    for src in images:
+        png = base64.b64decode(src.removeprefix("data:image/png;base64,"))
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    sections = {attrs.get("data-section") for _, attrs in page.tags if attrs.get("data-section")}
+    assert sections == {"header", "headline", "journey-map", "stages", "trend", "negative-share", "terms",
+                        "alerts", "coverage", "footer"}
+    for stage in digest.stages:
+        assert stage.name.capitalize() in page.text
+
+
+def test_json_has_every_figure(digest: Digest) -> None:
+    data = json.loads(render_json(digest))
+    assert data["format_version"] == 1
+    assert data["headline"]["volume"]["value"] == digest.headline.volume.value
+    assert [s["name"] for s in data["stages"]] == digest.stage_names
+    assert data["stages"][0]["sentiment"] == digest.stages[0].sentiment
+    assert data["trend"]["counts"]["ultimate_moment"]["negative"] == digest.trend.counts["ultimate_moment"]["negative"]
+    assert data["coverage"]["failed_sources"][0]["source"] == "news-feed"
+    assert "charts" not in data
+
+
+def test_write_digest_names_files_by_brand_and_week(digest: Digest, tmp_path: Path) -> None:
+    paths = write_digest(digest, tmp_path / "out")
+    assert [p.name for p in paths] == [f"northwind-coffee-{WEEK}.{ext}" for ext in ("html", "md", "json")]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert json.loads(paths[2].read_text(encoding="utf-8"))["brand"] == BRAND
