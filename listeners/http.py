@@ -12,6 +12,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import logging
+
 import httpx
 
 from journeywatch.errors import SourceError
@@ -23,6 +25,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without an install
     _VERSION = "0"
 USER_AGENT = f"journeywatch/{_VERSION}"
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -115,5 +118,8 @@ def fetch_url(
             except httpx.TransportError as exc:
                 reason = f"network error fetching {url}: {type(exc).__name__}: {exc}"
             if attempt < policy.attempts:
-                sleep(policy.delay(attempt, retry_after))
+                delay = policy.delay(attempt, retry_after)
+                log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,
+                         attempt + 1, policy.attempts)
+                sleep(delay)
     raise SourceError(source, f"{reason} (gave up after {policy.attempts} attempts)")

@@ -13,6 +13,8 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     """The mentions that match at least one brand, each with brands, language and author set.
 
     Items matching no brand are dropped here, before the database sees them.
+    Brands a listener set already (the Reddit listener gives comments their
+    submission's brands) are kept and joined by the ones the text matches.
     Brand matching runs first because it is the cheaper test and drops most
     of a subreddit's traffic; language identification only runs on the rest.
     """
@@ -22,6 +24,8 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     for mention in mentions:
         combined = f"{mention.title}\n{mention.text}" if mention.title else mention.text
         brands = matcher.brands_of(combined)
+        if mention.brands:  # set by the listener from context: a reply in a brand's thread
+            brands = list(dict.fromkeys([*mention.brands, *brands]))
         if not brands:
             continue
         mention.brands = brands

@@ -1,0 +1,274 @@
+"""Reddit through praw: new posts of listed subreddits, searches for each brand, comments of matched posts.
+
+Incremental: every listing (a subreddit's /new, one brand's search) keeps its
+own high-water mark, the newest `created_utc` and fullname it has seen.
+Listings come newest-first, so a mark may only move once its listing has been
+read down to the previous mark: intermediate batches carry the old mark, and
+the listing's final batch the new one. A run cut off half-way therefore reads
+the listing again from the top next time, and the upsert drops what it had
+already stored: nothing is skipped, nothing duplicated.
+
+Faults: the HTTP layer is a praw `requestor_class` that retries 429 (honouring
+Retry-After, capped), 5xx, timeouts and refused connections with the source's
+backoff, then raises `SourceError`. Credentials come from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+import logging
+from typing import Any
+
+import praw
+import prawcore
+import requests
+
+from journeywatch.domain import Mention
+from journeywatch.errors import SourceError
+from journeywatch.settings import Brand, RedditSource
+
+from .base import Batch, Watermark
+from .brands import BrandMatcher
+from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
+from .text import collapse_whitespace
+
+CREDENTIAL_ENV = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
+GONE = frozenset({"[deleted]", "[removed]", "[deleted by user]", "[removed by reddit]"})
+BATCH_SIZE = 200
+log = logging.getLogger(__name__)
+_NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                   requests.exceptions.ChunkedEncodingError)
+
+
+class RetryingRequestor(prawcore.Requestor):
+    """praw's HTTP layer with journeywatch's bounded retries; gives up with `SourceError`.
+
+    Plugged in through praw's documented `requestor_class`, so prawcore's own
+    retry (a few seconds of random sleep, then an exception of its own) never
+    sees a retryable failure.
+    """
+
+    def __init__(self, *, source: str, policy: RetryPolicy, sleep: Sleep = default_sleep, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._source = source
+        self._policy = policy
+        self._sleep = sleep
+
+    def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> requests.Response:
+        reason = "no attempt made"
+        for attempt in range(1, self._policy.attempts + 1):
+            retry_after = None
+            try:
+                response = super().request(*args, timeout=timeout, **kwargs)
+            except prawcore.RequestException as exc:
+                original = exc.original_exception
+                if not isinstance(original, _NETWORK_ERRORS):
+                    raise
+                kind = "timed out" if isinstance(original, requests.exceptions.Timeout) else "network error"
+                reason = f"{kind} calling Reddit ({type(original).__name__})"
+            else:
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
+                reason = f"HTTP {response.status_code} from Reddit"
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            if attempt < self._policy.attempts:
+                delay = self._policy.delay(attempt, retry_after)
+                log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
+                         attempt + 1, self._policy.attempts)
+                self._sleep(delay)
+        raise SourceError(self._source, f"{reason} (gave up after {self._policy.attempts} attempts)")
+
+
+def credentials(source: str, env: Mapping[str, str]) -> dict[str, str]:
+    """Client id, secret and user agent from the environment; a missing one fails the source by name."""
+    values = {}
+    for name in CREDENTIAL_ENV:
+        value = env.get(name, "").strip()
+        if not value:
+            raise SourceError(source, f"environment variable {name} is not set (Reddit needs "
+                                      f"{', '.join(CREDENTIAL_ENV)})", retryable=False)
+        values[name] = value
+    return values
+
+
+def _created(data: Mapping[str, Any]) -> datetime:
+    return datetime.fromtimestamp(float(data["created_utc"]), tz=timezone.utc)
+
+
+def _author(data: Mapping[str, Any]) -> str | None:
+    author = data.get("author")
+    name = None if author is None else str(author)
+    return None if name in GONE or not name else name
+
+
+def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
+    """A submission as a Mention; None when it was deleted or removed (nothing left to store)."""
+    title = collapse_whitespace(data.get("title") or "")
+    body = data.get("selftext") or ""
+    if title in GONE:
+        return None
+    text = collapse_whitespace(body) if body.strip() not in GONE else ""
+    return Mention(
+        source=source,
+        external_id=data["name"],
+        text=text or title,
+        created_at=_created(data),
+        source_kind="reddit",
+        title=title or None,
+        url=site + data["permalink"] if data.get("permalink") else data.get("url"),
+        author=_author(data),
+        nsfw=bool(data.get("over_18")),
+        stickied=bool(data.get("stickied")),
+    )
+
+
+def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site: str) -> Mention | None:
+    """A comment as a Mention tied to its submission; None when deleted or removed."""
+    body = (data.get("body") or "").strip()
+    if not body or body in GONE:
+        return None
+    return Mention(
+        source=source,
+        external_id=data["name"],
+        text=collapse_whitespace(body),
+        created_at=_created(data),
+        source_kind="reddit",
+        url=site + data["permalink"] if data.get("permalink") else None,
+        author=_author(data),
+        parent_id=parent.external_id,
+        nsfw=parent.nsfw,
+        stickied=bool(data.get("stickied")),
+        brands=list(parent.brands),  # a reply to a brand's thread is about the brand
+    )
+
+
+def _source_error(source: str, exc: Exception) -> SourceError:
+    """praw's and prawcore's failures as the reason a brand manager can act on."""
+    if isinstance(exc, SourceError):
+        return exc
+    if isinstance(exc, prawcore.OAuthException):
+        return SourceError(source, f"Reddit refused the credentials ({exc}); check REDDIT_CLIENT_ID and "
+                                   "REDDIT_CLIENT_SECRET", retryable=False)
+    if isinstance(exc, prawcore.Redirect):
+        return SourceError(source, f"a subreddit does not exist (Reddit redirected to {exc.path})", retryable=False)
+    if isinstance(exc, (prawcore.Forbidden, prawcore.NotFound)):
+        return SourceError(source, f"Reddit refused access: {exc}", retryable=False)
+    if isinstance(exc, prawcore.ResponseException):
+        status = exc.response.status_code
+        return SourceError(source, f"HTTP {status} from Reddit", retryable=status >= 500 or status == 429)
+    return SourceError(source, f"Reddit call failed: {type(exc).__name__}: {exc}")
+
+
+_PRAW_ERRORS = (prawcore.PrawcoreException, praw.exceptions.PRAWException)
+Listing = tuple[str, Callable[[], Iterable[Any]]]
+
+
+class RedditListener:
+    """One Reddit source: its subreddits' /new, a search per brand, and comments of what matched."""
+
+    def __init__(self, settings: RedditSource, brands: Sequence[Brand] = (), *, sleep: Sleep = default_sleep,
+                 env: Mapping[str, str] | None = None, batch_size: int = BATCH_SIZE) -> None:
+        self.name = settings.name
+        self.settings = settings
+        self.brands = list(brands)
+        self.matcher = BrandMatcher(self.brands) if self.brands else None
+        self.policy = RetryPolicy(attempts=settings.retries + 1, backoff=settings.backoff, max_delay=settings.max_delay)
+        self._sleep = sleep
+        self._env = env
+        self._batch_size = batch_size
+
+    def client(self) -> praw.Reddit:
+        """A read-only praw client pointed at the configured URLs, never checking for updates."""
+        creds = credentials(self.name, os.environ if self._env is None else self._env)
+        return praw.Reddit(
+            client_id=creds["REDDIT_CLIENT_ID"],
+            client_secret=creds["REDDIT_CLIENT_SECRET"],
+            user_agent=creds["REDDIT_USER_AGENT"],
+            oauth_url=self.settings.oauth_url.rstrip("/"),
+            reddit_url=self.settings.reddit_url.rstrip("/"),
+            check_for_updates=False,
+            timeout=max(1, round(self.settings.timeout)),
+            requestor_class=RetryingRequestor,
+            requestor_kwargs={"source": self.name, "policy": self.policy, "sleep": self._sleep},
+        )
+
+    def listings(self, reddit: praw.Reddit) -> list[Listing]:
+        """(watermark key, listing) for each subreddit's /new and each brand's search, newest first."""
+        limit = self.settings.limit
+        out: list[Listing] = []
+        for name in self.settings.subreddits:
+            out.append((f"new:{name}", lambda n=name: reddit.subreddit(n).new(limit=limit)))
+        if self.settings.search:
+            target = "+".join(self.settings.subreddits) or "all"
+            for brand in self.brands:
+                out.append((f"search:{target}:{brand.name}",
+                            lambda q=brand.query: reddit.subreddit(target).search(q, sort="new", time_filter="all",
+                                                                                    limit=limit)))
+        return out
+
+    def _comments(self, submission: Any, parent: Mention, site: str) -> tuple[list[Mention], int]:
+        forest = submission.comments
+        forest.replace_more(limit=self.settings.replace_more_limit)
+        kept, gone = [], 0
+        for comment in forest.list():
+            mention = comment_mention(self.name, vars(comment), parent, site)
+            if mention is None:
+                gone += 1
+            else:
+                kept.append(mention)
+        return kept, gone
+
+    def _read_listing(self, key: str, listing: Callable[[], Iterable[Any]], marks: dict[str, Any],
+                      seen: set[str], site: str) -> Iterator[Batch]:
+        old = marks.get(key)
+        newest: dict[str, Any] | None = None
+        chunk: list[Mention] = []
+        gone = 0
+        warnings: list[str] = []
+        for submission in listing():
+            data = vars(submission)  # the listing's data as given: attribute access could trigger a fetch
+            created = float(data["created_utc"])
+            if old and (created < old["created"] or data["name"] == old["id"]):
+                break
+            if newest is None:
+                newest = {"created": created, "id": data["name"]}
+            if data["name"] in seen:
+                continue
+            seen.add(data["name"])
+            mention = submission_mention(self.name, data, site)
+            if mention is None:
+                gone += 1
+                continue
+            chunk.append(mention)
+            if self.settings.comments and self.matcher is not None:
+                mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
+                if mention.brands:
+                    try:
+                        comments, deleted = self._comments(submission, mention, site)
+                    except (prawcore.NotFound, prawcore.Forbidden) as exc:
+                        warnings.append(f"comments of {mention.external_id}: {exc}; skipped")
+                    else:
+                        chunk.extend(comments)
+                        gone += deleted
+            if len(chunk) >= self._batch_size:
+                yield Batch(chunk, {"listings": dict(marks)}, skipped=gone, warnings=warnings)
+                chunk, gone, warnings = [], 0, []
+        if newest is not None:
+            marks[key] = newest  # the listing is read down to the old mark: only now may its mark move
+        if gone:
+            warnings.append(f"{key}: {gone} deleted or removed items not stored")
+        yield Batch(chunk, {"listings": dict(marks)}, skipped=gone, warnings=warnings)
+
+    def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
+        """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""
+        marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
+        reddit = self.client()
+        site = self.settings.reddit_url.rstrip("/")
+        seen: set[str] = set()
+        for key, listing in self.listings(reddit):
+            try:
+                yield from self._read_listing(key, listing, marks, seen, site)
+            except _PRAW_ERRORS as exc:
+                raise _source_error(self.name, exc) from exc

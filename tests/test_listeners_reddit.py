@@ -1,0 +1,174 @@
+"""The Reddit listener with the real praw client against a local Reddit-shaped server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from journeywatch.errors import SourceError
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
+from journeywatch.listeners.reddit import RedditListener
+from journeywatch.settings import Brand, RedditSource
+from journeywatch.storage import get_watermark, open_database
+from journeywatch.storage.tables import mentions as mentions_table
+from tests.servers.reddit import Comment, Failure, Post, RedditServer, reddit_server  # noqa: F401
+
+ENV = {"REDDIT_CLIENT_ID": "test-id", "REDDIT_CLIENT_SECRET": "test-secret", "REDDIT_USER_AGENT": "journeywatch-tests/1"}
+T0 = 1_790_000_000.0
+ACME = Brand(name="Acme", query='acme OR "acme corp"')
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def _settings(server: RedditServer, **extra: object) -> RedditSource:
+    values: dict[str, object] = {"kind": "reddit", "name": "reddit", "subreddits": ["kettles"],
+                                 "oauth_url": server.base, "reddit_url": server.base, "backoff": 0.01}
+    values.update(extra)
+    return RedditSource.model_validate(values)
+
+
+def _listener(server: RedditServer, sleeps: Sleeps | None = None, batch_size: int = 200,
+              brands: list[Brand] | None = None, **extra: object) -> RedditListener:
+    return RedditListener(_settings(server, **extra), [ACME] if brands is None else brands,
+                          sleep=sleeps if sleeps is not None else Sleeps(), env=ENV, batch_size=batch_size)
+
+
+@pytest.fixture
+def kettles(reddit_server: RedditServer) -> Iterator[RedditServer]:
+    """60 posts in r/kettles, every third about Acme; the newest has comments, one deleted, one behind 'more'."""
+    for i in range(60):
+        about = "Acme" if i % 3 == 2 else "tea"
+        reddit_server.posts.append(Post(id=f"p{i}", subreddit="kettles", title=f"Post {i} about {about}",
+                                        created=T0 + i * 60, selftext=f"body {i}"))
+    newest = reddit_server.posts[-1]
+    newest.comments = [Comment("c1", "Mine broke too", T0 + 4000), Comment("c2", "[deleted]", T0 + 4001, author=None)]
+    newest.more = [Comment("c3", "Same here, third one", T0 + 4002)]
+    reddit_server.posts[-4].over_18 = True
+    reddit_server.posts[-7].stickied = True
+    reddit_server.posts.append(Post(id="gone", subreddit="kettles", title="[deleted by user]", created=T0 + 3,
+                                    selftext="[deleted]", author=None))
+    yield reddit_server
+
+
+def _mentions(listener: RedditListener, watermark: dict | None = None) -> list:
+    return [m for b in listener.fetch(watermark) for m in b.mentions]
+
+
+def test_first_run_reads_new_search_and_comments(kettles: RedditServer) -> None:
+    mentions = _mentions(_listener(kettles))
+    ids = [m.external_id for m in mentions]
+    assert len(set(ids)) == len(ids)
+    assert {i for i in ids if i.startswith("t3_")} == {f"t3_p{i}" for i in range(60)}
+    assert {i for i in ids if i.startswith("t1_")} == {"t1_c1", "t1_c3"}  # c2 was deleted
+    assert len(kettles.paths("/r/kettles/new")) == 3  # 61 posts in pages of 25
+    assert kettles.paths("/api/morechildren")
+    search_queries = [q["q"][0] for m, p, q in kettles.requests if p == "/r/kettles/search/"]
+    assert search_queries and set(search_queries) == {ACME.query}
+    by_id = {m.external_id: m for m in mentions}
+    assert by_id["t1_c1"].parent_id == "t3_p59" and by_id["t1_c1"].brands == ["Acme"]
+    assert by_id["t3_p56"].nsfw and by_id["t3_p53"].stickied and not by_id["t3_p59"].nsfw
+    assert by_id["t3_p59"].url == f"{kettles.base}/r/kettles/comments/p59/x/"
+    assert by_id["t3_p59"].created_at.timestamp() == T0 + 59 * 60
+
+
+def test_matched_items_become_stored_rows_with_pseudonymous_authors(kettles: RedditServer, sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([ACME])
+    outcome = collect_source(engine, _listener(kettles), lambda ms: prepare_mentions(ms, matcher))
+    assert outcome.new == 20 + 2  # the Acme posts and the two live comments of the newest
+    with engine.connect() as connection:
+        authors = set(connection.execute(select(mentions_table.c.author)).scalars())
+    assert "someone" not in authors and "replier" not in authors
+
+
+def test_second_run_asks_only_for_what_is_new(kettles: RedditServer) -> None:
+    listener = _listener(kettles)
+    mark = list(listener.fetch(None))[-1].watermark
+    before = len(kettles.requests)
+    kettles.posts.append(Post(id="fresh", subreddit="kettles", title="Acme again", created=T0 + 10_000))
+    again = _mentions(listener, mark)
+    assert [m.external_id for m in again] == ["t3_fresh"]
+    listings = [p for _, p, _ in kettles.requests[before:] if p.startswith("/r/")]
+    assert sorted(listings) == ["/r/kettles/new", "/r/kettles/search/"]  # one page each: the mark stops them
+
+
+def test_site_wide_search_without_subreddits(kettles: RedditServer) -> None:
+    mentions = _mentions(_listener(kettles, subreddits=[], comments=False))
+    assert {p for _, p, _ in kettles.requests if p.startswith("/r/")} == {"/r/all/search/"}
+    assert len(mentions) == 20
+
+
+def test_cut_off_run_resumes_without_gaps_or_duplicates(kettles: RedditServer, sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([ACME])
+    calls = []
+
+    def prepare_then_break_the_server(batch: list) -> list:
+        calls.append(len(batch))
+        kettles.failures["/r/kettles/new"] = [Failure(503)] * 10  # the next page will not come
+        return prepare_mentions(batch, matcher)
+
+    listener = _listener(kettles, batch_size=10, retries=1, brands=[ACME])
+    with pytest.raises(SourceError, match="HTTP 503"):
+        collect_source(engine, listener, prepare_then_break_the_server)
+    with engine.connect() as connection:
+        stored_first = connection.execute(select(func.count()).select_from(mentions_table)).scalar_one()
+    assert 0 < stored_first < 22 and calls
+    assert "new:kettles" not in (get_watermark(engine, "reddit") or {}).get("listings", {})
+    kettles.failures.clear()
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    with engine.connect() as connection:
+        ids = list(connection.execute(select(mentions_table.c.external_id)).scalars())
+    assert len(ids) == len(set(ids)) == 22
+    assert outcome.new == 22 - stored_first
+    assert get_watermark(engine, "reddit")["listings"]["new:kettles"]["id"] == "t3_p59"
+
+
+def test_rate_limit_and_a_server_error_are_retried(kettles: RedditServer) -> None:
+    kettles.failures["/r/kettles/new"] = [Failure(429, retry_after="2"), Failure(500)]
+    kettles.failures["/api/v1/access_token"] = [Failure(502)]
+    sleeps = Sleeps()
+    mentions = _mentions(_listener(kettles, sleeps, backoff=0.01, max_delay=5))
+    assert len([m for m in mentions if m.external_id.startswith("t3_")]) == 60
+    assert sleeps.count(2.0) == 1  # Retry-After honoured once; the other waits are the short backoff
+    assert not any(kettles.failures.values()) and len(kettles.paths("/r/kettles/new")) == 3 + 2
+
+
+def test_retry_after_is_capped_and_persistent_failure_gives_up(kettles: RedditServer) -> None:
+    kettles.failures["/r/kettles/new"] = [Failure(429, retry_after="600")] * 3
+    sleeps = Sleeps()
+    with pytest.raises(SourceError) as caught:
+        _mentions(_listener(kettles, sleeps, retries=2, max_delay=4))
+    assert sleeps == [4, 4] and "HTTP 429" in caught.value.reason and caught.value.retryable
+
+
+def test_missing_credentials_name_the_variable(kettles: RedditServer) -> None:
+    env = {k: v for k, v in ENV.items() if k != "REDDIT_CLIENT_SECRET"}
+    listener = RedditListener(_settings(kettles), [ACME], env=env)
+    with pytest.raises(SourceError, match="REDDIT_CLIENT_SECRET is not set") as caught:
+        _mentions(listener)
+    assert not caught.value.retryable and not kettles.requests
+
+
+def test_unknown_subreddit_and_refused_connection_fail_with_reasons(kettles: RedditServer) -> None:
+    with pytest.raises(SourceError, match="does not exist") as caught:
+        _mentions(_listener(kettles, subreddits=["nosuchplace"]))
+    assert not caught.value.retryable
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with pytest.raises(SourceError, match="network error"):
+        _mentions(RedditListener(RedditSource(kind="reddit", name="r", subreddits=["x"], oauth_url=dead,
+                                              reddit_url=dead, retries=1, backoff=0), [ACME], env=ENV))
+
+
+def test_build_listener_passes_the_brands(kettles: RedditServer) -> None:
+    listener = build_listener(_settings(kettles), brands=[ACME])
+    assert isinstance(listener, RedditListener) and listener.brands == [ACME]
