@@ -1,0 +1,30 @@
+"""Alerts: spike detection on negative share-stage talk, alert state, and notification delivery.
+
+`check_alerts` is what the monitor calls after classifying; `deliver` sends
+any notification (the digest uses it too) through apprise.
+"""
+
+from .alert import Alert, EvidenceItem
+from .check import check_alerts
+from .detector import Series, Verdict, evaluate
+from .notify import DeliveryResult, deliver
+from .redact import redact
+from .state import alerts_between, recent_alerts
+from .tracking import OpenSpike, SpikeEvent, track
+
+__all__ = [
+    "Alert",
+    "DeliveryResult",
+    "EvidenceItem",
+    "OpenSpike",
+    "Series",
+    "SpikeEvent",
+    "Verdict",
+    "alerts_between",
+    "check_alerts",
+    "deliver",
+    "evaluate",
+    "recent_alerts",
+    "redact",
+    "track",
+]

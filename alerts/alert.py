@@ -1,0 +1,71 @@
+"""An alert as stored and shown: the spike's window, its figures and its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _times(ratio: float) -> str:
+    """3.4×, 27×, or ">1000×" when the baseline is nearly silent."""
+    if ratio >= 1000:
+        return ">1000×"
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One negative share-stage item from the window that raised the alert."""
+
+    text: str
+    url: str | None
+    source: str
+    source_kind: str
+    created_at: str  # ISO 8601, UTC
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EvidenceItem:
+        return cls(data.get("text", ""), data.get("url"), data.get("source", ""),
+                   data.get("source_kind", ""), data.get("created_at", ""))
+
+
+@dataclass(slots=True)
+class Alert:
+    """A spike of negative share-stage talk for one brand.
+
+    `observed` and `expected` are counts over `windows` window(s) ending at
+    `window_end` (2 when the window and the one before it were tested
+    together); `p_value` is the count model's upper tail.
+    """
+
+    id: int
+    brand: str
+    window_start: datetime
+    window_end: datetime
+    last_window_end: datetime
+    status: str  # "active" while within its cooldown, then "ended"
+    observed: int
+    expected: float
+    ratio: float
+    p_value: float
+    model: str
+    windows: int
+    negative_share: float | None
+    share_items: int
+    top_items: list[EvidenceItem]
+    sources: dict[str, int]  # negative share-stage items per source in the window
+    created_at: datetime
+    ended_at: datetime | None = None
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        """One line for terminals and flow logs."""
+        when = self.window_start.strftime("%Y-%m-%d %H:%M")
+        top = ", ".join(f"{name} {n}" for name, n in list(self.sources.items())[:3])
+        return (f"{self.brand}: {self.observed} negative share-stage items in the window from {when} UTC, "
+                f"expected {self.expected:.2g} ({_times(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`)."""
+        return asdict(self)

@@ -1,0 +1,142 @@
+"""`check_alerts`: judge every complete window not judged yet, store spikes, deliver them.
+
+Per brand: read the watermark, count share-stage items per window in SQL
+(the new windows plus the trailing baseline), run the pure detector and the
+cooldown tracker over them, then in one transaction claim the windows and
+store what happened. Notifications go out after the commit, so a window is
+never judged twice even when a delivery hangs or fails; their results are
+recorded on the alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from journeywatch.settings import AlertSettings, Config
+
+from .alert import Alert
+from .counts import evidence, first_seen, window_counts, window_index, window_start
+from .detector import WEEK, Series, Verdict, evaluate
+from .message import alert_html, alert_title, ended_html, ended_title
+from .notify import deliver
+from .state import (
+    checked_until,
+    claim_windows,
+    end_alert,
+    extend_alert,
+    get_alert,
+    insert_alert,
+    open_alert,
+    record_deliveries,
+    spans_between,
+)
+from .tracking import OpenSpike, track
+
+logger = logging.getLogger("journeywatch.alerts")
+
+
+def check_alerts(engine: Engine, config: Config, now: datetime | None = None) -> list[Alert]:
+    """Judge each brand's complete windows since its last check; return the alerts this check raised.
+
+    The first check of a brand scans its whole stored history once (no
+    alert before `min_history`); later checks judge only the windows that
+    completed since. New alerts are delivered to `config.alerts.notify`.
+    """
+    now = now or datetime.now(timezone.utc)
+    fired: list[Alert] = []
+    for brand in config.brands:
+        fired.extend(check_brand(engine, brand.name, config.alerts, now))
+    return fired
+
+
+def _exclusions(engine: Engine, brand: str, settings: AlertSettings, first: int, stop: int) -> np.ndarray:
+    mask = np.zeros(stop - first, dtype=bool)
+    since, until = window_start(first, settings.window), window_start(stop, settings.window)
+    for start, end in spans_between(engine, brand, since, until):
+        lo = max(window_index(start, settings.window) - first, 0)
+        hi = min(window_index(end - settings.window, settings.window) - first + 1, stop - first)
+        mask[lo:hi] = True
+    return mask
+
+
+def _alert_values(engine: Engine, brand: str, verdict: Verdict, settings: AlertSettings,
+                  now: datetime) -> dict[str, Any]:
+    start = verdict.start - (verdict.windows - 1) * settings.window
+    end = verdict.start + settings.window
+    items, sources = evidence(engine, brand, start, end)
+    return {
+        "brand": brand, "window_start": start, "window_end": end, "last_window_end": end, "status": "active",
+        "observed": verdict.observed, "expected": verdict.expected, "ratio": verdict.ratio,
+        "p_value": verdict.p_value, "model": verdict.model, "windows": verdict.windows,
+        "negative_share": verdict.negative_share, "share_items": verdict.share_items,
+        "evidence": {"top_items": [_item(i) for i in items], "sources": sources},
+        "deliveries": [], "created_at": now, "ended_at": None,
+    }
+
+
+def _item(item: Any) -> dict[str, Any]:
+    return {"text": item.text, "url": item.url, "source": item.source, "source_kind": item.source_kind,
+            "created_at": item.created_at}
+
+
+def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime) -> list[Alert]:
+    """`check_alerts` for one brand."""
+    window = settings.window
+    seen = first_seen(engine, brand)
+    if seen is None:
+        return []
+    previous = checked_until(engine, brand)
+    history = window_index(seen, window)
+    start = window_index(previous, window) if previous else history
+    stop = window_index(now, window)  # windows before this one are complete
+    if start >= stop:
+        return []
+    first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
+    counts = window_counts(engine, brand, window, first, stop)
+    series = Series(window_start(first, window), window, counts.negative, counts.share,
+                    history_start=history - first, first_seen=seen)
+    exclude = _exclusions(engine, brand, settings, first, stop)
+    verdicts = evaluate(series, settings, start - first, stop - first, exclude)
+    current = open_alert(engine, brand)
+    spike = OpenSpike(current.window_start, current.last_window_end, current.id) if current else None
+    events, _ = track(verdicts, window, settings.cooldown, spike)
+    new_values = {id(e.spike): _alert_values(engine, brand, e.verdict, settings, now)
+                  for e in events if e.kind == "start" and e.verdict is not None}
+    new_ids: list[int] = []
+    ended_ids: list[int] = []
+    with engine.begin() as connection:
+        if not claim_windows(connection, brand, previous, window_start(stop, window), now):
+            logger.info("alerts for %s: another check judged these windows first", brand)
+            return []
+        for event in events:
+            if event.kind == "start":
+                event.spike.alert_id = insert_alert(connection, new_values[id(event.spike)])
+                new_ids.append(event.spike.alert_id)
+            elif event.kind == "extend" and event.spike.alert_id is not None:
+                extend_alert(connection, event.spike.alert_id, event.spike.last_end)
+            elif event.kind == "end" and event.spike.alert_id is not None:
+                end_alert(connection, event.spike.alert_id, event.at)
+                ended_ids.append(event.spike.alert_id)
+    fired = [_notify(engine, get_alert(engine, alert_id), settings) for alert_id in new_ids]
+    if settings.notify_ended and settings.notify:
+        for alert_id in ended_ids:
+            _notify(engine, get_alert(engine, alert_id), settings, ended=True)
+    for alert in fired:
+        logger.warning("ALERT %s", alert.summary_line())
+    return [get_alert(engine, alert.id) for alert in fired]
+
+
+def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False) -> Alert:
+    if not settings.notify:
+        return alert
+    title, body = (ended_title(alert), ended_html(alert)) if ended else (alert_title(alert), alert_html(alert))
+    results = deliver(settings.notify, title, body, "html", retries=settings.retries,
+                      notify_type="info" if ended else "warning")
+    kind = "ended" if ended else "alert"
+    alert.deliveries = record_deliveries(engine, alert.id, [{"kind": kind, **r.as_dict()} for r in results])
+    return alert

@@ -1,0 +1,140 @@
+"""The SQL the detector is fed: share-stage counts per window, and the evidence behind a window.
+
+Counting happens in the database (GROUP BY window over the (brand,
+created_at) index), so a check reads a few hundred rows per brand, not every
+mention. Windows are aligned to the Unix epoch: with a one-hour window they
+start on the hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import BigInteger, Engine, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from journeywatch.domain import Moment, Sentiment
+from journeywatch.storage.tables import classifications, mention_brands, mentions
+
+from .alert import EvidenceItem
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_TEXT_LIMIT = 1000  # characters of an item kept as evidence
+
+
+class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
+    """floor(seconds since the epoch / window seconds) of a naive-UTC timestamp column."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any], seconds: int) -> None:
+        self.seconds = int(seconds)
+        super().__init__(column)
+
+
+@compiles(epoch_bucket, "sqlite")
+def _bucket_sqlite(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    return f"(CAST(strftime('%s', {arg}) AS INTEGER) / {element.seconds})"
+
+
+@compiles(epoch_bucket, "postgresql")
+def _bucket_postgresql(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    # A timestamp without time zone gives its nominal seconds since 1970-01-01 00:00: naive UTC in, UTC out.
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {arg}) / {element.seconds}) AS BIGINT)"
+
+
+def window_index(moment: datetime, window: timedelta) -> int:
+    """The index of the epoch-aligned window holding `moment`."""
+    return int((moment - EPOCH) // window)
+
+
+def window_start(index: int, window: timedelta) -> datetime:
+    return EPOCH + index * window
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCounts:
+    """Counts on windows `first..first+len-1`: negative share-stage items and all share-stage items."""
+
+    first: int
+    negative: np.ndarray
+    share: np.ndarray
+
+
+def _is_negative_share() -> ColumnElement[bool]:
+    return and_(classifications.c.moment == Moment.ULTIMATE.value,
+                classifications.c.sentiment == Sentiment.NEGATIVE.value)
+
+
+def window_counts(engine: Engine, brand: str, window: timedelta, first: int, stop: int) -> WindowCounts:
+    """Share-stage counts per window for windows first..stop-1 (missing windows are zeros)."""
+    seconds = int(window.total_seconds())
+    bucket = epoch_bucket(mention_brands.c.created_at, seconds).label("bucket")
+    query = (
+        select(bucket,
+               func.sum(case((_is_negative_share(), 1), else_=0)).label("negative"),
+               func.count().label("share"))
+        .select_from(mention_brands.join(classifications,
+                                         classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand == brand,
+               mention_brands.c.created_at >= window_start(first, window),
+               mention_brands.c.created_at < window_start(stop, window),
+               classifications.c.moment == Moment.ULTIMATE.value)
+        .group_by(bucket)
+    )
+    negative = np.zeros(max(stop - first, 0), dtype=int)
+    share = np.zeros_like(negative)
+    with engine.connect() as connection:
+        for row in connection.execute(query):
+            at = int(row.bucket) - first
+            if 0 <= at < len(negative):
+                negative[at] = int(row.negative or 0)
+                share[at] = int(row.share or 0)
+    return WindowCounts(first, negative, share)
+
+
+def first_seen(engine: Engine, brand: str) -> datetime | None:
+    """When the brand's oldest stored item was written: the start of its history."""
+    with engine.connect() as connection:
+        return connection.execute(
+            select(func.min(mention_brands.c.created_at)).where(mention_brands.c.brand == brand)
+        ).scalar_one_or_none()
+
+
+def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
+             limit: int = 5) -> tuple[list[EvidenceItem], dict[str, int]]:
+    """The most confidently negative share-stage items of a span, and how many each source gave."""
+    joined = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
+        classifications, classifications.c.mention_id == mention_brands.c.mention_id)
+    where = (mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+             mention_brands.c.created_at < until, _is_negative_share())
+    top = (
+        select(mentions.c.text, mentions.c.title, mentions.c.url, mentions.c.source, mentions.c.source_kind,
+               mentions.c.created_at)
+        .select_from(joined).where(*where)
+        .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
+                  mentions.c.created_at, mentions.c.id)
+        .limit(limit)
+    )
+    per_source = (
+        select(mentions.c.source, func.count().label("n")).select_from(joined).where(*where)
+        .group_by(mentions.c.source).order_by(func.count().desc(), mentions.c.source)
+    )
+    with engine.connect() as connection:
+        items = [
+            EvidenceItem(
+                text=(f"{r.title}: {r.text}" if r.title and r.title not in r.text else r.text)[:_TEXT_LIMIT],
+                url=r.url, source=r.source, source_kind=r.source_kind,
+                created_at=r.created_at.isoformat().replace("+00:00", "Z"),
+            )
+            for r in connection.execute(top)
+        ]
+        sources = {r.source: int(r.n) for r in connection.execute(per_source)}
+    return items, sources

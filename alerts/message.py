@@ -1,0 +1,68 @@
+"""What an alert says: a title and an HTML body, with every piece of internet text escaped.
+
+Item texts, sources and links come from strangers on the internet, so they
+are HTML-escaped before they go into a body, and links are shown as text
+beside the anchor, so they survive apprise's conversion to plain text
+(JSON webhooks, the file target).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .alert import Alert, _times
+
+_TEXT_LIMIT = 400
+
+
+def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _safe_link(url: str | None) -> str | None:
+    """Only http(s) links become anchors: a `javascript:` URL from a post is shown as text, not linked."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+def alert_title(alert: Alert) -> str:
+    return f"journeywatch alert: negative share-stage spike for {alert.brand}"
+
+
+def alert_html(alert: Alert) -> str:
+    """The alert body: figures, the sources that drove it, the top items with their links."""
+    start = alert.window_start.strftime("%Y-%m-%d %H:%M")
+    end = alert.window_end.strftime("%H:%M")
+    share = f"{alert.negative_share:.0%}" if alert.negative_share is not None else "n/a"
+    span = "this window" if alert.windows == 1 else "this and the previous window"
+    lines = [
+        f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
+        f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(start)}–{escape(end)} UTC) "
+        f"against {alert.expected:.2g} expected: {_times(alert.ratio)} the brand's usual level for that time, "
+        f"upper-tail probability {alert.p_value:.1e} ({escape(alert.model)} model). "
+        f"Negative share of share-stage items in the window: {escape(share)} of {alert.share_items}.</p>",
+        "<h3>Sources</h3>",
+        "<ul>" + "".join(f"<li>{escape(name)}: {count}</li>" for name, count in alert.sources.items()) + "</ul>",
+        "<h3>Top items</h3>",
+        "<ol>",
+    ]
+    for item in alert.top_items:
+        link = _safe_link(item.url)
+        where = f' — <a href="{escape(link)}">{escape(link)}</a>' if link else (
+            f" — {escape(item.url)}" if item.url else "")
+        lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(item.created_at)}){where}</li>")
+    lines.append("</ol>")
+    return "\n".join(lines)
+
+
+def ended_title(alert: Alert) -> str:
+    return f"journeywatch: the negative share-stage spike for {alert.brand} has ended"
+
+
+def ended_html(alert: Alert) -> str:
+    start = alert.window_start.strftime("%Y-%m-%d %H:%M")
+    last = alert.last_window_end.strftime("%Y-%m-%d %H:%M")
+    return (f"<p>The spike for {escape(alert.brand)} that began at {escape(start)} UTC subsided after "
+            f"{escape(last)} UTC: no window since has been flagged.</p>")

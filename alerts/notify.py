@@ -1,0 +1,157 @@
+"""Delivering a notification to every configured target, through apprise.
+
+apprise already speaks email, Slack, Teams, generic JSON webhooks and many
+more; this module adds what an unattended monitor needs around it: one
+result per target, retries with backoff, `${ENV_VAR}` expansion so tokens
+stay in the environment, and redaction so a target's secrets never reach a
+log line, a stored record or the terminal. `file://` targets append to a
+local file (see `file_target`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import apprise
+
+from . import file_target  # noqa: F401  (registers the file:// target with apprise)
+from .redact import MissingVariable, expand, redact, scrub, secrets_in
+
+logger = logging.getLogger("journeywatch.alerts")
+
+_FORMATS = {"html": apprise.NotifyFormat.HTML, "markdown": apprise.NotifyFormat.MARKDOWN,
+            "text": apprise.NotifyFormat.TEXT}
+_TYPES = {"info": apprise.NotifyType.INFO, "warning": apprise.NotifyType.WARNING,
+          "success": apprise.NotifyType.SUCCESS, "failure": apprise.NotifyType.FAILURE}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """How delivery to one target went; `target` is the redacted URL, safe to show and store."""
+
+    target: str
+    ok: bool
+    attempts: int
+    error: str | None
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = self.at.isoformat()
+        return data
+
+
+class _Scrubber(logging.Filter):
+    """Masks every known target secret in records of the loggers that may quote a URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+        self.lock = threading.Lock()
+
+    def add(self, secrets: set[str]) -> None:
+        with self.lock:
+            self.secrets |= secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            cleaned = scrub(message, self.secrets)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return True
+
+
+_scrubber = _Scrubber()
+for _name in ("apprise", "urllib3.connectionpool", "requests", "journeywatch.alerts"):
+    logging.getLogger(_name).addFilter(_scrubber)
+
+
+class _Warnings(logging.Handler):
+    """Collects what apprise warns about during one attempt: the reason a delivery failed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _attempt(url: str, title: str, body: str, body_format: str, notify_type: str,
+             attachments: list[Path] | None) -> tuple[bool, str | None]:
+    target = apprise.Apprise()
+    if not target.add(url):
+        return False, "apprise does not understand this URL (check the scheme and its parts)"
+    attach = apprise.AppriseAttachment([str(p) for p in attachments]) if attachments else None
+    warnings = _Warnings()
+    apprise_logger = logging.getLogger("apprise")
+    apprise_logger.addHandler(warnings)
+    try:
+        ok = target.notify(body=body, title=title, body_format=_FORMATS[body_format],
+                           notify_type=_TYPES.get(notify_type, apprise.NotifyType.INFO), attach=attach)
+    except Exception as exc:  # a plugin raising is one more way for a target to fail; keep the others going
+        return False, f"{type(exc).__name__}: {exc}"
+    finally:
+        apprise_logger.removeHandler(warnings)
+    if ok:
+        return True, None
+    return False, "; ".join(dict.fromkeys(warnings.lines)) or "apprise reported a failure"
+
+
+def deliver(
+    urls: list[str],
+    title: str,
+    body: str,
+    body_format: str = "html",
+    attachments: list[Path] | None = None,
+    retries: int = 3,
+    *,
+    notify_type: str = "info",
+    backoff: float = 1.0,
+) -> list[DeliveryResult]:
+    """Send one notification to every target; one result per target, in order.
+
+    A failing target is tried again up to `retries` times, waiting
+    `backoff`, 2×`backoff`, 4×`backoff`... seconds between attempts; it never
+    stops the other targets. `body_format` is "html", "markdown" or "text".
+    Results and log lines name targets by their redacted URL only.
+    """
+    if body_format not in _FORMATS:
+        raise ValueError(f"body_format must be one of {sorted(_FORMATS)}, not {body_format!r}")
+    results = []
+    for template in urls:
+        shown = redact(template)
+        try:
+            url = expand(template)
+        except MissingVariable as missing:
+            error = f"environment variable {missing.args[0]} is not set"
+            logger.error("notification to %s not sent: %s", shown, error)
+            results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc)))
+            continue
+        secrets = secrets_in(url)
+        _scrubber.add(secrets)
+        ok, error, attempts = False, None, 0
+        for attempt in range(retries + 1):
+            attempts = attempt + 1
+            ok, error = _attempt(url, title, body, body_format, notify_type, attachments)
+            if ok:
+                break
+            error = scrub(error or "", secrets)
+            if attempt < retries:
+                wait = backoff * 2**attempt
+                logger.warning("notification to %s failed (attempt %d of %d): %s; retrying in %.1f s",
+                               shown, attempts, retries + 1, error, wait)
+                time.sleep(wait)
+        if ok:
+            logger.info("notification sent to %s (attempt %d)", shown, attempts)
+        else:
+            logger.error("notification to %s failed after %d attempts: %s", shown, attempts, error)
+        results.append(DeliveryResult(shown, ok, attempts, None if ok else error, datetime.now(timezone.utc)))
+    return results

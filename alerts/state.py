@@ -1,0 +1,123 @@
+"""Alert state in SQL: stored alerts, their deliveries, and each brand's check watermark.
+
+The watermark (`alert_checks.checked_until`) says every window before it has
+been judged. It is claimed with a compare-and-set in the same transaction
+that stores the alerts, so two checks running at once cannot both judge a
+window, and a crash before commit leaves the windows to the next check.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, select, update
+
+from journeywatch.storage.dialect import insert_for
+from journeywatch.storage.tables import alert_checks, alerts
+
+from .alert import Alert, EvidenceItem
+
+
+def _alert(row: Row[Any]) -> Alert:
+    evidence = row.evidence or {}
+    return Alert(
+        id=int(row.id), brand=row.brand, window_start=row.window_start, window_end=row.window_end,
+        last_window_end=row.last_window_end, status=row.status, observed=int(row.observed),
+        expected=float(row.expected), ratio=float(row.ratio), p_value=float(row.p_value), model=row.model,
+        windows=int(row.windows), negative_share=row.negative_share, share_items=int(row.share_items),
+        top_items=[EvidenceItem.from_dict(item) for item in evidence.get("top_items", [])],
+        sources=dict(evidence.get("sources", {})), created_at=row.created_at, ended_at=row.ended_at,
+        deliveries=list(row.deliveries or []),
+    )
+
+
+def checked_until(engine: Engine, brand: str) -> datetime | None:
+    with engine.connect() as connection:
+        return connection.execute(
+            select(alert_checks.c.checked_until).where(alert_checks.c.brand == brand)
+        ).scalar_one_or_none()
+
+
+def claim_windows(connection: Connection, brand: str, previous: datetime | None, until: datetime,
+                  now: datetime) -> bool:
+    """Move the brand's watermark from `previous` to `until`; False when another check moved it first."""
+    if previous is None:
+        insert = insert_for(connection, alert_checks).values(brand=brand, checked_until=until, updated_at=now)
+        result = connection.execute(insert.on_conflict_do_nothing(index_elements=["brand"]))
+    else:
+        result = connection.execute(
+            update(alert_checks)
+            .where(alert_checks.c.brand == brand, alert_checks.c.checked_until == previous)
+            .values(checked_until=until, updated_at=now)
+        )
+    return result.rowcount == 1
+
+
+def open_alert(engine: Engine, brand: str) -> Alert | None:
+    """The brand's alert still within its cooldown, if any."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(alerts).where(alerts.c.brand == brand, alerts.c.status == "active")
+            .order_by(alerts.c.window_start.desc()).limit(1)
+        ).first()
+    return _alert(row) if row else None
+
+
+def spans_between(engine: Engine, brand: str, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """(start, last window end) of the brand's alerts overlapping [since, until): kept out of baselines."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(alerts.c.window_start, alerts.c.last_window_end)
+            .where(alerts.c.brand == brand, alerts.c.window_start < until, alerts.c.last_window_end > since)
+        ).all()
+    return [(r.window_start, r.last_window_end) for r in rows]
+
+
+def insert_alert(connection: Connection, values: dict[str, Any]) -> int:
+    result = connection.execute(alerts.insert().values(**values).returning(alerts.c.id))
+    return int(result.scalar_one())
+
+
+def extend_alert(connection: Connection, alert_id: int, last_window_end: datetime) -> None:
+    connection.execute(update(alerts).where(alerts.c.id == alert_id).values(last_window_end=last_window_end))
+
+
+def end_alert(connection: Connection, alert_id: int, ended_at: datetime) -> None:
+    connection.execute(update(alerts).where(alerts.c.id == alert_id).values(status="ended", ended_at=ended_at))
+
+
+def record_deliveries(engine: Engine, alert_id: int, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Append delivery results (already redacted) to an alert; returns the alert's full list."""
+    with engine.begin() as connection:
+        stored = connection.execute(select(alerts.c.deliveries).where(alerts.c.id == alert_id)).scalar_one()
+        combined = list(stored or []) + records
+        connection.execute(update(alerts).where(alerts.c.id == alert_id).values(deliveries=combined))
+    return combined
+
+
+def get_alert(engine: Engine, alert_id: int) -> Alert:
+    with engine.connect() as connection:
+        return _alert(connection.execute(select(alerts).where(alerts.c.id == alert_id)).one())
+
+
+def recent_alerts(engine: Engine, limit: int = 20, brand: str | None = None) -> list[Alert]:
+    """The newest alerts first (by the window that raised them), optionally for one brand."""
+    query = select(alerts).order_by(alerts.c.window_start.desc(), alerts.c.id.desc()).limit(limit)
+    if brand is not None:
+        query = query.where(alerts.c.brand == brand)
+    with engine.connect() as connection:
+        return [_alert(row) for row in connection.execute(query)]
+
+
+def alerts_between(engine: Engine, brand: str | None, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Alerts whose spike began in [since, until), oldest first, as plain data (for the weekly digest).
+
+    `brand=None` gives every brand's. Datetimes stay timezone-aware datetimes.
+    """
+    query = (select(alerts).where(and_(alerts.c.window_start >= since, alerts.c.window_start < until))
+             .order_by(alerts.c.window_start, alerts.c.id))
+    if brand is not None:
+        query = query.where(alerts.c.brand == brand)
+    with engine.connect() as connection:
+        return [_alert(row).as_dict() for row in connection.execute(query)]
