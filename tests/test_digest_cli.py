@@ -1,0 +1,83 @@
+"""`journeywatch digest` as a user runs it, and the Prefect flow the Monday schedule runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from journeywatch.cli import app, main
+from journeywatch.storage import open_database
+from tests.test_digest_data import BRAND, fill, make_items
+
+CLI = str(Path(sys.executable).parent / "journeywatch")
+
+
+def _config(tmp_path: Path, url: str, **digest: object) -> Path:
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(yaml.safe_dump({"database": url, "digest": digest or {"timezone": "UTC"}, "brands": [
+        {"name": BRAND, "query": "northwind"}, {"name": "Globex Tea", "query": "globex"}]}), encoding="utf-8")
+    return path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_digest_command_writes_each_brand_and_prints_paths(sqlite_url: str, tmp_path: Path) -> None:
+    fill(open_database(sqlite_url), make_items())
+    config = _config(tmp_path, sqlite_url)
+    out = tmp_path / "digests"
+
+    done = _run("digest", "--config", str(config), "--week", "latest", "--out", str(out))
+
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout.split()
+    # 'latest' is the newest week with data: the demo-like data ends in 2026-W46.
+    expected = [str(out / f"{slug}-2026-W46.{ext}") for slug in ("northwind-coffee", "globex-tea")
+                for ext in ("html", "md", "json")]
+    assert printed == expected
+    data = json.loads(Path(expected[2]).read_text(encoding="utf-8"))
+    assert data["headline"]["volume"]["value"] > 0
+    empty = json.loads(Path(expected[5]).read_text(encoding="utf-8"))  # a brand with no talk still gets a digest
+    assert empty["headline"]["volume"]["value"] == 0
+
+    one = CliRunner().invoke(app, ["digest", "--config", str(config), "--brand", "globex tea", "--week", "2026-W45",
+                                   "--out", str(out)])
+    assert one.exit_code == 0, one.output
+    assert one.stdout.split() == [str(out / f"globex-tea-2026-W45.{ext}") for ext in ("html", "md", "json")]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--week", "2026-W60"), "2026 has no ISO week 60"),
+    (("--week", "next"), "use the ISO form YYYY-Www"),
+    (("--brand", "Initech"), "brand 'Initech' is not in the config"),
+    (("--week", "latest"), "run `journeywatch run` first"),
+])
+def test_user_errors_are_one_line(
+    sqlite_url: str, tmp_path: Path, args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    argv = ["journeywatch", "digest", "--config", str(_config(tmp_path, sqlite_url)), "--out", str(tmp_path), *args]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Error:") and message in " ".join(err.split())
+    assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width
+
+
+def test_digest_flow_writes_the_files(prefect_harness: None, sqlite_url: str, tmp_path: Path) -> None:
+    from journeywatch.flows.digest import digest_flow
+
+    fill(open_database(sqlite_url), make_items(weeks=3), failures=0)
+    paths = digest_flow(str(_config(tmp_path, sqlite_url)), week="2026-W46", out=str(tmp_path / "out"))
+    assert [Path(p).name for p in paths] == [f"{slug}-2026-W46.{ext}" for slug in ("northwind-coffee", "globex-tea")
+                                             for ext in ("html", "md", "json")]
+    assert all(Path(p).stat().st_size > 0 for p in paths)
