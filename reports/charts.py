@@ -41,10 +41,15 @@ def _png(figure: Figure) -> bytes:
 
 
 def _change_text(stage: StageFigures) -> str:
+    """'▲ 43%' against the four-week average (the map's subtitle says so once)."""
     if stage.change_vs_baseline is None:
-        return "new vs 4-wk avg" if stage.volume else "no talk"
+        return "new" if stage.volume else "no talk"
     arrow = "▲" if stage.change_vs_baseline > 0 else "▼" if stage.change_vs_baseline < 0 else "●"
-    return f"{arrow} {abs(stage.change_vs_baseline):.0f}% vs 4-wk avg"
+    return f"{arrow} {abs(stage.change_vs_baseline):.0f}%"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _chevron(x: float, y0: float, y1: float, first: bool, last: bool) -> list[tuple[float, float]]:
@@ -91,8 +96,7 @@ def journey_map_png(digest: Digest) -> bytes:
                 color=INK)
         ax.text(cx, 7.95, f"{stage.volume:,}", ha="center", va="center", fontsize=19.5 * fit, fontweight="bold",
                 color=INK)
-        change = _change_text(stage).replace(" 4-wk", "") if fit < 1 else _change_text(stage)
-        ax.text(cx, 7.0, change, ha="center", va="center", fontsize=8.5 * fit, color=MUTED)
+        ax.text(cx, 7.05, _change_text(stage), ha="center", va="center", fontsize=9.5 * fit, color=MUTED)
         if net is not None:
             points.append((i + 0.5, net_y(net), net))
         # sentiment split bar
@@ -109,7 +113,7 @@ def journey_map_png(digest: Digest) -> bytes:
                             fontsize=7.8 * fit, color="white" if sentiment != "neutral" else INK)
                 x += width * share
         top = stage.touchpoints[0].source if stage.touchpoints else "—"
-        ax.text(i + 0.5, 1.1, (f"top: {top}" if fit < 1 else f"top source: {top}")[:30], ha="center", va="center", fontsize=7.5 * fit, color=MUTED)
+        ax.text(i + 0.5, 1.2, _clip(top, int(18 * fit)), ha="center", va="center", fontsize=7.5 * fit, color=MUTED)
     if points:
         xs, ys, nets = zip(*points)
         ax.plot(xs, ys, color=INK, lw=1.4, zorder=3)
@@ -118,7 +122,8 @@ def journey_map_png(digest: Digest) -> bytes:
             ax.scatter([x], [y], s=28, color=colour, zorder=4, edgecolor="white", linewidth=0.8)
             ax.text(x, y + 0.32, f"{net:+.0f}", ha="center", va="bottom", fontsize=9.1 * fit, color=colour,
                     fontweight="bold", zorder=5)
-    ax.text(0.03, 2.5, "sentiment split", fontsize=7, color=MUTED)
+    ax.text(0.03, 2.5, "sentiment split and top source", fontsize=7, color=MUTED)
+    ax.text(n - 0.05, 0.37, "▲▼ change vs the previous 4 weeks' average", fontsize=7, color=MUTED, va="center", ha="right")
     step = 0.6 * n / 5  # the legend keeps its size in inches whatever the number of stages
     for k, sentiment in enumerate(("negative", "neutral", "positive")):
         ax.add_patch(Rectangle((0.05 + k * step, 0.2), 0.06 * n / 5, 0.35, facecolor=COLOURS[sentiment]))
@@ -128,7 +133,7 @@ def journey_map_png(digest: Digest) -> bytes:
 
 def trend_png(digest: Digest) -> bytes:
     """Moment × sentiment over the trend weeks: one small panel per moment, stacked by sentiment, shared scale."""
-    weeks = [w.split("-")[1] for w in digest.trend.weeks]
+    weeks = [w.split("-W")[1] for w in digest.trend.weeks]
     moments = list(digest.trend.counts)
     figure, axes = plt.subplots(2, 3, figsize=(6.4, 3.9), sharex=True, sharey=True)
     for ax, moment in zip(axes.flat, moments):
@@ -151,6 +156,8 @@ def trend_png(digest: Digest) -> bytes:
         ax.spines["bottom"].set_color(GRID)
     for ax in axes[:, 0]:
         ax.set_ylabel("items", fontsize=8.1, color=MUTED)
+    for ax in axes[1, :]:
+        ax.set_xlabel("ISO week", fontsize=7, color=MUTED)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.1, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
