@@ -25,11 +25,7 @@ from journeywatch.settings import AlertSettings
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
-# Pseudo-observations pulling a seasonal slot towards the overall level: one
-# week of the same hour, one day of the same weekday. Thin history therefore
-# means flat expectations, not wild ones.
-_SLOT_PRIOR_WEEKS = 2 / 7
-_DAY_PRIOR_DAYS = 0.25
+_FACTOR_PRIOR = 5.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
 _LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the last day's level
 _MIN_DISPERSION = 0.02  # below this the negative binomial is a Poisson in all but name
 
@@ -114,17 +110,18 @@ class _Baseline:
                  per_day: int) -> None:
         n = len(x)
         self.level = (float(x.sum()) + 0.5) / max(n, 1)  # never zero: a silent brand still has some rate
-        weeks_prior = _SLOT_PRIOR_WEEKS * 7
+        # Each seasonal factor is (items seen) / (items a flat rate predicts), both
+        # padded with _FACTOR_PRIOR items: a gamma prior centred on 1, so a slot
+        # with a handful of items moves little and a busy slot speaks for itself.
         slot_n = np.bincount(slot, minlength=slots_per_day)
         slot_sum = np.bincount(slot, weights=x, minlength=slots_per_day)
-        self.slot_factor = (slot_sum + weeks_prior * self.level) / ((slot_n + weeks_prior) * self.level)
-        day_prior = _DAY_PRIOR_DAYS * per_day
+        self.slot_factor = (slot_sum + _FACTOR_PRIOR) / (slot_n * self.level + _FACTOR_PRIOR)
         day_n = np.bincount(weekday, minlength=7)
         day_sum = np.bincount(weekday, weights=x, minlength=7)
-        self.day_factor = (day_sum + day_prior * self.level) / ((day_n + day_prior) * self.level)
+        self.day_factor = (day_sum + _FACTOR_PRIOR) / (day_n * self.level + _FACTOR_PRIOR)
         # Relative variance of the estimated slot rate (about 1/items behind it): the
         # expectation is itself uncertain, most of all where history is thin.
-        self.slot_uncertainty = 1.0 / (slot_sum + weeks_prior * self.level + 1.0)
+        self.slot_uncertainty = 1.0 / (slot_sum + _FACTOR_PRIOR)
         fitted = self.level * self.slot_factor[slot] * self.day_factor[weekday]
         if n:
             blocks = (np.arange(n)[::-1] // per_day)  # day blocks counted back from the newest window
