@@ -1,1 +1,220 @@
-"""model commands (filled in by their issue)."""
+"""Model commands: train, classify, evaluate, evaluation-data, reclassify.
+
+Heavy imports (torch, transformers) happen inside the commands, so
+`journeywatch --help` and the other commands stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import ConfigError, ModelError
+from .app import app
+
+_console = Console()
+
+
+def _model_dir(model: Optional[Path]) -> Path:
+    from journeywatch.classifiers import DEFAULT_MODEL_DIR
+
+    return (model or DEFAULT_MODEL_DIR).resolve()
+
+
+def _hardware() -> str:
+    import os
+
+    import torch
+
+    where = f"CUDA ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else "CPU"
+    return f"{where}, {os.cpu_count()} cores, {platform.machine()}, torch {torch.__version__}"
+
+
+@app.command()
+def train(
+    data: list[Path] = typer.Option([], "--data", help="extra JSONL files: text and moment and/or sentiment"),
+    seed: int = typer.Option(13, "--seed", help="random seed; the same seed and data give the same model"),
+    out: Optional[Path] = typer.Option(None, "--out", help="model folder [default: the shipped classifiers/model]"),
+    epochs: int = typer.Option(3, "--epochs", min=1, help="passes over the sampled training pool"),
+    tuned_layers: int = typer.Option(2, "--tuned-layers", min=0, max=6, help="top encoder layers to fine-tune"),
+    sentiment_per_epoch: int = typer.Option(20000, "--sentiment-per-epoch", min=0,
+                                            help="sentiment tweets sampled per epoch (0: all)"),
+    corpus: bool = typer.Option(True, "--corpus/--no-corpus", help="use the moments corpus in classifiers/data"),
+    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks",
+                                              help="shared benchmarks folder [default: ../shared/benchmarks]"),
+    no_benchmarks: bool = typer.Option(False, "--no-benchmarks", help="train on --data and the corpus only"),
+    card: bool = typer.Option(True, "--card/--no-card", help="evaluate and write the model card afterwards"),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache "
+                                             "[default: ~/.cache/journeywatch/hidden]"),
+) -> None:
+    """Fine-tune the encoder's top layers and both heads, calibrate them and save the model.
+
+    Example: journeywatch train --seed 13
+    """
+    from journeywatch.classifiers import forget_classifiers
+    from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
+    from journeywatch.classifiers.splits import build_training_set
+    from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
+
+    for path in data:
+        if not path.is_file():
+            raise ConfigError(f"--data {str(path)!r}: no such file")
+    folder = _model_dir(out)
+    bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
+    dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
+    options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
+                           sentiment_per_epoch=sentiment_per_epoch or None,
+                           cache_dir=cache_dir or default_cache_dir())
+    result = train_model(dataset, folder, options, log=lambda line: _console.print(line, highlight=False))
+    forget_classifiers()
+    if card:
+        _write_card(folder, bench)
+    _console.print(json.dumps({"model": str(folder), **{k: round(v, 4) for k, v in result.dev.items()}}))
+
+
+def _write_card(folder: Path, bench: Optional[Path]) -> None:
+    from journeywatch.classifiers import DEFAULT_MODEL_DIR, load_classifier
+    from journeywatch.classifiers.card import render_card, write_card
+    from journeywatch.classifiers.evaluation import evaluate_examples, evaluation_sets
+    from journeywatch.classifiers.splits import TrainingSet
+
+    classifier = load_classifier(folder)
+    sets = evaluation_sets(bench) if bench is not None else {}
+    if bench is None:
+        sets = {"moments-holdout": TrainingSet().corpus_holdout}
+    figures = {}
+    for name, examples in sets.items():
+        if examples:
+            _console.print(f"evaluating {name} ({len(examples)} texts)", highlight=False)
+            figures[name] = evaluate_examples(classifier, examples)
+    path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if folder == DEFAULT_MODEL_DIR.resolve() else folder / "MODEL_CARD.md"
+    write_card(path, render_card(classifier.version, classifier.config, figures, _hardware()))
+    _console.print(f"model card: {path}", highlight=False)
+
+
+@app.command()
+def classify(
+    texts: list[str] = typer.Argument(None, help="texts to classify"),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSONL file with a `text` field per line"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+) -> None:
+    """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
+
+    Example: journeywatch classify "PSA: never fly with them, they lost my bag"
+    """
+    from journeywatch.classifiers import load_classifier
+    from journeywatch.classifiers.data import read_jsonl
+
+    items = list(texts or [])
+    if jsonl is not None:
+        if not jsonl.is_file():
+            raise ConfigError(f"--jsonl {str(jsonl)!r}: no such file")
+        items.extend(str(row.get("text", "")) for row in read_jsonl(jsonl))
+    if not items:
+        raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
+    classifier = load_classifier(_model_dir(model))
+    for text, p in zip(items, classifier.predict(items)):
+        sys.stdout.write(json.dumps({
+            "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
+            "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
+            "needs_review": p.needs_review, "model_version": classifier.version,
+        }, ensure_ascii=False) + "\n")
+
+
+def _print_report(kind: str, report: dict[str, Any]) -> None:
+    _console.print(f"[bold]{kind}[/]  n={report['n']}  accuracy={report['accuracy']:.4f}  "
+                   f"macro-F1={report['macro_f1']:.4f}  macro-recall={report['macro_recall']:.4f}")
+    table = Table("label", "precision", "recall", "F1", "support")
+    for label, v in report["per_label"].items():
+        table.add_row(label, f"{v['precision']:.4f}", f"{v['recall']:.4f}", f"{v['f1']:.4f}", str(v["support"]))
+    _console.print(table)
+    labels = report["confusion"]["labels"]
+    confusion = Table("true \\ predicted", *[label[:10] for label in labels], title=f"{kind} confusion")
+    for label, row in zip(labels, report["confusion"]["rows"]):
+        confusion.add_row(label, *[str(x) for x in row])
+    _console.print(confusion)
+
+
+@app.command()
+def evaluate(
+    file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+) -> None:
+    """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
+
+    Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
+    """
+    from journeywatch.classifiers import load_classifier
+    from journeywatch.classifiers.evaluation import evaluate_examples, load_eval_file
+
+    if not file.is_file():
+        raise ConfigError(f"{str(file)!r}: no such file")
+    examples = load_eval_file(file)
+    if not any(e.moment or e.sentiment for e in examples):
+        raise ConfigError(f"{file}: no line has a `text` with a known `moment` or `sentiment` label")
+    classifier = load_classifier(_model_dir(model))
+    reports = evaluate_examples(classifier, examples)
+    if as_json:
+        sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
+        return
+    _console.print(f"model {classifier.version}, file {file}", highlight=False)
+    for kind, report in reports.items():
+        _print_report(kind, report)
+
+
+@app.command("evaluation-data")
+def evaluation_data(
+    out: Path = typer.Argument(..., help="folder to write the evaluation JSONL files into (outside the repo)"),
+    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="[default: ../shared/benchmarks]"),
+) -> None:
+    """Write the model card's evaluation sets as JSONL for `journeywatch evaluate`.
+
+    Example: journeywatch evaluation-data /tmp/jw-eval && journeywatch evaluate /tmp/jw-eval/airline.jsonl
+    """
+    from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
+    from journeywatch.classifiers.evaluation import evaluation_sets, write_eval_file
+
+    sets = evaluation_sets(benchmarks or DEFAULT_BENCHMARKS)
+    if not sets:
+        raise ModelError("no evaluation data found: is the shared benchmarks folder beside the project?")
+    for name, examples in sets.items():
+        write_eval_file(examples, out / f"{name}.jsonl")
+        _console.print(f"{out / f'{name}.jsonl'}: {len(examples)} texts", highlight=False)
+
+
+@app.command()
+def reclassify(
+    config: Path = typer.Option(..., "--config", help="journeywatch config file (YAML)"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: config's or shipped]"),
+) -> None:
+    """Re-tag stored items that an older (or no) model classified, with a progress bar.
+
+    Example: journeywatch reclassify --config journeywatch.yaml
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from journeywatch.flows.reclassify import reclassify_stored
+    from journeywatch.settings import load_config
+    from journeywatch.storage import count_pending, open_database
+
+    settings = load_config(config)
+    engine = open_database(settings.database)
+    from journeywatch.classifiers import load_classifier
+
+    classifier = load_classifier(model or settings.classifier.model_dir, batch_size=settings.classifier.batch_size,
+                                 review_below=settings.classifier.review_below)
+    total = count_pending(engine, classifier.version)
+    with Progress(TextColumn("reclassifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_console, transient=False) as progress:
+        task = progress.add_task("reclassify", total=total)
+        done = reclassify_stored(engine, classifier, settings.classifier.batch_size,
+                                 progress=lambda n: progress.update(task, completed=n))
+    _console.print(f"reclassified {done} items with {classifier.version}", highlight=False)

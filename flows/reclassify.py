@@ -1,0 +1,43 @@
+"""The `reclassify` flow: after a model change, re-tag what an older model classified.
+
+The work is `reclassify_stored`, a plain function the CLI and tests call; the
+flow only loads the config and wraps it, so Prefect adds logging and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prefect import flow, get_run_logger
+from sqlalchemy import Engine
+
+from journeywatch.classifiers.base import Classifier
+from journeywatch.flows.steps import classify_pending
+
+
+def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 256,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """Classify every stored item whose model version is not `classifier.version`; returns how many."""
+    return classify_pending(engine, classifier, batch_size, model_version=classifier.version, progress=progress)
+
+
+@flow(name="reclassify")
+def reclassify_flow(config_path: str) -> int:
+    """Load the config, open its database and the configured classifier, reclassify what is stale."""
+    from journeywatch.classifiers import load_classifier
+    from journeywatch.settings import load_config
+    from journeywatch.storage import open_database
+
+    config = load_config(config_path)
+    engine = open_database(config.database)
+    classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
+                                 review_below=config.classifier.review_below)
+    done = reclassify_stored(engine, classifier, config.classifier.batch_size)
+    get_run_logger().info("reclassified %d items with %s", done, classifier.version)
+    return done
+
+
+if __name__ == "__main__":  # pragma: no cover - run as a script: python -m journeywatch.flows.reclassify CONFIG
+    import sys
+
+    reclassify_flow(sys.argv[1])
