@@ -114,7 +114,7 @@ class _Tally:
                 self.stage_volume[stage][b] += n
                 if b == current:
                     self.stage_sentiment[stage][row.sentiment or "neutral"] += n
-                    self.stage_sources[stage][row.source] += n
+                    self.stage_sources[stage][row.source or ""] += n
 
     def moment_sentiment(self, bucket: int, moment: str, sentiment: str) -> int:
         return self.by_moment[moment][sentiment][bucket]
@@ -228,9 +228,10 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     model = resolve_stage_model(settings.stages)
     edges = week_edges(week, tz, TREND_WEEKS - 1)
     start, end = edges[-2], edges[-1]
-    tally = _Tally(brand_week_counts(engine, brand, edges, CUES), model, TREND_WEEKS)
+    baseline_start = edges[-2 - BASELINE_WEEKS]
+    tally = _Tally(brand_week_counts(engine, brand, edges, CUES, baseline_start), model, TREND_WEEKS)
     items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1) * 3)
-    terms = _terms_by_stage(engine, brand, model, edges[-2 - BASELINE_WEEKS], start, end, settings.terms_per_stage)
+    terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage)
     now = TREND_WEEKS - 1
     stages = []
     for stage in model.stages:

@@ -35,7 +35,8 @@ DPI = 200
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    # zlib level 6 costs twice the time of 3 for a few % of bytes on flat-colour charts
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -161,7 +162,8 @@ def trend_png(digest: Digest) -> bytes:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.1, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
-    figure.tight_layout(rect=(0, 0.05, 1, 1), h_pad=1.0, w_pad=0.8)
+    # fixed margins: tight_layout measured every tick label and took most of this chart's time
+    figure.subplots_adjust(left=0.08, right=0.99, top=0.92, bottom=0.17, hspace=0.42, wspace=0.08)
     return _png(figure)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from .tables import classifications, mention_brands, mentions
 
-_TEXT = func.lower(mentions.c.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +39,7 @@ class CountRow:
     bucket: int
     moment: str | None
     sentiment: str | None
-    source: str
+    source: str | None  # only for the last week
     lang_supported: bool
     needs_review: bool
     cue: str | None  # 'loyalty', 'churn' or None
@@ -66,19 +65,33 @@ class ItemRow:
     compares: bool
 
 
-def _any_like(patterns: Sequence[str]) -> ColumnElement[bool]:
+def _any_like(patterns: Sequence[str], dialect: str) -> ColumnElement[bool]:
+    """Case-insensitive match of any pattern.
+
+    SQLite's LIKE already ignores ASCII case, so the text is not lower-cased
+    once per pattern (that copy was most of the cost); PostgreSQL uses ILIKE.
+    """
     if not patterns:
         return literal(False)
-    return or_(*[_TEXT.like(p) for p in patterns])
+    text = mentions.c.text
+    return or_(*[(text.like(p) if dialect == "sqlite" else text.ilike(p)) for p in patterns])
 
 
-def _cue(cues: Cues) -> ColumnElement[Any]:
-    return case((_any_like(cues.churn), literal("churn")), (_any_like(cues.loyalty), literal("loyalty")),
-                else_=literal(None))
+def _journey(since: datetime | None) -> ColumnElement[bool]:
+    """Rows whose text is worth matching: classified journey items, from `since` on."""
+    condition = and_(classifications.c.moment.is_not(None), classifications.c.moment != "none")
+    return condition if since is None else and_(condition, mention_brands.c.created_at >= since)
 
 
-def _compares(cues: Cues) -> ColumnElement[Any]:
-    return case((and_(classifications.c.moment == "zero_moment", _any_like(cues.comparison)), 1), else_=0)
+def _cue(cues: Cues, dialect: str, since: datetime | None = None) -> ColumnElement[Any]:
+    return case((~_journey(since), literal(None)),
+                (_any_like(cues.churn, dialect), literal("churn")),
+                (_any_like(cues.loyalty, dialect), literal("loyalty")), else_=literal(None))
+
+
+def _compares(cues: Cues, dialect: str, since: datetime | None = None) -> ColumnElement[Any]:
+    return case((~_journey(since), 0), (classifications.c.moment != "zero_moment", 0),
+                (_any_like(cues.comparison, dialect), 1), else_=0)
 
 
 def _bucket(edges: Sequence[datetime]) -> ColumnElement[Any]:
@@ -96,13 +109,22 @@ _JOINED = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mentio
 )
 
 
-def brand_week_counts(engine: Engine, brand: str, edges: Sequence[datetime], cues: Cues) -> list[CountRow]:
-    """Mentions of `brand` per week bucket × moment × sentiment × source × coverage flags × cue, in one query."""
+def brand_week_counts(
+    engine: Engine, brand: str, edges: Sequence[datetime], cues: Cues, detail_since: datetime | None = None,
+) -> list[CountRow]:
+    """Mentions of `brand` per week bucket × moment × sentiment × source × coverage flags × cue, in one query.
+
+    Cue phrases are matched only from `detail_since` on (the weeks a stage's
+    change is measured against) and sources only for the last week (its
+    touchpoints), so older weeks cost an index step and a primary-key lookup.
+    """
+    dialect = engine.dialect.name
     bucket = _bucket(edges).label("bucket")
-    cue = _cue(cues).label("cue")
-    compares = _compares(cues).label("compares")
+    cue = _cue(cues, dialect, detail_since).label("cue")
+    compares = _compares(cues, dialect, detail_since).label("compares")
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
-    columns = (bucket, classifications.c.moment, classifications.c.sentiment, mentions.c.source,
+    source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
+    columns = (bucket, classifications.c.moment, classifications.c.sentiment, source,
                mentions.c.lang_supported, review, cue, compares)
     query = (
         select(*columns, func.count().label("n"))
@@ -127,8 +149,8 @@ def top_items(
     A window function keeps this one query on SQLite (3.25+) and PostgreSQL;
     the digest picks its quotes from these few rows.
     """
-    cue = _cue(cues)
-    compares = _compares(cues)
+    cue = _cue(cues, engine.dialect.name)
+    compares = _compares(cues, engine.dialect.name)
     confidence = classifications.c.moment_confidence * classifications.c.sentiment_confidence
     has_url = case((mentions.c.url.is_(None), 1), else_=0)
     rank = func.row_number().over(
@@ -206,7 +228,8 @@ def texts_for_terms(
     current = case((mention_brands.c.created_at >= week_start, 1), else_=0)
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
-               _cue(cues).label("cue"), _compares(cues).label("compares"), mentions.c.title, mentions.c.text)
+               _cue(cues, engine.dialect.name).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
+               mentions.c.title, mentions.c.text)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
                classifications.c.moment != "none")
