@@ -42,16 +42,17 @@ def checked_until(engine: Engine, brand: str) -> datetime | None:
 def claim_windows(connection: Connection, brand: str, previous: datetime | None, until: datetime,
                   now: datetime) -> bool:
     """Move the brand's watermark from `previous` to `until`; False when another check moved it first."""
+    # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT DO NOTHING.
     if previous is None:
         insert = insert_for(connection, alert_checks).values(brand=brand, checked_until=until, updated_at=now)
-        result = connection.execute(insert.on_conflict_do_nothing(index_elements=["brand"]))
+        statement = insert.on_conflict_do_nothing(index_elements=["brand"])
     else:
-        result = connection.execute(
+        statement = (
             update(alert_checks)
             .where(alert_checks.c.brand == brand, alert_checks.c.checked_until == previous)
             .values(checked_until=until, updated_at=now)
         )
-    return result.rowcount == 1
+    return connection.execute(statement.returning(alert_checks.c.brand)).first() is not None
 
 
 def open_alert(engine: Engine, brand: str) -> Alert | None:

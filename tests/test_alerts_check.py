@@ -1,0 +1,163 @@
+"""check_alerts on SQLite and PostgreSQL: the demo's one spike, watermarks, cooldown, ended notices."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from journeywatch.alerts import alerts_between, check_alerts, recent_alerts
+from journeywatch.domain import Mention, Prediction
+from journeywatch.settings import Brand, Config
+from journeywatch.storage import iter_pending, open_database, save_predictions, store_batch
+from journeywatch.storage.tables import alert_checks
+from tests.alerts_demo import demo_config, load_demo
+from tests.servers.smtp import SMTPServer, smtp_server  # noqa: F401
+from tests.servers.webhook import WebhookServer, webhook_server  # noqa: F401
+
+SPIKE = datetime(2026, 11, 18, 14, tzinfo=timezone.utc)  # the demo's injected Northwind Air spike
+AFTER_DEMO = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+SMTP_PASSWORD = "demo-Smtp-pa55"
+
+
+def test_demo_spike_alerts_once_with_its_evidence_everywhere(
+    database_url: str, smtp_server: SMTPServer, webhook_server: WebhookServer,  # noqa: F811
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    targets = [
+        "file://out/demo-alerts.log",
+        f"mailto://jw:{SMTP_PASSWORD}@{smtp_server.host}:{smtp_server.port}"
+        "?from=alerts@journeywatch.example&to=brand@northwind.example&mode=insecure",
+        f"json://{webhook_server.host}:{webhook_server.port}/hook",
+    ]
+    config = demo_config(database_url, targets)
+    engine = open_database(database_url)
+    load_demo(engine, config)
+
+    fired = check_alerts(engine, config, now=AFTER_DEMO)
+    assert [(a.brand, a.window_start) for a in fired] == [("Northwind Air", SPIKE)]
+    [alert] = fired
+    assert alert.observed == 16 and alert.expected < 1 and alert.p_value < 1e-6
+    assert alert.sources == {"social": 9, "reviews": 4, "forum": 3}
+    links = [item.url for item in alert.top_items]
+    assert len(links) == 5 and all(links)
+    assert [d["ok"] for d in alert.deliveries] == [True, True, True]
+    assert SMTP_PASSWORD not in repr(alert.deliveries)
+
+    # What arrived, parsed: the evidence links are in the email, the webhook body and the file.
+    html = smtp_server.wait_for(1)[0].get_body(("html",)).get_content()
+    message = webhook_server.wait_for(1)[0].json["message"]
+    logged = (tmp_path / "out" / "demo-alerts.log").read_text(encoding="utf-8")
+    for link in links:
+        assert f'href="{link.replace("&", "&amp;")}"' in html
+        assert link in message and link in logged
+
+    # A second check (and a later one) judge nothing twice and alert on nothing new.
+    assert check_alerts(engine, config, now=AFTER_DEMO) == []
+    assert check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=5)) == []
+    assert logged.count("journeywatch alert:") == 1
+    assert len(smtp_server.messages) == 1 and len(webhook_server.requests) == 1
+
+    stored = recent_alerts(engine)
+    assert [(a.id, a.brand) for a in stored] == [(alert.id, "Northwind Air")]
+    assert recent_alerts(engine, brand="Lumora") == []
+    week = alerts_between(engine, "Northwind Air", datetime(2026, 11, 16, tzinfo=timezone.utc),
+                          datetime(2026, 11, 23, tzinfo=timezone.utc))
+    assert [a["window_start"] for a in week] == [SPIKE]
+    assert week[0]["top_items"][0]["url"] == links[0]
+    assert alerts_between(engine, "Northwind Air", datetime(2026, 11, 9, tzinfo=timezone.utc),
+                          datetime(2026, 11, 16, tzinfo=timezone.utc)) == []
+
+
+def test_hourly_checks_find_the_spike_in_the_check_after_its_window(database_url: str) -> None:
+    config = demo_config(database_url)
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    first = check_alerts(engine, config, now=SPIKE - timedelta(hours=3, minutes=55))
+    assert first == []  # the whole history up to 10:00 is judged once, quietly
+    fired_at = {}
+    for hour in range(-3, 6):
+        now = SPIKE + timedelta(hours=hour, minutes=5)
+        for alert in check_alerts(engine, config, now=now):
+            fired_at[now] = alert.window_start
+    assert fired_at == {SPIKE + timedelta(hours=1, minutes=5): SPIKE}
+    with engine.connect() as connection:
+        marks = dict(connection.execute(select(alert_checks.c.brand, alert_checks.c.checked_until)).all())
+    assert marks == {brand.name: SPIKE + timedelta(hours=5) for brand in config.brands}
+
+
+T0 = datetime(2026, 10, 5, tzinfo=timezone.utc)  # a Monday
+
+
+def _store(engine: object, rows: list[tuple[datetime, str, str]], prefix: str) -> None:
+    mentions = [Mention(source="export", external_id=f"{prefix}-{i}", text=f"{sentiment} item {prefix} {i}",
+                        url=f"https://example.org/{prefix}/{i}", created_at=at, brands=["Acme"])
+                for i, (at, _, sentiment) in enumerate(rows)]
+    store_batch(engine, mentions)  # type: ignore[arg-type]
+    labels = {m.external_id: (moment, sentiment) for m, (_, moment, sentiment) in zip(mentions, rows)}
+    for batch in iter_pending(engine, 1000):  # type: ignore[arg-type]
+        predictions = []
+        for pending in batch:
+            key = f"{prefix}-{pending.text.rsplit(' ', 1)[-1]}"
+            moment, sentiment = labels[key]
+            predictions.append((pending.mention_id, Prediction(moment, 0.9, sentiment, 0.8, {}, {})))
+        save_predictions(engine, "test", predictions)  # type: ignore[arg-type]
+
+
+def _background(days: int) -> list[tuple[datetime, str, str]]:
+    """One share-stage item every three hours, a negative one every nine, for `days` days."""
+    rows = []
+    for hour in range(0, days * 24, 3):
+        at = T0 + timedelta(hours=hour, minutes=10)
+        rows.append((at, "ultimate_moment", "negative" if hour % 9 == 0 else "positive"))
+    return rows
+
+
+def test_cooldown_folds_a_second_burst_in_and_an_ended_notice_follows(
+    database_url: str, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    engine = open_database(database_url)
+    spike = T0 + timedelta(days=20, hours=16)  # an hour without background items
+    rows = _background(28)
+    rows += [(spike + timedelta(minutes=m), "ultimate_moment", "negative") for m in range(0, 48, 4)]  # 12 items
+    rows += [(spike + timedelta(hours=3, minutes=m), "ultimate_moment", "negative") for m in range(0, 40, 4)]
+    rows += [(spike + timedelta(hours=2, minutes=m), "second_moment", "negative") for m in range(0, 50, 2)]
+    _store(engine, rows, "a")
+    config = Config(brands=[Brand(name="Acme", query="acme")], database=database_url,
+                    alerts={"notify": [f"json://{webhook_server.host}:{webhook_server.port}/hook"],
+                            "notify_ended": True, "cooldown": "6h"})
+    fired = check_alerts(engine, config, now=spike + timedelta(hours=1))
+    assert [a.window_start for a in fired] == [spike]
+    assert fired[0].observed == 12 and fired[0].status == "active"
+    later = check_alerts(engine, config, now=spike + timedelta(days=2))
+    assert later == []  # the burst three hours on is the same spike, within its cooldown
+    [stored] = recent_alerts(engine, brand="Acme")
+    assert stored.status == "ended"
+    assert stored.last_window_end == spike + timedelta(hours=4)
+    assert stored.ended_at == spike + timedelta(hours=4)
+    assert [d["kind"] for d in stored.deliveries] == ["alert", "ended"]
+    bodies = [r.json for r in webhook_server.wait_for(2)]
+    assert "has ended" in bodies[1]["title"]
+    # Second-moment negatives are use-stage talk: they never count towards a share-stage spike.
+    assert all(item.text.startswith("negative item a") for item in stored.top_items)
+
+
+def test_no_alert_before_min_history_and_none_for_a_brand_without_items(database_url: str) -> None:
+    engine = open_database(database_url)
+    spike = T0 + timedelta(days=3, hours=12)
+    rows = _background(5) + [(spike + timedelta(minutes=m), "ultimate_moment", "negative") for m in range(20)]
+    _store(engine, rows, "b")
+    config = Config(brands=[Brand(name="Acme", query="acme"), Brand(name="Nobody", query="nobody")],
+                    database=database_url)
+    assert check_alerts(engine, config, now=T0 + timedelta(days=6)) == []
+    assert check_alerts(engine, config.model_copy(update={"alerts": config.alerts.model_copy(
+        update={"min_history": timedelta(days=2)})}), now=T0 + timedelta(days=6)) == []  # already judged
+    fresh = open_database(database_url)
+    with fresh.begin() as connection:
+        connection.execute(alert_checks.delete())
+    relaxed = config.alerts.model_copy(update={"min_history": timedelta(days=2)})
+    fired = check_alerts(fresh, config.model_copy(update={"alerts": relaxed}), now=T0 + timedelta(days=6))
+    assert [(a.brand, a.window_start) for a in fired] == [("Acme", spike)]
