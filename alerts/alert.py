@@ -67,5 +67,12 @@ class Alert:
                 f"expected {self.expected:.2g} ({_times(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`)."""
-        return asdict(self)
+        """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`).
+
+        Adds `fired_at` (the start of the window that raised it) and `summary`
+        (the one-line text) for readers that only show alerts.
+        """
+        data = asdict(self)
+        data["fired_at"] = self.window_start
+        data["summary"] = self.summary_line()
+        return data

@@ -1,0 +1,55 @@
+"""`journeywatch alerts check` and `alerts list` on the demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from journeywatch.cli import app
+from journeywatch.errors import ConfigError
+from journeywatch.settings import DATABASE_ENV
+from journeywatch.storage import open_database
+from tests.alerts_demo import demo_config, load_demo
+
+runner = CliRunner()
+
+
+def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    config = demo_config(sqlite_url)
+    load_demo(open_database(sqlite_url), config)
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(yaml.safe_dump({
+        "database": sqlite_url,
+        "brands": [b.model_dump() for b in config.brands],
+        "alerts": {"window": "1h", "notify": ["file://out/alerts.log"]},
+    }), encoding="utf-8")
+
+    first = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
+    assert first.exit_code == 0, first.output
+    assert "1 new alert(s)" in first.output and "Northwind Air" in first.output
+    assert "2026-11-18 14:00" in first.output
+    assert (tmp_path / "out" / "alerts.log").read_text(encoding="utf-8").count("journeywatch alert:") == 1
+
+    again = runner.invoke(app, ["alerts", "check", "--config", str(path)])
+    assert again.exit_code == 0 and "No new alerts." in again.output
+
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--evidence"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "Northwind Air" in listed.output and "1/1" in listed.output
+    assert "https://" in listed.output  # evidence links
+    other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "Lumora"])
+    assert other.exit_code == 0 and "No alerts yet." in other.output
+
+
+def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    result = runner.invoke(app, ["alerts", "list"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ConfigError)
+    assert "--config or --database" in str(result.exception)
