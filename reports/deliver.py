@@ -1,8 +1,7 @@
 """Sending a digest: HTML to email targets, Markdown to chat targets, through apprise.
 
 Delivery goes through `journeywatch.alerts.notify.deliver` (retries, logging
-that never prints a token) when that module is installed. Until then a small
-private fallback calls apprise directly, so the digest can ship first.
+that never prints a token), the one place the project talks to apprise.
 Email also carries the two charts as PNG attachments, for clients that block
 data-URI images.
 """
@@ -13,8 +12,9 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
+
+from journeywatch.alerts.notify import deliver
 
 from .model import Digest
 from .render_html import render_html
@@ -29,52 +29,25 @@ EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mai
 
 @dataclass(frozen=True, slots=True)
 class SentDigest:
-    """One delivery attempt: the target (scheme and host only, never the secret) and whether it went."""
+    """One delivery: the target as a redacted URL (never a secret) and whether it went."""
 
     target: str
     ok: bool
     detail: str = ""
 
 
-def _redacted(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or '…'}"
-
-
 def is_email(url: str) -> bool:
     return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
 
 
-def _apprise_fallback(urls: list[str], title: str, body: str, body_format: str,
-                      attachments: list[Path] | None) -> list[SentDigest]:
-    """Deliver with apprise itself (one try per target) while journeywatch.alerts.notify is absent."""
-    import apprise
-
-    results = []
-    for url in urls:
-        sender = apprise.Apprise()
-        if not sender.add(url):
-            results.append(SentDigest(_redacted(url), False, "apprise does not understand this URL"))
-            continue
-        ok = bool(sender.notify(title=title, body=body, body_format=body_format,
-                                attach=[str(p) for p in attachments] if attachments else None))
-        results.append(SentDigest(_redacted(url), ok, "" if ok else "apprise reported a failure"))
-    return results
-
-
 def _send(urls: list[str], title: str, body: str, body_format: str,
-          attachments: list[Path] | None) -> list[SentDigest]:
-    try:
-        from journeywatch.alerts.notify import deliver  # type: ignore[import-not-found]
-    except ImportError:
-        return _apprise_fallback(urls, title, body, body_format, attachments)
-    results: list[Any] = deliver(urls, title, body, body_format=body_format, attachments=attachments)
-    return [SentDigest(str(getattr(r, "target", "")), bool(getattr(r, "ok", False)), str(getattr(r, "error", "") or ""))
-            for r in results]
+          attachments: list[Path] | None, retries: int) -> list[SentDigest]:
+    results = deliver(urls, title, body, body_format=body_format, attachments=attachments, retries=retries)
+    return [SentDigest(r.target, r.ok, r.error or "") for r in results]
 
 
 def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch digest: {brand}, {week}",
-                   ) -> list[SentDigest]:
+                   retries: int = 3) -> list[SentDigest]:
     """Send `digest` to every apprise URL in `urls`; returns one result per target, failures included."""
     if not urls:
         return []
@@ -89,9 +62,9 @@ def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch
                 path = Path(folder) / f"{name.replace('_', '-')}-{digest.week}.png"
                 path.write_bytes(png)
                 attachments.append(path)
-            results += _send(email, title, render_html(digest), "html", attachments)
+            results += _send(email, title, render_html(digest), "html", attachments, retries)
     if chat:
-        results += _send(chat, title, render_markdown(digest), "markdown", None)
+        results += _send(chat, title, render_markdown(digest), "markdown", None, retries)
     for result in results:
         if not result.ok:
             log.warning("digest for %s not delivered to %s: %s", digest.brand, result.target, result.detail)

@@ -99,5 +99,6 @@ def make_digests(
         digest = add_charts(build_digest(engine, config, name, chosen))
         run.files[name] = write_digest(digest, out_dir)
         if send and config.digest.notify:
-            run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject)
+            run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject,
+                                            config.digest.retries)
     return run

@@ -1,7 +1,6 @@
-"""The alerts a brand fired in a week, read through `journeywatch.alerts` when it is installed.
+"""The alerts a brand fired in a week, as the alerts package stores them.
 
-The digest only reports alerts; it never decides them. Alerts are plain dicts
-as the alerts package stores them, with times made JSON-friendly.
+The digest only reports alerts; it never decides them (see journeywatch.alerts).
 """
 
 from __future__ import annotations
@@ -11,23 +10,27 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from journeywatch.alerts import alerts_between
+
 
 def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Alerts fired for `brand` in [since, until); an empty list while the alerts package has no store."""
-    try:
-        from journeywatch.alerts import alerts_between  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """Alerts whose spike began in [since, until) for `brand`, oldest first, as plain data."""
     return [dict(alert) for alert in alerts_between(engine, brand, since, until)]
 
 
 def alert_summary(alert: dict[str, Any]) -> tuple[str, str]:
-    """(when, what) for one alert, whatever keys the alerts package gives it."""
-    when = next((alert[k] for k in ("fired_at", "started_at", "at", "created_at") if alert.get(k)), "")
-    if isinstance(when, datetime):
-        when = when.strftime("%a %d %b %H:%M UTC")
-    what = next((str(alert[k]) for k in ("message", "summary", "title", "reason") if alert.get(k)), "")
-    if not what:
-        observed, expected = alert.get("observed"), alert.get("expected")
-        what = f"{observed} negative share-stage items, {expected} expected" if observed is not None else str(alert)
-    return str(when), what
+    """(when, what) for one alert: the spike's start, and its figures against the baseline."""
+    start = alert.get("window_start")
+    when = start.strftime("%a %d %b %H:%M UTC") if isinstance(start, datetime) else str(start or "")
+    observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
+    what = f"{observed} negative share-stage items"
+    if expected is not None:
+        what += f" where {float(expected):.1f} were expected"
+    if ratio is not None:
+        what += f" ({float(ratio):.1f}×)"
+    sources = alert.get("sources") or {}
+    if sources:
+        what += "; top sources: " + ", ".join(f"{name} {n}" for name, n in list(sources.items())[:3])
+    if alert.get("status"):
+        what += f"; {alert['status']}"
+    return when, what

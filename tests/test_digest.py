@@ -7,11 +7,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from sqlalchemy import insert
+
 from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import build_digest, parse_week
+from journeywatch.reports.fired_alerts import alert_summary
 from journeywatch.settings import Config, parse_config
 from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS
 from journeywatch.storage import open_database, save_predictions, store_batch
+from journeywatch.storage.tables import alerts
 from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
 
 FIVE = {"stimulus": "engage", "zero_moment": "engage", "first_moment": "purchase", "second_moment": "use",
@@ -154,3 +158,22 @@ def test_weeks_are_cut_in_the_configured_timezone(sqlite_url: str) -> None:
     berlin = build_digest(engine, _config(sqlite_url, timezone="Europe/Berlin"), BRAND, parse_week(WEEK))
     assert utc.headline.volume.value == 1
     assert berlin.headline.volume.value == 0
+
+
+def test_alerts_fired_in_the_week_are_listed(stored: tuple[Config, list[Item]]) -> None:
+    config, _ = stored
+    engine = open_database(config.database)
+    spike = WEEK_START + timedelta(days=2, hours=9)
+    rows = [{"brand": BRAND, "window_start": at, "window_end": at + timedelta(hours=1),
+             "last_window_end": at + timedelta(hours=1), "status": "ended", "observed": observed, "expected": 1.5,
+             "ratio": observed / 1.5, "p_value": 1e-5, "model": "poisson", "windows": 1, "negative_share": 0.6,
+             "share_items": 20, "evidence": {"sources": {"trustpilot": observed}, "top_items": []},
+             "deliveries": [], "created_at": at + timedelta(hours=1)}
+            for at, observed in ((spike, 12), (spike - timedelta(weeks=1), 30))]  # the second is last week's
+    with engine.begin() as connection:
+        connection.execute(insert(alerts), rows)
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    assert [a["observed"] for a in digest.alerts] == [12]
+    when, what = alert_summary(digest.alerts[0])
+    assert when == "Wed 11 Nov 09:00 UTC"
+    assert what.startswith("12 negative share-stage items where 1.5 were expected (8.0×); top sources: trustpilot 12")

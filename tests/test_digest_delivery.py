@@ -45,8 +45,8 @@ def test_digest_arrives_by_email_and_chat(
 def test_a_dead_target_is_reported_and_files_are_still_written(sqlite_url: str, tmp_path: Path) -> None:
     fill(open_database(sqlite_url), make_items(weeks=2), failures=0)
     config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}],
-                           "digest": {"notify": ["json://127.0.0.1:9/nobody-listens"]}})
+                           "digest": {"notify": ["json://127.0.0.1:9/nobody-listens"], "retries": 1}})
     run = make_digests(config, tmp_path, week=WEEK)
     assert [r.ok for r in run.deliveries] == [False]
-    assert "127.0.0.1" in run.deliveries[0].target
+    assert "127.0.0.1" in run.deliveries[0].target and run.deliveries[0].detail
     assert len(run.paths) == 3 and all(p.exists() for p in run.paths)

@@ -24,6 +24,7 @@ class DigestSettings(BaseModel):
     quotes_per_stage: int = Field(default=2, ge=0, le=5, description="representative quotes per stage")
     top_negative: int = Field(default=5, ge=0, le=20, description="most negative share-stage items listed")
     terms_per_stage: int = Field(default=5, ge=0, le=20, description="emerging terms and pain points per stage")
+    retries: int = Field(default=3, ge=0, le=10, description="delivery attempts after the first fails")
     subject: str = Field(default="journeywatch digest: {brand}, {week}",
                          description="email subject / chat title; {brand} and {week} are filled in")
 
