@@ -61,16 +61,21 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     raise SourceError(source, f"not a readable RSS or Atom feed ({detail})", retryable=False)
 
 
+def _field(entry: Any, key: str) -> Any:
+    """A canonical key of a feedparser entry, read as a plain dict (its aliasing lookup is slow and warns)."""
+    return dict.get(entry, key)
+
+
 def _entry_text(entry: Any) -> str:
-    for content in entry.get("content") or []:
-        if text := html_to_text(content.get("value")):
+    for content in _field(entry, "content") or []:
+        if text := html_to_text(dict.get(content, "value")):
             return text
-    return html_to_text(entry.get("summary"))
+    return html_to_text(_field(entry, "summary"))
 
 
 def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = dict.get(entry, key)  # plain lookup: FeedParserDict's aliasing warns on a missing key
+        parsed = _field(entry, key)
         if parsed:
             return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
     return None
@@ -82,21 +87,21 @@ def _content_hash(*parts: str | None) -> str:
 
 def entry_identity(entry: Any, title: str, text: str) -> str:
     """The entry's id, else its link, else a hash of its content; long ones hashed to fit the column."""
-    identity = entry.get("id") or entry.get("link") or _content_hash(title, text)
+    identity = _field(entry, "id") or _field(entry, "link") or _content_hash(title, text)
     return identity if len(identity) <= MAX_ID_CHARS else _content_hash(identity)
 
 
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used."""
-    title = html_to_text(entry.get("title"))
+    title = html_to_text(_field(entry, "title"))
     text = _entry_text(entry) or title
     if not text:
-        return None, f"entry {entry.get('id') or entry.get('link') or '(no id)'}: no title or text; skipped"
+        return None, f"entry {_field(entry, 'id') or _field(entry, 'link') or '(no id)'}: no title or text; skipped"
     created = _entry_time(entry)
     warning = None
     if created is None:
         created = fetched_at
-        warning = f"entry {entry.get('id') or entry.get('link') or '(no id)'}: no readable date; fetch time used"
+        warning = f"entry {_field(entry, 'id') or _field(entry, 'link') or '(no id)'}: no readable date; fetch time used"
     mention = Mention(
         source=source,
         external_id=entry_identity(entry, title, text),
@@ -104,8 +109,8 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         created_at=created,
         source_kind=source_kind,
         title=title or None,
-        url=entry.get("link"),
-        author=entry.get("author") or None,
+        url=_field(entry, "link"),
+        author=_field(entry, "author") or None,
     )
     return mention, warning
 

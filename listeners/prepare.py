@@ -6,7 +6,7 @@ from journeywatch.domain import Mention
 
 from .authors import author_key, pseudonym
 from .brands import BrandMatcher
-from .language import detect_language
+from .language import detect_languages
 
 
 def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors: bool = False) -> list[Mention]:
@@ -16,25 +16,28 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     Brands a listener set already (the Reddit listener gives comments their
     submission's brands) are kept and joined by the ones the text matches.
     Brand matching runs first because it is the cheaper test and drops most
-    of a subreddit's traffic; language identification only runs on the rest.
+    of a subreddit's traffic; language identification then runs once for the
+    whole batch of what is left. The mentions are updated in place.
     """
-    key = None if raw_authors else author_key()
     kept: list[Mention] = []
-    pseudonyms: dict[str, str] = {}
+    combined: list[str] = []
     for mention in mentions:
-        combined = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-        brands = matcher.brands_of(combined)
+        text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
+        brands = matcher.brands_of(text)
         if mention.brands:  # set by the listener from context: a reply in a brand's thread
             brands = list(dict.fromkeys([*mention.brands, *brands]))
-        if not brands:
-            continue
-        mention.brands = brands
-        language = detect_language(combined)
+        if brands:
+            mention.brands = brands
+            kept.append(mention)
+            combined.append(text)
+    for mention, language in zip(kept, detect_languages(combined)):
         mention.lang, mention.lang_supported = language.code, language.supported
-        if key is not None and mention.author:
-            name = mention.author
-            if name not in pseudonyms:
-                pseudonyms[name] = pseudonym(name, key)
-            mention.author = pseudonyms[name]
-        kept.append(mention)
+    if not raw_authors:
+        key = author_key()
+        pseudonyms: dict[str, str] = {}
+        for mention in kept:
+            if name := mention.author:
+                if name not in pseudonyms:
+                    pseudonyms[name] = pseudonym(name, key)
+                mention.author = pseudonyms[name]
     return kept

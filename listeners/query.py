@@ -57,7 +57,10 @@ class QueryError(ValueError):
 
 def words_of(lowered: str) -> frozenset[str]:
     """The words a query can test for in a lower-cased text: `\\w+` runs, plus `@x`/`#x` forms."""
-    return frozenset(_WORD.findall(lowered)).union(_SIGIL_WORD.findall(lowered))
+    words = frozenset(_WORD.findall(lowered))
+    if "@" in lowered or "#" in lowered:
+        return words.union(_SIGIL_WORD.findall(lowered))
+    return words
 
 
 @dataclass(frozen=True, slots=True)

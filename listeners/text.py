@@ -11,7 +11,6 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-_SPACE = re.compile(r"\s+")
 _MARKUP = re.compile(r"[<&]")
 # Elements that end a line when rendered: their text must not run into the next word.
 _BLOCKS = (
@@ -21,8 +20,8 @@ _BLOCKS = (
 
 
 def collapse_whitespace(text: str) -> str:
-    """One space between words, none at the ends."""
-    return _SPACE.sub(" ", text).strip()
+    """One space between words, none at the ends (str.split: several times faster than a regex)."""
+    return " ".join(text.split())
 
 
 def html_to_text(html: str | None) -> str:

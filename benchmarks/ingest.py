@@ -1,0 +1,149 @@
+"""Ingest speed: parsed feed entries to committed SQLite rows, against a raw bulk insert measured in the same run.
+
+    .venv/bin/python benchmarks/ingest.py [--items 20000] [--batch 1000]
+
+Stages timed: entries -> Mentions (HTML to text, dates, identity), prepare
+(brand queries, language, pseudonymous authors), store (upsert + brand links +
+watermark, one transaction per batch). The reference is a plain sqlite3
+`executemany` of the same number of rows into an equivalent table (same
+columns, unique key and index, same pragmas, one commit per batch). Feed
+parsing itself (feedparser) is reported but not counted: it is the library's
+cost and is paid once per fetch.
+Goals: >= 20,000 items/s and >= half the raw rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+os.environ.setdefault("JOURNEYWATCH_AUTHOR_KEY", "benchmark-key")
+
+from journeywatch.listeners import BrandMatcher, prepare_mentions  # noqa: E402
+from journeywatch.listeners.feeds import mentions_of_feed, parse_feed  # noqa: E402
+from journeywatch.settings import Brand  # noqa: E402
+from journeywatch.storage import forget_engines, open_database, store_batch  # noqa: E402
+
+WORDS = ("the kettle broke after two weeks and support never answered my emails so I returned it "
+         "great price fast delivery would recommend to anyone looking for a new one honestly "
+         "checkout kept failing on the app tried three cards before it worked unboxing was nice").split()
+BRANDS = [
+    Brand(name="Acme", query='acme OR "acme corp" OR @acme'),
+    Brand(name="Globex", query="globex AND NOT (job OR hiring)"),
+    Brand(name="Initech", query='initech OR "tps report"'),
+]
+
+
+def synthetic_feed(n: int, seed: int = 7) -> bytes:
+    """An RSS body of n entries: 15-60 words, a fifth with HTML, three in four naming a brand."""
+    rng = random.Random(seed)
+    items = []
+    for i in range(n):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(15, 60))]
+        if rng.random() < 0.75:
+            words.insert(rng.randrange(len(words)), rng.choice(["Acme", "@acme", "Globex", "Initech"]))
+        text = " ".join(words)
+        if rng.random() < 0.2:
+            text = f"&lt;p&gt;{text}&lt;/p&gt;&lt;p&gt;&lt;b&gt;Update:&lt;/b&gt; still broken&lt;/p&gt;"
+        when = format_datetime(datetime.fromtimestamp(1_790_000_000 + i * 37, timezone.utc))
+        items.append(f"<item><guid>bench-{i}</guid><title>Post {i}</title><author>user{i % 997}</author>"
+                     f"<pubDate>{when}</pubDate><description>{text}</description></item>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>bench</title>'
+            f"<link>http://bench.example/</link><description>b</description>{''.join(items)}</channel></rss>").encode()
+
+
+RAW_SCHEMA = """
+CREATE TABLE mentions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, source VARCHAR(200) NOT NULL, external_id VARCHAR(512) NOT NULL,
+  source_kind VARCHAR(32) NOT NULL, title TEXT, text TEXT NOT NULL, url TEXT, author VARCHAR(256),
+  parent_id VARCHAR(512), created_at DATETIME NOT NULL, fetched_at DATETIME NOT NULL, lang VARCHAR(16),
+  lang_supported BOOLEAN NOT NULL, nsfw BOOLEAN NOT NULL, stickied BOOLEAN NOT NULL,
+  CONSTRAINT uq UNIQUE (source, external_id));
+CREATE INDEX ix_created ON mentions (created_at);
+"""
+
+
+def raw_insert_rate(rows: list[tuple[object, ...]], batch: int, folder: Path) -> float:
+    """Rows/s of plain executemany into an equivalent table, same pragmas, one commit per batch."""
+    connection = sqlite3.connect(folder / "raw.db")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.executescript(RAW_SCHEMA)
+    columns = ("source, external_id, source_kind, title, text, url, author, parent_id, created_at, fetched_at, "
+               "lang, lang_supported, nsfw, stickied")
+    sql = f"INSERT INTO mentions ({columns}) VALUES ({', '.join('?' * 14)})"
+    start = time.perf_counter()
+    for i in range(0, len(rows), batch):
+        with connection:
+            connection.executemany(sql, rows[i : i + batch])
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return len(rows) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+
+    body = synthetic_feed(args.items)
+    t = time.perf_counter()
+    parsed = parse_feed("bench", body)
+    parse_s = time.perf_counter() - t
+    matcher = BrandMatcher(BRANDS)
+    prepare_mentions([], matcher)  # load the language model outside the timing
+    from journeywatch.listeners.language import detect_language
+    detect_language("warm up the language identifier with a sentence")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        engine = open_database(f"sqlite:///{folder / 'bench.db'}")
+        fetched_at = datetime.now(timezone.utc)
+        timings = {"convert": 0.0, "prepare": 0.0, "store": 0.0}
+        stored = 0
+        entries = parsed.entries
+        start = time.perf_counter()
+        for i in range(0, len(entries), args.batch):
+            chunk = type(parsed)(parsed)
+            chunk["entries"] = entries[i : i + args.batch]
+            t0 = time.perf_counter()
+            mentions, _, _ = mentions_of_feed("bench", chunk, "forum", fetched_at)
+            t1 = time.perf_counter()
+            kept = prepare_mentions(mentions, matcher)
+            t2 = time.perf_counter()
+            stored += store_batch(engine, kept, source="bench", watermark={"offset": i}).new
+            t3 = time.perf_counter()
+            timings["convert"] += t1 - t0
+            timings["prepare"] += t2 - t1
+            timings["store"] += t3 - t2
+        total = time.perf_counter() - start
+        forget_engines()
+
+        rng = random.Random(1)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        raw_rows = [("bench", f"raw-{i}", "forum", f"Post {i}", " ".join(rng.choice(WORDS) for _ in range(35)),
+                     None, f"h:{i:032x}", None, now, now, "en", True, False, False) for i in range(args.items)]
+        raw = raw_insert_rate(raw_rows, args.batch, folder)
+
+    rate = args.items / total
+    print(f"items: {args.items} entries, {stored} stored (brand-matched), batch {args.batch}, "
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cpu")
+    print(f"feed parse (feedparser, not counted): {parse_s:.2f} s = {args.items / parse_s:,.0f} entries/s")
+    for stage, seconds in timings.items():
+        print(f"  {stage:8s} {seconds:6.2f} s  {args.items / seconds:>10,.0f} items/s")
+    print(f"ingest:   {rate:>10,.0f} items/s (entries to committed rows)")
+    print(f"raw bulk: {raw:>10,.0f} rows/s  (sqlite3 executemany, same table shape)")
+    print(f"ratio ingest/raw: {rate / raw:.2f}   goals: >= 20,000 items/s, ratio >= 0.50")
+
+
+if __name__ == "__main__":
+    main()
