@@ -44,6 +44,7 @@ from .weeks import Week, week_edges
 
 TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
+TERM_SAMPLE = 4000  # most texts per period tokenised for term statistics (a systematic sample above)
 CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS)
 SHARE, NEGATIVE = "ultimate_moment", "negative"
 
@@ -181,10 +182,16 @@ def _stage_candidates(items: list[ItemRow], model: StageModel, stage: str) -> li
 
 
 def _terms_by_stage(
-    engine: Engine, brand: str, model: StageModel, since: datetime, start: datetime, end: datetime, limit: int
+    engine: Engine, brand: str, model: StageModel, since: datetime, start: datetime, end: datetime, limit: int,
+    sizes: tuple[int, int],
 ) -> dict[str, tuple[list[Any], list[Any]]]:
-    """(emerging terms, pain points) per stage: this week vs the baseline weeks; negatives vs the rest."""
-    texts = texts_for_terms(engine, brand, since, start, end, CUES)
+    """(emerging terms, pain points) per stage: this week vs the baseline weeks; negatives vs the rest.
+
+    `sizes` are the journey items of the week and of the baseline; above
+    TERM_SAMPLE each is sampled down to about TERM_SAMPLE texts.
+    """
+    strides = tuple(max(1, -(-size // TERM_SAMPLE)) for size in sizes)
+    texts = texts_for_terms(engine, brand, since, start, end, CUES, strides)  # type: ignore[arg-type]
     if not texts or limit <= 0:
         return {}
     counter = TermCounter([t.text for t in texts], extra_stop_words=brand.lower().split())
@@ -231,7 +238,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     baseline_start = edges[-2 - BASELINE_WEEKS]
     tally = _Tally(brand_week_counts(engine, brand, edges, CUES, baseline_start), model, TREND_WEEKS)
     items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1) * 3)
-    terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage)
+    sizes = (tally.journey[TREND_WEEKS - 1], sum(tally.journey[TREND_WEEKS - 1 - BASELINE_WEEKS:TREND_WEEKS - 1]))
+    terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage, sizes)
     now = TREND_WEEKS - 1
     stages = []
     for stage in model.stages:

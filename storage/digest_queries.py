@@ -222,17 +222,27 @@ class TermText:
 
 
 def texts_for_terms(
-    engine: Engine, brand: str, since: datetime, week_start: datetime, until: datetime, cues: Cues
+    engine: Engine, brand: str, since: datetime, week_start: datetime, until: datetime, cues: Cues,
+    strides: tuple[int, int] = (1, 1),
 ) -> list[TermText]:
-    """Journey texts of the baseline [since, week_start) and the week [week_start, until)."""
+    """Journey texts of the baseline [since, week_start) and the week [week_start, until).
+
+    `strides` (week, baseline) keep every n-th item by id: a systematic sample
+    that bounds the tokenising work on busy brands while keeping proportions.
+    """
     current = case((mention_brands.c.created_at >= week_start, 1), else_=0)
+    week_stride, baseline_stride = strides
+    sampled = or_(
+        and_(mention_brands.c.created_at >= week_start, mention_brands.c.mention_id % week_stride == 0),
+        and_(mention_brands.c.created_at < week_start, mention_brands.c.mention_id % baseline_stride == 0),
+    )
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
                _cue(cues, engine.dialect.name).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
                mentions.c.title, mentions.c.text)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none")
+               classifications.c.moment != "none", sampled)
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -32,8 +33,8 @@ def _in_week(item: Item, weeks_before: int = 0) -> bool:
 
 
 def _says(text: str, patterns: tuple[str, ...]) -> bool:
-    """The LIKE patterns are all '%phrase%': a case-insensitive substring test is the same thing."""
-    return any(p.strip("%") in text.lower() for p in patterns)
+    """SQL LIKE (case-insensitive, '%' = anything) written as regular expressions."""
+    return any(re.search(".*".join(map(re.escape, p.split("%"))), text.lower(), re.DOTALL) for p in patterns)
 
 
 @pytest.fixture
