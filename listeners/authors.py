@@ -7,6 +7,7 @@ exists so a first run works, and it warns because it offers no such protection.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -33,6 +34,7 @@ def author_key() -> bytes:
     return FALLBACK_KEY.encode("utf-8")
 
 
+@functools.lru_cache(maxsize=65536)  # the same authors recur run after run
 def pseudonym(author: str, key: bytes) -> str:
     """A stable, keyed stand-in for `author` (same name and key, same pseudonym)."""
     digest = hmac.new(key, author.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()

@@ -34,10 +34,7 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
         mention.lang, mention.lang_supported = language.code, language.supported
     if not raw_authors:
         key = author_key()
-        pseudonyms: dict[str, str] = {}
         for mention in kept:
-            if name := mention.author:
-                if name not in pseudonyms:
-                    pseudonyms[name] = pseudonym(name, key)
-                mention.author = pseudonyms[name]
+            if mention.author:
+                mention.author = pseudonym(mention.author, key)
     return kept

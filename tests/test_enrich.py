@@ -16,7 +16,14 @@ from journeywatch.domain import Mention
 from journeywatch.listeners import BrandMatcher, prepare_mentions
 from journeywatch.listeners import authors as authors_module
 from journeywatch.listeners.authors import AUTHOR_KEY_ENV
-from journeywatch.listeners.language import detect_language
+from journeywatch.listeners.language import (
+    MIN_CONFIDENCE,
+    _get_model,
+    detect_language,
+    detect_languages,
+    reference_classify,
+    sample_for_detection,
+)
 from journeywatch.listeners.text import collapse_whitespace, html_to_text
 from journeywatch.settings import Brand
 from journeywatch.storage import open_database, store_batch
@@ -74,6 +81,44 @@ def test_language_is_stored_and_only_english_is_supported() -> None:
     short = "acme lol"
     kept = prepare_mentions([_mention(i, t) for i, t in enumerate([english, german, french, short])], MATCHER)
     assert [(m.lang, m.lang_supported) for m in kept] == [("en", True), ("de", False), ("fr", False), (None, True)]
+
+
+SENTENCES = [
+    "Mein Wasserkocher ist nach zwei Wochen kaputt gegangen und der Kundendienst antwortet nicht.",
+    "Ma bouilloire est tomb\u00e9e en panne apr\u00e8s deux semaines, le service client ne r\u00e9pond pas.",
+    "El servicio al cliente es terrible, nunca me devolvieron el dinero del pedido.",
+    "Questo bollitore \u00e8 fantastico, lo consiglio a tutti quelli che cercano qualit\u00e0.",
+    "De klantenservice reageert niet en mijn bestelling is nog steeds niet geleverd.",
+    "\u042d\u0442\u043e \u0443\u0436\u0430\u0441\u043d\u044b\u0439 \u0447\u0430\u0439\u043d\u0438\u043a, "
+    "\u043d\u0435 \u043f\u043e\u043a\u0443\u043f\u0430\u0439\u0442\u0435 \u0435\u0433\u043e.",
+    "\u3053\u306e\u88fd\u54c1\u306f\u7d20\u6674\u3089\u3057\u3044\u3067\u3059\u3002\u6bce\u65e5\u4f7f\u3063\u3066\u3044\u307e\u3059\u3002",
+    "O atendimento foi p\u00e9ssimo e o produto chegou quebrado, n\u00e3o recomendo.",
+    "Third call to support and my router still drops every hour.",
+    "SIX MONTHS IN AND THE BATTERY STILL LASTS TWO DAYS, LOVE IT",
+    "ok",
+    "12345 67890 !!! ???",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCES) | plain, min_size=1, max_size=8))
+def test_batch_identification_agrees_with_py3langid(texts: list[str]) -> None:
+    """The numpy batch scorer is an optimisation of py3langid's classify: same model, same answers."""
+    got = detect_languages(texts)
+    model = _get_model()
+    for text, language in zip(texts, got):
+        if language.code is None:
+            continue  # too short to try, or below the confidence bar: checked below where it was tried
+        code, confidence = reference_classify(text)
+        assert (language.code, language.supported) == (code, code == "en")
+        assert confidence >= MIN_CONFIDENCE - 1e-3
+    tried = [sample_for_detection(t) for t in texts]
+    probs, has_features = model.probabilities([model.encode(s) for s in tried])
+    for sample, row, featured in zip(tried, probs, has_features):
+        if featured:
+            code, confidence = model.identifier.classify(sample)
+            assert row.max() == pytest.approx(confidence, abs=1e-3)
+            assert model.classes[int(row.argmax())] == code or abs(confidence - sorted(row)[-2]) < 1e-3
 
 
 def test_links_and_handles_do_not_decide_the_language() -> None:
