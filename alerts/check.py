@@ -93,7 +93,7 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     previous = checked_until(engine, brand)
     history = window_index(seen, window)
     start = window_index(previous, window) if previous else history
-    stop = window_index(now, window)  # windows before this one are complete
+    stop = window_index(now - settings.settle, window)  # windows before this one are complete (and settled)
     if start >= stop:
         return []
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)

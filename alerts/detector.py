@@ -28,6 +28,7 @@ DAY = timedelta(days=1)
 _FACTOR_PRIOR = 5.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
 _LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the last day's level
 _MIN_DISPERSION = 0.02  # below this the negative binomial is a Poisson in all but name
+_PAIR = True  # also test a window together with the one before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,7 @@ def _judge(series: Series, settings: AlertSettings, i: int, x_all: np.ndarray, s
     p_value, model, ratio, failed = _test(observed, expected, dispersion, settings)
     windows = 1
     # Two windows together see a spike that is too thin for one; only while this window is itself raised.
-    if failed and i - 1 >= lo and not exclude[i - 1] and ratio >= settings.min_ratio:
+    if _PAIR and failed and i - 1 >= lo and not exclude[i - 1] and ratio >= settings.min_ratio:
         pair_observed = int(x_all[i - 1] + x_all[i])
         pair_expected = float(expected_pair.sum())
         pair_dispersion = dispersion * float(np.sum(expected_pair**2)) / pair_expected**2

@@ -45,7 +45,9 @@ PROFILES = {  # mean negative share-stage items per hour at an average hour, NB 
     "medium": (2.0, 10.0),
     "busy": (8.0, 25.0),
 }
-DAY_SHAPE = 25.0  # day-level gamma noise on the rate: a busy news day, a quiet holiday (CV 0.2)
+DAY_SHAPE = 25.0  # level noise: CV 1/sqrt(25) = 0.2
+LEVEL_HALF_LIFE = 12.0  # hours, for the smooth level noise
+NOISE = "smooth"  # or "steps" (--level-noise)
 MULTIPLIERS = (2, 3, 5)
 
 
@@ -64,8 +66,26 @@ def seasonal_mean(rng: np.random.Generator, level: float) -> np.ndarray:
     weekly_profile = rng.uniform(0.75, 1.3, size=7)
     weekly = weekly_profile[(hours // 24) % 7] / weekly_profile.mean()
     drift = 1 + rng.uniform(-0.25, 0.25) * hours / HOURS
-    day_noise = rng.gamma(DAY_SHAPE, 1 / DAY_SHAPE, size=HOURS // 24)[hours // 24]
-    return level * daily * weekly * drift * day_noise
+    return level * daily * weekly * drift * level_noise(rng)
+
+
+def level_noise(rng: np.random.Generator) -> np.ndarray:
+    """Multiplicative wandering of the level (CV about 0.2): a busy news day, a quiet holiday.
+
+    "smooth": a log-normal AR(1) with a half-life of LEVEL_HALF_LIFE hours, so
+    busy spells build and fade; "steps": an independent gamma draw per
+    calendar day, which no trailing window can foresee (the harder case).
+    """
+    if NOISE == "steps":
+        return rng.gamma(DAY_SHAPE, 1 / DAY_SHAPE, size=HOURS // 24)[np.arange(HOURS) // 24]
+    rho = 0.5 ** (1 / LEVEL_HALF_LIFE)
+    sigma = np.sqrt(np.log(1 + 1 / DAY_SHAPE))  # stationary log-sd giving the same CV as the steps
+    shocks = rng.normal(0, sigma * np.sqrt(1 - rho**2), size=HOURS)
+    log_level = np.empty(HOURS)
+    log_level[0] = rng.normal(0, sigma)
+    for t in range(1, HOURS):
+        log_level[t] = rho * log_level[t - 1] + shocks[t]
+    return np.exp(log_level - sigma**2 / 2)
 
 
 def draw(rng: np.random.Generator, mean: np.ndarray, k: float) -> np.ndarray:
@@ -160,12 +180,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--streams", type=int, default=40, help="streams per brand kind (and per spike shape)")
+    parser.add_argument("--level-noise", choices=("smooth", "steps"), default="smooth",
+                        help="how the level wanders: smooth (AR(1), half-life 12 h) or steps (per calendar day)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override an alerts setting, e.g. --set p_value=0.0001")
     args = parser.parse_args(argv)
+    global NOISE
+    NOISE = args.level_noise
     settings = AlertSettings.model_validate({k: v for k, v in (s.split("=", 1) for s in args.set)})
     rng = np.random.default_rng(args.seed)
     print(f"seed {args.seed}; {args.streams} streams per brand kind and spike shape; window 1h; "
+          f"level noise {NOISE}; "
           f"settings: min_count={settings.min_count} min_ratio={settings.min_ratio} p_value={settings.p_value} "
           f"baseline_weeks={settings.baseline_weeks} cooldown={settings.cooldown}")
     fa = false_alarms(rng, settings, args.streams)

@@ -161,3 +161,14 @@ def test_no_alert_before_min_history_and_none_for_a_brand_without_items(database
     relaxed = config.alerts.model_copy(update={"min_history": timedelta(days=2)})
     fired = check_alerts(fresh, config.model_copy(update={"alerts": relaxed}), now=T0 + timedelta(days=6))
     assert [(a.brand, a.window_start) for a in fired] == [("Acme", spike)]
+
+
+def test_settle_waits_for_late_items_before_judging_a_window(database_url: str) -> None:
+    config = demo_config(database_url)
+    config.alerts.settle = timedelta(hours=2)
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    assert check_alerts(engine, config, now=SPIKE + timedelta(hours=1, minutes=5)) == []
+    assert check_alerts(engine, config, now=SPIKE + timedelta(hours=2, minutes=5)) == []
+    fired = check_alerts(engine, config, now=SPIKE + timedelta(hours=3, minutes=5))
+    assert [a.window_start for a in fired] == [SPIKE]

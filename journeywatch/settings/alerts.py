@@ -24,6 +24,8 @@ def parse_duration(value: str | int | timedelta) -> timedelta:
 
 
 class AlertSettings(BaseModel):
+    """The `alerts:` key. Defaults measured in benchmarks/alerts_eval.py (see its output for the trade-offs)."""
+
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=True, description="check for spikes after each monitor run")
@@ -38,11 +40,20 @@ class AlertSettings(BaseModel):
     min_negative_share: float = Field(default=0.0, ge=0, le=1,
                                       description="negative share of all share-stage items at the least")
     cooldown: timedelta = Field(default=timedelta(hours=6), description="quiet time before the same brand alerts again")
+    settle: timedelta = Field(default=timedelta(0),
+                              description="judge a window only this long after it ends, for items that arrive late")
     notify_ended: bool = Field(default=False, description="also send a notice when a spike subsides")
     notify: list[str] = Field(default_factory=list, description="apprise URLs; tokens may use ${ENV_VAR}")
     retries: int = Field(default=3, ge=0, le=10, description="delivery attempts after the first fails")
 
-    @field_validator("window", "min_history", "cooldown", mode="before")
+    @field_validator("window", "min_history", "cooldown", "settle", mode="before")
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)  # type: ignore[arg-type]
+
+    @field_validator("window")
+    @classmethod
+    def _sensible_window(cls, value: timedelta) -> timedelta:
+        if value < timedelta(minutes=1) or value > timedelta(days=7):
+            raise ValueError("window must be between 1m and 7d")
+        return value
