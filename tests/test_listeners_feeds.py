@@ -123,8 +123,8 @@ def test_not_found_is_not_retried(feed_server: FeedServer) -> None:
 
 
 def test_timeout_is_retried(feed_server: FeedServer) -> None:
-    feed_server.routes["/slow"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(200, delay=1.0)])
-    batches = list(_listener(feed_server.url("/slow"), timeout=0.2, backoff=0).fetch(None))
+    feed_server.routes["/slow"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(200, delay=1.5)])
+    batches = list(_listener(feed_server.url("/slow"), timeout=0.5, backoff=0).fetch(None))
     assert len(batches[-1].mentions) == 3
 
 
