@@ -76,28 +76,29 @@ def journey_map_png(digest: Digest) -> bytes:
     ax.set_ylim(0, 10)
     ax.axis("off")
     # net-sentiment band: y 3.0 .. 5.8 maps -100 .. 100
-    low, high = 3.0, 5.4
+    low, high = 3.55, 5.75
 
     def net_y(value: float) -> float:
         return low + (value + 100) / 200 * (high - low)
 
     ax.axhline(net_y(0), xmin=0.01, xmax=0.99, color=GRID, lw=1, zorder=0)
-    ax.text(0.03, net_y(0) + 0.08, "net sentiment 0", fontsize=7, color=MUTED, va="bottom")
+    ax.text(n + 0.07, net_y(0), "0", fontsize=7, color=MUTED, va="center", ha="right")
+    ax.text(0.03, high + 0.55, "net sentiment", fontsize=7, color=MUTED, va="center")
     points = []
     for i, stage in enumerate(stages):
         net = stage.net_sentiment
         fill = to_hex(_NET((net + 100) / 200)) if net is not None else "#f5f7fa"
-        polygon = Polygon(_chevron(i, 6.5, 9.7, i == 0, i == n - 1), closed=True, facecolor=fill,
+        polygon = Polygon(_chevron(i, 6.75, 9.85, i == 0, i == n - 1), closed=True, facecolor=fill,
                           edgecolor=MUTED if stage.derived == "retention" else "white",
                           linestyle="--" if stage.derived == "retention" else "-", lw=1.2)
         ax.add_patch(polygon)
         cx = i + 0.5 + (0.04 if i else 0)
         name_size = 11.1 * fit * min(1.0, 10 / max(len(stage.name), 10))
-        ax.text(cx, 9.05, stage.name.upper(), ha="center", va="center", fontsize=name_size, fontweight="bold",
+        ax.text(cx, 9.25, stage.name.upper(), ha="center", va="center", fontsize=name_size, fontweight="bold",
                 color=INK)
-        ax.text(cx, 7.95, f"{stage.volume:,}", ha="center", va="center", fontsize=19.5 * fit, fontweight="bold",
+        ax.text(cx, 8.2, f"{stage.volume:,}", ha="center", va="center", fontsize=19.5 * fit, fontweight="bold",
                 color=INK)
-        ax.text(cx, 7.05, _change_text(stage), ha="center", va="center", fontsize=9.5 * fit, color=MUTED)
+        ax.text(cx, 7.3, _change_text(stage), ha="center", va="center", fontsize=9.5 * fit, color=MUTED)
         if net is not None:
             points.append((i + 0.5, net_y(net), net))
         # sentiment split bar
@@ -109,7 +110,7 @@ def journey_map_png(digest: Digest) -> bytes:
             if share:
                 ax.add_patch(Rectangle((x, 1.7), width * share, 0.55, facecolor=COLOURS[sentiment], edgecolor="white",
                                        lw=0.5))
-                if share >= 0.18 / fit:
+                if share >= 0.22 / fit:
                     ax.text(x + width * share / 2, 1.975, f"{share * 100:.0f}%", ha="center", va="center",
                             fontsize=7.8 * fit, color="white" if sentiment != "neutral" else INK)
                 x += width * share
@@ -121,10 +122,12 @@ def journey_map_png(digest: Digest) -> bytes:
         for x, y, net in points:
             colour = COLOURS["positive"] if net > 5 else COLOURS["negative"] if net < -5 else MUTED
             ax.scatter([x], [y], s=28, color=colour, zorder=4, edgecolor="white", linewidth=0.8)
-            ax.text(x, y + 0.32, f"{net:+.0f}", ha="center", va="bottom", fontsize=9.1 * fit, color=colour,
-                    fontweight="bold", zorder=5)
-    ax.text(0.03, 2.5, "sentiment split and top source", fontsize=7, color=MUTED)
-    ax.text(n - 0.05, 0.37, "▲▼ change vs the previous 4 weeks' average", fontsize=7, color=MUTED, va="center", ha="right")
+            above = net >= 0  # labels point away from the zero line, so they never sit on it
+            ax.text(x, y + (0.3 if above else -0.3), f"{net:+.0f}", ha="center", va="bottom" if above else "top",
+                    fontsize=9.1 * fit, color=colour, fontweight="bold", zorder=5)
+    ax.text(0.03, 2.45, "sentiment split and top source", fontsize=7, color=MUTED, va="center")
+    ax.text(n - 0.05, 0.37, "▲▼ change vs the previous 4 weeks' average", fontsize=7, color=MUTED,
+            va="center", ha="right")
     step = 0.6 * n / 5  # the legend keeps its size in inches whatever the number of stages
     for k, sentiment in enumerate(("negative", "neutral", "positive")):
         ax.add_patch(Rectangle((0.05 + k * step, 0.2), 0.06 * n / 5, 0.35, facecolor=COLOURS[sentiment]))

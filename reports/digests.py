@@ -1,14 +1,15 @@
 """One call from a config to digests on disk (and in inboxes): what the CLI and the flow both run.
 
 Weeks: None means the last complete ISO week in the config's timezone (what
-the Monday schedule wants); 'latest' means the latest ISO week that has any
-mention of the chosen brands (demo data fixed in time); or 'YYYY-Www'.
+the Monday schedule wants); 'latest' means the latest finished ISO week that
+has any mention of the chosen brands (demo data fixed in time); or 'YYYY-Www'.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -52,9 +53,10 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
         newest = latest_mention_time(engine, brands)
         if newest is None:
             raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet; run `journeywatch run` first")
-        from zoneinfo import ZoneInfo
-
-        return week_of(newest.astimezone(ZoneInfo(tz)).date())
+        newest_week = week_of(newest.astimezone(ZoneInfo(tz)).date())
+        finished = last_complete_week(tz)
+        # A week still running is not a digest's week (a stray item stamped "now" would pick it).
+        return newest_week if newest_week.monday <= finished.monday else finished
     return parse_week(week)
 
 

@@ -88,8 +88,10 @@ def render_markdown(digest: Digest) -> str:
               "| Moment | " + " | ".join(w.split("-")[1] for w in digest.trend.weeks) + " |",
               "|---|" + "---:|" * len(digest.trend.weeks)]
     for moment, by_sentiment in digest.trend.counts.items():
-        cells = [f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({by_sentiment['negative'][i]} neg)" if by_sentiment["negative"][i] else "")
-                 for i in range(len(digest.trend.weeks))]
+        cells = []
+        for i in range(len(digest.trend.weeks)):
+            negative = by_sentiment["negative"][i]
+            cells.append(f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
     lines += ["", "Cells: items this week (of which negative).", "", "## Most negative share-stage talk", ""]
     lines += [_quote(q) + "\n" for q in digest.negative_share_items] or ["None this week.", ""]

@@ -1,10 +1,12 @@
 """Emerging terms: words used this week more than their baseline, by a statistic with a known behaviour.
 
 Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
-2008, "Fightin' Words"): the prior is the combined counts of both periods, so
+2008, "Fightin' Words"): the prior follows the combined word frequencies of
+both periods, with a total strength of PRIOR_STRENGTH × their word count, so
 rare words are shrunk towards "no change" instead of topping the list with
-one lucky use. A term is reported when its z-score passes `min_z` (1.96, two
-sided 5%) and it was used at least `min_count` times this week.
+one lucky use. Only over-use is reported, so the test is one-sided: a term
+is listed when its z-score passes `min_z` (1.645, one-sided 5%) and it was
+used at least `min_count` times this week.
 
 Tokenising is scikit-learn's CountVectorizer (English stop words, words and
 two-word phrases), fitted once on all texts so every group shares one
@@ -23,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from .model import Term
 
 _TOKEN = r"(?u)\b[^\W\d_][^\W\d_']+\b"  # words of two or more letters; numbers and ids are noise here
+PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
 
 
 class TermCounter:
@@ -51,9 +54,11 @@ class TermCounter:
         return np.asarray(self.matrix[mask].sum(axis=0)).ravel().astype(np.int64)
 
 
-def log_odds_z(focus: NDArray[np.int64], reference: NDArray[np.int64]) -> NDArray[np.float64]:
-    """z-scores of the log-odds ratio focus vs reference, prior = their combined counts."""
-    prior = (focus + reference).astype(np.float64)
+def log_odds_z(
+    focus: NDArray[np.int64], reference: NDArray[np.int64], strength: float = PRIOR_STRENGTH
+) -> NDArray[np.float64]:
+    """z-scores of the log-odds ratio focus vs reference, prior ∝ their combined counts."""
+    prior = (focus + reference).astype(np.float64) * strength
     a0 = prior.sum()
     n_f, n_r = float(focus.sum()), float(reference.sum())
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -66,7 +71,7 @@ def log_odds_z(focus: NDArray[np.int64], reference: NDArray[np.int64]) -> NDArra
 
 def top_terms(
     counter: TermCounter, focus_mask: NDArray[np.bool_], reference_mask: NDArray[np.bool_], *,
-    limit: int, min_count: int = 3, min_z: float = 1.96,
+    limit: int, min_count: int = 3, min_z: float = 1.645,
 ) -> list[Term]:
     """The `limit` terms most over-used by the focus texts compared with the reference texts.
 

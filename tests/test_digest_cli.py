@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ import yaml
 from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
-from journeywatch.storage import open_database
+from journeywatch.domain import Mention
+from journeywatch.reports import last_complete_week, resolve_week
+from journeywatch.settings import load_config
+from journeywatch.storage import open_database, store_batch
 from tests.test_digest_data import BRAND, fill, make_items
 
 CLI = str(Path(sys.executable).parent / "journeywatch")
@@ -81,3 +85,13 @@ def test_digest_flow_writes_the_files(prefect_harness: None, sqlite_url: str, tm
     assert [Path(p).name for p in paths] == [f"{slug}-2026-W46.{ext}" for slug in ("northwind-coffee", "globex-tea")
                                              for ext in ("html", "md", "json")]
     assert all(Path(p).stat().st_size > 0 for p in paths)
+
+
+def test_latest_skips_a_week_still_running(sqlite_url: str, tmp_path: Path) -> None:
+    """A stray item stamped 'now' (a feed entry without a date) must not make 'latest' an unfinished week."""
+    engine = open_database(sqlite_url)
+    fill(engine, make_items(weeks=2), failures=0)
+    store_batch(engine, [Mention(source="feed", external_id="undated", text="no date", brands=[BRAND],
+                                 created_at=datetime.now(timezone.utc))])
+    config = load_config(_config(tmp_path, sqlite_url))
+    assert resolve_week(engine, config, "latest", [BRAND]) == last_complete_week("UTC")

@@ -17,7 +17,7 @@ def digest(
     brand: str = typer.Option(None, "--brand", help="only this brand (default: every brand in the config)"),
     week: str = typer.Option(
         None, "--week",
-        help="ISO week YYYY-Www, or 'latest' for the latest week with data (default: last complete week)"),
+        help="ISO week YYYY-Www, or 'latest': the latest finished week with data (default: last complete week)"),
     out: Path = typer.Option(Path("digests"), "--out", help="folder the .html, .md and .json files go to"),
     send: bool = typer.Option(True, "--send/--no-send", help="deliver to the config's digest.notify targets"),
 ) -> None:
