@@ -80,7 +80,8 @@ def test_headline_and_stages_match_the_items(stored: tuple[Config, list[Item]]) 
             assert FIVE[quote.moment] == stage
 
     complete = by_stage["complete"]
-    loyal = [i for i in journey if _says(i.mention.text, LOYALTY_PATTERNS) and not _says(i.mention.text, CHURN_PATTERNS)]
+    loyal = [i for i in journey
+             if _says(i.mention.text, LOYALTY_PATTERNS) and not _says(i.mention.text, CHURN_PATTERNS)]
     churn = [i for i in journey if _says(i.mention.text, CHURN_PATTERNS)]
     assert complete.extra["loyalty_mentions"] == len(loyal) > 0
     assert complete.extra["churn_mentions"] == len(churn) > 0
