@@ -18,7 +18,7 @@ from . import data
 from .base import Classifier
 from .data import Example
 from .metrics import label_report
-from .splits import build_training_set
+from .splits import TrainingSet, build_training_set
 
 
 def evaluate_examples(classifier: Classifier, examples: Sequence[Example]) -> dict[str, dict[str, Any]]:
@@ -37,7 +37,8 @@ def load_eval_file(path: Path) -> list[Example]:
     return data.examples_from_rows(data.read_jsonl(path), path.stem)
 
 
-def evaluation_sets(benchmarks: Path = data.DEFAULT_BENCHMARKS) -> dict[str, list[Example]]:
+def evaluation_sets(benchmarks: Path | None = data.DEFAULT_BENCHMARKS,
+                    dataset: TrainingSet | None = None) -> dict[str, list[Example]]:
     """The sets the model card reports, each only when its data is present.
 
     - tweeteval-test: sentiment, TweetEval test (reporting only)
@@ -45,13 +46,16 @@ def evaluation_sets(benchmarks: Path = data.DEFAULT_BENCHMARKS) -> dict[str, lis
     - moments-holdout: both labels, the hash-held-out part of the own corpus
     - real-posts-holdout: labelled real posts held out from training
     """
-    dataset = build_training_set(benchmarks=benchmarks)
-    sets = {
-        "tweeteval-test": data.tweeteval("test", benchmarks),
-        "airline": data.airline_tweets(benchmarks),
+    if dataset is None:
+        dataset = build_training_set(benchmarks=benchmarks)
+    sets: dict[str, list[Example]] = {}
+    if benchmarks is not None:
+        sets["tweeteval-test"] = data.tweeteval("test", benchmarks)
+        sets["airline"] = data.airline_tweets(benchmarks)
+    sets.update({
         "moments-holdout": dataset.corpus_holdout,
         "real-posts-holdout": dataset.real_holdout,
-    }
+    })
     return {name: examples for name, examples in sets.items() if examples}
 
 

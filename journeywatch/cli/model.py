@@ -75,26 +75,23 @@ def train(
     result = train_model(dataset, folder, options, log=lambda line: _console.print(line, highlight=False))
     forget_classifiers()
     if card:
-        _write_card(folder, bench)
+        _write_card(folder, bench, dataset)
     _console.print(json.dumps({"model": str(folder), **{k: round(v, 4) for k, v in result.dev.items()}}))
 
 
-def _write_card(folder: Path, bench: Optional[Path]) -> None:
+def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
+    """Evaluate the new model on the card's sets (those present) and write its card."""
     from journeywatch.classifiers import DEFAULT_MODEL_DIR, load_classifier
     from journeywatch.classifiers.card import render_card, write_card
     from journeywatch.classifiers.evaluation import evaluate_examples, evaluation_sets
-    from journeywatch.classifiers.splits import TrainingSet
 
     classifier = load_classifier(folder)
-    sets = evaluation_sets(bench) if bench is not None else {}
-    if bench is None:
-        sets = {"moments-holdout": TrainingSet().corpus_holdout}
     figures = {}
-    for name, examples in sets.items():
-        if examples:
-            _console.print(f"evaluating {name} ({len(examples)} texts)", highlight=False)
-            figures[name] = evaluate_examples(classifier, examples)
-    path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if folder == DEFAULT_MODEL_DIR.resolve() else folder / "MODEL_CARD.md"
+    for name, examples in evaluation_sets(bench, dataset).items():
+        _console.print(f"evaluating {name} ({len(examples)} texts)", highlight=False)
+        figures[name] = evaluate_examples(classifier, examples)
+    shipped = folder == DEFAULT_MODEL_DIR.resolve()
+    path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if shipped else folder / "MODEL_CARD.md"
     write_card(path, render_card(classifier.version, classifier.config, figures, _hardware()))
     _console.print(f"model card: {path}", highlight=False)
 

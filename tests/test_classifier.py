@@ -1,0 +1,182 @@
+"""The classifier on small data: training through the CLI, loading, predicting.
+
+A tiny model (one tuned layer, a few dozen hand-written examples) is trained
+once per test session; the shipped model is exercised where it is present.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from journeywatch.cli import app
+from journeywatch.classifiers import forget_classifiers, load_classifier
+from journeywatch.classifiers.encoder import load_base_encoder, load_tokenizer, run_layers, run_lower
+from journeywatch.classifiers.files import DEFAULT_MODEL_DIR, read_config
+from journeywatch.domain import MOMENTS, SENTIMENTS
+from journeywatch.errors import ModelError
+
+pytestmark = pytest.mark.slow
+
+# Hand-written, six per moment, with their sentiment; enough for a head to learn the cues.
+TINY = [
+    ("Just saw the new ad for the Aurora phone on TV, looks slick", "stimulus", "positive"),
+    ("That billboard for FreshBox meal kits is everywhere now", "stimulus", "neutral"),
+    ("My friend told me about this new coffee subscription today", "stimulus", "neutral"),
+    ("My old kettle broke this morning so I need a new one", "stimulus", "negative"),
+    ("The new Zenbank advert is so annoying, they play it every break", "stimulus", "negative"),
+    ("Loved the launch video for the new Trailrunner shoes", "stimulus", "positive"),
+    ("Which laptop should I buy, the Vero 13 or the Kite Air?", "zero_moment", "neutral"),
+    ("Is the Solis vacuum worth it over the cheaper model?", "zero_moment", "neutral"),
+    ("Any recommendations for a reliable web host for a small blog?", "zero_moment", "neutral"),
+    ("Thinking about buying the Orbit headphones, anyone tried them?", "zero_moment", "neutral"),
+    ("Comparing prices for the Nimbus mattress before I decide", "zero_moment", "neutral"),
+    ("Reading reviews of the Atlas car seat, which one is safest?", "zero_moment", "neutral"),
+    ("Checkout keeps failing when I try to pay for my order", "first_moment", "negative"),
+    ("Just ordered the Orbit headphones, delivery on Friday", "first_moment", "positive"),
+    ("Unboxed my new reader today, the screen looks amazing", "first_moment", "positive"),
+    ("The box arrived damaged and half the parts were missing", "first_moment", "negative"),
+    ("Tried to book a flight for an hour and the site timed out", "first_moment", "negative"),
+    ("The cashier was lovely and the store was easy to shop in", "first_moment", "positive"),
+    ("Three weeks in and the router still drops every hour", "second_moment", "negative"),
+    ("Support never answered my ticket about the broken charger", "second_moment", "negative"),
+    ("Still waiting for my refund after returning the blender", "second_moment", "negative"),
+    ("Six months later the battery still lasts two full days", "second_moment", "positive"),
+    ("Renewed my gym membership for another year", "second_moment", "neutral"),
+    ("The app crashes every time I open my saved playlists, help", "second_moment", "negative"),
+    ("PSA: do not fly with them, they lost my bag and will not pay", "ultimate_moment", "negative"),
+    ("Highly recommend this dentist to anyone nervous about visits", "ultimate_moment", "positive"),
+    ("Five stars, best pizza in town, you have to try it", "ultimate_moment", "positive"),
+    ("Avoid this landlord company at all costs, total scam", "ultimate_moment", "negative"),
+    ("Review: solid blender, quiet and strong, would buy again", "ultimate_moment", "positive"),
+    ("Never again, tell everyone to stay away from that garage", "ultimate_moment", "negative"),
+    ("Shares of the carmaker rose two percent this morning", "none", "neutral"),
+    ("Follow for follow, giveaway link in my bio", "none", "neutral"),
+    ("We are hiring a warehouse assistant, apply today", "none", "neutral"),
+    ("The weather is lovely today, going for a walk", "none", "positive"),
+    ("Quarterly results will be announced next Tuesday", "none", "neutral"),
+    ("Use my referral code for ten percent off", "none", "neutral"),
+]
+
+
+def write_tiny(path: Path) -> Path:
+    path.write_text("".join(json.dumps({"text": t, "moment": m, "sentiment": s}) + "\n" for t, m, s in TINY),
+                    encoding="utf-8")
+    return path
+
+
+def train_tiny(root: Path, out: Path, seed: int = 13, card: bool = False) -> Path:
+    """`journeywatch train` on the tiny data only (no corpus, no benchmarks)."""
+    args = ["train", "--data", str(write_tiny(root / "tiny.jsonl")), "--no-benchmarks", "--no-corpus",
+            "--epochs", "30", "--tuned-layers", "1", "--seed", str(seed), "--out", str(out),
+            "--cache-dir", str(root / "cache"), "--card" if card else "--no-card"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return out
+
+
+_TINY_MODELS: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tiny trained model per session (shared by the CLI tests that import this fixture)."""
+    if "model" not in _TINY_MODELS:
+        root = tmp_path_factory.mktemp("tiny")
+        _TINY_MODELS["model"] = train_tiny(root, root / "model", card=True)
+    return _TINY_MODELS["model"]
+
+
+def test_train_writes_weights_config_and_card(tiny_model: Path) -> None:
+    config = read_config(tiny_model)
+    assert config.tuned_layers == 1
+    assert config.moments == list(MOMENTS) and config.sentiments == list(SENTIMENTS)
+    assert config.moment_temperature > 0 and config.sentiment_temperature > 0
+    assert config.training["options"]["seed"] == 13
+    card = (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert load_classifier(tiny_model).version in card
+    assert "| moments-holdout | moment |" in card
+    size = sum(p.stat().st_size for p in tiny_model.iterdir())
+    assert size < 20_000_000
+
+
+def test_training_is_reproducible_with_a_seed(tiny_model: Path, tmp_path: Path) -> None:
+    again = train_tiny(tmp_path, tmp_path / "again", seed=13)
+    other = train_tiny(tmp_path, tmp_path / "other", seed=14)
+    first = (tiny_model / "weights.safetensors").read_bytes()
+    assert (again / "weights.safetensors").read_bytes() == first
+    assert (other / "weights.safetensors").read_bytes() != first
+
+
+def test_tiny_model_learns_its_training_moments(tiny_model: Path) -> None:
+    classifier = load_classifier(tiny_model, backend="torch")
+    predictions = classifier.predict([t for t, _, _ in TINY])
+    moment_hits = sum(p.moment == m for p, (_, m, _) in zip(predictions, TINY))
+    sentiment_hits = sum(p.sentiment == s for p, (_, _, s) in zip(predictions, TINY))
+    # chance is 1/6 and 1/3; a head that learned nothing stays near it
+    assert moment_hits / len(TINY) >= 0.6
+    assert sentiment_hits / len(TINY) >= 0.5
+
+
+def test_predictions_are_calibrated_distributions_in_input_order(tiny_model: Path) -> None:
+    classifier = load_classifier(tiny_model, review_below=0.5)
+    texts = ["Which phone should I get?", "", "word " * 5000, "PSA: avoid them", "Which phone should I get?"]
+    predictions = classifier.predict(texts)
+    assert len(predictions) == len(texts)
+    assert predictions[0] == predictions[4]
+    for p in predictions:
+        assert p.moment in MOMENTS and p.sentiment in SENTIMENTS
+        assert math.isclose(sum(p.moment_probs.values()), 1.0, abs_tol=1e-4)
+        assert math.isclose(sum(p.sentiment_probs.values()), 1.0, abs_tol=1e-4)
+        assert p.moment_confidence == pytest.approx(max(p.moment_probs.values()), abs=1e-5)
+        assert p.sentiment == max(p.sentiment_probs, key=p.sentiment_probs.__getitem__)
+    assert predictions[1].needs_review  # an empty text is never a confident call
+    assert max(len(ids) for ids in classifier.token_ids(texts)) == 256
+    assert classifier.predict([]) == []
+
+
+def test_review_flag_follows_the_threshold(tiny_model: Path) -> None:
+    texts = [t for t, _, _ in TINY[:12]]
+    never = load_classifier(tiny_model, review_below=0.0).predict(texts)
+    always = load_classifier(tiny_model, review_below=1.0).predict(texts)
+    assert not any(p.needs_review for p in never)
+    assert all(p.needs_review for p in always)
+
+
+def test_load_classifier_is_cached_and_versioned(tiny_model: Path) -> None:
+    first = load_classifier(tiny_model)
+    assert load_classifier(tiny_model) is first
+    assert first.version.startswith("jw-0.1.0+")
+    forget_classifiers()
+    assert load_classifier(tiny_model) is not first
+
+
+def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="journeywatch train"):
+        load_classifier(tmp_path / "nothing-here")
+
+
+def test_split_encoder_matches_the_full_model() -> None:
+    tokenizer, model = load_tokenizer(), load_base_encoder()
+    batch = tokenizer(["a short one", "a somewhat longer sentence about a broken kettle"], padding=True,
+                      return_tensors="pt")
+    with torch.inference_mode():
+        full = model(**batch).last_hidden_state
+        split = run_layers(model.encoder.layer[4:], run_lower(model, batch["input_ids"], batch["attention_mask"], 4),
+                           batch["attention_mask"])
+    keep = batch["attention_mask"].bool()
+    assert torch.allclose(full[keep], split[keep], atol=1e-4)
+
+
+@pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "weights.safetensors").is_file(), reason="no shipped model yet")
+def test_shipped_model_loads_and_is_small() -> None:
+    classifier = load_classifier()
+    [p] = classifier.predict(["Is the Model 3 worth it over the Ioniq 6?"])
+    assert p.moment in MOMENTS
+    size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir() if p.is_file())
+    assert size < 20_000_000

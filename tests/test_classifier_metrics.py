@@ -1,0 +1,57 @@
+"""Metrics and calibration: pure functions, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from journeywatch.classifiers.calibration import fit_bias, fit_temperature, macro_recall, softmax
+from journeywatch.classifiers.metrics import label_report
+
+
+def test_label_report_matches_hand_computation() -> None:
+    truth = ["a", "a", "a", "b", "b", "c"]
+    predicted = ["a", "a", "b", "b", "c", "c"]
+    report = label_report(truth, predicted, ["a", "b", "c"])
+    # a: P 2/2 R 2/3; b: P 1/2 R 1/2; c: P 1/2 R 1/1
+    assert report["n"] == 6
+    assert report["accuracy"] == pytest.approx(4 / 6)
+    assert report["per_label"]["a"]["f1"] == pytest.approx(0.8)
+    assert report["per_label"]["b"]["f1"] == pytest.approx(0.5)
+    assert report["per_label"]["c"]["f1"] == pytest.approx(2 / 3)
+    assert report["macro_f1"] == pytest.approx((0.8 + 0.5 + 2 / 3) / 3)
+    assert report["macro_recall"] == pytest.approx((2 / 3 + 0.5 + 1.0) / 3)
+    assert report["confusion"]["rows"] == [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+
+
+def test_label_report_leaves_absent_labels_out_of_macro_averages() -> None:
+    report = label_report(["a", "b"], ["a", "b"], ["a", "b", "c"])
+    assert report["macro_f1"] == 1.0 and report["macro_recall"] == 1.0
+
+
+def test_label_report_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError):
+        label_report(["a"], ["a", "b"], ["a", "b"])
+
+
+def test_fit_temperature_recovers_the_scale_labels_were_drawn_with() -> None:
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, size=(6000, 3))
+    true_t = 2.5
+    probs = softmax(logits / true_t)
+    labels = np.array([rng.choice(3, p=p) for p in probs])
+    assert fit_temperature(logits, labels) == pytest.approx(true_t, rel=0.1)
+
+
+def test_fit_bias_raises_macro_recall_on_a_skewed_classifier() -> None:
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 3, size=3000)
+    logits = rng.normal(0, 1, size=(3000, 3))
+    logits[np.arange(3000), labels] += 1.5
+    logits[:, 1] += 2.0  # a model that over-predicts class 1
+    before = macro_recall(logits.argmax(1), labels, 3)
+    bias = fit_bias(logits, labels)
+    after = macro_recall((logits + bias).argmax(1), labels, 3)
+    assert bias[0] == 0.0
+    assert bias[1] < 0 or bias[2] > 0
+    assert after > before + 0.05
