@@ -29,6 +29,7 @@ os.environ.setdefault("JOURNEYWATCH_AUTHOR_KEY", "benchmark-key")
 
 from journeywatch.listeners import BrandMatcher, prepare_mentions  # noqa: E402
 from journeywatch.listeners.feeds import mentions_of_feed, parse_feed  # noqa: E402
+from journeywatch.listeners.language import detect_language  # noqa: E402
 from journeywatch.settings import Brand  # noqa: E402
 from journeywatch.storage import forget_engines, open_database, store_batch  # noqa: E402
 
@@ -89,10 +90,35 @@ def raw_insert_rate(rows: list[tuple[object, ...]], batch: int, folder: Path) ->
     return len(rows) / elapsed
 
 
+def ingest_once(parsed: object, matcher: BrandMatcher, batch: int, folder: Path) -> tuple[dict[str, float], int]:
+    """Seconds per stage for entries -> committed rows into a fresh database, and the rows stored."""
+    engine = open_database(f"sqlite:///{folder / 'bench.db'}")
+    fetched_at = datetime.now(timezone.utc)
+    timings = {"convert": 0.0, "prepare": 0.0, "store": 0.0}
+    stored = 0
+    entries = parsed.entries  # type: ignore[attr-defined]
+    for i in range(0, len(entries), batch):
+        chunk = type(parsed)(parsed)  # type: ignore[call-arg]
+        chunk["entries"] = entries[i : i + batch]
+        t0 = time.perf_counter()
+        mentions, _, _ = mentions_of_feed("bench", chunk, "forum", fetched_at)
+        t1 = time.perf_counter()
+        kept = prepare_mentions(mentions, matcher)
+        t2 = time.perf_counter()
+        stored += store_batch(engine, kept, source="bench", watermark={"offset": i}).new
+        t3 = time.perf_counter()
+        timings["convert"] += t1 - t0
+        timings["prepare"] += t2 - t1
+        timings["store"] += t3 - t2
+    forget_engines()
+    return timings, stored
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="ingest and raw runs, interleaved; best of each")
     args = parser.parse_args()
 
     body = synthetic_feed(args.items)
@@ -100,49 +126,32 @@ def main() -> None:
     parsed = parse_feed("bench", body)
     parse_s = time.perf_counter() - t
     matcher = BrandMatcher(BRANDS)
-    prepare_mentions([], matcher)  # load the language model outside the timing
-    from journeywatch.listeners.language import detect_language
-    detect_language("warm up the language identifier with a sentence")
+    detect_language("warm up the language identifier with a sentence")  # model load is not ingest
 
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        engine = open_database(f"sqlite:///{folder / 'bench.db'}")
-        fetched_at = datetime.now(timezone.utc)
-        timings = {"convert": 0.0, "prepare": 0.0, "store": 0.0}
-        stored = 0
-        entries = parsed.entries
-        start = time.perf_counter()
-        for i in range(0, len(entries), args.batch):
-            chunk = type(parsed)(parsed)
-            chunk["entries"] = entries[i : i + args.batch]
-            t0 = time.perf_counter()
-            mentions, _, _ = mentions_of_feed("bench", chunk, "forum", fetched_at)
-            t1 = time.perf_counter()
-            kept = prepare_mentions(mentions, matcher)
-            t2 = time.perf_counter()
-            stored += store_batch(engine, kept, source="bench", watermark={"offset": i}).new
-            t3 = time.perf_counter()
-            timings["convert"] += t1 - t0
-            timings["prepare"] += t2 - t1
-            timings["store"] += t3 - t2
-        total = time.perf_counter() - start
-        forget_engines()
+    rng = random.Random(1)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    raw_rows = [("bench", f"raw-{i}", "forum", f"Post {i}", " ".join(rng.choice(WORDS) for _ in range(35)),
+                 None, f"h:{i:032x}", None, now, now, "en", True, False, False) for i in range(args.items)]
+    rounds = []
+    for r in range(args.rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            timings, stored = ingest_once(parsed, matcher, args.batch, Path(tmp))
+            raw = raw_insert_rate(raw_rows, args.batch, Path(tmp))
+        rate = args.items / sum(timings.values())
+        rounds.append((rate, raw, timings))
+        print(f"round {r + 1}: ingest {rate:>9,.0f} items/s   raw {raw:>9,.0f} rows/s   ratio {rate / raw:.2f}")
 
-        rng = random.Random(1)
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        raw_rows = [("bench", f"raw-{i}", "forum", f"Post {i}", " ".join(rng.choice(WORDS) for _ in range(35)),
-                     None, f"h:{i:032x}", None, now, now, "en", True, False, False) for i in range(args.items)]
-        raw = raw_insert_rate(raw_rows, args.batch, folder)
-
-    rate = args.items / total
+    best_rate, _, best_timings = max(rounds, key=lambda x: x[0])
+    best_raw = max(x[1] for x in rounds)
     print(f"items: {args.items} entries, {stored} stored (brand-matched), batch {args.batch}, "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} cpu")
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cpu, load average {os.getloadavg()[0]:.1f}")
     print(f"feed parse (feedparser, not counted): {parse_s:.2f} s = {args.items / parse_s:,.0f} entries/s")
-    for stage, seconds in timings.items():
+    print("stages of the best ingest round:")
+    for stage, seconds in best_timings.items():
         print(f"  {stage:8s} {seconds:6.2f} s  {args.items / seconds:>10,.0f} items/s")
-    print(f"ingest:   {rate:>10,.0f} items/s (entries to committed rows)")
-    print(f"raw bulk: {raw:>10,.0f} rows/s  (sqlite3 executemany, same table shape)")
-    print(f"ratio ingest/raw: {rate / raw:.2f}   goals: >= 20,000 items/s, ratio >= 0.50")
+    print(f"ingest (best of {args.rounds}):   {best_rate:>10,.0f} items/s (entries to committed rows)")
+    print(f"raw bulk (best of {args.rounds}): {best_raw:>10,.0f} rows/s  (sqlite3 executemany, same table shape)")
+    print(f"ratio ingest/raw: {best_rate / best_raw:.2f}   goals: >= 20,000 items/s, ratio >= 0.50")
 
 
 if __name__ == "__main__":

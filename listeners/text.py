@@ -12,10 +12,12 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 _MARKUP = re.compile(r"[<&]")
-# Elements that end a line when rendered: their text must not run into the next word.
-_BLOCKS = (
-    "address,article,aside,blockquote,br,dd,div,dl,dt,figcaption,figure,footer,h1,h2,h3,h4,h5,h6,"
-    "header,hr,li,main,nav,ol,p,pre,section,table,td,th,tr,ul"
+# Elements that end a line when rendered: their text must not run into the next word. A space is put
+# before each of their tags in the markup itself (one regex pass) rather than into the parsed tree.
+_BLOCK_TAG = re.compile(
+    r"<(/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|"
+    r"main|nav|ol|p|pre|section|table|td|th|tr|ul))(?=[\s/>])",
+    re.IGNORECASE,
 )
 
 
@@ -34,11 +36,8 @@ def html_to_text(html: str | None) -> str:
         return ""
     if not _MARKUP.search(html):
         return collapse_whitespace(html)
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_BLOCK_TAG.sub(r" <\1", html))
     tree.strip_tags(["script", "style", "noscript", "template"])
-    for node in tree.css(_BLOCKS):
-        node.insert_before(" ")
-        node.insert_after(" ")
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
