@@ -16,16 +16,23 @@ from .formatting import change_text, change_vs_baseline, safe_url, short
 from .model import Digest, Quote, Term
 from .render_html import period_text
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
-_LINE_START = re.compile(r"^([-+>=]|\d+[.)])")
+# Backslash escapes that CommonMark and Python-Markdown both honour; the rest become entities.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
 
 
 def md_escape(text: str) -> str:
-    """Text from the internet, made inert for Markdown and for HTML that Markdown passes through."""
+    """Text from the internet, made inert for Markdown and for HTML that Markdown passes through.
+
+    Whitespace collapses to single spaces (a post cannot start a heading,
+    list or code block on a line of its own).
+    """
     flat = " ".join(str(text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = "".join(_ENTITIES.get(char, char) for char in flat)
     flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
-    return _LINE_START.sub(r"\\\1", flat)
+    if flat.startswith("-"):
+        return "\\" + flat
+    return re.sub(r"^(\d+)\.", r"\1\\.", flat)
 
 
 def md_link(label: str, url: str | None) -> str:

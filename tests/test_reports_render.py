@@ -9,6 +9,8 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journeywatch.reports import Digest, add_charts, build_digest, parse_week, render_json, render_markdown
 from journeywatch.reports import md_escape, render_html, write_digest
@@ -78,6 +80,15 @@ def test_md_escape_leaves_no_markup() -> None:
     page = _parse(markdown.markdown("- " + md_escape(hostile), extensions=["tables"]))
     assert [t for t, _ in page.tags] == ["ul", "li"]
     assert " ".join(page.text).strip() == hostile
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("ab <>&*_[]()!#`|\\-+.=~:/\"'{}1\n\t;")), max_size=40))
+def test_md_escape_shows_any_text_as_itself(text: str) -> None:
+    """Whatever a post contains, Markdown renders exactly its words (whitespace collapsed) and no markup."""
+    page = _parse(markdown.markdown("- " + md_escape(text), extensions=["tables"]))
+    assert [t for t, _ in page.tags] == ["ul", "li"]
+    assert "".join(page.text).strip() == " ".join(text.split())
 
 
 def test_html_stands_alone_with_inline_charts(digest: Digest) -> None:
