@@ -1,11 +1,14 @@
 """The spike detector: a pure function over one brand's count series.
 
 Each window's count of negative share-stage items is tested against what the
-brand's own trailing baseline predicts for that time of day and day of week,
-with the upper tail of a count model: Poisson, or negative binomial when the
-baseline is over-dispersed. A window is flagged only when every guard agrees
-(minimum history, minimum count, minimum ratio, tail probability, and the
-negative share of share-stage items when configured), because a tail
+brand's own trailing baseline predicts for that time of day and day of week
+(level × slot-of-day factor × weekday factor, rescaled to the last day's
+level), with the upper tail of a count model: Poisson, or negative binomial
+when the baseline is over-dispersed. A window that falls just short is tested
+again together with the window before it, which catches spikes spread over
+two windows one window late. A window is flagged only when every guard
+agrees (minimum history, minimum count, minimum ratio, tail probability, and
+the negative share of share-stage items when configured), because a tail
 probability alone fires on noise in quiet brands.
 
 No database and no clock here: the database layer and the evaluation
@@ -28,7 +31,6 @@ DAY = timedelta(days=1)
 _FACTOR_PRIOR = 5.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
 _LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the last day's level
 _MIN_DISPERSION = 0.02  # below this the negative binomial is a Poisson in all but name
-_PAIR = True  # also test a window together with the one before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +209,7 @@ def _judge(series: Series, settings: AlertSettings, i: int, x_all: np.ndarray, s
     p_value, model, ratio, failed = _test(observed, expected, dispersion, settings)
     windows = 1
     # Two windows together see a spike that is too thin for one; only while this window is itself raised.
-    if _PAIR and failed and i - 1 >= lo and not exclude[i - 1] and ratio >= settings.min_ratio:
+    if failed and i - 1 >= lo and not exclude[i - 1] and ratio >= settings.min_ratio:
         pair_observed = int(x_all[i - 1] + x_all[i])
         pair_expected = float(expected_pair.sum())
         pair_dispersion = dispersion * float(np.sum(expected_pair**2)) / pair_expected**2

@@ -130,6 +130,19 @@ def detector(series: Series, settings: AlertSettings, start: int, stop: int) -> 
 RULES = {"detector": detector, "mean+3σ": mean_3sigma}
 
 
+def dispersion_index(rng: np.random.Generator, streams: int = 10) -> dict[str, float]:
+    """Variance / mean of hourly counts within each hour-of-week slot, averaged: 1 for Poisson counts."""
+    out = {}
+    for profile in PROFILES:
+        ratios = []
+        for _ in range(streams):
+            negative = make_stream(rng, profile, None)[0].reshape(8, 7 * 24)  # weeks × hour of week
+            mean = negative.mean(axis=0)
+            ratios.append(float(np.mean(negative.var(axis=0, ddof=1)[mean > 0] / mean[mean > 0])))
+        out[profile] = float(np.mean(ratios))
+    return out
+
+
 def false_alarms(rng: np.random.Generator, settings: AlertSettings, streams: int) -> dict[str, dict[str, float]]:
     first = int(settings.min_history / WINDOW)
     days = (HOURS - first) / 24
@@ -193,6 +206,9 @@ def main(argv: list[str] | None = None) -> None:
           f"level noise {NOISE}; "
           f"settings: min_count={settings.min_count} min_ratio={settings.min_ratio} p_value={settings.p_value} "
           f"baseline_weeks={settings.baseline_weeks} cooldown={settings.cooldown}")
+    index = dispersion_index(np.random.default_rng(args.seed + 1))
+    print("streams: variance/mean of counts within an hour-of-week slot (1 = Poisson): "
+          + ", ".join(f"{p} {PROFILES[p][0]}/h: {v:.2f}" for p, v in index.items()))
     fa = false_alarms(rng, settings, args.streams)
     rows = spikes(rng, settings, max(1, args.streams // 2))
     print("\nFalse alarms per brand per 30 days (spike-free streams, weeks 2-8)")
