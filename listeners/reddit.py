@@ -3,10 +3,12 @@
 Incremental: every listing (a subreddit's /new, one brand's search) keeps its
 own high-water mark, the newest `created_utc` and fullname it has seen.
 Listings come newest-first, so a mark may only move once its listing has been
-read down to the previous mark: intermediate batches carry the old mark, and
-the listing's final batch the new one. A run cut off half-way therefore reads
-the listing again from the top next time, and the upsert drops what it had
-already stored: nothing is skipped, nothing duplicated.
+read down to the previous mark: intermediate batches carry the old mark plus
+a `pass` cursor (the newest item of this pass and the last one committed),
+and the listing's final batch the new mark. A run cut off half-way resumes
+after the last committed item (Reddit's `after` parameter), finishes that pass
+down to the old mark, then reads what arrived since from the top: nothing is
+skipped, and the upsert drops anything read twice.
 
 Faults: the HTTP layer is a praw `requestor_class` that retries 429 (honouring
 Retry-After, capped), 5xx, timeouts and refused connections with the source's
@@ -15,6 +17,8 @@ backoff, then raises `SourceError`. Credentials come from the environment only.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -162,7 +166,9 @@ def _source_error(source: str, exc: Exception) -> SourceError:
 
 
 _PRAW_ERRORS = (prawcore.PrawcoreException, praw.exceptions.PRAWException)
-Listing = tuple[str, Callable[[], Iterable[Any]]]
+# A listing opens newest-first, optionally after a fullname (to resume a pass that was cut off).
+Opener = Callable[[str | None], Iterable[Any]]
+Listing = tuple[str, Opener]
 
 
 class RedditListener:
@@ -198,14 +204,19 @@ class RedditListener:
         """(watermark key, listing) for each subreddit's /new and each brand's search, newest first."""
         limit = self.settings.limit
         out: list[Listing] = []
+
+        def after_params(after: str | None) -> dict[str, Any]:
+            return {"params": {"after": after}} if after else {}
+
         for name in self.settings.subreddits:
-            out.append((f"new:{name}", lambda n=name: reddit.subreddit(n).new(limit=limit)))
+            out.append((f"new:{name}",
+                        lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after))))
         if self.settings.search:
             target = "+".join(self.settings.subreddits) or "all"
             for brand in self.brands:
                 out.append((f"search:{target}:{brand.name}",
-                            lambda q=brand.query: reddit.subreddit(target).search(q, sort="new", time_filter="all",
-                                                                                    limit=limit)))
+                            lambda after, q=brand.query: reddit.subreddit(target).search(
+                                q, sort="new", time_filter="all", limit=limit, **after_params(after))))
         return out
 
     def _comments(self, submission: Any, parent: Mention, site: str) -> tuple[list[Mention], int]:
@@ -220,23 +231,32 @@ class RedditListener:
                 kept.append(mention)
         return kept, gone
 
-    def _read_listing(self, key: str, listing: Callable[[], Iterable[Any]], marks: dict[str, Any],
-                      seen: set[str], site: str) -> Iterator[Batch]:
-        old = marks.get(key)
-        newest: dict[str, Any] | None = None
+    def _read_pass(self, key: str, items: Iterable[Any], stop: dict[str, Any] | None,
+                   newest: dict[str, Any] | None, marks: dict[str, Any], seen: set[str],
+                   site: str) -> Iterator[Batch]:
+        """One newest-first pass down to the `stop` mark, in batches.
+
+        While the pass is under way the listing's mark stays at `stop` and a
+        `pass` entry records the newest item of the pass and the last one
+        committed, so a run cut off here resumes after that item. Only the
+        pass's final batch moves the mark itself.
+        """
+        base = {"created": stop["created"], "id": stop["id"]} if stop else {}
         chunk: list[Mention] = []
         gone = 0
         warnings: list[str] = []
-        for submission in listing():
+        last: str | None = None
+        for submission in items:
             data = vars(submission)  # the listing's data as given: attribute access could trigger a fetch
             created = float(data["created_utc"])
-            if old and (created < old["created"] or data["name"] == old["id"]):
+            if stop and (created < stop["created"] or data["name"] == stop["id"]):
                 break
             if newest is None:
                 newest = {"created": created, "id": data["name"]}
-            if data["name"] in seen:
+            last = data["name"]
+            if last in seen:
                 continue
-            seen.add(data["name"])
+            seen.add(last)
             mention = submission_mention(self.name, data, site)
             if mention is None:
                 gone += 1
@@ -253,13 +273,34 @@ class RedditListener:
                         chunk.extend(comments)
                         gone += deleted
             if len(chunk) >= self._batch_size:
-                yield Batch(chunk, {"listings": dict(marks)}, skipped=gone, warnings=warnings)
+                marks[key] = {**base, "pass": {"newest": newest, "after": last}}
+                yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
                 chunk, gone, warnings = [], 0, []
         if newest is not None:
-            marks[key] = newest  # the listing is read down to the old mark: only now may its mark move
+            marks[key] = dict(newest)  # read down to the old mark: only now may the mark move
+        elif base:
+            marks[key] = base
         if gone:
             warnings.append(f"{key}: {gone} deleted or removed items not stored")
-        yield Batch(chunk, {"listings": dict(marks)}, skipped=gone, warnings=warnings)
+        yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
+
+    def _read_listing(self, key: str, listing: Opener, marks: dict[str, Any], seen: set[str],
+                      site: str) -> Iterator[Batch]:
+        """What is new in one listing: first the rest of a pass a cut-off run left, then a fresh pass."""
+        state = marks.get(key) or {}
+        stop = {"created": state["created"], "id": state["id"]} if "created" in state else None
+        pending = state.get("pass")
+        if pending:
+            resumed = iter(listing(pending["after"]))
+            first = next(resumed, None)
+            if first is not None:  # an empty page means the cursor item vanished: a full pass below covers it
+                yield from self._read_pass(key, itertools.chain([first], resumed), stop, pending["newest"],
+                                           marks, seen, site)
+                state = marks[key]
+                stop = {"created": state["created"], "id": state["id"]}
+            else:
+                marks[key] = stop or {}
+        yield from self._read_pass(key, listing(None), stop, None, marks, seen, site)
 
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
         """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""

@@ -121,9 +121,14 @@ def test_cut_off_run_resumes_without_gaps_or_duplicates(kettles: RedditServer, s
     with engine.connect() as connection:
         stored_first = connection.execute(select(func.count()).select_from(mentions_table)).scalar_one()
     assert 0 < stored_first < 22 and calls
-    assert "new:kettles" not in (get_watermark(engine, "reddit") or {}).get("listings", {})
+    state = get_watermark(engine, "reddit")["listings"]["new:kettles"]
+    assert "created" not in state  # the listing's mark has not moved: its pass is unfinished
+    cursor = state["pass"]["after"]
     kettles.failures.clear()
+    before = len(kettles.requests)
     outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    listing_calls = [q for _, p, q in kettles.requests[before:] if p == "/r/kettles/new"]
+    assert listing_calls[0]["after"] == [cursor]  # resumed after the last committed item, not from the top
     with engine.connect() as connection:
         ids = list(connection.execute(select(mentions_table.c.external_id)).scalars())
     assert len(ids) == len(set(ids)) == 22
@@ -172,3 +177,29 @@ def test_unknown_subreddit_and_refused_connection_fail_with_reasons(kettles: Red
 def test_build_listener_passes_the_brands(kettles: RedditServer) -> None:
     listener = build_listener(_settings(kettles), brands=[ACME])
     assert isinstance(listener, RedditListener) and listener.brands == [ACME]
+
+
+@pytest.mark.parametrize("cursor_vanishes", [False, True])
+def test_resume_also_collects_posts_that_arrived_meanwhile(kettles: RedditServer, sqlite_url: str,
+                                                         cursor_vanishes: bool) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([ACME])
+
+    def break_after_first_batch(batch: list) -> list:
+        kettles.failures["/r/kettles/new"] = [Failure(503)] * 10
+        return prepare_mentions(batch, matcher)
+
+    listener = _listener(kettles, batch_size=10, retries=0, search=False, comments=False)
+    with pytest.raises(SourceError):
+        collect_source(engine, listener, break_after_first_batch)
+    kettles.failures.clear()
+    cursor = get_watermark(engine, "reddit")["listings"]["new:kettles"]["pass"]["after"]
+    if cursor_vanishes:  # the post the cursor names was deleted: Reddit answers an empty page after it
+        kettles.posts = [p for p in kettles.posts if f"t3_{p.id}" != cursor]
+    kettles.posts.append(Post(id="late", subreddit="kettles", title="Acme late", created=T0 + 99_999))
+    collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    with engine.connect() as connection:
+        ids = set(connection.execute(select(mentions_table.c.external_id)).scalars())
+    expected = {f"t3_p{i}" for i in range(60) if i % 3 == 2 and f"t3_p{i}" != cursor} | {"t3_late"}
+    assert expected <= ids and len(ids) == len(expected) + (cursor in ids)
+    assert get_watermark(engine, "reddit")["listings"]["new:kettles"] == {"created": T0 + 99_999, "id": "t3_late"}
