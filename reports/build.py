@@ -39,6 +39,7 @@ from journeywatch.storage.digest_queries import (
 
 from .model import Change, Coverage, Digest, FailedSource, Headline, Quote, StageFigures, Touchpoint, Trend
 from .fired_alerts import fired_alerts
+from .highlights import highlights
 from .terms import TermCounter, top_terms
 from .weeks import Week, week_edges
 
@@ -277,7 +278,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             }
         stages.append(figures)
     first = week.shift(-(TREND_WEEKS - 1))
-    return Digest(
+    digest = Digest(
         brand=brand,
         week=week.label,
         week_start=week.monday.isoformat(),
@@ -294,3 +295,5 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         coverage=_coverage(engine, tally, start, end),
         generated_at=datetime.now(timezone.utc).replace(microsecond=0),
     )
+    digest.highlights = highlights(digest)
+    return digest

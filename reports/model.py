@@ -124,6 +124,7 @@ class Digest:
     alerts: list[dict[str, Any]]
     coverage: Coverage
     generated_at: datetime
+    highlights: list[str] = field(default_factory=list)  # opening sentences (highlights.py)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts
 
     def as_dict(self) -> dict[str, Any]:

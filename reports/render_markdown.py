@@ -70,6 +70,8 @@ def render_markdown(digest: Digest) -> str:
         f"- **Negative share-stage talk:** {h.negative_share_talk.value:.1f}% of journey items, "
         f"{h.negative_share_count:,} items ({change_text(h.negative_share_talk)})",
         "",
+        *[f"- {md_escape(line)}" for line in digest.highlights],
+        "" if digest.highlights else None,
         "## Journey map",
         "",
         "| Stage | Items | vs 4-wk avg | Net | Neg / Neu / Pos | Top touchpoints |",
@@ -119,4 +121,4 @@ def render_markdown(digest: Digest) -> str:
     lines += [f"- Sources that failed: {failed or 'none'}", "",
               f"_Stage model {md_escape(digest.stage_model)}: {' → '.join(md_escape(n) for n in digest.stage_names)}. "
               f"Generated {digest.generated_at:%Y-%m-%d %H:%M} UTC by journeywatch._", ""]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line is not None)

@@ -179,3 +179,15 @@ def test_alerts_fired_in_the_week_are_listed(stored: tuple[Config, list[Item]]) 
     when, what = alert_summary(digest.alerts[0])
     assert when == "Wed 11 Nov 09:00 UTC"
     assert what.startswith("12 negative share-stage items where 1.5 were expected (8.0×); top sources: trustpilot 12")
+
+
+def test_highlights_restate_the_figures(stored: tuple[Config, list[Item]]) -> None:
+    config, _ = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    busy = [s for s in digest.stages if s.volume >= 5 and s.change_vs_baseline is not None]
+    mover = max(busy, key=lambda s: abs(s.change_vs_baseline or 0))
+    assert digest.highlights[0].startswith(f"Biggest move: {mover.name} talk is ")
+    assert f"{abs(mover.change_vs_baseline or 0):.0f}%" in digest.highlights[0]
+    low = min((s for s in digest.stages if s.volume >= 5), key=lambda s: s.net_sentiment or 0)
+    assert digest.highlights[1].startswith(f"Most negative stage: {low.name}, net sentiment {low.net_sentiment:+.0f}")
+    assert digest.highlights[-1] == "Coverage gap: news-feed failed to fetch during the week."

@@ -1,0 +1,54 @@
+"""Three or four sentences a brand manager reads first, chosen from the digest's own figures.
+
+Nothing here is new data: each sentence restates a figure the digest shows
+further down (the biggest stage move, the most negative stage, alerts, the
+loudest emerging term), so the top of the email and its body cannot disagree.
+"""
+
+from __future__ import annotations
+
+from .model import Digest, StageFigures
+
+MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
+
+
+def _biggest_move(stages: list[StageFigures]) -> str | None:
+    moving = [s for s in stages if s.change_vs_baseline is not None and s.volume >= MIN_ITEMS]
+    if not moving:
+        return None
+    stage = max(moving, key=lambda s: abs(s.change_vs_baseline or 0))
+    direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
+    return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on its "
+            f"four-week average ({stage.volume} items, {stage.baseline:.1f} a week before).")
+
+
+def _most_negative(stages: list[StageFigures]) -> str | None:
+    rated = [s for s in stages if s.net_sentiment is not None and s.volume >= MIN_ITEMS]
+    if not rated:
+        return None
+    stage = min(rated, key=lambda s: s.net_sentiment or 0)
+    if (stage.net_sentiment or 0) >= 0:
+        return f"No stage leans negative; the lowest is {stage.name} at net {stage.net_sentiment:+.0f}."
+    return (f"Most negative stage: {stage.name}, net sentiment {stage.net_sentiment:+.0f} "
+            f"({stage.sentiment['negative']} of {stage.volume} items negative).")
+
+
+def _emerging(stages: list[StageFigures]) -> str | None:
+    candidates = [(t.z, s.name, t.term) for s in stages for t in s.emerging_terms]
+    if not candidates:
+        return None
+    _, stage, term = max(candidates)
+    return f"New this week in {stage}: “{term}”."
+
+
+def highlights(digest: Digest) -> list[str]:
+    """The digest's opening lines, most important first; plain text (escape when rendering)."""
+    lines = [_biggest_move(digest.stages), _most_negative(digest.stages)]
+    if digest.alerts:
+        lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
+                     "negative share-stage talk this week.")
+    lines.append(_emerging(digest.stages))
+    failed = digest.coverage.failed_sources
+    if failed:
+        lines.append(f"Coverage gap: {', '.join(f.source for f in failed)} failed to fetch during the week.")
+    return [line for line in lines if line]
