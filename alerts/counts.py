@@ -40,7 +40,8 @@ class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL exp
 @compiles(epoch_bucket, "sqlite")
 def _bucket_sqlite(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
     arg = compiler.process(list(element.clauses)[0], **kw)
-    return f"(CAST(strftime('%s', {arg}) AS INTEGER) / {element.seconds})"
+    # Whole seconds only: SQLite rounds fractions to milliseconds, so 14:59:59.9999 would become 15:00.
+    return f"(CAST(strftime('%s', substr({arg}, 1, 19)) AS INTEGER) / {element.seconds})"
 
 
 @compiles(epoch_bucket, "postgresql")

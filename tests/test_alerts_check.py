@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from journeywatch.alerts import alerts_between, check_alerts, recent_alerts
+from journeywatch.alerts.counts import window_counts, window_index
 from journeywatch.domain import Mention, Prediction
 from journeywatch.settings import Brand, Config
 from journeywatch.storage import iter_pending, open_database, save_predictions, store_batch
@@ -90,6 +91,7 @@ def test_hourly_checks_find_the_spike_in_the_check_after_its_window(database_url
 
 
 T0 = datetime(2026, 10, 5, tzinfo=timezone.utc)  # a Monday
+HOUR = timedelta(hours=1)
 
 
 def _store(engine: object, rows: list[tuple[datetime, str, str]], prefix: str) -> None:
@@ -172,3 +174,15 @@ def test_settle_waits_for_late_items_before_judging_a_window(database_url: str) 
     assert check_alerts(engine, config, now=SPIKE + timedelta(hours=2, minutes=5)) == []
     fired = check_alerts(engine, config, now=SPIKE + timedelta(hours=3, minutes=5))
     assert [a.window_start for a in fired] == [SPIKE]
+
+
+def test_items_on_a_window_edge_count_in_their_own_window(database_url: str) -> None:
+    engine = open_database(database_url)
+    edge = T0 + timedelta(days=1, hours=10)
+    rows = [(edge - timedelta(microseconds=50), "ultimate_moment", "negative"),
+            (edge, "ultimate_moment", "negative"), (edge, "ultimate_moment", "positive")]
+    _store(engine, rows, "e")
+    first = window_index(edge, HOUR) - 1
+    counts = window_counts(engine, "Acme", HOUR, first, first + 2)
+    assert counts.negative.tolist() == [1, 1] and counts.share.tolist() == [1, 2]
+
