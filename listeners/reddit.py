@@ -195,6 +195,7 @@ class RedditListener:
             oauth_url=self.settings.oauth_url.rstrip("/"),
             reddit_url=self.settings.reddit_url.rstrip("/"),
             check_for_updates=False,
+            check_for_async=False,  # listeners are synchronous by design; Prefect runs them in worker threads
             timeout=max(1, round(self.settings.timeout)),
             requestor_class=RetryingRequestor,
             requestor_kwargs={"source": self.name, "policy": self.policy, "sleep": self._sleep},
@@ -305,7 +306,10 @@ class RedditListener:
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
         """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""
         marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
-        reddit = self.client()
+        try:
+            reddit = self.client()
+        except _PRAW_ERRORS as exc:  # e.g. a user agent too short for Reddit's rules
+            raise SourceError(self.name, f"cannot set up the Reddit client: {exc}", retryable=False) from exc
         site = self.settings.reddit_url.rstrip("/")
         seen: set[str] = set()
         for key, listing in self.listings(reddit):
