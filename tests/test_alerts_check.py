@@ -186,3 +186,22 @@ def test_items_on_a_window_edge_count_in_their_own_window(database_url: str) -> 
     counts = window_counts(engine, "Acme", HOUR, first, first + 2)
     assert counts.negative.tolist() == [1, 1] and counts.share.tolist() == [1, 2]
 
+
+
+def test_a_failed_delivery_is_retried_and_recorded_without_the_token(
+    database_url: str, webhook_server: WebhookServer, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    monkeypatch.setenv("JW_TEST_ALERT_TOKEN", "alert-Token-77aa")
+    engine = open_database(database_url)
+    spike = T0 + timedelta(days=10, hours=16)
+    _store(engine, _background(12) + [(spike + timedelta(minutes=m), "ultimate_moment", "negative")
+                                      for m in range(0, 30, 3)], "f")
+    webhook_server.fail_next(2)
+    url = f"json://jw:${{JW_TEST_ALERT_TOKEN}}@{webhook_server.host}:{webhook_server.port}/hook"
+    config = Config(brands=[Brand(name="Acme", query="acme")], database=database_url,
+                    alerts={"notify": [url], "retries": 1})
+    [alert] = check_alerts(engine, config, now=spike + timedelta(hours=1))
+    [delivery] = alert.deliveries
+    assert (delivery["ok"], delivery["attempts"], delivery["kind"]) == (False, 2, "alert")
+    assert delivery["error"] and "alert-Token-77aa" not in repr(recent_alerts(engine)[0].deliveries)
+    assert webhook_server.attempts == 2 and webhook_server.requests == []
