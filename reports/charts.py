@@ -20,6 +20,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from .model import Digest, StageFigures  # noqa: E402
 
@@ -34,10 +35,19 @@ DPI = 200
 
 
 def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    # zlib level 6 costs twice the time of 3 for a few % of bytes on flat-colour charts
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    """PNG bytes of `figure`, reduced to a 64-colour palette.
+
+    Flat-colour charts lose nothing visible and shrink about threefold, which
+    matters in email: every chart travels base64-encoded inside the HTML.
+    """
+    raw = io.BytesIO()
+    figure.savefig(raw, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 0})
     plt.close(figure)
+    raw.seek(0)
+    with Image.open(raw) as image:
+        palette = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
 
 
