@@ -64,8 +64,8 @@ class RetryingRequestor(prawcore.Requestor):
         reason = "no attempt made"
         for attempt in range(1, self._policy.attempts + 1):
             retry_after = None
-            try:
-                response = super().request(*args, timeout=timeout, **kwargs)
+            try:  # the source's timeout, not prawcore's fixed default
+                response = super().request(*args, timeout=self.timeout, **kwargs)
             except prawcore.RequestException as exc:
                 original = exc.original_exception
                 if not isinstance(original, _NETWORK_ERRORS):
@@ -196,9 +196,9 @@ class RedditListener:
             reddit_url=self.settings.reddit_url.rstrip("/"),
             check_for_updates=False,
             check_for_async=False,  # listeners are synchronous by design; Prefect runs them in worker threads
-            timeout=max(1, round(self.settings.timeout)),
             requestor_class=RetryingRequestor,
-            requestor_kwargs={"source": self.name, "policy": self.policy, "sleep": self._sleep},
+            requestor_kwargs={"source": self.name, "policy": self.policy, "sleep": self._sleep,
+                              "timeout": self.settings.timeout},
         )
 
     def listings(self, reddit: praw.Reddit) -> list[Listing]:

@@ -146,6 +146,13 @@ def test_rate_limit_and_a_server_error_are_retried(kettles: RedditServer) -> Non
     assert not any(kettles.failures.values()) and len(kettles.paths("/r/kettles/new")) == 3 + 2
 
 
+def test_a_stalled_response_times_out_and_is_retried(kettles: RedditServer) -> None:
+    kettles.failures["/r/kettles/new"] = [Failure(200, delay=1.5)]
+    sleeps = Sleeps()
+    mentions = _mentions(_listener(kettles, sleeps, timeout=0.5, comments=False, search=False))
+    assert len(mentions) == 60 and len(sleeps) == 1
+
+
 def test_retry_after_is_capped_and_persistent_failure_gives_up(kettles: RedditServer) -> None:
     kettles.failures["/r/kettles/new"] = [Failure(429, retry_after="600")] * 3
     sleeps = Sleeps()

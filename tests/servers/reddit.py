@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +65,7 @@ class Comment:
 class Failure:
     status: int
     retry_after: str | None = None
+    delay: float = 0.0  # seconds to stall before answering (a client timeout)
 
 
 def _listing(children: list[dict[str, Any]], after: str | None) -> dict[str, Any]:
@@ -78,6 +80,7 @@ class RedditServer:
         self.tokens_issued = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # clients hang up in tests
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
@@ -176,6 +179,10 @@ class RedditServer:
                 for prefix, queue in server.failures.items():
                     if path.startswith(prefix) and queue:
                         failure = queue.pop(0)
+                        if failure.delay:
+                            time.sleep(failure.delay)
+                        if failure.status == 200:  # a stall, then the real answer
+                            return False
                         extra = {"Retry-After": failure.retry_after} if failure.retry_after else {}
                         self._send(failure.status, {"message": "failure", "error": failure.status}, extra)
                         return True
