@@ -20,7 +20,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import IO, Any, get_args
 
 from journeywatch.domain import Mention

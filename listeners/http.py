@@ -7,12 +7,11 @@ for the ETag, so a local feed behaves like a remote one.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-
-import logging
 
 import httpx
 
