@@ -54,8 +54,11 @@ def change_text(change: Change) -> str:
     return f"{change.delta:+.1f}{unit} vs last week"
 
 
-def change_vs_baseline(value: float | None) -> str:
-    return "new" if value is None else f"{value:+.0f}%"
+def change_vs_baseline(value: float | None, volume: int = 1) -> str:
+    """'+43%', 'new' (talk where the baseline had none), or '—' (no talk either way)."""
+    if value is None:
+        return "new" if volume else "—"
+    return f"{value:+.0f}%"
 
 
 def signed(value: float | None) -> str:

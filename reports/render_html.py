@@ -43,7 +43,7 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     return [
         {"label": "Mentions", "value": f"{int(h.volume.value):,}", "change": change_text(h.volume),
          "tone": "flat", "note": f"{h.journey_items:,} on the journey"},
-        {"label": "Net sentiment", "value": f"{h.net_sentiment.value:+.0f}", "change": change_text(h.net_sentiment),
+        {"label": "Net sentiment", "value": f"{h.net_sentiment.value:+.0f}" if h.journey_items else "—", "change": change_text(h.net_sentiment),
          "tone": tone(h.net_sentiment.delta), "note": "positive minus negative, pts"},
         {"label": "Negative share-stage", "value": f"{h.negative_share_talk.value:.1f}%",
          "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),

@@ -81,7 +81,8 @@ def render_markdown(digest: Digest) -> str:
         net = "—" if s.net_sentiment is None else f"{s.net_sentiment:+.0f}"
         touch = ", ".join(f"{md_escape(t.source)} {t.share:.0f}%" for t in s.touchpoints) or "—"
         split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
-        lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change_vs_baseline(s.change_vs_baseline)} | {net} | "
+        change = change_vs_baseline(s.change_vs_baseline, s.volume)
+        lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change} | {net} | "
                      f"{split} | {touch} |")
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention:
