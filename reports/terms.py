@@ -75,8 +75,8 @@ def top_terms(
 ) -> list[Term]:
     """The `limit` terms most over-used by the focus texts compared with the reference texts.
 
-    A two-word phrase hides the single words it contains, so a list reads
-    "battery drain" once rather than "battery", "drain", "battery drain".
+    A term sharing a word with one already listed is left out, so a list reads
+    "battery drain" once rather than "battery", "drain", "battery drain", "drain fast".
     """
     if limit <= 0 or counter.matrix.shape[1] == 0:
         return []
@@ -94,7 +94,8 @@ def top_terms(
         if focus[index] < min_count:
             continue
         term = str(counter.vocabulary[index])
-        if any(term in p.term.split() or p.term in term.split() for p in picked):
+        words = set(term.split())
+        if any(words & set(p.term.split()) for p in picked):
             continue
         picked.append(Term(term, int(focus[index]), int(reference[index]), round(float(z[index]), 2)))
     return picked
