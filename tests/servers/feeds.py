@@ -108,6 +108,10 @@ class FeedServer:
                 for key, value in (extra or {}).items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
+                # One request per connection: a client reusing a connection the server is closing would
+                # see a network error the test did not ask for.
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 self.end_headers()
                 if body:
                     self.wfile.write(body)
@@ -116,6 +120,8 @@ class FeedServer:
                 self.send_response(200)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 for key, value in extra.items():
                     self.send_header(key, value)
                 self.end_headers()

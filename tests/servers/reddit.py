@@ -172,6 +172,10 @@ class RedditServer:
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
+                # One request per connection: a client reusing a connection the server is closing would
+                # see a network error the test did not ask for.
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 self.end_headers()
                 self.wfile.write(body)
 
