@@ -107,11 +107,11 @@ def test_missing_file_and_bad_mapping_are_clear(tmp_path: Path) -> None:
         FileListener(_source(tmp_path / "data.txt"))
 
 
-def test_collect_twice_is_idempotent(tmp_path: Path, sqlite_url: str) -> None:
+def test_collect_twice_is_idempotent(tmp_path: Path, database_url: str) -> None:
     path = tmp_path / "x.csv"
     path.write_text("id,text,created_at\n" + "".join(f"{i},acme item {i},2026-11-01T00:00:00Z\n" for i in range(50))
                     + "99,no brand here,2026-11-01T00:00:00Z\n")
-    engine = open_database(sqlite_url)
+    engine = open_database(database_url)
     matcher = BrandMatcher([Brand(name="Acme", query="acme")])
     listener = build_listener(_source(path))
     first = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
