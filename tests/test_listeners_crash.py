@@ -19,7 +19,7 @@ from journeywatch.settings import Brand, FileSource
 from journeywatch.storage import create_database_engine, get_watermark, open_database
 from journeywatch.storage.tables import mention_brands, mentions
 
-ROWS = 6000
+ROWS = 10_000
 CHILD = """
 import sys, time
 from journeywatch.flows.steps import collect_source
