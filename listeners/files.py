@@ -9,7 +9,9 @@ an id gets a hash of its text and time as identity.
 The watermark is the byte offset reached plus a fingerprint of the file's
 opening bytes: a re-run reads only what was appended, a replaced file is read
 from the start (the upsert drops rows stored before). Bad rows are skipped,
-counted and described; they never cost the good ones.
+counted and described; they never cost the good ones. A JSONL file's last
+line that is still being written (no newline yet, not valid JSON) is left
+for the next run rather than skipped.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class _Cursor:
     offset: int
     line_no: int
     bad_lines: set[int] = field(default_factory=set)
+    last_bytes: int = 0  # length of the last line handed out, to give it back
 
 
 def _lines(handle: IO[bytes], cursor: _Cursor) -> Iterator[str]:
@@ -56,6 +59,7 @@ def _lines(handle: IO[bytes], cursor: _Cursor) -> Iterator[str]:
     for raw in handle:
         cursor.offset += len(raw)
         cursor.line_no += 1
+        cursor.last_bytes = len(raw)
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -212,6 +216,10 @@ class FileListener:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
+                if not line.endswith("\n"):  # a last line still being written: leave it for the next run
+                    cursor.offset -= cursor.last_bytes
+                    cursor.line_no -= 1
+                    return
                 yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg})"
                 continue
             if not isinstance(row, dict):

@@ -93,6 +93,20 @@ def test_rerun_reads_only_what_was_appended_and_a_replaced_file_from_the_start(t
     assert [m.external_id for b in replaced for m in b.mentions] == ["i100", "i101"]
 
 
+def test_a_half_written_last_line_waits_for_the_next_run(tmp_path: Path) -> None:
+    path = tmp_path / "live.jsonl"
+    whole = json.dumps({"id": "b", "text": "acme two", "created_at": "2026-11-01T00:00:00Z"})
+    path.write_text(json.dumps({"id": "a", "text": "acme one", "created_at": "2026-11-01T00:00:00Z"}) + "\n"
+                    + whole[:20])
+    listener = FileListener(_source(path))
+    first = list(listener.fetch(None))
+    assert [m.external_id for b in first for m in b.mentions] == ["a"] and sum(b.skipped for b in first) == 0
+    with path.open("a") as handle:
+        handle.write(whole[20:] + "\n")
+    second = list(listener.fetch(first[-1].watermark))
+    assert [m.external_id for b in second for m in b.mentions] == ["b"]
+
+
 def test_missing_file_and_bad_mapping_are_clear(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not found") as caught:
         list(FileListener(_source(tmp_path / "gone.csv")).fetch(None))
