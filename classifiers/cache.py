@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from .encoder import run_lower
+from .encoder import run_layers, run_lower
 
 
 @dataclass(slots=True)
@@ -85,6 +85,26 @@ def compute_hidden(
     return HiddenStates(flat, offsets, lengths)
 
 
+def _load(path: Path) -> HiddenStates:
+    data = torch.load(path)
+    return HiddenStates(data["flat"], data["offsets"], data["lengths"])
+
+
+@torch.inference_mode()
+def advance(states: HiddenStates, layers: Any, batch_size: int = 128) -> HiddenStates:
+    """Run further frozen layers over cached states (layer k's cache from layer j's, j < k)."""
+    flat = torch.zeros_like(states.flat)
+    order = sorted(range(len(states)), key=lambda i: int(states.lengths[i]))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        hidden, mask = states.batch(chunk)
+        hidden = run_layers(layers, hidden, mask)
+        for row, i in enumerate(chunk):
+            o, n = int(states.offsets[i]), int(states.lengths[i])
+            flat[o:o + n] = hidden[row, :n].half()
+    return HiddenStates(flat, states.offsets, states.lengths)
+
+
 def cached_hidden(
     texts: Sequence[str],
     tokenizer: Any,
@@ -97,9 +117,14 @@ def cached_hidden(
     """`compute_hidden`, read from / written to `cache_dir` when one is given."""
     path = cache_dir / f"hidden-{cache_key(texts, upto, max_tokens)}.pt" if cache_dir else None
     if path is not None and path.is_file():
-        data = torch.load(path)
-        return HiddenStates(data["flat"], data["offsets"], data["lengths"])
-    states = compute_hidden(texts, tokenizer, model, upto, max_tokens, progress=progress)
+        return _load(path)
+    below = [(k, cache_dir / f"hidden-{cache_key(texts, k, max_tokens)}.pt") for k in range(upto - 1, 0, -1)
+             ] if cache_dir else []
+    found = next(((k, p) for k, p in below if p.is_file()), None)
+    if found is not None:  # cheaper: run only the missing layers over a cached lower layer
+        states = advance(_load(found[1]), model.encoder.layer[found[0]:upto])
+    else:
+        states = compute_hidden(texts, tokenizer, model, upto, max_tokens, progress=progress)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

@@ -1,0 +1,143 @@
+"""The model commands: classify, evaluate, evaluation-data and reclassify (train is in test_classifier.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+import journeywatch.classifiers as classifiers
+from journeywatch.cli import app
+from journeywatch.domain import MOMENTS, SENTIMENTS, Mention, Prediction
+from journeywatch.errors import ConfigError
+from journeywatch.flows.steps import classify_pending
+from journeywatch.storage import open_database, store_batch
+from journeywatch.storage.tables import classifications
+
+from .test_classifier import tiny_model  # noqa: F401  (the session's tiny trained model)
+
+runner = CliRunner()
+
+
+class KeywordClassifier:
+    """A fake with a known rule, so evaluate's figures can be checked by hand."""
+
+    version = "fake-1"
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        out = []
+        for text in texts:
+            moment = "ultimate_moment" if "avoid" in text else "zero_moment"
+            sentiment = "negative" if "avoid" in text or "broke" in text else "neutral"
+            out.append(Prediction(moment, 0.9, sentiment, 0.8, {moment: 0.9}, {sentiment: 0.8}))
+        return out
+
+
+def _lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_evaluate_json_gives_hand_checkable_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    rows = [
+        {"text": "avoid this shop", "moment": "ultimate_moment", "sentiment": "negative"},
+        {"text": "which one should I buy", "moment": "zero_moment", "sentiment": "neutral"},
+        {"text": "it broke after a week", "moment": "second_moment", "sentiment": "negative"},
+        {"text": "love it, buy it", "moment": "ultimate_moment", "sentiment": "positive"},
+        {"text": "no labels here"},
+    ]
+    path = tmp_path / "eval.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    [report] = _lines(result.output)
+    moment, sentiment = report["moment"], report["sentiment"]
+    assert moment["n"] == 4 and moment["accuracy"] == pytest.approx(0.5)
+    # ultimate P 1/1 R 1/2 F1 2/3; zero P 1/3 R 1/1 F1 1/2; second P 0 R 0 F1 0
+    assert moment["macro_f1"] == pytest.approx((2 / 3 + 0.5 + 0.0) / 3)
+    assert moment["macro_recall"] == pytest.approx((0.5 + 1.0 + 0.0) / 3)
+    assert moment["per_label"]["zero_moment"]["precision"] == pytest.approx(1 / 3)
+    assert sentiment["n"] == 4 and sentiment["accuracy"] == pytest.approx(0.75)
+    assert sentiment["macro_recall"] == pytest.approx((1.0 + 1.0 + 0.0) / 3)
+    assert set(sentiment["per_label"]) == set(SENTIMENTS)
+
+    text = runner.invoke(app, ["evaluate", str(path)])
+    assert text.exit_code == 0
+    assert "macro-F1" in text.output and "confusion" in text.output
+
+
+def test_evaluate_reports_only_the_labels_a_file_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = tmp_path / "sentiment.jsonl"
+    path.write_text(json.dumps({"text": "avoid", "sentiment": "negative"}) + "\n", encoding="utf-8")
+    [report] = _lines(runner.invoke(app, ["evaluate", str(path), "--json"]).output)
+    assert "moment" not in report and report["sentiment"]["accuracy"] == 1.0
+
+
+def test_evaluate_rejects_missing_and_unlabelled_files(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["evaluate", str(tmp_path / "nope.jsonl")])
+    assert isinstance(missing.exception, ConfigError)
+    unlabelled = tmp_path / "u.jsonl"
+    unlabelled.write_text('{"text": "hello"}\n', encoding="utf-8")
+    assert isinstance(runner.invoke(app, ["evaluate", str(unlabelled)]).exception, ConfigError)
+
+
+def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "the box arrived damaged"}\n{"text": "follow for follow"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["classify", "Is it worth it?", "--jsonl", str(path), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    lines = _lines(result.output)
+    assert [line["text"] for line in lines] == ["Is it worth it?", "the box arrived damaged", "follow for follow"]
+    for line in lines:
+        assert line["moment"] in MOMENTS and line["sentiment"] in SENTIMENTS
+        assert 0 < line["moment_confidence"] <= 1 and 0 < line["sentiment_confidence"] <= 1
+        assert isinstance(line["needs_review"], bool)
+        assert line["model_version"].startswith("jw-")
+
+
+def test_classify_without_input_is_a_config_error() -> None:
+    assert isinstance(runner.invoke(app, ["classify"]).exception, ConfigError)
+
+
+def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
+    url = f"sqlite:///{tmp_path / 'jw.db'}"
+    engine = open_database(url)
+    now = datetime.now(timezone.utc)
+    store_batch(engine, [Mention("files", f"m{i}", text, now) for i, text in
+                         enumerate(["which one should I buy", "avoid this shop", "it broke after a week"])])
+    assert classify_pending(engine, KeywordClassifier(), 2) == 3
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(f"database: {url}\nbrands:\n  - name: Acme\n    query: acme\n"
+                      f"classifier:\n  model_dir: {model_dir}\n  batch_size: 2\n", encoding="utf-8")
+    return config, url
+
+
+def _versions(url: str) -> set[str]:
+    with open_database(url).connect() as connection:
+        return set(connection.execute(select(classifications.c.model_version)).scalars())
+
+
+def test_reclassify_retags_items_of_another_model(tiny_model: Path, tmp_path: Path, sqlite_url: str) -> None:  # noqa: F811
+    config, url = _database_with_old_classifications(tmp_path, tiny_model)
+    assert _versions(url) == {"fake-1"}
+    result = runner.invoke(app, ["reclassify", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "reclassified 3" in result.output
+    assert _versions(url) == {classifiers.load_classifier(tiny_model).version}
+    again = runner.invoke(app, ["reclassify", "--config", str(config)])
+    assert "reclassified 0" in again.output
+
+
+def test_reclassify_flow_runs_under_prefect(tiny_model: Path, tmp_path: Path, sqlite_url: str,  # noqa: F811
+                                            prefect_harness: None) -> None:
+    from journeywatch.flows.reclassify import reclassify_flow
+
+    config, url = _database_with_old_classifications(tmp_path, tiny_model)
+    assert reclassify_flow(str(config)) == 3
+    assert _versions(url) == {classifiers.load_classifier(tiny_model).version}
