@@ -41,8 +41,8 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
 
     logger = get_run_logger()
     engine = open_database(config.database)
-    matcher = BrandMatcher(config.brands)
     try:
+        matcher = BrandMatcher(config.brands)
         listener = build_listener(settings, brands=config.brands)
         outcome = collect_source(engine, listener, lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
     except Exception as exc:  # a source's failure is data for the summary, not a crash
@@ -168,7 +168,11 @@ def run_monitor(config: Config) -> dict[str, Any]:
 @flow(name="monitor", log_prints=True)
 def monitor_flow(config_path: str) -> dict[str, Any]:
     """Listen, store, classify and check alerts for the brands in `config_path` (hourly in prefect.yaml)."""
-    return run_monitor(load_config(config_path, strict=False))
+    from journeywatch.listeners import BrandMatcher
+
+    config = load_config(config_path, strict=False)
+    BrandMatcher(config.brands)  # a bad query stops the run before any source is read
+    return run_monitor(config)
 
 
 if __name__ == "__main__":  # a plain script run needs no Prefect server

@@ -69,3 +69,13 @@ def test_db_upgrade_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     result = _run("db", "upgrade", "--database", postgres_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_a_bad_brand_query_stops_the_run_with_its_position(tmp_path: Path) -> None:
+    (tmp_path / "q.yaml").write_text(
+        "brands:\n  - {name: Acme, query: '(acme OR acmeair'}\nsources: []\n", encoding="utf-8"
+    )
+    result = _run("run", "--config", "q.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: config key 'brands[0].query' (Acme):")
+    assert "position" in result.stderr and "Traceback" not in result.stderr

@@ -48,7 +48,9 @@ def run(
 
     Example: journeywatch run --config examples/demo/journeywatch.yaml
     """
-    load_config(config, strict=False)  # fail fast, before Prefect starts, on errors that stop everything
+    from ..listeners import BrandMatcher
+
+    BrandMatcher(load_config(config, strict=False).brands)  # fail fast, before Prefect starts
     from ..flows.monitor import monitor_flow
 
     with console.status("Collecting, storing and classifying…", spinner="dots"):
