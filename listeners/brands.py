@@ -1,4 +1,4 @@
-"""Which brands a text mentions: every brand's query compiled once, each text split into words once."""
+"""Which brands a text mentions: every brand's query compiled once, each text searched once for their terms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Brand
 
-from .query import CompiledQuery, QueryError, compile_query, words_of
+from .query import CompiledQuery, QueryError, compile_query, term_finder
 
 
 class BrandMatcher:
@@ -26,9 +26,14 @@ class BrandMatcher:
                 raise ConfigError(f"config key 'brands[{i}].query' ({brand.name}): {exc}") from None
         self.brands = list(brands)
         self._compiled = compiled
+        # The matchers only ever ask whether one of their terms is among a text's words, so the words
+        # they are handed are the text's words restricted to the terms of all queries: found by substring
+        # tests plus a boundary check, not by splitting every text into words (most of matching's time).
+        self._find_terms = term_finder(frozenset().union(*(query.terms for _, query in compiled)))
+        self._matchers = [(name, query.matcher) for name, query in compiled]
 
     def brands_of(self, text: str) -> list[str]:
         """Names of the brands whose query matches `text`, in config order."""
         lowered = text.lower()
-        words = words_of(lowered)
-        return [name for name, query in self._compiled if query.matcher(lowered, words)]
+        words = self._find_terms(lowered)
+        return [name for name, matcher in self._matchers if matcher(lowered, words)]

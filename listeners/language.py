@@ -57,6 +57,7 @@ class _Model:
         self.ptc = ident.nb_ptc
         self.pc = np.asarray(ident.nb_pc, dtype=np.float32)
         self.classes = list(ident.nb_classes)
+        self.languages = [Language(code, code in SUPPORTED) for code in self.classes]  # shared, frozen
         first: dict[str, int] = {}
         self.aliases = []  # (first column, duplicate column): script variants sharing one label
         for column, label in enumerate(self.classes):
@@ -140,7 +141,10 @@ def _get_model() -> _Model:
 
 def sample_for_detection(text: str) -> str:
     """The part of a text worth identifying: links, handles and hashtags removed, first few hundred characters."""
-    return _URL.sub(" ", text[: SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
+    head = text[: SAMPLE_CHARS * 2]
+    if "http" not in head and "www." not in head and "@" not in head and "#" not in head:
+        return head[:SAMPLE_CHARS]  # nothing `_URL` could match: the substitution would change nothing
+    return _URL.sub(" ", head)[:SAMPLE_CHARS]
 
 
 def _enough_letters(sample: str) -> bool:
@@ -165,11 +169,11 @@ def detect_languages(texts: Sequence[str]) -> list[Language]:
     model = _get_model()
     probs, has_features = model.probabilities([model.encode(s) for s in samples])
     best = probs.argmax(axis=1)
-    for row, i in enumerate(positions):
-        confidence = float(probs[row, best[row]])
-        if has_features[row] and confidence >= MIN_CONFIDENCE:
-            code = model.classes[int(best[row])]
-            results[i] = Language(code, code in SUPPORTED)
+    trusted = has_features & (probs[np.arange(len(samples)), best] >= np.float32(MIN_CONFIDENCE))
+    labels = model.languages
+    for i, ok, column in zip(positions, trusted.tolist(), best.tolist()):
+        if ok:
+            results[i] = labels[column]
     return results
 
 

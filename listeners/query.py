@@ -69,6 +69,9 @@ class CompiledQuery:
 
     source: str
     matcher: Matcher
+    # Every word the matcher ever looks up in the word set (plain terms, `@x`/`#x` terms, regex guards).
+    # Handing the matcher only those of a text's words that are in `terms` gives the same answers.
+    terms: frozenset[str] = frozenset()
 
     def matches(self, text: str) -> bool:
         lowered = text.lower()
@@ -150,28 +153,33 @@ def _regex_matcher(pattern: str, required: frozenset[str]) -> Matcher:
     return match
 
 
-def _word(node: Word) -> Matcher:
+def _word(node: Word, terms: set[str]) -> Matcher:
     value = node.value.lower().replace("\\", "")
     if not _WORD.search(value):
         raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
     if _PLAIN_TERM.fullmatch(value):
+        terms.add(value)
+
         def match(lowered: str, words: frozenset[str]) -> bool:
             return value in words
         return match
     wildcards = "*" in value or "?" in value
     required = frozenset() if wildcards else frozenset(_WORD.findall(value))
+    terms.update(required)
     return _regex_matcher(_term_pattern(value, wildcards), required)
 
 
-def _phrase(node: Phrase) -> Matcher:
+def _phrase(node: Phrase, terms: set[str]) -> Matcher:
     inner = node.value[1:-1].lower().replace('\\"', '"')
     pieces = inner.split()
     if not pieces or not _WORD.search(inner):
         raise QueryError("empty phrase", node.pos)
     if len(pieces) == 1 and _PLAIN_TERM.fullmatch(pieces[0]):
-        return _word(Word(pieces[0]))
+        return _word(Word(pieces[0]), terms)
     body = r"\W+".join(re.escape(p) for p in pieces)
-    return _regex_matcher(r"(?<!\w)" + body + r"(?!\w)", frozenset(_WORD.findall(inner)))
+    required = frozenset(_WORD.findall(inner))
+    terms.update(required)
+    return _regex_matcher(r"(?<!\w)" + body + r"(?!\w)", required)
 
 
 def _all(parts: list[Matcher]) -> Matcher:
@@ -211,19 +219,19 @@ _UNSUPPORTED = {
 }
 
 
-def _compile(node: Item) -> Matcher:
+def _compile(node: Item, terms: set[str]) -> Matcher:
     if isinstance(node, Word):
-        return _word(node)
+        return _word(node, terms)
     if isinstance(node, Phrase):
-        return _phrase(node)
+        return _phrase(node, terms)
     if isinstance(node, (AndOperation, UnknownOperation)):
-        return _all([_compile(child) for child in node.children])
+        return _all([_compile(child, terms) for child in node.children])
     if isinstance(node, OrOperation):
-        return _any([_compile(child) for child in node.children])
+        return _any([_compile(child, terms) for child in node.children])
     if isinstance(node, (Not, Prohibit)):
-        return _negate(_compile(node.children[0]))
+        return _negate(_compile(node.children[0], terms))
     if isinstance(node, (Group, Plus)):
-        return _compile(node.children[0])
+        return _compile(node.children[0], terms)
     name = type(node).__name__
     problem = _UNSUPPORTED.get(name, f"{name} is not supported in a brand query")
     raise QueryError(problem, getattr(node, "pos", None) or 0)
@@ -231,7 +239,30 @@ def _compile(node: Item) -> Matcher:
 
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
-    matcher = _compile(_parse(query))
+    terms: set[str] = set()
+    matcher = _compile(_parse(query), terms)
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)
-    return CompiledQuery(query, matcher)
+    return CompiledQuery(query, matcher, frozenset(terms))
+
+
+def term_finder(terms: frozenset[str] | set[str]) -> Callable[[str], frozenset[str]]:
+    """A function giving `words_of(lowered) & terms` without splitting the whole text into words.
+
+    A plain term is one of the text's words when it occurs as a whole `\\w+` run; an `@x`/`#x` term when
+    it occurs not followed by a word character (as `[@#]\\w+` finds it). Each term is looked for as a
+    substring first (fast, in C); only texts containing it pay for the boundary check.
+    """
+    checks = []
+    for term in sorted(terms):
+        if term[:1] in ("@", "#"):
+            pattern = re.escape(term) + r"(?!\w)"
+        else:
+            pattern = r"(?<!\w)" + re.escape(term) + r"(?!\w)"
+        checks.append((term, re.compile(pattern).search))
+    empty: frozenset[str] = frozenset()
+
+    def find(lowered: str) -> frozenset[str]:
+        found = [term for term, search in checks if term in lowered and search(lowered) is not None]
+        return frozenset(found) if found else empty
+    return find

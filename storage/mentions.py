@@ -19,8 +19,6 @@ from journeywatch.domain import Mention
 from .dialect import insert_for
 from .tables import mention_brands, mentions, watermarks
 
-_CHUNK = 500  # rows per IN (...) lookup: well under SQLite's variable limit
-
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
@@ -28,11 +26,6 @@ class StoreResult:
 
     new: int
     seen: int
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "url", "author", "parent_id",
@@ -49,11 +42,15 @@ _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "ur
 
 def _time_for(dialect: str) -> Any:
     """How a UTC-aware datetime is bound: the string SQLAlchemy's SQLite DATETIME stores, or naive UTC."""
+    utc = timezone.utc
+
     def sqlite_time(value: datetime) -> str:
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+        if value.tzinfo is utc:  # the common case (listeners make UTC times): "+00:00" is all there is to drop
+            return value.isoformat(" ", "microseconds")[:-6]
+        return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def naive_utc(value: datetime) -> datetime:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(utc).replace(tzinfo=None)
 
     return sqlite_time if dialect == "sqlite" else naive_utc
 
@@ -69,20 +66,6 @@ def _bulk_insert(connection: Connection, table: str, columns: Sequence[str], con
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(connection, len(columns))}) "
            f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING")
     return int(connection.exec_driver_sql(sql, rows).rowcount)
-
-
-def _ids_by_key(connection: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Row ids of stored (source, external_id) pairs, asked source by source (one index range each)."""
-    by_source: dict[str, list[str]] = {}
-    for source, external_id in keys:
-        by_source.setdefault(source, []).append(external_id)
-    found: dict[tuple[str, str], int] = {}
-    for source, external_ids in by_source.items():
-        for chunk in _chunks(external_ids):
-            sql = (f"SELECT external_id, id FROM {mentions.name} WHERE source = {_marks(connection, 1)} "
-                   f"AND external_id IN ({_marks(connection, len(chunk))})")
-            found.update({(source, e): i for e, i in connection.exec_driver_sql(sql, (source, *chunk))})
-    return found
 
 
 def _unique(batch: Iterable[Mention]) -> list[Mention]:
@@ -112,16 +95,27 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
         for m, when in zip(unique, created)
     ]
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
-    ids = _ids_by_key(connection, [(m.source, m.external_id) for m in unique])
     links = [
-        (ids[(m.source, m.external_id)], brand, when)
+        (brand, when, m.source, m.external_id)
         for m, when in zip(unique, created)
         for brand in dict.fromkeys(m.brands)
     ]
     if links:
-        _bulk_insert(connection, mention_brands.name, ("mention_id", "brand", "created_at"), ("mention_id", "brand"),
-                     links)
+        _link_brands(connection, links)
     return StoreResult(new=new, seen=len(unique) - new)
+
+
+def _link_brands(connection: Connection, links: list[tuple[str, Any, str, str]]) -> None:
+    """(brand, created_at, source, external_id) links, each finding its mention's id by the unique key itself.
+
+    One INSERT ... SELECT per link in one executemany: the id lookup is an index probe inside the
+    database instead of a round trip that brings every id back to Python.
+    """
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {mention_brands.name} (mention_id, brand, created_at) "
+           f"SELECT id, {mark}, {mark} FROM {mentions.name} WHERE source = {mark} AND external_id = {mark} "
+           f"ON CONFLICT (mention_id, brand) DO NOTHING")
+    connection.exec_driver_sql(sql, links)
 
 
 def set_watermark(connection: Connection, source: str, value: dict[str, Any]) -> None:
