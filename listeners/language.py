@@ -4,8 +4,8 @@ py3langid's model (a naive Bayes over byte n-grams, found by walking a DFA)
 does the identification. Its `classify` walks the DFA one byte at a time in
 Python, ~40 µs per short post, which would be most of ingest's time. So
 batches are scored here with the same model and the same arithmetic, the DFA
-walked for all texts of a batch at once with numpy and the counts scored with
-one sparse matrix product; `tests/test_enrich.py` checks that the labels and
+states of all bytes of a batch found at once with numpy (see `_Model`) and the
+counts scored with one sparse matrix product; `tests/test_enrich.py` checks that the labels and
 confidences agree with `py3langid.classify`.
 
 Only English is classified today. Short or ambiguous texts ("great phone",
@@ -33,6 +33,8 @@ SAMPLE_CHARS = 240  # identification time grows with length; the opening is enou
 _URL = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
+_SEPARATOR = 0xFF  # a byte UTF-8 never contains
+_RADIX_COLUMNS = 1 << 16  # distinct features up to which `_log_counts` groups them by a radix sort
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +47,21 @@ UNKNOWN = Language(None, True)
 
 
 class _Model:
-    """py3langid's model as numpy arrays, for scoring many texts at once."""
+    """py3langid's model as numpy arrays, for scoring many texts at once.
+
+    The DFA is an Aho-Corasick automaton over the model's byte n-grams: its state after any text is
+    the longest suffix of the text that is a prefix of some n-gram, so it depends on the last `depth`
+    bytes only (`depth`: the longest n-gram). So the state at every position of every text is found
+    at once, by walking `depth` steps from the start state over the window of bytes ending there, and
+    not position by position. Texts are joined with `depth` bytes of 0xFF (never in UTF-8), which send
+    every state back to the start: windows reaching back over a text's beginning see its start.
+    """
 
     def __init__(self) -> None:
         self.identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         ident = self.identifier
         self.nextmove = np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}")  # a view, no copy
-        self.rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
+        self.rowbase = np.asarray(ident.tk_row, dtype=np.int32) << 8
         self.output = np.asarray(ident.tk_output, dtype=np.int32)
         self.features = int(self.output.max()) + 1
         self.ptc = ident.nb_ptc
@@ -65,6 +75,30 @@ class _Model:
                 self.aliases.append((first[label], column))
             else:
                 first.setdefault(label, column)
+        if not ((self.nextmove[self.rowbase + _SEPARATOR] == 0).all() and self.output[0] < 0):
+            raise RuntimeError("py3langid's model: byte 0xFF no longer resets its DFA; the batch scorer needs it")
+        self.depth = self._depth()
+        self.separator = bytes([_SEPARATOR]) * self.depth
+        # next_row[i] = the row offset of the state nextmove[i] leads to: one gather per byte instead of two
+        self.next_row = self.rowbase[self.nextmove]
+        # the row offset of the state two bytes lead to from the start, indexed by (byte1 << 8) | byte2
+        after_one = self.next_row[self.rowbase[0] + np.arange(256)]
+        self.start_pairs = self.next_row[(after_one[:, None] + np.arange(256)[None, :]).ravel()]
+
+    def _depth(self) -> int:
+        """The most bytes any state is away from the start: the length of the longest n-gram."""
+        seen = np.zeros(self.rowbase.size, dtype=bool)
+        seen[0] = True
+        frontier = np.zeros(1, dtype=np.int64)
+        depth = 0
+        while True:
+            reached = np.unique(self.nextmove[(self.rowbase[frontier][:, None] + np.arange(256)).ravel()])
+            fresh = reached[~seen[reached]]
+            if not fresh.size:
+                return max(depth, 3)  # `states` reads at least three bytes
+            seen[fresh] = True
+            frontier = fresh
+            depth += 1
 
     @staticmethod
     def encode(text: str) -> bytes:
@@ -73,49 +107,43 @@ class _Model:
             text = text.lower()
         return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
+    def states(self, encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """The DFA state after every byte of every text, and the offset of each text in that array."""
+        depth = self.depth
+        data = np.frombuffer(self.separator + self.separator.join(encoded), dtype=np.uint8)
+        size = data.size - (depth - 1)  # one state per byte from the first separator's last byte on
+        rows = self.start_pairs[(data[:size].astype(np.int32) << 8) | data[1 : size + 1]]
+        for k in range(2, depth - 1):
+            rows = self.next_row[rows + data[k : size + k]]
+        states = self.nextmove[rows + data[depth - 1 : size + depth - 1]]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        starts = np.cumsum(lengths + depth) - lengths - (depth - 1)  # each text's first byte, in `states`
+        return states, starts
+
     def probabilities(self, encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         """(texts x languages) normalised probabilities, and which texts had any feature at all."""
         count = len(encoded)
-        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=count)
-        order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking are a prefix
-        sorted_lengths = lengths[order]
-        width = int(sorted_lengths[0]) if count else 0
-        grid = np.zeros((count, max(width, 1)), dtype=np.uint8)
-        for row, index in enumerate(order):
-            data = encoded[index]
-            grid[row, : len(data)] = np.frombuffer(data, dtype=np.uint8)
-        columns_first = np.ascontiguousarray(grid.T)  # one position of every text: a contiguous row
-        states = np.zeros(count, dtype=np.int64)
-        rows_hit: list[np.ndarray] = []
-        features_hit: list[np.ndarray] = []
-        active = count
-        for position in range(width):
-            while active and sorted_lengths[active - 1] <= position:
-                active -= 1
-            walking = self.nextmove[self.rowbase[states[:active]] + columns_first[position, :active]]
-            states[:active] = walking
-            features = self.output[walking]
-            hit = np.flatnonzero(features >= 0)
-            if hit.size:
-                rows_hit.append(hit)
-                features_hit.append(features[hit])
         probs = np.zeros((count, len(self.classes)), dtype=np.float32)
         has_features = np.zeros(count, dtype=bool)
-        if not rows_hit:
+        if not count:
             return probs, has_features
-        rows = np.concatenate(rows_hit)
-        features = np.concatenate(features_hit)
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=count)
+        states, _ = self.states(encoded)
+        all_features = self.output[states]
+        hit = np.flatnonzero(all_features >= 0)  # separators never hit: the start state has no feature
+        if not hit.size:
+            return probs, has_features
+        features = all_features[hit]
+        owner = np.repeat(np.arange(count, dtype=np.int32), lengths + self.depth)[self.depth - 1 :]
+        rows = owner[hit]  # ascending: hits are in text order
         present = np.bincount(features, minlength=self.features)  # cheaper than np.unique: no sort
         used = np.flatnonzero(present)
         remap = np.empty(present.size, dtype=np.int64)
         remap[used] = np.arange(used.size)
         columns = remap[features]
-        counts = sparse.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, columns)),
-                                   shape=(count, used.size))
-        counts.sum_duplicates()
-        counts.data = np.log1p(counts.data)
+        counts = _log_counts(rows, columns, (count, used.size))
         scores = np.asarray(counts @ self.ptc[used].astype(np.float32), dtype=np.float32) + self.pc
-        scores *= (1.0 / np.sqrt(np.maximum(sorted_lengths, 1))).astype(np.float32)[:, None]
+        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
@@ -123,9 +151,36 @@ class _Model:
             scores[:, kept] += scores[:, duplicate]
             scores[:, duplicate] = 0.0
         has_features[rows] = True
-        probs[order] = scores  # back to the callers' order
-        has_features[order] = has_features.copy()
-        return probs, has_features
+        return scores, has_features
+
+
+def _log_counts(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sparse.spmatrix:
+    """log1p of how often each (text, feature) pair occurs, as a sparse matrix; `rows` must be ascending.
+
+    With fewer than 2**16 distinct features (every batch of posts in practice) the pairs are grouped by
+    a stable radix argsort on the column (rows stay ascending within it), which gives a CSC matrix in
+    canonical order directly; otherwise SciPy sorts each CSR row. The product with a dense matrix adds
+    every text's terms in the same order either way (ascending feature), so the scores are the same.
+    """
+    if shape[1] > _RADIX_COLUMNS:
+        counts = sparse.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, columns)), shape=shape)
+        counts.sum_duplicates()
+        counts.data = np.log1p(counts.data)
+        return counts
+    order = np.argsort(columns.astype(np.uint16), kind="stable")
+    rows = rows[order]
+    columns = columns[order]
+    first = np.empty(rows.size, dtype=bool)
+    first[0] = True
+    np.not_equal(rows[1:], rows[:-1], out=first[1:])
+    first[1:] |= columns[1:] != columns[:-1]
+    starts = np.flatnonzero(first)
+    repeats = np.diff(starts, append=rows.size).astype(np.float32)
+    indptr = np.zeros(shape[1] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(columns[starts], minlength=shape[1]), out=indptr[1:])
+    counts = sparse.csc_matrix((np.log1p(repeats), rows[starts], indptr), shape=shape)
+    counts.has_sorted_indices = True
+    return counts
 
 
 _model: _Model | None = None

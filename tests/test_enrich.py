@@ -16,6 +16,7 @@ from journeywatch.domain import Mention
 from journeywatch.listeners import BrandMatcher, prepare_mentions
 from journeywatch.listeners import authors as authors_module
 from journeywatch.listeners.authors import AUTHOR_KEY_ENV
+from journeywatch.listeners import language as language_module
 from journeywatch.listeners.language import (
     MIN_CONFIDENCE,
     _get_model,
@@ -119,6 +120,43 @@ def test_batch_identification_agrees_with_py3langid(texts: list[str]) -> None:
             code, confidence = model.identifier.classify(sample)
             assert row.max() == pytest.approx(confidence, abs=1e-3)
             assert model.classes[int(row.argmax())] == code or abs(confidence - sorted(row)[-2]) < 1e-3
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=60) | plain.map(lambda t: t.encode("utf8", errors="surrogatepass")), max_size=6))
+def test_dfa_states_of_a_batch_are_py3langids_walk(texts: list[bytes]) -> None:
+    """The windowed walk over a whole batch yields, text by text, the features py3langid's own walk counts."""
+    from py3langid.langid import visit_counts
+
+    model = _get_model()
+    ident = model.identifier
+    states, starts = model.states(texts)
+    for text, start in zip(texts, starts):
+        features = model.output[states[start : start + len(text)]]
+        reference = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, text)
+        assert sorted(features[features >= 0].tolist()) == (sorted(reference.elements()) if reference else [])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCES) | plain, min_size=1, max_size=8))
+def test_both_ways_of_counting_features_score_the_same(texts: list[str]) -> None:
+    """Radix-grouped CSC counts and SciPy's sorted CSR counts give bit-identical probabilities."""
+    model = _get_model()
+    encoded = [model.encode(sample_for_detection(t)) for t in texts]
+    radix = model.probabilities(encoded)
+    old = language_module._RADIX_COLUMNS
+    language_module._RADIX_COLUMNS = -1
+    try:
+        csr = model.probabilities(encoded)
+    finally:
+        language_module._RADIX_COLUMNS = old
+    assert (radix[0] == csr[0]).all() and (radix[1] == csr[1]).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60) | st.sampled_from(["see https://x.example/a", "www.acme.com", "@acme hi", "#tag"]))
+def test_sample_shortcut_changes_nothing(text: str) -> None:
+    assert sample_for_detection(text) == language_module._URL.sub(" ", text[:480])[:240]
 
 
 def test_links_and_handles_do_not_decide_the_language() -> None:

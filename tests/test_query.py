@@ -163,3 +163,32 @@ def test_any_string_compiles_or_fails_with_a_position(query: str) -> None:
         assert 0 <= exc.position <= len(query)
     else:
         assert isinstance(compiled.matches(query), bool)
+
+
+# --- the brand matcher's shortcut: only the queries' own terms are looked for in a text ---------------
+
+BRAND_QUERIES = [
+    'acme OR "acme corp" OR @acme',
+    "globex AND NOT (job OR hiring)",
+    "#acmefail OR acm?",
+    "acme* -kettle",
+    '"tps report" AND initech',
+    "o'brien OR acme.com",
+    '"@acme support"',
+    "\u00fcber OR stra\u00dfe",
+    "x_y OR #x",
+]
+TRICKY = ["acme", "Acme", "@acme", "#acme", "#acmefail", "acmefail", "acmeville", "acm", "kettle", "globex", "job",
+          "hiring", "tps", "report", "initech", "o'brien", "acme.com", "ACME", "\u00dcber", "STRASSE", "stra\u00dfe",
+          "x_y", "#x", "@@acme", "a@acme", "\u00e9", "_acme", "acme_", "1acme", "@acme_x", "support", "corp"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TRICKY) | st.text(max_size=4),
+                          st.sampled_from(["", " ", ",", "\n", "@", "#", "'", "."])), max_size=14))
+def test_brand_matcher_agrees_with_matching_on_all_words(pieces: list[tuple[str, str]]) -> None:
+    """BrandMatcher hands the matchers only the text's words that some query uses: same answers as all words."""
+    matcher = BrandMatcher([Brand(name=str(i), query=q) for i, q in enumerate(BRAND_QUERIES)])
+    text = "".join(word + sep for word, sep in pieces)
+    expected = [str(i) for i, q in enumerate(BRAND_QUERIES) if compile_query(q).matches(text)]
+    assert matcher.brands_of(text) == expected
