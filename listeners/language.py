@@ -105,6 +105,8 @@ class _Model:
         """The bytes py3langid scores: all-caps lowered, NFC, UTF-8."""
         if text.isupper():
             text = text.lower()
+        if text.isascii():  # NFC leaves ASCII as it is
+            return text.encode("ascii")
         return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
     def states(self, encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
