@@ -2,14 +2,19 @@
 
 Each window's count of negative share-stage items is tested against what the
 brand's own trailing baseline predicts for that time of day and day of week
-(level × slot-of-day factor × weekday factor, rescaled to the last day's
-level), with the upper tail of a count model: Poisson, or negative binomial
-when the baseline is over-dispersed. A window that falls just short is tested
-again together with the window before it, which catches spikes spread over
-two windows one window late. A window is flagged only when every guard
-agrees (minimum history, minimum count, minimum ratio, tail probability, and
-the negative share of share-stage items when configured), because a tail
-probability alone fires on noise in quiet brands.
+(level × slot-of-day factor × weekday factor, rescaled to the local level:
+observed / expected over the preceding windows, weighted down with a
+half-life of LEVEL_HALF_LIFE), with the upper tail of a count model: Poisson,
+or negative binomial when the baseline is over-dispersed. Alongside the
+single window, the sums of the last 2..`scan_windows` windows ending at it
+are tested the same way (a scan statistic: a spike spread over hours is far
+more significant as a whole than in any one hour), each against the
+dispersion the baseline shows for sums of that many windows, and only while
+the window itself is above its expectation. A window is flagged only when
+every guard agrees for its most significant scan (minimum history, minimum
+count, minimum ratio, tail probability, and the negative share of
+share-stage items when configured), because a tail probability alone fires
+on noise in quiet brands.
 
 No database and no clock here: the database layer and the evaluation
 benchmark both feed it plain arrays.
@@ -23,14 +28,17 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from scipy import stats
+from scipy.signal import lfilter
 
 from journeywatch.settings import AlertSettings
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 _FACTOR_PRIOR = 5.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
-_LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the last day's level
+_LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the local level
+LEVEL_HALF_LIFE = timedelta(hours=12)  # age at which a window counts half towards the local level
 _MIN_DISPERSION = 0.02  # below this the negative binomial is a Poisson in all but name
+_DISPERSION_FLOOR = 0.0  # least dispersion a brand's baseline is credited with
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ class Verdict:
     dispersion: float  # 1/k of the negative binomial (0 for Poisson)
     negative_share: float | None  # negative / all share-stage items in the window
     share_items: int  # all share-stage items in the window
-    windows: int  # 1, or 2 when the window and the one before it were tested together
+    windows: int  # how many consecutive windows ending at this one were tested together (1..scan_windows)
     flagged: bool
     reason: str  # "spike", or the first guard that held it back
 
@@ -102,15 +110,18 @@ def _tail(observed: int, expected: float, dispersion: float) -> tuple[float, str
 class _Baseline:
     """Expected counts from the trailing baseline: level × slot-of-day factor × weekday factor.
 
-    The caller rescales the expectation by the last day's observed/expected
-    level, so a drift or a busy news week is not mistaken for a spike; the
-    dispersion is measured on residuals rescaled the same way (each day by
-    the day before it), so it holds exactly the variation that rescaling
-    cannot foresee.
+    The caller rescales the expectation by the local level before the tested
+    windows (`local`: observed / expected, weighted down by age), so a drift
+    or a busy news spell is not mistaken for a spike; the dispersion is
+    measured on residuals rescaled the same way (each window by the level
+    before it), so it holds exactly the variation that rescaling cannot
+    foresee. It is measured for sums of 1..`scan` consecutive
+    windows, because hour-to-hour noise partly cancels in a sum and a
+    wandering level does not.
     """
 
     def __init__(self, x: np.ndarray, slot: np.ndarray, weekday: np.ndarray, slots_per_day: int,
-                 per_day: int) -> None:
+                 decay: float, scan: int) -> None:
         n = len(x)
         self.level = (float(x.sum()) + 0.5) / max(n, 1)  # never zero: a silent brand still has some rate
         # Each seasonal factor is (items seen) / (items a flat rate predicts), both
@@ -126,20 +137,26 @@ class _Baseline:
         # expectation is itself uncertain, most of all where history is thin.
         self.slot_uncertainty = 1.0 / (slot_sum + _FACTOR_PRIOR)
         fitted = self.level * self.slot_factor[slot] * self.day_factor[weekday]
+        # The local level before each window: observed / expected over the windows before it,
+        # weighted down by age (`decay` per window) and padded with _LOCAL_PRIOR items on both
+        # sides. local[j] uses windows 0..j-1 only.
+        rx, rf = np.zeros(n + 1), np.zeros(n + 1)
         if n:
-            blocks = (np.arange(n)[::-1] // per_day)  # day blocks counted back from the newest window
-            observed = np.bincount(blocks, weights=x)
-            expected = np.bincount(blocks, weights=fitted)
-            # Scale each day by the day before it, as a prediction is scaled, so the
-            # dispersion holds whatever the local level cannot foresee.
-            ratio = (observed + _LOCAL_PRIOR) / (expected + _LOCAL_PRIOR)
-            previous = np.append(ratio[1:], 1.0)
-            fitted = fitted * previous[blocks]
-            # Method-of-moments NB2 dispersion: variance beyond Poisson, relative to mean².
-            excess = float(np.sum((x - fitted) ** 2 - fitted))
-            self.dispersion = max(0.0, excess / float(np.sum(fitted**2)))
-        else:
-            self.dispersion = 0.0
+            rx[1:] = lfilter([1.0], [1.0, -decay], x)
+            rf[1:] = lfilter([1.0], [1.0, -decay], fitted)
+        self.local = (rx + _LOCAL_PRIOR) / (rf + _LOCAL_PRIOR)
+        self.dispersion = np.full(scan, _DISPERSION_FLOOR)
+        # Method-of-moments NB2 dispersion of w-window sums, each predicted as the detector
+        # predicts it (scaled by the local level before its first window): the variance beyond
+        # Poisson that the prediction cannot foresee, relative to mean².
+        cx, cf = np.concatenate(([0.0], np.cumsum(x))), np.concatenate(([0.0], np.cumsum(fitted)))
+        for w in range(1, min(scan, n) + 1):
+            sx = cx[w:] - cx[:-w]
+            sf = (cf[w:] - cf[:-w]) * self.local[: n - w + 1]
+            excess = float(np.sum((sx - sf) ** 2 - sf))
+            self.dispersion[w - 1] = max(_DISPERSION_FLOOR, excess / float(np.sum(sf**2)))
+        if 0 < n < scan:
+            self.dispersion[n:] = self.dispersion[n - 1]  # history shorter than the scan
 
     def expected(self, slot: np.ndarray, weekday: np.ndarray) -> np.ndarray:
         return self.level * self.slot_factor[slot] * self.day_factor[weekday]
@@ -165,10 +182,9 @@ def evaluate(
         exclude = np.zeros(n, dtype=bool)
     slot, weekday, slots_per_day = _seasonal_slots(series)
     span = int(round(settings.baseline_weeks * WEEK / series.window))
-    per_day = max(1, int(round(DAY / series.window)))
     verdicts = []
     for i in range(max(start, 0), stop):
-        verdict = _judge(series, settings, i, x_all, slot, weekday, slots_per_day, span, per_day, exclude)
+        verdict = _judge(series, settings, i, x_all, slot, weekday, slots_per_day, span, exclude)
         if verdict.flagged:
             exclude[i] = True
         verdicts.append(verdict)
@@ -189,34 +205,42 @@ def _test(observed: int, expected: float, dispersion: float, settings: AlertSett
 
 
 def _judge(series: Series, settings: AlertSettings, i: int, x_all: np.ndarray, slot: np.ndarray,
-           weekday: np.ndarray, slots_per_day: int, span: int, per_day: int,
+           weekday: np.ndarray, slots_per_day: int, span: int,
            exclude: np.ndarray) -> Verdict:
+    scan = settings.scan_windows
     lo = max(series.history_start, i - span)
     keep = ~exclude[lo:i]
-    baseline = _Baseline(x_all[lo:i][keep], slot[lo:i][keep], weekday[lo:i][keep], slots_per_day, per_day)
-    # Today's level from the day before the previous window, which may already be part of the spike.
-    r_lo = max(lo, i - 1 - per_day)
-    recent = np.arange(r_lo, max(r_lo, i - 1))
-    recent = recent[~exclude[recent]]
-    local = (float(x_all[recent].sum()) + _LOCAL_PRIOR) / (
-        float(baseline.expected(slot[recent], weekday[recent]).sum()) + _LOCAL_PRIOR)
-    expected_pair = baseline.expected(slot[[i - 1, i]], weekday[[i - 1, i]]) * local
-    expected = float(expected_pair[1])
-    observed = int(x_all[i])
-    recent_items = float(x_all[recent].sum())
-    dispersion = (baseline.dispersion + float(baseline.slot_uncertainty[slot[i]])
-                  + 1.0 / (recent_items + _LOCAL_PRIOR))
-    p_value, model, ratio, failed = _test(observed, expected, dispersion, settings)
-    windows = 1
-    # Two windows together see a spike that is too thin for one; only while this window is itself raised.
-    if failed and i - 1 >= lo and not exclude[i - 1] and ratio >= settings.min_ratio:
-        pair_observed = int(x_all[i - 1] + x_all[i])
-        pair_expected = float(expected_pair.sum())
-        pair_dispersion = dispersion * float(np.sum(expected_pair**2)) / pair_expected**2
-        pair = _test(pair_observed, pair_expected, pair_dispersion, settings)
-        if not pair[3]:
-            p_value, model, ratio, failed = pair
-            observed, expected, dispersion, windows = pair_observed, pair_expected, pair_dispersion, 2
+    decay = 0.5 ** (series.window / LEVEL_HALF_LIFE)
+    kept = np.flatnonzero(keep) + lo
+    baseline = _Baseline(x_all[kept], slot[kept], weekday[kept], slots_per_day, decay, scan)
+    best: tuple | None = None
+    first: tuple | None = None
+    current_expected = 0.0
+    for w in range(1, scan + 1):
+        a = i - w + 1  # the scan covers windows a..i
+        if w > 1 and (a < lo or exclude[a] or x_all[i] <= current_expected):
+            break  # a longer scan only while its windows are unflagged history and this window is raised
+        # The local level before the scan's first window, which the spike cannot have touched yet.
+        before = int(np.searchsorted(kept, a))
+        local = float(baseline.local[before])
+        expected_scan = baseline.expected(slot[a:i + 1], weekday[a:i + 1]) * local
+        if w == 1:
+            current_expected = float(expected_scan[-1])
+        observed = int(x_all[a:i + 1].sum())
+        expected = float(expected_scan.sum())
+        # Sums of w windows: the baseline's own w-window dispersion (which already holds the
+        # local level's error, the level being estimated from earlier windows there too), plus
+        # the uncertainty of the slot rates, which were fitted on those very residuals.
+        slot_var = float(np.sum(expected_scan**2 * baseline.slot_uncertainty[slot[a:i + 1]])) / expected**2
+        dispersion = float(baseline.dispersion[w - 1]) + slot_var
+        p_value, model, ratio, failed = _test(observed, expected, dispersion, settings)
+        result = (p_value, model, ratio, failed, observed, expected, dispersion, w)
+        if first is None:
+            first = result
+        # The verdict reports the most significant scan that clears the count and ratio guards.
+        if failed in ("", "p_value") and (best is None or p_value < best[0]):
+            best = result
+    p_value, model, ratio, failed, observed, expected, dispersion, windows = best or first  # type: ignore[misc]
     share_items = int(series.share[i]) if series.share is not None else 0
     negative_share = int(x_all[i]) / share_items if share_items else None
     start = series.start(i)

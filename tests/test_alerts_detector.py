@@ -123,6 +123,49 @@ def test_thirty_minute_windows_have_their_own_daily_slots() -> None:
     assert verdict.flagged and verdict.start == ORIGIN + at * timedelta(minutes=30)
 
 
+def test_a_spike_spread_over_hours_is_seen_by_the_scan_and_by_no_single_window() -> None:
+    counts = seasonal(2.0, seed=9)
+    at = N - 30
+    hours = range(at - 3, at + 1)
+    for j in hours:  # each window about 2.5x its expectation: ordinary alone, not together
+        counts[j] = int(round(judge(counts, j, scan_windows=1).expected * 2.5)) + 2
+    assert not any(judge(counts, j, scan_windows=1).flagged for j in hours)
+    verdict = judge(counts, at)
+    assert verdict.flagged and verdict.windows >= 3
+    assert verdict.observed == counts[at - verdict.windows + 1 : at + 1].sum()
+    assert verdict.expected < verdict.observed / 2
+
+
+def test_the_scan_alerts_only_while_the_window_itself_is_raised() -> None:
+    counts = seasonal(2.0, seed=10)
+    at = N - 30
+    counts[at - 2] = counts[at - 1] = 9
+    counts[at] = 0
+    assert not judge(counts, at).flagged  # the spike before it is over by now
+    counts[at] = 9
+    raised = judge(counts, at)
+    assert raised.flagged and raised.windows >= 2
+
+
+def test_sums_of_windows_are_judged_on_their_own_dispersion() -> None:
+    # Independent hour-to-hour noise partly cancels in a sum of windows; a wandering
+    # level does not, so a sum of six windows keeps nearly all of a wandering brand's
+    # dispersion and sheds most of a brand whose noise is hour by hour.
+    rng = np.random.default_rng(11)
+    wander = np.exp(np.convolve(rng.normal(0, 0.5, N + 23), np.ones(24) / np.sqrt(24), "valid"))
+    hourly = rng.poisson(rng.gamma(2.0, 6.0 / 2.0, N))
+    drifting = rng.poisson(6.0 * wander / wander.mean())
+    at = N - 5
+    for counts in (hourly, drifting):
+        counts[at - 5 : at + 1] = 30
+    shares = []
+    for counts in (hourly, drifting):
+        one, six = judge(counts, at, scan_windows=1), judge(counts, at, scan_windows=6, p_value=0.9)
+        assert six.windows == 6 and one.model == six.model == "negbin"
+        shares.append(six.dispersion / one.dispersion)
+    assert shares[0] < 0.5 < shares[1]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=3), min_size=8 * 24, max_size=8 * 24))
 def test_low_noise_never_alerts_below_the_minimum_count(values: list[int]) -> None:
