@@ -85,14 +85,20 @@ def moment_corpus(data_dir: Path = DATA_DIR) -> list[Example]:
 
 
 def real_posts(benchmarks: Path = DEFAULT_BENCHMARKS, data_dir: Path = DATA_DIR) -> list[Example]:
-    """Our labels of real posts joined with their texts; empty when the texts are absent."""
+    """Our labels of real posts joined with their texts; empty when the texts are absent.
+
+    `real-posts-corrections.jsonl` (same shape, when present) overrides labels by id.
+    """
     labels_path = data_dir / "real-posts-labels.jsonl"
     posts_path = benchmarks / "real-posts" / "posts.jsonl"
     if not labels_path.is_file() or not posts_path.is_file():
         return []
     posts = {row["id"]: row for row in read_jsonl(posts_path) if "id" in row}
+    corrections_path = data_dir / "real-posts-corrections.jsonl"
+    corrections = {row.get("id"): row for row in read_jsonl(corrections_path)} if corrections_path.is_file() else {}
     out = []
     for row in read_jsonl(labels_path):
+        row = {**row, **corrections.get(row.get("id"), {})}  # a later correction wins
         post = posts.get(row.get("id"))
         if post is None:
             continue

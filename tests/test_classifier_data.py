@@ -1,0 +1,64 @@
+"""Which data may train what: splits, real-post joins, normalisation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from journeywatch.classifiers.data import examples_from_rows, is_holdout, normalise_text, real_posts
+from journeywatch.classifiers.splits import build_training_set
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + '{"half a line', encoding="utf-8")
+    return path
+
+
+def test_normalise_text_matches_the_tweet_conventions() -> None:
+    assert normalise_text("@Delta my bag!! https://t.co/x  see\\u002c now") == "@user my bag!! http see, now"
+    assert normalise_text("") == ""
+
+
+def test_holdout_is_deterministic_and_near_its_share() -> None:
+    texts = [f"post number {i} about a kettle" for i in range(2000)]
+    first = [is_holdout(t, 20) for t in texts]
+    assert first == [is_holdout(t, 20) for t in texts]
+    assert 0.16 < sum(first) / len(texts) < 0.24
+
+
+def test_real_posts_join_texts_apply_corrections_and_guard_sentiment_benchmarks(tmp_path: Path) -> None:
+    bench = tmp_path / "benchmarks"
+    _jsonl(bench / "real-posts" / "posts.jsonl", [
+        {"id": "rp-1", "source_kind": "tweet", "text": "@united lost my bag", "origin": "x/y:Tweets.csv:4"},
+        {"id": "rp-2", "source_kind": "review", "text": "Great speaker", "origin": "a/b:amazon_alexa.tsv:9"},
+        {"id": "rp-3", "source_kind": "tweet", "text": "Not labelled", "origin": "a/b:c:1"},
+    ])
+    data_dir = tmp_path / "data"
+    _jsonl(data_dir / "real-posts-labels.jsonl", [
+        {"id": "rp-1", "moment": "second_moment", "sentiment": "negative"},
+        {"id": "rp-2", "moment": "second_moment", "sentiment": "positive"},
+        {"id": "rp-404", "moment": "none", "sentiment": "neutral"},
+    ])
+    _jsonl(data_dir / "real-posts-corrections.jsonl", [{"id": "rp-2", "moment": "ultimate_moment"}])
+    examples = {e.text: e for e in real_posts(bench, data_dir)}
+    assert set(examples) == {"@user lost my bag", "Great speaker"}
+    assert not examples["@user lost my bag"].sentiment_trainable  # airline benchmark: moments only
+    assert examples["Great speaker"].sentiment_trainable
+    assert examples["Great speaker"].moment == "ultimate_moment"
+    assert examples["Great speaker"].sentiment == "positive"
+    assert real_posts(tmp_path / "absent", data_dir) == []
+
+
+def test_unknown_labels_are_dropped_not_guessed() -> None:
+    [example] = examples_from_rows([{"text": "hi", "moment": "purchase", "sentiment": "positive"}, {"text": ""}], "t")
+    assert example.moment is None and example.sentiment == "positive"
+
+
+def test_training_set_without_benchmarks_holds_out_by_hash(tmp_path: Path) -> None:
+    rows = [{"text": f"tiny example {i}", "moment": "none", "sentiment": "neutral"} for i in range(200)]
+    dataset = build_training_set([_jsonl(tmp_path / "d.jsonl", rows)], benchmarks=None, corpus=False)
+    assert len(dataset.train) + len(dataset.corpus_holdout) == 200
+    assert all(is_holdout(e.text) for e in dataset.corpus_holdout)
+    assert not any(is_holdout(e.text) for e in dataset.train)
+    assert dataset.sentiment_dev == dataset.corpus_holdout and not dataset.real_holdout
