@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import unmapped
 
 from journeywatch.errors import JourneywatchError
 from journeywatch.settings import Config, SourceSettings, load_config
@@ -86,10 +87,12 @@ def classify_task(config: Config, id_range: tuple[int, int] | None = None) -> di
 def classify_distributed_flow(config: Config) -> dict[str, Any]:
     """Map classification over id ranges of the pending rows; run with a DaskTaskRunner."""
     ranges = pending_id_ranges(open_database(config.database), DASK_RANGE)
-    results = [future.result() for future in classify_task.map(config, ranges)]
-    errors = [r["error"] for r in results if "error" in r]
+    results = [future.result() for future in classify_task.map(unmapped(config), ranges)]
     merged: dict[str, Any] = {"classified": sum(r["classified"] for r in results), "ranges": len(ranges)}
-    merged.update({"error": errors[0]} if errors else {"model_version": results[0]["model_version"]} if results else {})
+    for result in results:  # the first error, else the model version, speaks for all ranges
+        merged.update({k: result[k] for k in ("error", "model_version") if k in result and k not in merged})
+    if "error" in merged:
+        merged.pop("model_version", None)
     return merged
 
 

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from journeywatch.flows.monitor import monitor_flow
 from journeywatch.storage import open_database
-from journeywatch.storage.tables import classifications, mention_brands, mentions, source_runs
+from journeywatch.storage.tables import classifications, mention_brands, mentions, source_runs, watermarks
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 POSTS = [
@@ -64,7 +64,7 @@ brands:
 sources:
   - {{name: export, kind: file, path: export.jsonl}}
   - {{name: reviews, kind: feed, url: "file://reviews.xml", source_kind: review}}
-  - {{name: dead, kind: feed, url: "http://127.0.0.1:{_closed_port()}/feed.xml", timeout: 2}}
+  - {{name: dead, kind: feed, url: "http://127.0.0.1:{_closed_port()}/feed.xml", timeout: 2, retries: 0}}
   - {{name: typo, kind: feed, urll: "http://example.org"}}
 alerts: {{enabled: false}}
 """, encoding="utf-8")
@@ -95,8 +95,14 @@ def test_monitor_collects_classifies_and_reports_failures(prefect_harness: None,
         failed = connection.execute(select(source_runs.c.source).where(source_runs.c.status == "failed")).scalars()
         assert sorted(failed) == ["dead", "typo"]
 
-    again = monitor_flow(str(config_path))
-    assert _count(engine, mentions) == 9 and _count(engine, mention_brands) == 9
+    again = monitor_flow(str(config_path))  # watermarks: nothing is fetched again
     assert all(s["new"] == 0 for s in again["sources"])
-    assert again["brands"]["Acme Air"] == {**summary["brands"]["Acme Air"], "new": 0, "seen": 7}
+    assert again["brands"]["Acme Air"]["counts"] == summary["brands"]["Acme Air"]["counts"]
     assert again["classification"]["classified"] == 0
+
+    with engine.begin() as connection:  # forget every watermark: all is fetched again, nothing is added
+        connection.execute(delete(watermarks))
+    refetched = monitor_flow(str(config_path))
+    assert _count(engine, mentions) == 9 and _count(engine, mention_brands) == 9
+    assert {s["source"]: s["seen"] for s in refetched["sources"] if s["status"] == "ok"} == {"export": 6, "reviews": 3}
+    assert refetched["brands"]["Acme Air"]["new"] == 0 and refetched["brands"]["Acme Air"]["seen"] == 7
