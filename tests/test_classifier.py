@@ -180,3 +180,19 @@ def test_shipped_model_loads_and_is_small() -> None:
     assert p.moment in MOMENTS
     size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir() if p.is_file())
     assert size < 20_000_000
+
+
+def test_cached_states_are_reused_and_deeper_caches_derive_from_lower_ones(tmp_path: Path) -> None:
+    from journeywatch.classifiers.cache import cached_hidden, compute_hidden
+
+    tokenizer, model = load_tokenizer(), load_base_encoder()
+    texts = ["the kettle broke", "which laptop should I buy for school this year", ""]
+    lower = cached_hidden(texts, tokenizer, model, 4, 256, tmp_path)
+    assert len(list(tmp_path.glob("hidden-*.pt"))) == 1
+    again = cached_hidden(texts, tokenizer, model, 4, 256, tmp_path)
+    assert torch.equal(lower.flat, again.flat)
+    derived = cached_hidden(texts, tokenizer, model, 5, 256, tmp_path)  # from the layer-4 cache
+    direct = compute_hidden(texts, tokenizer, model, 5, 256)
+    assert torch.equal(derived.lengths, direct.lengths)
+    assert torch.allclose(derived.flat.float(), direct.flat.float(), atol=0.05)
+    assert len(list(tmp_path.glob("hidden-*.pt"))) == 2
