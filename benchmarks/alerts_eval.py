@@ -19,8 +19,10 @@ in its first window, so it could be seen at once) is printed too.
 False alarms are alert events (after the same cooldown) on spike-free
 streams, per brand per 30 days of checked time (weeks 2-8, after min_history).
 
-Both rules see the same streams; the mean + 3σ rule uses the same trailing
-four weeks, the same minimum history and the same cooldown.
+Every rule sees the same streams; the mean + 3σ rule uses the same trailing
+four weeks, the same minimum history and the same cooldown. The "oracle"
+rule is a reference, not a contender: it is told each hour's true mean, so
+its recall shows how much of a miss is the noise itself.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -99,8 +102,10 @@ def make_stream(
     rng: np.random.Generator, profile: str, spike: Spike | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Negative share-stage counts, all share-stage counts, and the spike's own (extra) items."""
+    global _TRUTH
     level, k = PROFILES[profile]
     mean = seasonal_mean(rng, level)
+    _TRUTH = (mean, k)  # for the oracle rule only; draws nothing, so the streams are unchanged
     negative = draw(rng, mean, k)
     extra = np.zeros(HOURS, dtype=int)
     if spike is not None:
@@ -129,7 +134,39 @@ def detector(series: Series, settings: AlertSettings, start: int, stop: int) -> 
     return evaluate(series, settings, start, stop)
 
 
-RULES = {"detector": detector, "mean+3σ": mean_3sigma}
+_TRUTH: tuple[np.ndarray, float] = (np.zeros(HOURS), 1.0)  # the last stream's true hourly mean and NB shape
+
+
+def oracle(series: Series, settings: AlertSettings, start: int, stop: int) -> list[Verdict]:
+    """A reference no real detector can reach: it knows each hour's true mean (level noise and all).
+
+    The same scan of 1..scan_windows windows ending at each window (only while
+    that window is above its true mean), each sum's upper tail under the true
+    negative binomial (approximated by one NB of the same mean and variance),
+    flagged at the same p_value and min_count. Its recall bounds what any
+    detector can reach at about its false-alarm rate on these streams.
+    """
+    mean, k = _TRUTH
+    x = series.negative.astype(float)
+    history = int(settings.min_history / WINDOW)
+    best = np.ones(HOURS)
+    cx, cm, cm2 = (np.concatenate(([0.0], np.cumsum(v))) for v in (x, mean, mean**2))
+    for w in range(1, settings.scan_windows + 1):
+        sx, sm, sm2 = (c[w:] - c[:-w] for c in (cx, cm, cm2))  # sums over windows i-w+1..i, i >= w-1
+        shape = sm**2 * k / sm2
+        p = stats.nbinom.sf(sx - 1, shape, shape / (shape + sm))
+        p[sx < settings.min_count] = 1.0
+        best[w - 1:] = np.minimum(best[w - 1:], p)
+    best[x <= mean] = 1.0
+    out = []
+    for i in range(start, stop):
+        flagged = i >= history and best[i] <= settings.p_value
+        out.append(Verdict(i, series.start(i), int(x[i]), float(mean[i]), float(best[i]), 0.0, "oracle", 0.0,
+                           None, 0, 1, flagged, "spike" if flagged else "below"))
+    return out
+
+
+RULES = {"detector": detector, "mean+3σ": mean_3sigma, "oracle": oracle}
 
 
 def dispersion_index(rng: np.random.Generator, streams: int = 10) -> dict[str, float]:
