@@ -34,7 +34,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
 _SEPARATOR = 0xFF  # a byte UTF-8 never contains
-_RADIX_COLUMNS = 1 << 16  # distinct features up to which `_log_counts` groups them by a radix sort
+_RADIX_COLUMNS = 1 << 16  # distinct features in a batch up to which `_log_counts` groups them by a radix sort
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,8 @@ class _Model:
         self.output = np.asarray(ident.tk_output, dtype=np.int32)
         self.features = int(self.output.max()) + 1
         self.ptc = ident.nb_ptc
+        # float32 once: float16 rows converted per batch cost half of scoring's time (numpy converts in software)
+        self.ptc32 = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
         self.pc = np.asarray(ident.nb_pc, dtype=np.float32)
         self.classes = list(ident.nb_classes)
         self.languages = [Language(code, code in SUPPORTED) for code in self.classes]  # shared, frozen
@@ -138,13 +140,8 @@ class _Model:
         features = all_features[hit]
         owner = np.repeat(np.arange(count, dtype=np.int32), lengths + self.depth)[self.depth - 1 :]
         rows = owner[hit]  # ascending: hits are in text order
-        present = np.bincount(features, minlength=self.features)  # cheaper than np.unique: no sort
-        used = np.flatnonzero(present)
-        remap = np.empty(present.size, dtype=np.int64)
-        remap[used] = np.arange(used.size)
-        columns = remap[features]
-        counts = _log_counts(rows, columns, (count, used.size))
-        scores = np.asarray(counts @ self.ptc[used].astype(np.float32), dtype=np.float32) + self.pc
+        counts, used = _log_counts(rows, features, count, self.features)
+        scores = np.asarray(counts @ self.ptc32[used], dtype=np.float32) + self.pc
         scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
@@ -156,20 +153,30 @@ class _Model:
         return scores, has_features
 
 
-def _log_counts(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sparse.spmatrix:
-    """log1p of how often each (text, feature) pair occurs, as a sparse matrix; `rows` must be ascending.
+def _log_counts(rows: np.ndarray, features: np.ndarray, texts: int, width: int) -> tuple[sparse.spmatrix, np.ndarray]:
+    """log1p of how often each (text, feature) pair occurs, and the features present (ascending).
 
-    With fewer than 2**16 distinct features (every batch of posts in practice) the pairs are grouped by
-    a stable radix argsort on the column (rows stay ascending within it), which gives a CSC matrix in
+    The matrix has one column per feature present, in that order; `rows` must be ascending. With at
+    most 2**16 distinct features in the batch (every batch of posts in practice) the pairs are grouped
+    by a stable radix argsort on the column (rows stay ascending within one), which gives a CSC matrix in
     canonical order directly; otherwise SciPy sorts each CSR row. The product with a dense matrix adds
-    every text's terms in the same order either way (ascending feature), so the scores are the same.
+    every text's terms in the same order either way (ascending feature), so the scores are the same to
+    the bit.
     """
-    if shape[1] > _RADIX_COLUMNS:
-        counts = sparse.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, columns)), shape=shape)
+    present = np.bincount(features, minlength=width)  # cheaper than np.unique: no sort
+    used = np.flatnonzero(present)
+    shape = (texts, used.size)
+    if used.size > _RADIX_COLUMNS:
+        remap = np.empty(width, dtype=np.int64)
+        remap[used] = np.arange(used.size)
+        counts = sparse.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, remap[features])), shape=shape)
         counts.sum_duplicates()
         counts.data = np.log1p(counts.data)
-        return counts
-    order = np.argsort(columns.astype(np.uint16), kind="stable")
+        return counts, used
+    rank = np.zeros(width, dtype=np.uint16)
+    rank[used] = np.arange(used.size)
+    columns = rank[features]
+    order = np.argsort(columns, kind="stable")  # radix sort: 16-bit keys
     rows = rows[order]
     columns = columns[order]
     first = np.empty(rows.size, dtype=bool)
@@ -178,11 +185,11 @@ def _log_counts(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -
     first[1:] |= columns[1:] != columns[:-1]
     starts = np.flatnonzero(first)
     repeats = np.diff(starts, append=rows.size).astype(np.float32)
-    indptr = np.zeros(shape[1] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(columns[starts], minlength=shape[1]), out=indptr[1:])
+    indptr = np.zeros(used.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(columns[starts], minlength=used.size), out=indptr[1:])
     counts = sparse.csc_matrix((np.log1p(repeats), rows[starts], indptr), shape=shape)
     counts.has_sorted_indices = True
-    return counts
+    return counts, used
 
 
 _model: _Model | None = None
