@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Brand
@@ -37,3 +37,14 @@ class BrandMatcher:
         lowered = text.lower()
         words = self._find_terms(lowered)
         return [name for name, matcher in self._matchers if matcher(lowered, words)]
+
+    def brands_of_all(self, texts: Iterable[str]) -> list[list[str]]:
+        """`brands_of` for each text, in one loop (a batch's worth of calls saved)."""
+        find = self._find_terms
+        matchers = self._matchers
+        found = []
+        for text in texts:
+            lowered = text.lower()
+            words = find(lowered)
+            found.append([name for name, matcher in matchers if matcher(lowered, words)])
+        return found

@@ -21,9 +21,8 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     """
     kept: list[Mention] = []
     combined: list[str] = []
-    for mention in mentions:
-        text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-        brands = matcher.brands_of(text)
+    texts = [f"{mention.title}\n{mention.text}" if mention.title else mention.text for mention in mentions]
+    for mention, text, brands in zip(mentions, texts, matcher.brands_of_all(texts)):
         if mention.brands:  # set by the listener from context: a reply in a brand's thread
             brands = list(dict.fromkeys([*mention.brands, *brands]))
         if brands:
@@ -35,6 +34,6 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     if not raw_authors:
         key = author_key()
         for mention in kept:
-            if mention.author:
-                mention.author = pseudonym(mention.author, key)
+            if author := mention.author:
+                mention.author = pseudonym(author, key)
     return kept
