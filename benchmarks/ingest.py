@@ -173,8 +173,8 @@ def plain_store(engine: object, batch: list[Mention], offset: int) -> None:
         set_watermark(connection, "bench", {"offset": offset})
 
 
-def stored_rows(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Every stored mention (all columns but the id and fetch time) and brand link, as the database holds them."""
+def stored_rows(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    """Every stored mention (all columns but the id and fetch time), brand link and watermark, as stored."""
     connection = sqlite3.connect(path)
     try:
         rows = connection.execute(
@@ -183,9 +183,10 @@ def stored_rows(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object
         links = connection.execute(
             "SELECT m.source, m.external_id, b.brand, b.created_at FROM mention_brands b "
             "JOIN mentions m ON m.id = b.mention_id ORDER BY 1, 2, 3").fetchall()
+        marks = connection.execute("SELECT source, value FROM watermarks ORDER BY source").fetchall()
     finally:
         connection.close()
-    return rows, links
+    return rows, links, marks
 
 
 def check_same_rows(parsed: object, brands: list[Brand], matcher: BrandMatcher, batch: int) -> int:
@@ -227,7 +228,7 @@ def main() -> None:
     detect_language("warm up the language identifier with a sentence")  # model load is not ingest
     if not args.no_check:
         same = check_same_rows(parsed, BRANDS, matcher, args.batch)
-        print(f"check: the optimised path stored the same {same} mentions and brand links as the plain path")
+        print(f"check: the optimised path stored the same {same} mentions, brand links and watermark as the plain path")
 
     rng = random.Random(1)
     now = datetime.now(timezone.utc).replace(tzinfo=None)

@@ -7,6 +7,7 @@ and the upsert drops what is already there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -88,18 +89,18 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
         return StoreResult(new=0, seen=0)
     as_time = _time_for(connection.dialect.name)
     now = as_time(datetime.now(timezone.utc))
-    created = [as_time(m.created_at) for m in unique]
-    rows = [
-        (m.source, m.external_id, m.source_kind, m.title, m.text, m.url, m.author, m.parent_id,
-         when, now, m.lang, bool(m.lang_supported), bool(m.nsfw), bool(m.stickied))
-        for m, when in zip(unique, created)
-    ]
+    rows = []
+    links = []
+    for m in unique:  # one pass builds both: the rows and the brand links
+        when = as_time(m.created_at)
+        rows.append((m.source, m.external_id, m.source_kind, m.title, m.text, m.url, m.author, m.parent_id,
+                     when, now, m.lang, bool(m.lang_supported), bool(m.nsfw), bool(m.stickied)))
+        brands = m.brands
+        if len(brands) == 1:
+            links.append((brands[0], when, m.source, m.external_id))
+        else:
+            links.extend([(brand, when, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
-    links = [
-        (brand, when, m.source, m.external_id)
-        for m, when in zip(unique, created)
-        for brand in dict.fromkeys(m.brands)
-    ]
     if links:
         _link_brands(connection, links)
     return StoreResult(new=new, seen=len(unique) - new)
@@ -119,13 +120,26 @@ def _link_brands(connection: Connection, links: list[tuple[str, Any, str, str]])
 
 
 def set_watermark(connection: Connection, source: str, value: dict[str, Any]) -> None:
+    updated_at = datetime.now(timezone.utc)
+    if connection.dialect.name == "sqlite":  # once per batch: the driver's execute, not a Core statement
+        connection.exec_driver_sql(
+            f"INSERT INTO {watermarks.name} (source, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (source, _json_text(connection, value), _time_for("sqlite")(updated_at)),
+        )
+        return
     insert = insert_for(connection, watermarks)
-    row = {"source": source, "value": value, "updated_at": datetime.now(timezone.utc)}
+    row = {"source": source, "value": value, "updated_at": updated_at}
     connection.execute(
         insert.values(row).on_conflict_do_update(
             index_elements=["source"], set_={"value": row["value"], "updated_at": row["updated_at"]}
         )
     )
+
+
+def _json_text(connection: Connection, value: Any) -> str:
+    """The text SQLAlchemy's JSON type stores for `value` (the dialect's serializer, json.dumps by default)."""
+    return (getattr(connection.dialect, "_json_serializer", None) or json.dumps)(value)
 
 
 def store_batch(
