@@ -272,6 +272,17 @@ def main(argv: list[str] | None = None) -> None:
             for recall, _, delay, median, worst, within in cells:
                 line += f"{recall:>18.3f}{f'{delay:.2f} / {median:.0f} / {worst}  {within:.2f}':>22}"
             print(line)
+        # Delays over the spikes both contenders caught: a like-for-like comparison, since a rule
+        # that catches more of the thin spikes (seen only hours in) has a longer mean delay for it.
+        line = "both  "
+        for multiplier in MULTIPLIERS:
+            both = [r for r in rows if r["multiplier"] == multiplier and int(r[key]) >= min_items  # type: ignore[arg-type]
+                    and r["detector"] is not None and r["mean+3σ"] is not None]
+            if both:
+                means = " vs ".join(f"{np.mean([int(r[rule]) for r in both]):.2f}"  # type: ignore[arg-type]
+                                    for rule in ("detector", "mean+3σ"))
+                line += f"  {multiplier}× n={len(both)} mean delay detector vs mean+3σ {means};"
+        print(line)
     print("\nRecall by brand kind (all spikes)")
     for profile in PROFILES:
         sub = [r for r in rows if r["profile"] == profile]
