@@ -15,7 +15,7 @@ of each is reported, with the load average. Before timing, the same entries
 go once through a plain path (every brand query tested on its own, py3langid's
 own `classify` per text, SQLAlchemy Core inserts and an id lookup per batch)
 into another database, and the run fails unless the optimised path stored
-exactly the same mentions and brand links.
+exactly the same mentions, brand links and watermark.
 Goals: >= 20,000 items/s and >= half the raw rate.
 """
 
