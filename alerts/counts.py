@@ -13,42 +13,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Engine, and_, case, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy import Engine, and_, case, func, select
 
 from journeywatch.domain import Moment, Sentiment
+from journeywatch.storage.dialect import epoch_bucket
 from journeywatch.storage.tables import classifications, mention_brands, mentions
 
 from .alert import EvidenceItem
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TEXT_LIMIT = 1000  # characters of an item kept as evidence
-
-
-class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
-    """floor(seconds since the epoch / window seconds) of a naive-UTC timestamp column."""
-
-    type = BigInteger()
-    inherit_cache = True
-
-    def __init__(self, column: ColumnElement[Any], seconds: int) -> None:
-        self.seconds = int(seconds)
-        super().__init__(column)
-
-
-@compiles(epoch_bucket, "sqlite")
-def _bucket_sqlite(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(list(element.clauses)[0], **kw)
-    # Whole seconds only: SQLite rounds fractions to milliseconds, so 14:59:59.9999 would become 15:00.
-    return f"(CAST(strftime('%s', substr({arg}, 1, 19)) AS INTEGER) / {element.seconds})"
-
-
-@compiles(epoch_bucket, "postgresql")
-def _bucket_postgresql(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(list(element.clauses)[0], **kw)
-    # A timestamp without time zone gives its nominal seconds since 1970-01-01 00:00: naive UTC in, UTC out.
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {arg}) / {element.seconds}) AS BIGINT)"
 
 
 def window_index(moment: datetime, window: timedelta) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
-from sqlalchemy.types import Date
+from sqlalchemy.types import BigInteger, Date
 
 
 def insert_for(connection: Connection, table: Table) -> Any:
@@ -41,3 +41,28 @@ def _week_start_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
 def _week_start_postgresql(element: week_start, compiler: Any, **kw: Any) -> str:
     arg = compiler.process(list(element.clauses)[0], **kw)
     return f"CAST(date_trunc('week', {arg}) AS DATE)"
+
+
+class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
+    """floor(seconds since the epoch / window seconds) of a naive-UTC timestamp column."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any], seconds: int) -> None:
+        self.seconds = int(seconds)
+        super().__init__(column)
+
+
+@compiles(epoch_bucket, "sqlite")
+def _bucket_sqlite(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    # Whole seconds only: SQLite rounds fractions to milliseconds, so 14:59:59.9999 would become 15:00.
+    return f"(CAST(strftime('%s', substr({arg}, 1, 19)) AS INTEGER) / {element.seconds})"
+
+
+@compiles(epoch_bucket, "postgresql")
+def _bucket_postgresql(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    # A timestamp without time zone gives its nominal seconds since 1970-01-01 00:00: naive UTC in, UTC out.
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {arg}) / {element.seconds}) AS BIGINT)"
