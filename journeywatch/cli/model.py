@@ -28,6 +28,12 @@ def _model_dir(model: Optional[Path]) -> Path:
     return (model or DEFAULT_MODEL_DIR).resolve()
 
 
+def _backend(name: str) -> Any:
+    if name not in ("int8", "torch"):
+        raise ConfigError(f"--backend {name!r}: use int8 or torch")
+    return name
+
+
 def _hardware() -> str:
     import os
 
@@ -101,6 +107,7 @@ def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSONL file with a `text` field per line"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+    backend: str = typer.Option("int8", "--backend", help="CPU path: int8 (default) or torch (fp32)"),
 ) -> None:
     """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
 
@@ -116,7 +123,7 @@ def classify(
         items.extend(str(row.get("text", "")) for row in read_jsonl(jsonl))
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
-    classifier = load_classifier(_model_dir(model))
+    classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     for text, p in zip(items, classifier.predict(items)):
         sys.stdout.write(json.dumps({
             "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
@@ -144,6 +151,7 @@ def evaluate(
     file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+    backend: str = typer.Option("int8", "--backend", help="CPU path: int8 (default) or torch (fp32)"),
 ) -> None:
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
 
@@ -157,7 +165,7 @@ def evaluate(
     examples = load_eval_file(file)
     if not any(e.moment or e.sentiment for e in examples):
         raise ConfigError(f"{file}: no line has a `text` with a known `moment` or `sentiment` label")
-    classifier = load_classifier(_model_dir(model))
+    classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     reports = evaluate_examples(classifier, examples)
     if as_json:
         sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
