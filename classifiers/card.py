@@ -99,8 +99,9 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "## Known weaknesses",
         "",
         *_weakest(figures),
-        "- Moment labels come from a small corpus and a few hundred labelled real posts; rare moments in "
-        "real talk (first_moment, stimulus) have few real examples, so their figures are noisy.",
+        "- Real posts are mostly second_moment and ultimate_moment; zero_moment and first_moment are rare in "
+        "them, so those labels learn mostly from the written corpus and their real-post figures rest on few "
+        "items (see n above). Macro-F1 over six labels weighs each of those few items heavily.",
         "- Sentiment is learned from general tweets; customer-care talk is far more negative than the "
         "training mix, which the bias only partly corrects.",
         "- English only; sarcasm and mixed-opinion reviews are often misread.",
