@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from .encoder import run_layers, run_lower
+from .encoder import length_sorted_batches, run_layers, run_lower
 
 
 @dataclass(slots=True)
@@ -67,21 +67,15 @@ def compute_hidden(
     if len(ids):
         offsets[1:] = torch.cumsum(lengths, 0)[:-1]
     flat = torch.zeros(int(lengths.sum()), model.config.hidden_size, dtype=torch.float16)
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-    for start in range(0, len(order), batch_size):
-        chunk = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in chunk)
-        input_ids = torch.zeros(len(chunk), width, dtype=torch.long)
-        mask = torch.zeros(len(chunk), width, dtype=torch.long)
-        for row, i in enumerate(chunk):
-            input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
-            mask[row, :len(ids[i])] = 1
+    done = 0
+    for chunk, input_ids, mask in length_sorted_batches(ids, batch_size):
         hidden = run_lower(model, input_ids, mask, upto)
         for row, i in enumerate(chunk):
             o, n = int(offsets[i]), len(ids[i])
             flat[o:o + n] = hidden[row, :n].half()
+        done += len(chunk)
         if progress:
-            progress(min(start + batch_size, len(order)))
+            progress(done)
     return HiddenStates(flat, offsets, lengths)
 
 

@@ -20,7 +20,7 @@ import torch
 from journeywatch.domain import Prediction
 
 from .calibration import softmax
-from .encoder import load_base_encoder, load_tokenizer, normalise_text
+from .encoder import length_sorted_batches, load_base_encoder, load_tokenizer, normalise_text
 from .files import ModelConfig, load_weights, model_version, read_config
 from .network import JourneyNet, upper_from_base
 
@@ -63,15 +63,7 @@ class JourneyClassifier:
         ids = self.token_ids(texts)
         moments = np.zeros((len(ids), len(self.config.moments)), dtype=np.float32)
         sentiments = np.zeros((len(ids), len(self.config.sentiments)), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start:start + self.batch_size]
-            width = max(len(ids[i]) for i in chunk)
-            input_ids = torch.zeros(len(chunk), width, dtype=torch.long)
-            mask = torch.zeros(len(chunk), width, dtype=torch.long)
-            for row, i in enumerate(chunk):
-                input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
-                mask[row, :len(ids[i])] = 1
+        for chunk, input_ids, mask in length_sorted_batches(ids, self.batch_size):
             m, s = self.net(input_ids.to(self.device), mask.to(self.device))
             moments[chunk] = m.float().cpu().numpy()
             sentiments[chunk] = s.float().cpu().numpy()
