@@ -32,4 +32,4 @@ test: $(STAMP) chromium
 	$(BIN)/pytest
 
 clean:
-	rm -rf journeywatch.db journeywatch.db-wal journeywatch.db-shm digests out
+	rm -rf examples/demo/journeywatch.db* digests out

@@ -8,8 +8,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
+
+from journeywatch.errors import ConfigError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _lock = threading.Lock()
@@ -66,8 +68,13 @@ def open_database(url: str) -> Engine:
     key = normalise_url(url)
     with _lock:
         if key not in _engines:
-            engine = create_database_engine(key)
-            upgrade(engine)
+            try:
+                engine = create_database_engine(key)
+                upgrade(engine)
+            except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
+                shown = make_url(key).render_as_string(hide_password=True)
+                reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+                raise ConfigError(f"config key 'database': cannot open {shown}: {reason}") from error
             _engines[key] = engine
         return _engines[key]
 

@@ -79,3 +79,12 @@ def test_a_bad_brand_query_stops_the_run_with_its_position(tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stderr.startswith("Error: config key 'brands[0].query' (Acme):")
     assert "position" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "db.yaml").write_text("database: mysql://nobody@127.0.0.1/x\nbrands: [{name: A, query: a}]\n",
+                                      encoding="utf-8")
+    result = _run("run", "--config", "db.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: config key 'database': cannot open mysql://nobody@127.0.0.1/x")
+    assert "Traceback" not in result.stderr

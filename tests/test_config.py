@@ -85,3 +85,12 @@ sources:
     assert isinstance(file_source, FileSource)
     assert file_source.path == tmp_path / "exports" / "a.jsonl"
     assert config.sources[1].url == (tmp_path / "feeds" / "a.xml").as_uri()
+
+
+def test_a_relative_sqlite_path_starts_at_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    path = _write(tmp_path, "database: sqlite:///data/jw.db\nbrands: [{name: Acme, query: acme}]\n")
+    monkeypatch.chdir("/")
+    assert load_config(path).database == f"sqlite:///{tmp_path / 'data' / 'jw.db'}"
+    absolute = _write(tmp_path, "database: sqlite:////var/jw.db\nbrands: [{name: Acme, query: acme}]\n")
+    assert load_config(absolute).database == "sqlite:////var/jw.db"

@@ -41,6 +41,7 @@ def init(
 def run(
     config: Path = CONFIG_OPTION,
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON"),
+    strict: bool = typer.Option(False, "--strict", help="exit 2 when any source, classification or alert check failed"),
 ) -> None:
     """Run the monitor once: listen to every source, store, classify, check alerts.
 
@@ -50,7 +51,11 @@ def run(
     """
     from ..listeners import BrandMatcher
 
-    BrandMatcher(load_config(config, strict=False).brands)  # fail fast, before Prefect starts
+    from ..storage import open_database
+
+    loaded = load_config(config, strict=False)
+    BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
+    open_database(loaded.database)
     from ..flows.monitor import monitor_flow
 
     with console.status("Collecting, storing and classifying…", spinner="dots"):
@@ -59,6 +64,10 @@ def run(
         print(json.dumps(summary, indent=2, default=str))
     else:
         print_summary(summary)
+    failed = any(s["error"] for s in summary["sources"]) or any(
+        "error" in summary[step] for step in ("classification", "alerts"))
+    if strict and failed:
+        raise typer.Exit(2)
 
 
 def print_summary(summary: dict[str, Any]) -> None:

@@ -110,8 +110,18 @@ def _split_sources(raw: object) -> tuple[list[object], list[tuple[str, str]]]:
     return good, errors
 
 
+def _anchored_sqlite(url: str, base: Path) -> str:
+    """A relative SQLite file path starts at the config file too: cron runs from $HOME."""
+    prefix = "sqlite:///"
+    rest = url[len(prefix):]
+    if not url.startswith(prefix) or not rest or rest.startswith("/") or rest.startswith(":memory:"):
+        return url
+    return prefix + str((base / rest).resolve())
+
+
 def _resolve_paths(config: Config, base: Path) -> Config:
     """Make file paths relative to the config file, so a config works from any directory."""
+    config.database = _anchored_sqlite(config.database, base)
     for source in config.sources:
         if isinstance(source, FileSource) and not source.path.is_absolute():
             source.path = (base / source.path).resolve()
@@ -139,9 +149,10 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc)) from None
     config._source_errors = source_errors
+    config = _resolve_paths(config, base or Path.cwd())
     if override := os.environ.get(DATABASE_ENV):
         config.database = override
-    return _resolve_paths(config, base or Path.cwd())
+    return config
 
 
 def load_config(path: str | Path, *, strict: bool = True) -> Config:
