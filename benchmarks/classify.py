@@ -2,6 +2,10 @@
 
     python benchmarks/classify.py [--n 5000] [--naive-n 5000] [--stream 0]
 
+Paths: naive (one text at a time, fp32), fp32 in length-sorted batches,
+bf16 and per-token int8 in the same batches (the default CPU backend is
+whichever of the two `cpu_backend("auto")` picks on this processor).
+
 Each path runs in its own subprocess, so its peak RSS is its own. Texts are
 the airline tweets when the shared benchmarks are beside the project (their
 sentiment labels also give the fast path's macro-F1 against fp32's), else
@@ -67,7 +71,7 @@ def run_path(path: str, n: int, out: Path) -> None:
         start = time.perf_counter()
         predictions = [p for text in texts for p in classifier.predict([text])]
     else:
-        classifier = load_classifier(backend="torch" if path == "fp32-batched" else "int8")
+        classifier = load_classifier(backend="torch" if path == "fp32-batched" else path)
         classifier.predict(texts[:64])
         start = time.perf_counter()
         predictions = classifier.predict(texts)
@@ -138,18 +142,20 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; threads {os.environ.get('JW_THREADS', '2')}")
     naive = _subprocess(["--path", "naive", "--n", str(args.naive_n)])
     fp32 = _subprocess(["--path", "fp32-batched", "--n", str(args.n)])
-    fast = _subprocess(["--path", "fast", "--n", str(args.n)])
-    for r in (naive, fp32, fast):
+    from journeywatch.classifiers.predictor import cpu_backend
+
+    fast = [_subprocess(["--path", backend, "--n", str(args.n)]) for backend in ("bf16", "int8")]
+    print(f"default CPU backend here: {cpu_backend('auto')}")
+    for r in (naive, fp32, *fast):
         print(f"{r['path']:>13} ({r['backend']}): {r['n']} texts, {r['posts_per_s']:8.1f} posts/s, "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB")
-    print(f"ratio fast / naive: {fast['posts_per_s'] / naive['posts_per_s']:.1f}x; "
-          f"fp32 batched / naive: {fp32['posts_per_s'] / naive['posts_per_s']:.1f}x")
-    agree_m = sum(a == b for a, b in zip(fp32["moments"], fast["moments"])) / len(texts)
-    agree_s = sum(a == b for a, b in zip(fp32["sentiments"], fast["sentiments"])) / len(texts)
-    print(f"fast vs fp32 agreement: moment {agree_m:.4f}, sentiment {agree_s:.4f} (n={len(texts)})")
-    if labels:
-        print(f"sentiment macro-F1 vs labels: fp32 {_macro_f1(labels, fp32['sentiments']):.4f}, "
-              f"fast {_macro_f1(labels, fast['sentiments']):.4f}")
+              f"{r['posts_per_s'] / naive['posts_per_s']:5.1f}x naive, peak RSS {r['peak_rss_mb']:.0f} MB")
+    for r in fast:
+        agree_m = sum(a == b for a, b in zip(fp32["moments"], r["moments"])) / len(texts)
+        agree_s = sum(a == b for a, b in zip(fp32["sentiments"], r["sentiments"])) / len(texts)
+        print(f"{r['path']} vs fp32 agreement: moment {agree_m:.4f}, sentiment {agree_s:.4f} (n={len(texts)})")
+        if labels:
+            print(f"  sentiment macro-F1 vs labels: fp32 {_macro_f1(labels, fp32['sentiments']):.4f}, "
+                  f"{r['path']} {_macro_f1(labels, r['sentiments']):.4f}")
     if args.stream:
         s = _subprocess(["--path", "stream", "--n", str(args.stream)])
         print(f"stream: {s['n']} stored posts in {s['seconds']:.0f} s, {s['posts_per_s']:.1f} posts/s, "

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from .base import Classifier
 from .files import DEFAULT_MODEL_DIR, model_version
-from .predictor import Backend, JourneyClassifier
+from .predictor import BACKENDS, Backend, JourneyClassifier
 
 _LOADED: dict[tuple[Path, int, float, str], JourneyClassifier] = {}
 _LOCK = threading.Lock()
 
 
 def load_classifier(model_dir: Path | None = None, *, batch_size: int = 64, review_below: float = 0.5,
-                    backend: Backend = "int8") -> JourneyClassifier:
+                    backend: Backend = "auto") -> JourneyClassifier:
     """The classifier for `model_dir` (default: the shipped model), loaded once per process.
 
     Loading reads ~100 MB of encoder weights, so repeated calls (every
@@ -40,5 +40,5 @@ def forget_classifiers() -> None:
         _LOADED.clear()
 
 
-__all__ = ["DEFAULT_MODEL_DIR", "Classifier", "JourneyClassifier", "forget_classifiers", "load_classifier",
+__all__ = ["BACKENDS", "DEFAULT_MODEL_DIR", "Classifier", "JourneyClassifier", "forget_classifiers", "load_classifier",
            "model_version"]

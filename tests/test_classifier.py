@@ -196,3 +196,43 @@ def test_cached_states_are_reused_and_deeper_caches_derive_from_lower_ones(tmp_p
     assert torch.equal(derived.lengths, direct.lengths)
     assert torch.allclose(derived.flat.float(), direct.flat.float(), atol=0.05)
     assert len(list(tmp_path.glob("hidden-*.pt"))) == 2
+
+
+MIXED = ["Is the Model 3 worth it over the Ioniq 6?", "ok", "never flying with them again, 4 hours on the tarmac",
+         "Unboxed my new kettle this morning and it already leaks from the base, contacted support, waiting " * 6,
+         "@northwind thanks for the upgrade!!! 😍", ""]
+
+
+@pytest.mark.parametrize(("backend", "tolerance"), [("torch", 1e-4), ("bf16", 2e-2), ("int8", 1e-3)])
+def test_a_text_gets_the_same_result_alone_or_in_any_batch(tiny_model: Path, backend: str, tolerance: float) -> None:
+    """Only rounding may differ (bf16 keeps 8 bits of mantissa); torch's dynamic int8 failed this."""
+    classifier = load_classifier(tiny_model, backend=backend)
+    alone = [classifier.logits([text]) for text in MIXED]
+    together = classifier.logits(MIXED + [t.upper() for t in MIXED])
+    for i, pair in enumerate(alone):
+        for one, batched in zip(pair, together):
+            assert abs(one[0] - batched[i]).max() <= tolerance
+
+
+@pytest.mark.parametrize("backend", ["bf16", "int8"])
+def test_fast_backends_stay_close_to_fp32(tiny_model: Path, backend: str) -> None:
+    texts = [t for t, _, _ in TINY]
+    reference = load_classifier(tiny_model, backend="torch").probabilities(texts)
+    fast = load_classifier(tiny_model, backend=backend).probabilities(texts)
+    for ref, got in zip(reference, fast):
+        assert abs(ref - got).max() < 0.1
+        assert (ref.argmax(1) == got.argmax(1)).mean() >= 0.9
+
+
+def test_per_token_int8_linear_tracks_fp32_and_keeps_rows_independent() -> None:
+    from journeywatch.classifiers.quantize import PerTokenInt8Linear
+
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(64, 32)
+    quantized = PerTokenInt8Linear(linear)
+    x = torch.randn(5, 7, 64)
+    x[1] *= 50  # one loud item must not coarsen the others' quantization
+    with torch.inference_mode():
+        exact, approx = linear(x), quantized(x)
+        assert torch.allclose(approx, exact, rtol=0.05, atol=0.05 * exact.abs().max().item())
+        assert torch.equal(quantized(x[:1]), approx[:1])
