@@ -88,3 +88,10 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Error: config key 'database': cannot open mysql://nobody@127.0.0.1/x")
     assert "Traceback" not in result.stderr
+
+
+def test_a_directory_as_config_says_so(tmp_path: Path) -> None:
+    result = _run("run", "--config", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: config '{tmp_path}' is a directory, not a file")
+    assert "not found" not in result.stderr and "Traceback" not in result.stderr

@@ -63,6 +63,9 @@ def test_a_bad_source_is_set_aside_when_not_strict() -> None:
 def test_missing_file_and_broken_yaml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found; `journeywatch init`"):
         load_config(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="is a directory, not a file; give the YAML config file") as raised:
+        load_config(tmp_path)
+    assert "not found" not in str(raised.value)
     with pytest.raises(ConfigError, match="not valid YAML at line 3, column 1: expected ',' or ']'"):
         load_config(_write(tmp_path, "brands:\n  - name: [unclosed\n"))
     with pytest.raises(ConfigError, match="must be a YAML mapping"):

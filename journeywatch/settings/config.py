@@ -158,6 +158,11 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
 def load_config(path: str | Path, *, strict: bool = True) -> Config:
     """Read, validate and return the config at `path` (see `parse_config` for `strict`)."""
     path = Path(path)
+    if path.is_dir():
+        # "not found" would send the user looking for a file that is plainly there.
+        example = path / "journeywatch.yaml"
+        raise ConfigError(f"config {str(path)!r} is a directory, not a file; give the YAML config file "
+                          f"inside it, e.g. {str(example)!r}")
     if not path.is_file():
         raise ConfigError(f"config file {str(path)!r} not found; `journeywatch init` writes an example")
     try:
