@@ -21,6 +21,8 @@ from typing import Any
 import apprise
 
 from . import file_target  # noqa: F401  (registers the file:// target with apprise)
+from journeywatch.settings.alerts import notify_url_problem
+
 from .redact import MissingVariable, expand, redact, scrub, secrets_in
 
 logger = logging.getLogger("journeywatch.alerts")
@@ -33,13 +35,18 @@ _TYPES = {"info": apprise.NotifyType.INFO, "warning": apprise.NotifyType.WARNING
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
-    """How delivery to one target went; `target` is the redacted URL, safe to show and store."""
+    """How delivery to one target went; `target` is the redacted URL, safe to show and store.
+
+    `permanent` marks a failure no retry can mend (a URL apprise cannot load,
+    an unset variable): it was not retried.
+    """
 
     target: str
     ok: bool
     attempts: int
     error: str | None
     at: datetime
+    permanent: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -48,7 +55,11 @@ class DeliveryResult:
 
 
 class _Scrubber(logging.Filter):
-    """Masks every known target secret in records of the loggers that may quote a URL."""
+    """Masks every known target secret, and any URL's user:password, in records of the loggers that may quote a URL.
+
+    apprise's own lines print credentials half-masked (`s...t`); `secrets_in`
+    lists those forms too, so nothing of them gets through.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,11 +95,8 @@ class _Warnings(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _attempt(url: str, title: str, body: str, body_format: str, notify_type: str,
+def _attempt(target: apprise.Apprise, title: str, body: str, body_format: str, notify_type: str,
              attachments: list[Path] | None) -> tuple[bool, str | None]:
-    target = apprise.Apprise()
-    if not target.add(url):
-        return False, "apprise does not understand this URL (check the scheme and its parts)"
     attach = apprise.AppriseAttachment([str(p) for p in attachments]) if attachments else None
     warnings = _Warnings()
     apprise_logger = logging.getLogger("apprise")
@@ -120,7 +128,9 @@ def deliver(
 
     A failing target is tried again up to `retries` times, waiting
     `backoff`, 2×`backoff`, 4×`backoff`... seconds between attempts; it never
-    stops the other targets. `body_format` is "html", "markdown" or "text".
+    stops the other targets. A target that cannot succeed on retry (a URL
+    apprise cannot load, an unset `${NAME}`) is recorded as a permanent
+    failure at once, with the reason. `body_format` is "html", "markdown" or "text".
     Results and log lines name targets by their redacted URL only.
     """
     if body_format not in _FORMATS:
@@ -133,14 +143,20 @@ def deliver(
         except MissingVariable as missing:
             error = f"environment variable {missing.args[0]} is not set"
             logger.error("notification to %s not sent: %s", shown, error)
-            results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc)))
+            results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
         secrets = secrets_in(url)
         _scrubber.add(secrets)
+        target = apprise.Apprise()
+        if not target.add(url):
+            error = notify_url_problem(url) or "apprise cannot load this URL"
+            logger.error("notification to %s not sent, not retried: %s", shown, error)
+            results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
+            continue
         ok, error, attempts = False, None, 0
         for attempt in range(retries + 1):
             attempts = attempt + 1
-            ok, error = _attempt(url, title, body, body_format, notify_type, attachments)
+            ok, error = _attempt(target, title, body, body_format, notify_type, attachments)
             if ok:
                 break
             error = scrub(error or "", secrets)

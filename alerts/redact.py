@@ -8,42 +8,30 @@ quote a URL passes through `scrub` with the secrets of the targets in play.
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import apprise
 
+from journeywatch.settings.alerts import ENV_PLACEHOLDER as _ENV
+from journeywatch.settings.alerts import MissingVariable, apprise_quiet
+from journeywatch.settings.alerts import expand_env as expand
+
 MASK = "****"
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRET_KEYS = re.compile(r"(pass|secret|token|key|auth|sig|code|cred|webhook)", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter fragments are host parts and ports, not secrets
+_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")  # scheme://user:pass@
 
 
-class MissingVariable(KeyError):
-    """A `${NAME}` in a target names an environment variable that is not set."""
-
-
-def expand(url: str, environ: dict[str, str] | None = None) -> str:
-    """Replace `${NAME}` with the environment variable NAME, so tokens can stay out of config files."""
-    env = os.environ if environ is None else environ
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise MissingVariable(name)
-        return env[name]
-
-    return _ENV.sub(value, url)
+def _is_token(segment: str) -> bool:
+    """A path segment that may be a token: not a `${NAME}` placeholder nor a plain word (hook, alerts, v1)."""
+    if not segment or _ENV.fullmatch(segment):
+        return False
+    return not (segment.isalpha() or (len(segment) <= 3 and segment.isalnum()))
 
 
 def _mask_path(path: str) -> str:
-    """Mask path segments that may be tokens; keep `${NAME}` placeholders and short words (hook, api)."""
-    segments = []
-    for segment in path.split("/"):
-        plain = _ENV.fullmatch(segment) or (len(segment) < 6 and segment.isalpha())
-        segments.append(segment if plain or not segment else MASK)
-    return "/".join(segments)
+    return "/".join(MASK if _is_token(segment) else segment for segment in path.split("/"))
 
 
 def _generic(url: str, mask_path: bool = True) -> str:
@@ -51,10 +39,8 @@ def _generic(url: str, mask_path: bool = True) -> str:
     try:
         parts = urlsplit(url)
         netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{MASK}@{host}"
+        if "@" in netloc:  # user names are credentials too: apprise half-prints them
+            netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
         query = "&".join(
             f"{quote(k)}={MASK if _SECRET_KEYS.search(k) else quote(v)}"
             for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -77,27 +63,30 @@ def redact(url: str) -> str:
     if _ENV.search(url):
         return _generic(url)  # placeholders are not secrets; literal tokens beside them are masked
     try:
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        with apprise_quiet():  # its "Loaded ... URL" line would come before the secrets are known
+            plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:  # apprise may reject a URL in ways of its own: fall back to the generic form
         plugin = None
     if plugin:
-        # Both passes: apprise masks service tokens, the generic pass query values apprise keeps.
-        return _generic(plugin.url(privacy=True), mask_path=False)
+        # Both passes: apprise masks service tokens, the generic pass the user, token-like path
+        # segments (a webhook's path is often its token) and query values apprise keeps.
+        return _generic(plugin.url(privacy=True))
     return url.split("://", 1)[0] + "://" + MASK  # unknown to apprise: any part may be a token
 
 
 def secrets_in(url: str) -> set[str]:
     """The fragments of an (expanded) target that must never be printed.
 
-    The password, secret-looking query values, and every path or host
-    fragment that apprise's privacy form leaves out (service tokens).
+    The user name and password, secret-looking query values, and every
+    path or host fragment that the redacted form leaves out (service tokens),
+    each also in the half-masked forms apprise prints (`s...t`, `...cret`).
     """
     found: set[str] = set()
     try:
         parts = urlsplit(url)
-        if parts.password:
-            found.add(parts.password)
-            found.add(unquote(parts.password))
+        for credential in (parts.username, parts.password):
+            if credential:
+                found |= {credential, unquote(credential)}
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
             if _SECRET_KEYS.search(key) and value:
                 found.add(value)
@@ -113,12 +102,14 @@ def secrets_in(url: str) -> set[str]:
         fragment = unquote(fragment)
         if len(fragment) >= _MIN_SECRET and fragment not in private:
             found.add(fragment)
-    return {s for s in found if s}
+    found = {s for s in found if s}
+    partial = {f"{s[0]}...{s[-1]}" for s in found if len(s) >= _MIN_SECRET}
+    return found | partial | {f"...{s[-4:]}" for s in found if len(s) >= _MIN_SECRET}
 
 
 def scrub(text: str, secrets: set[str]) -> str:
-    """`text` with every secret replaced by the mask, longest first (one may contain another)."""
+    """`text` with every secret and the credentials of any URL in it masked, longest secret first."""
     for secret in sorted(secrets, key=len, reverse=True):
         if secret:
             text = text.replace(secret, MASK)
-    return text
+    return _USERINFO.sub(rf"\1{MASK}@", text)

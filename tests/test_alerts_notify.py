@@ -10,6 +10,8 @@ import pytest
 
 from journeywatch.alerts import Alert, EvidenceItem, deliver, redact
 from journeywatch.alerts.message import alert_html, alert_title
+from journeywatch.errors import ConfigError
+from journeywatch.settings import load_config
 from tests.servers.smtp import SMTPServer, smtp_server  # noqa: F401
 from tests.servers.webhook import WebhookServer, webhook_server  # noqa: F401
 
@@ -52,7 +54,7 @@ def test_email_arrives_with_the_evidence_links_and_no_password_anywhere(
     # ...and the secret is nowhere else: not in the result, not in any log line.
     assert "Applying user credentials" in caplog.text  # apprise's own debug lines were captured too
     assert PASSWORD not in repr(result) and PASSWORD not in caplog.text
-    assert "brand:****@" in result.target
+    assert "://****@" in result.target and "brand" not in result.target  # the user is a credential too
 
 
 def test_webhook_failures_are_retried_and_recorded(
@@ -92,6 +94,58 @@ def test_a_target_that_keeps_failing_reports_why_and_the_others_still_get_theirs
     assert local.ok and "body bold" in (tmp_path / "logs" / "alerts.log").read_text(encoding="utf-8")
     assert (unset.ok, unset.attempts) == (False, 0)
     assert unset.error == "environment variable JW_TEST_UNSET_VARIABLE is not set"
+
+
+def test_nothing_of_a_targets_credentials_or_token_path_reaches_any_log_line(
+    webhook_server: WebhookServer, caplog: pytest.LogCaptureFixture  # noqa: F811
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, apprise's and urllib3's included
+    webhook_server.fail_next(1)
+    user, password, token = "alertbot", "S3cr3t-pass-word", "tokA1b2C3d4E5f6"
+    url = f"json://{user}:{password}@{webhook_server.host}:{webhook_server.port}/hooks/{token}"
+    [result] = deliver([url], "title", "<p>body</p>", retries=1, backoff=0.01)
+    assert result.ok and result.attempts == 2
+    assert webhook_server.requests[0].path == f"/hooks/{token}"  # the real URL was used...
+    assert "JSON POST URL" in caplog.text and "failed (attempt 1 of 2)" in caplog.text
+    logged = caplog.text + repr(result)
+    # ...and not one piece of it was printed, whole or in apprise's half-masked forms (s...d, ...word).
+    for secret in (user, password, token):
+        for form in (secret, f"{secret[0]}...{secret[-1]}", f"...{secret[-4:]}"):
+            assert form not in logged, form
+
+
+def test_a_target_apprise_cannot_load_fails_at_once_and_the_others_are_still_retried(
+    webhook_server: WebhookServer, caplog: pytest.LogCaptureFixture  # noqa: F811
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    webhook_server.fail_next(1)
+    urls = ["nosuchservice://user:Pa55word-x@example.org/x", "mailto://user:Pa55word-x@",
+            f"json://{webhook_server.host}:{webhook_server.port}/hook"]
+    unknown, unloadable, flaky = deliver(urls, "title", "<p>body</p>", retries=3, backoff=0.01)
+    assert (unknown.ok, unknown.attempts, unknown.permanent) == (False, 0, True)
+    assert unknown.error == "apprise has no nosuchservice:// service (check the scheme)"
+    assert (unloadable.ok, unloadable.attempts, unloadable.permanent) == (False, 0, True)
+    assert "cannot load this mailto:// URL" in (unloadable.error or "")
+    assert (flaky.ok, flaky.attempts, flaky.permanent) == (True, 2, False)  # a transient failure is retried
+    assert "not retried" in caplog.text and "Pa55word" not in caplog.text
+
+
+def test_a_notify_url_apprise_cannot_parse_is_a_config_error_naming_it_without_its_secret(tmp_path: Path) -> None:
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(
+        "brands: [{name: Acme, query: acme}]\n"
+        "alerts:\n"
+        "  notify: ['json://127.0.0.1:8099/hook', 'mailto://user:Pa55word-x@', 'file://out/alerts.log',\n"
+        "           'mailto://user:${JW_TEST_UNSET_VARIABLE}@example.org', 'nosuch://user:Pa55word-x@host']\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert "config key 'alerts.notify[1]': apprise cannot load this mailto:// URL" in message
+    assert "config key 'alerts.notify[4]': apprise has no nosuch:// service" in message
+    for fine in ("notify[0]", "notify[2]", "notify[3]"):  # a valid URL, our file target, an unset ${NAME}
+        assert fine not in message
+    assert "Pa55word" not in message
 
 
 def test_file_target_appends_relative_to_the_working_directory(tmp_path: Path,

@@ -2,12 +2,83 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+ENV_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class MissingVariable(KeyError):
+    """A `${NAME}` in a target names an environment variable that is not set."""
+
+
+def expand_env(url: str, environ: dict[str, str] | None = None) -> str:
+    """Replace `${NAME}` with the environment variable NAME, so tokens can stay out of config files."""
+    env = os.environ if environ is None else environ
+
+    def value(match: re.Match[str]) -> str:
+        if match.group(1) not in env:
+            raise MissingVariable(match.group(1))
+        return env[match.group(1)]
+
+    return ENV_PLACEHOLDER.sub(value, url)
+
+
+@contextmanager
+def apprise_quiet() -> Iterator[None]:
+    """Silence apprise while it parses a URL: its error lines quote the URL, secrets half-masked."""
+    apprise_logger = logging.getLogger("apprise")
+    drop = logging.Filter("-")  # matches no logger name: drops every record
+    apprise_logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        apprise_logger.removeFilter(drop)
+
+
+def notify_url_problem(url: str) -> str | None:
+    """Why apprise cannot load the notification target `url` (None when it can).
+
+    Uses apprise's own parser, so what passes here is what delivery will
+    load. The reason never quotes the URL (it may hold a password or token),
+    only its scheme. A URL with a `${NAME}` whose variable is not set yet is
+    checked by scheme only: delivery reports the missing variable.
+    """
+    from apprise import Apprise
+    from apprise.manager_plugins import NotificationManager
+
+    if "://" not in url:
+        return "not a notification URL like json://host/path or mailto://user:pass@host"
+    scheme = url.split("://", 1)[0].lower()
+    if scheme == "file":  # journeywatch's own target (alerts/file_target.py): any path will do
+        return None if url.split("://", 1)[1].strip() else "file:// needs a path, e.g. file://out/alerts.log"
+    if scheme not in NotificationManager():
+        return f"apprise has no {scheme}:// service (check the scheme)"
+    try:
+        expanded = expand_env(url)
+    except MissingVariable:
+        return None
+    with apprise_quiet():
+        loaded = Apprise.instantiate(expanded, suppress_exceptions=True)
+    return None if loaded else f"apprise cannot load this {scheme}:// URL (check its host, credentials and options)"
+
+
+def _loadable(url: str) -> str:
+    problem = notify_url_problem(url)
+    if problem:
+        raise ValueError(problem)
+    return url
+
+
+NotifyURL = Annotated[str, AfterValidator(_loadable)]
 
 
 def parse_duration(value: str | int | timedelta) -> timedelta:
@@ -46,7 +117,8 @@ class AlertSettings(BaseModel):
     settle: timedelta = Field(default=timedelta(0),
                               description="judge a window only this long after it ends, for items that arrive late")
     notify_ended: bool = Field(default=False, description="also send a notice when a spike subsides")
-    notify: list[str] = Field(default_factory=list, description="apprise URLs; tokens may use ${ENV_VAR}")
+    notify: list[NotifyURL] = Field(default_factory=list,
+                                    description="apprise URLs, checked with apprise's parser on load; tokens may use ${ENV_VAR}")
     retries: int = Field(default=3, ge=0, le=10, description="delivery attempts after the first fails")
 
     @field_validator("window", "min_history", "cooldown", "settle", mode="before")
