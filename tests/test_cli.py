@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +41,46 @@ def test_every_command_is_documented_with_an_example() -> None:
         for part in path.split():
             command = command.commands[part]  # type: ignore[attr-defined]
         assert "Example:" in (command.help or ""), f"`journeywatch {path} --help` has no example"
+
+
+def _command(root: typer.core.TyperGroup, path: str) -> typer.core.TyperCommand:  # type: ignore[name-defined]
+    command = root
+    for part in path.split():
+        command = command.commands[part]  # type: ignore[attr-defined]
+    return command  # type: ignore[return-value]
+
+
+def _readme_rows() -> dict[str, str]:
+    """The README's commands table: command path -> the synopsis written for it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    paths = sorted(_command_paths(), key=len, reverse=True)
+    rows = {}
+    for synopsis in re.findall(r"^\| `journeywatch (.+?)` \|", readme, flags=re.MULTILINE):
+        path = next(p for p in paths if synopsis == p or synopsis.startswith(p + " "))
+        rows[path] = synopsis
+    return rows
+
+
+def test_readme_table_and_help_examples_agree() -> None:
+    """Each `Example:` parses as a real call, and every option it uses is in the README's row for it."""
+    root = typer.main.get_command(app)
+    rows = _readme_rows()
+    assert set(rows) == set(_command_paths())
+    for path, synopsis in rows.items():
+        known = {opt for param in _command(root, path).params for opt in param.opts}
+        written = set(re.findall(r"--[a-z-]+", synopsis))
+        assert written <= known, f"README row `journeywatch {synopsis}` names unknown options {written - known}"
+    for path in _command_paths():
+        example = (_command(root, path).help or "").split("Example:", 1)[1].splitlines()[0]
+        for call in example.split("&&"):
+            words = shlex.split(call)
+            assert words[0] == "journeywatch", example
+            called = next(p for p in rows if words[1:1 + len(p.split())] == p.split())
+            args = words[1 + len(called.split()):]
+            used = {a.split("=")[0] for a in args if a.startswith("--")}
+            _command(root, called).make_context(called, list(args))  # raises on unknown or missing options
+            assert used <= set(re.findall(r"--[a-z-]+", rows[called])), (
+                f"`{example.strip()}` uses {used} but the README row is `journeywatch {rows[called]}`")
 
 
 def test_errors_are_one_red_line_without_traceback(tmp_path: Path) -> None:
