@@ -1,13 +1,13 @@
-"""Which brands a text mentions: every brand's query compiled once, each text searched once for their terms."""
+"""Which brands a text mentions: every brand's query compiled once, each batch of texts searched once per term."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Brand
 
-from .query import CompiledQuery, QueryError, compile_query, term_finder
+from .query import CompiledQuery, QueryError, batch_term_finder, compile_query
 
 
 class BrandMatcher:
@@ -26,25 +26,29 @@ class BrandMatcher:
                 raise ConfigError(f"config key 'brands[{i}].query' ({brand.name}): {exc}") from None
         self.brands = list(brands)
         self._compiled = compiled
-        # The matchers only ever ask whether one of their terms is among a text's words, so the words
-        # they are handed are the text's words restricted to the terms of all queries: found by substring
-        # tests plus a boundary check, not by splitting every text into words (most of matching's time).
-        self._find_terms = term_finder(frozenset().union(*(query.terms for _, query in compiled)))
+        # The matchers only ever ask whether one of their terms is among a text's words, so the words they
+        # are handed are the text's words restricted to the terms of all queries, found for a whole batch at
+        # once (`batch_term_finder`), not by splitting every text into words.
+        self._find_terms = batch_term_finder(frozenset().union(*(query.terms for _, query in compiled)))
         self._matchers = [(name, query.matcher) for name, query in compiled]
+        # What can match a text that holds no query term at all: only queries with wildcards (usually none).
+        self._termless = [(name, query.matcher) for name, query in compiled if not query.decided_by_terms]
 
     def brands_of(self, text: str) -> list[str]:
         """Names of the brands whose query matches `text`, in config order."""
-        lowered = text.lower()
-        words = self._find_terms(lowered)
-        return [name for name, matcher in self._matchers if matcher(lowered, words)]
+        return self.brands_of_all([text])[0]
 
-    def brands_of_all(self, texts: Iterable[str]) -> list[list[str]]:
-        """`brands_of` for each text, in one loop (a batch's worth of calls saved)."""
-        find = self._find_terms
+    def brands_of_all(self, texts: Sequence[str]) -> list[list[str]]:
+        """`brands_of` for each text; the terms of all texts are found in one pass over the batch."""
+        lowered = [text.lower() for text in texts]
         matchers = self._matchers
+        termless = self._termless
         found = []
-        for text in texts:
-            lowered = text.lower()
-            words = find(lowered)
-            found.append([name for name, matcher in matchers if matcher(lowered, words)])
+        for text, words in zip(lowered, self._find_terms(lowered)):
+            if words:
+                found.append([name for name, matcher in matchers if matcher(text, words)])
+            elif termless:
+                found.append([name for name, matcher in termless if matcher(text, words)])
+            else:
+                found.append([])
         return found

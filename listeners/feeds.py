@@ -77,7 +77,10 @@ def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = _field(entry, key)
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            try:  # feedparser's struct_time is UTC: build it directly (a third of timegm's cost)
+                return datetime(*parsed[:6], tzinfo=timezone.utc)
+            except ValueError:  # out of range (a leap second, day 31 of a short month): timegm rolls it over
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
     return None
 
 
@@ -93,25 +96,19 @@ def entry_identity(entry: Any, title: str, text: str) -> str:
 
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used."""
-    title = html_to_text(_field(entry, "title"))
+    get = dict.get  # see `_field`; bound once, this runs for every entry
+    title = html_to_text(get(entry, "title"))
     text = _entry_text(entry) or title
     if not text:
-        return None, f"entry {_field(entry, 'id') or _field(entry, 'link') or '(no id)'}: no title or text; skipped"
+        return None, f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no title or text; skipped"
     created = _entry_time(entry)
     warning = None
     if created is None:
         created = fetched_at
-        warning = f"entry {_field(entry, 'id') or _field(entry, 'link') or '(no id)'}: no readable date; fetch time used"
-    mention = Mention(
-        source=source,
-        external_id=entry_identity(entry, title, text),
-        text=text,
-        created_at=created,
-        source_kind=source_kind,
-        title=title or None,
-        url=_field(entry, "link"),
-        author=_field(entry, "author") or None,
-    )
+        warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no readable date; fetch time used"
+    mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
+                      source_kind=source_kind, title=title or None, url=get(entry, "link"),
+                      author=get(entry, "author") or None)
     return mention, warning
 
 

@@ -19,7 +19,8 @@ their terms (`NOT acme`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from luqum.exceptions import IllegalCharacterError, ParseError
@@ -72,6 +73,9 @@ class CompiledQuery:
     # Every word the matcher ever looks up in the word set (plain terms, `@x`/`#x` terms, regex guards).
     # Handing the matcher only those of a text's words that are in `terms` gives the same answers.
     terms: frozenset[str] = frozenset()
+    # True unless the query has wildcards (the only parts that search the text without a word guard): then a
+    # text holding none of `terms` never matches, and the matcher need not be asked.
+    decided_by_terms: bool = False
 
     def matches(self, text: str) -> bool:
         lowered = text.lower()
@@ -240,29 +244,53 @@ def _compile(node: Item, terms: set[str]) -> Matcher:
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
     terms: set[str] = set()
-    matcher = _compile(_parse(query), terms)
+    tree = _parse(query)
+    matcher = _compile(tree, terms)
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)
-    return CompiledQuery(query, matcher, frozenset(terms))
+    return CompiledQuery(query, matcher, frozenset(terms), decided_by_terms=not _has_wildcards(tree))
 
 
-def term_finder(terms: frozenset[str] | set[str]) -> Callable[[str], frozenset[str]]:
-    """A function giving `words_of(lowered) & terms` without splitting the whole text into words.
+def _has_wildcards(node: Item) -> bool:
+    """Whether any word of the query has `*` or `?` (read as `_word` reads them)."""
+    if isinstance(node, Word):
+        return "*" in node.value or "?" in node.value
+    return any(_has_wildcards(child) for child in node.children)
 
-    A plain term is one of the text's words when it occurs as a whole `\\w+` run; an `@x`/`#x` term when
-    it occurs not followed by a word character (as `[@#]\\w+` finds it). Each term is looked for as a
-    substring first (fast, in C); only texts containing it pay for the boundary check.
+
+def batch_term_finder(terms: frozenset[str] | set[str]) -> Callable[[Sequence[str]], list[frozenset[str]]]:
+    """A function giving `words_of(lowered) & terms` for each of many lower-cased texts at once.
+
+    A plain term is one of a text's words when it occurs as a whole `\\w+` run; an `@x`/`#x` term when it
+    occurs not followed by a word character (as `[@#]\\w+` finds it). The texts are joined with NUL (not a
+    word character, so no term runs across two texts) and each term is searched for once in the whole
+    batch, by a pattern that starts with the term itself so the regex engine jumps from one occurrence to
+    the next in C; each occurrence is mapped back to its text by bisecting the texts' offsets. Testing
+    every term against every text in Python was most of brand matching's time.
     """
-    checks = []
+    searches = []
     for term in sorted(terms):
+        escaped = re.escape(term)
         if term[:1] in ("@", "#"):
-            pattern = re.escape(term) + r"(?!\w)"
-        else:
-            pattern = r"(?<!\w)" + re.escape(term) + r"(?!\w)"
-        checks.append((term, re.compile(pattern).search))
+            pattern = escaped + r"(?!\w)"
+        else:  # "(?<!\w)term", written with the lookbehind after the term so the pattern opens with a literal
+            pattern = escaped + r"(?<!\w" + escaped + r")(?!\w)"
+        searches.append((term, re.compile(pattern).finditer))
     empty: frozenset[str] = frozenset()
 
-    def find(lowered: str) -> frozenset[str]:
-        found = [term for term, search in checks if term in lowered and search(lowered) is not None]
-        return frozenset(found) if found else empty
+    def find(lowered: Sequence[str]) -> list[frozenset[str]]:
+        starts = []
+        offset = 0
+        for text in lowered:
+            starts.append(offset)
+            offset += len(text) + 1
+        joined = "\0".join(lowered)
+        found: dict[int, set[str]] = {}
+        for term, finditer in searches:
+            for match in finditer(joined):
+                found.setdefault(bisect_right(starts, match.start()) - 1, set()).add(term)
+        result = [empty] * len(lowered)
+        for i, words in found.items():
+            result[i] = frozenset(words)
+        return result
     return find

@@ -12,10 +12,11 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 # Elements that end a line when rendered: their text must not run into the next word. A space is put
-# before each of their tags in the markup itself (one regex pass, an empty match before each tag, so the
-# replacement is a constant and no template is expanded per tag) rather than into the parsed tree.
+# before each of their tags in the markup itself (one regex pass; each such tag's "<" becomes " <", a
+# constant, so no template is expanded per tag) rather than into the parsed tree. The pattern starts with
+# the literal "<" so the regex engine skips to the next "<" instead of trying a lookahead at every character.
 _BLOCK_TAG = re.compile(
-    r"(?=<(/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|"
+    r"<(?=(/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|"
     r"main|nav|ol|p|pre|section|table|td|th|tr|ul))(?=[\s/>]))",
     re.IGNORECASE,
 )
@@ -36,7 +37,7 @@ def html_to_text(html: str | None) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return " ".join(html.split())  # collapse_whitespace, inlined: this is most texts
-    tree = LexborHTMLParser(_BLOCK_TAG.sub(" ", html))
+    tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
     tree.strip_tags(["script", "style", "noscript", "template"])
     root = tree.body if tree.body is not None else tree.root
     if root is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from journeywatch.errors import SourceError
 from journeywatch.flows.steps import collect_source
 from journeywatch.listeners import BrandMatcher, prepare_mentions
-from journeywatch.listeners.feeds import FeedListener
+from journeywatch.listeners.feeds import FeedListener, _entry_time
 from journeywatch.settings import Brand, FeedSource
 from journeywatch.storage import get_watermark, open_database
 from journeywatch.storage.tables import mentions as mentions_table
@@ -213,3 +214,12 @@ def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
     assert get_watermark(engine, "feed") == mark
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 2
+
+
+def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
+    """Dates are built directly from feedparser's UTC struct_time; a leap second still gives a time, not an error."""
+    usual = time.struct_time((2026, 6, 30, 23, 59, 59, 1, 181, 0))
+    leap = time.struct_time((2026, 6, 30, 23, 59, 60, 1, 181, 0))
+    assert _entry_time({"published_parsed": usual}) == datetime(2026, 6, 30, 23, 59, 59, tzinfo=timezone.utc)
+    assert _entry_time({"updated_parsed": leap}) == datetime(2026, 7, 1, tzinfo=timezone.utc)
+    assert _entry_time({}) is None

@@ -192,3 +192,27 @@ def test_brand_matcher_agrees_with_matching_on_all_words(pieces: list[tuple[str,
     text = "".join(word + sep for word, sep in pieces)
     expected = [str(i) for i, q in enumerate(BRAND_QUERIES) if compile_query(q).matches(text)]
     assert matcher.brands_of(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(TRICKY) | st.text(max_size=4),
+                                   st.sampled_from(["", " ", ",", "\n", "@", "#", "'", ".", "\x00"])), max_size=6),
+                max_size=6),
+       st.booleans())
+def test_a_batch_matches_as_its_texts_one_by_one(texts: list[list[tuple[str, str]]], wildcards: bool) -> None:
+    """Terms are found in the batch joined with NUL: no term may run across two texts or be credited to the wrong one.
+
+    Without wildcard queries, texts holding no query term skip the matchers: the answers must not change.
+    """
+    queries = BRAND_QUERIES if wildcards else [q for q in BRAND_QUERIES if "*" not in q and "?" not in q]
+    matcher = BrandMatcher([Brand(name=str(i), query=q) for i, q in enumerate(queries)])
+    batch = ["".join(word + sep for word, sep in pieces) for pieces in texts]
+    expected = [[str(i) for i, q in enumerate(queries) if compile_query(q).matches(text)] for text in batch]
+    assert matcher.brands_of_all(batch) == expected
+
+
+def test_only_wildcard_queries_are_asked_about_texts_without_their_terms() -> None:
+    assert compile_query("acme OR \"acme corp\" OR @acme").decided_by_terms
+    assert not compile_query("acm* OR globex").decided_by_terms
+    matcher = BrandMatcher([Brand(name="A", query="acme"), Brand(name="W", query="acm*")])
+    assert matcher.brands_of_all(["acmeville", "nothing", "ACME"]) == [["W"], [], ["A", "W"]]
