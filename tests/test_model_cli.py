@@ -87,6 +87,56 @@ def test_evaluate_rejects_missing_and_unlabelled_files(tmp_path: Path) -> None:
     assert isinstance(runner.invoke(app, ["evaluate", str(unlabelled)]).exception, ConfigError)
 
 
+def _write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_evaluate_names_every_skipped_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "mixed.jsonl", [
+        json.dumps({"text": "avoid this shop", "sentiment": "negative"}),
+        '{"text": "cut off half way',
+        json.dumps({"moment": "zero_moment"}),
+        json.dumps({"text": "it broke", "sentiment": "angry"}),
+        "",
+        json.dumps({"text": "no labels here"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"text": "which one", "sentiment": "neutral"}),
+    ])
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{path}:2: skipped, not valid JSON",
+        f"{path}:3: skipped, no `text`",
+        f"{path}:4: skipped, unknown sentiment 'angry'",
+        f"{path}:6: skipped, no `moment` or `sentiment` label",
+        f"{path}:7: skipped, not a JSON object",
+        f"{path}: 5 of 7 lines skipped, 2 used",
+    ]
+    [report] = _lines(result.stdout)
+    assert report["sentiment"]["n"] == 2 and report["sentiment"]["accuracy"] == 1.0
+
+
+def test_classify_jsonl_caps_the_skipped_list_and_fails_when_nothing_is_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "bad.jsonl", ["not json"] * 12 + [json.dumps({"text": "avoid them"})])
+    result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [line["text"] for line in _lines(result.stdout)] == ["avoid them"]
+    err = result.stderr.splitlines()
+    assert err[:10] == [f"{path}:{n}: skipped, not valid JSON" for n in range(1, 11)]
+    assert err[10:] == [f"{path}: … and 2 more skipped lines", f"{path}: 12 of 13 lines skipped, 1 used"]
+
+    hopeless = _write_lines(tmp_path / "hopeless.jsonl", ['{"txt": "typo"}', "[]"])
+    failed = runner.invoke(app, ["classify", "--jsonl", str(hopeless)])
+    assert isinstance(failed.exception, ConfigError)
+    assert str(failed.exception) == f"{hopeless}: no usable line (2 skipped); each line needs a `text`"
+    assert failed.stdout == ""
+
+
 def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "the box arrived damaged"}\n{"text": "follow for follow"}\n', encoding="utf-8")

@@ -16,10 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError, ModelError
 from .app import app
 
 _console = Console()
+MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
 
 
 def _model_dir(model: Optional[Path]) -> Path:
@@ -102,6 +104,58 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
     _console.print(f"model card: {path}", highlight=False)
 
 
+def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
+    """A usable JSONL line as its row, or a short reason why it cannot be used."""
+    try:
+        row = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except json.JSONDecodeError:
+        return "not valid JSON"
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if not isinstance(row.get("text"), str) or not row["text"].strip():
+        return "no `text`"
+    if labelled:
+        for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
+            if row.get(kind) is not None and row[kind] not in allowed:
+                return f"unknown {kind} {row[kind]!r}"
+        if row.get("moment") is None and row.get("sentiment") is None:
+            return "no `moment` or `sentiment` label"
+    return row
+
+
+def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
+    """The usable rows of a user's JSONL file, naming every skipped line on stderr.
+
+    The library reader skips bad lines quietly (right for training data);
+    a user scoring or tagging their own file must know what was left out,
+    and a file with no usable line is an error, not an empty result.
+    """
+    if not path.is_file():
+        raise ConfigError(f"{flag}{str(path)!r}: no such file")
+    rows: list[dict[str, Any]] = []
+    skipped: list[tuple[int, str]] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            parsed = _parse_line(raw, labelled) if raw.strip() else None
+            if isinstance(parsed, dict):
+                rows.append(parsed)
+            elif parsed is not None:
+                skipped.append((number, parsed))
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    for number, problem in skipped[:MAX_LISTED]:
+        err.print(f"{path}:{number}: skipped, {problem}")
+    if len(skipped) > MAX_LISTED:
+        err.print(f"{path}: … and {len(skipped) - MAX_LISTED} more skipped lines")
+    if skipped:
+        err.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used")
+    if not rows:
+        need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
+        raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}")
+    return rows
+
+
 @app.command()
 def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
@@ -111,16 +165,15 @@ def classify(
 ) -> None:
     """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
 
+    --jsonl lines that cannot be used are named on stderr; a file with none usable is an error.
+
     Example: journeywatch classify "PSA: never fly with them, they lost my bag"
     """
     from journeywatch.classifiers import load_classifier
-    from journeywatch.classifiers.data import read_jsonl
 
     items = list(texts or [])
     if jsonl is not None:
-        if not jsonl.is_file():
-            raise ConfigError(f"--jsonl {str(jsonl)!r}: no such file")
-        items.extend(str(row.get("text", "")) for row in read_jsonl(jsonl))
+        items.extend(row["text"] for row in _read_rows(jsonl, "--jsonl ", labelled=False))
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
@@ -155,16 +208,15 @@ def evaluate(
 ) -> None:
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
 
+    Lines without `text` or with no known label are named on stderr and left out of the figures.
+
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """
     from journeywatch.classifiers import load_classifier
-    from journeywatch.classifiers.evaluation import evaluate_examples, load_eval_file
+    from journeywatch.classifiers.data import examples_from_rows
+    from journeywatch.classifiers.evaluation import evaluate_examples
 
-    if not file.is_file():
-        raise ConfigError(f"{str(file)!r}: no such file")
-    examples = load_eval_file(file)
-    if not any(e.moment or e.sentiment for e in examples):
-        raise ConfigError(f"{file}: no line has a `text` with a known `moment` or `sentiment` label")
+    examples = examples_from_rows(_read_rows(file, "", labelled=True), file.stem)
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     reports = evaluate_examples(classifier, examples)
     if as_json:
