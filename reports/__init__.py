@@ -7,7 +7,15 @@ calls `make_digests`.
 from .build import build_digest
 from .charts import add_charts
 from .deliver import SentDigest, deliver_digest
-from .digests import DigestRun, NoDataError, make_digests, resolve_week, select_brands, write_digest
+from .digests import (
+    DigestRun,
+    NoDataError,
+    file_slugs,
+    make_digests,
+    resolve_week,
+    select_brands,
+    write_digest,
+)
 from .model import Digest
 from .render_html import render_html
 from .render_json import render_json
@@ -23,6 +31,7 @@ __all__ = [
     "add_charts",
     "build_digest",
     "deliver_digest",
+    "file_slugs",
     "last_complete_week",
     "make_digests",
     "md_escape",

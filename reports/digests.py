@@ -38,9 +38,12 @@ def select_brands(config: Config, brand: str | None) -> list[str]:
     names = [b.name for b in config.brands]
     if brand is None:
         return names
-    match = [n for n in names if n.casefold() == brand.casefold()]
+    # Exact first: 'Acme' and 'ACME' may both be configured.
+    match = [n for n in names if n == brand] or [n for n in names if n.casefold() == brand.casefold()]
     if not match:
         raise ConfigError(f"brand {brand!r} is not in the config; brands are: {', '.join(names)}")
+    if len(match) > 1:
+        raise ConfigError(f"brand {brand!r} matches {', '.join(match)}; give the name exactly as configured")
     return match
 
 
@@ -60,13 +63,37 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
     return parse_week(week)
 
 
-def write_digest(digest: Digest, out_dir: str | Path) -> list[Path]:
-    """Write `<brand-slug>-<week>.html`, `.md` and `.json` into `out_dir`; returns the three paths."""
+def file_slugs(names: list[str]) -> dict[str, str]:
+    """A distinct file-name slug per brand: 'Acme Co' -> 'acme-co', then 'acme-co' -> 'acme-co-2'.
+
+    Different names can share a slug ('Café' and 'Cafe'), and without this their
+    digests would overwrite each other. Numbering follows the config's order and
+    never takes a slug that another brand has plainly ('Acme 2' keeps 'acme-2'),
+    so the same config always gives the same file names, whichever brands a run picks.
+    """
+    plain = [slug(name) for name in names]
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for name, base in zip(names, plain):
+        candidate, number = base, 1
+        while candidate in taken or (candidate != base and candidate in plain):
+            number += 1
+            candidate = f"{base}-{number}"
+        taken.add(candidate)
+        out[name] = candidate
+    return out
+
+
+def write_digest(digest: Digest, out_dir: str | Path, brand_slug: str | None = None) -> list[Path]:
+    """Write `<brand-slug>-<week>.html`, `.md` and `.json` into `out_dir`; returns the three paths.
+
+    `brand_slug` (from `file_slugs`) keeps brands whose names slug alike apart.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if not digest.charts:
         add_charts(digest)
-    stem = f"{slug(digest.brand)}-{digest.week}"
+    stem = f"{brand_slug or slug(digest.brand)}-{digest.week}"
     paths = []
     for suffix, text in ((".html", render_html(digest)), (".md", render_markdown(digest)),
                          (".json", render_json(digest))):
@@ -97,9 +124,10 @@ def make_digests(
     brands = select_brands(config, brand)
     chosen = resolve_week(engine, config, week, brands)
     run = DigestRun(week=chosen.label)
+    slugs = file_slugs([b.name for b in config.brands])
     for name in brands:
         digest = add_charts(build_digest(engine, config, name, chosen))
-        run.files[name] = write_digest(digest, out_dir)
+        run.files[name] = write_digest(digest, out_dir, slugs[name])
         if send and config.digest.notify:
             run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject,
                                             config.digest.retries)

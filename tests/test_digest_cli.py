@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
 from journeywatch.domain import Mention
-from journeywatch.reports import last_complete_week, resolve_week
+from journeywatch.reports import file_slugs, last_complete_week, resolve_week
 from journeywatch.settings import load_config
 from journeywatch.storage import open_database, store_batch
 from tests.test_digest_data import BRAND, fill, make_items
@@ -55,6 +55,34 @@ def test_digest_command_writes_each_brand_and_prints_paths(sqlite_url: str, tmp_
                                    "--out", str(out)])
     assert one.exit_code == 0, one.output
     assert one.stdout.split() == [str(out / f"globex-tea-2026-W45.{ext}") for ext in ("html", "md", "json")]
+
+
+def test_file_slugs_are_distinct_and_stable() -> None:
+    names = ["Acme Co", "acme-co", "Café", "Cafe", "Acme Co 2", "ACME CO"]
+    assert file_slugs(names) == {"Acme Co": "acme-co", "acme-co": "acme-co-3", "Café": "cafe", "Cafe": "cafe-2",
+                                 "Acme Co 2": "acme-co-2", "ACME CO": "acme-co-4"}
+    assert file_slugs(["Globex"]) == {"Globex": "globex"}
+
+
+def test_brands_whose_names_slug_alike_get_their_own_files(sqlite_url: str, tmp_path: Path) -> None:
+    brands = ["Acme Co", "acme-co", "Café", "Cafe"]
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(yaml.safe_dump({"database": sqlite_url, "brands": [{"name": n, "query": "acme"} for n in brands]}),
+                      encoding="utf-8")
+    out = tmp_path / "digests"
+
+    done = CliRunner().invoke(app, ["digest", "--config", str(config), "--week", "2026-W46", "--out", str(out)])
+
+    assert done.exit_code == 0, done.output
+    printed = done.stdout.split()
+    assert [Path(p).name for p in printed if p.endswith(".json")] == [
+        f"{s}-2026-W46.json" for s in ("acme-co", "acme-co-2", "cafe", "cafe-2")]
+    assert len(set(printed)) == 12 and sorted(printed) == sorted(str(p) for p in out.iterdir())
+    written = [json.loads(Path(p).read_text(encoding="utf-8"))["brand"] for p in printed if p.endswith(".json")]
+    assert written == brands
+    one = CliRunner().invoke(app, ["digest", "--config", str(config), "--brand", "acme-co", "--week", "2026-W46",
+                                   "--out", str(out)])
+    assert one.stdout.split()[0] == str(out / "acme-co-2-2026-W46.html")  # the same name as in the full run
 
 
 @pytest.mark.parametrize(("args", "message"), [
