@@ -39,9 +39,17 @@ def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Pat
     again = runner.invoke(app, ["alerts", "check", "--config", str(path)])
     assert again.exit_code == 0 and "No new alerts." in again.output
 
-    listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--evidence"], env={"COLUMNS": "200"})
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--evidence"], env={"COLUMNS": "80"})
     assert listed.exit_code == 0, listed.output
-    assert "Northwind Air" in listed.output and "1/1" in listed.output
+    # Readable at 80 columns: no line wider, and every figure whole on its line (a wide table
+    # squeezed to 80 columns splits dates, names and counts across lines).
+    lines = listed.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, listed.output
+    [head] = [line for line in lines if line.startswith("#1 ") and "delivered" in line]
+    assert "Northwind Air" in head and "2026-11-18 14:00–" in head and "delivered 1/1" in head
+    assert head.endswith("UTC  ended, delivered 1/1") or head.endswith("UTC  active, delivered 1/1")
+    [figures] = [line for line in lines if " expected (" in line]
+    assert " items, " in figures and "p=" in figures and "sources: " in figures
     assert "https://" in listed.output  # evidence links
     other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "Lumora"])
     assert other.exit_code == 0 and "No alerts yet." in other.output

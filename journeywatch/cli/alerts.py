@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.padding import Padding
+from rich.text import Text
 
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config
 from .app import alerts_app
+
+if TYPE_CHECKING:
+    from journeywatch.alerts import Alert
 
 console = Console()
 
@@ -26,24 +31,33 @@ def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyp
     return open_database(url)
 
 
-def _table(alerts: list, title: str) -> Table:  # type: ignore[type-arg]
-    table = Table(title=title, title_justify="left")
-    for column, justify in (("id", "right"), ("brand", "left"), ("window (UTC)", "left"), ("observed", "right"),
-                            ("expected", "right"), ("ratio", "right"), ("p", "right"), ("sources", "left"),
-                            ("status", "left"), ("delivered", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+def _window(alert: Alert) -> str:
+    end = f"{alert.window_end:%H:%M}" if alert.window_end.date() == alert.window_start.date() \
+        else f"{alert.window_end:%Y-%m-%d %H:%M}"
+    return f"{alert.window_start:%Y-%m-%d %H:%M}–{end} UTC"
+
+
+def _print_alerts(alerts: list[Alert], title: str) -> None:
+    """Two short lines per alert, so 80 columns hold it: who, when, status; then the figures and sources.
+
+    A table of ten columns at 80 columns wraps every cell into fragments;
+    these lines only wrap where a brand name or the source list is long.
+    """
+    console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
         sent = [d for d in alert.deliveries if d.get("kind") == "alert"]
-        delivered = f"{sum(d['ok'] for d in sent)}/{len(sent)}" if sent else "-"
-        table.add_row(
-            str(alert.id), escape(alert.brand),
-            f"{alert.window_start:%Y-%m-%d %H:%M}–{alert.window_end:%H:%M}",
-            str(alert.observed), f"{alert.expected:.2g}",
-            ">1000×" if alert.ratio >= 1000 else f"{alert.ratio:.1f}×", f"{alert.p_value:.1e}",
-            escape(", ".join(f"{name} {n}" for name, n in alert.sources.items())),
-            alert.status, delivered,
-        )
-    return table
+        delivered = f"delivered {sum(d['ok'] for d in sent)}/{len(sent)}" if sent else "not delivered"
+        ratio = ">1000×" if alert.ratio >= 1000 else f"{alert.ratio:.1f}×"
+        sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
+        console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
+                      highlight=False)
+        _indented(f"{alert.observed} items, {alert.expected:.2g} expected ({ratio}, p={alert.p_value:.1e}); "
+                  f"sources: {sources}", 4)
+
+
+def _indented(text: str, indent: int) -> None:
+    """Plain text (never markup: it may come from the internet), wrapped lines kept indented."""
+    console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), highlight=False)
 
 
 @alerts_app.command("check")
@@ -65,7 +79,7 @@ def check(
     if not fired:
         console.print("No new alerts.")
         return
-    console.print(_table(fired, f"{len(fired)} new alert(s)"))
+    _print_alerts(fired, f"{len(fired)} new alert(s)")
     for alert in fired:
         for delivery in alert.deliveries:
             if not delivery["ok"]:
@@ -91,10 +105,9 @@ def list_alerts(
     if not alerts:
         console.print("No alerts yet.")
         return
-    console.print(_table(alerts, "Recent alerts"))
+    _print_alerts(alerts, "Recent alerts")
     if evidence:
         for alert in alerts:
             console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
             for item in alert.top_items:
-                console.print(f"  • {escape(item.text[:200])} ({escape(item.source)}) {escape(item.url or '')}",
-                              highlight=False)
+                _indented(f"• {item.text[:200]} ({item.source}) {item.url or ''}", 2)
