@@ -23,6 +23,8 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
     """Write every brand's digest for `week` (default: the last complete week) and send it; returns the paths."""
     run = make_digests_task(config_path, week, out)
     logger = get_run_logger()
+    if run.partial_note:
+        logger.warning("%s is not over yet. %s.", run.week, run.partial_note)
     for path in run.paths:
         logger.info("wrote %s", path)
     failed = [r for r in run.deliveries if not r.ok]

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import Engine
@@ -278,6 +279,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             }
         stages.append(figures)
     first = week.shift(-(TREND_WEEKS - 1))
+    generated = datetime.now(timezone.utc).replace(microsecond=0)
+    data_to = generated.astimezone(ZoneInfo(tz)) if generated < end else None
     digest = Digest(
         brand=brand,
         week=week.label,
@@ -293,7 +296,10 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * 4)], settings.top_negative),
         alerts=fired_alerts(engine, brand, start, end),
         coverage=_coverage(engine, tally, start, end),
-        generated_at=datetime.now(timezone.utc).replace(microsecond=0),
+        generated_at=generated,
+        data_to=data_to,
+        partial_note=None if data_to is None else
+        f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )
     digest.highlights = highlights(digest)
     return digest

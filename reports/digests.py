@@ -26,7 +26,7 @@ from .model import Digest
 from .render_html import render_html
 from .render_json import render_json
 from .render_markdown import render_markdown
-from .weeks import Week, last_complete_week, parse_week, week_of
+from .weeks import Week, current_week, last_complete_week, parse_week, week_of
 
 
 class NoDataError(JourneywatchError):
@@ -60,7 +60,11 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
         finished = last_complete_week(tz)
         # A week still running is not a digest's week (a stray item stamped "now" would pick it).
         return newest_week if newest_week.monday <= finished.monday else finished
-    return parse_week(week)
+    chosen, running = parse_week(week), current_week(tz)
+    if chosen.monday > running.monday:
+        raise ConfigError(f"week {chosen.label} has not started yet (this week is {running.label} in {tz}); "
+                          "a digest needs a week that has data")
+    return chosen
 
 
 def file_slugs(names: list[str]) -> dict[str, str]:
@@ -110,6 +114,7 @@ class DigestRun:
     week: str
     files: dict[str, list[Path]] = field(default_factory=dict)
     deliveries: list[SentDigest] = field(default_factory=list)
+    partial_note: str | None = None  # set when the week was still running: callers must say so
 
     @property
     def paths(self) -> list[Path]:
@@ -128,6 +133,7 @@ def make_digests(
     for name in brands:
         digest = add_charts(build_digest(engine, config, name, chosen))
         run.files[name] = write_digest(digest, out_dir, slugs[name])
+        run.partial_note = digest.partial_note
         if send and config.digest.notify:
             run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject,
                                             config.digest.retries)

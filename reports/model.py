@@ -124,6 +124,9 @@ class Digest:
     alerts: list[dict[str, Any]]
     coverage: Coverage
     generated_at: datetime
+    # Set while the week is still running: the local time the data runs to, and the note every format shows.
+    data_to: datetime | None = None
+    partial_note: str | None = None
     highlights: list[str] = field(default_factory=list)  # opening sentences (highlights.py)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts
 

@@ -63,6 +63,7 @@ def render_markdown(digest: Digest) -> str:
         "",
         f"{period_text(digest)} ({md_escape(digest.timezone)}) · stage model **{md_escape(digest.stage_model)}**",
         "",
+        *([f"> ⚠ **{md_escape(digest.partial_note)}**", ""] if digest.partial_note else []),
         "## Headline",
         "",
         f"- **Mentions:** {int(h.volume.value):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",

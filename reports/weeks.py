@@ -69,11 +69,15 @@ def parse_week(text: str) -> Week:
     return Week(year, number)
 
 
+def current_week(tz: str, now: datetime | None = None) -> Week:
+    """The week running now in `tz`: not over yet, so a digest of it is partial."""
+    now = now or datetime.now(timezone.utc)
+    return week_of(now.astimezone(ZoneInfo(tz)).date())
+
+
 def last_complete_week(tz: str, now: datetime | None = None) -> Week:
     """The most recent week that has fully ended in `tz` (on a Monday: the week before)."""
-    now = now or datetime.now(timezone.utc)
-    local_today = now.astimezone(ZoneInfo(tz)).date()
-    return week_of(local_today).shift(-1)
+    return current_week(tz, now).shift(-1)
 
 
 def week_edges(week: Week, tz: str, weeks_back: int) -> list[datetime]:

@@ -14,12 +14,14 @@ from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
 from journeywatch.domain import Mention
-from journeywatch.reports import file_slugs, last_complete_week, resolve_week
+from journeywatch.reports import file_slugs, md_escape, last_complete_week, resolve_week
+from journeywatch.reports.weeks import current_week
 from journeywatch.settings import load_config
 from journeywatch.storage import open_database, store_batch
 from tests.test_digest_data import BRAND, fill, make_items
 
 CLI = str(Path(sys.executable).parent / "journeywatch")
+NEXT_WEEK = current_week("UTC").shift(1).label
 
 
 def _config(tmp_path: Path, url: str, **digest: object) -> Path:
@@ -48,6 +50,8 @@ def test_digest_command_writes_each_brand_and_prints_paths(sqlite_url: str, tmp_
     assert printed == expected
     data = json.loads(Path(expected[2]).read_text(encoding="utf-8"))
     assert data["headline"]["volume"]["value"] > 0
+    assert data["data_to"] is None and data["partial_note"] is None  # a finished week is whole
+    assert "not over yet" not in done.stderr
     empty = json.loads(Path(expected[5]).read_text(encoding="utf-8"))  # a brand with no talk still gets a digest
     assert empty["headline"]["volume"]["value"] == 0
 
@@ -90,6 +94,7 @@ def test_brands_whose_names_slug_alike_get_their_own_files(sqlite_url: str, tmp_
     (("--week", "next"), "use the ISO form YYYY-Www"),
     (("--brand", "Initech"), "brand 'Initech' is not in the config"),
     (("--week", "latest"), "run `journeywatch run` first"),
+    (("--week", NEXT_WEEK), f"week {NEXT_WEEK} has not started yet"),
 ])
 def test_user_errors_are_one_line(
     sqlite_url: str, tmp_path: Path, args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str],
@@ -103,6 +108,20 @@ def test_user_errors_are_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error:") and message in " ".join(err.split())
     assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width
+
+
+def test_the_running_week_is_written_but_marked_partial(sqlite_url: str, tmp_path: Path) -> None:
+    this_week = current_week("UTC").label
+    done = CliRunner().invoke(app, ["digest", "--config", str(_config(tmp_path, sqlite_url)), "--brand", BRAND,
+                                    "--week", this_week, "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    [warning] = done.stderr.splitlines()
+    assert warning.startswith(f"Warning: {this_week} is not over yet. Partial week, data to ")
+    html, md, data = (Path(p).read_text(encoding="utf-8") for p in done.stdout.split())
+    note = json.loads(data)["partial_note"]
+    assert note.startswith("Partial week, data to ") and json.loads(data)["data_to"]
+    assert note in warning and note in html
+    assert md_escape(note) in md.split("## Headline")[0]
 
 
 def test_digest_flow_writes_the_files(prefect_harness: None, sqlite_url: str, tmp_path: Path) -> None:

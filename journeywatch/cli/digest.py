@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..settings import load_config
 from .app import app
@@ -17,7 +18,8 @@ def digest(
     brand: str = typer.Option(None, "--brand", help="only this brand (default: every brand in the config)"),
     week: str = typer.Option(
         None, "--week",
-        help="ISO week YYYY-Www, or 'latest': the latest finished week with data (default: last complete week)"),
+        help="ISO week YYYY-Www (this week: a partial digest, marked so; a future week is refused), or "
+             "'latest': the latest finished week with data (default: last complete week)"),
     out: Path = typer.Option(Path("digests"), "--out", help="folder the .html, .md and .json files go to"),
     send: bool = typer.Option(True, "--send/--no-send", help="deliver to the config's digest.notify targets"),
 ) -> None:
@@ -28,11 +30,13 @@ def digest(
     from journeywatch.reports import make_digests  # matplotlib loads only when a digest is made
 
     run = make_digests(load_config(config), out, week=week, brand=brand, send=send)
+    console = Console(stderr=True, soft_wrap=True)
+    if run.partial_note:  # the current week: allowed, but its figures will still grow
+        console.print(f"[yellow]Warning:[/] {run.week} is not over yet. {escape(run.partial_note)}.", highlight=False)
     for path in run.paths:
         typer.echo(str(path))
-    console = Console(stderr=True)
     for result in run.deliveries:
-        mark = "[green]sent[/]" if result.ok else f"[red]not sent[/] ({result.detail})"
-        console.print(f"{run.week}: digest {mark} to {result.target}", highlight=False)
+        mark = "[green]sent[/]" if result.ok else f"[red]not sent[/] ({escape(result.detail)})"
+        console.print(f"{run.week}: digest {mark} to {escape(result.target)}", highlight=False)
     if any(not r.ok for r in run.deliveries):
         raise typer.Exit(code=2)
