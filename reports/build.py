@@ -135,11 +135,11 @@ def _headline(tally: _Tally) -> Headline:
 
     net_now, net_before = _net(tally.sentiment_totals(now)), _net(tally.sentiment_totals(before))
     share_now, share_before = neg_share(now), neg_share(before)
+    volume, previous = tally.volume[now], tally.volume[before]
     return Headline(
-        volume=Change(tally.volume[now], tally.volume[before], _pct_change(tally.volume[now], tally.volume[before]),
-                      "%"),
-        net_sentiment=Change(net_now or 0.0, net_before, _points(net_now, net_before), "pts"),
-        negative_share_talk=Change(share_now or 0.0, share_before, _points(share_now, share_before), "pts"),
+        volume=Change(volume, previous, _pct_change(volume, previous) if volume else None, "%"),
+        net_sentiment=Change(net_now, net_before, _points(net_now, net_before), "pts"),
+        negative_share_talk=Change(share_now, share_before, _points(share_now, share_before), "pts"),
         negative_share_count=tally.moment_sentiment(now, SHARE, NEGATIVE),
         journey_items=tally.journey[now],
     )
@@ -260,7 +260,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             sentiment=sentiment,
             net_sentiment=_net(sentiment),
             baseline=round(baseline, 2),
-            change_vs_baseline=_pct_change(volume, baseline),
+            # An empty week has no trend: '-100%' on every stage would read as one.
+            change_vs_baseline=_pct_change(volume, baseline) if tally.volume[now] else None,
             history=history,
             touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],
             quotes=_pick_quotes(_stage_candidates(items, model, stage), sentiment, settings.quotes_per_stage),

@@ -47,11 +47,17 @@ def short(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def change_text(change: Change) -> str:
-    """'+12.5% vs last week', '-3.1 pts vs last week', or 'no data last week'."""
+    """'+12.5% vs last week', '-3.1 pts vs last week', 'no data this week' or 'no data last week'."""
     if change.delta is None:
-        return "no comparison" if change.previous in (None, 0) else "unchanged"
+        empty = (None, 0) if change.unit == "%" else (None,)  # a count of 0 is an empty week too
+        return "no data this week" if change.value in empty else "no data last week"
     unit = "%" if change.unit == "%" else " pts"
     return f"{change.delta:+.1f}{unit} vs last week"
+
+
+def figure(value: float | None, template: str) -> str:
+    """`value` in `template` ('{:+.0f}'), or '—' where the week has no data to compute it from."""
+    return "—" if value is None else template.format(value)
 
 
 def change_vs_baseline(value: float | None, volume: int = 1) -> str:
@@ -59,10 +65,6 @@ def change_vs_baseline(value: float | None, volume: int = 1) -> str:
     if value is None:
         return "new" if volume else "—"
     return f"{value:+.0f}%"
-
-
-def signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.0f}"
 
 
 def tone(delta: float | None, good_when_up: bool = True) -> str:

@@ -13,9 +13,13 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A figure this period beside its comparison value; `delta` is in the figure's own unit."""
+    """A figure this period beside its comparison value; `delta` is in the figure's own unit.
 
-    value: float
+    `delta` is None whenever either week has no data: a change against an
+    empty week is no trend, and "+0" or "-100%" would read as one.
+    """
+
+    value: float | None  # None: no data this week (a share or a net of no items)
     previous: float | None
     delta: float | None  # value - previous, or % change for volumes (see `unit`)
     unit: str  # "%" (relative change) or "pts" (percentage points)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, safe_url, short, tone
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short, tone
 from .model import Digest
 
 
@@ -41,11 +41,12 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     """The three numbers at the top, with their change and a note saying what they count."""
     h = digest.headline
     return [
-        {"label": "Mentions", "value": f"{int(h.volume.value):,}", "change": change_text(h.volume),
+        {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": change_text(h.volume),
          "tone": "flat", "note": f"{h.journey_items:,} on the journey"},
-        {"label": "Net sentiment", "value": f"{h.net_sentiment.value:+.0f}" if h.journey_items else "—", "change": change_text(h.net_sentiment),
-         "tone": tone(h.net_sentiment.delta), "note": "positive minus negative, pts"},
-        {"label": "Negative share-stage", "value": f"{h.negative_share_talk.value:.1f}%",
+        {"label": "Net sentiment", "value": figure(h.net_sentiment.value, "{:+.0f}"),
+         "change": change_text(h.net_sentiment), "tone": tone(h.net_sentiment.delta),
+         "note": "positive minus negative, pts"},
+        {"label": "Negative share-stage", "value": figure(h.negative_share_talk.value, "{:.1f}%"),
          "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),
          "note": f"{h.negative_share_count:,} warnings and bad reviews"},
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, safe_url, short
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short
 from .model import Digest, Quote, Term
 from .render_html import period_text
 
@@ -66,9 +66,9 @@ def render_markdown(digest: Digest) -> str:
         *([f"> ⚠ **{md_escape(digest.partial_note)}**", ""] if digest.partial_note else []),
         "## Headline",
         "",
-        f"- **Mentions:** {int(h.volume.value):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
-        f"- **Net sentiment:** {h.net_sentiment.value:+.0f} ({change_text(h.net_sentiment)})",
-        f"- **Negative share-stage talk:** {h.negative_share_talk.value:.1f}% of journey items, "
+        f"- **Mentions:** {int(h.volume.value or 0):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
+        f"- **Net sentiment:** {figure(h.net_sentiment.value, '{:+.0f}')} ({change_text(h.net_sentiment)})",
+        f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
         f"{h.negative_share_count:,} items ({change_text(h.negative_share_talk)})",
         "",
         *[f"- {md_escape(line)}" for line in digest.highlights],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,8 @@ import pytest
 from sqlalchemy import insert
 
 from journeywatch.domain import Mention, Prediction
-from journeywatch.reports import build_digest, parse_week
+from journeywatch.reports import add_charts, build_digest, parse_week
+from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
 from journeywatch.settings import Config, parse_config
 from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS
@@ -191,3 +193,32 @@ def test_highlights_restate_the_figures(stored: tuple[Config, list[Item]]) -> No
     low = min((s for s in digest.stages if s.volume >= 5), key=lambda s: s.net_sentiment or 0)
     assert digest.highlights[1].startswith(f"Most negative stage: {low.name}, net sentiment {low.net_sentiment:+.0f}")
     assert digest.highlights[-1] == "Coverage gap: news-feed failed to fetch during the week."
+
+
+def test_an_empty_week_shows_no_change_figures(sqlite_url: str) -> None:
+    """No data this week, or none last week: every format says so instead of a '+0' or '-100%' trend."""
+    fill(open_database(sqlite_url), make_items(), failures=0)
+    config = _config(sqlite_url)
+    empty = add_charts(build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK).shift(1)))
+    first = add_charts(build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK).shift(-8)))
+
+    h = empty.headline
+    assert (h.volume.value, h.volume.delta) == (0, None) and h.volume.previous
+    assert h.net_sentiment.value is None and h.net_sentiment.delta is None
+    assert h.negative_share_talk.value is None and h.negative_share_talk.delta is None
+    assert all(s.change_vs_baseline is None for s in empty.stages)
+    assert first.headline.volume.previous == 0 and first.headline.volume.delta is None
+    assert first.headline.net_sentiment.value is not None and first.headline.net_sentiment.delta is None
+
+    for digest, missing in ((empty, "no data this week"), (first, "no data last week")):
+        md = render_markdown(digest)
+        head = md.split("## Journey map")[0]
+        assert head.count(f"({missing})") == 3 and "+0" not in head and "vs last week" not in head
+        html = render_html(digest)
+        cards = html.split('data-section="headline"')[1].split('data-section="journey-map"')[0]
+        assert cards.count(missing) == 3 and "+0" not in cards and "vs last week" not in cards
+        data = json.loads(render_json(digest))["headline"]
+        assert [data[k]["delta"] for k in ("volume", "net_sentiment", "negative_share_talk")] == [None] * 3
+    rows = [line.split(" | ") for line in render_markdown(empty).splitlines() if line.startswith("| ")][1:]
+    assert [row[2] for row in rows[:len(empty.stages)]] == ["—"] * len(empty.stages)  # no change vs 4-wk avg
+    assert render_html(empty).count(">—</p>") == 2  # the net sentiment and negative share-stage cards
