@@ -9,13 +9,15 @@ an id gets a hash of its text and time as identity.
 The watermark is the byte offset reached plus a fingerprint of the file's
 opening bytes: a re-run reads only what was appended, a replaced file is read
 from the start (the upsert drops rows stored before). Bad rows are skipped,
-counted and described; they never cost the good ones. A JSONL file's last
+counted and described; they never cost the good ones, but a file with no good
+row fails the source rather than passing for an empty one. A JSONL file's last
 line that is still being written (no newline yet, not valid JSON) is left
 for the next run rather than skipped.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
@@ -54,17 +56,21 @@ class _Cursor:
     last_bytes: int = 0  # length of the last line handed out, to give it back
 
 
-def _lines(handle: IO[bytes], cursor: _Cursor) -> Iterator[str]:
-    """Decoded lines, tracking the byte offset; undecodable lines are flagged, not fatal."""
+def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Iterator[str]:
+    """Decoded lines, tracking the byte offset; undecodable lines are flagged, not fatal.
+
+    Lines are split on the byte b"\\n", which is why `FileSource.encoding` accepts only codecs that
+    write ASCII as ASCII.
+    """
     for raw in handle:
         cursor.offset += len(raw)
         cursor.line_no += 1
         cursor.last_bytes = len(raw)
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode(encoding)
         except UnicodeDecodeError:
             cursor.bad_lines.add(cursor.line_no)
-            line = raw.decode("utf-8", errors="replace")
+            line = raw.decode(encoding, errors="replace")
         if cursor.offset == len(raw):
             line = line.removeprefix("\ufeff")
         yield line
@@ -108,6 +114,9 @@ class FileListener:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
+        self._encoding = settings.encoding
+        utf8 = codecs.lookup(settings.encoding).name == "utf-8"
+        self._not_valid = "not valid UTF-8" if utf8 else f"not valid {settings.encoding}"  # a bad line's warning
 
     @staticmethod
     def _format_of(settings: FileSource) -> str:
@@ -175,16 +184,25 @@ class FileListener:
         """The header row and the byte offset where the data starts."""
         cursor = _Cursor(0, 0)
         try:
-            header = next(csv.reader(_lines(handle, cursor), dialect=self._dialect()))
+            header = next(csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect()))
         except StopIteration:
             return [], 0
         except csv.Error as exc:
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
-        missing = [f"{f} -> {self.columns[f]!r}" for f in ("text", "created_at") if self.columns[f] not in header]
-        if missing:
-            raise ConfigError(f"config key 'columns' of source '{self.name}': the file has no column for "
-                              f"{', '.join(missing)}; its columns are {header}")
+        needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
+        self._check_columns([f for f in needed if self.columns[f] not in header], header)
         return header, cursor.offset
+
+    def _check_columns(self, missing: list[str], has: list[str]) -> None:
+        """A `ConfigError` naming the source and each field whose column the file lacks, with what it has.
+
+        A mapped column that is not there would otherwise read as empty in every row: ids quietly
+        replaced by hashes, authors or titles quietly dropped.
+        """
+        if missing:
+            pairs = ", ".join(f"{f} -> {self.columns[f]!r}" for f in missing)
+            raise ConfigError(f"config key 'columns' of source '{self.name}': the file has no column for "
+                              f"{pairs}; its columns are {has}")
 
     def _dialect(self) -> type[csv.Dialect]:
         return csv.excel_tab if self.settings.path.suffix.lower() == ".tsv" else csv.excel
@@ -192,7 +210,7 @@ class FileListener:
     def _records(self, handle: IO[bytes], cursor: _Cursor, header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
         """(row, None) for each readable record, (None, why) for each unreadable one."""
         if self.format == "csv":
-            reader = csv.reader(_lines(handle, cursor), dialect=self._dialect())
+            reader = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect())
             while True:
                 first_line = cursor.line_no + 1
                 try:
@@ -203,13 +221,13 @@ class FileListener:
                     yield None, f"line {first_line}: unreadable CSV ({exc})"
                     continue
                 if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
-                    yield None, f"line {first_line}: not valid UTF-8"
+                    yield None, f"line {first_line}: {self._not_valid}"
                 elif values:
                     yield dict(zip(header, values)), None
             return
-        for line in _lines(handle, cursor):
+        for line in _lines(handle, cursor, self._encoding):
             if cursor.line_no in cursor.bad_lines:
-                yield None, f"line {cursor.line_no}: not valid UTF-8"
+                yield None, f"line {cursor.line_no}: {self._not_valid}"
                 continue
             if not line.strip():
                 continue
@@ -227,8 +245,25 @@ class FileListener:
                 continue
             yield row, None
 
+    def _present(self, row: dict[str, Any], column: str) -> bool:
+        """Whether a JSONL row has `column` (a key, or a dotted path), even with a null value."""
+        if column in row:
+            return True
+        value: Any = row
+        for part in column.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return False
+            value = value[part]
+        return True
+
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
-        """Yield what was appended since `watermark` (all of it for a new or replaced file), in batches."""
+        """Yield what was appended since `watermark` (all of it for a new or replaced file), in batches.
+
+        Nothing is yielded until a row is usable: when every row read is bad the source fails
+        (`SourceError`) with the counts and the first reasons, and its watermark stays, so the rows are
+        read again once the config or the file is fixed. Read from the start, a JSONL file must show
+        every mapped column in its first batch of rows (CSV: in its header), or `ConfigError`.
+        """
         path = self.settings.path
         try:
             size = path.stat().st_size
@@ -251,29 +286,46 @@ class FileListener:
             batch: list[Mention] = []
             warnings: list[str] = []
             skipped = 0
+            read = good = 0  # rows read and usable in this fetch
             flushed_at: int | None = None
+            # JSONL has no header: from the file's start, the mapped columns must turn up in the first batch
+            unseen = dict(self.settings.columns) if self.format == "jsonl" and offset == data_start else {}
+            first_keys: list[str] = []
 
             def flush() -> Batch:
-                nonlocal batch, warnings, skipped, flushed_at
+                nonlocal batch, warnings, skipped, flushed_at, unseen
+                if unseen and first_keys:
+                    self._check_columns(list(unseen), first_keys)
                 if skipped > len(warnings):
                     warnings.append(f"{skipped - len(warnings)} more rows skipped")
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
-                batch, warnings, skipped, flushed_at = [], [], 0, cursor.offset
+                batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}
                 return out
 
             for row, problem in self._records(handle, cursor, header):
                 rows += 1
+                read += 1
                 if row is not None:
+                    if unseen:
+                        first_keys = first_keys or list(row)
+                        unseen = {f: c for f, c in unseen.items() if not self._present(row, c)}
                     try:
                         batch.append(self.mention_of_row(row))
+                        good += 1
                     except RowError as exc:
                         problem = f"row ending at line {cursor.line_no}: {exc}"
                 if problem is not None:
                     skipped += 1
                     if len(warnings) < MAX_WARNINGS:
                         warnings.append(problem)
-                if len(batch) + skipped >= self._batch_size:
+                if good and len(batch) + skipped >= self._batch_size:
                     yield flush()
+            if read and not good:
+                if unseen and first_keys:
+                    self._check_columns(list(unseen), first_keys)
+                raise SourceError(self.name, f"all {read} rows read were skipped, nothing stored "
+                                  f"({'; '.join(warnings[:3])}); check the file and the source's columns and "
+                                  "encoding", retryable=False)
             if flushed_at is None or cursor.offset != flushed_at:
                 yield flush()  # the tail, or an empty batch that records a first look at an empty file

@@ -14,7 +14,7 @@ from journeywatch.flows.steps import collect_source
 from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
 from journeywatch.listeners.base import Batch
 from journeywatch.listeners.files import FileListener
-from journeywatch.settings import Brand, FileSource
+from journeywatch.settings import Brand, FileSource, parse_config
 from journeywatch.storage import get_watermark, open_database
 from journeywatch.storage.tables import mentions as mentions_table
 
@@ -136,3 +136,80 @@ def test_collect_twice_is_idempotent(tmp_path: Path, database_url: str) -> None:
     assert get_watermark(engine, "export") == mark
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 50
+
+
+# --- acceptance: mappings to absent columns, files with no usable row, encodings ----------------------
+
+def test_a_mapped_column_the_file_lacks_fails_that_source_only(tmp_path: Path, sqlite_url: str) -> None:
+    """`columns: {id: missing_column}` used to read as an empty id in every row (hashes stored silently)."""
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text("ticket,text,created_at\n1,acme kettle,2026-11-01\n")
+    jsonl_path = tmp_path / "a.jsonl"
+    jsonl_path.write_text(json.dumps({"ticket": 1, "text": "acme kettle", "created_at": "2026-11-01",
+                                      "user": {"name": "x"}}) + "\n")
+    for path, columns in ((csv_path, {"id": "missing_column"}),
+                          (jsonl_path, {"id": "missing_column", "author": "user.name"})):
+        listener = build_listener(FileSource(kind="file", name="bad-map", path=path, columns=columns))
+        with pytest.raises(ConfigError, match=r"source 'bad-map'.*no column for id -> 'missing_column'; its columns "
+                                              r"are \['ticket', 'text', 'created_at'"):
+            collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+        assert get_watermark(engine, "bad-map") is None
+    good = collect_source(engine, build_listener(FileSource(kind="file", name="good", path=jsonl_path,
+                                                            columns={"id": "ticket", "author": "user.name"})),
+                          lambda ms: prepare_mentions(ms, matcher))
+    assert (good.status, good.new) == ("ok", 1)
+    with engine.connect() as connection:
+        assert connection.execute(select(mentions_table.c.source, mentions_table.c.external_id)).all() == [("good", "1")]
+
+
+def test_a_file_whose_every_row_is_bad_fails_and_is_read_again_once_fixed(tmp_path: Path, sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    path = tmp_path / "x.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": f"acme {i}", "when": "2026-11-01"}) + "\n" for i in range(5)))
+    wrong = FileListener(_source(path), batch_size=2)
+    with pytest.raises(SourceError, match=r"source 'export': all 5 rows read were skipped, nothing stored "
+                                          r"\(row ending at line 1: no created_at;") as caught:
+        collect_source(engine, wrong, lambda ms: prepare_mentions(ms, matcher))
+    assert not caught.value.retryable
+    assert get_watermark(engine, "export") is None  # so the rows are read again once fixed
+    fixed = collect_source(engine, FileListener(_source(path, columns={"created_at": "when"})),
+                           lambda ms: prepare_mentions(ms, matcher))
+    assert (fixed.status, fixed.new, fixed.skipped) == ("ok", 5, 0)
+
+
+def test_bad_rows_before_the_first_good_one_are_counted_not_failed(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    bad = "".join(json.dumps({"id": i, "text": "acme"}) + "\n" for i in range(5))  # no created_at
+    path.write_text(bad + json.dumps({"id": 9, "text": "acme", "created_at": "2026-11-01"}) + "\n")
+    batches = list(FileListener(_source(path), batch_size=2).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["9"]
+    assert sum(b.skipped for b in batches) == 5 and len([w for b in batches for w in b.warnings]) == 5
+
+
+def test_csv_in_another_encoding(tmp_path: Path) -> None:
+    """cp1252 decodes é and €; a byte cp1252 leaves undefined (0x81) costs its row only, with the reason."""
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("id,text,created_at\n1,acme café 5€,2026-11-01\n".encode("cp1252")
+                     + b"2,acme \x81,2026-11-01\n3,acme ok,2026-11-01\n")
+    batches = list(FileListener(_source(path, encoding="cp1252")).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "acme café 5€"), ("3", "acme ok")]
+    assert [w for b in batches for w in b.warnings] == ["line 3: not valid cp1252"]
+    as_utf8 = list(FileListener(_source(path)).fetch(None))  # the default reads the é row as bad
+    assert [m.external_id for b in as_utf8 for m in b.mentions] == ["3"]
+    assert "line 2: not valid UTF-8" in as_utf8[0].warnings
+
+
+@pytest.mark.parametrize(("encoding", "problem"), [("latin-9x", "unknown encoding 'latin-9x'"),
+                                                   ("utf-16", "encoding 'utf-16' is not supported")])
+def test_an_unusable_encoding_is_a_config_error_naming_the_source(encoding: str, problem: str) -> None:
+    data = {"brands": [{"name": "Acme", "query": "acme"}],
+            "sources": [{"name": "legacy", "kind": "file", "path": "x.csv", "encoding": encoding},
+                        {"name": "other", "kind": "file", "path": "y.csv", "encoding": "latin-1"}]}
+    with pytest.raises(ConfigError, match=rf"config key 'sources\[0\]\.encoding': source 'legacy': {problem}"):
+        parse_config(data)
+    lenient = parse_config(data, strict=False)
+    assert [s.name for s in lenient.sources] == ["other"]
+    assert [name for name, _ in lenient.source_errors] == ["legacy"]

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
+import string
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
+
+_ASCII = string.printable  # letters, digits, punctuation, \t \n \r and friends
+
+
+def _reads_ascii_as_ascii(encoding: str) -> bool:
+    try:
+        return _ASCII.encode("ascii").decode(encoding) == _ASCII
+    except (UnicodeDecodeError, ValueError):
+        return False
+
 
 SourceKindLabel = Literal["reddit", "review", "forum", "news", "social", "file"]
 
@@ -55,6 +67,22 @@ class FileSource(_Source):
         default_factory=dict,
         description="our field -> the export's column, e.g. {text: body, created_at: date}",
     )
+    encoding: str = Field(default="utf-8", description="the file's text encoding, e.g. utf-8, latin-1, cp1252")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str, info: ValidationInfo) -> str:
+        """A codec Python knows that writes ASCII as ASCII: files are split into lines on the byte b"\\n"."""
+        source = info.data.get("name", "?")
+        try:
+            codec = codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"source '{source}': unknown encoding {value!r}; use a Python codec name such as "
+                             "utf-8, latin-1 or cp1252") from None
+        if not getattr(codec, "_is_text_encoding", True) or not _reads_ascii_as_ascii(value):
+            raise ValueError(f"source '{source}': encoding {value!r} is not supported (lines must end in the byte "
+                             "\\n, as in utf-8, latin-1 or cp1252); convert the file to UTF-8")
+        return value
 
 
 SourceSettings = Annotated[RedditSource | FeedSource | FileSource, Field(discriminator="kind")]
