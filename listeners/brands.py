@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Brand
 
 from .query import CompiledQuery, QueryError, batch_term_finder, compile_query
+
+
+log = logging.getLogger(__name__)
+_warned: set[tuple[str, str, str]] = set()  # (brand, query, word): a run builds matchers several times
+
+
+def _warn_operator_words(brand: str, query: CompiledQuery) -> None:
+    """Say once per process that a lowercase `or` is searched as a word: the query still runs as written."""
+    for word in query.operator_words:
+        if (brand, query.source, word) not in _warned:
+            _warned.add((brand, query.source, word))
+            log.warning("brand '%s': lowercase '%s' is searched as a word; write %s for the operator",
+                        brand, word, word.upper())
 
 
 class BrandMatcher:
@@ -24,6 +38,7 @@ class BrandMatcher:
                 compiled.append((brand.name, compile_query(brand.query)))
             except QueryError as exc:
                 raise ConfigError(f"config key 'brands[{i}].query' ({brand.name}): {exc}") from None
+            _warn_operator_words(brand.name, compiled[-1][1])
         self.brands = list(brands)
         self._compiled = compiled
         # The matchers only ever ask whether one of their terms is among a text's words, so the words they

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from luqum.exceptions import IllegalCharacterError, ParseError
@@ -76,6 +76,9 @@ class CompiledQuery:
     # True unless the query has wildcards (the only parts that search the text without a word guard): then a
     # text holding none of `terms` never matches, and the matcher need not be asked.
     decided_by_terms: bool = False
+    # Words spelled like an operator but not in upper case (`or`, `Not`): searched as words, as documented,
+    # though the author most likely meant the operator.
+    operator_words: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         lowered = text.lower()
@@ -248,14 +251,23 @@ def compile_query(query: str) -> CompiledQuery:
     matcher = _compile(tree, terms)
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)
-    return CompiledQuery(query, matcher, frozenset(terms), decided_by_terms=not _has_wildcards(tree))
+    words = list(_words(tree))
+    return CompiledQuery(
+        query, matcher, frozenset(terms),
+        decided_by_terms=not any("*" in w or "?" in w for w in words),  # wildcards, read as `_word` reads them
+        operator_words=tuple(dict.fromkeys(w for w in words if w.upper() in _OPERATORS and w != w.upper())),
+    )
 
 
-def _has_wildcards(node: Item) -> bool:
-    """Whether any word of the query has `*` or `?` (read as `_word` reads them)."""
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def _words(node: Item) -> Iterator[str]:
+    """Every unquoted word of a parsed query, as written."""
     if isinstance(node, Word):
-        return "*" in node.value or "?" in node.value
-    return any(_has_wildcards(child) for child in node.children)
+        yield node.value
+    for child in node.children:
+        yield from _words(child)
 
 
 def batch_term_finder(terms: frozenset[str] | set[str]) -> Callable[[Sequence[str]], list[frozenset[str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pytest
@@ -216,3 +217,16 @@ def test_only_wildcard_queries_are_asked_about_texts_without_their_terms() -> No
     assert not compile_query("acm* OR globex").decided_by_terms
     matcher = BrandMatcher([Brand(name="A", query="acme"), Brand(name="W", query="acm*")])
     assert matcher.brands_of_all(["acmeville", "nothing", "ACME"]) == [["W"], [], ["A", "W"]]
+
+
+def test_lowercase_operators_are_words_with_a_warning_naming_the_brand(caplog: pytest.LogCaptureFixture) -> None:
+    """Operators are upper case (as documented); a lowercase `or` still searches the word, and says so once."""
+    brands = [Brand(name="Lower Or Co", query="acme or acmeair"), Brand(name="Fine", query='globex OR "this or that"')]
+    with caplog.at_level(logging.WARNING, logger="journeywatch.listeners.brands"):
+        matcher = BrandMatcher(brands)
+        BrandMatcher(brands)  # the CLI, the flow and every source build one: one warning is enough
+    assert [r.getMessage() for r in caplog.records] == [
+        "brand 'Lower Or Co': lowercase 'or' is searched as a word; write OR for the operator"]
+    assert matcher.brands_of("acme or acmeair") == ["Lower Or Co"]  # all three words, side by side: AND
+    assert matcher.brands_of("acme acmeair") == []
+    assert compile_query("a Not b and c").operator_words == ("Not", "and")
