@@ -8,13 +8,14 @@ Every request's headers are recorded so tests can check conditional GETs.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+
+from .local import LocalHTTPServer, QuietHandler, running
 
 
 @dataclass
@@ -40,19 +41,11 @@ class Seen:
     headers: dict[str, str]
 
 
-class FeedServer:
+class FeedServer(LocalHTTPServer):
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # clients that hang up are part of the tests
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler(), quiet_disconnects=True)  # clients that hang up are part of the tests
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -60,21 +53,11 @@ class FeedServer:
     def hits(self, path: str) -> list[Seen]:
         return [r for r in self.requests if r.path == path]
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
@@ -135,7 +118,5 @@ class FeedServer:
 
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
-    server = FeedServer()
-    server.start()
-    yield server
-    server.stop()
+    with running(FeedServer()) as server:
+        yield server

@@ -9,15 +9,16 @@ per path prefix (429 with Retry-After, 5xx) served before the real answer.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from .local import LocalHTTPServer, QuietHandler, running
 
 PAGE = 25  # items per listing page (Reddit's is 100; smaller pages exercise `after` with fewer posts)
 
@@ -72,29 +73,13 @@ def _listing(children: list[dict[str, Any]], after: str | None) -> dict[str, Any
     return {"kind": "Listing", "data": {"after": after, "before": None, "dist": len(children), "children": children}}
 
 
-class RedditServer:
+class RedditServer(LocalHTTPServer):
     def __init__(self) -> None:
         self.posts: list[Post] = []
         self.failures: dict[str, list[Failure]] = {}  # path prefix -> failures served first, in order
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
         self.tokens_issued = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # clients hang up in tests
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler(), quiet_disconnects=True)  # clients hang up in tests
 
     def paths(self, prefix: str) -> list[str]:
         return [path for _, path, _ in self.requests if path.startswith(prefix)]
@@ -159,11 +144,8 @@ class RedditServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
 
             def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
                 body = json.dumps(payload).encode() if payload != "" else b""
@@ -224,7 +206,5 @@ class RedditServer:
 
 @pytest.fixture
 def reddit_server() -> Iterator[RedditServer]:
-    server = RedditServer()
-    server.start()
-    yield server
-    server.stop()
+    with running(RedditServer()) as server:
+        yield server

@@ -13,10 +13,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from .local import LocalHTTPServer, QuietHandler, running
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class Received:
     json: Any  # the parsed body, or None when it was not JSON
 
 
-class WebhookServer:
+class WebhookServer(LocalHTTPServer):
     """A running receiver: `.host`, `.port`, `.url`, `.requests`, `.bodies`, `wait_for(n)`."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -40,7 +41,7 @@ class WebhookServer:
         self._arrived = threading.Condition()
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
@@ -63,18 +64,11 @@ class WebhookServer:
 
             do_POST = do_PUT = _handle  # noqa: N815 - http.server hook names
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-                pass  # keep test output clean
-
-        self._server = ThreadingHTTPServer((host, 0), Handler)
-        self._server.daemon_threads = True
-        self.host = host
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-server", daemon=True)
+        super().__init__(Handler, host)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return self.base
 
     @property
     def bodies(self) -> list[Any]:
@@ -99,21 +93,9 @@ class WebhookServer:
                 self._arrived.wait(left)
             return list(self.requests)
 
-    def start(self) -> WebhookServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
 
 @pytest.fixture
 def webhook_server() -> Iterator[WebhookServer]:
     """A webhook receiver on a free 127.0.0.1 port for this test, stopped afterwards."""
-    server = WebhookServer().start()
-    try:
+    with running(WebhookServer()) as server:
         yield server
-    finally:
-        server.stop()
