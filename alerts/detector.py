@@ -3,8 +3,8 @@
 Each window's count of negative share-stage items is tested against what the
 brand's own trailing baseline predicts for that time of day and day of week
 (level × slot-of-day factor × weekday factor, rescaled to the local level:
-observed / expected over the preceding windows, weighted down with a
-half-life of LEVEL_HALF_LIFE), with the upper tail of a count model: Poisson,
+observed / expected over the preceding windows, weighted down with the
+half-life among LEVEL_HALF_LIVES that best predicts the brand's own baseline), with the upper tail of a count model: Poisson,
 or negative binomial when the baseline is over-dispersed. Alongside the
 single window, the sums of the last 2..`scan_windows` windows ending at it
 are tested the same way (a scan statistic: a spike spread over hours is far
@@ -34,10 +34,16 @@ from journeywatch.settings import AlertSettings
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
-_FACTOR_PRIOR = 5.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
+_FACTOR_PRIOR = 2.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
 _LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the local level
-LEVEL_HALF_LIFE = timedelta(hours=12)  # age at which a window counts half towards the local level
-_MIN_DISPERSION = 0.02  # below this the negative binomial is a Poisson in all but name
+# Ages at which a window counts half towards the local level; each brand's baseline picks the one
+# that best predicts its own next window (`_Baseline`).
+LEVEL_HALF_LIVES = (timedelta(hours=3), timedelta(hours=6), timedelta(hours=12), timedelta(hours=24),
+                    timedelta(hours=48))
+# Below this much variance beyond Poisson, relative to the mean (dispersion × expected), the
+# negative binomial is a Poisson in all but name. A cut on the dispersion alone is wrong for
+# sums: at 0.015 a 6-window sum expecting 40 items still has 1.6 times Poisson's variance.
+_MIN_EXCESS_VARIANCE = 0.02
 _DISPERSION_FLOOR = 0.0  # least dispersion a brand's baseline is credited with
 
 
@@ -101,10 +107,24 @@ def _tail(observed: int, expected: float, dispersion: float) -> tuple[float, str
     """P(X >= observed) under Poisson or NB2 with variance mu + dispersion * mu^2."""
     if observed <= 0:
         return 1.0, "poisson"
-    if dispersion < _MIN_DISPERSION:
+    if dispersion * expected < _MIN_EXCESS_VARIANCE:
         return float(stats.poisson.sf(observed - 1, expected)), "poisson"
     k = 1.0 / dispersion
     return float(stats.nbinom.sf(observed - 1, k, k / (k + expected))), "negbin"
+
+
+def _smooth(per_slot: np.ndarray) -> np.ndarray:
+    """Circular [1/4, 1/2, 1/4] pooling of per-slot totals over the day (identity for fewer than 3 slots)."""
+    if len(per_slot) < 3:
+        return per_slot
+    return 0.5 * per_slot + 0.25 * (np.roll(per_slot, 1) + np.roll(per_slot, -1))
+
+
+def _deviance(x: np.ndarray, mean: np.ndarray) -> float:
+    """Poisson deviance of counts `x` against `mean`: how badly the means predicted them."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_term = np.where(x > 0, x * np.log(x / mean), 0.0)
+    return float(2 * np.sum(log_term - (x - mean)))
 
 
 class _Baseline:
@@ -121,30 +141,35 @@ class _Baseline:
     """
 
     def __init__(self, x: np.ndarray, slot: np.ndarray, weekday: np.ndarray, slots_per_day: int,
-                 decay: float, scan: int) -> None:
+                 decays: tuple[float, ...], scan: int) -> None:
         n = len(x)
         self.level = (float(x.sum()) + 0.5) / max(n, 1)  # never zero: a silent brand still has some rate
         # Each seasonal factor is (items seen) / (items a flat rate predicts), both
         # padded with _FACTOR_PRIOR items: a gamma prior centred on 1, so a slot
         # with a handful of items moves little and a busy slot speaks for itself.
-        slot_n = np.bincount(slot, minlength=slots_per_day)
-        slot_sum = np.bincount(slot, weights=x, minlength=slots_per_day)
+        # Slots of the day are pooled with their neighbours first (weights 1/4, 1/2, 1/4, around
+        # the clock): activity follows a smooth daily rhythm, so an hour's neighbours are
+        # evidence for it, and pooling shrinks the noise of thin slots without flattening the
+        # cycle the way a prior towards 1 alone does (a 24-hour cycle loses under 2 % of its
+        # amplitude). Windows of a day or longer have one slot and nothing to pool.
+        slot_n = _smooth(np.bincount(slot, minlength=slots_per_day).astype(float))
+        slot_sum = _smooth(np.bincount(slot, weights=x, minlength=slots_per_day))
         self.slot_factor = (slot_sum + _FACTOR_PRIOR) / (slot_n * self.level + _FACTOR_PRIOR)
         day_n = np.bincount(weekday, minlength=7)
         day_sum = np.bincount(weekday, weights=x, minlength=7)
         self.day_factor = (day_sum + _FACTOR_PRIOR) / (day_n * self.level + _FACTOR_PRIOR)
         # Relative variance of the estimated slot rate (about 1/items behind it): the
         # expectation is itself uncertain, most of all where history is thin.
-        self.slot_uncertainty = 1.0 / (slot_sum + _FACTOR_PRIOR)
+        self.slot_uncertainty = (0.375 if slots_per_day >= 3 else 1.0) / (slot_sum + _FACTOR_PRIOR)  # pooled: 1/4²+1/2²+1/4²
         fitted = self.level * self.slot_factor[slot] * self.day_factor[weekday]
         # The local level before each window: observed / expected over the windows before it,
-        # weighted down by age (`decay` per window) and padded with _LOCAL_PRIOR items on both
-        # sides. local[j] uses windows 0..j-1 only.
-        rx, rf = np.zeros(n + 1), np.zeros(n + 1)
-        if n:
-            rx[1:] = lfilter([1.0], [1.0, -decay], x)
-            rf[1:] = lfilter([1.0], [1.0, -decay], fitted)
-        self.local = (rx + _LOCAL_PRIOR) / (rf + _LOCAL_PRIOR)
+        # weighted down by age and padded with _LOCAL_PRIOR items on both sides; local[j] uses
+        # windows 0..j-1 only. How fast to forget is the brand's own: a busy brand's counts
+        # show a wandering level within hours, a quiet one's need days to show anything, so the
+        # decay is the one whose local level best predicts each next window of the baseline
+        # (Poisson deviance), as exponential smoothing picks its constant.
+        self.local = min((self._local(x, fitted, decay) for decay in decays),
+                         key=lambda local: _deviance(x, fitted * local[:n]))
         self.dispersion = np.full(scan, _DISPERSION_FLOOR)
         # Method-of-moments NB2 dispersion of w-window sums, each predicted as the detector
         # predicts it (scaled by the local level before its first window): the variance beyond
@@ -157,6 +182,14 @@ class _Baseline:
             self.dispersion[w - 1] = max(_DISPERSION_FLOOR, excess / float(np.sum(sf**2)))
         if 0 < n < scan:
             self.dispersion[n:] = self.dispersion[n - 1]  # history shorter than the scan
+
+    @staticmethod
+    def _local(x: np.ndarray, fitted: np.ndarray, decay: float) -> np.ndarray:
+        rx, rf = np.zeros(len(x) + 1), np.zeros(len(x) + 1)
+        if len(x):
+            rx[1:] = lfilter([1.0], [1.0, -decay], x)
+            rf[1:] = lfilter([1.0], [1.0, -decay], fitted)
+        return (rx + _LOCAL_PRIOR) / (rf + _LOCAL_PRIOR)
 
     def expected(self, slot: np.ndarray, weekday: np.ndarray) -> np.ndarray:
         return self.level * self.slot_factor[slot] * self.day_factor[weekday]
@@ -210,9 +243,9 @@ def _judge(series: Series, settings: AlertSettings, i: int, x_all: np.ndarray, s
     scan = settings.scan_windows
     lo = max(series.history_start, i - span)
     keep = ~exclude[lo:i]
-    decay = 0.5 ** (series.window / LEVEL_HALF_LIFE)
+    decays = tuple(0.5 ** (series.window / half_life) for half_life in LEVEL_HALF_LIVES)
     kept = np.flatnonzero(keep) + lo
-    baseline = _Baseline(x_all[kept], slot[kept], weekday[kept], slots_per_day, decay, scan)
+    baseline = _Baseline(x_all[kept], slot[kept], weekday[kept], slots_per_day, decays, scan)
     best: tuple | None = None
     first: tuple | None = None
     current_expected = 0.0

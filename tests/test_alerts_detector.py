@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+from scipy import stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,17 @@ def test_over_dispersed_history_uses_the_negative_binomial_and_widens_the_tail()
     plain, wide = judge(calm, at), judge(bursty, at)
     assert wide.model == "negbin" and wide.dispersion > plain.dispersion
     assert wide.p_value > plain.p_value
+
+
+def test_slight_dispersion_still_widens_the_tail_when_the_expected_count_is_large() -> None:
+    """Dispersion 1/60 is nothing at one item an hour, but at 40 it is 1.7 times Poisson's variance."""
+    rng = np.random.default_rng(8)
+    counts = rng.poisson(rng.gamma(60.0, 40.0 / 60.0, N))
+    at = N - 3
+    counts[at] = 70
+    verdict = judge(counts, at, scan_windows=1)
+    assert 0 < verdict.dispersion < 0.02 and verdict.model == "negbin"
+    assert verdict.p_value > 3 * stats.poisson.sf(69, verdict.expected)
 
 
 @pytest.mark.parametrize(
