@@ -4,9 +4,10 @@ Each window's count of negative share-stage items is tested against what the
 brand's own trailing baseline predicts for that time of day and day of week
 (level × slot-of-day factor × weekday factor, rescaled to the local level:
 observed / expected over the preceding windows, weighted down with the
-half-life among LEVEL_HALF_LIVES that best predicts the brand's own baseline), with the upper tail of a count model: Poisson,
-or negative binomial when the baseline is over-dispersed. Alongside the
-single window, the sums of the last 2..`scan_windows` windows ending at it
+half-life among LEVEL_HALF_LIVES that best predicts the brand's own
+baseline), with the upper tail of a count model: Poisson, or negative
+binomial when the baseline's variance beyond Poisson is worth counting.
+Alongside the single window, the sums of the last 2..`scan_windows` windows ending at it
 are tested the same way (a scan statistic: a spike spread over hours is far
 more significant as a whole than in any one hour), each against the
 dispersion the baseline shows for sums of that many windows, and only while
