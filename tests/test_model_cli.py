@@ -191,3 +191,10 @@ def test_reclassify_flow_runs_under_prefect(tiny_model: Path, tmp_path: Path, sq
     config, url = _database_with_old_classifications(tmp_path, tiny_model)
     assert reclassify_flow(str(config)) == 3
     assert _versions(url) == {classifiers.load_classifier(tiny_model).version}
+
+
+def test_backend_choices_are_the_classifiers_own(tmp_path: Path) -> None:
+    path = _write_lines(tmp_path / "one.jsonl", [json.dumps({"text": "avoid", "sentiment": "negative"})])
+    result = runner.invoke(app, ["evaluate", str(path), "--backend", "fp8"])
+    assert isinstance(result.exception, ConfigError)
+    assert str(result.exception) == "--backend 'fp8': use one of auto, bf16, int8, torch"

@@ -31,8 +31,10 @@ def _model_dir(model: Optional[Path]) -> Path:
 
 
 def _backend(name: str) -> Any:
-    if name not in ("int8", "torch"):
-        raise ConfigError(f"--backend {name!r}: use int8 or torch")
+    from journeywatch.classifiers.predictor import BACKENDS
+
+    if name not in BACKENDS:
+        raise ConfigError(f"--backend {name!r}: use one of {', '.join(BACKENDS)}")
     return name
 
 
@@ -161,7 +163,8 @@ def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSONL file with a `text` field per line"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
-    backend: str = typer.Option("int8", "--backend", help="CPU path: int8 (default) or torch (fp32)"),
+    backend: str = typer.Option("auto", "--backend",
+                                help="CPU path: auto (bf16 where the CPU has it, else int8), bf16, int8 or torch (fp32)"),
 ) -> None:
     """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
 
@@ -204,7 +207,8 @@ def evaluate(
     file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
-    backend: str = typer.Option("int8", "--backend", help="CPU path: int8 (default) or torch (fp32)"),
+    backend: str = typer.Option("auto", "--backend",
+                                help="CPU path: auto (bf16 where the CPU has it, else int8), bf16, int8 or torch (fp32)"),
 ) -> None:
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
 
