@@ -47,7 +47,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "",
         f"Version `{version}`, written by `journeywatch train --seed {options.get('seed', '?')}`. "
         "The figures below come from `journeywatch evaluate` on the sets named "
-        "(`journeywatch evaluation-data DIR` writes them); rerun both to refresh this card.",
+        "(`journeywatch evaluation-data DIR` writes them); `journeywatch card` refreshes this card.",
         "",
         "## What it does",
         "",

@@ -236,3 +236,16 @@ def test_per_token_int8_linear_tracks_fp32_and_keeps_rows_independent() -> None:
         exact, approx = linear(x), quantized(x)
         assert torch.allclose(approx, exact, rtol=0.05, atol=0.05 * exact.abs().max().item())
         assert torch.equal(quantized(x[:1]), approx[:1])
+
+
+def test_card_command_rewrites_the_card_from_a_fresh_evaluation(tiny_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    model = shutil.copytree(tiny_model, tmp_path / "model")
+    (model / "MODEL_CARD.md").write_text("stale", encoding="utf-8")
+    (tmp_path / "no-benchmarks").mkdir()
+    result = CliRunner().invoke(app, ["card", "--model", str(model), "--benchmarks", str(tmp_path / "no-benchmarks")])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    card = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert load_classifier(model).version in card
+    assert "| moments-holdout | moment |" in card and "tweeteval-test" not in card

@@ -90,7 +90,10 @@ def train(
 
 
 def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
-    """Evaluate the new model on the card's sets (those present) and write its card."""
+    """Evaluate the model on the card's sets (those present) and write its card.
+
+    `dataset` is the training set the model was just trained on, to save rebuilding it (None: rebuild).
+    """
     from journeywatch.classifiers import DEFAULT_MODEL_DIR, load_classifier
     from journeywatch.classifiers.card import render_card, write_card
     from journeywatch.classifiers.evaluation import evaluate_examples, evaluation_sets
@@ -229,6 +232,22 @@ def evaluate(
     _console.print(f"model {classifier.version}, file {file}", highlight=False)
     for kind, report in reports.items():
         _print_report(kind, report)
+
+
+@app.command()
+def card(
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="[default: ../shared/benchmarks]"),
+) -> None:
+    """Evaluate a trained model on the card's sets and rewrite its card.
+
+    For when how the model runs changed (backend, calibration) but its weights did not.
+
+    Example: journeywatch card --model classifiers/model
+    """
+    from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
+
+    _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
 
 
 @app.command("evaluation-data")
