@@ -172,3 +172,13 @@ def test_redacted_targets_hide_their_secrets(url: str, secret: str) -> None:
     shown = redact(url)
     assert secret not in shown
     assert shown.split("://")[0] == url.split("://")[0]
+
+
+def test_digest_notify_urls_are_checked_on_load_like_the_alerts_ones(tmp_path: Path) -> None:
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text("brands: [{name: Acme, query: acme}]\n"
+                    "digest:\n  notify: ['file://out/digest.log', 'mailto://user:Pa55word-x@']\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert "config key 'digest.notify[1]': apprise cannot load this mailto:// URL" in str(raised.value)
+    assert "notify[0]" not in str(raised.value) and "Pa55word" not in str(raised.value)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..domain import MOMENTS
 from ..stages import STAGE_MODELS
+from .alerts import NotifyURL
 
 
 class DigestSettings(BaseModel):
@@ -20,7 +21,7 @@ class DigestSettings(BaseModel):
         default="five",
         description="'five', 'seven', 'acquisition', or a mapping moment -> stage name",
     )
-    notify: list[str] = Field(default_factory=list, description="apprise URLs the digest is sent to")
+    notify: list[NotifyURL] = Field(default_factory=list, description="apprise URLs the digest is sent to")
     quotes_per_stage: int = Field(default=2, ge=0, le=5, description="representative quotes per stage")
     top_negative: int = Field(default=5, ge=0, le=20, description="most negative share-stage items listed")
     terms_per_stage: int = Field(default=5, ge=0, le=20, description="emerging terms and pain points per stage")
