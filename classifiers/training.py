@@ -46,14 +46,14 @@ class TrainOptions:
 
     seed: int = 13
     epochs: int = 2
-    tuned_layers: int = 2
+    tuned_layers: int = 4
     batch_size: int = 32
     lr_layers: float = 8e-5
     lr_heads: float = 2e-3
     weight_decay: float = 0.01
     class_weight_power: float = 0.5
     moment_share: float = 0.25
-    sentiment_per_epoch: int | None = 14000
+    sentiment_per_epoch: int | None = 24000
     fit_sentiment_bias: bool = True
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     threads: int = 2
