@@ -27,7 +27,9 @@ class UpperNet(nn.Module):
         self.sentiment_head = nn.Linear(HIDDEN, n_sentiments)
 
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        pooled = self.dropout(mean_pool(run_layers(self.layers, hidden, mask), mask))
+        # pooled and heads in the heads' precision (fp32) even when the layers run in bf16
+        dtype = self.moment_head.weight.dtype
+        pooled = self.dropout(mean_pool(run_layers(self.layers, hidden, mask).to(dtype), mask))
         return self.moment_head(pooled), self.sentiment_head(pooled)
 
 
