@@ -53,7 +53,7 @@ class TrainOptions:
     weight_decay: float = 0.01
     class_weight_power: float = 0.5
     moment_share: float = 0.25
-    sentiment_per_epoch: int | None = 24000
+    sentiment_per_epoch: int | None = None
     fit_sentiment_bias: bool = True
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     threads: int = 2

@@ -54,7 +54,7 @@ def train(
     out: Optional[Path] = typer.Option(None, "--out", help="model folder [default: the shipped classifiers/model]"),
     epochs: int = typer.Option(2, "--epochs", min=1, help="passes over the sampled training pool"),
     tuned_layers: int = typer.Option(4, "--tuned-layers", min=0, max=6, help="top encoder layers to fine-tune"),
-    sentiment_per_epoch: int = typer.Option(24000, "--sentiment-per-epoch", min=0,
+    sentiment_per_epoch: int = typer.Option(0, "--sentiment-per-epoch", min=0,
                                             help="sentiment tweets sampled per epoch (0: all)"),
     corpus: bool = typer.Option(True, "--corpus/--no-corpus", help="use the moments corpus in classifiers/data"),
     benchmarks: Optional[Path] = typer.Option(None, "--benchmarks",
