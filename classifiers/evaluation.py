@@ -32,11 +32,6 @@ def evaluate_examples(classifier: Classifier, examples: Sequence[Example]) -> di
     return out
 
 
-def load_eval_file(path: Path) -> list[Example]:
-    """A JSONL file of `text` with optional `moment` / `sentiment` labels."""
-    return data.examples_from_rows(data.read_jsonl(path), path.stem)
-
-
 def evaluation_sets(benchmarks: Path | None = data.DEFAULT_BENCHMARKS,
                     dataset: TrainingSet | None = None) -> dict[str, list[Example]]:
     """The sets the model card reports, each only when its data is present.

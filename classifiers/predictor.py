@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import torch
@@ -29,7 +29,7 @@ from .network import JourneyNet, upper_from_base
 from .quantize import quantize_linears
 
 Backend = Literal["auto", "bf16", "int8", "torch"]
-BACKENDS: tuple[str, ...] = ("auto", "bf16", "int8", "torch")
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 def cpu_backend(requested: Backend) -> str:
