@@ -59,6 +59,20 @@ def load_tokenizer() -> Any:
     return AutoTokenizer.from_pretrained(str(encoder_path()))
 
 
+def load_fast_tokenizer(max_tokens: int) -> Any:
+    """The Rust tokenizer behind `load_tokenizer`, truncating at `max_tokens`, for inference.
+
+    Same ids as the transformers tokenizer; its Python wrapper costs more
+    than the tokenizing itself on tweet-length texts.
+    """
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(load_tokenizer().backend_tokenizer.to_str())
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_tokens)
+    return tokenizer
+
+
 def load_base_encoder() -> nn.Module:
     """The pretrained BertModel in eval mode, fp32 (fine-tuned layers are loaded over it)."""
     from transformers import AutoModel

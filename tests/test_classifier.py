@@ -249,3 +249,29 @@ def test_card_command_rewrites_the_card_from_a_fresh_evaluation(tiny_model: Path
     card = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert load_classifier(model).version in card
     assert "| moments-holdout | moment |" in card and "tweeteval-test" not in card
+
+
+def test_fused_bf16_layer_tracks_the_bert_layer_it_replaces() -> None:
+    from journeywatch.classifiers.encoder import additive_mask
+    from journeywatch.classifiers.fused import FusedBertLayer
+
+    layer = load_base_encoder().encoder.layer[3]
+    torch.manual_seed(0)
+    hidden = torch.randn(3, 9, 384)
+    mask = torch.ones(3, 9, dtype=torch.long)
+    mask[1, 5:] = 0  # padding must still be ignored
+    with torch.inference_mode():
+        exact = run_layers([layer], hidden, mask)
+        fused = FusedBertLayer(layer)(hidden.bfloat16(), additive_mask(mask, torch.bfloat16)).float()
+    keep = mask.bool()
+    scale = exact[keep].abs().max().item()
+    assert (fused[keep] - exact[keep]).abs().max().item() < 0.03 * scale
+
+
+def test_fast_tokenizer_gives_the_transformers_ids_and_truncates() -> None:
+    from journeywatch.classifiers.encoder import load_fast_tokenizer
+
+    texts = ["Is the Model 3 worth it over the Ioniq 6?", "@user thanks!!! 😍 http", "", "waiting " * 400]
+    expected = load_tokenizer()(texts, truncation=True, max_length=256)["input_ids"]
+    assert [e.ids for e in load_fast_tokenizer(256).encode_batch(texts)] == expected
+    assert len(expected[-1]) == 256
