@@ -67,10 +67,19 @@ def _field(entry: Any, key: str) -> Any:
 
 
 def _entry_text(entry: Any) -> str:
-    for content in _field(entry, "content") or []:
+    contents = _field(entry, "content") or []
+    captions: list[Any] = []
+    if _field(entry, "media_content") or _field(entry, "media_thumbnail"):
+        # feedparser files a media:description that follows the entry's own description (a Mastodon image's
+        # alt text) as plain-text `content`: a caption, read only when the entry has no other text
+        captions = [c for c in contents if dict.get(c, "type") == "text/plain"]
+        contents = [c for c in contents if dict.get(c, "type") != "text/plain"]
+    for content in contents:
         if text := html_to_text(dict.get(content, "value")):
             return text
-    return html_to_text(_field(entry, "summary"))
+    if text := html_to_text(_field(entry, "summary")):
+        return text
+    return next((text for c in captions if (text := html_to_text(dict.get(c, "value")))), "")
 
 
 def _entry_time(entry: Any) -> datetime | None:
