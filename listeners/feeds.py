@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import feedparser
 
@@ -82,6 +83,32 @@ def _entry_text(entry: Any) -> str:
     return next((text for c in captions if (text := html_to_text(dict.get(c, "value")))), "")
 
 
+def _unwrap_google_redirect(url: str) -> str:
+    """A Google Alerts link (`https://www.google.com/url?...&url=TARGET&...`) as its target."""
+    parts = urlsplit(url)
+    if parts.netloc in ("www.google.com", "google.com") and parts.path == "/url":
+        target = (parse_qs(parts.query).get("url") or parse_qs(parts.query).get("q") or [""])[0]
+        if urlsplit(target).scheme in ("http", "https"):
+            return target
+    return url
+
+
+def entry_url(entry: Any, base: str) -> str | None:
+    """The entry's web link made absolute against `base`; None when it has none.
+
+    feedparser copies a permalink guid into `link` when there is no link element; such a guid
+    that is not an http(s) URL (an App Store review's number) is no link.
+    """
+    link = _field(entry, "link")
+    if not link:
+        return None
+    hrefs = {dict.get(item, "href") for item in _field(entry, "links") or []}
+    url = urljoin(base, link) if link in hrefs else link
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return _unwrap_google_redirect(url)
+
+
 def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = _field(entry, key)
@@ -103,8 +130,12 @@ def entry_identity(entry: Any, title: str, text: str) -> str:
     return identity if len(identity) <= MAX_ID_CHARS else _content_hash(identity)
 
 
-def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime) -> tuple[Mention | None, str | None]:
-    """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used."""
+def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
+                     base: str = "") -> tuple[Mention | None, str | None]:
+    """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
+
+    `base` is the URL relative links are resolved against.
+    """
     get = dict.get  # see `_field`; bound once, this runs for every entry
     title = html_to_text(get(entry, "title"))
     text = _entry_text(entry) or title
@@ -116,20 +147,26 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         created = fetched_at
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no readable date; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
-                      source_kind=source_kind, title=title or None, url=get(entry, "link"),
+                      source_kind=source_kind, title=title or None, url=entry_url(entry, base),
                       author=get(entry, "author") or None)
     return mention, warning
 
 
-def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime) -> tuple[list[Mention], int, list[str]]:
-    """Every usable entry of a parsed feed, how many were skipped, and why."""
+def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime,
+                     url: str = "") -> tuple[list[Mention], int, list[str]]:
+    """Every usable entry of a parsed feed, how many were skipped, and why.
+
+    Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
+    says), else against `url`, where the feed was fetched from.
+    """
+    base = urljoin(url, parsed.feed.get("link") or "")
     mentions: list[Mention] = []
     warnings: list[str] = []
     skipped = 0
     undated = 0
     for entry in parsed.entries:
         try:
-            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at)
+            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base)
         except Exception as exc:  # one malformed entry must not cost the others  # noqa: BLE001
             mention, warning = None, f"entry {entry.get('id', '(no id)')}: unreadable ({type(exc).__name__}: {exc}); skipped"
         if mention is None:
@@ -173,7 +210,8 @@ class FeedListener:
         if fetched.not_modified:
             return
         parsed = parse_feed(self.name, fetched.body, fetched.headers)
-        mentions, skipped, warnings = mentions_of_feed(self.name, parsed, self.settings.source_kind, self._clock())
+        mentions, skipped, warnings = mentions_of_feed(self.name, parsed, self.settings.source_kind, self._clock(),
+                                                       fetched.url)
         final = {"url": self.settings.url, **fetched.validators}
         holding = previous or {"url": self.settings.url}
         starts = list(range(0, len(mentions), self._batch_size)) or [0]

@@ -29,12 +29,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Fetched:
-    """A response body, or `not_modified` with no body; `validators` go into the next conditional GET."""
+    """A response body, or `not_modified` with no body; `validators` go into the next conditional GET.
+
+    `url` is where the body came from after redirects: the base for the feed's relative links.
+    """
 
     body: bytes
     headers: dict[str, str]
     validators: dict[str, str] = field(default_factory=dict)
     not_modified: bool = False
+    url: str = ""
 
 
 def _validators_of(headers: httpx.Headers) -> dict[str, str]:
@@ -57,7 +61,7 @@ def _read_file(source: str, url: str, previous: dict[str, str], max_bytes: int) 
         return Fetched(b"", {}, validators, not_modified=True)
     if stat.st_size > max_bytes:
         raise SourceError(source, f"{path} is {stat.st_size} bytes, over the {max_bytes}-byte limit", retryable=False)
-    return Fetched(path.read_bytes(), {}, validators)
+    return Fetched(path.read_bytes(), {}, validators, url=url)
 
 
 def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes:
@@ -105,7 +109,8 @@ def fetch_url(
                                        not_modified=True)
                     if 200 <= status < 300:
                         body = _read_capped(source, response, max_bytes)
-                        return Fetched(body, dict(response.headers), _validators_of(response.headers))
+                        return Fetched(body, dict(response.headers), _validators_of(response.headers),
+                                       url=str(response.url))
                     reason = f"HTTP {status} from {url}"
                     if status not in RETRYABLE_STATUS:
                         raise SourceError(source, reason, retryable=False)

@@ -23,7 +23,9 @@ from tests.servers.feeds import Failure, FeedServer, Route, feed_server  # noqa:
 DATA = Path(__file__).parent / "data" / "feeds"
 FETCH_TIME = datetime(2026, 11, 20, tzinfo=timezone.utc)
 GOLDEN = ["rss20", "atom", "rss10", "rss091", "malformed_entry", "empty",
-          "mastodon"]  # a Mastodon image's alt text is not the post
+          # the presets' services, as they publish: an App Store review's numeric id is no link, a Mastodon
+          # image's alt text is not the post, a Google Alerts link is unwrapped to the article
+          "appstore", "mastodon", "google_alerts", "google_news", "hnrss", "discourse"]
 
 
 class Sleeps(list[float]):
@@ -88,6 +90,17 @@ def test_validators_ride_only_on_the_last_batch(feed_server: FeedServer) -> None
     batches = list(_listener(feed_server.url("/feed"), batch_size=1).fetch(old))
     assert [len(b.mentions) for b in batches] == [1, 1, 1]
     assert [b.watermark.get("etag") for b in batches] == ['"v0"', '"v0"', '"v1"']
+
+
+def test_relative_links_resolve_against_the_site_link_or_where_a_redirect_led(feed_server: FeedServer) -> None:
+    item = "<item><guid isPermaLink='false'>{0}</guid><title>Acme {0}</title><link>/reviews/{0}</link></item>"
+    feed_server.routes["/old.rss"] = Route(b"", status=301, headers={"Location": "/feeds/new.rss"})
+    feed_server.routes["/feeds/new.rss"] = Route(_rss(item.format(1)).replace("http://example.com/", "").encode())
+    feed_server.routes["/site.rss"] = Route(_rss(item.format(2)).encode())
+    (moved,) = [m for b in _listener(feed_server.url("/old.rss")).fetch(None) for m in b.mentions]
+    (site,) = [m for b in _listener(feed_server.url("/site.rss")).fetch(None) for m in b.mentions]
+    assert (moved.external_id, moved.url) == ("1", feed_server.url("/reviews/1"))
+    assert (site.external_id, site.url) == ("2", "http://example.com/reviews/2")
 
 
 def test_server_error_once_then_success(feed_server: FeedServer) -> None:

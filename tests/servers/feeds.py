@@ -33,6 +33,8 @@ class Route:
     last_modified: str | None = None
     failures: list[Failure] = field(default_factory=list)
     chunk: int = 0  # >0: send the body in chunks without Content-Length
+    status: int = 200  # e.g. 301 with a Location in `headers`, or 410
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers (Location, Content-Encoding)
 
 
 @dataclass
@@ -70,7 +72,7 @@ class FeedServer(LocalHTTPServer):
                         time.sleep(failure.delay)
                     extra = {"Retry-After": failure.retry_after} if failure.retry_after else {}
                     return self._send(failure.status, b"try later", "text/plain", extra)
-                validators = {}
+                validators = dict(route.headers)
                 if route.etag:
                     validators["ETag"] = route.etag
                 if route.last_modified:
@@ -81,7 +83,7 @@ class FeedServer(LocalHTTPServer):
                     return self._send(304, b"", None, validators)
                 if route.chunk:
                     return self._send_chunked(route, validators)
-                return self._send(200, route.body, route.content_type, validators)
+                return self._send(route.status, route.body, route.content_type, validators)
 
             def _send(self, status: int, body: bytes, content_type: str | None,
                       extra: dict[str, str] | None = None) -> None:
