@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
+from xml.sax import SAXParseException
 
 import feedparser
+from selectolax.lexbor import LexborHTMLParser
 
 from journeywatch.domain import Mention
 from journeywatch.errors import SourceError
@@ -42,24 +44,42 @@ def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
     return "text/html" in content_type or head.startswith((b"<!doctype html", b"<html"))
 
 
-def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = None) -> Any:
+def _feed_link_of_page(body: bytes, url: str) -> str | None:
+    """The feed an HTML page names in `<link rel="alternate" type="application/rss+xml" href=...>`, absolute."""
+    for node in LexborHTMLParser(body).css('link[rel~="alternate"][href]'):
+        if any(kind in (node.attributes.get("type") or "") for kind in ("rss", "atom")):
+            return urljoin(url, node.attributes["href"] or "")
+    return None
+
+
+def _problem(exc: BaseException | None) -> str:
+    """feedparser's complaint in words: an XML error names its line and column, not `<unknown>:10:21`."""
+    if isinstance(exc, SAXParseException):
+        return f"line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {exc.getMessage()}"
+    return f"{type(exc).__name__}: {exc}" if exc else "no RSS or Atom elements found"
+
+
+def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> Any:
     """feedparser's result for `body`; `SourceError` when it holds no feed at all.
 
     The body goes in as a stream: given bytes, feedparser would first try
-    them as a local file name.
+    them as a local file name. An HTML page that names its feed gets that
+    feed's URL (`url`, where the page came from, resolves it) in the message.
     """
     headers = dict(headers or {})
     parsed = feedparser.parse(io.BytesIO(body), response_headers={k.lower(): v for k, v in headers.items()})
     if parsed.entries:
         return parsed
+    if not body.strip():
+        raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed", retryable=False)
     if _looks_like_html(body, headers):
-        raise SourceError(source, "the URL returned an HTML page, not an RSS or Atom feed; check the feed URL",
-                          retryable=False)
+        feed = _feed_link_of_page(body, url)
+        hint = f"the page names its feed: use url: {feed}" if feed else "check the feed URL"
+        raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet
-    problem = parsed.get("bozo_exception")
-    detail = f"{type(problem).__name__}: {problem}" if problem else "no RSS or Atom elements found"
-    raise SourceError(source, f"not a readable RSS or Atom feed ({detail})", retryable=False)
+    raise SourceError(source, f"not a readable RSS or Atom feed ({_problem(parsed.get('bozo_exception'))})",
+                      retryable=False)
 
 
 def _field(entry: Any, key: str) -> Any:
@@ -179,8 +199,7 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
     if undated:
         warnings.append(f"{undated} entries had no readable date; the fetch time was used")
     if parsed.get("bozo") and parsed.entries:
-        problem = parsed.get("bozo_exception")
-        warnings.append(f"feed is not well-formed ({type(problem).__name__}: {problem}); read leniently")
+        warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
     return mentions, skipped, warnings
 
 
@@ -209,7 +228,7 @@ class FeedListener:
                             max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep)
         if fetched.not_modified:
             return
-        parsed = parse_feed(self.name, fetched.body, fetched.headers)
+        parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
         mentions, skipped, warnings = mentions_of_feed(self.name, parsed, self.settings.source_kind, self._clock(),
                                                        fetched.url)
         final = {"url": self.settings.url, **fetched.validators}

@@ -126,4 +126,5 @@ def fetch_url(
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,
                          attempt + 1, policy.attempts)
                 sleep(delay)
-    raise SourceError(source, f"{reason} (gave up after {policy.attempts} attempts)")
+    tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
+    raise SourceError(source, f"{reason} (gave up after {tries})")

@@ -159,6 +159,26 @@ def test_html_instead_of_a_feed_is_a_clear_failure(feed_server: FeedServer) -> N
     assert not caught.value.retryable
 
 
+_MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/tags/acme.rss" rel="alternate" '
+                  b'type="application/rss+xml"></head><body><p>Public posts tagged #acme</p></body></html>')
+
+
+@pytest.mark.parametrize(("route", "retries", "message"), [
+    (Route(_MASTODON_PAGE, content_type="text/html; charset=utf-8"), 3,
+     "HTML page, not an RSS or Atom feed; the page names its feed: use url: {base}/tags/acme.rss"),
+    (Route(b"", content_type="application/rss+xml"), 3, "the URL returned an empty body, not an RSS or Atom feed"),
+    (Route(b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</ti'), 3,
+     "not a readable RSS or Atom feed (line 2, column 36: unclosed token)"),
+    (Route(b"", failures=[Failure(503)]), 0, "HTTP 503 from {base}/feed (gave up after 1 attempt)"),
+])
+def test_bad_sources_fail_with_a_message_that_says_what_to_do(feed_server: FeedServer, route: Route, retries: int,
+                                                              message: str) -> None:
+    feed_server.routes["/feed"] = route
+    with pytest.raises(SourceError) as caught:
+        list(_listener(feed_server.url("/feed"), retries=retries).fetch(None))
+    assert message.format(base=feed_server.base) in str(caught.value)
+
+
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
     feed_server.routes["/feed"] = Route(b'{"not": "a feed"}', content_type="application/json")
     with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
