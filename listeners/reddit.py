@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime, timezone
 import logging
 from typing import Any
@@ -44,6 +46,20 @@ BATCH_SIZE = 200
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
+# praw turns every `author` and `subreddit` into an object and fails on null or "" (Reddit writes "[deleted]").
+_UNBUILDABLE = re.compile(rb'"(?:author|subreddit)"\s*:\s*(?:null|"")')
+
+
+def _buildable(value: Any) -> Any:
+    """Reddit JSON with null or empty authors as "[deleted]" and null or empty subreddits left out."""
+    if isinstance(value, list):
+        return [_buildable(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {key: _buildable(item) for key, item in value.items() if not (key == "subreddit" and not item)}
+    if "author" in out and not out["author"]:
+        out["author"] = "[deleted]"
+    return out
 
 
 class RetryingRequestor(prawcore.Requestor):
@@ -74,6 +90,9 @@ class RetryingRequestor(prawcore.Requestor):
                 reason = f"{kind} calling Reddit ({type(original).__name__})"
             else:
                 if response.status_code not in RETRYABLE_STATUS:
+                    self._tame_rate_limit_headers(response.headers)
+                    if _UNBUILDABLE.search(response.content):
+                        response._content = json.dumps(_buildable(response.json())).encode()
                     return response
                 reason = f"HTTP {response.status_code} from Reddit"
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
@@ -83,6 +102,32 @@ class RetryingRequestor(prawcore.Requestor):
                          attempt + 1, self._policy.attempts)
                 self._sleep(delay)
         raise SourceError(self._source, f"{reason} (gave up after {self._policy.attempts} attempts)")
+
+    def _tame_rate_limit_headers(self, headers: MutableMapping[str, str]) -> None:
+        """Rate-limit headers as prawcore's limiter can read them; when none remain, wait here instead.
+
+        The limiter needs all three of `x-ratelimit-remaining`, `-used` and
+        `-reset` once the first is there, `-reset` as a whole number, and it
+        sleeps until the reset when nothing remains (up to ten minutes, with
+        `time.sleep`). That wait is made here, capped at the source's
+        `max_delay`; a 429 after it is retried as any other. Unreadable
+        values are dropped: the limiter then just counts requests.
+        """
+        names = ("x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset")
+        if names[0] not in headers:
+            return
+        try:
+            remaining, used, reset = (float(headers.get(name) or 0) for name in names)
+        except ValueError:
+            for name in names:
+                headers.pop(name, None)
+            return
+        reset = min(max(reset, 0), self._policy.max_delay)
+        if remaining <= 0:
+            log.info("source %r: Reddit's rate limit is used up; waiting %.0f s", self._source, reset)
+            self._sleep(reset)
+            remaining, reset = 1, 0
+        headers.update({names[0]: str(remaining), names[1]: str(int(used)), names[2]: str(int(reset))})
 
 
 def credentials(source: str, env: Mapping[str, str]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -210,3 +211,23 @@ def test_resume_also_collects_posts_that_arrived_meanwhile(kettles: RedditServer
     expected = {f"t3_p{i}" for i in range(60) if i % 3 == 2 and f"t3_p{i}" != cursor} | {"t3_late"}
     assert expected <= ids and len(ids) == len(expected) + (cursor in ids)
     assert get_watermark(engine, "reddit")["listings"]["new:kettles"] == {"created": T0 + 99_999, "id": "t3_late"}
+
+
+def test_rate_limit_headers_without_used_and_a_long_reset(kettles: RedditServer) -> None:
+    """prawcore's limiter needs x-ratelimit-used and would sleep until a ten-minute reset, uncapped."""
+    kettles.headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "600.0"}
+    sleeps = Sleeps()
+    started = time.monotonic()
+    mentions = _mentions(_listener(kettles, sleeps, comments=False, search=False, max_delay=5))
+    assert len(mentions) == 60 and time.monotonic() - started < 5
+    assert sleeps and set(sleeps) == {5}  # each wait capped at max_delay, through the source's sleep
+
+
+def test_null_authors_and_subreddits_are_read(kettles: RedditServer) -> None:
+    newest = kettles.posts[59]
+    newest.extra = {"author": None, "selftext": None, "subreddit": None, "edited": T0 + 99.5}
+    newest.comments[0].extra = {"author": None, "edited": False}
+    by_id = {m.external_id: m for m in _mentions(_listener(kettles))}
+    assert by_id["t3_p59"].author is None and by_id["t3_p59"].text == "Post 59 about Acme"
+    assert by_id["t1_c1"].author is None and by_id["t1_c1"].text == "Mine broke too"
+

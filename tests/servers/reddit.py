@@ -1,13 +1,19 @@
 """A Reddit-shaped HTTP server on 127.0.0.1, enough for the real praw client.
 
-It serves the token endpoint, `/r/NAME/new/` and `/r/NAME/search/` listings
-(`after` pagination, `+` multireddits), `/comments/ID/` with a `more` stub,
-`/api/morechildren/`, a redirect for unknown subreddits, and canned failures
-per path prefix (429 with Retry-After, 5xx) served before the real answer.
+It serves the token endpoint (401 for credentials other than `credentials`),
+`/r/NAME/new/` and `/r/NAME/search/` listings (`after` pagination, `+`
+multireddits), `/comments/ID/` with nested replies, a `more` stub and
+"continue this thread" links (`/comments/ID/_/COMMENT`), `/api/morechildren/`,
+a redirect for unknown subreddits, 403 for `private` and 404 for `banned`
+ones, extra `headers` on every answer (rate-limit headers), and canned
+failures per path prefix (429 with Retry-After, 5xx) served before the real
+answer. `Post.extra` and `Comment.extra` overwrite fields of the JSON (None is
+sent as null), for the shapes real Reddit answers with.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Iterator
@@ -35,8 +41,12 @@ class Post:
     stickied: bool = False
     comments: list[Comment] = field(default_factory=list)
     more: list[Comment] = field(default_factory=list)  # only reachable through /api/morechildren/
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def data(self) -> dict[str, Any]:
+        return {**self._fields(), **self.extra}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": f"t3_{self.id}", "title": self.title, "selftext": self.selftext,
             "author": self.author or "[deleted]", "created_utc": self.created, "subreddit": self.subreddit,
@@ -52,14 +62,31 @@ class Comment:
     body: str
     created: float
     author: str | None = "replier"
+    replies: list[Comment] = field(default_factory=list)
+    continued: bool = False  # replies only behind a "continue this thread" link, as deep in a thread
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def data(self, post: Post) -> dict[str, Any]:
+    def data(self, post: Post, parent: str | None = None, depth: int = 0, expand: bool = False) -> dict[str, Any]:
+        name = f"t1_{self.id}"
+        if self.continued and not expand:
+            replies: Any = _listing([{"kind": "more", "data": {
+                "count": 0, "name": "t1__", "id": "_", "parent_id": name, "depth": depth + 1, "children": []}}], None)
+        elif self.replies:
+            replies = _listing([{"kind": "t1", "data": c.data(post, name, depth + 1)} for c in self.replies], None)
+        else:
+            replies = ""
         return {
-            "id": self.id, "name": f"t1_{self.id}", "body": self.body, "author": self.author or "[deleted]",
-            "created_utc": self.created, "parent_id": f"t3_{post.id}", "link_id": f"t3_{post.id}",
-            "permalink": f"/r/{post.subreddit}/comments/{post.id}/x/{self.id}/", "replies": "",
-            "subreddit": post.subreddit, "stickied": False, "depth": 0,
+            "id": self.id, "name": name, "body": self.body, "author": self.author or "[deleted]",
+            "created_utc": self.created, "parent_id": parent or f"t3_{post.id}", "link_id": f"t3_{post.id}",
+            "permalink": f"/r/{post.subreddit}/comments/{post.id}/x/{self.id}/", "replies": replies,
+            "subreddit": post.subreddit, "stickied": False, "depth": depth, **self.extra,
         }
+
+    def walk(self) -> Iterator[tuple[Comment, str | None, int]]:
+        yield self, None, 0
+        for reply in self.replies:
+            for comment, parent, depth in reply.walk():
+                yield comment, parent or f"t1_{self.id}", depth + 1
 
 
 @dataclass
@@ -79,6 +106,10 @@ class RedditServer(LocalHTTPServer):
         self.failures: dict[str, list[Failure]] = {}  # path prefix -> failures served first, in order
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
         self.tokens_issued = 0
+        self.credentials: tuple[str, str] | None = None  # (client id, secret) the token endpoint accepts; None: any
+        self.private: set[str] = set()  # subreddits that answer 403
+        self.banned: set[str] = set()  # subreddits that answer 404
+        self.headers: dict[str, str] = {}  # sent with every answer, e.g. x-ratelimit-remaining
         super().__init__(self._handler(), quiet_disconnects=True)  # clients hang up in tests
 
     def paths(self, prefix: str) -> list[str]:
@@ -98,8 +129,13 @@ class RedditServer(LocalHTTPServer):
         more = start + size < len(ordered)
         return _listing([{"kind": "t3", "data": p.data()} for p in page], f"t3_{page[-1].id}" if page and more else None)
 
-    def _subreddit_posts(self, names: str) -> list[Post] | None:
+    def _subreddit_posts(self, names: str) -> list[Post] | int | None:
+        """The posts of NAME or NAME+NAME; an HTTP status for a private or banned one; None when unknown."""
         wanted = {n.lower() for n in names.split("+")}
+        if wanted & {n.lower() for n in self.private}:
+            return 403
+        if wanted & {n.lower() for n in self.banned}:
+            return 404
         if "all" in wanted:
             return list(self.posts)
         known = {p.subreddit.lower() for p in self.posts}
@@ -118,10 +154,24 @@ class RedditServer(LocalHTTPServer):
             posts = self._subreddit_posts(parts[1])
             if posts is None:
                 return 302, "", {"Location": f"/subreddits/search?q={parts[1]}"}
+            if isinstance(posts, int):
+                reason = "private" if posts == 403 else "banned"
+                return posts, {"reason": reason, "message": "Forbidden" if posts == 403 else "Not Found",
+                               "error": posts}, {}
             if parts[2] == "search":
                 terms = self._search_terms(query.get("q", [""])[0])
                 posts = [p for p in posts if any(t in f"{p.title} {p.selftext}".lower() for t in terms)]
             return 200, self._page(posts, query), {}
+        if len(parts) == 4 and parts[0] == "comments" and parts[2] == "_":  # "continue this thread"
+            post = next((p for p in self.posts if p.id == parts[1]), None)
+            found = [(c, parent, depth) for top in (post.comments if post else []) for c, parent, depth in top.walk()
+                     if c.id == parts[3]]
+            if post is None or not found:
+                return 404, {"message": "Not Found", "error": 404}, {}
+            comment, parent, depth = found[0]
+            thread = comment.data(post, parent, depth, expand=True)
+            return 200, [_listing([{"kind": "t3", "data": post.data()}], None),
+                         _listing([{"kind": "t1", "data": thread}], None)], {}
         if len(parts) == 2 and parts[0] == "comments":
             post = next((p for p in self.posts if p.id == parts[1]), None)
             if post is None:
@@ -151,7 +201,7 @@ class RedditServer(LocalHTTPServer):
                 body = json.dumps(payload).encode() if payload != "" else b""
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
-                for key, value in (headers or {}).items():
+                for key, value in {**server.headers, **(headers or {})}.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 # One request per connection: a client reusing a connection the server is closing would
@@ -192,8 +242,10 @@ class RedditServer(LocalHTTPServer):
                 if self._failure(url.path):
                     return
                 if url.path == "/api/v1/access_token":
-                    if not self.headers.get("Authorization", "").startswith("Basic "):
-                        return self._send(401, {"error": "invalid_client"})
+                    expected = "Basic " + base64.b64encode(":".join(server.credentials).encode()).decode() \
+                        if server.credentials else "Basic "
+                    if not self.headers.get("Authorization", "").startswith(expected):
+                        return self._send(401, {"message": "Unauthorized", "error": 401})
                     server.tokens_issued += 1
                     return self._send(200, {"access_token": f"token-{server.tokens_issued}", "token_type": "bearer",
                                             "expires_in": 3600, "scope": "*"})
