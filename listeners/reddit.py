@@ -156,9 +156,9 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
     """A submission as a Mention; None when it was deleted or removed (nothing left to store)."""
     title = collapse_whitespace(data.get("title") or "")
     body = data.get("selftext") or ""
-    if title in GONE:
-        return None
-    text = collapse_whitespace(body) if body.strip() not in GONE else ""
+    if title in GONE or body.strip() in GONE or data.get("removed_by_category"):
+        return None  # a removed post keeps its title (and a removed link post an empty selftext)
+    text = collapse_whitespace(body)
     return Mention(
         source=source,
         external_id=data["name"],

@@ -231,3 +231,13 @@ def test_null_authors_and_subreddits_are_read(kettles: RedditServer) -> None:
     assert by_id["t3_p59"].author is None and by_id["t3_p59"].text == "Post 59 about Acme"
     assert by_id["t1_c1"].author is None and by_id["t1_c1"].text == "Mine broke too"
 
+
+def test_removed_posts_are_not_stored_by_their_title(kettles: RedditServer) -> None:
+    kettles.posts[58].extra = {"removed_by_category": "moderator", "selftext": "[removed]"}
+    kettles.posts[57].extra = {"removed_by_category": "deleted", "selftext": "", "is_self": False}  # a link post
+    kettles.posts[55].extra = {"selftext": "", "is_self": False, "url": "https://example.org/a"}  # a live link post
+    batches = list(_listener(kettles, comments=False).fetch(None))
+    by_id = {m.external_id: m for b in batches for m in b.mentions}
+    assert "t3_p58" not in by_id and "t3_p57" not in by_id and by_id["t3_p55"].text == "Post 55 about tea"
+    assert sum(b.skipped for b in batches) == 3  # with the fixture's deleted post
+
