@@ -265,11 +265,18 @@ class RedditListener:
                                 q, sort="new", time_filter="all", limit=limit, **after_params(after))))
         return out
 
-    def _comments(self, submission: Any, parent: Mention, site: str) -> tuple[list[Mention], int]:
+    def _comments(self, submission: Any, parent: Mention, site: str,
+                  warnings: list[str]) -> tuple[list[Mention], int]:
         forest = submission.comments
-        forest.replace_more(limit=self.settings.replace_more_limit)
+        try:
+            forest.replace_more(limit=self.settings.replace_more_limit)
+        except (prawcore.NotFound, prawcore.Forbidden, AssertionError) as exc:  # praw asserts on odd shapes
+            warnings.append(f"comments of {parent.external_id}: loading more failed ({exc or type(exc).__name__}); "
+                            "kept the comments already loaded")
         kept, gone = [], 0
         for comment in forest.list():
+            if isinstance(comment, praw.models.MoreComments):  # left unexpanded when loading more failed
+                continue
             mention = comment_mention(self.name, vars(comment), parent, site)
             if mention is None:
                 gone += 1
@@ -312,7 +319,7 @@ class RedditListener:
                 mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
                 if mention.brands:
                     try:
-                        comments, deleted = self._comments(submission, mention, site)
+                        comments, deleted = self._comments(submission, mention, site, warnings)
                     except (prawcore.NotFound, prawcore.Forbidden) as exc:
                         warnings.append(f"comments of {mention.external_id}: {exc}; skipped")
                     else:

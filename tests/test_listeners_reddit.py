@@ -241,3 +241,13 @@ def test_removed_posts_are_not_stored_by_their_title(kettles: RedditServer) -> N
     assert "t3_p58" not in by_id and "t3_p57" not in by_id and by_id["t3_p55"].text == "Post 55 about tea"
     assert sum(b.skipped for b in batches) == 3  # with the fixture's deleted post
 
+
+def test_a_thread_that_cannot_be_continued_keeps_the_comments_already_loaded(kettles: RedditServer) -> None:
+    deep = Comment("c4", "deep reply", T0 + 4003, continued=True, replies=[Comment("c5", "deeper", T0 + 4004)])
+    kettles.posts[59].comments[0].replies = [deep]
+    kettles.failures["/comments/p59/_/"] = [Failure(404)]
+    batches = list(_listener(kettles).fetch(None))
+    ids = {m.external_id for b in batches for m in b.mentions}
+    assert {"t1_c1", "t1_c3", "t1_c4"} <= ids and "t1_c5" not in ids
+    assert [w for b in batches for w in b.warnings if w.startswith("comments of t3_p59: loading more failed")]
+    assert sum(b.skipped for b in batches) == 2  # the deleted post and comment, not the link left unexpanded
