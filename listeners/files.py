@@ -32,7 +32,7 @@ from journeywatch.settings import FileSource
 from journeywatch.settings.sources import SourceKindLabel
 
 from .base import Batch, Watermark
-from .text import html_to_text
+from .text import clean_text, html_to_text
 
 BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
@@ -97,7 +97,7 @@ def parse_time(value: Any) -> datetime:
 def _text_or_none(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     return text or None
 
 

@@ -22,19 +22,31 @@ _BLOCK_TAG = re.compile(
 )
 
 
+# Characters no stored text may hold: C0 controls that are not whitespace (NUL, which PostgreSQL refuses), DEL,
+# and lone UTF-16 surrogates (a JSON export cut mid-emoji, "\ud83d"), which cannot be written as UTF-8 at all.
+_UNWANTED = re.compile("[\x00-\x08\x0e-\x1b\x7f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters no database can store (control characters, lone surrogates)."""
+    return _UNWANTED.sub("", text)
+
+
 def collapse_whitespace(text: str) -> str:
     """One space between words, none at the ends (str.split: several times faster than a regex)."""
     return " ".join(text.split())
 
 
 def html_to_text(html: str | None) -> str:
-    """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed.
+    """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed,
+    control characters and lone surrogates removed.
 
     Text without `<` or `&` is not HTML, so it skips the parser (most social
     posts), which keeps ingest fast.
     """
     if not html:
         return ""
+    html = _UNWANTED.sub("", html)
     if "<" not in html and "&" not in html:
         return " ".join(html.split())  # collapse_whitespace, inlined: this is most texts
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
@@ -42,4 +54,4 @@ def html_to_text(html: str | None) -> str:
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
-    return collapse_whitespace(root.text(separator=""))
+    return collapse_whitespace(_UNWANTED.sub("", root.text(separator="")))  # again: "&#7;" decodes to one

@@ -213,3 +213,18 @@ def test_an_unusable_encoding_is_a_config_error_naming_the_source(encoding: str,
     lenient = parse_config(data, strict=False)
     assert [s.name for s in lenient.sources] == ["other"]
     assert [name for name, _ in lenient.source_errors] == ["legacy"]
+
+
+def test_nul_and_lone_surrogates_are_dropped_not_fatal(tmp_path: Path, sqlite_url: str) -> None:
+    """A JSON export cut mid-emoji ("\\ud83d") failed the whole batch (UTF-8 cannot encode it); PostgreSQL refuses NUL."""
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"id": "a\\u0000", "text": "acme cut \\ud83d here\\u0007", "created_at": "2026-11-01", '
+                    '"author": "bob\\ud83d", "title": "t\\u0000"}\n', encoding="ascii")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    outcome = collect_source(engine, FileListener(_source(path)), lambda ms: prepare_mentions(ms, matcher, raw_authors=True))
+    assert (outcome.status, outcome.new) == ("ok", 1)
+    with engine.connect() as connection:
+        row = connection.execute(select(mentions_table.c.external_id, mentions_table.c.text, mentions_table.c.title,
+                                        mentions_table.c.author)).one()
+    assert tuple(row) == ("a", "acme cut here", "t", "bob")
