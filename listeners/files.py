@@ -1,7 +1,7 @@
 """CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
 
-Fields: `id`, `text`, `created_at` (ISO 8601 or Unix seconds; a time without a
-zone is read as UTC), and optional `author`, `url`, `title`, `source_kind`.
+Fields: `id`, `text`, `created_at` (ISO 8601, RFC 2822, Twitter's, d.m.Y, or Unix
+seconds or milliseconds; a time without a zone is read as UTC), and optional `author`, `url`, `title`, `source_kind`.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import IO, Any, get_args
 
 from journeywatch.domain import Mention
@@ -76,22 +77,45 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
         yield line
 
 
+# Dates other tools write that are not ISO 8601 but cannot be misread: Twitter's `created_at`, and the
+# day.month.year of a spreadsheet in a European locale. (Slashed dates are left out: 01/02 reads both ways.)
+_OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+_MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milliseconds (JavaScript, Talkwalker)
+
+
 def parse_time(value: Any) -> datetime:
-    """A row's time as aware UTC: ISO 8601 (zone-less means UTC) or Unix seconds."""
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, or Unix seconds or ms."""
     if isinstance(value, bool) or value is None or value == "":
         raise RowError("no created_at")
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
+        seconds = float(value)
         try:
-            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+            return datetime.fromtimestamp(seconds / 1000 if seconds >= _MILLISECONDS else seconds, tz=timezone.utc)
         except (OverflowError, OSError, ValueError) as exc:
             raise RowError(f"created_at {value!r} is out of range") from exc
     if not isinstance(value, str):
         raise RowError(f"created_at {value!r} is not a date")
+    text = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise RowError(f"created_at {value!r} is not an ISO 8601 date") from None
+        parsed = _other_date(text)
+        if parsed is None:
+            raise RowError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time)") from None
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
+def _other_date(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)  # RFC 2822, as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
+    except (TypeError, ValueError, IndexError):
+        pass
+    for pattern in _OTHER_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def _text_or_none(value: Any) -> str | None:

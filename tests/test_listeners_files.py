@@ -13,7 +13,7 @@ from journeywatch.errors import ConfigError, SourceError
 from journeywatch.flows.steps import collect_source
 from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
 from journeywatch.listeners.base import Batch
-from journeywatch.listeners.files import FileListener
+from journeywatch.listeners.files import FileListener, parse_time
 from journeywatch.settings import Brand, FileSource, parse_config
 from journeywatch.storage import get_watermark, open_database
 from journeywatch.storage.tables import mentions as mentions_table
@@ -228,3 +228,14 @@ def test_nul_and_lone_surrogates_are_dropped_not_fatal(tmp_path: Path, sqlite_ur
         row = connection.execute(select(mentions_table.c.external_id, mentions_table.c.text, mentions_table.c.title,
                                         mentions_table.c.author)).one()
     assert tuple(row) == ("a", "acme cut here", "t", "bob")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (1793520000000, "2026-11-01T08:00:00+00:00"),  # Unix milliseconds (JavaScript, Talkwalker)
+    ("1793520000000", "2026-11-01T08:00:00+00:00"),
+    ("Mon, 02 Nov 2026 10:00:00 +0100", "2026-11-02T09:00:00+00:00"),  # RFC 2822
+    ("Wed Oct 10 20:19:24 +0000 2018", "2018-10-10T20:19:24+00:00"),  # Twitter's created_at
+    ("01.11.2026 10:00", "2026-11-01T10:00:00+00:00"),  # a spreadsheet's day.month.year
+])
+def test_dates_other_tools_write(value: object, expected: str) -> None:
+    assert parse_time(value).isoformat() == expected
