@@ -204,6 +204,9 @@ def _source_error(source: str, exc: Exception) -> SourceError:
         return SourceError(source, f"a subreddit does not exist (Reddit redirected to {exc.path})", retryable=False)
     if isinstance(exc, (prawcore.Forbidden, prawcore.NotFound)):
         return SourceError(source, f"Reddit refused access: {exc}", retryable=False)
+    if isinstance(exc, prawcore.ResponseException) and exc.response.status_code == 401:  # e.g. the token endpoint's
+        return SourceError(source, "Reddit refused the credentials (HTTP 401); check REDDIT_CLIENT_ID and "
+                                   "REDDIT_CLIENT_SECRET (a 'script' app's id and secret)", retryable=False)
     if isinstance(exc, prawcore.ResponseException):
         status = exc.response.status_code
         return SourceError(source, f"HTTP {status} from Reddit", retryable=status >= 500 or status == 429)

@@ -251,3 +251,11 @@ def test_a_thread_that_cannot_be_continued_keeps_the_comments_already_loaded(ket
     assert {"t1_c1", "t1_c3", "t1_c4"} <= ids and "t1_c5" not in ids
     assert [w for b in batches for w in b.warnings if w.startswith("comments of t3_p59: loading more failed")]
     assert sum(b.skipped for b in batches) == 2  # the deleted post and comment, not the link left unexpanded
+
+
+def test_credentials_reddit_refuses_name_what_to_check(kettles: RedditServer) -> None:
+    kettles.credentials = ("test-id", "another-secret")
+    with pytest.raises(SourceError, match="refused the credentials.*REDDIT_CLIENT_SECRET") as caught:
+        _mentions(_listener(kettles))
+    assert not caught.value.retryable and ENV["REDDIT_CLIENT_SECRET"] not in str(caught.value)
+    assert kettles.paths("/api/v1/access_token") and not kettles.paths("/r/")
