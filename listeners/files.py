@@ -1,7 +1,9 @@
 """CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
 
 Fields: `id`, `text`, `created_at` (ISO 8601, RFC 2822, Twitter's, d.m.Y, or Unix
-seconds or milliseconds; a time without a zone is read as UTC), and optional `author`, `url`, `title`, `source_kind`.
+seconds or milliseconds; a time without a zone is read as UTC), and optional
+`author`, `url`, `title`, `source_kind`. A CSV's delimiter is the one that splits
+its header: `,` (tab for `.tsv`), else `;`, tab or `|`.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -21,6 +23,7 @@ import codecs
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -118,6 +121,15 @@ def _other_date(text: str) -> datetime | None:
     return None
 
 
+def _delimiter_of(header: str, default: str) -> str:
+    """The header line's delimiter: `default`, unless `;`, tab or `|` splits it more (Excel in a European
+    locale writes `;`). Quoted names are left out of the count: `"Date, time";"Text"` is split by `;`."""
+    bare = re.sub(r'"[^"]*"', "", header)
+    counts = {d: bare.count(d) for d in (default, ",", ";", "\t", "|")}
+    best = max(counts, key=counts.__getitem__)  # the first of equals: the default
+    return best if counts[best] else default
+
+
 def _text_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -138,6 +150,7 @@ class FileListener:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
+        self._delimiter = "\t" if settings.path.suffix.lower() == ".tsv" else ","  # the header's, once read
         self._encoding = settings.encoding
         utf8 = codecs.lookup(settings.encoding).name == "utf-8"
         self._not_valid = "not valid UTF-8" if utf8 else f"not valid {settings.encoding}"  # a bad line's warning
@@ -206,9 +219,13 @@ class FileListener:
 
     def _csv_header(self, handle: IO[bytes]) -> tuple[list[str], int]:
         """The header row and the byte offset where the data starts."""
+        first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
+        handle.seek(0)
+        self._delimiter = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
         cursor = _Cursor(0, 0)
         try:
-            header = next(csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect()))
+            header = next(csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(),
+                                     delimiter=self._delimiter))
         except StopIteration:
             return [], 0
         except csv.Error as exc:
@@ -234,7 +251,8 @@ class FileListener:
     def _records(self, handle: IO[bytes], cursor: _Cursor, header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
         """(row, None) for each readable record, (None, why) for each unreadable one."""
         if self.format == "csv":
-            reader = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect())
+            reader = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(),
+                                delimiter=self._delimiter)
             while True:
                 first_line = cursor.line_no + 1
                 try:

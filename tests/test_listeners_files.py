@@ -230,6 +230,22 @@ def test_nul_and_lone_surrogates_are_dropped_not_fatal(tmp_path: Path, sqlite_ur
     assert tuple(row) == ("a", "acme cut here", "t", "bob")
 
 
+def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
+    """Excel in a European locale saves "CSV UTF-8" with `;` between fields; it was read as one column."""
+    path = tmp_path / "export.csv"
+    rows = ["Id;Text;\"Date, time\";Author", '1;"Acme kettle; great ""value""\r\nsecond line";01.11.2026 10:00;Jürgen',
+            "2;Acme ok;2026-11-02 11:30:00;Ana"]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
+    listener = FileListener(_source(path, columns={"id": "Id", "text": "Text", "created_at": "Date, time",
+                                                   "author": "Author"}))
+    batches = list(listener.fetch(None))
+    assert [(m.external_id, m.text, m.created_at.isoformat(), m.author) for b in batches for m in b.mentions] == [
+        ("1", 'Acme kettle; great "value" second line', "2026-11-01T10:00:00+00:00", "Jürgen"),
+        ("2", "Acme ok", "2026-11-02T11:30:00+00:00", "Ana"),
+    ]
+    assert list(listener.fetch(batches[-1].watermark)) == []
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (1793520000000, "2026-11-01T08:00:00+00:00"),  # Unix milliseconds (JavaScript, Talkwalker)
     ("1793520000000", "2026-11-01T08:00:00+00:00"),
