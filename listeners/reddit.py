@@ -200,10 +200,6 @@ def _source_error(source: str, exc: Exception) -> SourceError:
     if isinstance(exc, prawcore.OAuthException):
         return SourceError(source, f"Reddit refused the credentials ({exc}); check REDDIT_CLIENT_ID and "
                                    "REDDIT_CLIENT_SECRET", retryable=False)
-    if isinstance(exc, prawcore.Redirect):
-        return SourceError(source, f"a subreddit does not exist (Reddit redirected to {exc.path})", retryable=False)
-    if isinstance(exc, (prawcore.Forbidden, prawcore.NotFound)):
-        return SourceError(source, f"Reddit refused access: {exc}", retryable=False)
     if isinstance(exc, prawcore.ResponseException) and exc.response.status_code == 401:  # e.g. the token endpoint's
         return SourceError(source, "Reddit refused the credentials (HTTP 401); check REDDIT_CLIENT_ID and "
                                    "REDDIT_CLIENT_SECRET (a 'script' app's id and secret)", retryable=False)
@@ -214,6 +210,17 @@ def _source_error(source: str, exc: Exception) -> SourceError:
 
 
 _PRAW_ERRORS = (prawcore.PrawcoreException, praw.exceptions.PRAWException)
+# What Reddit means when it will not serve one subreddit's listing.
+_UNSERVED = ((prawcore.Forbidden, "private, quarantined or banned (HTTP 403)"),
+             (prawcore.NotFound, "banned or does not exist (HTTP 404)"),
+             (prawcore.Redirect, "does not exist (Reddit redirected to its subreddit search)"))
+
+
+def _listing_name(key: str) -> str:
+    """A listing's watermark key in words: 'r/NAME' or 'the search of r/NAME for BRAND'."""
+    kind, _, rest = key.partition(":")
+    target, _, brand = rest.partition(":")
+    return f"r/{rest}" if kind == "new" else f"the search of r/{target} for {brand}"
 # A listing opens newest-first, optionally after a fullname (to resume a pass that was cut off).
 Opener = Callable[[str | None], Iterable[Any]]
 Listing = tuple[str, Opener]
@@ -367,8 +374,16 @@ class RedditListener:
             raise SourceError(self.name, f"cannot set up the Reddit client: {exc}", retryable=False) from exc
         site = self.settings.reddit_url.rstrip("/")
         seen: set[str] = set()
+        unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
         for key, listing in self.listings(reddit):
             try:
                 yield from self._read_listing(key, listing, marks, seen, site)
+            except tuple(kind for kind, _ in _UNSERVED) as exc:
+                meaning = next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
+                unserved.setdefault(meaning, []).append(_listing_name(key))
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
+        if unserved:
+            problems = "; ".join(f"{', '.join(names)}: {meaning}" for meaning, names in unserved.items())
+            raise SourceError(self.name, f"Reddit would not serve {problems}; check the names in the source's "
+                                         "subreddits or remove them", retryable=False)

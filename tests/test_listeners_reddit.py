@@ -259,3 +259,16 @@ def test_credentials_reddit_refuses_name_what_to_check(kettles: RedditServer) ->
         _mentions(_listener(kettles))
     assert not caught.value.retryable and ENV["REDDIT_CLIENT_SECRET"] not in str(caught.value)
     assert kettles.paths("/api/v1/access_token") and not kettles.paths("/r/")
+
+
+def test_private_and_unknown_subreddits_are_named_and_the_others_still_read(kettles: RedditServer) -> None:
+    kettles.private = {"secret"}
+    listener = _listener(kettles, subreddits=["secret", "nosuchplace", "kettles"], comments=False)
+    got = []
+    with pytest.raises(SourceError) as caught:
+        for batch in listener.fetch(None):
+            got.extend(batch.mentions)
+    reason = caught.value.reason
+    assert "r/secret, the search of r/secret+nosuchplace+kettles for Acme: private" in reason
+    assert "r/nosuchplace: does not exist" in reason and "remove them" in reason and not caught.value.retryable
+    assert {m.external_id for m in got} == {f"t3_p{i}" for i in range(60)}
