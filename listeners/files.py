@@ -287,6 +287,15 @@ class FileListener:
                 continue
             yield row, None
 
+    def _check_start(self, start: bytes) -> None:
+        """`SourceError` for files this reader cannot split into rows, said in words rather than as bad rows."""
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise SourceError(self.name, "the file is UTF-16 (Excel's \"Unicode Text\"); save it as CSV UTF-8",
+                              retryable=False)
+        if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+            raise SourceError(self.name, "the file is a JSON array, not JSON Lines (one object per line); convert "
+                              "it, e.g. jq -c '.[]' export.json > export.jsonl", retryable=False)
+
     def _present(self, row: dict[str, Any], column: str) -> bool:
         """Whether a JSONL row has `column` (a key, or a dotted path), even with a null value."""
         if column in row:
@@ -315,6 +324,8 @@ class FileListener:
         except OSError as exc:
             raise SourceError(self.name, f"cannot read {str(path)!r}: {exc.strerror or exc}", retryable=False) from exc
         with handle:
+            self._check_start(handle.read(HEAD_BYTES))
+            handle.seek(0)
             offset, line_no, rows, head_len = self._resume_point(watermark, size)
             if offset >= size and offset > 0:
                 return

@@ -255,3 +255,16 @@ def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
 ])
 def test_dates_other_tools_write(value: object, expected: str) -> None:
     assert parse_time(value).isoformat() == expected
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("export.json", b'[\n  {"id": 1, "text": "acme", "created_at": "2026-11-01"}\n]\n', "a JSON array, not JSON Lines"),
+    ("export.csv", "id,text,created_at\r\n1,acme,2026-11-01\r\n".encode("utf-16"), "the file is UTF-16"),
+])
+def test_files_this_reader_cannot_split_say_what_they_are(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    """These were 'all 6 rows read were skipped (not valid JSON ...)' and 'the CSV header is unreadable (new-line...)'."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(SourceError, match=message) as caught:
+        list(FileListener(_source(path)).fetch(None))
+    assert not caught.value.retryable
