@@ -239,6 +239,7 @@ class RedditListener:
         self._sleep = sleep
         self._env = env
         self._batch_size = batch_size
+        self._subreddits = {name.lower() for name in settings.subreddits}
 
     def client(self) -> praw.Reddit:
         """A read-only praw client pointed at the configured URLs, never checking for updates."""
@@ -320,6 +321,9 @@ class RedditListener:
             if last in seen:
                 continue
             seen.add(last)
+            subreddit = data.get("subreddit")
+            if self._subreddits and subreddit is not None and str(subreddit).lower() not in self._subreddits:
+                continue  # a search answered from outside the listed subreddits
             mention = submission_mention(self.name, data, site)
             if mention is None:
                 gone += 1

@@ -272,3 +272,11 @@ def test_private_and_unknown_subreddits_are_named_and_the_others_still_read(kett
     assert "r/secret, the search of r/secret+nosuchplace+kettles for Acme: private" in reason
     assert "r/nosuchplace: does not exist" in reason and "remove them" in reason and not caught.value.retryable
     assert {m.external_id for m in got} == {f"t3_p{i}" for i in range(60)}
+
+
+def test_search_results_from_other_subreddits_are_left_out(kettles: RedditServer) -> None:
+    kettles.search_everywhere = True  # the server ignores restrict_sr
+    kettles.posts.append(Post(id="elsewhere", subreddit="toasters", title="Acme toaster", created=T0 + 9_000))
+    ids = {m.external_id for m in _mentions(_listener(kettles, subreddits=["Kettles"]))}
+    assert "t3_elsewhere" not in ids and "t3_p59" in ids and "t1_c1" in ids
+    assert not kettles.paths("/comments/elsewhere")

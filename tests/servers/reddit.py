@@ -110,6 +110,7 @@ class RedditServer(LocalHTTPServer):
         self.private: set[str] = set()  # subreddits that answer 403
         self.banned: set[str] = set()  # subreddits that answer 404
         self.headers: dict[str, str] = {}  # sent with every answer, e.g. x-ratelimit-remaining
+        self.search_everywhere = False  # searches answer with every subreddit's posts, ignoring restrict_sr
         super().__init__(self._handler(), quiet_disconnects=True)  # clients hang up in tests
 
     def paths(self, prefix: str) -> list[str]:
@@ -160,7 +161,8 @@ class RedditServer(LocalHTTPServer):
                                "error": posts}, {}
             if parts[2] == "search":
                 terms = self._search_terms(query.get("q", [""])[0])
-                posts = [p for p in posts if any(t in f"{p.title} {p.selftext}".lower() for t in terms)]
+                pool = self.posts if self.search_everywhere else posts
+                posts = [p for p in pool if any(t in f"{p.title} {p.selftext}".lower() for t in terms)]
             return 200, self._page(posts, query), {}
         if len(parts) == 4 and parts[0] == "comments" and parts[2] == "_":  # "continue this thread"
             post = next((p for p in self.posts if p.id == parts[1]), None)
