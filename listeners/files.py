@@ -41,6 +41,7 @@ from .text import clean_text, html_to_text
 BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
 MAX_WARNINGS = 20  # per batch; the rest are counted
+PREAMBLE_ROWS = 20  # a CSV's header is looked for among its first rows
 FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind")
 SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
@@ -217,22 +218,34 @@ class FileListener:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _csv_header(self, handle: IO[bytes]) -> tuple[list[str], int]:
-        """The header row and the byte offset where the data starts."""
+    def _csv_header(self, handle: IO[bytes]) -> tuple[list[str], int, int]:
+        """The header row, the byte offset where the data starts and the header's line number.
+
+        The header is the first row holding every needed column, among the first `PREAMBLE_ROWS`:
+        a report export (Brandwatch's) opens with rows naming the report and its dates.
+        """
         first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
         handle.seek(0)
         self._delimiter = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
         cursor = _Cursor(0, 0)
+        needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
+        rows = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(), delimiter=self._delimiter)
+        best: list[str] | None = None  # the row with most needed columns, named when none has them all
         try:
-            header = next(csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(),
-                                     delimiter=self._delimiter))
+            for _ in range(PREAMBLE_ROWS):
+                header = next(rows)
+                found = sum(self.columns[f] in header for f in needed)
+                if found == len(needed):
+                    return header, cursor.offset, cursor.line_no
+                if best is None or found > sum(self.columns[f] in best for f in needed):
+                    best = header
         except StopIteration:
-            return [], 0
+            if best is None:
+                return [], 0, 0
         except csv.Error as exc:
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
-        needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
-        self._check_columns([f for f in needed if self.columns[f] not in header], header)
-        return header, cursor.offset
+        self._check_columns([f for f in needed if self.columns[f] not in best], best)
+        raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
 
     def _check_columns(self, missing: list[str], has: list[str]) -> None:
         """A `ConfigError` naming the source and each field whose column the file lacks, with what it has.
@@ -330,10 +343,9 @@ class FileListener:
             if offset >= size and offset > 0:
                 return
             head = self._head_hash(head_len)
-            header, data_start = self._csv_header(handle) if self.format == "csv" else ([], 0)
+            header, data_start, header_line = self._csv_header(handle) if self.format == "csv" else ([], 0, 0)
             if offset == 0:
-                offset = data_start
-                line_no = 1 if self.format == "csv" else 0
+                offset, line_no = data_start, header_line
             handle.seek(offset)
             cursor = _Cursor(offset, line_no)
             batch: list[Mention] = []

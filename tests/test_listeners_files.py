@@ -216,13 +216,17 @@ def test_an_unusable_encoding_is_a_config_error_naming_the_source(encoding: str,
 
 
 def test_nul_and_lone_surrogates_are_dropped_not_fatal(tmp_path: Path, sqlite_url: str) -> None:
-    """A JSON export cut mid-emoji ("\\ud83d") failed the whole batch (UTF-8 cannot encode it); PostgreSQL refuses NUL."""
+    """A JSON export cut mid-emoji ("\\ud83d") failed its whole batch (UTF-8 cannot encode it).
+
+    PostgreSQL refuses NUL.
+    """
     path = tmp_path / "odd.jsonl"
     path.write_text('{"id": "a\\u0000", "text": "acme cut \\ud83d here\\u0007", "created_at": "2026-11-01", '
                     '"author": "bob\\ud83d", "title": "t\\u0000"}\n', encoding="ascii")
     engine = open_database(sqlite_url)
     matcher = BrandMatcher([Brand(name="Acme", query="acme")])
-    outcome = collect_source(engine, FileListener(_source(path)), lambda ms: prepare_mentions(ms, matcher, raw_authors=True))
+    outcome = collect_source(engine, FileListener(_source(path)),
+                             lambda ms: prepare_mentions(ms, matcher, raw_authors=True))
     assert (outcome.status, outcome.new) == ("ok", 1)
     with engine.connect() as connection:
         row = connection.execute(select(mentions_table.c.external_id, mentions_table.c.text, mentions_table.c.title,
@@ -262,9 +266,25 @@ def test_dates_other_tools_write(value: object, expected: str) -> None:
     ("export.csv", "id,text,created_at\r\n1,acme,2026-11-01\r\n".encode("utf-16"), "the file is UTF-16"),
 ])
 def test_files_this_reader_cannot_split_say_what_they_are(tmp_path: Path, name: str, data: bytes, message: str) -> None:
-    """These were 'all 6 rows read were skipped (not valid JSON ...)' and 'the CSV header is unreadable (new-line...)'."""
+    """These were 'all 6 rows read were skipped (not valid JSON ...)' and 'the CSV header is unreadable (...)'."""
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(SourceError, match=message) as caught:
         list(FileListener(_source(path)).fetch(None))
     assert not caught.value.retryable
+
+
+def test_a_report_export_opening_with_rows_about_the_report(tmp_path: Path) -> None:
+    """Brandwatch-style: rows naming the report before the header; a mapping to a column none has names the header."""
+    path = tmp_path / "mentions.csv"
+    path.write_text('"Brandwatch Report"\n"Report:","Mentions"\n"From:","2026-11-01"\n""\n'
+                    '"Query Id","Date","Title","Url","Author","Full Text","Resource Id"\n'
+                    '"2001","2026-11-01 10:00:00.0","Acme rocks","https://x.example/1","x","Acme rocks, love it","1723"\n'
+                    '"2001","","Acme","https://x.example/2","y","no date here","1724"\n')
+    columns = {"id": "Resource Id", "text": "Full Text", "created_at": "Date", "title": "Title", "url": "Url"}
+    batches = list(FileListener(_source(path, columns=columns)).fetch(None))
+    assert [(m.external_id, m.title, m.text, m.url, m.created_at.isoformat()) for b in batches for m in b.mentions] == [
+        ("1723", "Acme rocks", "Acme rocks, love it", "https://x.example/1", "2026-11-01T10:00:00+00:00")]
+    assert [w for b in batches for w in b.warnings] == ["row ending at line 7: no created_at"]
+    with pytest.raises(ConfigError, match=r"no column for id -> 'ResourceId'; its columns are \['Query Id', 'Date'"):
+        list(FileListener(_source(path, columns={**columns, "id": "ResourceId"})).fetch(None))
