@@ -142,8 +142,12 @@ def credentials(source: str, env: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
-def _created(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromtimestamp(float(data["created_utc"]), tz=timezone.utc)
+def _created(data: Mapping[str, Any]) -> datetime | None:
+    """`created_utc` as a UTC time; None when it is missing or unreadable."""
+    try:
+        return datetime.fromtimestamp(float(data["created_utc"]), tz=timezone.utc)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def _author(data: Mapping[str, Any]) -> str | None:
@@ -153,17 +157,18 @@ def _author(data: Mapping[str, Any]) -> str | None:
 
 
 def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
-    """A submission as a Mention; None when it was deleted or removed (nothing left to store)."""
+    """A submission as a Mention; None when it was deleted or removed (nothing left to store) or has no time."""
     title = collapse_whitespace(data.get("title") or "")
     body = data.get("selftext") or ""
-    if title in GONE or body.strip() in GONE or data.get("removed_by_category"):
+    created = _created(data)
+    if created is None or title in GONE or body.strip() in GONE or data.get("removed_by_category"):
         return None  # a removed post keeps its title (and a removed link post an empty selftext)
     text = collapse_whitespace(body)
     return Mention(
         source=source,
         external_id=data["name"],
         text=text or title,
-        created_at=_created(data),
+        created_at=created,
         source_kind="reddit",
         title=title or None,
         url=site + data["permalink"] if data.get("permalink") else data.get("url"),
@@ -174,15 +179,16 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
 
 
 def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site: str) -> Mention | None:
-    """A comment as a Mention tied to its submission; None when deleted or removed."""
+    """A comment as a Mention tied to its submission; None when deleted or removed, or when it has no time."""
     body = (data.get("body") or "").strip()
-    if not body or body in GONE:
+    created = _created(data)
+    if not body or body in GONE or created is None:
         return None
     return Mention(
         source=source,
         external_id=data["name"],
         text=collapse_whitespace(body),
-        created_at=_created(data),
+        created_at=created,
         source_kind="reddit",
         url=site + data["permalink"] if data.get("permalink") else None,
         author=_author(data),
@@ -288,7 +294,7 @@ class RedditListener:
         for comment in forest.list():
             if isinstance(comment, praw.models.MoreComments):  # left unexpanded when loading more failed
                 continue
-            mention = comment_mention(self.name, vars(comment), parent, site)
+            mention = comment_mention(self.name, {**vars(comment), "name": comment.fullname}, parent, site)
             if mention is None:
                 gone += 1
             else:
@@ -311,7 +317,12 @@ class RedditListener:
         warnings: list[str] = []
         last: str | None = None
         for submission in items:
-            data = vars(submission)  # the listing's data as given: attribute access could trigger a fetch
+            # The listing's data as given (attribute access could trigger a fetch); `name` may be missing there.
+            data = {**vars(submission), "name": submission.fullname}
+            when = _created(data)
+            if when is None:  # no time to place it against the mark by: unreadable
+                gone += 1
+                continue
             created = float(data["created_utc"])
             if stop and (created < stop["created"] or data["name"] == stop["id"]):
                 break
@@ -348,7 +359,7 @@ class RedditListener:
         elif base:
             marks[key] = base
         if gone:
-            warnings.append(f"{key}: {gone} deleted or removed items not stored")
+            warnings.append(f"{key}: {gone} deleted, removed or undated items not stored")
         yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
 
     def _read_listing(self, key: str, listing: Opener, marks: dict[str, Any], seen: set[str],

@@ -280,3 +280,14 @@ def test_search_results_from_other_subreddits_are_left_out(kettles: RedditServer
     ids = {m.external_id for m in _mentions(_listener(kettles, subreddits=["Kettles"]))}
     assert "t3_elsewhere" not in ids and "t3_p59" in ids and "t1_c1" in ids
     assert not kettles.paths("/comments/elsewhere")
+
+
+def test_items_without_a_name_or_a_time_do_not_stop_the_source(kettles: RedditServer) -> None:
+    kettles.posts[59].extra = {"name": None}
+    kettles.posts[59].comments[0].extra = {"name": None}
+    kettles.posts[58].extra = {"created_utc": None}
+    kettles.posts[59].more[0].extra = {"created_utc": None}
+    batches = list(_listener(kettles).fetch(None))
+    ids = {m.external_id for b in batches for m in b.mentions}
+    assert {"t3_p59", "t1_c1", "t3_p57"} <= ids and "t3_p58" not in ids and "t1_c3" not in ids
+    assert sum(b.skipped for b in batches) == 4  # with the fixture's deleted post and comment
