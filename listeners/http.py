@@ -119,8 +119,15 @@ def fetch_url(
                 reason = f"timed out after {timeout:g} s fetching {url}"
             except httpx.ConnectError as exc:
                 reason = f"cannot connect to {url}: {exc}"
+            except httpx.TooManyRedirects:
+                raise SourceError(source, f"too many redirects from {url} (a redirect loop?)",
+                                  retryable=False) from None
+            except httpx.DecodingError as exc:  # a body that says gzip and is not
+                raise SourceError(source, f"cannot decode the response from {url} ({exc})", retryable=False) from None
             except httpx.TransportError as exc:
                 reason = f"network error fetching {url}: {type(exc).__name__}: {exc}"
+            except httpx.InvalidURL as exc:
+                raise SourceError(source, f"cannot fetch {url}: invalid URL ({exc})", retryable=False) from None
             if attempt < policy.attempts:
                 delay = policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,
