@@ -37,9 +37,18 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+# What is left after one pass when a source escaped its HTML twice ("&amp;lt;p&amp;gt;", some blog and review
+# feeds): a closing tag, a <br>, an entity. Such text gets one more pass, never more.
+_MARKUP_LEFT = re.compile(
+    r"</(?:a|b|i|p|em|strong|span|div|li|ul|ol|h[1-6]|script|style|table|tr|td|blockquote|pre|code)>|<br\s*/?>|"
+    r"&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-f]+);",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(html: str | None) -> str:
     """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed,
-    control characters and lone surrogates removed.
+    control characters and lone surrogates removed; HTML escaped twice is unescaped twice.
 
     Text without `<` or `&` is not HTML, so it skips the parser (most social
     posts), which keeps ingest fast.
@@ -49,6 +58,11 @@ def html_to_text(html: str | None) -> str:
     html = _UNWANTED.sub("", html)
     if "<" not in html and "&" not in html:
         return " ".join(html.split())  # collapse_whitespace, inlined: this is most texts
+    text = _parsed_text(html)
+    return _parsed_text(text) if _MARKUP_LEFT.search(text) else text
+
+
+def _parsed_text(html: str) -> str:
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
     tree.strip_tags(["script", "style", "noscript", "template"])
     root = tree.body if tree.body is not None else tree.root

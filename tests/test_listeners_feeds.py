@@ -181,6 +181,16 @@ def test_bad_sources_fail_with_a_message_that_says_what_to_do(feed_server: FeedS
     assert message.format(base=feed_server.base) in str(caught.value)
 
 
+def test_html_escaped_twice_becomes_plain_text(feed_server: FeedServer) -> None:
+    """Some blog and review feeds escape their HTML twice; one pass left '<p>Acme &amp; co</p>' in the text."""
+    feed_server.routes["/feed"] = Route(_rss(
+        "<item><guid>1</guid><title>Acme&amp;amp;Co</title><description>&amp;lt;p&amp;gt;Acme &amp;amp;amp; co"
+        "&amp;lt;/p&amp;gt;&amp;lt;script&amp;gt;track()&amp;lt;/script&amp;gt;&amp;lt;p&amp;gt;x &amp;amp;lt; y"
+        "&amp;lt;/p&amp;gt;</description></item>").encode())
+    (mention,) = [m for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert (mention.title, mention.text) == ("Acme&Co", "Acme & co x < y")
+
+
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
     feed_server.routes["/feed"] = Route(b'{"not": "a feed"}', content_type="application/json")
     with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
