@@ -309,14 +309,18 @@ class RedditListener:
         While the pass is under way the listing's mark stays at `stop` and a
         `pass` entry records the newest item of the pass and the last one
         committed, so a run cut off here resumes after that item. Only the
-        pass's final batch moves the mark itself.
+        pass's final batch moves the mark itself, and only when the pass got
+        down to the old mark: one that ran into the source's `limit` first
+        keeps its cursor, and the next run goes on from there.
         """
         base = {"created": stop["created"], "id": stop["id"]} if stop else {}
         chunk: list[Mention] = []
         gone = 0
         warnings: list[str] = []
         last: str | None = None
+        read, reached = 0, False
         for submission in items:
+            read += 1
             # The listing's data as given (attribute access could trigger a fetch); `name` may be missing there.
             data = {**vars(submission), "name": submission.fullname}
             when = _created(data)
@@ -325,6 +329,7 @@ class RedditListener:
                 continue
             created = float(data["created_utc"])
             if stop and (created < stop["created"] or data["name"] == stop["id"]):
+                reached = True
                 break
             if newest is None:
                 newest = {"created": created, "id": data["name"]}
@@ -354,7 +359,9 @@ class RedditListener:
                 marks[key] = {**base, "pass": {"newest": newest, "after": last}}
                 yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
                 chunk, gone, warnings = [], 0, []
-        if newest is not None:
+        if newest is not None and stop and not reached and read >= self.settings.limit:
+            marks[key] = {**base, "pass": {"newest": newest, "after": last}}  # more than `limit` arrived
+        elif newest is not None:
             marks[key] = dict(newest)  # read down to the old mark: only now may the mark move
         elif base:
             marks[key] = base
@@ -374,6 +381,8 @@ class RedditListener:
             if first is not None:  # an empty page means the cursor item vanished: a full pass below covers it
                 yield from self._read_pass(key, itertools.chain([first], resumed), stop, pending["newest"],
                                            marks, seen, site)
+                if "pass" in marks[key]:  # the limit came first again: the rest, and what is newer, next run
+                    return
                 state = marks[key]
                 stop = {"created": state["created"], "id": state["id"]}
             else:

@@ -291,3 +291,18 @@ def test_items_without_a_name_or_a_time_do_not_stop_the_source(kettles: RedditSe
     ids = {m.external_id for b in batches for m in b.mentions}
     assert {"t3_p59", "t1_c1", "t3_p57"} <= ids and "t3_p58" not in ids and "t1_c3" not in ids
     assert sum(b.skipped for b in batches) == 4  # with the fixture's deleted post and comment
+
+
+def test_more_new_posts_than_the_limit_are_read_over_the_next_runs(kettles: RedditServer) -> None:
+    listener = _listener(kettles, limit=10, comments=False, search=False)
+    mark = list(listener.fetch(None))[-1].watermark  # a first run reads the newest `limit` posts only
+    kettles.posts += [Post(id=f"n{i}", subreddit="kettles", title=f"new {i}", created=T0 + 10_000 + i)
+                      for i in range(25)]
+    runs = []
+    for _ in range(4):
+        batches = list(listener.fetch(mark))
+        mark = batches[-1].watermark
+        runs.append([m.external_id for b in batches for m in b.mentions])
+    assert [len(ids) for ids in runs] == [10, 10, 5, 0]
+    assert sorted(i for ids in runs for i in ids) == sorted(f"t3_n{i}" for i in range(25))
+    assert mark["listings"]["new:kettles"] == {"created": T0 + 10_024, "id": "t3_n24"}
