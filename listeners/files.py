@@ -243,6 +243,9 @@ class FileListener:
             if best is None:
                 return [], 0, 0
         except csv.Error as exc:
+            if "\r" in first.rstrip("\r\n"):
+                raise SourceError(self.name, "the file's lines end in a bare CR (Excel's \"CSV (Macintosh)\"); save "
+                                  "it as CSV UTF-8", retryable=False) from None
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
         self._check_columns([f for f in needed if self.columns[f] not in best], best)
         raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
@@ -277,6 +280,9 @@ class FileListener:
                     continue
                 if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
                     yield None, f"line {first_line}: {self._not_valid}"
+                elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
+                    yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
+                                 f"(a {self._delimiter!r} in a field that is not quoted?)")
                 elif values:
                     yield dict(zip(header, values)), None
             return

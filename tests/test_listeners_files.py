@@ -264,6 +264,7 @@ def test_dates_other_tools_write(value: object, expected: str) -> None:
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("export.json", b'[\n  {"id": 1, "text": "acme", "created_at": "2026-11-01"}\n]\n', "a JSON array, not JSON Lines"),
     ("export.csv", "id,text,created_at\r\n1,acme,2026-11-01\r\n".encode("utf-16"), "the file is UTF-16"),
+    ("export.csv", b"id,text,created_at\r1,acme,2026-11-01\r", "lines end in a bare CR"),
 ])
 def test_files_this_reader_cannot_split_say_what_they_are(tmp_path: Path, name: str, data: bytes, message: str) -> None:
     """These were 'all 6 rows read were skipped (not valid JSON ...)' and 'the CSV header is unreadable (...)'."""
@@ -288,3 +289,13 @@ def test_a_report_export_opening_with_rows_about_the_report(tmp_path: Path) -> N
     assert [w for b in batches for w in b.warnings] == ["row ending at line 7: no created_at"]
     with pytest.raises(ConfigError, match=r"no column for id -> 'ResourceId'; its columns are \['Query Id', 'Date'"):
         list(FileListener(_source(path, columns={**columns, "id": "ResourceId"})).fetch(None))
+
+
+def test_a_row_with_more_fields_than_the_header_is_skipped_not_shifted(tmp_path: Path) -> None:
+    """An unquoted comma in the text moved every later value one column on: 'great' was stored as the author."""
+    path = tmp_path / "x.csv"
+    path.write_text("id,created_at,text,author\n1,2026-11-01,Acme, great,bob\n2,2026-11-01,Acme ok,ann,,\n")
+    batches = list(FileListener(_source(path, columns={"author": "author"})).fetch(None))
+    assert [(m.external_id, m.text, m.author) for b in batches for m in b.mentions] == [("2", "Acme ok", "ann")]
+    assert [w for b in batches for w in b.warnings] == [
+        "line 2: 5 fields where the header has 4 (a ',' in a field that is not quoted?)"]
