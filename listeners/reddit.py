@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from datetime import datetime, timezone
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import praw
 import prawcore
@@ -87,7 +88,8 @@ class RetryingRequestor(prawcore.Requestor):
                 if not isinstance(original, _NETWORK_ERRORS):
                     raise
                 kind = "timed out" if isinstance(original, requests.exceptions.Timeout) else "network error"
-                reason = f"{kind} calling Reddit ({type(original).__name__})"
+                url = urlsplit(str(args[1] if len(args) > 1 else kwargs.get("url", "")))
+                reason = f"{kind} calling {url.scheme}://{url.netloc} ({type(original).__name__})"
             else:
                 if response.status_code not in RETRYABLE_STATUS:
                     self._tame_rate_limit_headers(response.headers)

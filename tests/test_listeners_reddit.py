@@ -177,7 +177,7 @@ def test_unknown_subreddit_and_refused_connection_fail_with_reasons(kettles: Red
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    with pytest.raises(SourceError, match="network error"):
+    with pytest.raises(SourceError, match=f"network error calling {dead} "):  # which server: a wrong URL shows
         _mentions(RedditListener(RedditSource(kind="reddit", name="r", subreddits=["x"], oauth_url=dead,
                                               reddit_url=dead, retries=1, backoff=0), [ACME], env=ENV))
 
