@@ -35,11 +35,17 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": []}, "config key 'brands'"),
         ({"brands": BRANDS, "alerts": {"window": "soon"}}, "config key 'alerts.window': 'soon' is not a duration"),
         ({"brands": BRANDS, "digest": {"timezone": "Mars/Olympus"}}, "config key 'digest.timezone': unknown timezone"),
-        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "ftp"}]}, "config key 'sources[0]': unknown kind"),
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
-        ({"brands": BRANDS + BRANDS}, "brands names must be unique; repeated: Acme"),
+        ({"brands": BRANDS + BRANDS}, "config key 'brands': each name must be unique; repeated: Acme"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "path": "a.jsonl"}]},
+         "config key 'sources[0].kind': required key is missing; use reddit, feed or file"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "twitter"}]}, "config key 'sources[0].kind': unknown kind 'twitter'"),
+        ({"brands": BRANDS, "sources": [{"name": "my export", "kind": "file", "path": "a.jsonl"}]},
+         "config key 'sources[0].name': use only letters, digits"),
+        ({"brands": ["Acme"]}, "config key 'brands[0]': must be a mapping of keys (key: value), not text"),
+        ({"brands": [{"name": 1800, "query": "tequila"}]}, "config key 'brands[0].name': must be text, not a number"),
     ],
 )
 def test_mistakes_name_the_key(data: dict, expected: str) -> None:
@@ -70,6 +76,14 @@ def test_missing_file_and_broken_yaml(tmp_path: Path) -> None:
         load_config(_write(tmp_path, "brands:\n  - name: [unclosed\n"))
     with pytest.raises(ConfigError, match="must be a YAML mapping"):
         load_config(_write(tmp_path, "- just\n- a list\n"))
+    with pytest.raises(ConfigError, match=r"config file '.*journeywatch.yaml' is empty; it needs at least 'brands'"):
+        load_config(_write(tmp_path, "# brands to come\n"))
+
+
+def test_a_database_variable_that_is_no_url_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "journeywatch.db")
+    with pytest.raises(ConfigError, match="environment variable JOURNEYWATCH_DATABASE_URL is not a database URL"):
+        load_config(_write(tmp_path, "brands: [{name: Acme, query: acme}]\n"))
 
 
 def test_env_overrides_database_and_paths_anchor_at_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,3 +111,26 @@ def test_a_relative_sqlite_path_starts_at_the_config_file(tmp_path: Path, monkey
     assert load_config(path).database == f"sqlite:///{tmp_path / 'data' / 'jw.db'}"
     absolute = _write(tmp_path, "database: sqlite:////var/jw.db\nbrands: [{name: Acme, query: acme}]\n")
     assert load_config(absolute).database == "sqlite:////var/jw.db"
+
+
+def test_file_targets_and_model_dir_start_at_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeywatch.alerts.notify import deliver
+
+    folder = tmp_path / "my brand"  # a space, so the URL must be quoted
+    folder.mkdir()
+    path = folder / "journeywatch.yaml"
+    path.write_text("brands: [{name: Acme, query: acme}]\n"
+                    "classifier: {model_dir: models/mine}\n"
+                    "alerts: {notify: ['file://out/alerts.log', 'file:///abs/alerts.log']}\n"
+                    "digest: {notify: ['file://out/digest.log']}\n", encoding="utf-8")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # cron runs from $HOME
+    config = load_config(path)
+    assert config.classifier.model_dir == folder / "models" / "mine"
+    assert config.alerts.notify[1] == "file:///abs/alerts.log"
+    for target, name in ((config.alerts.notify[0], "alerts.log"), (config.digest.notify[0], "digest.log")):
+        [result] = deliver([target], "title", "body")
+        assert result.ok
+        assert "body" in (folder / "out" / name).read_text(encoding="utf-8")
+    assert not (elsewhere / "out").exists()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator
 
 from ..errors import ConfigError
 from .alerts import AlertSettings
@@ -54,16 +55,17 @@ class Config(BaseModel):
             raise ValueError(f"{value!r} is not a database URL like sqlite:///journeywatch.db")
         return value
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> Config:
-        for label, names in (("sources", [s.name for s in self.sources]), ("brands", [b.name for b in self.brands])):
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise ValueError(f"{label} names must be unique; repeated: {', '.join(dupes)}")
-        return self
 
 
 _SOURCE = TypeAdapter(SourceSettings)
+
+
+def _check_unique_names(config: Config) -> None:
+    """Brand and source names are identities (reports, stored items, watermarks): each once."""
+    for key, names in (("brands", [b.name for b in config.brands]), ("sources", [s.name for s in config.sources])):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ConfigError(f"config key '{key}': each name must be unique; repeated: {', '.join(repeated)}")
 
 
 def _key_path(location: tuple[int | str, ...]) -> str:
@@ -79,17 +81,38 @@ def _key_path(location: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
+_KINDS = "use reddit, feed or file"
+_PATTERNS = {  # what a field's pattern means, in words
+    "name": "use only letters, digits, '-', '_' and '.' (no spaces)",
+    "url": "must start with http://, https:// or file://",
+}
+_TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or false", list: "a list",
+               dict: "a mapping", type(None): "empty"}
+
+
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
     lines = []
     for err in exc.errors():
+        location, kind = prefix + tuple(err["loc"]), err["type"]
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        given = _TYPE_WORDS.get(type(err.get("input")), "something else")
+        if kind == "extra_forbidden":
             message = "unknown key (check the spelling; `journeywatch init` writes every key)"
-        elif err["type"] == "missing":
+        elif kind == "missing":
             message = "required key is missing"
-        elif err["type"] == "union_tag_invalid":
-            message = "unknown kind; use reddit, feed or file"
-        lines.append(f"config key '{_key_path(prefix + tuple(err['loc']))}': {message}")
+        elif kind == "union_tag_not_found":
+            location, message = location + ("kind",), f"required key is missing; {_KINDS}"
+        elif kind == "union_tag_invalid":
+            location, message = location + ("kind",), f"unknown kind {err['ctx']['tag']!r}; {_KINDS}"
+        elif kind == "string_pattern_mismatch" and str(location[-1]) in _PATTERNS:
+            message = _PATTERNS[str(location[-1])]  # the value is not echoed: a URL may hold a token
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            message = f"must be a mapping of keys (key: value), not {given}"
+        elif kind == "list_type":
+            message = f"must be a list (items on lines starting with '- ', or [a, b]), not {given}"
+        elif kind == "string_type":
+            message = f"must be text, not {given} (put it in quotes)"
+        lines.append(f"config key '{_key_path(location)}': {message}")
     return "; ".join(lines)
 
 
@@ -119,9 +142,25 @@ def _anchored_sqlite(url: str, base: Path) -> str:
     return prefix + str((base / rest).resolve())
 
 
+def _anchored_file_url(url: str, base: Path) -> str:
+    """A relative `file://` target starts at the config file (`file://out/alerts.log`).
+
+    The absolute path's first slash is written `%2F`: apprise drops the empty
+    host of `file:///abs/path`, which would make it relative again.
+    """
+    local = Path(unquote(url.split("://", 1)[1]))
+    if not url.lower().startswith("file://") or local.is_absolute():
+        return url
+    return "file://" + quote(str((base / local).resolve()), safe="").replace("%2F", "/").replace("/", "%2F", 1)
+
+
 def _resolve_paths(config: Config, base: Path) -> Config:
     """Make file paths relative to the config file, so a config works from any directory."""
     config.database = _anchored_sqlite(config.database, base)
+    config.alerts.notify = [_anchored_file_url(url, base) for url in config.alerts.notify]
+    config.digest.notify = [_anchored_file_url(url, base) for url in config.digest.notify]
+    if config.classifier.model_dir and not config.classifier.model_dir.is_absolute():
+        config.classifier.model_dir = (base / config.classifier.model_dir).resolve()
     for source in config.sources:
         if isinstance(source, FileSource) and not source.path.is_absolute():
             source.path = (base / source.path).resolve()
@@ -148,9 +187,13 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         config = Config.model_validate({**data, "sources": sources})
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc)) from None
+    _check_unique_names(config)
     config._source_errors = source_errors
     config = _resolve_paths(config, base or Path.cwd())
     if override := os.environ.get(DATABASE_ENV):
+        if "://" not in override:
+            raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
+                              "postgresql://user@host:5432/journeywatch; fix or unset it")
         config.database = override
     return config
 
@@ -172,4 +215,9 @@ def load_config(path: str | Path, *, strict: bool = True) -> Config:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "unreadable text"
         raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}: {problem}") from None
+    if data is None:
+        raise ConfigError(f"config file {str(path)!r} is empty; it needs at least 'brands' "
+                          "(`journeywatch init` writes an example)")
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {str(path)!r} must be a YAML mapping with keys like 'brands' and 'sources'")
     return parse_config(data, path.parent.resolve(), strict=strict)
