@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -63,19 +64,37 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"  # the settings' override; named in errors when it is the source
+
+
+def migrated_engine(url: str, where: str | None = None) -> Engine:
+    """A new engine for `url`, migrated to the newest schema; a URL that cannot be opened is a ConfigError.
+
+    `where` names where the URL came from in that error (default: the env variable or the config key).
+    """
+    where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
+    try:
+        engine = create_database_engine(url)
+        upgrade(engine)
+    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
+        try:
+            shown = make_url(normalise_url(url)).render_as_string(hide_password=True)
+        except exc.ArgumentError:
+            shown = "the URL"  # unparsable: not shown, it may hold a password
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ConfigError(f"{where}: cannot open {shown}: {reason}") from error
+    return engine
+
+
 def open_database(url: str) -> Engine:
     """The engine for `url`, migrated to the newest schema once per process."""
-    key = normalise_url(url)
+    try:
+        key = normalise_url(url)
+    except exc.ArgumentError:
+        key = url  # migrated_engine says what is wrong with it
     with _lock:
         if key not in _engines:
-            try:
-                engine = create_database_engine(key)
-                upgrade(engine)
-            except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
-                shown = make_url(key).render_as_string(hide_password=True)
-                reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-                raise ConfigError(f"config key 'database': cannot open {shown}: {reason}") from error
-            _engines[key] = engine
+            _engines[key] = migrated_engine(url)
         return _engines[key]
 
 

@@ -137,3 +137,25 @@ def test_a_directory_as_config_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: config '{tmp_path}' is a directory, not a file")
     assert "not found" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_makes_its_folder_and_a_path_blocked_by_a_file_is_one_line(tmp_path: Path) -> None:
+    made = _run("init", "configs/acme.yaml", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "configs" / "acme.yaml").is_file()
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    blocked = _run("init", "taken/acme.yaml", cwd=tmp_path)
+    assert blocked.returncode == 1
+    assert blocked.stderr.strip() == "Error: taken: a file is in the way where a folder is needed; give another path"
+
+
+def test_db_upgrade_that_cannot_connect_is_one_line_naming_the_url(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = _run("db", "upgrade", "--database", f"postgresql://jw:secret@127.0.0.1:{port}/jw", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: --database: cannot open postgresql+psycopg://jw:***@127.0.0.1:{port}/jw")
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr

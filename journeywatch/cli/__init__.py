@@ -27,11 +27,26 @@ from .app import app, state  # noqa: E402
 __all__ = ["app", "main"]
 
 
+def _error(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()
     except JourneywatchError as exc:
         if state["debug"]:
             raise
-        Console(stderr=True).print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
+        _error(str(exc))
         sys.exit(1)
+    except OSError as exc:  # a file or folder we were told to read or write: the user can act on it
+        if state["debug"] or exc.filename is None:
+            raise
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            _error(f"{exc.filename}: a file is in the way where a folder is needed; give another path")
+        else:
+            _error(f"{exc.filename}: {exc.strerror or exc} (check the path and its permissions)")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _error("interrupted; what was stored so far is kept, and running the command again carries on from there")
+        sys.exit(130)

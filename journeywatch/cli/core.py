@@ -32,6 +32,7 @@ def init(
     """
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8"))
     console.print(f"Wrote {escape(str(path))}. Edit the brands and sources, then: "
                   f"journeywatch run --config {escape(str(path))}")
@@ -123,11 +124,10 @@ def db_upgrade(
     """
     import os
 
-    from ..storage import create_database_engine, upgrade
+    from ..storage.database import migrated_engine
 
-    url = database or os.environ.get(DATABASE_ENV) or (load_config(config).database if config else None)
+    url = database or os.environ.get(DATABASE_ENV) or (load_config(config, strict=False).database if config else None)
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
-    engine = create_database_engine(url)
-    upgrade(engine)
+    engine = migrated_engine(url, "--database" if database else None)
     console.print(f"Database at {escape(engine.url.render_as_string(hide_password=True))} is up to date.")
