@@ -76,8 +76,13 @@ class RetryingRequestor(prawcore.Requestor):
         self._source = source
         self._policy = policy
         self._sleep = sleep
+        self._rate_limit_wait = 0.0  # before the next request: Reddit said none remain
 
     def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> requests.Response:
+        if self._rate_limit_wait:
+            log.info("source %r: Reddit's rate limit is used up; waiting %.0f s", self._source, self._rate_limit_wait)
+            self._sleep(self._rate_limit_wait)
+            self._rate_limit_wait = 0.0
         reason = "no attempt made"
         for attempt in range(1, self._policy.attempts + 1):
             retry_after = None
@@ -111,8 +116,8 @@ class RetryingRequestor(prawcore.Requestor):
         The limiter needs all three of `x-ratelimit-remaining`, `-used` and
         `-reset` once the first is there, `-reset` as a whole number, and it
         sleeps until the reset when nothing remains (up to ten minutes, with
-        `time.sleep`). That wait is made here, capped at the source's
-        `max_delay`; a 429 after it is retried as any other. Unreadable
+        `time.sleep`). That wait is made here before the next request, capped
+        at the source's `max_delay`; a 429 after it is retried as any other. Unreadable
         values are dropped: the limiter then just counts requests.
         """
         names = ("x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset")
@@ -126,8 +131,7 @@ class RetryingRequestor(prawcore.Requestor):
             return
         reset = min(max(reset, 0), self._policy.max_delay)
         if remaining <= 0:
-            log.info("source %r: Reddit's rate limit is used up; waiting %.0f s", self._source, reset)
-            self._sleep(reset)
+            self._rate_limit_wait = reset
             remaining, reset = 1, 0
         headers.update({names[0]: str(remaining), names[1]: str(int(used)), names[2]: str(int(reset))})
 

@@ -220,7 +220,8 @@ def test_rate_limit_headers_without_used_and_a_long_reset(kettles: RedditServer)
     started = time.monotonic()
     mentions = _mentions(_listener(kettles, sleeps, comments=False, search=False, max_delay=5))
     assert len(mentions) == 60 and time.monotonic() - started < 5
-    assert sleeps and set(sleeps) == {5}  # each wait capped at max_delay, through the source's sleep
+    assert set(sleeps) == {5}  # each wait capped at max_delay, through the source's sleep,
+    assert len(sleeps) == len(kettles.requests) - 1  # and made before the next request, none after the last
 
 
 def test_null_authors_and_subreddits_are_read(kettles: RedditServer) -> None:
