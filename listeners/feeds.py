@@ -11,8 +11,11 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+import re
+import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 from xml.sax import SAXParseException
@@ -127,6 +130,28 @@ def entry_url(entry: Any, base: str) -> str | None:
     if urlsplit(url).scheme not in ("http", "https"):
         return None
     return _unwrap_google_redirect(url)
+
+
+# Zone abbreviations feedparser does not know and reads as UTC ("Wed, 18 Nov 2026 10:00:00 CET" was 10:00 UTC):
+# the unambiguous ones European and Asia-Pacific sites write. (IST, say, is India's, Ireland's or Israel's.)
+_ZONES = {"CET": "+0100", "CEST": "+0200", "BST": "+0100", "WET": "+0000", "WEST": "+0100", "EET": "+0200",
+          "EEST": "+0300", "MSK": "+0300", "JST": "+0900", "KST": "+0900", "HKT": "+0800", "SGT": "+0800",
+          "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300"}
+_ZONED = re.compile(r"(.*\d:\d\d(?::\d\d)?)\s+([A-Z]{3,4})\s*$")
+
+
+def _date_with_zone_name(value: str) -> time.struct_time | None:
+    """feedparser's date handler for RFC 822 dates that name one of `_ZONES`; None leaves the rest to feedparser."""
+    match = _ZONED.match(value)
+    if not match or match[2] not in _ZONES:
+        return None
+    try:
+        return parsedate_to_datetime(f"{match[1]} {_ZONES[match[2]]}").astimezone(timezone.utc).timetuple()
+    except (TypeError, ValueError):
+        return None
+
+
+feedparser.registerDateHandler(_date_with_zone_name)
 
 
 def _entry_time(entry: Any) -> datetime | None:

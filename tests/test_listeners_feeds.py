@@ -262,6 +262,17 @@ def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
         assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 2
 
 
+def test_dates_naming_a_zone_feedparser_does_not_know(feed_server: FeedServer) -> None:
+    """feedparser reads 'CET', 'BST', 'JST' as UTC: European and Asian sites' entries were hours off."""
+    dates = ["Wed, 18 Nov 2026 10:00:00 CET", "Sat, 18 Jul 2026 10:00:00 BST", "18 Nov 2026 10:00 JST",
+             "Wed, 18 Nov 2026 10:00:00 EST"]
+    feed_server.routes["/feed"] = Route(_rss("".join(f"<item><guid>{i}</guid><title>Acme</title><pubDate>{d}</pubDate>"
+                                                     "</item>" for i, d in enumerate(dates))).encode())
+    got = [m.created_at.isoformat() for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert got == ["2026-11-18T09:00:00+00:00", "2026-07-18T09:00:00+00:00", "2026-11-18T01:00:00+00:00",
+                   "2026-11-18T15:00:00+00:00"]
+
+
 def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
     """Dates are built directly from feedparser's UTC struct_time; a leap second still gives a time, not an error."""
     usual = time.struct_time((2026, 6, 30, 23, 59, 59, 1, 181, 0))
