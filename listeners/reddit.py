@@ -8,7 +8,9 @@ a `pass` cursor (the newest item of this pass and the last one committed),
 and the listing's final batch the new mark. A run cut off half-way resumes
 after the last committed item (Reddit's `after` parameter), finishes that pass
 down to the old mark, then reads what arrived since from the top: nothing is
-skipped, and the upsert drops anything read twice.
+skipped, and the upsert drops anything read twice. A pass that reaches the
+source's `limit` before the old mark keeps its cursor the same way, so a burst
+of more than `limit` posts is read over the next runs.
 
 Faults: the HTTP layer is a praw `requestor_class` that retries 429 (honouring
 Retry-After, capped), 5xx, timeouts and refused connections with the source's
@@ -377,7 +379,8 @@ class RedditListener:
 
     def _read_listing(self, key: str, listing: Opener, marks: dict[str, Any], seen: set[str],
                       site: str) -> Iterator[Batch]:
-        """What is new in one listing: first the rest of a pass a cut-off run left, then a fresh pass."""
+        """What is new in one listing: first the rest of a pass an earlier run left (cut off, or at `limit`), then
+        a fresh pass from the top."""
         state = marks.get(key) or {}
         stop = {"created": state["created"], "id": state["id"]} if "created" in state else None
         pending = state.get("pass")
