@@ -14,7 +14,7 @@ import io
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -34,6 +34,7 @@ from .text import html_to_text
 
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
+FUTURE_SLACK = timedelta(days=1)  # an entry dated further ahead than this gets the fetch time
 Clock = Callable[[], datetime]
 
 
@@ -188,9 +189,10 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         return None, f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no title or text; skipped"
     created = _entry_time(entry)
     warning = None
-    if created is None:
+    if created is None or created > fetched_at + FUTURE_SLACK:  # an event's date, or a zone gone wrong
+        problem = "no readable date" if created is None else f"dated {created:%Y-%m-%d}, over a day ahead"
         created = fetched_at
-        warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no readable date; fetch time used"
+        warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
                       author=get(entry, "author") or None)
@@ -222,7 +224,7 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
             if warning:
                 undated += 1
     if undated:
-        warnings.append(f"{undated} entries had no readable date; the fetch time was used")
+        warnings.append(f"{undated} entries had no readable date (or one over a day ahead); the fetch time was used")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
     return mentions, skipped, warnings

@@ -273,6 +273,17 @@ def test_dates_naming_a_zone_feedparser_does_not_know(feed_server: FeedServer) -
                    "2026-11-18T15:00:00+00:00"]
 
 
+def test_an_entry_dated_over_a_day_ahead_gets_the_fetch_time(feed_server: FeedServer) -> None:
+    """An event listing's date (or a zone gone wrong) put items in weeks that had not begun."""
+    feed_server.routes["/feed"] = Route(_rss(
+        "<item><guid>soon</guid><title>Acme</title><pubDate>Fri, 20 Nov 2026 20:00:00 GMT</pubDate></item>"
+        "<item><guid>later</guid><title>Acme</title><pubDate>Fri, 18 Nov 2099 10:00:00 GMT</pubDate></item>").encode())
+    batches = list(_listener(feed_server.url("/feed")).fetch(None))
+    assert [m.created_at for b in batches for m in b.mentions] == [datetime(2026, 11, 20, 20, tzinfo=timezone.utc),
+                                                                   FETCH_TIME]
+    assert "1 entries had no readable date (or one over a day ahead)" in batches[-1].warnings[0]
+
+
 def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
     """Dates are built directly from feedparser's UTC struct_time; a leap second still gives a time, not an error."""
     usual = time.struct_time((2026, 6, 30, 23, 59, 59, 1, 181, 0))
