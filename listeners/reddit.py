@@ -19,6 +19,7 @@ backoff, then raises `SourceError`. Credentials come from the environment only.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
@@ -101,7 +102,8 @@ class RetryingRequestor(prawcore.Requestor):
                 if response.status_code not in RETRYABLE_STATUS:
                     self._tame_rate_limit_headers(response.headers)
                     if _UNBUILDABLE.search(response.content):
-                        response._content = json.dumps(_buildable(response.json())).encode()
+                        with contextlib.suppress(ValueError):  # not JSON after all: prawcore reports that
+                            response._content = json.dumps(_buildable(response.json())).encode()
                     return response
                 reason = f"HTTP {response.status_code} from Reddit"
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
