@@ -45,7 +45,7 @@ from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_af
 from .text import collapse_whitespace
 
 CREDENTIAL_ENV = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
-GONE = frozenset({"[deleted]", "[removed]", "[deleted by user]", "[removed by reddit]"})
+_GONE = re.compile(r"\[\s*(deleted|removed)(\s+by\s+\w+|\s+on account of[^\]]*)*\s*\.?\s*\]", re.IGNORECASE)
 BATCH_SIZE = 200
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -160,10 +160,15 @@ def _created(data: Mapping[str, Any]) -> datetime | None:
         return None
 
 
+def _gone(text: str) -> bool:
+    """Reddit's stand-ins for deleted or removed text: [deleted], [removed], [deleted by user], [ Removed by Reddit ]."""
+    return _GONE.fullmatch(text.strip()) is not None
+
+
 def _author(data: Mapping[str, Any]) -> str | None:
     author = data.get("author")
     name = None if author is None else str(author)
-    return None if name in GONE or not name else name
+    return None if not name or _gone(name) else name
 
 
 def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
@@ -171,7 +176,7 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
     title = collapse_whitespace(data.get("title") or "")
     body = data.get("selftext") or ""
     created = _created(data)
-    if created is None or title in GONE or body.strip() in GONE or data.get("removed_by_category"):
+    if created is None or _gone(title) or _gone(body) or data.get("removed_by_category"):
         return None  # a removed post keeps its title (and a removed link post an empty selftext)
     text = collapse_whitespace(body)
     return Mention(
@@ -192,7 +197,7 @@ def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site:
     """A comment as a Mention tied to its submission; None when deleted or removed, or when it has no time."""
     body = (data.get("body") or "").strip()
     created = _created(data)
-    if not body or body in GONE or created is None:
+    if not body or _gone(body) or created is None:
         return None
     return Mention(
         source=source,

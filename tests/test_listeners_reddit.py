@@ -307,3 +307,10 @@ def test_more_new_posts_than_the_limit_are_read_over_the_next_runs(kettles: Redd
     assert [len(ids) for ids in runs] == [10, 10, 5, 0]
     assert sorted(i for ids in runs for i in ids) == sorted(f"t3_n{i}" for i in range(25))
     assert mark["listings"]["new:kettles"] == {"created": T0 + 10_024, "id": "t3_n24"}
+
+
+def test_text_removed_by_reddit_itself_is_not_stored(kettles: RedditServer) -> None:
+    kettles.posts[59].comments[0].body = "[ Removed by Reddit ]"
+    kettles.posts[58].selftext = "[ Removed by Reddit on account of violating the content policy. ]"
+    ids = {m.external_id for m in _mentions(_listener(kettles))}
+    assert "t1_c1" not in ids and "t3_p58" not in ids and {"t1_c3", "t3_p59"} <= ids
