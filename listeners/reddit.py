@@ -133,10 +133,9 @@ class RetryingRequestor(prawcore.Requestor):
             for name in names:
                 headers.pop(name, None)
             return
-        reset = min(max(reset, 0), self._policy.max_delay)
         if remaining <= 0:
-            self._rate_limit_wait = reset
-            remaining, reset = 1, 0
+            self._rate_limit_wait = min(max(reset, 0), self._policy.max_delay)
+            remaining, reset = 1, 0  # otherwise the limiter paces requests itself, at most 10 s apart
         headers.update({names[0]: str(remaining), names[1]: str(int(used)), names[2]: str(int(reset))})
 
 
