@@ -116,7 +116,8 @@ def alerts_task(config: Config) -> dict[str, Any]:
     except Exception as exc:
         get_run_logger().error("alert check failed: %s", _short(exc))
         return {"fired": [], "error": _short(exc)}
-    return {"fired": [alert.summary_line() for alert in fired]}
+    undelivered = [f"{d['target']}: {d['error']}" for alert in fired for d in alert.deliveries if not d["ok"]]
+    return {"fired": [alert.summary_line() for alert in fired], "undelivered": undelivered}
 
 
 def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datetime) -> dict[str, Any]:
@@ -137,9 +138,17 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
 
 def run_monitor(config: Config) -> dict[str, Any]:
     """Run the monitor once under the current flow run and return its summary (JSON-ready)."""
-    started = datetime.now(timezone.utc)
     engine = open_database(config.database)
     run_id = start_run(engine, "monitor")
+    try:
+        return _monitor(config, engine, run_id)
+    except BaseException:  # Ctrl-C or a crash: the record says so instead of 'running' forever
+        finish_run(engine, run_id, "interrupted", {})
+        raise
+
+
+def _monitor(config: Config, engine: Any, run_id: int) -> dict[str, Any]:
+    started = datetime.now(timezone.utc)
     sources = [s for s in config.sources if s.enabled]
     futures = [collect_task.submit(config, settings) for settings in sources]
     outcomes: list[SourceOutcome] = [future.result() for future in futures]
@@ -151,9 +160,10 @@ def run_monitor(config: Config) -> dict[str, Any]:
             skipped=outcome.skipped, error=outcome.error,
         )
     classification = classify_everything(config)
-    alerts = alerts_task(config) if config.alerts.enabled else {"fired": []}
+    alerts = alerts_task(config) if config.alerts.enabled else {"fired": [], "off": True}
     summary = {
         "run_id": run_id,
+        "disabled": [s.name for s in config.sources if not s.enabled],
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
              "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5]}

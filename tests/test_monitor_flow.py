@@ -106,3 +106,39 @@ def test_monitor_collects_classifies_and_reports_failures(prefect_harness: None,
     assert _count(engine, mentions) == 9 and _count(engine, mention_brands) == 9
     assert {s["source"]: s["seen"] for s in refetched["sources"] if s["status"] == "ok"} == {"export": 6, "reviews": 3}
     assert refetched["brands"]["Acme Air"]["new"] == 0 and refetched["brands"]["Acme Air"]["seen"] == 7
+
+
+def test_run_says_when_nothing_was_read_and_what_the_alerts_did(prefect_harness: None, tmp_path: Path,
+                                                               sqlite_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+
+    path = tmp_path / "journeywatch.yaml"  # what `journeywatch init` gives: every source disabled
+    path.write_text(f"""
+database: {sqlite_url}
+brands: [{{name: Acme Air, query: acme}}]
+sources:
+  - {{name: export, kind: file, path: export.jsonl, enabled: false}}
+alerts: {{enabled: false}}
+""", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Acme Air: 0 new, 0 already seen; no stored item matches its query yet" in result.output
+    assert "No source was read: every source is disabled" in result.output
+    assert "Alerts are off (alerts.enabled: false)." in result.output
+
+
+def test_alerts_the_monitor_could_not_deliver_are_in_its_summary(sqlite_url: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeywatch.flows.monitor import alerts_task
+    from tests.alerts_demo import demo_config, load_demo
+
+    monkeypatch.delenv("JW_TEST_HOOK_TOKEN", raising=False)
+    port = _closed_port()
+    config = demo_config(sqlite_url, [f"json://jw:${{JW_TEST_HOOK_TOKEN}}@127.0.0.1:{port}/hook"])
+    load_demo(open_database(sqlite_url), config)
+    result = alerts_task.fn(config)
+    assert len(result["fired"]) == 1
+    assert result["undelivered"] == [
+        f"json://****@127.0.0.1:{port}/hook: environment variable JW_TEST_HOOK_TOKEN is not set"]

@@ -75,6 +75,10 @@ def print_summary(summary: dict[str, Any]) -> None:
     """Per brand: moment × sentiment counts, new vs already seen; then the sources and their failures."""
     for brand, figures in summary["brands"].items():
         counts = {(m, s): n for m, s, n in figures["counts"]}
+        if not counts and not figures["new"] and not figures["seen"]:  # a table of zeros hides the point
+            console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; no stored item matches its query yet",
+                          highlight=False)
+            continue
         table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen",
                       title_justify="left")
         table.add_column("moment")
@@ -88,6 +92,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         table.add_row("all", *map(str, totals), str(sum(totals)), style="bold")
         console.print(table)
 
+    disabled = summary.get("disabled", [])
+    if not summary["sources"]:
+        console.print(f"[yellow]No source was read:[/] {'every source is disabled' if disabled else 'the config lists none'}"
+                      "; add one under 'sources' or set `enabled: true` on it", highlight=False)
+    elif disabled:
+        console.print(f"Disabled (skipped): {escape(', '.join(disabled))}", highlight=False)
     sources = Table(title="Sources", title_justify="left")
     for column in ("source", "status", "fetched", "new", "seen", "skipped", "unmatched"):
         sources.add_column(column, justify="left" if column in ("source", "status") else "right")
@@ -109,8 +119,14 @@ def print_summary(summary: dict[str, Any]) -> None:
     alerts = summary["alerts"]
     if "error" in alerts:
         console.print(f"[red]✗ alerts[/]: {escape(alerts['error'])}")
+    elif alerts.get("off"):
+        console.print("Alerts are off (alerts.enabled: false).")
+    elif not alerts["fired"]:
+        console.print("No new alerts.")
     for line in alerts["fired"]:
         console.print(f"[bold red]ALERT[/] {escape(line)}")
+    for line in alerts.get("undelivered", []):
+        console.print(f"[red]✗ alert not delivered[/] to {escape(line)}", highlight=False)
 
 
 @db_app.command("upgrade")
