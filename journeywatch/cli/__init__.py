@@ -47,6 +47,3 @@ def main() -> None:
         else:
             _error(f"{exc.filename}: {exc.strerror or exc} (check the path and its permissions)")
         sys.exit(1)
-    except KeyboardInterrupt:
-        _error("interrupted; what was stored so far is kept, and running the command again carries on from there")
-        sys.exit(130)

@@ -59,8 +59,12 @@ def run(
     open_database(loaded.database)
     from ..flows.monitor import monitor_flow
 
-    with console.status("Collecting, storing and classifying…", spinner="dots"):
-        summary = monitor_flow(str(config))
+    try:
+        with console.status("Collecting, storing and classifying…", spinner="dots"):
+            summary = monitor_flow(str(config))
+    except KeyboardInterrupt:
+        console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")
+        raise typer.Exit(130) from None
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
