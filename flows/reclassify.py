@@ -28,7 +28,7 @@ def reclassify_flow(config_path: str) -> int:
     from journeywatch.settings import load_config
     from journeywatch.storage import open_database
 
-    config = load_config(config_path)
+    config = load_config(config_path, strict=False)
     engine = open_database(config.database)
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                  review_below=config.classifier.review_below)

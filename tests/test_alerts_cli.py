@@ -53,6 +53,12 @@ def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Pat
     assert "https://" in listed.output  # evidence links
     other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "Lumora"])
     assert other.exit_code == 0 and "No alerts yet." in other.output
+    # With the config at hand a brand is matched as the digest matches it: any case, and a typo is named.
+    cased = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "northwind air"])
+    assert cased.exit_code == 0 and "#1 Northwind Air" in cased.output
+    typo = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "Northwnd Air"])
+    assert isinstance(typo.exception, ConfigError)
+    assert "brand 'Northwnd Air' is not in the config; brands are: Northwind Air" in str(typo.exception)
 
 
 def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -142,3 +142,16 @@ def test_latest_skips_a_week_still_running(sqlite_url: str, tmp_path: Path) -> N
                                  created_at=datetime.now(timezone.utc))])
     config = load_config(_config(tmp_path, sqlite_url))
     assert resolve_week(engine, config, "latest", [BRAND]) == last_complete_week("UTC")
+
+
+def test_a_bad_source_entry_does_not_stop_the_digest(sqlite_url: str, tmp_path: Path) -> None:
+    """`run` reports a mistyped source and collects the rest; the Monday digest must not fail over it either."""
+    fill(open_database(sqlite_url), make_items())
+    config = _config(tmp_path, sqlite_url)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["sources"] = [{"name": "typo", "kind": "fed", "url": "http://127.0.0.1:9/x.rss"}]
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = CliRunner().invoke(app, ["digest", "--config", str(config), "--week", "2026-W46", "--brand", BRAND,
+                                    "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "northwind-coffee-2026-W46.json").is_file()

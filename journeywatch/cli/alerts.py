@@ -101,6 +101,10 @@ def list_alerts(
     """
     from journeywatch.alerts import recent_alerts
 
+    if config and brand:  # a typo or another case would otherwise read as "No alerts yet."
+        from journeywatch.reports.digests import select_brands
+
+        [brand] = select_brands(load_config(config, strict=False), brand)
     alerts = recent_alerts(_engine(config, database), limit=limit, brand=brand)
     if not alerts:
         console.print("No alerts yet.")

@@ -285,7 +285,7 @@ def reclassify(
     from journeywatch.settings import load_config
     from journeywatch.storage import count_pending, open_database
 
-    settings = load_config(config)
+    settings = load_config(config, strict=False)  # a bad source entry is the monitor's business
     engine = open_database(settings.database)
     from journeywatch.classifiers import load_classifier
 
