@@ -111,7 +111,7 @@ def fetch_url(
                         body = _read_capped(source, response, max_bytes)
                         return Fetched(body, dict(response.headers), _validators_of(response.headers),
                                        url=str(response.url))
-                    reason = f"HTTP {status} from {url}"
+                    reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {url}"]))
                     if status not in RETRYABLE_STATUS:
                         raise SourceError(source, reason, retryable=False)
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))

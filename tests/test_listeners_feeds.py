@@ -169,7 +169,7 @@ _MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/
     (Route(b"", content_type="application/rss+xml"), 3, "the URL returned an empty body, not an RSS or Atom feed"),
     (Route(b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</ti'), 3,
      "not a readable RSS or Atom feed (line 2, column 36: unclosed token)"),
-    (Route(b"", failures=[Failure(503)]), 0, "HTTP 503 from {base}/feed (gave up after 1 attempt)"),
+    (Route(b"", failures=[Failure(503)]), 0, "HTTP 503 Service Unavailable from {base}/feed (gave up after 1 attempt)"),
     (Route(b"", status=302, headers={"Location": "/feed"}), 3, "too many redirects from {base}/feed"),
     (Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}), 3, "cannot decode the response from {base}/feed"),
 ])
