@@ -82,6 +82,9 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
         raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet
+    if body.lstrip()[:1] in (b"{", b"["):
+        raise SourceError(source, "the URL returned JSON, not an RSS or Atom feed; check the feed URL (App Store "
+                          "reviews: the URL ending /xml, not /json)", retryable=False)
     raise SourceError(source, f"not a readable RSS or Atom feed ({_problem(parsed.get('bozo_exception'))})",
                       retryable=False)
 

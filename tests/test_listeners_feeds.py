@@ -192,9 +192,12 @@ def test_html_escaped_twice_becomes_plain_text(feed_server: FeedServer) -> None:
 
 
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
-    feed_server.routes["/feed"] = Route(b'{"not": "a feed"}', content_type="application/json")
+    feed_server.routes["/feed"] = Route(b"\x00\x01 binary garbage", content_type="application/octet-stream")
     with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
         list(_listener(feed_server.url("/feed")).fetch(None))
+    feed_server.routes["/json"] = Route(b'{"feed": {"entry": []}}', content_type="application/json")
+    with pytest.raises(SourceError, match="the URL returned JSON, not an RSS or Atom feed; .*not /json"):
+        list(_listener(feed_server.url("/json")).fetch(None))
 
 
 def test_empty_feed_records_a_watermark_and_no_mentions(feed_server: FeedServer) -> None:
