@@ -54,6 +54,8 @@ def test_digest_command_writes_each_brand_and_prints_paths(sqlite_url: str, tmp_
     assert "not over yet" not in done.stderr
     empty = json.loads(Path(expected[5]).read_text(encoding="utf-8"))  # a brand with no talk still gets a digest
     assert empty["headline"]["volume"]["value"] == 0
+    assert "Note: no items for Globex Tea in 2026-W46" in done.stderr  # ... and the user is told
+    assert BRAND not in done.stderr
 
     one = CliRunner().invoke(app, ["digest", "--config", str(config), "--brand", "globex tea", "--week", "2026-W45",
                                    "--out", str(out)])
