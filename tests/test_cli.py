@@ -159,3 +159,12 @@ def test_db_upgrade_that_cannot_connect_is_one_line_naming_the_url(tmp_path: Pat
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: --database: cannot open postgresql+psycopg://jw:***@127.0.0.1:{port}/jw")
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_usage_errors_are_one_line_naming_the_option_and_the_help(tmp_path: Path) -> None:
+    missing = _run("run", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "Error: Missing option '--config' / '-c'. (see `journeywatch run --help`)"
+    typo = _run("runn", cwd=tmp_path)
+    assert typo.returncode == 2 and typo.stderr.count("\n") == 1 and "Did you mean 'run'?" in typo.stderr
+    assert _run("--help", cwd=tmp_path).returncode == 0

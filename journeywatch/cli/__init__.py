@@ -33,7 +33,7 @@ def _error(message: str) -> None:
 
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False, prog_name="journeywatch")  # usage errors come here: one line
     except JourneywatchError as exc:
         if state["debug"]:
             raise
@@ -47,3 +47,15 @@ def main() -> None:
         else:
             _error(f"{exc.filename}: {exc.strerror or exc} (check the path and its permissions)")
         sys.exit(1)
+    except Exception as exc:
+        if state["debug"] or not hasattr(exc, "format_message") or not hasattr(exc, "exit_code"):
+            raise  # not a usage error (a missing or bad option, an unknown command)
+        if type(exc).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
+            ctx = getattr(exc, "ctx", None)
+            _error(exc.format_message() + (f" (see `{ctx.command_path} --help`)" if ctx else ""))
+        sys.exit(exc.exit_code)
+    except BaseException as exc:
+        if type(exc).__name__ == "Abort":  # EOF at a prompt
+            sys.exit(1)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
