@@ -75,8 +75,8 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
     where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
     try:
         engine = create_database_engine(url)
-        upgrade(engine)
-    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
+        upgrade(engine)  # DBAPIError: refused, unknown database, no right or no schema to create tables in
+    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.DBAPIError) as error:
         try:
             shown = make_url(normalise_url(url)).render_as_string(hide_password=True)
         except exc.ArgumentError:

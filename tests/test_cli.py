@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -168,3 +169,14 @@ def test_usage_errors_are_one_line_naming_the_option_and_the_help(tmp_path: Path
     typo = _run("runn", cwd=tmp_path)
     assert typo.returncode == 2 and typo.stderr.count("\n") == 1 and "Did you mean 'run'?" in typo.stderr
     assert _run("--help", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.postgres
+def test_a_database_where_tables_cannot_be_made_is_one_line(postgres_url: str, tmp_path: Path) -> None:
+    url = postgres_url.split("?")[0] + "?options=-csearch_path%3Dno_such_schema"  # nowhere to create tables
+    (tmp_path / "pg.yaml").write_text("brands: [{name: A, query: a}]\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "alerts", "check", "--config", "pg.yaml"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "JOURNEYWATCH_DATABASE_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: JOURNEYWATCH_DATABASE_URL: cannot open postgresql")
+    assert "no schema has been selected" in result.stderr and "Traceback" not in result.stderr
