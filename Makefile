@@ -32,4 +32,4 @@ test: $(STAMP) chromium
 	$(BIN)/pytest
 
 clean:
-	rm -rf examples/demo/journeywatch.db* digests out
+	rm -rf examples/demo/journeywatch.db* examples/demo/out digests out

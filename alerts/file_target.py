@@ -2,8 +2,11 @@
 
 Registered with apprise's custom-notification decorator, so a file target
 goes through the same delivery path (retries, results, redaction) as email
-or a webhook. `file://out/alerts.log` is relative to the working directory,
-`file:///var/log/journeywatch.log` absolute. Importing this module registers it.
+or a webhook. `file://out/alerts.log` is relative to the working directory;
+an absolute path must write its first slash `%2F` (`file://%2Fvar/log/jw.log`),
+because apprise drops the empty host of `file:///var/log/jw.log`. The config
+loader writes every file target that way, relative ones anchored at the config
+file. Importing this module registers it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from journeywatch.settings.alerts import ENV_PLACEHOLDER as _ENV
 from journeywatch.settings.alerts import MissingVariable, apprise_quiet
 from journeywatch.settings.alerts import expand_env as expand
 
+from .file_target import file_path
+
 MASK = "****"
 _SECRET_KEYS = re.compile(r"(pass|secret|token|key|auth|sig|code|cred|webhook)", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter fragments are host parts and ports, not secrets
@@ -34,7 +36,7 @@ def _mask_path(path: str) -> str:
     return "/".join(MASK if _is_token(segment) else segment for segment in path.split("/"))
 
 
-def _generic(url: str, mask_path: bool = True) -> str:
+def _generic(url: str) -> str:
     """Mask the password, token-like path segments and secret-looking query values, by the URL's parts alone."""
     try:
         parts = urlsplit(url)
@@ -45,8 +47,7 @@ def _generic(url: str, mask_path: bool = True) -> str:
             f"{quote(k)}={MASK if _SECRET_KEYS.search(k) else quote(v)}"
             for k, v in parse_qsl(parts.query, keep_blank_values=True)
         )
-        path = _mask_path(parts.path) if mask_path else parts.path
-        out = f"{parts.scheme}://{netloc}{path}"
+        out = f"{parts.scheme}://{netloc}{_mask_path(parts.path)}"
         return f"{out}?{query}" if query else out
     except ValueError:
         return url.split("://", 1)[0] + "://" + MASK
@@ -58,8 +59,8 @@ def redact(url: str) -> str:
     `${NAME}` placeholders are kept as written (they are not secrets); only
     literal secrets are masked.
     """
-    if url.lower().startswith("file://"):
-        return _generic(url, mask_path=False)  # a local file path is no secret
+    if url.lower().startswith("file://"):  # a local file path is no secret: shown as the path it names
+        return f"file://{file_path(url)}"
     if _ENV.search(url):
         return _generic(url)  # placeholders are not secrets; literal tokens beside them are masked
     try:

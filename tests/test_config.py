@@ -121,16 +121,18 @@ def test_file_targets_and_model_dir_start_at_the_config_file(tmp_path: Path, mon
     path = folder / "journeywatch.yaml"
     path.write_text("brands: [{name: Acme, query: acme}]\n"
                     "classifier: {model_dir: models/mine}\n"
-                    "alerts: {notify: ['file://out/alerts.log', 'file:///abs/alerts.log']}\n"
+                    f"alerts: {{notify: ['file://out/alerts.log', 'file://{tmp_path}/abs/alerts.log']}}\n"
                     "digest: {notify: ['file://out/digest.log']}\n", encoding="utf-8")
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # cron runs from $HOME
     config = load_config(path)
     assert config.classifier.model_dir == folder / "models" / "mine"
-    assert config.alerts.notify[1] == "file:///abs/alerts.log"
-    for target, name in ((config.alerts.notify[0], "alerts.log"), (config.digest.notify[0], "digest.log")):
+    for target, written in ((config.alerts.notify[0], folder / "out" / "alerts.log"),
+                            (config.alerts.notify[1], tmp_path / "abs" / "alerts.log"),
+                            (config.digest.notify[0], folder / "out" / "digest.log")):
         [result] = deliver([target], "title", "body")
         assert result.ok
-        assert "body" in (folder / "out" / name).read_text(encoding="utf-8")
-    assert not (elsewhere / "out").exists()
+        assert result.target == f"file://{written}"  # shown as the path it is
+        assert "body" in written.read_text(encoding="utf-8")
+    assert not (elsewhere / "out").exists() and not (elsewhere / "tmp").exists()

@@ -143,15 +143,15 @@ def _anchored_sqlite(url: str, base: Path) -> str:
 
 
 def _anchored_file_url(url: str, base: Path) -> str:
-    """A relative `file://` target starts at the config file (`file://out/alerts.log`).
+    """A `file://` target as an absolute path: a relative one starts at the config file (`file://out/alerts.log`).
 
-    The absolute path's first slash is written `%2F`: apprise drops the empty
-    host of `file:///abs/path`, which would make it relative again.
+    The path's first slash is written `%2F`: apprise drops the empty host of
+    `file:///abs/path`, which would make the path relative again.
     """
-    local = Path(unquote(url.split("://", 1)[1]))
-    if not url.lower().startswith("file://") or local.is_absolute():
+    if not url.lower().startswith("file://"):
         return url
-    return "file://" + quote(str((base / local).resolve()), safe="").replace("%2F", "/").replace("/", "%2F", 1)
+    local = base / Path(unquote(url.split("://", 1)[1]))  # an absolute path stays as it is
+    return "file://" + quote(str(local.resolve()), safe="/").replace("/", "%2F", 1)
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
