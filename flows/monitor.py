@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import unmapped
 
-from journeywatch.errors import JourneywatchError
+from journeywatch.errors import JourneywatchError, SourceError
 from journeywatch.settings import Config, SourceSettings, load_config
 from journeywatch.storage import (
     finish_run,
@@ -31,6 +31,9 @@ from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_so
 
 
 def _short(exc: BaseException) -> str:
+    """The failure in one line for the summary, which already names the source."""
+    if isinstance(exc, SourceError):
+        return exc.reason
     text = str(exc) or type(exc).__name__
     return text if isinstance(exc, JourneywatchError) else f"{type(exc).__name__}: {text}"
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import logging
 import os
+import threading
 
 AUTHOR_KEY_ENV = "JOURNEYWATCH_AUTHOR_KEY"
 FALLBACK_KEY = "journeywatch-unkeyed-fallback"  # documented; set the env var for real protection
@@ -19,6 +20,7 @@ PREFIX = "h:"
 
 log = logging.getLogger(__name__)
 _warned = False
+_warn_lock = threading.Lock()  # sources are collected in threads; warn once, not once each
 
 
 def author_key() -> bytes:
@@ -27,10 +29,11 @@ def author_key() -> bytes:
     key = os.environ.get(AUTHOR_KEY_ENV)
     if key:
         return key.encode("utf-8")
-    if not _warned:
-        log.warning("%s is not set: author names are hashed with a fixed public key; set it to a secret",
-                    AUTHOR_KEY_ENV)
-        _warned = True
+    with _warn_lock:
+        if not _warned:
+            log.warning("%s is not set: author names are hashed with a fixed public key; set it to a secret",
+                        AUTHOR_KEY_ENV)
+            _warned = True
     return FALLBACK_KEY.encode("utf-8")
 
 

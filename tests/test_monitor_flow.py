@@ -85,6 +85,7 @@ def test_monitor_collects_classifies_and_reports_failures(prefect_harness: None,
     assert by_source["export"]["unmatched"] == 1
     assert by_source["reviews"]["status"] == "ok" and by_source["reviews"]["new"] == 3
     assert by_source["dead"]["status"] == "failed" and by_source["dead"]["error"]
+    assert "dead" not in by_source["dead"]["error"]  # the summary names the source once, not twice
     assert by_source["typo"]["status"] == "failed" and "sources[3].urll" in by_source["typo"]["error"]
 
     assert _count(engine, mentions) == 9
