@@ -29,7 +29,7 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
         logger.info("wrote %s", path)
     failed = [r for r in run.deliveries if not r.ok]
     for result in failed:
-        logger.warning("digest not delivered to %s: %s", result.target, result.detail)
+        logger.warning("%s digest not delivered to %s: %s", result.brand, result.target, result.detail)
     return [str(p) for p in run.paths]
 
 

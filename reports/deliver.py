@@ -8,7 +8,6 @@ data-URI images.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,6 @@ from .model import Digest
 from .render_html import render_html
 from .render_markdown import render_markdown
 
-log = logging.getLogger(__name__)
 
 # apprise schemes whose messages are emails (HTML bodies with attachments).
 EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go",
@@ -29,8 +27,9 @@ EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mai
 
 @dataclass(frozen=True, slots=True)
 class SentDigest:
-    """One delivery: the target as a redacted URL (never a secret) and whether it went."""
+    """One delivery: whose digest, the target as a redacted URL (never a secret) and whether it went."""
 
+    brand: str
     target: str
     ok: bool
     detail: str = ""
@@ -40,10 +39,10 @@ def is_email(url: str) -> bool:
     return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
 
 
-def _send(urls: list[str], title: str, body: str, body_format: str,
+def _send(brand: str, urls: list[str], title: str, body: str, body_format: str,
           attachments: list[Path] | None, retries: int) -> list[SentDigest]:
     results = deliver(urls, title, body, body_format=body_format, attachments=attachments, retries=retries)
-    return [SentDigest(r.target, r.ok, r.error or "") for r in results]
+    return [SentDigest(brand, r.target, r.ok, r.error or "") for r in results]
 
 
 def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch digest: {brand}, {week}",
@@ -62,10 +61,7 @@ def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch
                 path = Path(folder) / f"{name.replace('_', '-')}-{digest.week}.png"
                 path.write_bytes(png)
                 attachments.append(path)
-            results += _send(email, title, render_html(digest), "html", attachments, retries)
+            results += _send(digest.brand, email, title, render_html(digest), "html", attachments, retries)
     if chat:
-        results += _send(chat, title, render_markdown(digest), "markdown", None, retries)
-    for result in results:
-        if not result.ok:
-            log.warning("digest for %s not delivered to %s: %s", digest.brand, result.target, result.detail)
-    return results
+        results += _send(digest.brand, chat, title, render_markdown(digest), "markdown", None, retries)
+    return results  # failures are logged by `deliver` and reported by the caller

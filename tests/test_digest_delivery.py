@@ -49,4 +49,5 @@ def test_a_dead_target_is_reported_and_files_are_still_written(sqlite_url: str, 
     run = make_digests(config, tmp_path, week=WEEK)
     assert [r.ok for r in run.deliveries] == [False]
     assert "127.0.0.1" in run.deliveries[0].target and run.deliveries[0].detail
+    assert run.deliveries[0].brand == BRAND  # so the command can say whose digest did not go
     assert len(run.paths) == 3 and all(p.exists() for p in run.paths)

@@ -43,6 +43,6 @@ def digest(
                           highlight=False)
     for result in run.deliveries:
         mark = "[green]sent[/]" if result.ok else f"[red]not sent[/] ({escape(result.detail)})"
-        console.print(f"{run.week}: digest {mark} to {escape(result.target)}", highlight=False)
+        console.print(f"{run.week}: {escape(result.brand)} digest {mark} to {escape(result.target)}", highlight=False)
     if any(not r.ok for r in run.deliveries):
         raise typer.Exit(code=2)
