@@ -47,11 +47,11 @@ _MARKUP_LEFT = re.compile(
 
 
 def html_to_text(html: str | None) -> str:
-    """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed,
-    control characters and lone surrogates removed; HTML escaped twice is unescaped twice.
+    """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed.
 
-    Text without `<` or `&` is not HTML, so it skips the parser (most social
-    posts), which keeps ingest fast.
+    Control characters and lone surrogates are removed; HTML escaped twice is unescaped twice.
+    Text without `<` or `&` is not HTML, so it skips the parser (most social posts), which keeps
+    ingest fast.
     """
     if not html:
         return ""
