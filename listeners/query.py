@@ -19,6 +19,7 @@ their terms (`NOT acme`).
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ _WORD = re.compile(r"\w+")
 _SIGIL_WORD = re.compile(r"[@#]\w+")
 _PLAIN_TERM = re.compile(r"[@#]?\w+")
 _POSITION = re.compile(r"at position (\d+)")
+_PARSER_LOCK = threading.Lock()  # luqum has one shared ply parser; sources compile queries in parallel threads
 
 
 class QueryError(ValueError):
@@ -118,7 +120,8 @@ def _parse(query: str) -> Item:
         raise QueryError("empty query", 0)
     _check_balance(query)
     try:
-        return parser.parse(query)
+        with _PARSER_LOCK:
+            return parser.parse(query)
     except IllegalCharacterError as exc:
         match = _POSITION.search(str(exc))
         raise QueryError("illegal character", int(match.group(1)) if match else 0) from None

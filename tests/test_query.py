@@ -230,3 +230,17 @@ def test_lowercase_operators_are_words_with_a_warning_naming_the_brand(caplog: p
     assert matcher.brands_of("acme or acmeair") == ["Lower Or Co"]  # all three words, side by side: AND
     assert matcher.brands_of("acme acmeair") == []
     assert compile_query("a Not b and c").operator_words == ("Not", "and")
+
+
+def test_queries_compile_correctly_from_parallel_threads() -> None:
+    """Sources are collected in threads, each compiling the brands' queries; luqum's parser is shared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ['(acme OR "acme corp") AND NOT (job OR hiring)', '@acme OR #acmefail', 'globex AND (a OR (b AND c))']
+
+    def compile_many(offset: int) -> list[bool]:
+        return [compile_query(queries[(offset + i) % 3]).matches("acme corp is hiring") for i in range(500)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        in_threads = list(pool.map(compile_many, range(8)))  # a garbled parse raised QueryError here
+    assert in_threads == [compile_many(offset) for offset in range(8)]
