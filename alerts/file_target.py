@@ -2,11 +2,9 @@
 
 Registered with apprise's custom-notification decorator, so a file target
 goes through the same delivery path (retries, results, redaction) as email
-or a webhook. `file://out/alerts.log` is relative to the working directory;
-an absolute path must write its first slash `%2F` (`file://%2Fvar/log/jw.log`),
-because apprise drops the empty host of `file:///var/log/jw.log`. The config
-loader writes every file target that way, relative ones anchored at the config
-file. Importing this module registers it.
+or a webhook. `file://out/alerts.log` is relative to the working directory
+(the config loader anchors it at the config file), `file:///var/log/jw.log`
+absolute. Importing this module registers it.
 """
 
 from __future__ import annotations
@@ -22,6 +20,14 @@ from apprise.common import NotifyFormat
 from apprise.decorators import notify
 
 _lock = threading.Lock()
+
+
+def apprise_file_url(url: str) -> str:
+    """`url` as apprise must be given it: apprise drops the empty host of `file:///abs`, making it relative,
+    so an absolute path's first slash is written `%2F`."""
+    if url.lower().startswith("file:///"):
+        return "file://%2F" + url[len("file:///"):]
+    return url
 
 
 def file_path(url: str) -> Path:

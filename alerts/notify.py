@@ -20,7 +20,7 @@ from typing import Any
 
 import apprise
 
-from . import file_target  # noqa: F401  (registers the file:// target with apprise)
+from . import file_target  # importing it registers the file:// target with apprise
 from journeywatch.settings.alerts import notify_url_problem
 
 from .redact import MissingVariable, expand, redact, scrub, secrets_in
@@ -148,7 +148,7 @@ def deliver(
         secrets = secrets_in(url)
         _scrubber.add(secrets)
         target = apprise.Apprise()
-        if not target.add(url):
+        if not target.add(file_target.apprise_file_url(url)):
             error = notify_url_problem(url) or "apprise cannot load this URL"
             logger.error("notification to %s not sent, not retried: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))

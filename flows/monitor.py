@@ -120,7 +120,8 @@ def alerts_task(config: Config) -> dict[str, Any]:
         get_run_logger().error("alert check failed: %s", _short(exc))
         return {"fired": [], "error": _short(exc)}
     undelivered = [f"{d['target']}: {d['error']}" for alert in fired for d in alert.deliveries if not d["ok"]]
-    return {"fired": [alert.summary_line() for alert in fired], "undelivered": undelivered}
+    delivered = sorted({d["target"] for alert in fired for d in alert.deliveries if d["ok"]})
+    return {"fired": [alert.summary_line() for alert in fired], "delivered": delivered, "undelivered": undelivered}
 
 
 def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datetime) -> dict[str, Any]:

@@ -299,7 +299,7 @@ class FileListener:
                     cursor.offset -= cursor.last_bytes
                     cursor.line_no -= 1
                     return
-                yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg})"
+                yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg} column {exc.colno})"
                 continue
             if not isinstance(row, dict):
                 yield None, f"line {cursor.line_no}: not a JSON object"

@@ -130,16 +130,18 @@ alerts: {{enabled: false}}
     assert "Alerts are off (alerts.enabled: false)." in result.output
 
 
-def test_alerts_the_monitor_could_not_deliver_are_in_its_summary(sqlite_url: str, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from journeywatch.flows.monitor import alerts_task
     from tests.alerts_demo import demo_config, load_demo
 
     monkeypatch.delenv("JW_TEST_HOOK_TOKEN", raising=False)
     port = _closed_port()
-    config = demo_config(sqlite_url, [f"json://jw:${{JW_TEST_HOOK_TOKEN}}@127.0.0.1:{port}/hook"])
+    log = tmp_path / "alerts.log"
+    config = demo_config(sqlite_url, [f"json://jw:${{JW_TEST_HOOK_TOKEN}}@127.0.0.1:{port}/hook", f"file://{log}"])
     load_demo(open_database(sqlite_url), config)
     result = alerts_task.fn(config)
     assert len(result["fired"]) == 1
+    assert result["delivered"] == [f"file://{log}"] and log.is_file()
     assert result["undelivered"] == [
         f"json://****@127.0.0.1:{port}/hook: environment variable JW_TEST_HOOK_TOKEN is not set"]

@@ -129,6 +129,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         console.print("No new alerts.")
     for line in alerts["fired"]:
         console.print(f"[bold red]ALERT[/] {escape(line)}")
+    for target in alerts.get("delivered", []):
+        console.print(f"alerts sent to {escape(target)}", highlight=False)
     for line in alerts.get("undelivered", []):
         console.print(f"[red]✗ alert not delivered[/] to {escape(line)}", highlight=False)
 

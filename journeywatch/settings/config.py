@@ -143,15 +143,11 @@ def _anchored_sqlite(url: str, base: Path) -> str:
 
 
 def _anchored_file_url(url: str, base: Path) -> str:
-    """A `file://` target as an absolute path: a relative one starts at the config file (`file://out/alerts.log`).
-
-    The path's first slash is written `%2F`: apprise drops the empty host of
-    `file:///abs/path`, which would make the path relative again.
-    """
+    """A `file://` target as an absolute path: a relative one starts at the config file (`file://out/alerts.log`)."""
     if not url.lower().startswith("file://"):
         return url
     local = base / Path(unquote(url.split("://", 1)[1]))  # an absolute path stays as it is
-    return "file://" + quote(str(local.resolve()), safe="/").replace("/", "%2F", 1)
+    return "file://" + quote(str(local.resolve()), safe="/")
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
