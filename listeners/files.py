@@ -1,9 +1,10 @@
 """CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
 
 Fields: `id`, `text`, `created_at` (ISO 8601, RFC 2822, Twitter's, d.m.Y, or Unix
-seconds or milliseconds; a time without a zone is read as UTC), and optional
-`author`, `url`, `title`, `source_kind`. A CSV's delimiter is the one that splits
-its header: `,` (tab for `.tsv`), else `;`, tab or `|`.
+seconds or milliseconds, or the source's `date_format`; a time without a zone is
+read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
+delimiter is the source's `delimiter`, else the one that splits its first line:
+`,` (tab for `.tsv`), else `;`, tab or `|`.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -87,10 +88,20 @@ _OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%
 _MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milliseconds (JavaScript, Talkwalker)
 
 
-def parse_time(value: Any) -> datetime:
-    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, or Unix seconds or ms."""
+def parse_time(value: Any, date_format: str | None = None) -> datetime:
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, or Unix seconds or ms.
+
+    With `date_format` (the source's strptime format) only that format is read, so a slashed
+    date means what the export's locale meant.
+    """
     if isinstance(value, bool) or value is None or value == "":
         raise RowError("no created_at")
+    if date_format is not None:
+        try:
+            parsed = datetime.strptime(str(value).strip(), date_format)
+        except ValueError:
+            raise RowError(f"created_at {value!r} does not match date_format {date_format!r}") from None
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
         seconds = float(value)
         try:
@@ -105,7 +116,8 @@ def parse_time(value: Any) -> datetime:
     except ValueError:
         parsed = _other_date(text)
         if parsed is None:
-            raise RowError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time)") from None
+            raise RowError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time; "
+                           "set the source's date_format for others)") from None
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
@@ -199,7 +211,7 @@ class FileListener:
         text = html_to_text(_text_or_none(self._get(row, "text")))
         if not text:
             raise RowError("no text")
-        created = parse_time(self._get(row, "created_at"))
+        created = parse_time(self._get(row, "created_at"), self.settings.date_format)
         identity = _text_or_none(self._get(row, "id"))
         if identity is None:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
@@ -226,7 +238,8 @@ class FileListener:
         """
         first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
         handle.seek(0)
-        self._delimiter = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
+        guessed = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
+        self._delimiter = self.settings.delimiter or guessed
         cursor = _Cursor(0, 0)
         needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
         rows = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(), delimiter=self._delimiter)

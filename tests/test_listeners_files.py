@@ -299,3 +299,34 @@ def test_a_row_with_more_fields_than_the_header_is_skipped_not_shifted(tmp_path:
     assert [(m.external_id, m.text, m.author) for b in batches for m in b.mentions] == [("2", "Acme ok", "ann")]
     assert [w for b in batches for w in b.warnings] == [
         "line 2: 5 fields where the header has 4 (a ',' in a field that is not quoted?)"]
+
+
+def test_date_format_reads_slashed_dates_as_the_export_meant_them(tmp_path: Path) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text("id,text,created_at\n1,Acme late again,11/02/2026 3:05 PM\n2,Acme fine,2026-11-02T10:00:00Z\n")
+    refused = list(FileListener(_source(path)).fetch(None))
+    assert [m.external_id for b in refused for m in b.mentions] == ["2"]
+    assert "set the source's date_format" in refused[0].warnings[0]
+    batches = list(FileListener(_source(path, date_format="%m/%d/%Y %I:%M %p")).fetch(None))
+    assert [(m.external_id, m.created_at.isoformat()) for b in batches for m in b.mentions] == [
+        ("1", "2026-11-02T15:05:00+00:00")]  # with a format, only that format is read
+    assert batches[0].warnings == ["row ending at line 3: created_at '2026-11-02T10:00:00Z' does not match "
+                                   "date_format '%m/%d/%Y %I:%M %p'"]
+
+
+def test_delimiter_overrides_the_guess_from_the_first_line(tmp_path: Path) -> None:
+    """A ';' export whose first line is a report title with commas: the guess reads ',' from it."""
+    path = tmp_path / "report.csv"
+    path.write_text("Acme mentions, all sources, November\nid;text;created_at\n1;Acme, love it;2026-11-01\n")
+    with pytest.raises(ConfigError, match="no column for text"):
+        list(FileListener(_source(path)).fetch(None))
+    batches = list(FileListener(_source(path, delimiter=";")).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "Acme, love it")]
+
+
+@pytest.mark.parametrize("date_format", ["%Q", "yesterday"])
+def test_a_date_format_that_reads_no_date_is_a_config_error(date_format: str) -> None:
+    data = {"brands": [{"name": "Acme", "query": "acme"}],
+            "sources": [{"name": "us", "kind": "file", "path": "x.csv", "date_format": date_format}]}
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.date_format': source 'us': date_format .* is not a strptime"):
+        parse_config(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import string
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -68,6 +69,25 @@ class FileSource(_Source):
         description="our field -> the export's column, e.g. {text: body, created_at: date}",
     )
     encoding: str = Field(default="utf-8", description="the file's text encoding, e.g. utf-8, latin-1, cp1252")
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1,
+                                  description="a CSV's delimiter when reading it off the header guesses wrong")
+    date_format: str | None = Field(default=None, description="strptime format of created_at, e.g. '%m/%d/%Y %H:%M'")
+
+    @field_validator("date_format")
+    @classmethod
+    def _usable_date_format(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A format that can read back a date it wrote: one with no directive, or a bad one, matches nothing."""
+        if value is None:
+            return value
+        sample = datetime(2026, 11, 23, 14, 5, 9, tzinfo=timezone.utc)
+        try:
+            datetime.strptime(sample.strftime(value), value)
+            if "%" not in value:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"source '{info.data.get('name', '?')}': date_format {value!r} is not a strptime "
+                             "format that reads dates, e.g. '%m/%d/%Y %H:%M' or '%d/%m/%Y'") from None
+        return value
 
     @field_validator("encoding")
     @classmethod
