@@ -41,7 +41,12 @@ def cpu_backend(requested: Backend) -> str:
     """
     if requested != "auto":
         return requested
-    return "bf16" if torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported() else "int8"
+    return "bf16" if native_bf16() else "int8"
+
+
+def native_bf16() -> bool:
+    """Whether oneDNN runs bf16 products in hardware (AVX512-BF16, AMX) on this processor."""
+    return torch.backends.mkldnn.is_available() and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 class JourneyClassifier:
@@ -67,8 +72,12 @@ class JourneyClassifier:
             quantize_linears(net.upper.layers)
         elif self.backend == "bf16":  # the encoder only; pooling and heads stay fp32
             net.embeddings.to(torch.bfloat16)
-            net.lower = fused_bf16_layers(net.lower)
-            net.upper.layers = fused_bf16_layers(net.upper.layers)
+            if native_bf16():  # oneDNN's fused bf16 products; elsewhere plain (emulated) bf16 layers
+                net.lower = fused_bf16_layers(net.lower)
+                net.upper.layers = fused_bf16_layers(net.upper.layers)
+            else:
+                net.lower.to(torch.bfloat16)
+                net.upper.layers.to(torch.bfloat16)
         self.net = net.to(self.device)
         self._moment_bias = np.array(self.config.moment_bias, dtype=np.float32)
         self._sentiment_bias = np.array(self.config.sentiment_bias, dtype=np.float32)
