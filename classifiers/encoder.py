@@ -62,12 +62,13 @@ def load_tokenizer() -> Any:
 def load_fast_tokenizer(max_tokens: int) -> Any:
     """The Rust tokenizer behind `load_tokenizer`, truncating at `max_tokens`, for inference.
 
-    Same ids as the transformers tokenizer; its Python wrapper costs more
-    than the tokenizing itself on tweet-length texts.
+    Same ids as the transformers tokenizer (a test holds it to that); its
+    Python wrapper costs more than the tokenizing itself on tweet-length
+    texts, and a second to load.
     """
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_str(load_tokenizer().backend_tokenizer.to_str())
+    tokenizer = Tokenizer.from_file(str(encoder_path() / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=max_tokens)
     return tokenizer
