@@ -34,9 +34,10 @@ class EvidenceItem:
 class Alert:
     """A spike of negative share-stage talk for one brand.
 
-    `observed` and `expected` are counts over `windows` window(s) ending at
-    `window_end` (2 when the window and the one before it were tested
-    together); `p_value` is the count model's upper tail.
+    `observed` and `expected` are counts over `windows` consecutive window(s)
+    ending at `window_end` (more than 1 when the detector's scan found the
+    sum of the last few windows most significant); `p_value` is the count
+    model's upper tail.
     """
 
     id: int

@@ -36,7 +36,7 @@ def alert_html(alert: Alert) -> str:
     start = alert.window_start.strftime("%Y-%m-%d %H:%M")
     end = alert.window_end.strftime("%H:%M")
     share = f"{alert.negative_share:.0%}" if alert.negative_share is not None else "n/a"
-    span = "this window" if alert.windows == 1 else "this and the previous window"
+    span = "this window" if alert.windows == 1 else f"the last {alert.windows} windows"
     lines = [
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
         f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(start)}–{escape(end)} UTC) "

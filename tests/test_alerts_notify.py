@@ -182,3 +182,12 @@ def test_digest_notify_urls_are_checked_on_load_like_the_alerts_ones(tmp_path: P
         load_config(path)
     assert "config key 'digest.notify[1]': apprise cannot load this mailto:// URL" in str(raised.value)
     assert "notify[0]" not in str(raised.value) and "Pa55word" not in str(raised.value)
+
+
+def test_a_scan_over_several_windows_says_how_many() -> None:
+    # The detector tests sums of up to scan_windows (default 6) windows; the body named any of them
+    # "this and the previous window", wrong for a 3-window span shown as 17:45–18:30.
+    alert = _alert()
+    alert.windows = 3
+    body = alert_html(alert)
+    assert "the last 3 windows" in body and "the previous window" not in body
