@@ -67,3 +67,22 @@ def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPat
     assert result.exit_code != 0
     assert isinstance(result.exception, ConfigError)
     assert "--config or --database" in str(result.exception)
+
+
+def test_check_says_which_brands_are_held_back_by_min_history(sqlite_url: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # A brand with too little history cannot alert; "No new alerts." alone reads as "all quiet".
+    monkeypatch.chdir(tmp_path)
+    config = demo_config(sqlite_url)
+    load_demo(open_database(sqlite_url), config)
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(yaml.safe_dump({
+        "database": sqlite_url,
+        "brands": [b.model_dump() for b in config.brands] + [{"name": "Quiet Co", "query": "quietco"}],
+        "alerts": {"window": "1h", "min_history": "400d"},
+    }), encoding="utf-8")
+    result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "No new alerts." in result.output
+    assert "Northwind Air: no alert before 400 days of history (history since 2026-09-21" in result.output
+    assert "Quiet Co: nothing stored yet" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ..errors import ConfigError
-from ..settings import DATABASE_ENV, load_config
+from ..settings import DATABASE_ENV, Config, load_config
 from .app import alerts_app
 
 if TYPE_CHECKING:
@@ -60,6 +61,29 @@ def _indented(text: str, indent: int) -> None:
     console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), highlight=False)
 
 
+def _duration(value: timedelta) -> str:
+    days, seconds = value.days, value.seconds
+    if not seconds:
+        return f"{days} day{'s' * (days != 1)}"
+    hours = value / timedelta(hours=1)
+    return f"{hours:g} hour{'s' * (hours != 1)}"
+
+
+def _print_held_back(engine, settings: Config, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """One line per brand that cannot alert yet (nothing stored, or less than min_history), saying why."""
+    from journeywatch.alerts.counts import first_seen
+
+    need = settings.alerts.min_history
+    for brand in settings.brands:
+        seen = first_seen(engine, brand.name)
+        if seen is None:
+            console.print(f"{escape(brand.name)}: nothing stored yet, so no alert", highlight=False)
+        elif seen + need > now:
+            console.print(f"{escape(brand.name)}: no alert before {_duration(need)} of history "
+                          f"(history since {seen:%Y-%m-%d %H:%M} UTC; alerts possible from "
+                          f"{seen + need:%Y-%m-%d %H:%M} UTC; alerts.min_history)", highlight=False)
+
+
 @alerts_app.command("check")
 def check(
     config: Path = typer.Option(..., "--config", "-c", help="path to the YAML config"),
@@ -75,7 +99,10 @@ def check(
     from journeywatch.storage import open_database
 
     settings = load_config(config, strict=False)
-    fired = check_alerts(open_database(settings.database), settings)
+    engine = open_database(settings.database)
+    now = datetime.now(timezone.utc)
+    fired = check_alerts(engine, settings, now=now)
+    _print_held_back(engine, settings, now)
     if not fired:
         console.print("No new alerts.")
         return
