@@ -28,8 +28,8 @@ def md_escape(text: str) -> str:
     list or code block on a line of its own).
     """
     flat = " ".join(str(text).split())
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)  # before the entities: '&\#124;' shows as itself in CommonMark
     flat = "".join(_ENTITIES.get(char, char) for char in flat)
-    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
     if flat.startswith("-"):
         return "\\" + flat
     return re.sub(r"^(\d+)\.", r"\1\\.", flat)
