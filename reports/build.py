@@ -145,14 +145,15 @@ def _headline(tally: _Tally) -> Headline:
     )
 
 
-def _quote(item: ItemRow) -> Quote:
+def _quote(item: ItemRow, zone: ZoneInfo) -> Quote:
+    """The item as a quote, dated in the digest's timezone (the week it is counted in)."""
     text = f"{item.title}. {item.text}" if item.title and not item.text.startswith(item.title) else item.text
     return Quote(text=text, url=item.url, source=item.source, moment=item.moment, sentiment=item.sentiment,
-                 created_at=item.created_at,
+                 created_at=item.created_at.astimezone(zone),
                  confidence=round(item.moment_confidence * item.sentiment_confidence, 3))
 
 
-def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: int) -> list[Quote]:
+def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: int, zone: ZoneInfo) -> list[Quote]:
     """Up to `limit` quotes, one per sentiment in turn, the stage's louder polar side first."""
     polar = sorted(("negative", "positive"), key=lambda s: -sentiment.get(s, 0))
     order = [s for s in (*polar, "neutral") if sentiment.get(s, 0)]
@@ -163,7 +164,7 @@ def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: in
     while len(picked) < limit and any(by_sentiment[s] for s in order):
         for s in order:
             while by_sentiment[s] and len(picked) < limit:
-                quote = _quote(by_sentiment[s].pop(0))
+                quote = _quote(by_sentiment[s].pop(0), zone)
                 if all(quote.text != p.text for p in picked):  # reposts and copies read once
                     picked.append(quote)
                     break
@@ -264,7 +265,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             change_vs_baseline=_pct_change(volume, baseline) if tally.volume[now] else None,
             history=history,
             touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],
-            quotes=_pick_quotes(_stage_candidates(items, model, stage), sentiment, settings.quotes_per_stage),
+            quotes=_pick_quotes(_stage_candidates(items, model, stage), sentiment, settings.quotes_per_stage,
+                                ZoneInfo(tz)),
             emerging_terms=terms.get(stage, ([], []))[0],
             pain_points=terms.get(stage, ([], []))[1],
         )
@@ -293,7 +295,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         headline=_headline(tally),
         stages=stages,
         trend=Trend(weeks=[first.shift(i).label for i in range(TREND_WEEKS)], counts=tally.by_moment),
-        negative_share_items=_distinct([_quote(i) for i in most_confident(
+        negative_share_items=_distinct([_quote(i, ZoneInfo(tz)) for i in most_confident(
             engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * 4)], settings.top_negative),
         alerts=fired_alerts(engine, brand, start, end),
         coverage=_coverage(engine, tally, start, end),

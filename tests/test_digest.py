@@ -164,6 +164,20 @@ def test_weeks_are_cut_in_the_configured_timezone(sqlite_url: str) -> None:
     assert berlin.headline.volume.value == 0
 
 
+def test_quotes_are_dated_in_the_configured_timezone(sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    # Monday 03:00 UTC is still Sunday 22:00 in New York, so the item is in the week: its quote says Sun 15 Nov.
+    late = datetime(2026, 11, 16, 3, 0, tzinfo=timezone.utc)
+    store_batch(engine, [Mention(source="s", external_id="late", text="Avoid it, do not buy", created_at=late,
+                                 url="https://e.org/1", brands=[BRAND])])
+    save_predictions(engine, "v", [(1, Prediction("ultimate_moment", 0.9, "negative", 0.9, {}, {}))])
+    digest = build_digest(engine, _config(sqlite_url, timezone="America/New_York"), BRAND, parse_week(WEEK))
+    share = next(s for s in digest.stages if s.name == "share")
+    for quote in (*share.quotes, *digest.negative_share_items):
+        assert quote.created_at.strftime("%a %d %b %H:%M") == "Sun 15 Nov 22:00"
+    assert "Sun 15 Nov" in render_markdown(digest)
+
+
 def test_alerts_fired_in_the_week_are_listed(stored: tuple[Config, list[Item]]) -> None:
     config, _ = stored
     engine = open_database(config.database)
