@@ -11,7 +11,7 @@ recorded on the alert.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from journeywatch.settings import AlertSettings, Config
 
 from .alert import Alert
-from .counts import evidence, first_seen, window_counts, window_index, window_start
+from .counts import evidence, first_seen, late_items, window_counts, window_index, window_start
 from .detector import WEEK, Series, Verdict, evaluate
 from .message import alert_html, alert_title, ended_html, ended_title
 from .notify import deliver
@@ -31,6 +31,7 @@ from .state import (
     extend_alert,
     get_alert,
     insert_alert,
+    last_checked_at,
     open_alert,
     record_deliveries,
     spans_between,
@@ -96,6 +97,8 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     stop = window_index(now - settings.settle, window)  # windows before this one are complete (and settled)
     if start >= stop:
         return []
+    if previous:
+        _warn_late(engine, brand, settings, previous)
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
     counts = window_counts(engine, brand, window, first, stop)
     series = Series(window_start(first, window), window, counts.negative, counts.share,
@@ -129,6 +132,21 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     for alert in fired:
         logger.warning("ALERT %s", alert.summary_line())
     return [get_alert(engine, alert.id) for alert in fired]
+
+
+def _warn_late(engine: Engine, brand: str, settings: AlertSettings, previous: datetime) -> None:
+    """Say when items arrived for windows already judged: they count towards no alert."""
+    checked_at = last_checked_at(engine, brand)
+    late, oldest = late_items(engine, brand, previous, checked_at) if checked_at else (0, None)
+    if late:
+        logger.warning("alerts for %s: %d negative share-stage item(s) arrived after their window was judged "
+                       "(the oldest written %s UTC) and count towards no alert; alerts.settle (now %s) "
+                       "should cover how late the sources deliver", brand, late,
+                       f"{oldest:%Y-%m-%d %H:%M}", _hours(settings.settle))
+
+
+def _hours(value: timedelta) -> str:
+    return f"{value / timedelta(hours=1):g}h"
 
 
 def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False) -> Alert:

@@ -82,6 +82,25 @@ def first_seen(engine: Engine, brand: str) -> datetime | None:
         ).scalar_one_or_none()
 
 
+def late_items(engine: Engine, brand: str, judged_until: datetime,
+               checked_at: datetime) -> tuple[int, datetime | None]:
+    """Negative share-stage items fetched after `checked_at` but written before `judged_until`.
+
+    Their windows were judged before they arrived, so no check will count
+    them: how many, and when the oldest was written.
+    """
+    query = (
+        select(func.count(), func.min(mention_brands.c.created_at))
+        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
+            classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand == brand, mention_brands.c.created_at < judged_until,
+               mentions.c.fetched_at > checked_at, _is_negative_share())
+    )
+    with engine.connect() as connection:
+        count, oldest = connection.execute(query).one()
+    return int(count or 0), oldest
+
+
 def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
              limit: int = 5) -> tuple[list[EvidenceItem], dict[str, int]]:
     """The most confidently negative share-stage items of a span, and how many each source gave."""

@@ -39,6 +39,14 @@ def checked_until(engine: Engine, brand: str) -> datetime | None:
         ).scalar_one_or_none()
 
 
+def last_checked_at(engine: Engine, brand: str) -> datetime | None:
+    """When the brand's watermark last moved: the time of its last check that judged windows."""
+    with engine.connect() as connection:
+        return connection.execute(
+            select(alert_checks.c.updated_at).where(alert_checks.c.brand == brand)
+        ).scalar_one_or_none()
+
+
 def claim_windows(connection: Connection, brand: str, previous: datetime | None, until: datetime,
                   now: datetime) -> bool:
     """Move the brand's watermark from `previous` to `until`; False when another check moved it first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -205,3 +206,23 @@ def test_a_failed_delivery_is_retried_and_recorded_without_the_token(
     assert (delivery["ok"], delivery["attempts"], delivery["kind"]) == (False, 2, "alert")
     assert delivery["error"] and "alert-Token-77aa" not in repr(recent_alerts(engine)[0].deliveries)
     assert webhook_server.attempts == 2 and webhook_server.requests == []
+
+
+def test_items_arriving_after_their_window_was_judged_are_named(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A daily export appended after hourly checks lands in windows already judged: a spike in it
+    # never alerts, and the check said nothing ("No new alerts.").
+    engine = open_database(sqlite_url)
+    start = datetime.now(timezone.utc) - timedelta(days=9)
+    config = Config(brands=[Brand(name="Acme", query="acme")], database=sqlite_url)
+    _store(engine, [(start + timedelta(hours=h), "ultimate_moment", "negative") for h in range(0, 9 * 24, 9)], "h")
+    now = datetime.now(timezone.utc)  # the check comes after those items were fetched
+    assert check_alerts(engine, config, now=now) == []
+    late = now - timedelta(hours=3)
+    _store(engine, [(late + timedelta(minutes=m), "ultimate_moment", "negative") for m in range(12)], "l")
+    with caplog.at_level(logging.WARNING, logger="journeywatch.alerts"):
+        assert check_alerts(engine, config, now=now + timedelta(hours=1, minutes=1)) == []
+    [line] = [r.getMessage() for r in caplog.records if "arrived after" in r.getMessage()]
+    assert "Acme: 12 negative share-stage item(s)" in line and "alerts.settle (now 0h)" in line
+    assert f"{late:%Y-%m-%d %H:%M}" in line
