@@ -137,7 +137,8 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
 def _warn_late(engine: Engine, brand: str, settings: AlertSettings, previous: datetime) -> None:
     """Say when items arrived for windows already judged: they count towards no alert."""
     checked_at = last_checked_at(engine, brand)
-    late, oldest = late_items(engine, brand, previous, checked_at) if checked_at else (0, None)
+    since = previous - settings.baseline_weeks * WEEK
+    late, oldest = late_items(engine, brand, since, previous, checked_at) if checked_at else (0, None)
     if late:
         logger.warning("alerts for %s: %d negative share-stage item(s) arrived after their window was judged "
                        "(the oldest written %s UTC) and count towards no alert; alerts.settle (now %s) "

@@ -82,18 +82,20 @@ def first_seen(engine: Engine, brand: str) -> datetime | None:
         ).scalar_one_or_none()
 
 
-def late_items(engine: Engine, brand: str, judged_until: datetime,
+def late_items(engine: Engine, brand: str, since: datetime, judged_until: datetime,
                checked_at: datetime) -> tuple[int, datetime | None]:
-    """Negative share-stage items fetched after `checked_at` but written before `judged_until`.
+    """Negative share-stage items fetched after `checked_at` but written in [since, judged_until).
 
     Their windows were judged before they arrived, so no check will count
-    them: how many, and when the oldest was written.
+    them: how many, and when the oldest was written. `since` bounds the scan
+    as the baseline bounds the counts.
     """
     query = (
         select(func.count(), func.min(mention_brands.c.created_at))
         .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
             classifications, classifications.c.mention_id == mention_brands.c.mention_id))
-        .where(mention_brands.c.brand == brand, mention_brands.c.created_at < judged_until,
+        .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+               mention_brands.c.created_at < judged_until,
                mentions.c.fetched_at > checked_at, _is_negative_share())
     )
     with engine.connect() as connection:
