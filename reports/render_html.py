@@ -48,7 +48,8 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
          "note": "positive minus negative, pts"},
         {"label": "Negative share-stage", "value": figure(h.negative_share_talk.value, "{:.1f}%"),
          "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),
-         "note": f"{h.negative_share_count:,} warnings and bad reviews"},
+         "note": f"{h.negative_share_count:,} warning or bad review" if h.negative_share_count == 1 else
+         f"{h.negative_share_count:,} warnings and bad reviews"},
     ]
 
 

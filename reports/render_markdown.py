@@ -69,7 +69,8 @@ def render_markdown(digest: Digest) -> str:
         f"- **Mentions:** {int(h.volume.value or 0):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
         f"- **Net sentiment:** {figure(h.net_sentiment.value, '{:+.0f}')} ({change_text(h.net_sentiment)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
-        f"{h.negative_share_count:,} items ({change_text(h.negative_share_talk)})",
+        f"{h.negative_share_count:,} item{'' if h.negative_share_count == 1 else 's'} "
+        f"({change_text(h.negative_share_talk)})",
         "",
         *[f"- {md_escape(line)}" for line in digest.highlights],
         "" if digest.highlights else None,
@@ -104,7 +105,7 @@ def render_markdown(digest: Digest) -> str:
             negative = by_sentiment["negative"][i]
             cells.append(f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
-    lines += ["", "Cells: items this week (of which negative).", "", "## Most negative share-stage talk", ""]
+    lines += ["", "Cells: items that week (of which negative).", "", "## Most negative share-stage talk", ""]
     lines += [_quote(q) + "\n" for q in digest.negative_share_items] or ["None this week.", ""]
     lines += ["## Emerging terms and pain points", "", "| Stage | Emerging | Pain points |", "|---|---|---|"]
     lines += [f"| {md_escape(s.name)} | {_terms(s.emerging_terms)} | {_terms(s.pain_points)} |" for s in digest.stages]

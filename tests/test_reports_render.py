@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -127,3 +128,13 @@ def test_write_digest_names_files_by_brand_and_week(digest: Digest, tmp_path: Pa
     assert [p.name for p in paths] == [f"northwind-coffee-{WEEK}.{ext}" for ext in ("html", "md", "json")]
     assert all(p.stat().st_size > 0 for p in paths)
     assert json.loads(paths[2].read_text(encoding="utf-8"))["brand"] == BRAND
+
+
+def test_one_negative_share_item_reads_as_one(digest: Digest) -> None:
+    """'1 items' and '1 warnings and bad reviews' read as a slip to the brand manager; the trend table's
+    caption says what each week's cell counts."""
+    one = dataclasses.replace(digest, headline=dataclasses.replace(digest.headline, negative_share_count=1))
+    markdown_text = render_markdown(one)
+    assert "of journey items, 1 item (" in markdown_text
+    assert "Cells: items that week (of which negative)." in markdown_text
+    assert "1 warning or bad review" in " ".join(_parse(render_html(one)).text)
