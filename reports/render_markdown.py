@@ -95,7 +95,9 @@ def render_markdown(digest: Digest) -> str:
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(s.name.capitalize())}", ""]
-        lines += [_quote(q) + "\n" for q in s.quotes] or ["No items this week.", ""]
+        empty = f"{s.volume:,} item{'' if s.volume == 1 else 's'} this week, none quoted." if s.volume else \
+            "No items this week."
+        lines += [_quote(q) + "\n" for q in s.quotes] or [empty, ""]
     lines += ["## Moments and sentiment, last weeks", "",
               "| Moment | " + " | ".join(w.split("-")[1] for w in digest.trend.weeks) + " |",
               "|---|" + "---:|" * len(digest.trend.weeks)]

@@ -236,3 +236,12 @@ def test_an_empty_week_shows_no_change_figures(sqlite_url: str) -> None:
     rows = [line.split(" | ") for line in render_markdown(empty).splitlines() if line.startswith("| ")][1:]
     assert [row[2] for row in rows[:len(empty.stages)]] == ["—"] * len(empty.stages)  # no change vs 4-wk avg
     assert render_html(empty).count(">—</p>") == 2  # the net sentiment and negative share-stage cards
+
+
+def test_stages_without_quotes_do_not_say_they_had_no_items(stored: tuple[Config, list[Item]]) -> None:
+    config, _ = stored
+    config = _config(config.database, quotes_per_stage=0)
+    digest = add_charts(build_digest(open_database(config.database), config, BRAND, parse_week(WEEK)))
+    assert all(s.volume for s in digest.stages)
+    assert "No items this week" not in render_markdown(digest)
+    assert "no items this week" not in render_html(digest)
