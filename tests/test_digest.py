@@ -245,3 +245,12 @@ def test_stages_without_quotes_do_not_say_they_had_no_items(stored: tuple[Config
     assert all(s.volume for s in digest.stages)
     assert "No items this week" not in render_markdown(digest)
     assert "no items this week" not in render_html(digest)
+
+
+def test_negative_share_items_switched_off_do_not_read_as_none(stored: tuple[Config, list[Item]]) -> None:
+    config, _ = stored
+    config = _config(config.database, top_negative=0)
+    digest = add_charts(build_digest(open_database(config.database), config, BRAND, parse_week(WEEK)))
+    assert digest.headline.negative_share_count > 0
+    assert "None this week." not in render_markdown(digest)
+    assert "None this week." not in render_html(digest)
