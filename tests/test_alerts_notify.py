@@ -136,14 +136,18 @@ def test_a_notify_url_apprise_cannot_parse_is_a_config_error_naming_it_without_i
         "brands: [{name: Acme, query: acme}]\n"
         "alerts:\n"
         "  notify: ['json://127.0.0.1:8099/hook', 'mailto://user:Pa55word-x@', 'file://out/alerts.log',\n"
-        "           'mailto://user:${JW_TEST_UNSET_VARIABLE}@example.org', 'nosuch://user:Pa55word-x@host']\n",
+        "           'mailto://user:${JW_TEST_UNSET_VARIABLE}@example.org', 'nosuch://user:Pa55word-x@host',\n"
+        "           'https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ',\n"
+        "           'https://example.org/hook/Pa55word-x']\n",
         encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     message = str(raised.value)
     assert "config key 'alerts.notify[1]': apprise cannot load this mailto:// URL" in message
     assert "config key 'alerts.notify[4]': apprise has no nosuch:// service" in message
-    for fine in ("notify[0]", "notify[2]", "notify[3]"):  # a valid URL, our file target, an unset ${NAME}
+    assert "config key 'alerts.notify[6]': apprise knows no service at this https:// URL" in message
+    # a valid URL, our file target, an unset ${NAME}, the webhook URL Slack hands out
+    for fine in ("notify[0]", "notify[2]", "notify[3]", "notify[5]"):
         assert fine not in message
     assert "Pa55word" not in message
 

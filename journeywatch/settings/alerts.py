@@ -60,7 +60,8 @@ def notify_url_problem(url: str) -> str | None:
     scheme = url.split("://", 1)[0].lower()
     if scheme == "file":  # journeywatch's own target (alerts/file_target.py): any path will do
         return None if url.split("://", 1)[1].strip() else "file:// needs a path, e.g. file://out/alerts.log"
-    if scheme not in NotificationManager():
+    web = scheme in ("http", "https")  # apprise reads some services' own webhook URLs (Slack, Discord) as they are
+    if scheme not in NotificationManager() and not web:
         return f"apprise has no {scheme}:// service (check the scheme)"
     try:
         expanded = expand_env(url)
@@ -68,7 +69,12 @@ def notify_url_problem(url: str) -> str | None:
         return None
     with apprise_quiet():
         loaded = Apprise.instantiate(expanded, suppress_exceptions=True)
-    return None if loaded else f"apprise cannot load this {scheme}:// URL (check its host, credentials and options)"
+    if loaded:
+        return None
+    if web:
+        return (f"apprise knows no service at this {scheme}:// URL; for a plain webhook write json://host/path "
+                f"(or jsons://), for a service its own scheme (slack://, msteams://, ...)")
+    return f"apprise cannot load this {scheme}:// URL (check its host, credentials and options)"
 
 
 def _loadable(url: str) -> str:
