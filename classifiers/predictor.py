@@ -34,19 +34,29 @@ BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 def cpu_backend(requested: Backend) -> str:
-    """The concrete CPU path for `requested`: `auto` is bf16 on processors with native bf16, else int8.
+    """The concrete CPU path for `requested`: `auto` picks the fastest one this processor runs in hardware.
 
-    bf16 matches fp32's labels almost everywhere (the benchmark prints the
-    agreement) but is slow where the processor has to emulate it.
+    bf16 where the processor has native bf16 (it matches fp32's labels almost
+    everywhere; the benchmark prints the agreement), int8 where it has VNNI
+    int8 dot products, else plain fp32: without VNNI, torch's int8 product
+    falls back to a reference loop some 30 times slower than fp32, and
+    emulated bf16 is eight times slower.
     """
     if requested != "auto":
         return requested
-    return "bf16" if native_bf16() else "int8"
+    if native_bf16():
+        return "bf16"
+    return "int8" if native_int8() else "torch"
 
 
 def native_bf16() -> bool:
     """Whether oneDNN runs bf16 products in hardware (AVX512-BF16, AMX) on this processor."""
     return torch.backends.mkldnn.is_available() and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def native_int8() -> bool:
+    """Whether this processor has the int8 dot products (AVX512-VNNI, AMX) that make `torch._int_mm` fast."""
+    return bool(torch.cpu._is_vnni_supported() or torch.cpu._is_amx_tile_supported())
 
 
 class JourneyClassifier:

@@ -22,6 +22,8 @@ from .app import app
 
 _console = Console()
 MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
+BACKEND_HELP = ("CPU path: auto (bf16 where the CPU has it in hardware, else int8 where it has VNNI, else fp32), "
+                "bf16, int8 or torch (fp32)")
 
 
 def _model_dir(model: Optional[Path]) -> Path:
@@ -167,7 +169,7 @@ def classify(
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSONL file with a `text` field per line"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
     backend: str = typer.Option("auto", "--backend",
-                                help="CPU path: auto (bf16 where the CPU has it, else int8), bf16, int8 or torch (fp32)"),
+                                help=BACKEND_HELP),
 ) -> None:
     """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
 
@@ -211,7 +213,7 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
     backend: str = typer.Option("auto", "--backend",
-                                help="CPU path: auto (bf16 where the CPU has it, else int8), bf16, int8 or torch (fp32)"),
+                                help=BACKEND_HELP),
 ) -> None:
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
 
