@@ -5,7 +5,7 @@ any notification (the digest uses it too) through apprise.
 """
 
 from .alert import Alert, EvidenceItem
-from .check import check_alerts
+from .check import check_alerts, held_back
 from .detector import Series, Verdict, evaluate
 from .notify import DeliveryResult, deliver
 from .redact import redact
@@ -24,6 +24,7 @@ __all__ = [
     "check_alerts",
     "deliver",
     "evaluate",
+    "held_back",
     "recent_alerts",
     "redact",
     "track",

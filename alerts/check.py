@@ -41,18 +41,48 @@ from .tracking import OpenSpike, track
 logger = logging.getLogger("journeywatch.alerts")
 
 
-def check_alerts(engine: Engine, config: Config, now: datetime | None = None) -> list[Alert]:
+def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
+                 notes: list[str] | None = None) -> list[Alert]:
     """Judge each brand's complete windows since its last check; return the alerts this check raised.
 
     The first check of a brand scans its whole stored history once (no
     alert before `min_history`); later checks judge only the windows that
     completed since. New alerts are delivered to `config.alerts.notify`.
+    A caller that shows the user what the check found passes `notes`: the
+    warnings (late items) go there instead of only to the log, so both
+    `alerts check` and the monitor's summary can print them.
     """
     now = now or datetime.now(timezone.utc)
     fired: list[Alert] = []
     for brand in config.brands:
-        fired.extend(check_brand(engine, brand.name, config.alerts, now))
+        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes))
     return fired
+
+
+def held_back(engine: Engine, config: Config, now: datetime) -> list[str]:
+    """One line per brand that cannot alert yet (nothing stored, or less than min_history), saying why.
+
+    "No new alerts." alone reads as "all quiet" when the check could not fire at all.
+    """
+    need = config.alerts.min_history
+    lines = []
+    for brand in config.brands:
+        seen = first_seen(engine, brand.name)
+        if seen is None:
+            lines.append(f"{brand.name}: nothing stored yet, so no alert")
+        elif seen + need > now:
+            lines.append(f"{brand.name}: no alert before {_duration(need)} of history "
+                         f"(history since {seen:%Y-%m-%d %H:%M} UTC; alerts possible from "
+                         f"{seen + need:%Y-%m-%d %H:%M} UTC; alerts.min_history)")
+    return lines
+
+
+def _duration(value: timedelta) -> str:
+    days, seconds = value.days, value.seconds
+    if not seconds:
+        return f"{days} day{'s' * (days != 1)}"
+    hours = value / timedelta(hours=1)
+    return f"{hours:g} hour{'s' * (hours != 1)}"
 
 
 def _exclusions(engine: Engine, brand: str, settings: AlertSettings, first: int, stop: int) -> np.ndarray:
@@ -85,7 +115,8 @@ def _item(item: Any) -> dict[str, Any]:
             "created_at": item.created_at}
 
 
-def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime) -> list[Alert]:
+def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
+                notes: list[str] | None = None) -> list[Alert]:
     """`check_alerts` for one brand."""
     window = settings.window
     seen = first_seen(engine, brand)
@@ -97,8 +128,12 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     stop = window_index(now - settings.settle, window)  # windows before this one are complete (and settled)
     if start >= stop:
         return []
-    if previous:
-        _warn_late(engine, brand, settings, previous)
+    if previous and (late := _late_note(engine, brand, settings, previous)):
+        if notes is None:
+            logger.warning("alerts for %s", late)
+        else:  # the caller shows it; logged quietly so it is not printed twice
+            logger.info("alerts for %s", late)
+            notes.append(late)
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
     counts = window_counts(engine, brand, window, first, stop)
     series = Series(window_start(first, window), window, counts.negative, counts.share,
@@ -134,16 +169,16 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     return [get_alert(engine, alert.id) for alert in fired]
 
 
-def _warn_late(engine: Engine, brand: str, settings: AlertSettings, previous: datetime) -> None:
+def _late_note(engine: Engine, brand: str, settings: AlertSettings, previous: datetime) -> str | None:
     """Say when items arrived for windows already judged: they count towards no alert."""
     checked_at = last_checked_at(engine, brand)
     since = previous - settings.baseline_weeks * WEEK
     late, oldest = late_items(engine, brand, since, previous, checked_at) if checked_at else (0, None)
-    if late:
-        logger.warning("alerts for %s: %d negative share-stage item(s) arrived after their window was judged "
-                       "(the oldest written %s UTC) and count towards no alert; alerts.settle (now %s) "
-                       "should cover how late the sources deliver", brand, late,
-                       f"{oldest:%Y-%m-%d %H:%M}", _hours(settings.settle))
+    if not late:
+        return None
+    return (f"{brand}: {late} negative share-stage item(s) arrived after their window was judged "
+            f"(the oldest written {oldest:%Y-%m-%d %H:%M} UTC) and count towards no alert; alerts.settle "
+            f"(now {_hours(settings.settle)}) should cover how late the sources deliver")
 
 
 def _hours(value: timedelta) -> str:

@@ -112,16 +112,28 @@ def classify_everything(config: Config) -> dict[str, Any]:
 
 @task(name="check-alerts", cache_policy=NO_CACHE)
 def alerts_task(config: Config) -> dict[str, Any]:
-    try:
-        from journeywatch.alerts import check_alerts
+    """Check alerts; the summary carries the fired alerts, where they went, and the check's notes.
 
-        fired = check_alerts(open_database(config.database), config)
+    The notes (late items, brands that cannot alert yet) are what tells
+    "all quiet" from "could not alert"; `run` prints them.
+    """
+    notes: list[str] = []
+    try:
+        from journeywatch.alerts import check_alerts, held_back
+
+        engine = open_database(config.database)
+        now = datetime.now(timezone.utc)
+        fired = check_alerts(engine, config, now=now, notes=notes)
+        notes += held_back(engine, config, now)
     except Exception as exc:
         get_run_logger().error("alert check failed: %s", _short(exc))
-        return {"fired": [], "error": _short(exc)}
+        return {"fired": [], "error": _short(exc), "notes": notes}
+    for note in notes:
+        get_run_logger().warning("alerts: %s", note)
     undelivered = [f"{d['target']}: {d['error']}" for alert in fired for d in alert.deliveries if not d["ok"]]
     delivered = sorted({d["target"] for alert in fired for d in alert.deliveries if d["ok"]})
-    return {"fired": [alert.summary_line() for alert in fired], "delivered": delivered, "undelivered": undelivered}
+    return {"fired": [alert.summary_line() for alert in fired], "delivered": delivered, "undelivered": undelivered,
+            "notes": notes}
 
 
 def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datetime) -> dict[str, Any]:

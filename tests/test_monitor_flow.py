@@ -145,3 +145,51 @@ def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: st
     assert result["delivered"] == [f"file://{log}"] and log.is_file()
     assert result["undelivered"] == [
         f"json://****@127.0.0.1:{port}/hook: environment variable JW_TEST_HOOK_TOKEN is not set"]
+
+
+def test_run_prints_why_no_alert_could_fire(prefect_harness: None, config_path: Path, tmp_path: Path,
+                                            sqlite_url: str) -> None:
+    # `alerts check` named brands held back by min_history; `run` said only "No new alerts.",
+    # which reads as "all quiet" when no alert could fire at all.
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+
+    path = tmp_path / "held.yaml"
+    path.write_text(f"""
+database: {sqlite_url}
+brands:
+  - {{name: Acme Air, query: '"acme air" OR acmeair'}}
+  - {{name: Quiet Co, query: quietco}}
+sources:
+  - {{name: export, kind: file, path: export.jsonl}}
+alerts: {{min_history: 400d}}
+""", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "! alerts: Acme Air: no alert before 400 days of history (history since 2026-11-02" in result.output
+    assert "! alerts: Quiet Co: nothing stored yet, so no alert" in result.output
+    assert "No new alerts." in result.output
+
+
+def test_the_monitor_summary_carries_the_late_item_warning(prefect_harness: None, sqlite_url: str) -> None:
+    # Items that reached windows already judged count towards no alert; the warning went only to
+    # the log, so `run` (and its --json summary) never said so.
+    from journeywatch.alerts import check_alerts
+    from journeywatch.flows.monitor import alerts_task
+    from journeywatch.settings import Brand, Config
+    from tests.test_alerts_check import _store
+
+    engine = open_database(sqlite_url)
+    now = datetime.now(timezone.utc)
+    config = Config(brands=[Brand(name="Acme", query="acme")], database=sqlite_url)
+    _store(engine, [(now - timedelta(days=9, hours=-h), "ultimate_moment", "negative") for h in range(0, 9 * 24, 9)],
+           "h")
+    assert check_alerts(engine, config, now=now - timedelta(hours=1)) == []  # judged an hour ago...
+    late = now - timedelta(hours=3)  # ...so these, and the items above (fetched since), are late
+    _store(engine, [(late + timedelta(minutes=m), "ultimate_moment", "negative") for m in range(12)], "l")
+    result = alerts_task(config)
+    assert result["fired"] == [] and "error" not in result
+    [note] = result["notes"]
+    assert note.startswith("Acme: 36 negative share-stage item(s) arrived after their window was judged")
+    assert "alerts.settle (now 0h)" in note

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ..errors import ConfigError
-from ..settings import DATABASE_ENV, Config, load_config
+from ..settings import DATABASE_ENV, load_config
 from .app import alerts_app
 
 if TYPE_CHECKING:
@@ -56,32 +56,19 @@ def _print_alerts(alerts: list[Alert], title: str) -> None:
                   f"sources: {sources}", 4)
 
 
+def print_alert_notes(notes: list[str]) -> None:
+    """The check's warnings and why a brand cannot alert yet, one '!' line each (`alerts check` and `run`).
+
+    Without them "No new alerts." reads as "all quiet" when late items were
+    missed or a brand had too little history to alert at all.
+    """
+    for note in notes:
+        console.print(f"[yellow]! alerts[/]: {escape(note)}", highlight=False)
+
+
 def _indented(text: str, indent: int) -> None:
     """Plain text (never markup: it may come from the internet), wrapped lines kept indented."""
     console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), highlight=False)
-
-
-def _duration(value: timedelta) -> str:
-    days, seconds = value.days, value.seconds
-    if not seconds:
-        return f"{days} day{'s' * (days != 1)}"
-    hours = value / timedelta(hours=1)
-    return f"{hours:g} hour{'s' * (hours != 1)}"
-
-
-def _print_held_back(engine, settings: Config, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """One line per brand that cannot alert yet (nothing stored, or less than min_history), saying why."""
-    from journeywatch.alerts.counts import first_seen
-
-    need = settings.alerts.min_history
-    for brand in settings.brands:
-        seen = first_seen(engine, brand.name)
-        if seen is None:
-            console.print(f"{escape(brand.name)}: nothing stored yet, so no alert", highlight=False)
-        elif seen + need > now:
-            console.print(f"{escape(brand.name)}: no alert before {_duration(need)} of history "
-                          f"(history since {seen:%Y-%m-%d %H:%M} UTC; alerts possible from "
-                          f"{seen + need:%Y-%m-%d %H:%M} UTC; alerts.min_history)", highlight=False)
 
 
 @alerts_app.command("check")
@@ -95,14 +82,15 @@ def check(
 
     Example: journeywatch alerts check --config journeywatch.yaml
     """
-    from journeywatch.alerts import check_alerts
+    from journeywatch.alerts import check_alerts, held_back
     from journeywatch.storage import open_database
 
     settings = load_config(config, strict=False)
     engine = open_database(settings.database)
     now = datetime.now(timezone.utc)
-    fired = check_alerts(engine, settings, now=now)
-    _print_held_back(engine, settings, now)
+    notes: list[str] = []
+    fired = check_alerts(engine, settings, now=now, notes=notes)
+    print_alert_notes(notes + held_back(engine, settings, now))
     if not fired:
         console.print("No new alerts.")
         return

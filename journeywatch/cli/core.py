@@ -15,6 +15,7 @@ from rich.table import Table
 from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config
+from .alerts import print_alert_notes
 from .app import app, db_app
 
 console = Console()
@@ -121,6 +122,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         model = classification.get("model_version", "the current model")
         console.print(f"Classified {classification['classified']} new mentions with {escape(model)}.")
     alerts = summary["alerts"]
+    print_alert_notes(alerts.get("notes", []))
     if "error" in alerts:
         console.print(f"[red]✗ alerts[/]: {escape(alerts['error'])}")
     elif alerts.get("off"):
