@@ -198,3 +198,34 @@ def test_backend_choices_are_the_classifiers_own(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(path), "--backend", "fp8"])
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception) == "--backend 'fp8': use one of auto, bf16, int8, torch"
+
+
+def test_classify_jsonl_keeps_a_bom_line_and_says_what_is_wrong_with_each_line(tmp_path: Path) -> None:
+    # The shipped model, for real. A UTF-8 byte-order mark (Excel, PowerShell) made line 1 "not valid
+    # JSON" and lost it; a number as `text` and an empty `text` both read "no `text`".
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "the box arrived damaged"}\n\n'
+                     b'{"text": 42}\n{"text": "  "}\n{"body": "x"}\n[1]\n{"text": "caf\xe9"}\n'
+                     b'{"text": "follow for follow"}\n')
+    result = runner.invoke(app, ["classify", "--jsonl", str(path), "--backend", "torch"])
+    assert result.exit_code == 0, result.output
+    assert [line["text"] for line in _lines(result.stdout)] == ["the box arrived damaged", "follow for follow"]
+    assert result.stderr.splitlines() == [
+        f"{path}:3: skipped, `text` is a number, not a string",
+        f"{path}:4: skipped, `text` is empty",
+        f"{path}:5: skipped, no `text`",
+        f"{path}:6: skipped, not a JSON object",
+        f"{path}:7: skipped, not UTF-8 text",
+        f"{path}: 5 of 7 lines skipped, 2 used",
+    ]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n  \n\r\n"])
+def test_an_empty_jsonl_file_is_an_error_saying_so(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(content)
+    for args in (["classify", "--jsonl", str(path)], ["evaluate", str(path)]):
+        result = runner.invoke(app, args)
+        assert isinstance(result.exception, ConfigError), result.output
+        assert str(result.exception).startswith(f"{path}: the file is empty (no line but blank ones); "
+                                                "it needs one JSON object per line, each with ")

@@ -111,18 +111,30 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
     _console.print(f"model card: {path}", highlight=False)
 
 
+_JSON_TYPES = {bool: "true or false", int: "a number", float: "a number", list: "an array", dict: "an object"}
+
+
 def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
-    """A usable JSONL line as its row, or a short reason why it cannot be used."""
+    """A usable JSONL line as its row, or a short reason why it cannot be used.
+
+    A leading byte-order mark (Excel's and PowerShell's "UTF-8") is dropped:
+    otherwise the file's first line reads as "not valid JSON" and is lost.
+    """
     try:
-        row = json.loads(raw.decode("utf-8"))
+        row = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return "not UTF-8 text"
     except json.JSONDecodeError:
         return "not valid JSON"
     if not isinstance(row, dict):
         return "not a JSON object"
-    if not isinstance(row.get("text"), str) or not row["text"].strip():
+    text = row.get("text")
+    if text is None:
         return "no `text`"
+    if not isinstance(text, str):
+        return f"`text` is {_JSON_TYPES.get(type(text), 'of another type')}, not a string"
+    if not text.strip():
+        return "`text` is empty"
     if labelled:
         for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
             if row.get(kind) is not None and row[kind] not in allowed:
@@ -145,7 +157,7 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
     skipped: list[tuple[int, str]] = []
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
-            parsed = _parse_line(raw, labelled) if raw.strip() else None
+            parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):
                 rows.append(parsed)
             elif parsed is not None:
@@ -159,6 +171,9 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
         err.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used")
     if not rows:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
+        if not skipped:
+            raise ConfigError(f"{path}: the file is empty (no line but blank ones); "
+                              f"it needs one JSON object per line, each with {need}")
         raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}")
     return rows
 
