@@ -11,12 +11,14 @@ local file (see `file_target`).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import apprise
 
@@ -31,6 +33,38 @@ _FORMATS = {"html": apprise.NotifyFormat.HTML, "markdown": apprise.NotifyFormat.
             "text": apprise.NotifyFormat.TEXT}
 _TYPES = {"info": apprise.NotifyType.INFO, "warning": apprise.NotifyType.WARNING,
           "success": apprise.NotifyType.SUCCESS, "failure": apprise.NotifyType.FAILURE}
+
+# apprise schemes whose messages are emails (HTML bodies with attachments).
+EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go",
+                           "resend", "brevo", "o365", "azure"})
+# Targets that get the body as data, where no one is pinged and nothing renders: left as they are.
+_DATA_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms", "file"})
+_ZWSP = "\u200b"
+# A mention: '@' starting a word (@everyone, @here, @channel, <@123>, <@&456>, &lt;@123&gt;), not the '@'
+# of an e-mail address or a URL path (https://mastodon.social/@user/1); and Slack's <!channel>, <!here>.
+_MENTION = re.compile(r"(?<![\w/=.+-])@(?=[\w&])|(?:<|&lt;)\\?!(?=\w)")
+_HTML_LINK = re.compile(r"\](?=\()")
+
+
+def chat_safe(body: str, body_format: str) -> str:
+    """`body` with mentions and Markdown links from quoted posts made inert, for a chat target.
+
+    A post quoting `@everyone` (or `<@id>`, `<!channel>`) would ping a whole
+    Discord or Mattermost channel when a digest or alert carrying it is
+    posted; a zero-width space after the '@' (or '!') keeps the text as it
+    reads and breaks the mention. An HTML body (an alert) is converted to
+    Markdown by apprise, where a post's `[label](url)` would become a live,
+    disguised link: a zero-width space between ']' and '(' stops that (our
+    own links are `<a>` tags there; the digest's Markdown escapes posts already).
+    """
+    body = _MENTION.sub(lambda m: m.group() + _ZWSP, body)
+    return _HTML_LINK.sub("]" + _ZWSP, body) if body_format == "html" else body
+
+
+def is_chat(url: str) -> bool:
+    """A target that renders what it gets for people (Slack, Discord, Teams...): not e-mail, not raw data."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme not in EMAIL_SCHEMES and scheme not in _DATA_SCHEMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +165,7 @@ def deliver(
     stops the other targets. A target that cannot succeed on retry (a URL
     apprise cannot load, an unset `${NAME}`) is recorded as a permanent
     failure at once, with the reason. `body_format` is "html", "markdown" or "text".
+    Chat targets get the body through `chat_safe`, so a quoted post pings no one.
     Results and log lines name targets by their redacted URL only.
     """
     if body_format not in _FORMATS:
@@ -154,9 +189,10 @@ def deliver(
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
         ok, error, attempts = False, None, 0
+        text = chat_safe(body, body_format) if is_chat(url) else body
         for attempt in range(retries + 1):
             attempts = attempt + 1
-            ok, error = _attempt(target, title, body, body_format, notify_type, attachments)
+            ok, error = _attempt(target, title, text, body_format, notify_type, attachments)
             if ok:
                 break
             error = scrub(error or "", secrets)

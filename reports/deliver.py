@@ -13,16 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from journeywatch.alerts.notify import deliver
+from journeywatch.alerts.notify import EMAIL_SCHEMES, deliver
 
 from .model import Digest
 from .render_html import render_html
 from .render_markdown import render_markdown
-
-
-# apprise schemes whose messages are emails (HTML bodies with attachments).
-EMAIL_SCHEMES = frozenset({"mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go",
-                           "resend", "brevo", "o365", "azure"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,3 +195,33 @@ def test_a_scan_over_several_windows_says_how_many() -> None:
     alert.windows = 3
     body = alert_html(alert)
     assert "the last 3 windows" in body and "the previous window" not in body
+
+
+def test_a_quoted_post_pings_no_one_and_links_nowhere_in_chat_but_data_targets_get_it_as_is(
+    webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    # A post quoting @everyone reached Discord and Mattermost as a live mention (a whole channel
+    # pinged by a stranger), and an alert's `[label](url)` became a live, disguised link there.
+    from journeywatch.reports.render_markdown import md_escape
+
+    post = "@everyone @here (@channel) <@1234> <!channel> see [refund form](https://evil.example/x), mail me a@b.co"
+    alert = _alert()
+    alert.top_items[0] = EvidenceItem(post, "https://social.example/@a/status/1", "social", "social",
+                                      "2026-11-18T14:02:00Z")
+    chat = f"mmost://{webhook_server.host}:{webhook_server.port}/abcdefghijkl"  # Mattermost: a real chat plugin
+    data = f"json://{webhook_server.host}:{webhook_server.port}/hook"
+    results = deliver([chat, data], alert_title(alert), alert_html(alert), "html", retries=0)
+    results += deliver([chat, data], "digest", f"> “{md_escape(post)}” · [link](https://social.example/@a/1)",
+                       "markdown", retries=0)
+    assert all(r.ok for r in results), results
+    received = webhook_server.wait_for(4)
+    alert_chat, alert_data, digest_chat, digest_data = (r.json for r in received)
+    assert [r.path for r in received] == ["/hooks/abcdefghijkl", "/hook"] * 2
+    for text in (alert_chat["text"], digest_chat["text"]):
+        for token in ("@everyone", "@here", "@channel", "<@1234>", "@1234", "<!channel>", "!channel"):
+            assert token not in text, (token, text)
+        assert "@\u200beveryone" in text and "@\u200bhere" in text and "a@b.co" in text  # reads the same
+        assert "https://social.example/@a/" in text  # our links keep their '@'
+    assert "](https://evil" not in alert_chat["text"] and "[refund form]\u200b(https://evil.example/x)" in alert_chat["text"]
+    assert "[link](https://social.example/@a/1)" in digest_chat["text"]  # the digest's own link stays live
+    assert "@everyone" in alert_data["message"] and "@everyone" in digest_data["message"]  # JSON: unchanged
