@@ -3,8 +3,10 @@
     python benchmarks/classify.py [--n 5000] [--naive-n 5000] [--stream 0]
 
 Paths: naive (one text at a time, fp32), fp32 in length-sorted batches,
-bf16 and per-token int8 in the same batches (the default CPU backend is
-whichever of the two `cpu_backend("auto")` picks on this processor).
+and bf16 and per-token int8 in the same batches where the processor runs
+them in hardware (`--all-backends` measures the emulated ones too: on a
+processor without AVX512-BF16/AMX or VNNI they run several times slower than
+fp32). The default CPU backend is whichever `cpu_backend("auto")` picks here.
 
 Each path runs in its own subprocess, so its peak RSS is its own. Texts are
 the airline tweets when the shared benchmarks are beside the project (their
@@ -129,6 +131,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="texts for the batched paths")
     parser.add_argument("--naive-n", type=int, default=5000, help="texts for the naive per-item path")
     parser.add_argument("--stream", type=int, default=0, help="also stream this many stored posts (e.g. 100000)")
+    parser.add_argument("--all-backends", action="store_true",
+                        help="also measure bf16 / int8 where this processor only emulates them")
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -142,10 +146,14 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; threads {os.environ.get('JW_THREADS', '2')}")
     naive = _subprocess(["--path", "naive", "--n", str(args.naive_n)])
     fp32 = _subprocess(["--path", "fp32-batched", "--n", str(args.n)])
-    from journeywatch.classifiers.predictor import cpu_backend
+    from journeywatch.classifiers.predictor import cpu_backend, native_bf16, native_int8
 
-    fast = [_subprocess(["--path", backend, "--n", str(args.n)]) for backend in ("bf16", "int8")]
-    print(f"default CPU backend here: {cpu_backend('auto')}")
+    in_hardware = {"bf16": native_bf16(), "int8": native_int8()}
+    chosen = [b for b, native in in_hardware.items() if native or args.all_backends]
+    fast = [_subprocess(["--path", backend, "--n", str(args.n)]) for backend in chosen]
+    print(f"default CPU backend here: {cpu_backend('auto')}"
+          + "".join(f"; {b} is emulated here (not measured; --all-backends)"
+                    for b, native in in_hardware.items() if not native and b not in chosen))
     for r in (naive, fp32, *fast):
         print(f"{r['path']:>13} ({r['backend']}): {r['n']} texts, {r['posts_per_s']:8.1f} posts/s, "
               f"{r['posts_per_s'] / naive['posts_per_s']:5.1f}x naive, peak RSS {r['peak_rss_mb']:.0f} MB")

@@ -72,8 +72,9 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         f"sentiment {config.sentiment_temperature} (minimum NLL on the dev splits).",
         "- Shipped weights: fine-tuned layers and heads in fp16 safetensors; the frozen layers come from the "
         "encoder package. CPU inference runs the encoder in bfloat16 as fused oneDNN layers where the "
-        "processor has native bf16 (pooling and heads in fp32), else its matrix products in int8 with per-token "
-        "activation scales; either way a text's label never depends on the other texts in its batch.",
+        "processor has native bf16 (pooling and heads in fp32), its matrix products in int8 with per-token "
+        "activation scales where it has VNNI, else in fp32; whichever runs, a text's label never depends on the "
+        "other texts in its batch.",
         "",
         "## Data",
         "",
