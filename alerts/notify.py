@@ -118,33 +118,69 @@ for _name in ("apprise", "urllib3.connectionpool", "requests", "journeywatch.ale
     logging.getLogger(_name).addFilter(_scrubber)
 
 
-class _Warnings(logging.Handler):
-    """Collects what apprise warns about during one attempt: the reason a delivery failed."""
+class _Reasons(logging.Filter):
+    """Collects, during one attempt, what apprise says went wrong: its warnings and the error beneath them.
 
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+    apprise reports any SMTP failure as 'Connection error while submitting
+    email' (a warning) and the server's answer, say `535 Authentication
+    credentials invalid`, only in a debug line. While an attempt runs the
+    apprise logger is lowered to DEBUG with this filter on it: it keeps the
+    warnings and that error, and lets through only the records that would
+    have been logged anyway.
+    """
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
         self.lines: list[str] = []
+        self.errors: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            self.lines.append(record.getMessage())
+        elif record.getMessage().startswith("Socket Exception: "):
+            self.errors.append(record.getMessage().removeprefix("Socket Exception: "))
+        return record.levelno >= self.level
+
+
+# smtplib's error as apprise logs it: "(535, b'5.7.8 Authentication credentials invalid')".
+_SMTP_ERROR = re.compile(r"^\((\d{3}), b?['\"](.*)['\"]\)$")
+_SMTP_AUTH_CODES = frozenset({"530", "534", "535"})
+
+
+def _reason(reasons: _Reasons) -> tuple[str, bool]:
+    """The failure in words, and whether it is permanent (retrying cannot mend it)."""
+    for error in reasons.errors:
+        match = _SMTP_ERROR.match(error)
+        if match and (match[1] in _SMTP_AUTH_CODES or "authentication" in match[2].lower()):
+            return (f"authentication failed: the mail server refused the user name or password "
+                    f"({match[1]} {match[2]}); check the credentials in the mailto:// URL"), True
+    lines = list(dict.fromkeys(reasons.lines))
+    detail = [e for e in dict.fromkeys(reasons.errors) if e not in lines]
+    return "; ".join(lines + detail) or "apprise reported a failure", False
 
 
 def _attempt(target: apprise.Apprise, title: str, body: str, body_format: str, notify_type: str,
-             attachments: list[Path] | None) -> tuple[bool, str | None]:
+             attachments: list[Path] | None) -> tuple[bool, str | None, bool]:
+    """One try: (sent, why not, whether retrying is pointless)."""
     attach = apprise.AppriseAttachment([str(p) for p in attachments]) if attachments else None
-    warnings = _Warnings()
     apprise_logger = logging.getLogger("apprise")
-    apprise_logger.addHandler(warnings)
+    level = apprise_logger.level
+    reasons = _Reasons(apprise_logger.getEffectiveLevel())
+    apprise_logger.addFilter(reasons)
+    apprise_logger.setLevel(logging.DEBUG)
     try:
         ok = target.notify(body=body, title=title, body_format=_FORMATS[body_format],
                            notify_type=_TYPES.get(notify_type, apprise.NotifyType.INFO), attach=attach)
     except Exception as exc:  # a plugin raising is one more way for a target to fail; keep the others going
-        return False, f"{type(exc).__name__}: {exc}"
+        return False, f"{type(exc).__name__}: {exc}", False
     finally:
-        apprise_logger.removeHandler(warnings)
+        apprise_logger.setLevel(level)
+        apprise_logger.removeFilter(reasons)
     if ok:
-        return True, None
-    return False, "; ".join(dict.fromkeys(warnings.lines)) or "apprise reported a failure"
+        return True, None, False
+    error, permanent = _reason(reasons)
+    return False, error, permanent
 
 
 def deliver(
@@ -188,14 +224,16 @@ def deliver(
             logger.error("notification to %s not sent, not retried: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
-        ok, error, attempts = False, None, 0
+        ok, error, attempts, permanent = False, None, 0, False
         text = chat_safe(body, body_format) if is_chat(url) else body
         for attempt in range(retries + 1):
             attempts = attempt + 1
-            ok, error = _attempt(target, title, text, body_format, notify_type, attachments)
+            ok, error, permanent = _attempt(target, title, text, body_format, notify_type, attachments)
             if ok:
                 break
             error = scrub(error or "", secrets)
+            if permanent:  # wrong credentials stay wrong; more tries could lock the account
+                break
             if attempt < retries:
                 wait = backoff * 2**attempt
                 logger.warning("notification to %s failed (attempt %d of %d): %s; retrying in %.1f s",
@@ -203,7 +241,10 @@ def deliver(
                 time.sleep(wait)
         if ok:
             logger.info("notification sent to %s (attempt %d)", shown, attempts)
+        elif permanent:
+            logger.error("notification to %s failed, not retried: %s", shown, error)
         else:
             logger.error("notification to %s failed after %d attempts: %s", shown, attempts, error)
-        results.append(DeliveryResult(shown, ok, attempts, None if ok else error, datetime.now(timezone.utc)))
+        results.append(DeliveryResult(shown, ok, attempts, None if ok else error, datetime.now(timezone.utc),
+                                      permanent=permanent))
     return results

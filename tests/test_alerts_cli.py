@@ -86,3 +86,44 @@ def test_check_says_which_brands_are_held_back_by_min_history(sqlite_url: str, t
     assert "No new alerts." in result.output
     assert "Northwind Air: no alert before 400 days of history (history since 2026-09-21" in result.output
     assert "Quiet Co: nothing stored yet" in result.output
+
+
+def test_check_says_the_mail_server_refused_the_login_naming_the_target_not_the_password(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A wrong SMTP password read 'Connection error while submitting email' (apprise's words for any
+    # failure) and was retried as if the network were down.
+    import logging
+
+    from journeywatch.alerts import recent_alerts
+    from tests.servers.smtp import SMTPServer
+
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.chdir(tmp_path)
+    password = "Wrong-Pa55-xyz"
+    monkeypatch.setenv("JW_TEST_SMTP_PASSWORD", password)
+    server = SMTPServer(credentials=("brand", "the-right-one")).start()
+    try:
+        config = demo_config(sqlite_url)
+        load_demo(open_database(sqlite_url), config)
+        path = tmp_path / "journeywatch.yaml"
+        path.write_text(yaml.safe_dump({
+            "database": sqlite_url,
+            "brands": [b.model_dump() for b in config.brands],
+            "alerts": {"window": "1h", "retries": 2, "notify": [
+                f"mailto://brand:${{JW_TEST_SMTP_PASSWORD}}@{server.host}:{server.port}"
+                "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure"]},
+        }), encoding="utf-8")
+        result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "300"})
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("not delivered to ")]
+    assert line.startswith(f"not delivered to mailto://****@{server.host}:{server.port}")  # named, redacted
+    assert ": authentication failed: the mail server refused the user name or password (535 " in line
+    assert server.messages == [] and server.logins == []
+    [alert] = recent_alerts(open_database(sqlite_url))
+    [delivery] = alert.deliveries
+    assert delivery["ok"] is False and delivery["permanent"] is True and delivery["attempts"] == 1  # not retried
+    assert delivery["error"].startswith("authentication failed")
+    assert password not in result.output and password not in caplog.text and password not in repr(alert.deliveries)
