@@ -107,7 +107,8 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
         figures[name] = evaluate_examples(classifier, examples)
     shipped = folder == DEFAULT_MODEL_DIR.resolve()
     path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if shipped else folder / "MODEL_CARD.md"
-    write_card(path, render_card(classifier.version, classifier.config, figures, _hardware()))
+    write_card(path, render_card(classifier.version, classifier.config, figures,
+                                   f"{_hardware()}, backend {classifier.backend}"))
     _console.print(f"model card: {path}", highlight=False)
 
 
