@@ -197,8 +197,8 @@ def _terms_by_stage(
     texts = texts_for_terms(engine, brand, since, start, end, CUES, strides)  # type: ignore[arg-type]
     if not texts or limit <= 0:
         return {}
-    brand_words = brand.lower().split()  # the brand is in every text: its words and handle are no news
-    counter = TermCounter([t.text for t in texts], extra_stop_words=[*brand_words, "".join(brand_words)])
+    # The brand is in every text: its words and its handle are no news.
+    counter = TermCounter([t.text for t in texts], extra_stop_words=[brand])
     current = np.array([t.current for t in texts])
     negative = np.array([t.sentiment == NEGATIVE for t in texts])
     out: dict[str, tuple[list[Any], list[Any]]] = {}

@@ -15,6 +15,7 @@ vocabulary and counting a group is a sparse row sum.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -28,11 +29,28 @@ _TOKEN = r"(?u)\b[^\W\d_][^\W\d_']+\b"  # words of two or more letters; numbers 
 PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
 
 
+def stop_words_of(phrases: Iterable[str]) -> list[str]:
+    """The tokens of `phrases` as the counter cuts texts, plus each phrase's tokens run together.
+
+    A stop word only stops a token it equals: "Rolls-Royce" or "Pipe|Brand"
+    taken whole would stop nothing (and scikit-learn warns about it on the
+    user's terminal), so a brand is cut like the texts are: "rolls", "royce"
+    and the handle "rollsroyce".
+    """
+    out: list[str] = []
+    for phrase in phrases:
+        tokens = re.findall(_TOKEN, phrase.lower())
+        out.extend(tokens)
+        if len(tokens) > 1:
+            out.append("".join(tokens))
+    return out
+
+
 class TermCounter:
     """Counts of every text over one shared vocabulary; groups are boolean masks over the texts."""
 
     def __init__(self, texts: Sequence[str], extra_stop_words: Iterable[str] = ()) -> None:
-        stop = set(ENGLISH_STOP_WORDS) | {w.lower() for w in extra_stop_words}
+        stop = set(ENGLISH_STOP_WORDS) | set(stop_words_of(extra_stop_words))
         self.vocabulary: NDArray[np.str_]
         if not texts:
             self.matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0))

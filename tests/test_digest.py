@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -254,3 +255,28 @@ def test_negative_share_items_switched_off_do_not_read_as_none(stored: tuple[Con
     assert digest.headline.negative_share_count > 0
     assert "None this week." not in render_markdown(digest)
     assert "None this week." not in render_html(digest)
+
+
+def test_a_brand_with_punctuation_is_no_emerging_term_and_warns_nothing(sqlite_url: str) -> None:
+    # "Rolls-Royce" taken whole stopped no token: its words topped the emerging terms whenever the
+    # brand was named more often this week, and scikit-learn printed a UserWarning on the terminal.
+    brand = "Rolls-Royce"
+    engine = open_database(sqlite_url)
+    mentions_, week_start = [], WEEK_START
+    for weeks_before in range(5):
+        for n in range(8):
+            text = ("Rolls-Royce, Rolls-Royce! #rollsroyce engine recall again, warning everyone" if weeks_before == 0
+                    else "the Rolls-Royce engine runs fine")
+            created = week_start - timedelta(weeks=weeks_before) + timedelta(hours=3 + 7 * n)
+            mentions_.append(Mention(source="s", external_id=f"{weeks_before}-{n}", text=text, created_at=created,
+                                     brands=[brand]))
+    store_batch(engine, mentions_)
+    save_predictions(engine, "v", [(i, Prediction("ultimate_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for i in range(1, len(mentions_) + 1)])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": brand, "query": "rolls"}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        digest = build_digest(engine, config, brand, parse_week(WEEK))
+    terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
+    assert any("recall" in t for t in terms), terms
+    assert not any(w in t for t in terms for w in ("rolls", "royce")), terms
