@@ -17,18 +17,25 @@ from tests.alerts_demo import demo_config, load_demo
 runner = CliRunner()
 
 
+def demo_config_file(sqlite_url: str, folder: Path, alerts: dict[str, object],
+                     extra_brands: tuple[dict[str, str], ...] = ()) -> Path:
+    """The alerts demo loaded into `sqlite_url`, and a config file naming it with these `alerts:` settings."""
+    config = demo_config(sqlite_url)
+    load_demo(open_database(sqlite_url), config)
+    path = folder / "journeywatch.yaml"
+    path.write_text(yaml.safe_dump({
+        "database": sqlite_url,
+        "brands": [b.model_dump() for b in config.brands] + list(extra_brands),
+        "alerts": alerts,
+    }), encoding="utf-8")
+    return path
+
+
 def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(DATABASE_ENV, raising=False)
-    config = demo_config(sqlite_url)
-    load_demo(open_database(sqlite_url), config)
-    path = tmp_path / "journeywatch.yaml"
-    path.write_text(yaml.safe_dump({
-        "database": sqlite_url,
-        "brands": [b.model_dump() for b in config.brands],
-        "alerts": {"window": "1h", "notify": ["file://out/alerts.log"]},
-    }), encoding="utf-8")
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "notify": ["file://out/alerts.log"]})
 
     first = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
     assert first.exit_code == 0, first.output
@@ -73,14 +80,8 @@ def test_check_says_which_brands_are_held_back_by_min_history(sqlite_url: str, t
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # A brand with too little history cannot alert; "No new alerts." alone reads as "all quiet".
     monkeypatch.chdir(tmp_path)
-    config = demo_config(sqlite_url)
-    load_demo(open_database(sqlite_url), config)
-    path = tmp_path / "journeywatch.yaml"
-    path.write_text(yaml.safe_dump({
-        "database": sqlite_url,
-        "brands": [b.model_dump() for b in config.brands] + [{"name": "Quiet Co", "query": "quietco"}],
-        "alerts": {"window": "1h", "min_history": "400d"},
-    }), encoding="utf-8")
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "min_history": "400d"},
+                            extra_brands=({"name": "Quiet Co", "query": "quietco"},))
     result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "No new alerts." in result.output
@@ -104,16 +105,9 @@ def test_check_says_the_mail_server_refused_the_login_naming_the_target_not_the_
     monkeypatch.setenv("JW_TEST_SMTP_PASSWORD", password)
     server = SMTPServer(credentials=("brand", "the-right-one")).start()
     try:
-        config = demo_config(sqlite_url)
-        load_demo(open_database(sqlite_url), config)
-        path = tmp_path / "journeywatch.yaml"
-        path.write_text(yaml.safe_dump({
-            "database": sqlite_url,
-            "brands": [b.model_dump() for b in config.brands],
-            "alerts": {"window": "1h", "retries": 2, "notify": [
-                f"mailto://brand:${{JW_TEST_SMTP_PASSWORD}}@{server.host}:{server.port}"
-                "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure"]},
-        }), encoding="utf-8")
+        path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 2, "notify": [
+            f"mailto://brand:${{JW_TEST_SMTP_PASSWORD}}@{server.host}:{server.port}"
+            "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure"]})
         result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "300"})
     finally:
         server.stop()
