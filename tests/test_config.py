@@ -46,6 +46,15 @@ def test_example_config_loads(tmp_path: Path) -> None:
          "config key 'sources[0].name': use only letters, digits"),
         ({"brands": ["Acme"]}, "config key 'brands[0]': must be a mapping of keys (key: value), not text"),
         ({"brands": [{"name": 1800, "query": "tequila"}]}, "config key 'brands[0].name': must be text, not a number"),
+        ({"brands": BRANDS, "digest": {"stages": {"stimulus": 5}}},
+         "config key 'digest.stages': the stage for 'stimulus' must be a non-empty name"),
+        ({"brands": BRANDS, "digest": {"stages": {"stimulus": ""}}},
+         "config key 'digest.stages': the stage for 'stimulus' must be a non-empty name"),
+        ({"brands": BRANDS, "digest": {"stages": {}}}, "config key 'digest.stages': the mapping is empty"),
+        ({"brands": BRANDS, "digest": {"stages": {"none": "other", "stimulus": "see"}}},
+         "config key 'digest.stages': 'none' is not on the journey"),
+        ({"brands": BRANDS, "digest": {"stages": ["engage", "share"]}},
+         "config key 'digest.stages': must be a model name (acquisition, five, seven) or a mapping"),
     ],
 )
 def test_mistakes_name_the_key(data: dict, expected: str) -> None:
@@ -53,6 +62,7 @@ def test_mistakes_name_the_key(data: dict, expected: str) -> None:
         parse_config(data)
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
+    assert "dict[" not in str(caught.value) and "stages.str" not in str(caught.value)  # no union member names
 
 
 def test_a_bad_source_is_set_aside_when_not_strict() -> None:

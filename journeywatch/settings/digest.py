@@ -6,9 +6,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..domain import MOMENTS
+from ..domain import MOMENTS, Moment
 from ..stages import STAGE_MODELS
 from .alerts import NotifyURL
+
+
+_KIND_WORDS = {list: "a list", int: "a number", float: "a number", bool: "true or false", type(None): "empty"}
 
 
 class DigestSettings(BaseModel):
@@ -38,13 +41,34 @@ class DigestSettings(BaseModel):
             raise ValueError(f"unknown timezone {value!r}") from exc
         return value
 
-    @field_validator("stages")
+    @field_validator("stages", mode="before")
     @classmethod
-    def _known_stages(cls, value: str | dict[str, str]) -> str | dict[str, str]:
-        if isinstance(value, str) and value not in STAGE_MODELS:
-            raise ValueError(f"unknown stage model {value!r}; use one of {sorted(STAGE_MODELS)} or a mapping")
-        if isinstance(value, dict):
-            unknown = set(value) - set(MOMENTS)
-            if unknown:
-                raise ValueError(f"unknown moments {sorted(unknown)}; moments are {list(MOMENTS)}")
-        return value
+    def _known_stages(cls, value: object) -> str | dict[str, str]:
+        """Check the model name or mapping before pydantic's union does.
+
+        Left to the union, a wrong value gets one message per member, under
+        keys nobody wrote ('digest.stages.str', 'digest.stages.dict[str,str]');
+        and an empty mapping, an empty stage name or `none: x` (never drawn:
+        `none` is off the journey) would pass and give a digest with blank or
+        missing stages.
+        """
+        if isinstance(value, str):
+            if value not in STAGE_MODELS:
+                raise ValueError(f"unknown stage model {value!r}; use one of {sorted(STAGE_MODELS)} or a mapping")
+            return value
+        if not isinstance(value, dict):
+            raise ValueError(f"must be a model name ({', '.join(sorted(STAGE_MODELS))}) or a mapping "
+                             f"moment: stage name, not {_KIND_WORDS.get(type(value), 'something else')}")
+        journey = [m for m in MOMENTS if m != Moment.NONE.value]
+        unknown = [str(m) for m in value if m not in MOMENTS]
+        if unknown:
+            raise ValueError(f"unknown moments {unknown}; moments are {journey}")
+        if Moment.NONE.value in value:
+            raise ValueError("'none' is not on the journey and is never drawn; leave it out of the mapping")
+        if not value:
+            raise ValueError(f"the mapping is empty; map at least one moment to a stage, "
+                             f"e.g. {{ultimate_moment: share}}, or use one of {sorted(STAGE_MODELS)}")
+        for moment, stage in value.items():
+            if not isinstance(stage, str) or not stage.strip():
+                raise ValueError(f"the stage for {moment!r} must be a non-empty name, e.g. {moment}: share")
+        return {moment: stage.strip() for moment, stage in value.items()}
