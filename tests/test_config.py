@@ -34,6 +34,8 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": [{"name": "Acme"}]}, "config key 'brands[0].query': required key is missing"),
         ({"brands": []}, "config key 'brands'"),
         ({"brands": BRANDS, "alerts": {"window": "soon"}}, "config key 'alerts.window': 'soon' is not a duration"),
+        ({"brands": BRANDS, "alerts": {"cooldown": -3600}}, "config key 'alerts.cooldown': -3600 is negative"),
+        ({"brands": BRANDS, "alerts": {"settle": -60}}, "config key 'alerts.settle': -60 is negative"),
         ({"brands": BRANDS, "digest": {"timezone": "Mars/Olympus"}}, "config key 'digest.timezone': unknown timezone"),
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),

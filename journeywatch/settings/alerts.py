@@ -130,7 +130,12 @@ class AlertSettings(BaseModel):
     @field_validator("window", "min_history", "cooldown", "settle", mode="before")
     @classmethod
     def _duration(cls, value: object) -> timedelta:
-        return parse_duration(value)  # type: ignore[arg-type]
+        """Read a duration; a negative one (only a bare number can be: `cooldown: -3600`) is refused,
+        since a negative cooldown or settle would silently act as none."""
+        duration = parse_duration(value)  # type: ignore[arg-type]
+        if duration < timedelta(0):
+            raise ValueError(f"{value!r} is negative; give a duration like '30m', '1h' or '2d' (0 for none)")
+        return duration
 
     @field_validator("window")
     @classmethod
