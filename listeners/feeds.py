@@ -28,7 +28,7 @@ from journeywatch.errors import SourceError
 from journeywatch.settings import FeedSource
 
 from .base import Batch, Watermark
-from .http import fetch_url
+from .http import fetch_url, public_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
 from .text import html_to_text
 
@@ -78,7 +78,7 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
         raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed", retryable=False)
     if _looks_like_html(body, headers):
         feed = _feed_link_of_page(body, url)
-        hint = f"the page names its feed: use url: {feed}" if feed else "check the feed URL"
+        hint = f"the page names its feed: use url: {public_url(feed)}" if feed else "check the feed URL"
         raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet
@@ -209,7 +209,7 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
     """
-    base = urljoin(url, parsed.feed.get("link") or "")
+    base = urljoin(without_credentials(url), parsed.feed.get("link") or "")
     mentions: list[Mention] = []
     warnings: list[str] = []
     skipped = 0
@@ -233,8 +233,17 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
     return mentions, skipped, warnings
 
 
+def url_fingerprint(url: str) -> str:
+    """What the watermark keeps of the feed's URL: enough to tell another URL, without its credentials."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
 class FeedListener:
-    """One feed source. The watermark holds the feed's ETag/Last-Modified for the next conditional GET."""
+    """One feed source. The watermark holds the feed's ETag/Last-Modified for the next conditional GET.
+
+    It names the URL by a fingerprint (`url_sha256`): the URL may hold a token, and validators from
+    another URL must not be sent. Watermarks written before keep a plain `url`, still recognised.
+    """
 
     def __init__(self, settings: FeedSource, *, sleep: Sleep = default_sleep, clock: Clock = _utc_now,
                  batch_size: int = BATCH_SIZE) -> None:
@@ -252,7 +261,8 @@ class FeedListener:
         run fetches the feed again instead of getting a 304 for entries it never stored.
         """
         previous = dict(watermark or {})
-        same_url = previous.get("url") == self.settings.url
+        fingerprint = url_fingerprint(self.settings.url)
+        same_url = previous.get("url_sha256") == fingerprint or previous.get("url") == self.settings.url
         validators = {k: previous[k] for k in ("etag", "last_modified") if same_url and k in previous}
         fetched = fetch_url(self.name, self.settings.url, previous=validators, timeout=self.settings.timeout,
                             max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep)
@@ -261,8 +271,8 @@ class FeedListener:
         parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
         mentions, skipped, warnings = mentions_of_feed(self.name, parsed, self.settings.source_kind, self._clock(),
                                                        fetched.url)
-        final = {"url": self.settings.url, **fetched.validators}
-        holding = previous or {"url": self.settings.url}
+        final = {"url_sha256": fingerprint, **fetched.validators}
+        holding = previous or {"url_sha256": fingerprint}
         starts = list(range(0, len(mentions), self._batch_size)) or [0]
         for i, start in enumerate(starts):
             last = i == len(starts) - 1

@@ -3,15 +3,20 @@
 feedparser has no timeout of its own, so feeds are fetched here and parsed
 from bytes. `file://` URLs are read from disk, with size and mtime standing in
 for the ETag, so a local feed behaves like a remote one.
+
+Feed URLs often carry credentials (`https://user:pass@host/feed`, `?token=...`,
+`?api_key=...`). Every message, log line and stored value names a URL by
+`public_url`, never as written.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlparse, urlsplit, urlunsplit
 
 import httpx
 
@@ -25,6 +30,56 @@ except PackageNotFoundError:  # running from a source tree without an install
     _VERSION = "0"
 USER_AGENT = f"journeywatch/{_VERSION}"
 log = logging.getLogger(__name__)
+
+MASK = "****"
+_SECRET_KEYS = re.compile(r"pass|secret|token|key|auth|sig|code|cred|session", re.IGNORECASE)  # query names
+
+
+def _secret_query(key: str) -> bool:
+    return bool(_SECRET_KEYS.search(key))
+
+
+def public_url(url: str) -> str:
+    """`url` safe to print, log and store: its user name, password and secret-looking query values masked.
+
+    The host, path and other query values stay, so a message still says which feed failed.
+    """
+    try:
+        parts = urlsplit(url)
+        netloc = f"{MASK}@{parts.netloc.rsplit('@', 1)[1]}" if "@" in parts.netloc else parts.netloc
+        query = "&".join(f"{quote(k)}={MASK if _secret_query(k) else quote(v)}"
+                         for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    except ValueError:  # not even splittable: show no more than its scheme
+        return url.split("://", 1)[0] + "://" + MASK
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def without_credentials(url: str) -> str:
+    """`url` with its user info and secret-looking query parameters removed: a base for an entry's relative link.
+
+    `urljoin` keeps a base's `user:pass@` (and, for a `#fragment` link, its query) in the links it makes, which
+    would store the feed's credentials in every entry's link.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _secret_query(k)])
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, query, parts.fragment))
+
+
+def _hide(text: str, url: str) -> str:
+    """`text` (an exception's message, say) with `url` and its secret parts masked, should it quote them."""
+    text = text.replace(url, public_url(url))
+    try:
+        parts = urlsplit(url)
+        secrets = [parts.username, parts.password,
+                   *(v for k, v in parse_qsl(parts.query, keep_blank_values=True) if _secret_query(k))]
+    except ValueError:
+        return text
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
 
 
 @dataclass(slots=True)
@@ -91,6 +146,7 @@ def fetch_url(
     previous = previous or {}
     if url.startswith("file://"):
         return _read_file(source, url, previous, max_bytes)
+    shown = public_url(url)  # what messages name: the URL may hold a password or token
     policy = policy or RetryPolicy()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag := previous.get("etag"):
@@ -111,23 +167,25 @@ def fetch_url(
                         body = _read_capped(source, response, max_bytes)
                         return Fetched(body, dict(response.headers), _validators_of(response.headers),
                                        url=str(response.url))
-                    reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {url}"]))
+                    reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {shown}"]))
                     if status not in RETRYABLE_STATUS:
                         raise SourceError(source, reason, retryable=False)
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))
             except httpx.TimeoutException:
-                reason = f"timed out after {timeout:g} s fetching {url}"
+                reason = f"timed out after {timeout:g} s fetching {shown}"
             except httpx.ConnectError as exc:
-                reason = f"cannot connect to {url}: {exc}"
+                reason = f"cannot connect to {shown}: {_hide(str(exc), url)}"
             except httpx.TooManyRedirects:
-                raise SourceError(source, f"too many redirects from {url} (a redirect loop?)",
+                raise SourceError(source, f"too many redirects from {shown} (a redirect loop?)",
                                   retryable=False) from None
             except httpx.DecodingError as exc:  # a body that says gzip and is not
-                raise SourceError(source, f"cannot decode the response from {url} ({exc})", retryable=False) from None
+                raise SourceError(source, f"cannot decode the response from {shown} ({_hide(str(exc), url)})",
+                                  retryable=False) from None
             except httpx.TransportError as exc:
-                reason = f"network error fetching {url}: {type(exc).__name__}: {exc}"
+                reason = f"network error fetching {shown}: {type(exc).__name__}: {_hide(str(exc), url)}"
             except httpx.InvalidURL as exc:
-                raise SourceError(source, f"cannot fetch {url}: invalid URL ({exc})", retryable=False) from None
+                raise SourceError(source, f"cannot fetch {shown}: invalid URL ({_hide(str(exc), url)})",
+                                  retryable=False) from None
             if attempt < policy.attempts:
                 delay = policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -263,6 +264,41 @@ def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
     assert get_watermark(engine, "feed") == mark
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 2
+
+
+def test_credentials_in_a_feed_url_stay_out_of_messages_logs_links_and_the_database(
+    feed_server: FeedServer, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A feed URL's user, password and token are masked in failures and logs, and never stored."""
+    path = "/feed?token=tok3nvalue&q=acme"
+    secret_url = feed_server.base.replace("http://", "http://alice:s3cretpass@") + path
+    item = "<item><guid isPermaLink='false'>1</guid><title>Acme review</title><link>#c1</link></item>"
+    body = _rss(item).replace("<link>http://example.com/</link>", "").encode()  # links resolve against the URL
+    feed_server.routes[path] = Route(body, etag='"v1"', failures=[Failure(503), Failure(503)])
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = _listener(secret_url, retries=1, backoff=0)
+    caplog.set_level("INFO", logger="journeywatch")
+    with pytest.raises(SourceError) as caught:
+        collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert f"from http://****@127.0.0.1:{feed_server.port}/feed?token=****&q=acme" in caught.value.reason
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert outcome.new == 1
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
+        stored = "\n".join(connection.iterdump())
+        (link,) = connection.execute("SELECT url FROM mentions").fetchone()
+    assert link == f"{feed_server.base}/feed?q=acme#c1"
+    for secret in ("alice", "s3cretpass", "tok3nvalue"):
+        assert secret not in caught.value.reason and secret not in caplog.text and secret not in stored
+    assert list(listener.fetch(get_watermark(engine, "feed"))) == []  # the fingerprint still sends the ETag
+
+
+def test_html_page_naming_its_feed_shows_that_feed_url_masked(feed_server: FeedServer) -> None:
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/f.rss?key=k3yvalue"></head></html>'
+    feed_server.routes["/page"] = Route(page, content_type="text/html")
+    with pytest.raises(SourceError) as caught:
+        list(_listener(feed_server.url("/page")).fetch(None))
+    assert caught.value.reason.endswith(f"use url: {feed_server.base}/f.rss?key=****")
 
 
 def test_dates_naming_a_zone_feedparser_does_not_know(feed_server: FeedServer) -> None:
