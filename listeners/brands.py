@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Brand
 
-from .query import CompiledQuery, QueryError, batch_term_finder, compile_query
+from .query import CompiledQuery, QueryError, batch_term_finder, compile_query, lowered_text
 
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class BrandMatcher:
 
     def brands_of_all(self, texts: Sequence[str]) -> list[list[str]]:
         """`brands_of` for each text; the terms of all texts are found in one pass over the batch."""
-        lowered = [text.lower() for text in texts]
+        lowered = [lowered_text(text) for text in texts]
         matchers = self._matchers
         termless = self._termless
         found = []

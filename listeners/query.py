@@ -14,12 +14,18 @@ The syntax is the one listening tools share (Lucene's):
 Field searches (`title:x`), ranges, fuzzy (`~`) and boosts (`^`) mean nothing here and are rejected
 with the position of the offending part, as are queries that would match a text containing none of
 their terms (`NOT acme`).
+
+Queries and texts are compared in one canonical form (`canonical`): Unicode NFC, so an `é` typed as
+`e` plus a combining accent is the same letter, and typographic apostrophes (`’`, which phones
+type, `ʼ`, `‘`) as `'`, so `"l'oréal"` and `mcdonald's` match the posts that spell them `L’Oréal`
+and `McDonald’s`.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -58,6 +64,18 @@ class QueryError(ValueError):
         self.position = position
 
 
+def canonical(text: str) -> str:
+    """`text` in the form queries are compared in: NFC, typographic apostrophes as `'` (ASCII is as it is)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
+
+
+def lowered_text(text: str) -> str:
+    """What matchers are handed of a text: lower case, in `canonical` form."""
+    return canonical(text.lower())
+
+
 def words_of(lowered: str) -> frozenset[str]:
     """The words a query can test for in a lower-cased text: `\\w+` runs, plus `@x`/`#x` forms."""
     words = frozenset(_WORD.findall(lowered))
@@ -83,7 +101,7 @@ class CompiledQuery:
     operator_words: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
-        lowered = text.lower()
+        lowered = lowered_text(text)
         return self.matcher(lowered, words_of(lowered))
 
     def matches_prepared(self, lowered: str, words: frozenset[str]) -> bool:
@@ -250,7 +268,7 @@ def _compile(node: Item, terms: set[str]) -> Matcher:
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
     terms: set[str] = set()
-    tree = _parse(query)
+    tree = _parse(canonical(query))
     matcher = _compile(tree, terms)
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)

@@ -38,6 +38,14 @@ from journeywatch.settings import Brand
         ("acme-co", "acme co delivered", False),
         ("caf\u00e9", "Le Caf\u00c9 est bon", True),
         ("o'reilly", "O'Reilly books", True),
+        # phones type a typographic apostrophe; either spelling in the query finds both in the text
+        ("\"l'or\u00e9al paris\"", "L\u2019Or\u00e9al Paris launched", True),
+        ("mcdonald\u2019s", "mcdonald's fries", True),
+        ("mcdonald's", "McDonald\u02bcs fries", True),
+        ("mcdonald's", "mcdonalds fries", False),
+        # an accent typed as a combining mark (NFD, as macOS and some exports write) is the same letter
+        ('"caf\u00e9 noir"', "CAFE\u0301 NOIR is open", True),
+        ("cafe\u0301", "Le Caf\u00c9 est bon", True),
     ],
 )
 def test_examples(query: str, text: str, expected: bool) -> None:
@@ -74,6 +82,13 @@ def test_brand_matcher_names_the_brand_key_and_position() -> None:
     assert str(caught.value) == (
         "config key 'brands[1].query' (Globex Corp): unbalanced parenthesis '(' never closed at position 11"
     )
+
+
+def test_brand_matcher_matches_typographic_apostrophes_and_decomposed_accents() -> None:
+    matcher = BrandMatcher([Brand(name="L'Or\u00e9al", query="\"l'or\u00e9al\" OR #loreal"),
+                            Brand(name="Caf\u00e9 Noir", query='"caf\u00e9 noir"')])
+    texts = ["L\u2019Or\u00e9al new serum", "cafe\u0301 noir and L'Oreal", "plain ascii text", "#LOreal"]
+    assert matcher.brands_of_all(texts) == [["L'Or\u00e9al"], ["Caf\u00e9 Noir"], [], ["L'Or\u00e9al"]]
 
 
 def test_brand_matcher_returns_every_matching_brand_in_config_order() -> None:
