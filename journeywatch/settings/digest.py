@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from string import Formatter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -39,6 +40,21 @@ class DigestSettings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        """Check the subject's placeholders on load: filled in only when the digest is sent, a typo
+        (`{brnd}`, a lone `{`) would otherwise end the command in a traceback after the files are written."""
+        hint = "use {brand} and {week} (write {{ or }} for a literal brace)"
+        try:
+            fields = [name for _, name, _, _ in Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"{exc}; {hint}") from None
+        unknown = [name for name in fields if name not in ("brand", "week")]
+        if unknown:
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; {hint}")
         return value
 
     @field_validator("stages", mode="before")
