@@ -206,17 +206,36 @@ class FileListener:
             value = value.get(part)
         return value
 
+    def _scalar(self, row: dict[str, Any], name: str) -> Any:
+        """A field's value, or `RowError` when a JSONL row holds an object or a list there.
+
+        Turned into text, `{"body": "..."}` would be stored and classified as Python's
+        `{'body': '...'}`; the fix is to map the field inside it (`text: message.body`). An optional
+        field the config does not map (`author` read by its own name) is simply absent then: the
+        export's `author` object is not what was asked for.
+        """
+        value = self._get(row, name)
+        if not isinstance(value, (dict, list)):
+            return value
+        if name not in ("id", "text") and name not in self.settings.columns:
+            return None
+        if isinstance(value, dict):
+            inside = f"{self.columns[name]}.{next(iter(value))}" if value else f"{self.columns[name]}.FIELD"
+            raise RowError(f"{name} ({self.columns[name]!r}) is a JSON object, not text; map the field inside it "
+                           f"in the source's columns, e.g. {name}: {inside}")
+        raise RowError(f"{name} ({self.columns[name]!r}) is a JSON list, not text")
+
     def mention_of_row(self, row: dict[str, Any]) -> Mention:
         """The Mention for one row, or `RowError` saying what is wrong with it."""
-        text = html_to_text(_text_or_none(self._get(row, "text")))
+        text = html_to_text(_text_or_none(self._scalar(row, "text")))
         if not text:
             raise RowError("no text")
         created = parse_time(self._get(row, "created_at"), self.settings.date_format)
-        identity = _text_or_none(self._get(row, "id"))
+        identity = _text_or_none(self._scalar(row, "id"))
         if identity is None:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
-        kind = _text_or_none(self._get(row, "source_kind"))
-        title = _text_or_none(self._get(row, "title"))
+        kind = _text_or_none(self._scalar(row, "source_kind"))
+        title = _text_or_none(self._scalar(row, "title"))
         return Mention(
             source=self.name,
             external_id=identity[:512],
@@ -224,8 +243,8 @@ class FileListener:
             created_at=created,
             source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
             title=html_to_text(title) or None if title else None,
-            url=_text_or_none(self._get(row, "url")),
-            author=_text_or_none(self._get(row, "author")),
+            url=_text_or_none(self._scalar(row, "url")),
+            author=_text_or_none(self._scalar(row, "author")),
         )
 
     # --- reading -------------------------------------------------------------------------------

@@ -75,6 +75,34 @@ def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
     assert [m.external_id for b in again for m in b.mentions] == [m.external_id for m in mentions]
 
 
+def test_jsonl_objects_and_lists_are_not_stored_as_python_text(tmp_path: Path, sqlite_url: str) -> None:
+    """A field holding an object is a row to fix (map the field inside it), never `{'body': ...}` stored."""
+    path = tmp_path / "posts.jsonl"
+    when = "2026-11-01T10:00:00Z"
+    rows = [{"id": 1, "text": {"body": "Acme rocks", "lang": "en"}, "created_at": when},
+            {"id": 2, "text": ["Acme", "rocks"], "created_at": when},
+            {"id": {"$oid": "65a1"}, "text": "Acme oid", "created_at": when},
+            {"id": 4, "text": "Acme ok", "created_at": when, "author": {"name": "bob"}, "title": ["t"]},
+            {"id": 5, "text": "Acme mapped", "created_at": when, "user": {"name": "eve"}}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = FileListener(_source(path, columns={"author": "user"}))
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher, raw_authors=True))
+    assert (outcome.new, outcome.skipped) == (1, 4)
+    assert outcome.warnings[:3] == [
+        "row ending at line 1: text ('text') is a JSON object, not text; map the field inside it in the "
+        "source's columns, e.g. text: text.body",
+        "row ending at line 2: text ('text') is a JSON list, not text",
+        "row ending at line 3: id ('id') is a JSON object, not text; map the field inside it in the source's "
+        "columns, e.g. id: id.$oid",
+    ]
+    assert "author ('user') is a JSON object" in outcome.warnings[3]  # mapped by the config: it is asked for
+    with engine.connect() as connection:
+        stored = connection.execute(select(mentions_table.c.text, mentions_table.c.author)).all()
+    assert stored == [("Acme ok", None)]  # `author` is mapped to `user`; the unmapped `title` list is absent
+
+
 def test_rerun_reads_only_what_was_appended_and_a_replaced_file_from_the_start(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     row = lambda i: json.dumps({"id": f"i{i}", "text": f"acme {i}", "created_at": "2026-11-01T00:00:00Z"}) + "\n"  # noqa: E731
