@@ -71,6 +71,12 @@ def _indented(text: str, indent: int) -> None:
     console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), highlight=False)
 
 
+def _link(url: str, indent: int) -> None:
+    """A link on a line of its own, never folded: cut at 80 columns, it opened a truncated address
+    when clicked and could not be copied whole (the terminal wraps a long line on screen by itself)."""
+    console.print(Text(" " * indent + url), soft_wrap=True, highlight=False)
+
+
 @alerts_app.command("check")
 def check(
     config: Path = typer.Option(..., "--config", "-c", help="path to the YAML config"),
@@ -129,4 +135,6 @@ def list_alerts(
         for alert in alerts:
             console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
             for item in alert.top_items:
-                _indented(f"• {item.text[:200]} ({item.source}) {item.url or ''}", 2)
+                _indented(f"• {item.text[:200]} ({item.source})", 2)
+                if item.url:
+                    _link(item.url, 4)
