@@ -125,3 +125,16 @@ def test_check_says_the_mail_server_refused_the_login_naming_the_target_not_the_
     assert delivery["ok"] is False and delivery["permanent"] is True and delivery["attempts"] == 1  # not retried
     assert delivery["error"].startswith("authentication failed")
     assert password not in result.output and password not in caplog.text and password not in repr(alert.deliveries)
+
+
+def test_check_tells_a_failed_ended_notice_from_a_failed_alert(sqlite_url: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo spike is over by the time it is judged, so with notify_ended both notices go out at once;
+    # a dead target printed two identical 'not delivered to' lines that did not say which was which.
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify_ended": True,
+                                                   "notify": ["json://127.0.0.1:1/hook"]})
+    result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    failed = [line for line in result.output.splitlines() if "not delivered to json://127.0.0.1:1/hook" in line]
+    assert [line.split(" to ")[0] for line in failed] == ["not delivered", "ended notice not delivered"], failed

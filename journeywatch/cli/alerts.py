@@ -103,8 +103,9 @@ def check(
     _print_alerts(fired, f"{len(fired)} new alert(s)")
     for alert in fired:
         for delivery in alert.deliveries:
-            if not delivery["ok"]:
-                console.print(f"[red]not delivered[/] to {escape(delivery['target'])}: "
+            if not delivery["ok"]:  # with notify_ended, a target that failed may fail for both notices
+                notice = "ended notice " if delivery.get("kind") == "ended" else ""
+                console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
                               f"{escape(str(delivery['error']))}", highlight=False)
 
 
