@@ -85,6 +85,17 @@ def test_a_bad_source_is_set_aside_when_not_strict() -> None:
     assert "sources[1].urll" in config.source_errors[0][1]
 
 
+def test_a_bad_source_still_takes_its_name() -> None:
+    """Two entries named alike are a mistake even when one of them is bad: the run must not list 'x' twice."""
+    data = {"brands": BRANDS, "sources": [
+        {"name": "x", "kind": "feed", "url": "ftp://x"},
+        {"name": "x", "kind": "file", "path": "a.jsonl"},
+        {"kind": "file"},  # no name: set aside under its position, taking no name
+    ]}
+    with pytest.raises(ConfigError, match="config key 'sources': each name must be unique; repeated: x"):
+        parse_config(data, strict=False)
+
+
 def test_missing_file_and_broken_yaml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found; `journeywatch init`"):
         load_config(tmp_path / "nope.yaml")

@@ -60,9 +60,14 @@ class Config(BaseModel):
 _SOURCE = TypeAdapter(SourceSettings)
 
 
-def _check_unique_names(config: Config) -> None:
-    """Brand and source names are identities (reports, stored items, watermarks): each once."""
-    for key, names in (("brands", [b.name for b in config.brands]), ("sources", [s.name for s in config.sources])):
+def _check_unique_names(config: Config, set_aside: list[str]) -> None:
+    """Brand and source names are identities (reports, stored items, watermarks): each once.
+
+    `set_aside` names the source entries that failed validation: a name is taken by an entry that
+    needs fixing too, or the run would list two sources under one name and fixing one would then fail.
+    """
+    sources = [s.name for s in config.sources] + set_aside
+    for key, names in (("brands", [b.name for b in config.brands]), ("sources", sources)):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ConfigError(f"config key '{key}': each name must be unique; repeated: {', '.join(repeated)}")
@@ -183,7 +188,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         config = Config.model_validate({**data, "sources": sources})
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc)) from None
-    _check_unique_names(config)
+    _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
     config._source_errors = source_errors
     config = _resolve_paths(config, base or Path.cwd())
     if override := os.environ.get(DATABASE_ENV):
