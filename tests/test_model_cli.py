@@ -85,6 +85,8 @@ def test_evaluate_rejects_missing_and_unlabelled_files(tmp_path: Path) -> None:
     unlabelled = tmp_path / "u.jsonl"
     unlabelled.write_text('{"text": "hello"}\n', encoding="utf-8")
     assert isinstance(runner.invoke(app, ["evaluate", str(unlabelled)]).exception, ConfigError)
+    folder = runner.invoke(app, ["evaluate", str(tmp_path)])  # said "no such file" of a folder that is there
+    assert isinstance(folder.exception, ConfigError) and "is a folder; give a JSONL file" in str(folder.exception)
 
 
 def _write_lines(path: Path, lines: list[str]) -> Path:
@@ -109,7 +111,7 @@ def test_evaluate_names_every_skipped_line(tmp_path: Path, monkeypatch: pytest.M
     assert result.stderr.splitlines() == [
         f"{path}:2: skipped, not valid JSON",
         f"{path}:3: skipped, no `text`",
-        f"{path}:4: skipped, unknown sentiment 'angry'",
+        f"{path}:4: skipped, unknown sentiment 'angry' (sentiment labels are negative, neutral, positive)",
         f"{path}:6: skipped, no `moment` or `sentiment` label",
         f"{path}:7: skipped, not a JSON object",
         f"{path}: 5 of 7 lines skipped, 2 used",
@@ -153,6 +155,16 @@ def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path
 
 def test_classify_without_input_is_a_config_error() -> None:
     assert isinstance(runner.invoke(app, ["classify"]).exception, ConfigError)
+
+
+def test_classify_skips_blank_text_arguments_as_it_skips_blank_jsonl_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # classify "" printed a confident-looking label (ultimate_moment, negative) for no text at all.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    result = runner.invoke(app, ["classify", "avoid them", "  "])
+    assert result.exit_code == 0, result.output
+    assert [line["text"] for line in _lines(result.stdout)] == ["avoid them"]
+    assert result.stderr.splitlines() == ["TEXT argument 2: skipped, the text is empty"]
+    assert isinstance(runner.invoke(app, ["classify", ""]).exception, ConfigError)
 
 
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:

@@ -138,8 +138,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return "`text` is empty"
     if labelled:
         for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
-            if row.get(kind) is not None and row[kind] not in allowed:
-                return f"unknown {kind} {row[kind]!r}"
+            if row.get(kind) is not None and row[kind] not in allowed:  # the spelling to use, not just "unknown"
+                return f"unknown {kind} {row[kind]!r} ({kind} labels are {', '.join(allowed)})"
         if row.get("moment") is None and row.get("sentiment") is None:
             return "no `moment` or `sentiment` label"
     return row
@@ -152,6 +152,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
     a user scoring or tagging their own file must know what was left out,
     and a file with no usable line is an error, not an empty result.
     """
+    if path.is_dir():
+        raise ConfigError(f"{flag}{str(path)!r} is a folder; give a JSONL file, one JSON object per line")
     if not path.is_file():
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[dict[str, Any]] = []
@@ -196,6 +198,12 @@ def classify(
     from journeywatch.classifiers import load_classifier
 
     items = list(texts or [])
+    if any(not text.strip() for text in items):  # as a blank --jsonl text is: a label for nothing misleads
+        err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+        for number, text in enumerate(items, 1):
+            if not text.strip():
+                err.print(f"TEXT argument {number}: skipped, the text is empty")
+        items = [text for text in items if text.strip()]
     if jsonl is not None:
         items.extend(row["text"] for row in _read_rows(jsonl, "--jsonl ", labelled=False))
     if not items:
