@@ -13,9 +13,10 @@ The watermark is the byte offset reached plus a fingerprint of the file's
 opening bytes: a re-run reads only what was appended, a replaced file is read
 from the start (the upsert drops rows stored before). Bad rows are skipped,
 counted and described; they never cost the good ones, but a file with no good
-row fails the source rather than passing for an empty one. A JSONL file's last
-line that is still being written (no newline yet, not valid JSON) is left
-for the next run rather than skipped.
+row fails the source rather than passing for an empty one. A last line that
+is still being written (no newline yet, and not a usable row: broken JSON, a
+CSV row short of fields or with half a date) is left for the next run rather
+than skipped, so the rest of it is not read later as a row of its own.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class _Cursor:
     line_no: int
     bad_lines: set[int] = field(default_factory=set)
     last_bytes: int = 0  # length of the last line handed out, to give it back
+    last_complete: bool = True  # whether that line ended in b"\n" (else the file ends in it, mid-write maybe)
 
 
 def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Iterator[str]:
@@ -72,6 +74,7 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
         cursor.offset += len(raw)
         cursor.line_no += 1
         cursor.last_bytes = len(raw)
+        cursor.last_complete = raw.endswith(b"\n")
         try:
             line = raw.decode(encoding)
         except UnicodeDecodeError:
@@ -302,7 +305,7 @@ class FileListener:
             reader = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(),
                                 delimiter=self._delimiter)
             while True:
-                first_line = cursor.line_no + 1
+                first_line, start = cursor.line_no + 1, cursor.offset
                 try:
                     values = next(reader)
                 except StopIteration:
@@ -310,6 +313,10 @@ class FileListener:
                 except csv.Error as exc:
                     yield None, f"line {first_line}: unreadable CSV ({exc})"
                     continue
+                if not cursor.last_complete and not self._usable(values, header):
+                    # the file ends mid-row, one still being written: read it whole next run, as JSONL does
+                    cursor.offset, cursor.line_no = start, first_line - 1
+                    return
                 if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
                     yield None, f"line {first_line}: {self._not_valid}"
                 elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
@@ -337,6 +344,16 @@ class FileListener:
                 yield None, f"line {cursor.line_no}: not a JSON object"
                 continue
             yield row, None
+
+    def _usable(self, values: list[str], header: list[str]) -> bool:
+        """Whether a CSV record is a whole, usable row: a row cut off mid-write lacks fields or holds half a date."""
+        if len(values) < len(header):
+            return False
+        try:
+            self.mention_of_row(dict(zip(header, values)))
+        except RowError:
+            return False
+        return True
 
     def _check_start(self, start: bytes) -> None:
         """`SourceError` for files this reader cannot split into rows, said in words rather than as bad rows."""

@@ -135,6 +135,27 @@ def test_a_half_written_last_line_waits_for_the_next_run(tmp_path: Path) -> None
     assert [m.external_id for b in second for m in b.mentions] == ["b"]
 
 
+@pytest.mark.parametrize("cut", ["3,acme thr", '3,"acme, three', "3,acme three,2026-11-01T12:0"])
+def test_a_csv_row_cut_off_mid_write_waits_for_the_next_run(tmp_path: Path, sqlite_url: str, cut: str) -> None:
+    """The exporter is still writing the last row: it is read whole next run, not skipped now and split later."""
+    path = tmp_path / "live.csv"
+    whole = '3,"acme, three",2026-11-01T12:00:00Z\n' if '"' in cut else "3,acme three,2026-11-01T12:00:00Z\n"
+    path.write_text("id,text,created_at\n1,acme one,2026-11-01T10:00:00Z\n2,acme two,2026-11-01T11:00:00Z\n" + cut)
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = FileListener(_source(path))
+    first = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (first.new, first.skipped, first.warnings) == (2, 0, [])
+    with path.open("a") as handle:
+        handle.write(whole[len(cut):] + "4,acme four,2026-11-01T13:00:00Z")  # a complete last row, no line end
+    second = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (second.new, second.skipped, second.warnings) == (2, 0, [])
+    with engine.connect() as connection:
+        stored = connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all()
+    third = "acme, three" if '"' in cut else "acme three"
+    assert sorted(stored) == [("1", "acme one"), ("2", "acme two"), ("3", third), ("4", "acme four")]
+
+
 def test_missing_file_and_bad_mapping_are_clear(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not found") as caught:
         list(FileListener(_source(tmp_path / "gone.csv")).fetch(None))
