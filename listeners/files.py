@@ -170,6 +170,9 @@ class FileListener:
         self._encoding = settings.encoding
         utf8 = codecs.lookup(settings.encoding).name == "utf-8"
         self._not_valid = "not valid UTF-8" if utf8 else f"not valid {settings.encoding}"  # a bad line's warning
+        # said with the first such line: the usual cause is an export in a Windows code page
+        self._encoding_hint = (" (an export from Excel or a Windows tool is often not UTF-8: set the source's "
+                               "encoding, e.g. encoding: cp1252)") if utf8 else ""
 
     @staticmethod
     def _format_of(settings: FileSource) -> str:
@@ -318,7 +321,7 @@ class FileListener:
                     cursor.offset, cursor.line_no = start, first_line - 1
                     return
                 if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
-                    yield None, f"line {first_line}: {self._not_valid}"
+                    yield None, self._undecodable(first_line)
                 elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
                     yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
                                  f"(a {self._delimiter!r} in a field that is not quoted?)")
@@ -327,7 +330,7 @@ class FileListener:
             return
         for line in _lines(handle, cursor, self._encoding):
             if cursor.line_no in cursor.bad_lines:
-                yield None, f"line {cursor.line_no}: {self._not_valid}"
+                yield None, self._undecodable(cursor.line_no)
                 continue
             if not line.strip():
                 continue
@@ -344,6 +347,11 @@ class FileListener:
                 yield None, f"line {cursor.line_no}: not a JSON object"
                 continue
             yield row, None
+
+    def _undecodable(self, line_no: int) -> str:
+        """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""
+        hint, self._encoding_hint = self._encoding_hint, ""
+        return f"line {line_no}: {self._not_valid}{hint}"
 
     def _usable(self, values: list[str], header: list[str]) -> bool:
         """Whether a CSV record is a whole, usable row: a row cut off mid-write lacks fields or holds half a date."""
