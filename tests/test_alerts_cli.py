@@ -78,6 +78,10 @@ def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPat
     assert result.exit_code != 0
     assert isinstance(result.exception, ConfigError)
     assert "--config or --database" in str(result.exception)
+    # A URL given as --database is named as --database, not as the config key it did not come from.
+    bad = runner.invoke(app, ["alerts", "list", "--database", "not-a-url"])
+    assert isinstance(bad.exception, ConfigError)
+    assert str(bad.exception).startswith("--database: cannot open the URL"), str(bad.exception)
 
 
 def test_check_says_which_brands_are_held_back_by_min_history(sqlite_url: str, tmp_path: Path,

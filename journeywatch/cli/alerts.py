@@ -29,6 +29,10 @@ def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyp
     url = database or (load_config(config, strict=False).database if config else os.environ.get(DATABASE_ENV))
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    if database:  # an error must name the option the URL came from, not the config key 'database'
+        from journeywatch.storage.database import migrated_engine
+
+        return migrated_engine(url, "--database")
     return open_database(url)
 
 
