@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from journeywatch.errors import ConfigError
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import build_listener
 from journeywatch.settings import FileSource, load_config, parse_config
+from journeywatch.storage import forget_engines, open_database
 
 BRANDS = [{"name": "Acme", "query": "acme"}]
 
@@ -141,6 +146,31 @@ def test_a_relative_sqlite_path_starts_at_the_config_file(tmp_path: Path, monkey
     assert load_config(path).database == f"sqlite:///{tmp_path / 'data' / 'jw.db'}"
     absolute = _write(tmp_path, "database: sqlite:////var/jw.db\nbrands: [{name: Acme, query: acme}]\n")
     assert load_config(absolute).database == "sqlite:////var/jw.db"
+
+
+def test_a_tilde_is_the_home_directory_in_every_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`~/exports/x.csv` was a folder named '~' beside the config (and a sqlite:///~/ database was made in one)."""
+    home, configs = tmp_path / "home", tmp_path / "configs"
+    (home / "exports").mkdir(parents=True)
+    (home / "exports" / "m.jsonl").write_text(json.dumps({"id": 1, "text": "acme", "created_at": 1793000000}) + "\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    configs.mkdir()
+    config = load_config(_write(configs, yaml.safe_dump({
+        "database": "sqlite:///~/jw.db", "brands": BRANDS,
+        "sources": [{"name": "export", "kind": "file", "path": "~/exports/m.jsonl"},
+                    {"name": "feed", "kind": "feed", "url": "file://~/feeds/a.rss"}],
+        "alerts": {"notify": ["file://~/alerts.log"]},
+    })))
+    assert config.database == f"sqlite:///{home}/jw.db"
+    assert [getattr(s, "path", None) or s.url for s in config.sources] == [home / "exports" / "m.jsonl",
+                                                                           (home / "feeds" / "a.rss").as_uri()]
+    assert config.alerts.notify == [f"file://{home}/alerts.log"]
+    try:
+        outcome = collect_source(open_database(config.database), build_listener(config.sources[0]), lambda ms: ms)
+    finally:
+        forget_engines()
+    assert outcome.new == 1 and (home / "jw.db").is_file() and not (configs / "~").exists()
 
 
 def test_file_targets_and_model_dir_start_at_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

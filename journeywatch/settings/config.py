@@ -138,37 +138,47 @@ def _split_sources(raw: object) -> tuple[list[object], list[tuple[str, str]]]:
     return good, errors
 
 
+def _local(path: Path, base: Path) -> Path:
+    """A path from the config as an absolute one: `~` is the home directory, a relative path starts at `base`.
+
+    `~` is not expanded by YAML or by Python's file functions: `~/exports/x.csv` was read as a folder
+    named `~` beside the config, and a `sqlite:///~/jw.db` database was created in one.
+    """
+    path = path.expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
 def _anchored_sqlite(url: str, base: Path) -> str:
     """A relative SQLite file path starts at the config file too: cron runs from $HOME."""
     prefix = "sqlite:///"
     rest = url[len(prefix):]
     if not url.startswith(prefix) or not rest or rest.startswith("/") or rest.startswith(":memory:"):
         return url
-    return prefix + str((base / rest).resolve())
+    return prefix + str(_local(Path(rest), base))
 
 
 def _anchored_file_url(url: str, base: Path) -> str:
     """A `file://` target as an absolute path: a relative one starts at the config file (`file://out/alerts.log`)."""
     if not url.lower().startswith("file://"):
         return url
-    local = base / Path(unquote(url.split("://", 1)[1]))  # an absolute path stays as it is
+    local = _local(Path(unquote(url.split("://", 1)[1])), base)  # an absolute path stays as it is
     return "file://" + quote(str(local.resolve()), safe="/")
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
-    """Make file paths relative to the config file, so a config works from any directory."""
+    """Make file paths absolute, so a config works from any directory: relative ones start at the config file."""
     config.database = _anchored_sqlite(config.database, base)
     config.alerts.notify = [_anchored_file_url(url, base) for url in config.alerts.notify]
     config.digest.notify = [_anchored_file_url(url, base) for url in config.digest.notify]
-    if config.classifier.model_dir and not config.classifier.model_dir.is_absolute():
-        config.classifier.model_dir = (base / config.classifier.model_dir).resolve()
+    if config.classifier.model_dir:
+        config.classifier.model_dir = _local(config.classifier.model_dir, base)
     for source in config.sources:
-        if isinstance(source, FileSource) and not source.path.is_absolute():
-            source.path = (base / source.path).resolve()
+        if isinstance(source, FileSource):
+            source.path = _local(source.path, base)
         if isinstance(source, FeedSource) and source.url.startswith("file://"):
             local = Path(source.url.removeprefix("file://"))
             if not local.is_absolute():
-                source.url = (base / local).resolve().as_uri()
+                source.url = _local(local, base).as_uri()
     return config
 
 
