@@ -53,6 +53,22 @@ def _generic(url: str) -> str:
         return url.split("://", 1)[0] + "://" + MASK
 
 
+def _written_options_only(shown: str, written: str) -> str:
+    """`shown` (apprise's form of a target) keeping only the query options the user wrote in `written`.
+
+    apprise spells out every option at its default (`format=html&overflow=upstream&retry=0&wait=0.5
+    &optional=no&cto=15`), which buried the target the user configured in the lines that name it.
+    Dropping options only removes text, so nothing secret can come back this way.
+    """
+    try:
+        parts, keys = urlsplit(shown), {k.lower() for k, _ in parse_qsl(urlsplit(written).query, True)}
+    except ValueError:
+        return shown
+    kept = [pair for pair in parts.query.split("&") if pair and unquote(pair.split("=", 1)[0]).lower() in keys]
+    query = "&".join(kept)
+    return parts._replace(query=query).geturl()
+
+
 def redact(url: str) -> str:
     """A target URL safe to log and store: apprise's own privacy form when it knows the service.
 
@@ -71,7 +87,7 @@ def redact(url: str) -> str:
     if plugin:
         # Both passes: apprise masks service tokens, the generic pass the user, token-like path
         # segments (a webhook's path is often its token) and query values apprise keeps.
-        return _generic(plugin.url(privacy=True))
+        return _generic(_written_options_only(plugin.url(privacy=True), url))
     return url.split("://", 1)[0] + "://" + MASK  # unknown to apprise: any part may be a token
 
 

@@ -225,3 +225,13 @@ def test_a_quoted_post_pings_no_one_and_links_nowhere_in_chat_but_data_targets_g
     assert "](https://evil" not in alert_chat["text"] and "[refund form]\u200b(https://evil.example/x)" in alert_chat["text"]
     assert "[link](https://social.example/@a/1)" in digest_chat["text"]  # the digest's own link stays live
     assert "@everyone" in alert_data["message"] and "@everyone" in digest_data["message"]  # JSON: unchanged
+
+
+def test_a_redacted_target_shows_the_options_written_not_every_apprise_default() -> None:
+    # Delivery lines read "sent to mailto://****@host/****?format=html&overflow=upstream&retry=0&wait=0.5
+    # &optional=no&cto=15&from=..." for a target written with from= alone.
+    shown = redact("mailto://user:pa55word@mail.example.org:2525?from=jw@example.org&to=bm@example.org")
+    assert shown.startswith("mailto://****@mail.example.org:2525") and "from=jw%40example.org" in shown
+    assert not any(default in shown for default in ("overflow=", "retry=", "wait=", "optional=", "cto=", "format="))
+    assert "pa55word" not in shown and "user" not in shown
+    assert "format=text" in redact("mailto://user:pw@example.org?format=text")
