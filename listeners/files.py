@@ -47,6 +47,11 @@ PREAMBLE_ROWS = 20  # a CSV's header is looked for among its first rows
 FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind")
 SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
+# The csv module refuses fields over 128 KiB by default, and after refusing one it reads on from inside
+# it: a long review or an article's HTML cost its row and turned the rest of the field into thousands of
+# bad rows. Exports hold such fields (JSONL reads them whole); a quote never closed still stops at this.
+MAX_FIELD_CHARS = 64 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
 
 class RowError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -154,6 +155,19 @@ def test_a_csv_row_cut_off_mid_write_waits_for_the_next_run(tmp_path: Path, sqli
         stored = connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all()
     third = "acme, three" if '"' in cut else "acme three"
     assert sorted(stored) == [("1", "acme one"), ("2", "acme two"), ("3", third), ("4", "acme four")]
+
+
+def test_a_csv_field_over_128_kib_is_read_whole(tmp_path: Path) -> None:
+    """The csv module's default limit cost the row and read the rest of its field as thousands of bad rows."""
+    path = tmp_path / "long.csv"
+    long_text = "acme long review " + "very long, text\n" * 15_000  # 240 KB, quoted, over many lines
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "text", "created_at"], ["1", "acme one", "2026-11-01T10:00:00Z"],
+                                      ["2", long_text, "2026-11-01T11:00:00Z"], ["3", "acme three", "2026-11-01"]])
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [(m.external_id, len(m.text)) for b in batches for m in b.mentions] == [
+        ("1", 8), ("2", len(" ".join(long_text.split()))), ("3", 10)]
+    assert (sum(b.skipped for b in batches), [w for b in batches for w in b.warnings]) == (0, [])
 
 
 def test_missing_file_and_bad_mapping_are_clear(tmp_path: Path) -> None:
