@@ -142,3 +142,14 @@ def test_check_tells_a_failed_ended_notice_from_a_failed_alert(sqlite_url: str, 
     assert result.exit_code == 0, result.output
     failed = [line for line in result.output.splitlines() if "not delivered to json://127.0.0.1:1/hook" in line]
     assert [line.split(" to ")[0] for line in failed] == ["not delivered", "ended notice not delivered"], failed
+
+
+def test_an_alert_with_nowhere_to_go_does_not_read_as_a_failed_delivery(sqlite_url: str, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no alerts.notify the list said "not delivered", which reads as a delivery that failed.
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h"})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "120"})
+    [head] = [line for line in listed.output.splitlines() if line.startswith("#1 ")]
+    assert head.endswith(", no notify targets") and "not delivered" not in listed.output, listed.output

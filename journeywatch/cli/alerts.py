@@ -51,7 +51,8 @@ def _print_alerts(alerts: list[Alert], title: str) -> None:
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
         sent = [d for d in alert.deliveries if d.get("kind") == "alert"]
-        delivered = f"delivered {sum(d['ok'] for d in sent)}/{len(sent)}" if sent else "not delivered"
+        # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
+        delivered = f"delivered {sum(d['ok'] for d in sent)}/{len(sent)}" if sent else "no notify targets"
         ratio = ">1000×" if alert.ratio >= 1000 else f"{alert.ratio:.1f}×"
         sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
         console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
