@@ -1,6 +1,6 @@
 """CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
 
-Fields: `id`, `text`, `created_at` (ISO 8601, RFC 2822, Twitter's, d.m.Y, or Unix
+Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, or Unix
 seconds or milliseconds, or the source's `date_format`; a time without a zone is
 read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line:
@@ -129,7 +129,16 @@ def parse_time(value: Any, date_format: str | None = None) -> datetime:
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
+# ISO 8601 with the zone named after it, as BigQuery's and Snowflake's exports write: "2026-11-01 10:00:00 UTC".
+_NAMED_UTC = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:UTC|GMT)", re.IGNORECASE)
+
+
 def _other_date(text: str) -> datetime | None:
+    if match := _NAMED_UTC.fullmatch(text):
+        try:
+            return datetime.fromisoformat(match[1]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return None
     try:
         return parsedate_to_datetime(text)  # RFC 2822, as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
     except (TypeError, ValueError, IndexError):

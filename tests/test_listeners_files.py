@@ -323,6 +323,9 @@ def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
     ("Mon, 02 Nov 2026 10:00:00 +0100", "2026-11-02T09:00:00+00:00"),  # RFC 2822
     ("Wed Oct 10 20:19:24 +0000 2018", "2018-10-10T20:19:24+00:00"),  # Twitter's created_at
     ("01.11.2026 10:00", "2026-11-01T10:00:00+00:00"),  # a spreadsheet's day.month.year
+    ("2026-11-01 10:00:00 UTC", "2026-11-01T10:00:00+00:00"),  # BigQuery's and Snowflake's exports
+    ("2026-11-01 10:00:00.250 UTC", "2026-11-01T10:00:00.250000+00:00"),
+    ("2026-11-01T10:00:00GMT", "2026-11-01T10:00:00+00:00"),
 ])
 def test_dates_other_tools_write(value: object, expected: str) -> None:
     assert parse_time(value).isoformat() == expected
