@@ -181,6 +181,12 @@ def trend_png(digest: Digest) -> bytes:
 
 
 def add_charts(digest: Digest) -> Digest:
-    """Draw both charts into `digest.charts` (name -> PNG bytes) and return the digest."""
-    digest.charts = {"journey_map": journey_map_png(digest), "trend": trend_png(digest)}
+    """Draw both charts into `digest.charts` (name -> PNG bytes) and return the digest.
+
+    Labels are drawn as plain text: with matplotlib's math parsing on, a stage
+    name such as `think $x$` lost its dollars and one such as `$\\frac{a$ deal`
+    ended the digest command in a ParseFatalException.
+    """
+    with matplotlib.rc_context({"text.parse_math": False}):
+        digest.charts = {"journey_map": journey_map_png(digest), "trend": trend_png(digest)}
     return digest

@@ -280,3 +280,12 @@ def test_a_brand_with_punctuation_is_no_emerging_term_and_warns_nothing(sqlite_u
     terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
     assert any("recall" in t for t in terms), terms
     assert not any(w in t for t in terms for w in ("rolls", "royce")), terms
+
+
+def test_stage_names_with_dollar_signs_are_drawn_as_text(sqlite_url: str) -> None:
+    # matplotlib read '$...$' in a label as mathematics: '$\frac{a$ deal' ended the command in a traceback.
+    fill(open_database(sqlite_url), make_items(weeks=2, hostile=False), failures=0)
+    config = _config(sqlite_url, stages={"stimulus": r"$\frac{a$ deal", "zero_moment": "think $x$",
+                                         "ultimate_moment": "share $"})
+    digest = add_charts(build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK)))
+    assert digest.charts["journey_map"].startswith(b"\x89PNG") and digest.charts["trend"].startswith(b"\x89PNG")
