@@ -449,8 +449,8 @@ class FileListener:
                 rows += 1
                 read += 1
                 if row is not None:
+                    first_keys = first_keys or list(row)
                     if unseen:
-                        first_keys = first_keys or list(row)
                         unseen = {f: c for f, c in unseen.items() if not self._present(row, c)}
                     try:
                         batch.append(self.mention_of_row(row))
@@ -466,8 +466,10 @@ class FileListener:
             if read and not good:
                 if unseen and first_keys:
                     self._check_columns(list(unseen), first_keys)
-                raise SourceError(self.name, f"all {read} rows read were skipped, nothing stored "
-                                  f"({'; '.join(warnings[:3])}); check the file and the source's columns and "
-                                  "encoding", retryable=False)
+                # a JSONL file has no header to compare `columns` with: say what its rows hold instead
+                keys = f" (its rows' keys are {first_keys})" if self.format == "jsonl" and first_keys else ""
+                rows_read = "the 1 row read was" if read == 1 else f"all {read} rows read were"
+                raise SourceError(self.name, f"{rows_read} skipped, nothing stored ({'; '.join(warnings[:3])}); "
+                                  f"check the file and the source's columns{keys} and encoding", retryable=False)
             if flushed_at is None or cursor.offset != flushed_at:
                 yield flush()  # the tail, or an empty batch that records a first look at an empty file

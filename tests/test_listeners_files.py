@@ -237,6 +237,8 @@ def test_a_file_whose_every_row_is_bad_fails_and_is_read_again_once_fixed(tmp_pa
                                           r"\(row ending at line 1: no created_at;") as caught:
         collect_source(engine, wrong, lambda ms: prepare_mentions(ms, matcher))
     assert not caught.value.retryable
+    assert caught.value.reason.endswith(  # JSONL has no header to list: the keys its rows hold say what to map
+        "check the file and the source's columns (its rows' keys are ['id', 'text', 'when']) and encoding")
     assert get_watermark(engine, "export") is None  # so the rows are read again once fixed
     fixed = collect_source(engine, FileListener(_source(path, columns={"created_at": "when"})),
                            lambda ms: prepare_mentions(ms, matcher))
