@@ -132,6 +132,15 @@ def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes
     return b"".join(chunks)
 
 
+# What to do about the statuses a user can act on; no retry mends them.
+_WHAT_TO_DO = {
+    401: "; the server wants credentials: check the user and password or token in the URL",
+    403: "; the server refused access: check the token in the URL, or whether the feed is private",
+    404: "; check the URL (open it in a browser), or remove the source",
+    410: "; the feed was removed: remove the source or find its new URL",
+}
+
+
 def fetch_url(
     source: str,
     url: str,
@@ -169,7 +178,7 @@ def fetch_url(
                                        url=str(response.url))
                     reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {shown}"]))
                     if status not in RETRYABLE_STATUS:
-                        raise SourceError(source, reason, retryable=False)
+                        raise SourceError(source, reason + _WHAT_TO_DO.get(status, ""), retryable=False)
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))
             except httpx.TimeoutException:
                 reason = f"timed out after {timeout:g} s fetching {shown}"

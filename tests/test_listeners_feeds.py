@@ -173,6 +173,10 @@ _MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/
     (Route(b"", failures=[Failure(503)]), 0, "HTTP 503 Service Unavailable from {base}/feed (gave up after 1 attempt)"),
     (Route(b"", status=302, headers={"Location": "/feed"}), 3, "too many redirects from {base}/feed"),
     (Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}), 3, "cannot decode the response from {base}/feed"),
+    (Route(b"", status=404), 3, "HTTP 404 Not Found from {base}/feed; check the URL (open it in a browser), or remove"),
+    (Route(b"", status=401), 3, "HTTP 401 Unauthorized from {base}/feed; the server wants credentials: check the user"),
+    (Route(b"", status=403), 3, "HTTP 403 Forbidden from {base}/feed; the server refused access: check the token"),
+    (Route(b"", status=410), 3, "HTTP 410 Gone from {base}/feed; the feed was removed: remove the source or find"),
 ])
 def test_bad_sources_fail_with_a_message_that_says_what_to_do(feed_server: FeedServer, route: Route, retries: int,
                                                               message: str) -> None:
