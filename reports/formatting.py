@@ -32,10 +32,13 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+SLUG_CHARS = 80  # file systems allow 255 bytes a name; a long brand name failed with "File name too long"
+
+
 def slug(name: str) -> str:
-    """A file-name-safe form of a brand: 'Café Noir & Co' -> 'cafe-noir-co'."""
+    """A file-name-safe form of a brand: 'Café Noir & Co' -> 'cafe-noir-co', at most SLUG_CHARS long."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "brand"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_CHARS].rstrip("-") or "brand"
 
 
 def short(text: str, limit: int = QUOTE_CHARS) -> str:

@@ -68,6 +68,10 @@ def test_file_slugs_are_distinct_and_stable() -> None:
     assert file_slugs(names) == {"Acme Co": "acme-co", "acme-co": "acme-co-3", "Café": "cafe", "Cafe": "cafe-2",
                                  "Acme Co 2": "acme-co-2", "ACME CO": "acme-co-4"}
     assert file_slugs(["Globex"]) == {"Globex": "globex"}
+    # A very long name is cut (it failed with "File name too long"); two cut alike still get their own files.
+    long_a, long_b = "Acme " * 60 + "A", "Acme " * 60 + "B"
+    slugs = file_slugs([long_a, long_b])
+    assert len(slugs[long_a]) <= 80 and slugs[long_b] == slugs[long_a] + "-2"
 
 
 def test_brands_whose_names_slug_alike_get_their_own_files(sqlite_url: str, tmp_path: Path) -> None:
