@@ -24,10 +24,11 @@ def alert_summary(alert: dict[str, Any]) -> tuple[str, str]:
     when = start.strftime("%a %d %b %H:%M UTC") if isinstance(start, datetime) else str(start or "")
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = f"{observed} negative share-stage items"
-    if expected is not None:
-        what += f" where {float(expected):.1f} were expected"
-    if ratio is not None:
-        what += f" ({float(ratio):.1f}×)"
+    if expected is not None:  # a quiet brand expects far under 0.1 an hour: "0.0 were expected" read as nothing
+        value = float(expected)
+        what += f" where {value:.1f} were expected" if value >= 0.1 else f" where {value:.2g} were expected"
+    if ratio is not None:  # against a near-zero baseline the ratio is huge and meaningless past this
+        what += " (>1000×)" if float(ratio) >= 1000 else f" ({float(ratio):.1f}×)"
     sources = alert.get("sources") or {}
     if sources:
         what += "; top sources: " + ", ".join(f"{name} {n}" for name, n in list(sources.items())[:3])

@@ -196,6 +196,9 @@ def test_alerts_fired_in_the_week_are_listed(stored: tuple[Config, list[Item]]) 
     when, what = alert_summary(digest.alerts[0])
     assert when == "Wed 11 Nov 09:00 UTC"
     assert what.startswith("12 negative share-stage items where 1.5 were expected (8.0×); top sources: trustpilot 12")
+    # Against a near-zero baseline (the demo's 0.0063) it said "where 0.0 were expected (2075.1×)".
+    _, quiet = alert_summary({**digest.alerts[0], "expected": 0.0063, "ratio": 12 / 0.0063})
+    assert quiet.startswith("12 negative share-stage items where 0.0063 were expected (>1000×)"), quiet
 
 
 def test_highlights_restate_the_figures(stored: tuple[Config, list[Item]]) -> None:
