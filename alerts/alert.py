@@ -7,6 +7,11 @@ from datetime import datetime
 from typing import Any
 
 
+def expected_text(expected: float) -> str:
+    """0.0063, 2.5, 150: two significant digits below 10, whole numbers above (".2g" wrote 150 as "1.5e+02")."""
+    return f"{expected:.2g}" if expected < 10 else f"{expected:.0f}"
+
+
 def _times(ratio: float) -> str:
     """3.4×, 27×, or ">1000×" when the baseline is nearly silent."""
     if ratio >= 1000:
@@ -65,7 +70,7 @@ class Alert:
         when = self.window_start.strftime("%Y-%m-%d %H:%M")
         top = ", ".join(f"{name} {n}" for name, n in list(self.sources.items())[:3])
         return (f"{self.brand}: {self.observed} negative share-stage items in the window from {when} UTC, "
-                f"expected {self.expected:.2g} ({_times(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
+                f"expected {expected_text(self.expected)} ({_times(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .alert import Alert, _times
+from .alert import Alert, _times, expected_text
 
 _TEXT_LIMIT = 400
 
@@ -40,7 +40,7 @@ def alert_html(alert: Alert) -> str:
     lines = [
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
         f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(start)}–{escape(end)} UTC) "
-        f"against {alert.expected:.2g} expected: {_times(alert.ratio)} the brand's usual level for that time, "
+        f"against {expected_text(alert.expected)} expected: {_times(alert.ratio)} the brand's usual level for that time, "
         f"upper-tail probability {alert.p_value:.1e} ({escape(alert.model)} model). "
         f"Negative share of share-stage items in the window: {escape(share)} of {alert.share_items}.</p>",
         "<h3>Sources</h3>",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from journeywatch.alerts import alerts_between
+from journeywatch.alerts.alert import expected_text
 
 
 def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
@@ -24,9 +25,8 @@ def alert_summary(alert: dict[str, Any]) -> tuple[str, str]:
     when = start.strftime("%a %d %b %H:%M UTC") if isinstance(start, datetime) else str(start or "")
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = f"{observed} negative share-stage items"
-    if expected is not None:  # a quiet brand expects far under 0.1 an hour: "0.0 were expected" read as nothing
-        value = float(expected)
-        what += f" where {value:.1f} were expected" if value >= 0.1 else f" where {value:.2g} were expected"
+    if expected is not None:  # as alerts list writes it: "0.0 were expected" read as nothing at all
+        what += f" where {expected_text(float(expected))} were expected"
     if ratio is not None:  # against a near-zero baseline the ratio is huge and meaningless past this
         what += " (>1000×)" if float(ratio) >= 1000 else f" ({float(ratio):.1f}×)"
     sources = alert.get("sources") or {}

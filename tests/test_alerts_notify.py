@@ -235,3 +235,13 @@ def test_a_redacted_target_shows_the_options_written_not_every_apprise_default()
     assert not any(default in shown for default in ("overflow=", "retry=", "wait=", "optional=", "cto=", "format="))
     assert "pa55word" not in shown and "user" not in shown
     assert "format=text" in redact("mailto://user:pw@example.org?format=text")
+
+
+def test_a_large_expected_count_reads_as_a_number_not_in_exponent_form() -> None:
+    # A busy brand's baseline of 150 an hour read "against 1.5e+02 expected" in the alert and in alerts list.
+    alert = _alert()
+    alert.observed, alert.expected, alert.ratio = 400, 150.4, 400 / 150.4
+    assert "against 150 expected" in alert_html(alert) and "e+02" not in alert_html(alert)
+    assert "expected 150 " in alert.summary_line() and "e+02" not in alert.summary_line()
+    alert.expected = 0.0063
+    assert "against 0.0063 expected" in alert_html(alert)

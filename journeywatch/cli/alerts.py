@@ -48,6 +48,8 @@ def _print_alerts(alerts: list[Alert], title: str) -> None:
     A table of ten columns at 80 columns wraps every cell into fragments;
     these lines only wrap where a brand name or the source list is long.
     """
+    from journeywatch.alerts.alert import expected_text
+
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
         sent = [d for d in alert.deliveries if d.get("kind") == "alert"]
@@ -57,7 +59,7 @@ def _print_alerts(alerts: list[Alert], title: str) -> None:
         sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
         console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
                       highlight=False)
-        _indented(f"{alert.observed} items, {alert.expected:.2g} expected ({ratio}, p={alert.p_value:.1e}); "
+        _indented(f"{alert.observed} items, {expected_text(alert.expected)} expected ({ratio}, p={alert.p_value:.1e}); "
                   f"sources: {sources}", 4)
 
 
