@@ -146,6 +146,10 @@ class _Reasons(logging.Filter):
 # smtplib's error as apprise logs it: "(535, b'5.7.8 Authentication credentials invalid')".
 _SMTP_ERROR = re.compile(r"^\((\d{3}), b?['\"](.*)['\"]\)$")
 _SMTP_AUTH_CODES = frozenset({"530", "534", "535"})
+# apprise ends a refused web request's warning with "error=401."; a 4xx other than these says the URL,
+# its token or the payload is wrong, which no retry mends (and retrying a bad token can get it revoked).
+_HTTP_ERROR = re.compile(r"error=(\d{3})\b")
+_HTTP_TRANSIENT_4XX = frozenset({"408", "425", "429"})
 
 
 def _reason(reasons: _Reasons) -> tuple[str, bool]:
@@ -157,7 +161,13 @@ def _reason(reasons: _Reasons) -> tuple[str, bool]:
                     f"({match[1]} {match[2]}); check the credentials in the mailto:// URL"), True
     lines = list(dict.fromkeys(reasons.lines))
     detail = [e for e in dict.fromkeys(reasons.errors) if e not in lines]
-    return "; ".join(lines + detail) or "apprise reported a failure", False
+    text = "; ".join(lines + detail) or "apprise reported a failure"
+    for line in lines:
+        match = _HTTP_ERROR.search(line)
+        if match and match[1].startswith("4") and match[1] not in _HTTP_TRANSIENT_4XX:
+            return (f"{text} (the server refused the request with HTTP {match[1]}, which retrying cannot mend; "
+                    f"check the target URL and its token)"), True
+    return text, False
 
 
 def _attempt(target: apprise.Apprise, title: str, body: str, body_format: str, notify_type: str,

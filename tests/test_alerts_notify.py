@@ -245,3 +245,17 @@ def test_a_large_expected_count_reads_as_a_number_not_in_exponent_form() -> None
     assert "expected 150 " in alert.summary_line() and "e+02" not in alert.summary_line()
     alert.expected = 0.0063
     assert "against 0.0063 expected" in alert_html(alert)
+
+
+def test_a_webhook_that_refuses_the_request_is_not_retried(webhook_server: WebhookServer) -> None:  # noqa: F811
+    # A 401 or 404 (wrong token, deleted hook) was retried with backoff like a 503, as if it could mend.
+    webhook_server.fail_next(1, 404)
+    alert = _alert()
+    url = f"json://{webhook_server.host}:{webhook_server.port}/alerts"
+    [result] = deliver([url], alert_title(alert), alert_html(alert), retries=3, backoff=0.05)
+    assert not result.ok and result.permanent and result.attempts == 1
+    assert "HTTP 404, which retrying cannot mend; check the target URL and its token" in (result.error or "")
+    assert webhook_server.attempts == 1
+    webhook_server.fail_next(1, 429)  # too many requests: worth another try
+    [again] = deliver([url], alert_title(alert), alert_html(alert), retries=3, backoff=0.05)
+    assert again.ok and again.attempts == 2
