@@ -159,6 +159,9 @@ def _reason(reasons: _Reasons) -> tuple[str, bool]:
         if match and (match[1] in _SMTP_AUTH_CODES or "authentication" in match[2].lower()):
             return (f"authentication failed: the mail server refused the user name or password "
                     f"({match[1]} {match[2]}); check the credentials in the mailto:// URL"), True
+    if any("AUTH extension not supported" in error for error in reasons.errors):
+        return ("the mail server offers no login (SMTP AUTH) on this connection; drop the user name and "
+                "password from the mailto:// URL, or connect as the server wants (mode=starttls or mode=ssl)"), True
     lines = list(dict.fromkeys(reasons.lines))
     detail = [e for e in dict.fromkeys(reasons.errors) if e not in lines]
     text = "; ".join(lines + detail) or "apprise reported a failure"

@@ -259,3 +259,17 @@ def test_a_webhook_that_refuses_the_request_is_not_retried(webhook_server: Webho
     webhook_server.fail_next(1, 429)  # too many requests: worth another try
     [again] = deliver([url], alert_title(alert), alert_html(alert), retries=3, backoff=0.05)
     assert again.ok and again.attempts == 2
+
+
+def test_a_login_to_a_mail_server_that_offers_none_is_not_retried() -> None:
+    # 'SMTP AUTH extension not supported by server' was retried like a dropped connection.
+    server = SMTPServer(offer_auth=False).start()
+    try:
+        alert = _alert()
+        url = (f"mailto://brand:Pa55-word@{server.host}:{server.port}"
+               "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure")
+        [result] = deliver([url], alert_title(alert), alert_html(alert), retries=3, backoff=0.05)
+    finally:
+        server.stop()
+    assert not result.ok and result.permanent and result.attempts == 1
+    assert "offers no login (SMTP AUTH)" in (result.error or "") and "Pa55-word" not in (result.error or "")

@@ -58,14 +58,17 @@ class SMTPServer:
     work as they would against a real relay.
     """
 
-    def __init__(self, host: str = "127.0.0.1", credentials: tuple[str, str] | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", credentials: tuple[str, str] | None = None,
+                 offer_auth: bool = True) -> None:
         self.host = host
         self.port = free_port()
         self.credentials = credentials
         self._handler = _Collector()
+        # offer_auth=False: a relay that takes mail without a login and offers no AUTH at all
+        # (aiosmtpd hides AUTH until TLS when auth_require_tls, and this server never offers TLS).
         self._controller = Controller(self._handler, hostname=host, port=self.port,
-                                      authenticator=self._authenticate, auth_require_tls=False,
-                                      ready_timeout=10)
+                                      authenticator=self._authenticate if offer_auth else None,
+                                      auth_require_tls=not offer_auth, ready_timeout=10)
 
     def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         if not isinstance(auth_data, LoginPassword):
