@@ -98,7 +98,7 @@ def render_markdown(digest: Digest) -> str:
         empty = f"{s.volume:,} item{'' if s.volume == 1 else 's'} this week, none quoted." if s.volume else \
             "No items this week."
         lines += [_quote(q) + "\n" for q in s.quotes] or [empty, ""]
-    lines += ["## Moments and sentiment, last weeks", "",
+    lines += [f"## Moments and sentiment, last {len(digest.trend.weeks)} weeks", "",
               "| Moment | " + " | ".join(w.split("-")[1] for w in digest.trend.weeks) + " |",
               "|---|" + "---:|" * len(digest.trend.weeks)]
     for moment, by_sentiment in digest.trend.counts.items():

@@ -138,3 +138,10 @@ def test_one_negative_share_item_reads_as_one(digest: Digest) -> None:
     assert "of journey items, 1 item (" in markdown_text
     assert "Cells: items that week (of which negative)." in markdown_text
     assert "1 warning or bad review" in " ".join(_parse(render_html(one)).text)
+
+
+def test_the_trend_heading_says_how_many_weeks_in_every_format(digest: Digest) -> None:
+    # The Markdown heading read "last weeks" (the number was missing) where the HTML says "last 8 weeks".
+    weeks = len(digest.trend.weeks)
+    assert f"## Moments and sentiment, last {weeks} weeks" in render_markdown(digest)
+    assert f"Moments and sentiment, last {weeks} weeks" in render_html(digest)
