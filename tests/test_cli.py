@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import typer.main
 
 from journeywatch.cli import app
+from tests.servers.feeds import Failure, FeedServer, Route, feed_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "journeywatch"]
@@ -180,3 +184,54 @@ def test_a_database_where_tables_cannot_be_made_is_one_line(postgres_url: str, t
     assert result.returncode == 1
     assert result.stderr.startswith("Error: JOURNEYWATCH_DATABASE_URL: cannot open postgresql")
     assert "no schema has been selected" in result.stderr and "Traceback" not in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the temporary Prefect server a run starts), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
+def test_sigterm_ends_a_run_like_ctrl_c_and_stops_its_prefect_server(tmp_path: Path, feed_server: FeedServer) -> None:
+    """A cron `timeout` or a `kill` left the temporary Prefect server running for good, and no word on what was kept."""
+    feed_server.routes["/slow"] = Route(b"", failures=[Failure(200, delay=10)])  # the run is busy reading it
+    (tmp_path / "t.yaml").write_text(
+        "database: sqlite:///t.db\nbrands: [{name: A, query: acme}]\n"
+        f"sources: [{{name: slow, kind: feed, url: '{feed_server.url('/slow')}', timeout: 90}}]\n", encoding="utf-8")
+    run = subprocess.Popen([*CLI, "run", "--config", "t.yaml"], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not feed_server.hits("/slow") and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.2)
+        assert feed_server.hits("/slow"), "the run never reached the feed"
+        servers = _children(run.pid)
+        run.send_signal(signal.SIGTERM)
+        out, err = run.communicate(timeout=90)  # the read in flight ends first: threads cannot be interrupted
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 143, err
+    assert "Interrupted. What was stored is kept" in out and "Traceback" not in out + err
+    assert servers and all(_gone(pid, within=15) for pid in servers)
+    with sqlite3.connect(tmp_path / "t.db") as connection:
+        assert connection.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]

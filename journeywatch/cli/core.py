@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,21 @@ def init(
                   f"journeywatch run --config {escape(str(path))}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """End the run on SIGTERM (a cron `timeout`, `kill`, a service stop) as Ctrl-C ends it.
+
+    Left to Python's default, SIGTERM killed the process outright once Prefect had marked the flow
+    crashed: the temporary Prefect server it had started was left running for good, and a signal to
+    the whole process group ended in a traceback from the server's client. As an exception the run
+    unwinds: its record says 'interrupted', the server is stopped, and one line says what was kept.
+    """
+    raise Terminated
+
+
 @app.command()
 def run(
     config: Path = CONFIG_OPTION,
@@ -60,12 +76,15 @@ def run(
     open_database(loaded.database)
     from ..flows.monitor import monitor_flow
 
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with console.status("Collecting, storing and classifying…", spinner="dots"):
             summary = monitor_flow(str(config))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
