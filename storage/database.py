@@ -65,6 +65,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"  # the settings' override; named in errors when it is the source
+_SUPPORTED = "journeywatch stores in SQLite (sqlite:///journeywatch.db) or PostgreSQL (postgresql://user@host:5432/db)"
 
 
 def migrated_engine(url: str, where: str | None = None) -> Engine:
@@ -82,6 +83,9 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
         except exc.ArgumentError:
             shown = "the URL"  # unparsable: not shown, it may hold a password
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        if isinstance(error, (ImportError, exc.ArgumentError, exc.NoSuchModuleError)):
+            # another database's URL (its driver is not installed) or no URL at all: say which ones work
+            reason += f"; {_SUPPORTED}"
         raise ConfigError(f"{where}: cannot open {shown}: {reason}") from error
     return engine
 

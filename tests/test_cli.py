@@ -134,6 +134,8 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     result = _run("run", "--config", "db.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: config key 'database': cannot open mysql://nobody@127.0.0.1/x")
+    assert result.stderr.rstrip().endswith(  # the driver's complaint alone did not say what to write instead
+        "; journeywatch stores in SQLite (sqlite:///journeywatch.db) or PostgreSQL (postgresql://user@host:5432/db)")
     assert "Traceback" not in result.stderr
 
 
