@@ -119,7 +119,7 @@ def test_check_says_the_mail_server_refused_the_login_naming_the_target_not_the_
         result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "300"})
     finally:
         server.stop()
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # a failed delivery is an exit status a cron job sees
     [line] = [line for line in result.output.splitlines() if line.startswith("not delivered to ")]
     assert line.startswith(f"not delivered to mailto://****@{server.host}:{server.port}")  # named, redacted
     assert ": authentication failed: the mail server refused the user name or password (535 " in line
@@ -139,7 +139,7 @@ def test_check_tells_a_failed_ended_notice_from_a_failed_alert(sqlite_url: str, 
     path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify_ended": True,
                                                    "notify": ["json://127.0.0.1:1/hook"]})
     result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "300"})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
     failed = [line for line in result.output.splitlines() if "not delivered to json://127.0.0.1:1/hook" in line]
     assert [line.split(" to ")[0] for line in failed] == ["not delivered", "ended notice not delivered"], failed
 

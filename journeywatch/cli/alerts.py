@@ -92,6 +92,7 @@ def check(
 
     The monitor does this after each run; this is the same check by hand.
     A window is never judged twice, so running it again only looks at newer ones.
+    Exits 2 when a delivery failed (the alert is stored all the same).
 
     Example: journeywatch alerts check --config journeywatch.yaml
     """
@@ -108,12 +109,13 @@ def check(
         console.print("No new alerts.")
         return
     _print_alerts(fired, f"{len(fired)} new alert(s)")
-    for alert in fired:
-        for delivery in alert.deliveries:
-            if not delivery["ok"]:  # with notify_ended, a target that failed may fail for both notices
-                notice = "ended notice " if delivery.get("kind") == "ended" else ""
-                console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
-                              f"{escape(str(delivery['error']))}", highlight=False)
+    failed = [d for alert in fired for d in alert.deliveries if not d["ok"]]
+    for delivery in failed:  # with notify_ended, a target that failed may fail for both notices
+        notice = "ended notice " if delivery.get("kind") == "ended" else ""
+        console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
+                      f"{escape(str(delivery['error']))}", highlight=False)
+    if failed:  # the alerts are stored all the same; a cron job or a script should still see it, as with digest
+        raise typer.Exit(2)
 
 
 @alerts_app.command("list")
