@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from journeywatch.errors import ConfigError, JourneywatchError
 from journeywatch.settings import Config
-from journeywatch.storage import open_database
+from journeywatch.storage import open_database, require_existing
 from journeywatch.storage.digest_queries import latest_mention_time
 
 from .build import build_digest
@@ -125,6 +125,7 @@ def make_digests(
     config: Config, out_dir: str | Path, week: str | None = None, brand: str | None = None, send: bool = True,
 ) -> DigestRun:
     """Build, write and (with `send` and `digest.notify` targets) deliver each brand's digest for one week."""
+    require_existing(config.database)
     engine = open_database(config.database)
     brands = select_brands(config, brand)
     chosen = resolve_week(engine, config, week, brands)

@@ -11,7 +11,7 @@ from .classifications import (
     save_predictions,
     text_for_classifier,
 )
-from .database import create_database_engine, forget_engines, normalise_url, open_database, upgrade
+from .database import create_database_engine, forget_engines, normalise_url, open_database, require_existing, upgrade
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
 from .runs import failures_between, finish_run, record_source_result, source_results, start_run
 from .trends import TrendRow, label_counts_by_brand, new_mentions_by_brand, trend_counts
@@ -32,6 +32,7 @@ __all__ = [
     "new_mentions_by_brand",
     "normalise_url",
     "open_database",
+    "require_existing",
     "pending_id_ranges",
     "record_source_result",
     "save_predictions",

@@ -102,6 +102,24 @@ def open_database(url: str) -> Engine:
         return _engines[key]
 
 
+def require_existing(url: str, where: str | None = None) -> None:
+    """ConfigError when `url` names a SQLite file that is not there, for commands that only read.
+
+    Opening creates the file (and its folders), so a mistyped path in a digest
+    or `alerts list` config used to leave an empty database behind and report
+    an empty week or "No alerts yet." as if nothing had been said.
+    """
+    try:
+        parsed = make_url(normalise_url(url))
+    except exc.ArgumentError:
+        return  # opening it says what is wrong with it
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).exists():
+        where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
+        raise ConfigError(f"{where}: no database at {path}: nothing has been collected there yet "
+                          "(run `journeywatch run --config FILE` first), or the path is mistyped")
+
+
 def forget_engines() -> None:
     """Dispose every cached engine (tests, and processes that switch databases)."""
     with _lock:

@@ -76,6 +76,7 @@ def test_file_slugs_are_distinct_and_stable() -> None:
 
 def test_brands_whose_names_slug_alike_get_their_own_files(sqlite_url: str, tmp_path: Path) -> None:
     brands = ["Acme Co", "acme-co", "Café", "Cafe"]
+    open_database(sqlite_url)  # an empty database, as `journeywatch db upgrade` leaves it
     config = tmp_path / "journeywatch.yaml"
     config.write_text(yaml.safe_dump({"database": sqlite_url, "brands": [{"name": n, "query": "acme"} for n in brands]}),
                       encoding="utf-8")
@@ -106,6 +107,7 @@ def test_user_errors_are_one_line(
     sqlite_url: str, tmp_path: Path, args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    open_database(sqlite_url)  # an empty database, as `journeywatch db upgrade` leaves it
     argv = ["journeywatch", "digest", "--config", str(_config(tmp_path, sqlite_url)), "--out", str(tmp_path), *args]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exited:
@@ -116,8 +118,23 @@ def test_user_errors_are_one_line(
     assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width
 
 
+def test_a_database_path_with_no_database_is_named_and_not_created(tmp_path: Path) -> None:
+    # Opening creates the file: a mistyped path left an empty database behind and an empty digest or
+    # "No alerts yet." that read as a quiet week.
+    missing = tmp_path / "typo" / "journeywatch.db"
+    config = _config(tmp_path, f"sqlite:///{missing}")
+    for args in (["digest", "--config", str(config), "--out", str(tmp_path)], ["alerts", "list", "--config", str(config)],
+                 ["alerts", "list", "--database", f"sqlite:///{missing}"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"no database at {missing}: nothing has been collected there yet" in str(result.exception)
+    assert "--database: no database" in str(result.exception)
+    assert not missing.parent.exists()
+
+
 def test_the_running_week_is_written_but_marked_partial(sqlite_url: str, tmp_path: Path) -> None:
     this_week = current_week("UTC").label
+    open_database(sqlite_url)
     done = CliRunner().invoke(app, ["digest", "--config", str(_config(tmp_path, sqlite_url)), "--brand", BRAND,
                                     "--week", this_week, "--out", str(tmp_path)])
     assert done.exit_code == 0, done.output

@@ -24,11 +24,12 @@ console = Console()
 
 
 def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyped-def]
-    from journeywatch.storage import open_database
+    from journeywatch.storage import open_database, require_existing
 
     url = database or (load_config(config, strict=False).database if config else os.environ.get(DATABASE_ENV))
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    require_existing(url, "--database" if database else None)
     if database:  # an error must name the option the URL came from, not the config key 'database'
         from journeywatch.storage.database import migrated_engine
 
