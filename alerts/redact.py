@@ -9,18 +9,17 @@ quote a URL passes through `scrub` with the secrets of the targets in play.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
 
+from journeywatch.redaction import MASK, masked_url, url_credentials
 from journeywatch.settings.alerts import ENV_PLACEHOLDER as _ENV
 from journeywatch.settings.alerts import MissingVariable, apprise_quiet
 from journeywatch.settings.alerts import expand_env as expand
 
 from .file_target import file_path
 
-MASK = "****"
-_SECRET_KEYS = re.compile(r"(pass|secret|token|key|auth|sig|code|cred|webhook)", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter fragments are host parts and ports, not secrets
 _USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")  # scheme://user:pass@
 
@@ -37,20 +36,8 @@ def _mask_path(path: str) -> str:
 
 
 def _generic(url: str) -> str:
-    """Mask the password, token-like path segments and secret-looking query values, by the URL's parts alone."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:  # user names are credentials too: apprise half-prints them
-            netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
-        query = "&".join(
-            f"{quote(k)}={MASK if _SECRET_KEYS.search(k) else quote(v)}"
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        )
-        out = f"{parts.scheme}://{netloc}{_mask_path(parts.path)}"
-        return f"{out}?{query}" if query else out
-    except ValueError:
-        return url.split("://", 1)[0] + "://" + MASK
+    """Mask the user info, token-like path segments and secret-looking query values, by the URL's parts alone."""
+    return masked_url(url, _mask_path)
 
 
 def _written_options_only(shown: str, written: str) -> str:
@@ -98,17 +85,8 @@ def secrets_in(url: str) -> set[str]:
     path or host fragment that the redacted form leaves out (service tokens),
     each also in the half-masked forms apprise prints (`s...t`, `...cret`).
     """
-    found: set[str] = set()
-    try:
-        parts = urlsplit(url)
-        for credential in (parts.username, parts.password):
-            if credential:
-                found |= {credential, unquote(credential)}
-        for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            if _SECRET_KEYS.search(key) and value:
-                found.add(value)
-    except ValueError:
-        pass
+    found = url_credentials(url)
+    found |= {unquote(s) for s in found}
     private = unquote(redact(url))
     try:
         parts = urlsplit(url)

@@ -25,10 +25,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from journeywatch.domain import Mention
 from journeywatch.errors import SourceError
+from journeywatch.redaction import masked_url
 from journeywatch.settings import FeedSource
 
 from .base import Batch, Watermark
-from .http import fetch_url, public_url, without_credentials
+from .http import fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
 from .text import html_to_text
 
@@ -78,7 +79,7 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
         raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed", retryable=False)
     if _looks_like_html(body, headers):
         feed = _feed_link_of_page(body, url)
-        hint = f"the page names its feed: use url: {public_url(feed)}" if feed else "check the feed URL"
+        hint = f"the page names its feed: use url: {masked_url(feed)}" if feed else "check the feed URL"
         raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet

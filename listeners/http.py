@@ -6,21 +6,21 @@ for the ETag, so a local feed behaves like a remote one.
 
 Feed URLs often carry credentials (`https://user:pass@host/feed`, `?token=...`,
 `?api_key=...`). Every message, log line and stored value names a URL by
-`public_url`, never as written.
+`journeywatch.redaction.masked_url`, never as written.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlparse, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlparse, urlsplit, urlunsplit
 
 import httpx
 
 from journeywatch.errors import SourceError
+from journeywatch.redaction import MASK, SECRET_QUERY_KEY, masked_url, url_credentials
 
 from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
 
@@ -30,28 +30,6 @@ except PackageNotFoundError:  # running from a source tree without an install
     _VERSION = "0"
 USER_AGENT = f"journeywatch/{_VERSION}"
 log = logging.getLogger(__name__)
-
-MASK = "****"
-_SECRET_KEYS = re.compile(r"pass|secret|token|key|auth|sig|code|cred|session", re.IGNORECASE)  # query names
-
-
-def _secret_query(key: str) -> bool:
-    return bool(_SECRET_KEYS.search(key))
-
-
-def public_url(url: str) -> str:
-    """`url` safe to print, log and store: its user name, password and secret-looking query values masked.
-
-    The host, path and other query values stay, so a message still says which feed failed.
-    """
-    try:
-        parts = urlsplit(url)
-        netloc = f"{MASK}@{parts.netloc.rsplit('@', 1)[1]}" if "@" in parts.netloc else parts.netloc
-        query = "&".join(f"{quote(k)}={MASK if _secret_query(k) else quote(v)}"
-                         for k, v in parse_qsl(parts.query, keep_blank_values=True))
-    except ValueError:  # not even splittable: show no more than its scheme
-        return url.split("://", 1)[0] + "://" + MASK
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 def without_credentials(url: str) -> str:
@@ -64,20 +42,15 @@ def without_credentials(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return ""
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _secret_query(k)])
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, v) for k, v in pairs if not SECRET_QUERY_KEY.search(k)])
     return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, query, parts.fragment))
 
 
 def _hide(text: str, url: str) -> str:
     """`text` (an exception's message, say) with `url` and its secret parts masked, should it quote them."""
-    text = text.replace(url, public_url(url))
-    try:
-        parts = urlsplit(url)
-        secrets = [parts.username, parts.password,
-                   *(v for k, v in parse_qsl(parts.query, keep_blank_values=True) if _secret_query(k))]
-    except ValueError:
-        return text
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    text = text.replace(url, masked_url(url))
+    for secret in sorted((s for s in url_credentials(url) if len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
 
@@ -155,7 +128,7 @@ def fetch_url(
     previous = previous or {}
     if url.startswith("file://"):
         return _read_file(source, url, previous, max_bytes)
-    shown = public_url(url)  # what messages name: the URL may hold a password or token
+    shown = masked_url(url)  # what messages name: the URL may hold a password or token
     policy = policy or RetryPolicy()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag := previous.get("etag"):

@@ -1,0 +1,46 @@
+"""Masking the secrets a URL carries, for every message, log line and stored value that names one.
+
+Feed URLs (`https://user:pass@host/feed?token=...`) and notification targets
+(`mailto://user:PASS@host`, `json://host/hook?apikey=...`) both hold
+credentials in their user info and in query values whose names say so. The
+listeners and the alerts mask them alike, with what is here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import parse_qsl, quote, urlsplit
+
+MASK = "****"
+# Query names whose values are credentials: ?token=, ?api_key=, ?password=, ?session=, ?webhook=...
+SECRET_QUERY_KEY = re.compile(r"pass|secret|token|key|auth|sig|code|cred|session|webhook", re.IGNORECASE)
+
+
+def masked_url(url: str, mask_path: Callable[[str], str] = lambda path: path) -> str:
+    """`url` with its user info and secret query values masked (and its path through `mask_path`).
+
+    The host and the other parts stay, so a message still says which feed or target it is;
+    a URL that cannot even be split shows no more than its scheme.
+    """
+    try:
+        parts = urlsplit(url)
+        netloc = f"{MASK}@{parts.netloc.rsplit('@', 1)[1]}" if "@" in parts.netloc else parts.netloc
+        query = "&".join(f"{quote(k)}={MASK if SECRET_QUERY_KEY.search(k) else quote(v)}"
+                         for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    except ValueError:
+        return url.split("://", 1)[0] + "://" + MASK
+    out = f"{parts.scheme}://{netloc}{mask_path(parts.path)}"
+    return f"{out}?{query}" if query else out
+
+
+def url_credentials(url: str) -> set[str]:
+    """The user name, password and secret query values written in `url` (empty for one that cannot be split)."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        found = {parts.username, parts.password}
+    except ValueError:
+        return set()
+    found |= {value for key, value in pairs if SECRET_QUERY_KEY.search(key)}
+    return {s for s in found if s}
