@@ -61,10 +61,14 @@ def chat_safe(body: str, body_format: str) -> str:
     return _HTML_LINK.sub("]" + _ZWSP, body) if body_format == "html" else body
 
 
+def is_email(url: str) -> bool:
+    """A target whose messages are e-mails (an HTML body with attachments)."""
+    return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
+
+
 def is_chat(url: str) -> bool:
     """A target that renders what it gets for people (Slack, Discord, Teams...): not e-mail, not raw data."""
-    scheme = urlsplit(url).scheme.lower()
-    return scheme not in EMAIL_SCHEMES and scheme not in _DATA_SCHEMES
+    return not is_email(url) and urlsplit(url).scheme.lower() not in _DATA_SCHEMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from journeywatch.alerts.notify import EMAIL_SCHEMES, deliver
+from journeywatch.alerts.notify import deliver, is_email
 
 from .model import Digest
 from .render_html import render_html
@@ -28,10 +27,6 @@ class SentDigest:
     target: str
     ok: bool
     detail: str = ""
-
-
-def is_email(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
 
 
 def _send(brand: str, urls: list[str], title: str, body: str, body_format: str,
