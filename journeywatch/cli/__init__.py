@@ -58,4 +58,6 @@ def main() -> None:
         if type(exc).__name__ == "Abort":  # EOF at a prompt
             sys.exit(1)
         raise
+    if code == 130:  # typer turns Ctrl-C into exit status 130, silently when not standalone
+        _error("interrupted; what was stored so far is kept, and running the command again carries on from there")
     sys.exit(code if isinstance(code, int) else 0)

@@ -80,9 +80,9 @@ def run(
     try:
         with console.status("Collecting, storing and classifying…", spinner="dots"):
             summary = monitor_flow(str(config))
-    except KeyboardInterrupt as exc:
+    except Terminated:  # Ctrl-C goes on to `main`, which says the same
         console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")
-        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+        raise typer.Exit(143) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     if as_json:
