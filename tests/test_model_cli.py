@@ -139,6 +139,25 @@ def test_classify_jsonl_caps_the_skipped_list_and_fails_when_nothing_is_usable(
     assert failed.stdout == ""
 
 
+def test_classify_jsonl_passes_each_line_id_and_number_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Results could only be joined back to the input by position, which skipped lines break.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "rows.jsonl", [
+        json.dumps({"id": 17, "text": "avoid this shop", "author": "x", "body": "long " * 50}),
+        "not json",
+        json.dumps({"text": "which one"}),
+        json.dumps({"id": "row-4", "text": "it broke"}),
+    ])
+    result = runner.invoke(app, ["classify", "first arg", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = _lines(result.stdout)
+    assert [(line.get("id"), line.get("line"), line["text"]) for line in lines] == [
+        (None, None, "first arg"), (17, 1, "avoid this shop"), (None, 3, "which one"), ("row-4", 4, "it broke")]
+    assert "id" not in lines[0] and "line" not in lines[0] and "id" not in lines[2]
+    assert "author" not in lines[1] and "body" not in lines[1]
+    assert list(lines[1])[:3] == ["id", "line", "text"]
+
+
 def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "the box arrived damaged"}\n{"text": "follow for follow"}\n', encoding="utf-8")

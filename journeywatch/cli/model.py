@@ -145,8 +145,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     return row
 
 
-def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
-    """The usable rows of a user's JSONL file, naming every skipped line on stderr.
+def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[str, Any]]]:
+    """The usable rows of a user's JSONL file with their line numbers, naming every skipped line on stderr.
 
     The library reader skips bad lines quietly (right for training data);
     a user scoring or tagging their own file must know what was left out,
@@ -156,13 +156,13 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[dict[str, Any]]:
         raise ConfigError(f"{flag}{str(path)!r} is a folder; give a JSONL file, one JSON object per line")
     if not path.is_file():
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):
-                rows.append(parsed)
+                rows.append((number, parsed))
             elif parsed is not None:
                 skipped.append((number, parsed))
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
@@ -191,27 +191,33 @@ def classify(
 ) -> None:
     """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
 
-    --jsonl lines that cannot be used are named on stderr; a file with none usable is an error.
+    A --jsonl line's result also carries that line's `id` (when it has one) and its
+    `line` number in the file, to join results back to the input. --jsonl lines that
+    cannot be used are named on stderr; a file with none usable is an error.
 
     Example: journeywatch classify "PSA: never fly with them, they lost my bag"
     """
     from journeywatch.classifiers import load_classifier
 
-    items = list(texts or [])
-    if any(not text.strip() for text in items):  # as a blank --jsonl text is: a label for nothing misleads
+    texts = list(texts or [])
+    if any(not text.strip() for text in texts):  # as a blank --jsonl text is: a label for nothing misleads
         err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-        for number, text in enumerate(items, 1):
+        for number, text in enumerate(texts, 1):
             if not text.strip():
                 err.print(f"TEXT argument {number}: skipped, the text is empty")
-        items = [text for text in items if text.strip()]
+    # (what identifies the text in the output, the text)
+    items: list[tuple[dict[str, Any], str]] = [({}, text) for text in texts if text.strip()]
     if jsonl is not None:
-        items.extend(row["text"] for row in _read_rows(jsonl, "--jsonl ", labelled=False))
+        # The row's `id` and line number (not the whole row: its other fields may be large, and
+        # `text` is echoed already), so results join back to the rows even when lines were skipped.
+        items.extend(({**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"])
+                     for number, row in _read_rows(jsonl, "--jsonl ", labelled=False))
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
-    for text, p in zip(items, classifier.predict(items)):
+    for (key, text), p in zip(items, classifier.predict([text for _, text in items])):
         sys.stdout.write(json.dumps({
-            "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
+            **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
             "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
             "needs_review": p.needs_review, "model_version": classifier.version,
         }, ensure_ascii=False) + "\n")
@@ -249,7 +255,7 @@ def evaluate(
     from journeywatch.classifiers.data import examples_from_rows
     from journeywatch.classifiers.evaluation import evaluate_examples
 
-    examples = examples_from_rows(_read_rows(file, "", labelled=True), file.stem)
+    examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem)
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     reports = evaluate_examples(classifier, examples)
     if as_json:
