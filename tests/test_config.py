@@ -41,6 +41,43 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "alerts": {"window": "soon"}}, "config key 'alerts.window': 'soon' is not a duration"),
         ({"brands": BRANDS, "alerts": {"cooldown": -3600}}, "config key 'alerts.cooldown': -3600 is negative"),
         ({"brands": BRANDS, "alerts": {"settle": -60}}, "config key 'alerts.settle': -60 is negative"),
+        ({"brands": BRANDS, "alerts": {"cooldown": "-2h"}}, "config key 'alerts.cooldown': '-2h' is negative"),
+        # A bare number was read as seconds: `window: 45` was then refused as "between 1m and 7d"
+        # with no word of units, and `window: 3600` passed silently as an hour.
+        ({"brands": BRANDS, "alerts": {"window": 45}},
+         "config key 'alerts.window': 45 has no unit; give a whole number with a unit m, h, d or w, "
+         "e.g. '30m', '1h', '2d' or '1w' (a bare number is not read as seconds)"),
+        ({"brands": BRANDS, "alerts": {"window": 3600}}, "config key 'alerts.window': 3600 has no unit"),
+        ({"brands": BRANDS, "alerts": {"min_history": "1.5d"}},
+         "config key 'alerts.min_history': '1.5d' is not a duration; give a whole number with a unit"),
+        ({"brands": BRANDS, "alerts": {"window": True}}, "config key 'alerts.window': must be a duration: a whole"),
+        ({"brands": BRANDS, "alerts": {"window": "0m"}}, "config key 'alerts.window': must be from 1m to 7d"),
+        # Past timedelta's range this was an OverflowError traceback.
+        ({"brands": BRANDS, "alerts": {"cooldown": "99999999999d"}},
+         "config key 'alerts.cooldown': '99999999999d' is longer than ten years"),
+        ({"brands": BRANDS, "alerts": {"settle": "1000000000d"}}, "config key 'alerts.settle': '1000000000d' is longer"),
+        # pydantic's own words ("List should have at least 1 item after validation", "Input should
+        # be greater than or equal to 1") say what failed, not what the key accepts.
+        ({"brands": []}, "config key 'brands': needs at least one brand, e.g. `- {name: Acme, query: acme}`"),
+        ({"brands": [{"name": "", "query": "acme"}]}, "config key 'brands[0].name': must not be empty"),
+        ({"brands": BRANDS, "alerts": {"min_count": 0}}, "config key 'alerts.min_count': must be at least 1, not 0"),
+        ({"brands": BRANDS, "alerts": {"baseline_weeks": 100}},
+         "config key 'alerts.baseline_weeks': must be at most 52, not 100"),
+        ({"brands": BRANDS, "alerts": {"p_value": 0}}, "config key 'alerts.p_value': must be more than 0, not 0"),
+        ({"brands": BRANDS, "alerts": {"min_count": "five"}},
+         "config key 'alerts.min_count': must be a whole number, not 'five'"),
+        ({"brands": BRANDS, "alerts": {"min_count": 2.5}}, "config key 'alerts.min_count': must be a whole number, not 2.5"),
+        ({"brands": BRANDS, "alerts": {"enabled": "sometimes"}},
+         "config key 'alerts.enabled': must be true or false, not 'sometimes'"),
+        ({"brands": BRANDS, "classifier": {"review_below": 2}},
+         "config key 'classifier.review_below': must be at most 1, not 2"),
+        ({"brands": BRANDS, "classifier": {"model_dir": 5}}, "config key 'classifier.model_dir': must be a file path"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "file", "path": "a", "format": "xml"}]},
+         "config key 'sources[0].format': must be 'auto', 'jsonl' or 'csv', not 'xml'"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "file", "path": "a", "delimiter": ";;"}]},
+         "config key 'sources[0].delimiter': must be at most 1 character, not ';;'"),
+        ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "http://x", "backoff": "fast"}]},
+         "config key 'sources[0].backoff': must be a number, not 'fast'"),
         ({"brands": BRANDS, "digest": {"timezone": "Mars/Olympus"}}, "config key 'digest.timezone': unknown timezone"),
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
@@ -77,6 +114,14 @@ def test_mistakes_name_the_key(data: dict, expected: str) -> None:
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
     assert "dict[" not in str(caught.value) and "stages.str" not in str(caught.value)  # no union member names
+    assert "Input should" not in str(caught.value) and "should have" not in str(caught.value)  # not pydantic's words
+
+
+@pytest.mark.parametrize(("given", "minutes"), [("15m", 15), ("90m", 90), ("1h", 60), ("1d", 1440), ("1w", 10080),
+                                                (0, 0), ("0", 0), ("0m", 0)])
+def test_durations_take_a_unit(given: object, minutes: int) -> None:
+    config = parse_config({"brands": BRANDS, "alerts": {"cooldown": given}})
+    assert config.alerts.cooldown.total_seconds() == minutes * 60
 
 
 def test_a_bad_source_is_set_aside_when_not_strict() -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+_DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 ENV_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -87,17 +87,36 @@ def _loadable(url: str) -> str:
 NotifyURL = Annotated[str, AfterValidator(_loadable)]
 
 
+DURATION_FORMS = "a whole number with a unit m, h, d or w, e.g. '30m', '1h', '2d' or '1w'"
+_LONGEST = timedelta(days=3650)  # any duration longer than ten years is a slip (and beyond timedelta's range soon)
+
+
 def parse_duration(value: str | int | timedelta) -> timedelta:
-    """Read '15m', '1h', '2d' (or seconds as a number) as a timedelta."""
+    """Read '15m', '1h', '2d' or '1w' as a timedelta; 0 (no unit needed) is none.
+
+    A bare number other than 0 is refused: `window: 45` was read as 45 seconds
+    and then refused as "less than 1m", and `window: 3600` silently as 1h,
+    where the writer may well have meant minutes.
+    """
     if isinstance(value, timedelta):
         return value
-    if isinstance(value, int):
-        return timedelta(seconds=value)
-    match = _DURATION.match(str(value).strip())
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"must be a duration: {DURATION_FORMS}")
+    text = str(value).strip()
+    if text.startswith("-"):
+        raise ValueError(f"{value!r} is negative; give {DURATION_FORMS}, or 0 for none")
+    if re.fullmatch(r"\+?\d+(\.\d*)?", text):
+        if float(text) == 0:
+            return timedelta(0)
+        raise ValueError(f"{value!r} has no unit; give {DURATION_FORMS} (a bare number is not read as seconds)")
+    match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"{value!r} is not a duration like '30m', '1h' or '2d'")
+        raise ValueError(f"{value!r} is not a duration; give {DURATION_FORMS}")
     amount, unit = int(match.group(1)), match.group(2)
-    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
+    minutes = amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit]
+    if minutes > _LONGEST / timedelta(minutes=1):
+        raise ValueError(f"{value!r} is longer than ten years; give {DURATION_FORMS}")
+    return timedelta(minutes=minutes)
 
 
 class AlertSettings(BaseModel):
@@ -130,16 +149,16 @@ class AlertSettings(BaseModel):
     @field_validator("window", "min_history", "cooldown", "settle", mode="before")
     @classmethod
     def _duration(cls, value: object) -> timedelta:
-        """Read a duration; a negative one (only a bare number can be: `cooldown: -3600`) is refused,
-        since a negative cooldown or settle would silently act as none."""
+        """Read a duration (see `parse_duration`); a negative one is refused, since a negative
+        cooldown or settle would silently act as none."""
         duration = parse_duration(value)  # type: ignore[arg-type]
         if duration < timedelta(0):
-            raise ValueError(f"{value!r} is negative; give a duration like '30m', '1h' or '2d' (0 for none)")
+            raise ValueError(f"{value!r} is negative; give {DURATION_FORMS}, or 0 for none")
         return duration
 
     @field_validator("window")
     @classmethod
     def _sensible_window(cls, value: timedelta) -> timedelta:
         if value < timedelta(minutes=1) or value > timedelta(days=7):
-            raise ValueError("window must be between 1m and 7d")
+            raise ValueError("must be from 1m to 7d, e.g. '15m', '1h' or '1d'")
         return value

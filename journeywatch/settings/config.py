@@ -95,6 +95,42 @@ _TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or f
                dict: "a mapping", type(None): "empty"}
 
 
+def _shown(value: object) -> str:
+    """A value the user wrote, as a YAML reader would recognise it (numbers bare, text quoted)."""
+    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _plain_words(kind: str, ctx: dict[str, object], given: object, message: str) -> str:
+    """pydantic's wording ('Input should be greater than or equal to 1') as what the key accepts."""
+    bounds = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
+              "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        bound = ctx.get(key)
+        return f"must be {words} {f'{bound:g}' if isinstance(bound, float) else bound}, not {_shown(given)}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"must be a whole number, not {_shown(given)}"
+    if kind in ("float_parsing", "float_type"):
+        return f"must be a number, not {_shown(given)}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"must be true or false, not {_shown(given)}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, not {_shown(given)}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        if isinstance(given, str):
+            return "must not be empty" if least == 1 else f"must be at least {least} characters"
+        return f"must list at least {least} item{'s' * (least != 1)}"
+    if kind == "too_long" or kind == "string_too_long":
+        most = ctx.get("max_length")
+        return f"must be at most {most} character{'s' * (most != 1)}, not {_shown(given)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "path_type":
+        return f"must be a file path (text), not {_TYPE_WORDS.get(type(given), 'something else')}"
+    return message
+
+
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
     lines = []
     for err in exc.errors():
@@ -117,6 +153,10 @@ def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()
             message = f"must be a list (items on lines starting with '- ', or [a, b]), not {given}"
         elif kind == "string_type":
             message = f"must be text, not {given} (put it in quotes)"
+        elif location == ("brands",) and kind == "too_short":
+            message = "needs at least one brand, e.g. `- {name: Acme, query: acme}`"
+        else:
+            message = _plain_words(kind, err.get("ctx") or {}, err.get("input"), message)
         lines.append(f"config key '{_key_path(location)}': {message}")
     return "; ".join(lines)
 
