@@ -1,9 +1,18 @@
 """Classification metrics, written out so the figures in the model card are easy to check.
 
 Macro-F1 is the moments metric and macro-averaged recall the sentiment one
-(TweetEval's). Labels absent from both the truth and the predictions are left
-out of the macro averages, so a file without, say, `none` items is not
-penalised for them.
+(TweetEval's). They are defined as scikit-learn defines them:
+
+- the labels reported (per label and in the confusion matrix) are those in the
+  truth or the predictions, in taxonomy order; a label in neither has no
+  figures at all, so a file without, say, `none` items is not penalised for them
+  and no row of zeros suggests it was measured;
+- macro-F1 averages F1 over those labels (`f1_score(average="macro")`);
+- macro-recall averages recall over the labels in the truth, since a label
+  never in the truth has no recall (`balanced_accuracy_score`; the same as
+  `recall_score(average="macro")` whenever every predicted label is also true);
+- a precision or recall with nothing to divide (a label never predicted, or
+  never true) is 0, as `zero_division=0` makes it.
 """
 
 from __future__ import annotations
@@ -13,7 +22,10 @@ from typing import Any
 
 
 def label_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
-    """n, accuracy, macro-F1, macro recall, per-label P/R/F1/support and a confusion matrix."""
+    """n, accuracy, macro-F1, macro recall, per-label P/R/F1/support and a confusion matrix.
+
+    Only the labels in `truth` or `predicted` are reported (see the module's docstring).
+    """
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} true labels but {len(predicted)} predictions")
     n = len(truth)
@@ -37,6 +49,6 @@ def label_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequenc
         "accuracy": sum(t == p for t, p in zip(truth, predicted)) / n if n else 0.0,
         "macro_f1": sum(per_label[x]["f1"] for x in present) / len(present) if present else 0.0,
         "macro_recall": sum(per_label[x]["recall"] for x in supported) / len(supported) if supported else 0.0,
-        "per_label": per_label,
-        "confusion": {"labels": list(labels), "rows": [[confusion[t][p] for p in labels] for t in labels]},
+        "per_label": {label: per_label[label] for label in present},
+        "confusion": {"labels": present, "rows": [[confusion[t][p] for p in present] for t in present]},
     }

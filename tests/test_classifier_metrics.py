@@ -29,6 +29,30 @@ def test_label_report_leaves_absent_labels_out_of_macro_averages() -> None:
     assert report["macro_f1"] == 1.0 and report["macro_recall"] == 1.0
 
 
+@pytest.mark.filterwarnings("ignore:y_pred contains classes not in y_true")
+def test_label_report_lists_only_labels_in_truth_or_predictions_and_agrees_with_sklearn() -> None:
+    # Labels in neither used to get rows of 0.0000 (and zero rows and columns in the confusion matrix),
+    # as if they had been measured and scored nothing.
+    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    labels = ["a", "b", "c", "d", "e"]
+    truth = ["a", "a", "b", "b", "b", "c", "a"]
+    predicted = ["a", "d", "b", "a", "b", "b", "a"]  # d is only predicted; e is nowhere
+    report = label_report(truth, predicted, labels)
+    present = ["a", "b", "c", "d"]
+    assert list(report["per_label"]) == present
+    assert report["confusion"]["labels"] == present
+    assert report["confusion"]["rows"] == confusion_matrix(truth, predicted, labels=present).tolist()
+    assert report["macro_f1"] == pytest.approx(f1_score(truth, predicted, average="macro", zero_division=0))
+    assert report["macro_recall"] == pytest.approx(balanced_accuracy_score(truth, predicted))
+    p, r, f, support = precision_recall_fscore_support(truth, predicted, labels=present, zero_division=0)
+    for i, label in enumerate(present):
+        figures = report["per_label"][label]
+        assert (figures["precision"], figures["recall"], figures["f1"], figures["support"]) == pytest.approx(
+            (p[i], r[i], f[i], support[i]))
+    assert report["per_label"]["d"]["predicted"] == 1 and report["per_label"]["c"]["predicted"] == 0
+
+
 def test_label_report_rejects_mismatched_lengths() -> None:
     with pytest.raises(ValueError):
         label_report(["a"], ["a", "b"], ["a", "b"])

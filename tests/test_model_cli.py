@@ -79,6 +79,29 @@ def test_evaluate_reports_only_the_labels_a_file_has(tmp_path: Path, monkeypatch
     assert "moment" not in report and report["sentiment"]["accuracy"] == 1.0
 
 
+def test_evaluate_tables_and_json_show_only_labels_in_the_file_or_the_predictions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every taxonomy label had a row of 0.0000 (and a confusion row and column of zeros), measured or not.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "two.jsonl", [
+        json.dumps({"text": "avoid them", "moment": "ultimate_moment", "sentiment": "negative"}),
+        json.dumps({"text": "it broke", "moment": "second_moment", "sentiment": "negative"}),
+    ])
+    [report] = _lines(runner.invoke(app, ["evaluate", str(path), "--json"]).stdout)
+    # predicted: ultimate_moment, zero_moment (the fake's rule); true: ultimate_moment, second_moment
+    assert list(report["moment"]["per_label"]) == ["zero_moment", "second_moment", "ultimate_moment"]
+    assert report["moment"]["confusion"]["labels"] == ["zero_moment", "second_moment", "ultimate_moment"]
+    assert report["moment"]["macro_f1"] == pytest.approx((0 + 0 + 1) / 3)
+    assert report["moment"]["macro_recall"] == pytest.approx((0 + 1) / 2)
+    assert list(report["sentiment"]["per_label"]) == ["negative"]
+    text = runner.invoke(app, ["evaluate", str(path)])
+    assert text.exit_code == 0, text.output
+    for absent in ("stimulus", "first_moment", "none", "neutral", "positive"):
+        assert absent not in text.stdout
+    assert "predicted" in text.stdout
+
+
 def test_evaluate_rejects_missing_and_unlabelled_files(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["evaluate", str(tmp_path / "nope.jsonl")])
     assert isinstance(missing.exception, ConfigError)

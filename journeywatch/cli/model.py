@@ -226,9 +226,10 @@ def classify(
 def _print_report(kind: str, report: dict[str, Any]) -> None:
     _console.print(f"[bold]{kind}[/]  n={report['n']}  accuracy={report['accuracy']:.4f}  "
                    f"macro-F1={report['macro_f1']:.4f}  macro-recall={report['macro_recall']:.4f}")
-    table = Table("label", "precision", "recall", "F1", "support")
+    table = Table("label", "precision", "recall", "F1", "support", "predicted")
     for label, v in report["per_label"].items():
-        table.add_row(label, f"{v['precision']:.4f}", f"{v['recall']:.4f}", f"{v['f1']:.4f}", str(v["support"]))
+        table.add_row(label, f"{v['precision']:.4f}", f"{v['recall']:.4f}", f"{v['f1']:.4f}", str(v["support"]),
+                      str(v["predicted"]))
     _console.print(table)
     labels = report["confusion"]["labels"]
     confusion = Table("true \\ predicted", *[label[:10] for label in labels], title=f"{kind} confusion")
@@ -246,6 +247,16 @@ def evaluate(
                                 help=BACKEND_HELP),
 ) -> None:
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
+
+    Moments and sentiment are scored apart, each on the lines that carry its label.
+    Per-label figures and the confusion matrix cover the labels in the file or in
+    the predictions (taxonomy order); macro-F1 averages F1 over those labels and
+    macro-recall averages recall over the labels in the file (scikit-learn's
+    f1_score(average="macro") and balanced_accuracy_score); a precision or recall
+    with nothing to divide (a label never predicted, or never in the file) is 0.
+    --json prints {"moment": ..., "sentiment": ..., "model_version": ...}, a kind
+    only when the file has its labels, each with n, accuracy, macro_f1, macro_recall,
+    per_label (precision, recall, f1, support, predicted) and confusion.
 
     Lines without `text` or with no known label are named on stderr and left out of the figures.
 
