@@ -9,7 +9,7 @@ from .check import check_alerts, held_back
 from .detector import Series, Verdict, evaluate
 from .notify import DeliveryResult, deliver
 from .redact import redact
-from .state import alerts_between, recent_alerts
+from .state import alert_brands, alerts_between, recent_alerts
 from .tracking import OpenSpike, SpikeEvent, track
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Series",
     "SpikeEvent",
     "Verdict",
+    "alert_brands",
     "alerts_between",
     "check_alerts",
     "deliver",

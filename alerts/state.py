@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, select, update
+from sqlalchemy import Connection, Engine, Row, and_, func, select, update
 
 from journeywatch.storage.dialect import insert_for
 from journeywatch.storage.tables import alert_checks, alerts
@@ -110,13 +110,23 @@ def get_alert(engine: Engine, alert_id: int) -> Alert:
         return _alert(connection.execute(select(alerts).where(alerts.c.id == alert_id)).one())
 
 
-def recent_alerts(engine: Engine, limit: int = 20, brand: str | None = None) -> list[Alert]:
-    """The newest alerts first (by the window that raised them), optionally for one brand."""
+def recent_alerts(engine: Engine, limit: int = 20, brand: str | None = None,
+                  since: datetime | None = None) -> list[Alert]:
+    """The newest alerts first (by the window that raised them), optionally for one brand, or since a time."""
     query = select(alerts).order_by(alerts.c.window_start.desc(), alerts.c.id.desc()).limit(limit)
     if brand is not None:
         query = query.where(alerts.c.brand == brand)
+    if since is not None:
+        query = query.where(alerts.c.window_start >= since)
     with engine.connect() as connection:
         return [_alert(row) for row in connection.execute(query)]
+
+
+def alert_brands(engine: Engine) -> dict[str, int]:
+    """Every brand that has alerts stored, with how many, by name."""
+    query = select(alerts.c.brand, func.count()).group_by(alerts.c.brand).order_by(alerts.c.brand)
+    with engine.connect() as connection:
+        return {brand: int(n) for brand, n in connection.execute(query)}
 
 
 def alerts_between(engine: Engine, brand: str | None, since: datetime, until: datetime) -> list[dict[str, Any]]:

@@ -63,7 +63,7 @@ def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Pat
     assert " items, " in figures and "p=" in figures and "sources: " in figures
     assert "https://" in listed.output  # evidence links
     other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "Lumora"])
-    assert other.exit_code == 0 and "No alerts yet." in other.output
+    assert other.exit_code == 0 and f"No alerts in {sqlite_url} for 'Lumora'" in other.output
     # With the config at hand a brand is matched as the digest matches it: any case, and a typo is named.
     cased = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "northwind air"])
     assert cased.exit_code == 0 and "#1 Northwind Air" in cased.output
@@ -153,3 +153,46 @@ def test_an_alert_with_nowhere_to_go_does_not_read_as_a_failed_delivery(sqlite_u
     listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "120"})
     [head] = [line for line in listed.output.splitlines() if line.startswith("#1 ")]
     assert head.endswith(", no notify targets") and "not delivered" not in listed.output, listed.output
+
+
+def test_list_by_database_matches_a_brand_in_any_case_and_says_what_it_searched(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a config, `--brand "northwind air"` said "No alerts yet." beside a stored Northwind Air alert.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h"})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    wide = {"COLUMNS": "200"}
+
+    cased = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "NORTHWIND air"], env=wide)
+    assert cased.exit_code == 0 and "#1 Northwind Air" in cased.output, cased.output
+
+    other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "lumora"], env=wide)
+    assert other.exit_code == 0
+    assert other.output.strip() == f"No alerts in {sqlite_url} for 'lumora'; brands with alerts there: Northwind Air (1)."
+    by_config = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "lumora"], env=wide)
+    assert f"for 'Lumora'; brands with alerts there: Northwind Air (1)." in by_config.output
+
+    recent = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--since", "2026-11-18"], env=wide)
+    assert "#1 Northwind Air" in recent.output
+    later = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--since", "2026-11-18T15:00"], env=wide)
+    assert later.output.strip() == (f"No alerts in {sqlite_url} since 2026-11-18 15:00 UTC; "
+                                    "brands with alerts there: Northwind Air (1).")
+    bad = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--since", "yesterday"])
+    assert bad.exit_code == 2
+
+
+def test_list_as_json(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "notify": ["file://out/alerts.log"]})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--json"])
+    assert listed.exit_code == 0, listed.output
+    [alert] = json.loads(listed.output)
+    assert alert["brand"] == "Northwind Air" and alert["window_start"] == "2026-11-18T14:00:00+00:00"
+    assert alert["top_items"][0]["url"].startswith("https://") and alert["deliveries"][0]["ok"] is True
+    none = runner.invoke(app, ["alerts", "list", "--config", str(path), "--json", "--brand", "Lumora"])
+    assert json.loads(none.output) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ..errors import ConfigError
-from ..settings import DATABASE_ENV, load_config
+from ..settings import DATABASE_ENV, load_config, parse_duration
 from .app import alerts_app
 
 if TYPE_CHECKING:
@@ -119,27 +120,70 @@ def check(
         raise typer.Exit(2)
 
 
+def _since(value: str | None, now: datetime) -> datetime | None:
+    """`--since`: a UTC date or time (2026-11-18, 2026-11-18T14:00), or a duration back from now (7d, 12h)."""
+    if value is None:
+        return None
+    try:
+        return now - parse_duration(value.strip())
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is neither a date like 2026-11-18 (UTC) nor a duration back from "
+                                 "now like 7d or 12h") from None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _none_found(engine, brand: str | None, since: datetime | None) -> str:  # type: ignore[no-untyped-def]
+    """What was searched, and which brands do have alerts there: "No alerts yet." hid a wrong brand or database."""
+    from journeywatch.alerts import alert_brands
+
+    where = engine.url.render_as_string(hide_password=True)
+    text = f"No alerts in {where}" + (f" for {brand!r}" if brand else "")
+    text += f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
+    if brand or since:
+        stored = alert_brands(engine)
+        text += ("; brands with alerts there: " + ", ".join(f"{b} ({n})" for b, n in stored.items())
+                 if stored else "; no brand has alerts there yet")
+    return text + "."
+
+
 @alerts_app.command("list")
 def list_alerts(
     config: Path = typer.Option(None, "--config", "-c", help="take the database URL from this config"),
     database: str = typer.Option(None, "--database", help=f"database URL (or set {DATABASE_ENV})"),
-    brand: str = typer.Option(None, "--brand", help="only this brand"),
+    brand: str = typer.Option(None, "--brand", help="only this brand (any letter case)"),
+    since: str = typer.Option(None, "--since", help="only alerts whose window began at or after a UTC date "
+                                                     "(2026-11-18) or this long ago (7d, 12h)"),
     limit: int = typer.Option(20, "--limit", min=1, max=1000, help="how many, newest first"),
     evidence: bool = typer.Option(False, "--evidence", help="also print each alert's top items and links"),
+    as_json: bool = typer.Option(False, "--json", help="print the alerts as a JSON list, evidence included"),
 ) -> None:
     """Show recent alerts, newest first, with their figures and delivery status.
 
-    Example: journeywatch alerts list --config journeywatch.yaml --brand "Northwind Air"
+    Example: journeywatch alerts list --config journeywatch.yaml --brand "Northwind Air" --since 7d
     """
-    from journeywatch.alerts import recent_alerts
+    from journeywatch.alerts import alert_brands, recent_alerts
 
-    if config and brand:  # a typo or another case would otherwise read as "No alerts yet."
+    start = _since(since, datetime.now(timezone.utc))
+    if config and brand:  # a typo would otherwise read as "No alerts yet."
         from journeywatch.reports.digests import select_brands
 
         [brand] = select_brands(load_config(config, strict=False), brand)
-    alerts = recent_alerts(_engine(config, database), limit=limit, brand=brand)
+    engine = _engine(config, database)
+    if brand and not config:  # no config to match against: the stored names, in any letter case
+        stored = list(alert_brands(engine))
+        brand = next((b for b in stored if b == brand), None) or next(
+            (b for b in stored if b.casefold() == brand.casefold()), brand)
+    alerts = recent_alerts(engine, limit=limit, brand=brand, since=start)
+    if as_json:
+        print(json.dumps([alert.as_dict() for alert in alerts], indent=2,
+                         default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value)))
+        return
     if not alerts:
-        console.print("No alerts yet.")
+        console.print(escape(_none_found(engine, brand, start)), highlight=False, soft_wrap=True)  # the URL whole
         return
     _print_alerts(alerts, "Recent alerts")
     if evidence:
