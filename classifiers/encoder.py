@@ -31,6 +31,7 @@ HIDDEN = 384
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise_text(text: str) -> str:
@@ -39,9 +40,22 @@ def normalise_text(text: str) -> str:
     TweetEval and SemEval replaced handles and links this way; doing the same
     at inference keeps brand handles from swaying the sentiment head.
     """
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text or "")
+    text = fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text or ""))
     text = _URL.sub("http", _MENTION.sub("@user", text))
     return " ".join(text.split())
+
+
+def fix_surrogates(text: str) -> str:
+    """`text` with UTF-16 surrogate pairs joined and lone surrogates as U+FFFD.
+
+    They come from a JSON `\\ud83d\\ude00` escape (lone or split across a pair),
+    a written-out `\\ud83d` that normalising turns into a character, or bytes
+    that are not UTF-8 on the command line; the tokenizer refused them
+    (TypeError) and nothing can write them out as UTF-8.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def encoder_path() -> Path:

@@ -278,3 +278,15 @@ def test_fast_tokenizer_gives_the_transformers_ids_and_truncates() -> None:
     expected = load_tokenizer()(texts, truncation=True, max_length=256)["input_ids"]
     assert [e.ids for e in load_fast_tokenizer(256).encode_batch(texts)] == expected
     assert len(expected[-1]) == 256
+
+
+def test_normalise_text_joins_escaped_surrogate_pairs_and_replaces_lone_ones() -> None:
+    from journeywatch.classifiers.encoder import load_fast_tokenizer, normalise_text
+
+    # A written-out "\ud83d\ude00" became two lone surrogates, which the tokenizer refused with a TypeError.
+    assert normalise_text("love it \\ud83d\\ude00") == "love it \U0001f600"
+    assert normalise_text("lone \ud83d here") == "lone \ufffd here"
+    assert normalise_text("caf\udce9") == "caf\ufffd"
+    assert normalise_text("plain 😀 text") == "plain 😀 text"
+    texts = [normalise_text(t) for t in ("lone \ud83d here", "x \\ud83d y")]
+    assert len(load_fast_tokenizer(256).encode_batch(texts)) == 2

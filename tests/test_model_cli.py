@@ -195,6 +195,25 @@ def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path
         assert line["model_version"].startswith("jw-")
 
 
+def test_classify_survives_lone_surrogates_and_undecodable_arguments(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
+    # A JSON "\\ud83d" with no pair, a written-out escaped emoji and bytes that are not UTF-8 on the
+    # command line each ended in a TypeError traceback from the tokenizer.
+    path = _write_lines(tmp_path / "odd.jsonl", [
+        '{"id": 1, "text": "lone \\ud83d here"}',
+        '{"id": 2, "text": "escaped emoji \\\\ud83d\\\\ude00 love it"}',
+    ])
+    undecodable = b"caf\xe9 was great".decode("utf-8", "surrogateescape")  # as Python hands argv over
+    result = runner.invoke(app, ["classify", "fine", undecodable, "--jsonl", str(path), "--model", str(tiny_model)])
+    assert result.exit_code == 0, repr(result.exception)
+    assert result.stderr.splitlines() == ["TEXT argument 2: skipped, not UTF-8 text"]
+    raw = result.stdout_bytes.decode("utf-8")  # strict: what was written is UTF-8
+    lines = _lines(raw)
+    assert [line.get("id") for line in lines] == [None, 1, 2]
+    assert lines[1]["text"] == "lone \ud83d here"  # echoed as given, as the same JSON escape
+    assert lines[2]["text"] == "escaped emoji \\ud83d\\ude00 love it"
+    assert all(line["moment"] in MOMENTS for line in lines)
+
+
 def test_classify_without_input_is_a_config_error() -> None:
     assert isinstance(runner.invoke(app, ["classify"]).exception, ConfigError)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -199,14 +200,15 @@ def classify(
     """
     from journeywatch.classifiers import load_classifier
 
-    texts = list(texts or [])
-    if any(not text.strip() for text in texts):  # as a blank --jsonl text is: a label for nothing misleads
-        err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-        for number, text in enumerate(texts, 1):
-            if not text.strip():
-                err.print(f"TEXT argument {number}: skipped, the text is empty")
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
     # (what identifies the text in the output, the text)
-    items: list[tuple[dict[str, Any], str]] = [({}, text) for text in texts if text.strip()]
+    items: list[tuple[dict[str, Any], str]] = []
+    for number, text in enumerate(texts or [], 1):
+        problem = _argument_problem(text)
+        if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
+            err.print(f"TEXT argument {number}: skipped, {problem}")
+        else:
+            items.append(({}, text))
     if jsonl is not None:
         # The row's `id` and line number (not the whole row: its other fields may be large, and
         # `text` is echoed already), so results join back to the rows even when lines were skipped.
@@ -216,11 +218,37 @@ def classify(
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     for (key, text), p in zip(items, classifier.predict([text for _, text in items])):
-        sys.stdout.write(json.dumps({
+        sys.stdout.write(_json_line({
             **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
             "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
             "needs_review": p.needs_review, "model_version": classifier.version,
-        }, ensure_ascii=False) + "\n")
+        }))
+
+
+def _argument_problem(text: str) -> str | None:
+    """Why a TEXT argument cannot be classified, or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (the tokenizer
+    refused them with a TypeError); --jsonl skips such lines, so this does too.
+    """
+    try:
+        text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return "not UTF-8 text"
+    return None if text.strip() else "the text is empty"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    """`row` as one JSON line, readable (not ASCII-escaped) and always valid UTF-8.
+
+    A lone surrogate (a JSON `\\ud83d` escape with no pair) stays the same
+    escape, so the text echoed is the text given; written raw it cannot be encoded.
+    """
+    line = json.dumps(row, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 def _print_report(kind: str, report: dict[str, Any]) -> None:
