@@ -51,6 +51,19 @@ def test_scripts_and_styles_never_reach_the_text(before: str, after: str) -> Non
     assert out == out.strip() and "  " not in out and "\n" not in out
 
 
+# Any text without markup: every kind of whitespace, controls, lone surrogates, runs of spaces at either end.
+_plain_parts = st.sampled_from([" ", "  ", "\t", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "\x00",
+                                "\x1b", "\x7f", "\ud83d", "a", "b\u00e9", "\u200b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_plain_parts, max_size=12).map("".join))
+def test_text_without_markup_is_cleaned_and_collapsed_as_before(text: str) -> None:
+    """The shortcut that returns an already-plain text as it is agrees with removing and splitting."""
+    assert html_to_text(text) == " ".join(re.sub("[\x00-\x08\x0e-\x1b\x7f\ud800-\udfff]", "", text).split())
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
 def test_blocks_keep_words_apart_and_entities_decode() -> None:
     assert html_to_text("<p>Acme</p><p>kettle&nbsp;&amp;&#233;</p><ul><li>a</li><li>b</li></ul>x<br>y") == \
         "Acme kettle &\u00e9 a b x y"
