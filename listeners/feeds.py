@@ -111,8 +111,16 @@ def _entry_text(entry: Any) -> str:
     return next((text for c in captions if (text := html_to_text(dict.get(c, "value")))), "")
 
 
+# What makes urlsplit more than a split at fixed characters: tabs and newlines, which it drops (so "goo\tgle.com"
+# is google.com), and brackets, which it checks as an IPv6 host and may refuse (ValueError: such an entry is
+# skipped as unreadable). URLs with none of these skip urlsplit where the answer is plain without it.
+_PARSE_NEEDED = re.compile(r"[\t\n\r\[\]]")
+
+
 def _unwrap_google_redirect(url: str) -> str:
     """A Google Alerts link (`https://www.google.com/url?...&url=TARGET&...`) as its target."""
+    if "google.com" not in url and not _PARSE_NEEDED.search(url):
+        return url  # most links, without parsing: see _PARSE_NEEDED
     parts = urlsplit(url)
     if parts.netloc in ("www.google.com", "google.com") and parts.path == "/url":
         target = (parse_qs(parts.query).get("url") or parse_qs(parts.query).get("q") or [""])[0]
@@ -132,9 +140,24 @@ def entry_url(entry: Any, base: str) -> str | None:
         return None
     hrefs = {dict.get(item, "href") for item in _field(entry, "links") or []}
     url = urljoin(base, link) if link in hrefs else link
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not _is_web_url(url):
         return None
     return _unwrap_google_redirect(url)
+
+
+def _is_web_url(url: str) -> bool:
+    """Whether `urlsplit(url).scheme` is http or https, without parsing the common cases.
+
+    Unless `_PARSE_NEEDED` (urlsplit may drop characters or refuse the URL), a URL starting `http://`
+    or `https://` has that scheme as it stands (urlsplit strips only leading controls and spaces), and
+    one without a `:` has no scheme at all (an App Store review's number, a bare guid).
+    """
+    if not _PARSE_NEEDED.search(url):
+        if url.startswith(("http://", "https://")):
+            return True
+        if ":" not in url:
+            return False
+    return urlsplit(url).scheme in ("http", "https")
 
 
 # Zone abbreviations feedparser does not know and reads as UTC ("Wed, 18 Nov 2026 10:00:00 CET" was 10:00 UTC):

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from journeywatch.errors import SourceError
 from journeywatch.flows.steps import collect_source
 from journeywatch.listeners import BrandMatcher, prepare_mentions
-from journeywatch.listeners.feeds import FeedListener, _entry_time
+from journeywatch.listeners.feeds import FeedListener, _entry_time, entry_url
 from journeywatch.settings import Brand, FeedSource
 from journeywatch.storage import get_watermark, open_database
 from journeywatch.storage.tables import mentions as mentions_table
@@ -334,3 +335,33 @@ def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
     assert _entry_time({"published_parsed": usual}) == datetime(2026, 6, 30, 23, 59, 59, tzinfo=timezone.utc)
     assert _entry_time({"updated_parsed": leap}) == datetime(2026, 7, 1, tzinfo=timezone.utc)
     assert _entry_time({}) is None
+
+
+@pytest.mark.parametrize("link", [
+    "https://example.com/a", "http://example.com/a?b=c", "HTTP://example.com/a", " https://example.com/a",
+    "https://exa\tmple.com/a", "1234567890", "tag:example.com,2026:1", "mailto:a@example.com", "ftp://example.com/x",
+    "//example.com/a", "https://www.google.com/url?rct=j&url=https://example.com/story&ct=ga",
+    "https://www.goo\ngle.com/url?url=https://example.com/story", "https://google.com/url?q=http://example.com/q",
+    "https://google.com/url?url=javascript:alert(1)", "https://news.google.com/articles/x",
+])
+def test_entry_links_read_as_urlsplit_reads_them(link: str) -> None:
+    """The shortcuts past urlsplit (http(s) prefix, no colon, no google.com) give urlsplit's answers."""
+    url = None
+    if urlsplit(link).scheme in ("http", "https"):
+        url, parts = link, urlsplit(link)
+        if parts.netloc in ("www.google.com", "google.com") and parts.path == "/url":
+            target = (parse_qs(parts.query).get("url") or parse_qs(parts.query).get("q") or [""])[0]
+            url = target if urlsplit(target).scheme in ("http", "https") else link
+    assert entry_url({"link": link}, "") == url
+
+
+@pytest.mark.parametrize("link", ["http://[::1", "https://[not-an-address]/x", "//host[/x", "[::1]"])
+def test_links_urlsplit_refuses_still_make_the_entry_unreadable(link: str) -> None:
+    """No shortcut accepts a URL urlsplit would refuse: such an entry is skipped as unreadable, as before."""
+    try:
+        urlsplit(link)
+    except ValueError:
+        with pytest.raises(ValueError):
+            entry_url({"link": link}, "")
+    else:
+        entry_url({"link": link}, "")
