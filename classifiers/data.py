@@ -60,12 +60,43 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 yield row
 
 
+# The taxonomy's own abbreviations of the moments of truth.
+LABEL_ALIASES = {"zmot": "zero_moment", "fmot": "first_moment", "smot": "second_moment", "umot": "ultimate_moment"}
+
+
+def _label_key(value: str) -> str:
+    return "_".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
+    """The label of `allowed` that `value` spells, or None.
+
+    Any case, spaces or hyphens for underscores, and the taxonomy's
+    abbreviations (ZMOT, FMOT, SMOT, UMOT) are accepted: `Positive` and
+    `Zero moment` are the labels they look like; `pos` or `ultimate` are not
+    guessed at (`label_suggestion` offers the label they may mean).
+    """
+    if not isinstance(value, str):
+        return None
+    key = _label_key(value)
+    key = LABEL_ALIASES.get(key, key)
+    return key if key in allowed else None
+
+
+def label_suggestion(value: object, allowed: tuple[str, ...]) -> str | None:
+    """The one label of `allowed` that `value` begins (`pos`: positive), or None."""
+    if not isinstance(value, str) or not _label_key(value):
+        return None
+    matches = [label for label in allowed if label.startswith(_label_key(value))]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _label(value: object, allowed: tuple[str, ...]) -> str | None:
-    return value if isinstance(value, str) and value in allowed else None
+    return canonical_label(value, allowed)
 
 
 def examples_from_rows(rows: Iterable[dict], source: str) -> list[Example]:
-    """Rows with `text` and optional `moment`/`sentiment`; unknown labels become None."""
+    """Rows with `text` and optional `moment`/`sentiment` (see `canonical_label`); unknown labels become None."""
     out = []
     for row in rows:
         text = row.get("text")

@@ -62,3 +62,11 @@ def test_training_set_without_benchmarks_holds_out_by_hash(tmp_path: Path) -> No
     assert all(is_holdout(e.text) for e in dataset.corpus_holdout)
     assert not any(is_holdout(e.text) for e in dataset.train)
     assert dataset.sentiment_dev == dataset.corpus_holdout and not dataset.real_holdout
+
+
+def test_training_rows_take_labels_in_any_case_and_the_taxonomy_abbreviations() -> None:
+    # `journeywatch train --data` dropped `Positive` and `ZMOT` rows without a word.
+    rows = [{"text": "a", "moment": "ZMOT", "sentiment": "Positive"}, {"text": "b", "moment": "First Moment"},
+            {"text": "c", "moment": "ultimate", "sentiment": "pos"}]
+    assert [(e.moment, e.sentiment) for e in examples_from_rows(rows, "t")] == [
+        ("zero_moment", "positive"), ("first_moment", None), (None, None)]

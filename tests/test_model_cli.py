@@ -143,6 +143,35 @@ def test_evaluate_names_every_skipped_line(tmp_path: Path, monkeypatch: pytest.M
     assert report["sentiment"]["n"] == 2 and report["sentiment"]["accuracy"] == 1.0
 
 
+def test_evaluate_reads_labels_in_any_case_and_suggests_the_label_an_abbreviation_may_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `Positive` (every sentiment export spelt so) and an empty label cell lost the whole line.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "spelt.jsonl", [
+        json.dumps({"text": "avoid this shop", "moment": "Ultimate Moment", "sentiment": "NEGATIVE"}),
+        json.dumps({"text": "which one", "moment": "ZMOT", "sentiment": " Neutral "}),
+        json.dumps({"text": "it broke", "moment": "second-moment", "sentiment": ""}),
+        json.dumps({"text": "love it", "sentiment": "pos"}),
+        json.dumps({"text": "PSA", "moment": "ultimate"}),
+        json.dumps({"text": "meh", "sentiment": "n"}),
+    ])
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{path}:4: skipped, unknown sentiment 'pos' (did you mean 'positive'? "
+        "sentiment labels are negative, neutral, positive)",
+        f"{path}:5: skipped, unknown moment 'ultimate' (did you mean 'ultimate_moment'? "
+        "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none)",
+        f"{path}:6: skipped, unknown sentiment 'n' (sentiment labels are negative, neutral, positive)",
+        f"{path}: 3 of 6 lines skipped, 3 used",
+    ]
+    [report] = _lines(result.stdout)
+    assert report["moment"]["n"] == 3 and report["sentiment"]["n"] == 2
+    assert set(report["moment"]["per_label"]) >= {"ultimate_moment", "zero_moment", "second_moment"}
+    assert report["sentiment"]["accuracy"] == 1.0
+
+
 def test_classify_jsonl_caps_the_skipped_list_and_fails_when_nothing_is_usable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

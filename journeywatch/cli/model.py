@@ -138,9 +138,19 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     if not text.strip():
         return "`text` is empty"
     if labelled:
+        from journeywatch.classifiers.data import canonical_label, label_suggestion
+
+        row = dict(row)
         for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
-            if row.get(kind) is not None and row[kind] not in allowed:  # the spelling to use, not just "unknown"
-                return f"unknown {kind} {row[kind]!r} ({kind} labels are {', '.join(allowed)})"
+            value = row.get(kind)
+            if value is None or (isinstance(value, str) and not value.strip()):  # an empty cell: no label
+                row[kind] = None
+                continue
+            row[kind] = canonical_label(value, allowed)  # `Positive`, `Zero moment`, `ZMOT` are the labels
+            if row[kind] is None:  # the spelling to use, not just "unknown"
+                guess = label_suggestion(value, allowed)
+                hint = f"did you mean {guess!r}? " if guess else ""
+                return f"unknown {kind} {value!r} ({hint}{kind} labels are {', '.join(allowed)})"
         if row.get("moment") is None and row.get("sentiment") is None:
             return "no `moment` or `sentiment` label"
     return row
@@ -286,7 +296,9 @@ def evaluate(
     only when the file has its labels, each with n, accuracy, macro_f1, macro_recall,
     per_label (precision, recall, f1, support, predicted) and confusion.
 
-    Lines without `text` or with no known label are named on stderr and left out of the figures.
+    Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
+    its ZMOT/FMOT/SMOT/UMOT; an empty label is no label. Lines without `text` or with
+    no known label are named on stderr and left out of the figures.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """
