@@ -102,6 +102,15 @@ def test_evaluate_tables_and_json_show_only_labels_in_the_file_or_the_prediction
     assert "predicted" in text.stdout
 
 
+def test_evaluate_names_its_file_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The header was rich markup: a file named x[bold]y.jsonl was shown as xy.jsonl.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "x[bold]y.jsonl", [json.dumps({"text": "avoid", "sentiment": "negative"})])
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"file {path}" in result.stdout.replace("\n", "")
+
+
 def test_evaluate_rejects_missing_and_unlabelled_files(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["evaluate", str(tmp_path / "nope.jsonl")])
     assert isinstance(missing.exception, ConfigError)
@@ -208,6 +217,22 @@ def test_classify_jsonl_passes_each_line_id_and_number_through(tmp_path: Path, m
     assert "id" not in lines[0] and "line" not in lines[0] and "id" not in lines[2]
     assert "author" not in lines[1] and "body" not in lines[1]
     assert list(lines[1])[:3] == ["id", "line", "text"]
+
+
+def test_classify_and_evaluate_read_stdin_for_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `-` was "no such file": a pipeline had to write a temporary file first.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    lines = '{"id": 1, "text": "avoid them", "sentiment": "negative"}\nnope\n{"text": "ok", "sentiment": "neutral"}\n'
+    result = runner.invoke(app, ["classify", "--jsonl", "-"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert [(line.get("id"), line["line"]) for line in _lines(result.stdout)] == [(1, 1), (None, 3)]
+    assert result.stderr.splitlines() == ["<stdin>:2: skipped, not valid JSON", "<stdin>: 1 of 3 lines skipped, 2 used"]
+    scored = runner.invoke(app, ["evaluate", "-", "--json"], input=lines)
+    assert scored.exit_code == 0, scored.output
+    assert _lines(scored.stdout)[0]["sentiment"]["n"] == 2
+    assert "file <stdin>" in runner.invoke(app, ["evaluate", "-"], input=lines).stdout
+    empty = runner.invoke(app, ["evaluate", "-"], input="")
+    assert isinstance(empty.exception, ConfigError) and str(empty.exception).startswith("<stdin>: the file is empty")
 
 
 def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811

@@ -6,6 +6,7 @@ Heavy imports (torch, transformers) happen inside the commands, so
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import re
@@ -163,13 +164,16 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
     a user scoring or tagging their own file must know what was left out,
     and a file with no usable line is an error, not an empty result.
     """
-    if path.is_dir():
+    stdin = str(path) == "-"
+    if stdin:
+        path = Path("<stdin>")  # how the messages below name it
+    elif path.is_dir():
         raise ConfigError(f"{flag}{str(path)!r} is a folder; give a JSONL file, one JSON object per line")
-    if not path.is_file():
+    elif not path.is_file():
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
-    with path.open("rb") as handle:
+    with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle:
         for number, raw in enumerate(handle, 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):
@@ -195,7 +199,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
 @app.command()
 def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
-    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSONL file with a `text` field per line"),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl",
+                                         help="JSONL file with a `text` field per line (- reads stdin)"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
@@ -278,7 +283,8 @@ def _print_report(kind: str, report: dict[str, Any]) -> None:
 
 @app.command()
 def evaluate(
-    file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line"),
+    file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line "
+                                "(- reads stdin)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
     backend: str = typer.Option("auto", "--backend",
@@ -306,13 +312,14 @@ def evaluate(
     from journeywatch.classifiers.data import examples_from_rows
     from journeywatch.classifiers.evaluation import evaluate_examples
 
-    examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem)
+    examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem or "stdin")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     reports = evaluate_examples(classifier, examples)
     if as_json:
         sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
         return
-    _console.print(f"model {classifier.version}, file {file}", highlight=False)
+    _console.print(f"model {classifier.version}, file {'<stdin>' if str(file) == '-' else file}",
+                   highlight=False, markup=False)
     for kind, report in reports.items():
         _print_report(kind, report)
 
