@@ -9,7 +9,7 @@ single item's label says them (shared/taxonomy.md):
 * the *retention* stage ("complete" in the five-stage map, "loyalty" in the
   seven-stage one) is measured over time: authors who come back, and items of
   any moment that use loyalty language ("bought my third one", "renewed") or
-  churn language ("cancelled my subscription", "switched to");
+  churn language ("cancelled my subscription", "switched to" another brand);
 * the seven-stage model's *interest* and *consideration* both come from the
   research moment (zero_moment): items that compare options ("X vs Y",
   "worth it over", "which should I get") are consideration, the rest interest.
@@ -66,9 +66,10 @@ LOYALTY_PATTERNS: tuple[str, ...] = (
     "%still us%", "%years now%", "%loyal%", "%always buy%", "%repeat customer%", "%back for more%",
 )
 CHURN_PATTERNS: tuple[str, ...] = (
-    "%cancel%", "%switch% to %", "%never again%", "%unsubscrib%", "%going back to%", "%done with%",
-    "%closed my account%", "%returned it%",
+    "%cancel%", "%never again%", "%unsubscrib%", "%done with%", "%closed my account%", "%returned it%",
 )
+# Leaving for somewhere: churn for every brand but the one named next ("switched to <brand>" is its win).
+MOVING_PATTERNS: tuple[str, ...] = ("%switched to ", "%switching to ", "%switch to ", "%going back to ")
 COMPARISON_PATTERNS: tuple[str, ...] = (
     "% vs%", "%versus%", "%compar%", "%worth it over%", "%better than%", "%which should%", "%which one%",
     "%alternative%", "% or the %",

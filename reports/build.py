@@ -23,6 +23,7 @@ from journeywatch.stages import (
     CHURN_PATTERNS,
     COMPARISON_PATTERNS,
     LOYALTY_PATTERNS,
+    MOVING_PATTERNS,
     StageModel,
     resolve_stage_model,
 )
@@ -47,7 +48,7 @@ from .weeks import Week, week_edges
 TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
 TERM_SAMPLE = 4000  # most texts per period tokenised for term statistics (a systematic sample above)
-CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS)
+CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS, moving=MOVING_PATTERNS)
 SHARE, NEGATIVE = "ultimate_moment", "negative"
 
 

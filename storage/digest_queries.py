@@ -11,6 +11,7 @@ patterns, so storage does not need to know what a journey stage is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +31,9 @@ class Cues:
     loyalty: tuple[str, ...] = ()
     churn: tuple[str, ...] = ()
     comparison: tuple[str, ...] = ()
+    # Churn only when what follows is not the brand itself ("switched to <brand>" is the brand's win):
+    # each is a prefix such as "%switched to ", completed with the brand's name.
+    moving: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,7 @@ class ItemRow:
 
 
 def _any_like(patterns: Sequence[str], dialect: str) -> ColumnElement[bool]:
-    """Case-insensitive match of any pattern.
+    """Case-insensitive match of any pattern ('\\' escapes a literal % or _).
 
     SQLite's LIKE already ignores ASCII case, so the text is not lower-cased
     once per pattern (that copy was most of the cost); PostgreSQL uses ILIKE.
@@ -74,7 +78,26 @@ def _any_like(patterns: Sequence[str], dialect: str) -> ColumnElement[bool]:
     if not patterns:
         return literal(False)
     text = mentions.c.text
-    return or_(*[(text.like(p) if dialect == "sqlite" else text.ilike(p)) for p in patterns])
+    return or_(*[(text.like(p, escape="\\") if dialect == "sqlite" else text.ilike(p, escape="\\"))
+                 for p in patterns])
+
+
+def brand_names(brand: str) -> tuple[str, ...]:
+    """How a text may name `brand` after "switched to": its whole name, and its first word when that is distinctive."""
+    name = brand.lower().strip()
+    first = name.split()[0] if name.split() else name
+    return (name,) if first == name or len(first) < 4 else (name, first)
+
+
+def _churn(cues: Cues, dialect: str, brand: str) -> ColumnElement[bool]:
+    """Churn language, where "switched to X" is churn for every brand but X."""
+    churn = _any_like(cues.churn, dialect)
+    if not cues.moving:
+        return churn
+    escaped = [re.sub(r"([%_\\])", r"\\\1", name) for name in brand_names(brand)]
+    to_brand = [prefix + name + "%" for prefix in cues.moving for name in escaped]
+    moving = and_(_any_like([prefix + "%" for prefix in cues.moving], dialect), ~_any_like(to_brand, dialect))
+    return or_(churn, moving)
 
 
 def _journey(since: datetime | None) -> ColumnElement[bool]:
@@ -83,9 +106,9 @@ def _journey(since: datetime | None) -> ColumnElement[bool]:
     return condition if since is None else and_(condition, mention_brands.c.created_at >= since)
 
 
-def _cue(cues: Cues, dialect: str, since: datetime | None = None) -> ColumnElement[Any]:
+def _cue(cues: Cues, dialect: str, brand: str, since: datetime | None = None) -> ColumnElement[Any]:
     return case((~_journey(since), literal(None)),
-                (_any_like(cues.churn, dialect), literal("churn")),
+                (_churn(cues, dialect, brand), literal("churn")),
                 (_any_like(cues.loyalty, dialect), literal("loyalty")), else_=literal(None))
 
 
@@ -120,7 +143,7 @@ def brand_week_counts(
     """
     dialect = engine.dialect.name
     bucket = _bucket(edges).label("bucket")
-    cue = _cue(cues, dialect, detail_since).label("cue")
+    cue = _cue(cues, dialect, brand, detail_since).label("cue")
     compares = _compares(cues, dialect, detail_since).label("compares")
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
     source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
@@ -149,7 +172,7 @@ def top_items(
     A window function keeps this one query on SQLite (3.25+) and PostgreSQL;
     the digest picks its quotes from these few rows.
     """
-    cue = _cue(cues, engine.dialect.name)
+    cue = _cue(cues, engine.dialect.name, brand)
     compares = _compares(cues, engine.dialect.name)
     confidence = classifications.c.moment_confidence * classifications.c.sentiment_confidence
     has_url = case((mentions.c.url.is_(None), 1), else_=0)
@@ -238,7 +261,7 @@ def texts_for_terms(
     )
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
-               _cue(cues, engine.dialect.name).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
+               _cue(cues, engine.dialect.name, brand).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
                mentions.c.title, mentions.c.text)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),

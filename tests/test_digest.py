@@ -17,8 +17,9 @@ from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
 from journeywatch.settings import Config, parse_config
-from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS
+from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS, MOVING_PATTERNS
 from journeywatch.storage import open_database, save_predictions, store_batch
+from journeywatch.storage.digest_queries import brand_names
 from journeywatch.storage.tables import alerts
 from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
 
@@ -38,6 +39,13 @@ def _in_week(item: Item, weeks_before: int = 0) -> bool:
 def _says(text: str, patterns: tuple[str, ...]) -> bool:
     """SQL LIKE (case-insensitive, '%' = anything) written as regular expressions."""
     return any(re.search(".*".join(map(re.escape, p.split("%"))), text.lower(), re.DOTALL) for p in patterns)
+
+
+def _churns(text: str) -> bool:
+    """Churn language as the digest reads it: "switched to <another brand>" counts, "to <this brand>" does not."""
+    to_brand = tuple(p + name + "%" for p in MOVING_PATTERNS for name in brand_names(BRAND))
+    leaving = _says(text, tuple(p + "%" for p in MOVING_PATTERNS)) and not _says(text, to_brand)
+    return _says(text, CHURN_PATTERNS) or leaving
 
 
 @pytest.fixture
@@ -83,9 +91,11 @@ def test_headline_and_stages_match_the_items(stored: tuple[Config, list[Item]]) 
             assert FIVE[quote.moment] == stage
 
     complete = by_stage["complete"]
-    loyal = [i for i in journey
-             if _says(i.mention.text, LOYALTY_PATTERNS) and not _says(i.mention.text, CHURN_PATTERNS)]
-    churn = [i for i in journey if _says(i.mention.text, CHURN_PATTERNS)]
+    churn = [i for i in journey if _churns(i.mention.text)]
+    loyal = [i for i in journey if _says(i.mention.text, LOYALTY_PATTERNS) and i not in churn]
+    # Both sides of "switched to" are in the week: leaving for a rival is churn, arriving is not.
+    assert any("switching to blue bottle" in i.mention.text.lower() for i in churn)
+    assert any("switched to northwind" in i.mention.text.lower() for i in journey if i not in churn)
     assert complete.extra["loyalty_mentions"] == len(loyal) > 0
     assert complete.extra["churn_mentions"] == len(churn) > 0
     assert complete.volume == len(loyal) + len(churn)

@@ -35,9 +35,11 @@ _TEXTS: dict[tuple[str, str], list[str]] = {
     ("second_moment", "negative"): ["Two weeks in and the Northwind Coffee grinder motor stopped working",
                                     "Support never answered about my Northwind Coffee refund"],
     ("second_moment", "positive"): ["Six months in and still using my Northwind Coffee grinder daily",
-                                    "Bought my third bag of the autumn blend, renewed the subscription"],
+                                    "Bought my third bag of the autumn blend, renewed the subscription",
+                                    "Switched to Northwind Coffee from Blue Bottle in spring, no regrets"],
     ("ultimate_moment", "negative"): ["Avoid Northwind Coffee, the grinder broke and they ignore refunds",
-                                      "PSA do not buy the Northwind Coffee subscription, cancelled it"],
+                                      "PSA do not buy the Northwind Coffee subscription, cancelled it",
+                                      "Northwind Coffee lost me, switching to Blue Bottle and telling everyone"],
     ("ultimate_moment", "positive"): ["Highly recommend Northwind Coffee, 5 stars for the autumn blend"],
     ("none", "neutral"): ["Northwind Coffee shares rose 2% today", "Follow for follow, coffee pics"],
 }
