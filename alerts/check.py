@@ -164,8 +164,8 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     if settings.notify_ended and settings.notify:
         for alert_id in ended_ids:
             _notify(engine, get_alert(engine, alert_id), settings, ended=True)
-    for alert in fired:
-        logger.warning("ALERT %s", alert.summary_line())
+    for alert in fired:  # every caller shows what it returns (`alerts check`, the monitor's summary and log)
+        logger.info("ALERT %s", alert.summary_line())
     return [get_alert(engine, alert.id) for alert in fired]
 
 

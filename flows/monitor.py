@@ -7,11 +7,13 @@ what was collected before a failure stays committed.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.exceptions import MissingContextError
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import unmapped
 
@@ -110,6 +112,14 @@ def classify_everything(config: Config) -> dict[str, Any]:
     return result if "classified" in result else {"classified": 0}
 
 
+def _run_logger() -> Any:
+    """The task's run logger, or a plain one where the task's function is called outside a run."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("journeywatch.flows")
+
+
 @task(name="check-alerts", cache_policy=NO_CACHE)
 def alerts_task(config: Config) -> dict[str, Any]:
     """Check alerts; the summary carries the fired alerts, where they went, and the check's notes.
@@ -126,12 +136,17 @@ def alerts_task(config: Config) -> dict[str, Any]:
         fired = check_alerts(engine, config, now=now, notes=notes)
         notes += held_back(engine, config, now)
     except Exception as exc:
-        get_run_logger().error("alert check failed: %s", _short(exc))
+        _run_logger().error("alert check failed: %s", _short(exc))
         return {"fired": [], "error": _short(exc), "notes": notes}
+    logger = _run_logger()  # `run` prints all of this in its summary; a worker's run has these log lines
     for note in notes:
-        get_run_logger().warning("alerts: %s", note)
+        logger.warning("alerts: %s", note)
     undelivered = [f"{d['target']}: {d['error']}" for alert in fired for d in alert.deliveries if not d["ok"]]
     delivered = sorted({d["target"] for alert in fired for d in alert.deliveries if d["ok"]})
+    for alert in fired:
+        logger.warning("ALERT %s", alert.summary_line())
+    for line in undelivered:
+        logger.error("alert not delivered to %s", line)
     return {"fired": [alert.summary_line() for alert in fired], "delivered": delivered, "undelivered": undelivered,
             "notes": notes}
 
@@ -182,7 +197,8 @@ def _monitor(config: Config, engine: Any, run_id: int) -> dict[str, Any]:
         "disabled": [s.name for s in config.sources if not s.enabled],
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
-             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5]}
+             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5],
+             "more_warnings": max(len(o.warnings) - 5, 0)}
             for o in outcomes
         ],
         "classification": classification,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -243,3 +244,35 @@ def test_a_signal_ends_a_run_saying_what_was_kept_and_stops_its_prefect_server(
     assert servers and all(_gone(pid, within=15) for pid in servers)
     with sqlite3.connect(tmp_path / "t.db") as connection:
         assert connection.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+
+
+def test_run_shows_each_warning_once_in_its_summary(tmp_path: Path) -> None:
+    """A source's warnings and the alert check's notes were printed twice: as Prefect log lines mid-run
+    and again in the summary. The summary is the one place; Prefect's run logs keep them for its API."""
+    rows = [json.dumps({"id": f"r{i}", "text": f"acme post {i}", "created_at": f"2026-11-0{i + 1}T10:00:00Z"})
+            for i in range(3)]
+    (tmp_path / "export.jsonl").write_text("\n".join(rows[:2] + ["{not json"] + rows[2:]) + "\n", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text(
+        "database: sqlite:///w.db\nbrands: [{name: Acme, query: acme}]\n"
+        "sources: [{name: export, kind: file, path: export.jsonl}]\nalerts: {min_history: 400d}\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "run", "--config", "w.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "COLUMNS": "250"})
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout + result.stderr
+    assert shown.count("line 3: not valid JSON") == 1, shown
+    assert "! export: line 3: not valid JSON" in result.stdout
+    assert shown.count("Acme: no alert before 400 days of history") == 1, shown
+    assert "Task run" not in result.stderr and "Traceback" not in shown
+
+
+def test_the_summary_counts_the_warnings_it_does_not_show(capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary shows five warnings a source; the run log no longer prints the rest, so it says how many."""
+    from journeywatch.cli.core import print_summary
+
+    source = {"source": "export", "status": "ok", "fetched": 40, "new": 10, "seen": 0, "skipped": 30, "unmatched": 0,
+              "error": None, "warnings": [f"line {n}: not valid JSON" for n in range(5)], "more_warnings": 25}
+    print_summary({"brands": {}, "sources": [source], "classification": {"classified": 10},
+                   "alerts": {"fired": [], "notes": []}})
+    out = " ".join(capsys.readouterr().out.split())
+    assert "! export: line 4: not valid JSON" in out
+    assert "! export: and 25 more warning(s) like these" in out

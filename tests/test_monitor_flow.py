@@ -131,7 +131,10 @@ alerts: {{enabled: false}}
 
 
 def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: str, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
     from journeywatch.flows.monitor import alerts_task
     from tests.alerts_demo import demo_config, load_demo
 
@@ -145,6 +148,13 @@ def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: st
     assert result["delivered"] == [f"file://{log}"] and log.is_file()
     assert result["undelivered"] == [
         f"json://****@127.0.0.1:{port}/hook: environment variable JW_TEST_HOOK_TOKEN is not set"]
+    # The fired alert and the failed target are the task's own log lines (a worker's run shows them in
+    # Prefect's logs); the alerts package logs them quietly, since `run` prints them in its summary.
+    flow_lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "journeywatch.flows"]
+    assert [level for level, _ in flow_lines] == ["WARNING", "ERROR"], flow_lines
+    assert flow_lines[0][1].startswith("ALERT Northwind Air: ")
+    assert flow_lines[1][1] == f"alert not delivered to {result['undelivered'][0]}"
+    assert not [r for r in caplog.records if r.name == "journeywatch.alerts" and r.levelno >= logging.WARNING]
 
 
 def test_run_prints_why_no_alert_could_fire(prefect_harness: None, config_path: Path, tmp_path: Path,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,26 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
+@contextmanager
+def _run_logs_in_prefect_only() -> Iterator[None]:
+    """Keep the flow's and tasks' log lines (a source's warnings, the alert check's notes) off the terminal.
+
+    The summary printed at the end holds each of them: shown by Prefect's console handler as well, every
+    warning appeared twice, once mid-run as a log line and once in the summary. The run loggers keep
+    their own handler, so the lines still reach Prefect's API; a run under a worker or `serve` (not
+    this command) logs to the console as before.
+    """
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    saved = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved):
+            logger.propagate = propagate
+
+
 @app.command()
 def run(
     config: Path = CONFIG_OPTION,
@@ -78,7 +101,7 @@ def run(
 
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        with console.status("Collecting, storing and classifying…", spinner="dots"):
+        with console.status("Collecting, storing and classifying…", spinner="dots"), _run_logs_in_prefect_only():
             summary = monitor_flow(str(config))
     except Terminated:  # Ctrl-C goes on to `main`, which says the same
         console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")
@@ -132,6 +155,9 @@ def print_summary(summary: dict[str, Any]) -> None:
     for s in summary["sources"]:
         for warning in s.get("warnings", []):
             console.print(f"[yellow]! {escape(s['source'])}[/]: {escape(warning)}")
+        if s.get("more_warnings"):
+            console.print(f"[yellow]! {escape(s['source'])}[/]: and {s['more_warnings']} more warning(s) like these "
+                          "(skipped rows and entries are counted under 'skipped')", highlight=False)
         if s["error"]:
             console.print(f"[red]✗ {escape(s['source'])}[/]: {escape(s['error'])}")
     classification = summary["classification"]
