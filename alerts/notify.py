@@ -125,6 +125,9 @@ for _name in ("apprise", "urllib3.connectionpool", "requests", "journeywatch.ale
 class _Reasons(logging.Filter):
     """Collects, during one attempt, what apprise says went wrong: its warnings and the error beneath them.
 
+    The warnings are kept off the log: they become the delivery's reason, and
+    under `run` (Prefect's console handler) each was printed beside it.
+
     apprise reports any SMTP failure as 'Connection error while submitting
     email' (a warning) and the server's answer, say `535 Authentication
     credentials invalid`, only in a debug line. While an attempt runs the
@@ -142,7 +145,8 @@ class _Reasons(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING:
             self.lines.append(record.getMessage())
-        elif record.getMessage().startswith("Socket Exception: "):
+            return False  # it is the delivery's reason, logged and returned with it: shown once, not twice
+        if record.getMessage().startswith("Socket Exception: "):
             self.errors.append(record.getMessage().removeprefix("Socket Exception: "))
         return record.levelno >= self.level
 
@@ -154,6 +158,25 @@ _SMTP_AUTH_CODES = frozenset({"530", "534", "535"})
 # its token or the payload is wrong, which no retry mends (and retrying a bad token can get it revoked).
 _HTTP_ERROR = re.compile(r"error=(\d{3})\b")
 _HTTP_TRANSIENT_4XX = frozenset({"408", "425", "429"})
+
+
+# urllib3's words beneath apprise's "A Connection error occurred ...", as what happened and where.
+_REFUSED = re.compile(r"host='([^']+)', port=(\d+)\): Failed to establish a new connection: "
+                      r"\[Errno -?\d+\] Connection refused")
+_UNRESOLVED = re.compile(r"Failed to resolve '([^']+)'")
+_TIMED_OUT = re.compile(r"host='([^']+)', port=(\d+)\).*(?:timed out|Timeout)", re.IGNORECASE)
+
+
+def _network_reason(text: str) -> str | None:
+    """A refused connection, an unknown host or a timeout in a few words, instead of urllib3's
+    `HTTPConnectionPool(...): Max retries exceeded with url: ... (Caused by NewConnectionError(...))`."""
+    if match := _REFUSED.search(text):
+        return f"connection refused by {match[1]}:{match[2]}: nothing listens there (is the receiver running?)"
+    if match := _UNRESOLVED.search(text):
+        return f"host {match[1]} could not be resolved (a mistyped host name, or no DNS here)"
+    if match := _TIMED_OUT.search(text):
+        return f"no answer from {match[1]}:{match[2]} in time (timed out)"
+    return None
 
 
 def _reason(reasons: _Reasons) -> tuple[str, bool]:
@@ -169,6 +192,8 @@ def _reason(reasons: _Reasons) -> tuple[str, bool]:
     lines = list(dict.fromkeys(reasons.lines))
     detail = [e for e in dict.fromkeys(reasons.errors) if e not in lines]
     text = "; ".join(lines + detail) or "apprise reported a failure"
+    if network := _network_reason(text):
+        return network, False
     for line in lines:
         match = _HTTP_ERROR.search(line)
         if match and match[1].startswith("4") and match[1] not in _HTTP_TRANSIENT_4XX:
@@ -230,7 +255,7 @@ def deliver(
             url = expand(template)
         except MissingVariable as missing:
             error = f"environment variable {missing.args[0]} is not set"
-            logger.error("notification to %s not sent: %s", shown, error)
+            logger.info("notification to %s not sent: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
         secrets = secrets_in(url)
@@ -238,7 +263,7 @@ def deliver(
         target = apprise.Apprise()
         if not target.add(file_target.apprise_file_url(url)):
             error = notify_url_problem(url) or "apprise cannot load this URL"
-            logger.error("notification to %s not sent, not retried: %s", shown, error)
+            logger.info("notification to %s not sent, not retried: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
         ok, error, attempts, permanent = False, None, 0, False
@@ -256,12 +281,14 @@ def deliver(
                 logger.warning("notification to %s failed (attempt %d of %d): %s; retrying in %.1f s",
                                shown, attempts, retries + 1, error, wait)
                 time.sleep(wait)
+        # The outcome is logged quietly: it is returned, and every caller shows it (`alerts check`, `digest`,
+        # `run`'s summary, the flows' run logs); as a warning it was printed a second time beside theirs.
         if ok:
             logger.info("notification sent to %s (attempt %d)", shown, attempts)
         elif permanent:
-            logger.error("notification to %s failed, not retried: %s", shown, error)
+            logger.info("notification to %s failed, not retried: %s", shown, error)
         else:
-            logger.error("notification to %s failed after %d attempts: %s", shown, attempts, error)
+            logger.info("notification to %s failed after %d attempts: %s", shown, attempts, error)
         results.append(DeliveryResult(shown, ok, attempts, None if ok else error, datetime.now(timezone.utc),
                                       permanent=permanent))
     return results

@@ -273,3 +273,23 @@ def test_a_login_to_a_mail_server_that_offers_none_is_not_retried() -> None:
         server.stop()
     assert not result.ok and result.permanent and result.attempts == 1
     assert "offers no login (SMTP AUTH)" in (result.error or "") and "Pa55-word" not in (result.error or "")
+
+
+def test_an_unreachable_target_says_so_in_a_few_words_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    # A refused connection read "A Connection error occurred sending JSON notification to 127.0.0.1.;
+    # HTTPConnectionPool(host=...): Max retries exceeded with url: /hook (Caused by NewConnectionError(...))",
+    # and apprise's own warning was printed beside ours on every attempt.
+    import logging
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    caplog.set_level(logging.INFO)
+    [result] = deliver([f"json://127.0.0.1:{port}/hook?token=T0k3n-secret"], "title", "<p>body</p>", retries=1,
+                       backoff=0.01)
+    assert (result.ok, result.attempts, result.permanent) == (False, 2, False)
+    assert result.error == f"connection refused by 127.0.0.1:{port}: nothing listens there (is the receiver running?)"
+    assert not [r for r in caplog.records if r.name == "apprise" and r.levelno >= logging.WARNING]
+    assert [r.levelname for r in caplog.records if r.name == "journeywatch.alerts"] == ["WARNING", "INFO"]
+    assert "T0k3n-secret" not in caplog.text
