@@ -47,9 +47,17 @@ def is_holdout(text: str, percent: int = 20) -> bool:
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
-    """Rows of a JSONL file; a half-written last line (a file still being appended) is skipped."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    """Rows of a JSONL file; a half-written last line (a file still being appended) is skipped.
+
+    So is a line that is not UTF-8 (it ended `train --data` in a traceback); a
+    leading byte-order mark is dropped, not taken for a broken first line.
+    """
+    with path.open("rb") as handle:
+        for raw in handle:
+            try:
+                line = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
             if not line.strip():
                 continue
             try:

@@ -52,8 +52,9 @@ def build_training_set(
     own: list[Example] = []
     if corpus:
         own.extend(data.moment_corpus())
-    for path in data_files:
-        own.extend(data.examples_from_rows(data.read_jsonl(Path(path)), Path(path).stem))
+    for path in data_files:  # a line with no known label trains nothing, and must not shadow a labelled duplicate
+        own.extend(e for e in data.examples_from_rows(data.read_jsonl(Path(path)), Path(path).stem)
+                   if e.moment or e.sentiment)
     seen: set[str] = set()
     for example in own:
         key = example.text.lower()

@@ -70,3 +70,13 @@ def test_training_rows_take_labels_in_any_case_and_the_taxonomy_abbreviations() 
             {"text": "c", "moment": "ultimate", "sentiment": "pos"}]
     assert [(e.moment, e.sentiment) for e in examples_from_rows(rows, "t")] == [
         ("zero_moment", "positive"), ("first_moment", None), (None, None)]
+
+
+def test_read_jsonl_keeps_a_bom_line_and_skips_a_line_that_is_not_utf8(tmp_path: Path) -> None:
+    # A cp1252 line ended `journeywatch train --data` in a UnicodeDecodeError traceback; a BOM lost line 1.
+    from journeywatch.classifiers.data import read_jsonl
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "first", "sentiment": "positive"}\r\n'
+                     b'{"text": "caf\xe9", "sentiment": "positive"}\n{"text": "third"}\r\n')
+    assert [row["text"] for row in read_jsonl(path)] == ["first", "third"]

@@ -282,6 +282,44 @@ def test_classify_skips_blank_text_arguments_as_it_skips_blank_jsonl_texts(monke
     assert isinstance(runner.invoke(app, ["classify", ""]).exception, ConfigError)
 
 
+def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # --data lines that were not UTF-8 gave a traceback; unknown or differently spelt labels were dropped
+    # without a word, so a `Positive`/`Negative` file trained nothing and the error blamed the data as a whole.
+    import journeywatch.classifiers.training as training
+
+    trained: list = []
+
+    def fake_train(dataset, folder, options, log):  # type: ignore[no-untyped-def]
+        trained.append(dataset)
+        return training.TrainResult(config=None, dev={})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "train_model", fake_train)
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(b'\xef\xbb\xbf{"text": "love it", "sentiment": "Positive"}\n'
+                     b'{"text": "caf\xe9", "sentiment": "positive"}\n{"text": "PSA avoid", "moment": "ultimate"}\n'
+                     b'{"text": "which one", "moment": "ZMOT"}\n')
+    args = ["train", "--no-corpus", "--no-benchmarks", "--no-card", "--out", str(tmp_path / "m"), "--data"]
+    result = runner.invoke(app, [*args, str(good)])
+    assert result.exit_code == 0, repr(result.exception)
+    assert result.stderr.splitlines() == [
+        f"{good}:2: skipped, not UTF-8 text",
+        f"{good}:3: skipped, unknown moment 'ultimate' (did you mean 'ultimate_moment'? "
+        "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none)",
+        f"{good}: 2 of 4 lines skipped, 2 used",
+    ]
+    [dataset] = trained
+    examples = dataset.train + dataset.corpus_holdout
+    assert sorted((e.text, e.moment, e.sentiment) for e in examples) == [
+        ("love it", None, "positive"), ("which one", "zero_moment", None)]
+    useless = _write_lines(tmp_path / "useless.jsonl", [json.dumps({"text": "hi", "sentiment": "pos"})])
+    refused = runner.invoke(app, [*args, str(useless)])
+    assert isinstance(refused.exception, ConfigError)
+    assert str(refused.exception).startswith(f"{useless}: no usable line (1 skipped)")
+    assert len(trained) == 1
+
+
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
     url = f"sqlite:///{tmp_path / 'jw.db'}"
     engine = open_database(url)

@@ -53,7 +53,8 @@ def _hardware() -> str:
 
 @app.command()
 def train(
-    data: list[Path] = typer.Option([], "--data", help="extra JSONL files: text and moment and/or sentiment"),
+    data: list[Path] = typer.Option([], "--data", help="extra JSONL files: text and moment and/or sentiment "
+                                    "(labels as `evaluate` reads them); unusable lines are named on stderr"),
     seed: int = typer.Option(13, "--seed", help="random seed; the same seed and data give the same model"),
     out: Optional[Path] = typer.Option(None, "--out", help="model folder [default: the shipped classifiers/model]"),
     epochs: int = typer.Option(2, "--epochs", min=1, help="passes over the sampled training pool"),
@@ -77,9 +78,10 @@ def train(
     from journeywatch.classifiers.splits import build_training_set
     from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
 
-    for path in data:
-        if not path.is_file():
+    for path in data:  # what each file gives, its unusable lines named (the training reader skips them quietly)
+        if str(path) == "-" or not path.is_dir() and not path.is_file():
             raise ConfigError(f"--data {str(path)!r}: no such file")
+        _read_rows(path, "--data ", labelled=True)
     folder = _model_dir(out)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
     dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
