@@ -196,3 +196,16 @@ def test_list_as_json(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.Monke
     assert alert["top_items"][0]["url"].startswith("https://") and alert["deliveries"][0]["ok"] is True
     none = runner.invoke(app, ["alerts", "list", "--config", str(path), "--json", "--brand", "Lumora"])
     assert json.loads(none.output) == []
+
+
+def test_check_on_a_sqlite_file_that_is_not_there_names_it_and_makes_none(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # It made an empty database at the (mistyped) path and said "nothing stored yet" for every brand.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text("database: sqlite:///data/jw.db\nbrands: [{name: Acme, query: acme}]\n", encoding="utf-8")
+    result = runner.invoke(app, ["alerts", "check", "--config", str(path)])
+    assert isinstance(result.exception, ConfigError)
+    assert str(result.exception).startswith(f"config key 'database': no database at {tmp_path / 'data' / 'jw.db'}")
+    assert not (tmp_path / "data").exists()

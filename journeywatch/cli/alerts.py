@@ -94,14 +94,18 @@ def check(
 
     The monitor does this after each run; this is the same check by hand.
     A window is never judged twice, so running it again only looks at newer ones.
-    Exits 2 when a delivery failed (the alert is stored all the same).
+    Exits 2 when a delivery failed (the alert is stored all the same). A SQLite
+    database that is not there yet is an error: `journeywatch run` makes it.
 
     Example: journeywatch alerts check --config journeywatch.yaml
     """
     from journeywatch.alerts import check_alerts, held_back
-    from journeywatch.storage import open_database
+    from journeywatch.storage import open_database, require_existing
 
     settings = load_config(config, strict=False)
+    # Nothing to judge in a database that is not there: opening it made an empty one at a mistyped
+    # path and said "nothing stored yet" for every brand, and `alerts list` then read that one.
+    require_existing(settings.database)
     engine = open_database(settings.database)
     now = datetime.now(timezone.utc)
     notes: list[str] = []
