@@ -241,3 +241,16 @@ def test_file_targets_and_model_dir_start_at_the_config_file(tmp_path: Path, mon
         assert result.target == f"file://{written}"  # shown as the path it is
         assert "body" in written.read_text(encoding="utf-8")
     assert not (elsewhere / "out").exists() and not (elsewhere / "tmp").exists()
+
+
+def test_a_key_written_twice_is_named_not_silently_dropped(tmp_path: Path) -> None:
+    # YAML's loader kept the second `alerts:` block only: the first one's notify targets were gone.
+    text = "brands:\n  - {name: Acme, query: acme}\nalerts:\n  notify: ['file://a.log']\nalerts:\n  cooldown: 2h\n"
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    assert str(caught.value).endswith("is not valid YAML at line 5, column 1: key 'alerts' appears twice in one "
+                                      "mapping (first at line 3); the second would silently replace the first, "
+                                      "so merge them")
+    merged = ("brands: [{name: Acme, query: acme}]\ndigest: &d {timezone: UTC}\n"
+              "alerts: {<<: {window: 2h}, window: 3h}\n")  # a merge key overridden is no duplicate
+    assert load_config(_write(tmp_path, merged)).alerts.window.total_seconds() == 3 * 3600

@@ -249,6 +249,32 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
     return config
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping.
+
+    PyYAML keeps the last of them without a word: a second `alerts:` block
+    dropped the first one's `notify` targets, and no alert was sent.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: dict[object, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base`: its keys may be overridden
+                continue
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                first = seen[key].start_mark.line + 1
+                raise _DuplicateKey(problem=f"key {key!r} appears twice in one mapping (first at line {first}); "
+                                            "the second would silently replace the first, so merge them",
+                                    problem_mark=key_node.start_mark)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: str | Path, *, strict: bool = True) -> Config:
     """Read, validate and return the config at `path` (see `parse_config` for `strict`)."""
     path = Path(path)
@@ -260,7 +286,7 @@ def load_config(path: str | Path, *, strict: bool = True) -> Config:
     if not path.is_file():
         raise ConfigError(f"config file {str(path)!r} not found; `journeywatch init` writes an example")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
