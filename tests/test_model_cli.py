@@ -349,6 +349,33 @@ def test_reclassify_retags_items_of_another_model(tiny_model: Path, tmp_path: Pa
     assert "reclassified 0" in again.output
 
 
+def test_reclassify_takes_a_database_url_and_refuses_a_database_that_is_not_there(
+    tiny_model: Path, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    # There was no --database (db upgrade and alerts list have one); a mistyped SQLite path got an empty
+    # database created there and "reclassified 0 items"; the progress bar was on stdout with the result.
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    _, url = _database_with_old_classifications(tmp_path, tiny_model)
+    result = runner.invoke(app, ["reclassify", "--database", url, "--model", str(tiny_model)])
+    assert result.exit_code == 0, repr(result.exception)
+    version = classifiers.load_classifier(tiny_model).version
+    assert result.stdout.splitlines() == [f"reclassified 3 items with {version}"]
+    assert "reclassifying" in result.stderr
+    assert _versions(url) == {version}
+
+    missing = tmp_path / "typo" / "jw.db"
+    refused = runner.invoke(app, ["reclassify", "--database", f"sqlite:///{missing}"])
+    assert isinstance(refused.exception, ConfigError)
+    assert str(refused.exception).startswith(f"--database: no database at {missing}")
+    config = tmp_path / "typo.yaml"
+    config.write_text(f"database: sqlite:///{missing}\nbrands:\n  - name: Acme\n    query: acme\n", encoding="utf-8")
+    refused = runner.invoke(app, ["reclassify", "--config", str(config)])
+    assert str(refused.exception).startswith(f"config key 'database': no database at {missing}")
+    assert not missing.parent.exists()
+    neither = runner.invoke(app, ["reclassify"])
+    assert str(neither.exception) == "give --config or --database (or set JOURNEYWATCH_DATABASE_URL)"
+
+
 def test_reclassify_flow_runs_under_prefect(tiny_model: Path, tmp_path: Path, sqlite_url: str,  # noqa: F811
                                             prefect_harness: None) -> None:
     from journeywatch.flows.reclassify import reclassify_flow

@@ -364,29 +364,45 @@ def evaluation_data(
 
 @app.command()
 def reclassify(
-    config: Path = typer.Option(..., "--config", help="journeywatch config file (YAML)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="journeywatch config file (YAML): its database "
+                                          "and classifier settings"),
+    database: Optional[str] = typer.Option(None, "--database", help="database URL, instead of the config's "
+                                           "(or set JOURNEYWATCH_DATABASE_URL)"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: config's or shipped]"),
 ) -> None:
-    """Re-tag stored items that an older (or no) model classified, with a progress bar.
+    """Re-tag stored items that an older (or no) model classified, with a progress bar on stderr.
+
+    A SQLite database that is not there is an error naming its path (nothing has
+    been stored there to re-tag), and no empty database is created in its place.
 
     Example: journeywatch reclassify --config journeywatch.yaml
     """
+    import os
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from journeywatch.flows.reclassify import reclassify_stored
-    from journeywatch.settings import load_config
-    from journeywatch.storage import count_pending, open_database
+    from journeywatch.settings import DATABASE_ENV, load_config
+    from journeywatch.settings.classifier import ClassifierSettings
+    from journeywatch.storage import count_pending, open_database, require_existing
+    from journeywatch.storage.database import migrated_engine
 
-    settings = load_config(config, strict=False)  # a bad source entry is the monitor's business
-    engine = open_database(settings.database)
+    settings = load_config(config, strict=False) if config else None  # a bad source entry is the monitor's business
+    url = database or (settings.database if settings else os.environ.get(DATABASE_ENV))
+    if not url:
+        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    require_existing(url, "--database" if database else None)
+    # an error must name the option the URL came from, not the config key 'database'
+    engine = migrated_engine(url, "--database") if database else open_database(url)
+    options = settings.classifier if settings else ClassifierSettings()
     from journeywatch.classifiers import load_classifier
 
-    classifier = load_classifier(model or settings.classifier.model_dir, batch_size=settings.classifier.batch_size,
-                                 review_below=settings.classifier.review_below)
+    classifier = load_classifier(model or options.model_dir, batch_size=options.batch_size,
+                                 review_below=options.review_below)
     total = count_pending(engine, classifier.version)
     with Progress(TextColumn("reclassifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=_console, transient=False) as progress:
+                  console=Console(stderr=True), transient=False) as progress:  # stdout: the result only
         task = progress.add_task("reclassify", total=total)
-        done = reclassify_stored(engine, classifier, settings.classifier.batch_size,
+        done = reclassify_stored(engine, classifier, options.batch_size,
                                  progress=lambda n: progress.update(task, completed=n))
     _console.print(f"reclassified {done} items with {classifier.version}", highlight=False)
