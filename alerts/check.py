@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from journeywatch.settings import AlertSettings, Config
 
 from .alert import Alert
-from .counts import evidence, first_seen, late_items, window_counts, window_index, window_start
+from .counts import evidence, first_seen, late_items, unclassified, window_counts, window_index, window_start
 from .detector import WEEK, Series, Verdict, evaluate
 from .message import alert_html, alert_title, ended_html, ended_title
 from .notify import deliver
@@ -128,12 +128,16 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     stop = window_index(now - settings.settle, window)  # windows before this one are complete (and settled)
     if start >= stop:
         return []
+    waiting, oldest = unclassified(engine, brand, window_start(start, window))
+    if oldest is not None and window_index(oldest, window) < stop:  # judged now, they would count for nothing
+        stop = window_index(oldest, window)
+        _note(notes, f"{brand}: {waiting} stored item(s) are not classified yet (the oldest written "
+                     f"{oldest:%Y-%m-%d %H:%M} UTC); windows from {window_start(stop, window):%Y-%m-%d %H:%M} UTC "
+                     "are judged once they are (the next `journeywatch run` classifies them)")
+        if start >= stop:
+            return []
     if previous and (late := _late_note(engine, brand, settings, previous)):
-        if notes is None:
-            logger.warning("alerts for %s", late)
-        else:  # the caller shows it; logged quietly so it is not printed twice
-            logger.info("alerts for %s", late)
-            notes.append(late)
+        _note(notes, late)
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
     counts = window_counts(engine, brand, window, first, stop)
     series = Series(window_start(first, window), window, counts.negative, counts.share,
@@ -167,6 +171,15 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     for alert in fired:  # every caller shows what it returns (`alerts check`, the monitor's summary and log)
         logger.info("ALERT %s", alert.summary_line())
     return [get_alert(engine, alert.id) for alert in fired]
+
+
+def _note(notes: list[str] | None, text: str) -> None:
+    """A warning for the caller to show (`notes`), logged quietly then so it is not printed twice."""
+    if notes is None:
+        logger.warning("alerts for %s", text)
+    else:
+        logger.info("alerts for %s", text)
+        notes.append(text)
 
 
 def _late_note(engine: Engine, brand: str, settings: AlertSettings, previous: datetime) -> str | None:

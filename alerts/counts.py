@@ -82,6 +82,24 @@ def first_seen(engine: Engine, brand: str) -> datetime | None:
         ).scalar_one_or_none()
 
 
+def unclassified(engine: Engine, brand: str, since: datetime) -> tuple[int, datetime | None]:
+    """Items of the brand written since `since` that wait for the classifier: how many, and the oldest's time.
+
+    A window holding one cannot be judged yet: counted as if it were not
+    negative, its window would be claimed and never judged again.
+    """
+    query = (
+        select(func.count(), func.min(mention_brands.c.created_at))
+        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).outerjoin(
+            classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+               mentions.c.lang_supported.is_(True), classifications.c.mention_id.is_(None))
+    )
+    with engine.connect() as connection:
+        count, oldest = connection.execute(query).one()
+    return int(count or 0), oldest
+
+
 def late_items(engine: Engine, brand: str, since: datetime, judged_until: datetime,
                checked_at: datetime) -> tuple[int, datetime | None]:
     """Negative share-stage items fetched after `checked_at` but written in [since, judged_until).

@@ -226,3 +226,35 @@ def test_items_arriving_after_their_window_was_judged_are_named(
     [line] = [r.getMessage() for r in caplog.records if "arrived after" in r.getMessage()]
     assert "Acme: 12 negative share-stage item(s)" in line and "alerts.settle (now 0h)" in line
     assert f"{late:%Y-%m-%d %H:%M}" in line
+
+
+def test_windows_with_items_not_yet_classified_wait_for_them(database_url: str) -> None:
+    # With the classification failed (or still running), the check counted the spike's unclassified
+    # items as nothing, claimed their windows, and never judged them again once they were classified.
+    from sqlalchemy import delete, insert
+
+    from journeywatch.storage.tables import classifications, mention_brands
+
+    config = demo_config(database_url)
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    spike_items = (select(mention_brands.c.mention_id)
+                   .where(mention_brands.c.brand == "Northwind Air", mention_brands.c.created_at >= SPIKE,
+                          mention_brands.c.created_at < SPIKE + timedelta(hours=1)))
+    with engine.begin() as connection:
+        saved = [dict(row._mapping) for row in connection.execute(
+            select(classifications).where(classifications.c.mention_id.in_(spike_items)))]
+        connection.execute(delete(classifications).where(classifications.c.mention_id.in_(spike_items)))
+    assert len(saved) >= 16
+
+    notes: list[str] = []
+    assert check_alerts(engine, config, now=AFTER_DEMO, notes=notes) == []
+    [note] = [n for n in notes if n.startswith("Northwind Air: ")]
+    assert note == (f"Northwind Air: {len(saved)} stored item(s) are not classified yet (the oldest written "
+                    f"2026-11-18 14:02 UTC); windows from 2026-11-18 14:00 UTC are judged once they are "
+                    "(the next `journeywatch run` classifies them)")
+
+    with engine.begin() as connection:
+        connection.execute(insert(classifications), saved)
+    fired = check_alerts(engine, config, now=AFTER_DEMO)
+    assert [(a.brand, a.window_start) for a in fired] == [("Northwind Air", SPIKE)]
