@@ -320,6 +320,24 @@ def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
     assert len(trained) == 1
 
 
+def test_train_logs_progress_on_stderr_and_prints_one_json_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Progress lines went to stdout before the result, so `journeywatch train | jq` choked.
+    import journeywatch.classifiers.training as training
+
+    def fake_train(dataset, folder, options, log):  # type: ignore[no-untyped-def]
+        log("epoch 1: loss 0.5 [not markup]")
+        return training.TrainResult(config=None, dev={"moment_dev_macro_f1": 0.51234})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "train_model", fake_train)
+    data = _write_lines(tmp_path / "d.jsonl", [json.dumps({"text": "love it", "sentiment": "positive"})])
+    result = runner.invoke(app, ["train", "--no-corpus", "--no-benchmarks", "--no-card", "--out", str(tmp_path / "m"),
+                                 "--data", str(data)])
+    assert result.exit_code == 0, repr(result.exception)
+    assert result.stderr.splitlines() == ["epoch 1: loss 0.5 [not markup]"]
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"model": str((tmp_path / "m").resolve()), "moment_dev_macro_f1": 0.5123}]
+
+
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
     url = f"sqlite:///{tmp_path / 'jw.db'}"
     engine = open_database(url)

@@ -23,6 +23,7 @@ from ..errors import ConfigError, ModelError
 from .app import app
 
 _console = Console()
+_progress = Console(stderr=True, highlight=False, markup=False)  # progress lines: stdout keeps the results
 MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
 BACKEND_HELP = ("CPU path: auto (bf16 where the CPU has it in hardware, else int8 where it has VNNI, else fp32), "
                 "bf16, int8 or torch (fp32)")
@@ -71,6 +72,9 @@ def train(
 ) -> None:
     """Fine-tune the encoder's top layers and both heads, calibrate them and save the model.
 
+    Progress goes to stderr; stdout gets one JSON line: the model folder, the card
+    written (unless --no-card) and the dev-set figures.
+
     Example: journeywatch train --seed 13
     """
     from journeywatch.classifiers import forget_classifiers
@@ -88,15 +92,15 @@ def train(
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
                            cache_dir=cache_dir or default_cache_dir())
-    result = train_model(dataset, folder, options, log=lambda line: _console.print(line, highlight=False))
+    result = train_model(dataset, folder, options, log=_progress.print)
     forget_classifiers()
-    if card:
-        _write_card(folder, bench, dataset)
-    _console.print(json.dumps({"model": str(folder), **{k: round(v, 4) for k, v in result.dev.items()}}))
+    written = {"card": str(_write_card(folder, bench, dataset))} if card else {}
+    sys.stdout.write(json.dumps({"model": str(folder), **written,
+                                 **{k: round(v, 4) for k, v in result.dev.items()}}) + "\n")
 
 
-def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
-    """Evaluate the model on the card's sets (those present) and write its card.
+def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
+    """Evaluate the model on the card's sets (those present) and write its card; returns the card's path.
 
     `dataset` is the training set the model was just trained on, to save rebuilding it (None: rebuild).
     """
@@ -107,13 +111,13 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> None:
     classifier = load_classifier(folder)
     figures = {}
     for name, examples in evaluation_sets(bench, dataset).items():
-        _console.print(f"evaluating {name} ({len(examples)} texts)", highlight=False)
+        _progress.print(f"evaluating {name} ({len(examples)} texts)")
         figures[name] = evaluate_examples(classifier, examples)
     shipped = folder == DEFAULT_MODEL_DIR.resolve()
     path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if shipped else folder / "MODEL_CARD.md"
     write_card(path, render_card(classifier.version, classifier.config, figures,
                                    f"{_hardware()}, backend {classifier.backend}"))
-    _console.print(f"model card: {path}", highlight=False)
+    return path
 
 
 _JSON_TYPES = {bool: "true or false", int: "a number", float: "a number", list: "an array", dict: "an object"}
@@ -339,7 +343,8 @@ def card(
     """
     from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
 
-    _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
+    path = _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
+    _console.print(f"model card: {path}", highlight=False, markup=False)
 
 
 @app.command("evaluation-data")
