@@ -276,3 +276,21 @@ def test_the_summary_counts_the_warnings_it_does_not_show(capsys: pytest.Capture
     out = " ".join(capsys.readouterr().out.split())
     assert "! export: line 4: not valid JSON" in out
     assert "! export: and 25 more warning(s) like these" in out
+
+
+def test_strict_run_exits_2_when_an_alert_was_not_delivered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`alerts check` exits 2 when a delivery failed; `run --strict` exited 0 with every target down."""
+    from typer.testing import CliRunner
+
+    import journeywatch.flows.monitor as monitor
+
+    (tmp_path / "s.yaml").write_text(f"database: sqlite:///{tmp_path / 's.db'}\nbrands: [{{name: A, query: a}}]\n",
+                                     encoding="utf-8")
+    alerts = {"fired": ["A: 9 negative share-stage items ..."], "delivered": [], "notes": [],
+              "undelivered": ["json://127.0.0.1:9/hook: connection refused by 127.0.0.1:9"]}
+    summary = {"brands": {}, "sources": [], "classification": {"classified": 0}, "alerts": alerts}
+    monkeypatch.setattr(monitor, "monitor_flow", lambda path: summary)
+    strict = CliRunner().invoke(app, ["run", "--config", str(tmp_path / "s.yaml"), "--strict"])
+    assert strict.exit_code == 2, strict.output
+    assert "alert not delivered to json://127.0.0.1:9/hook" in " ".join(strict.output.split())
+    assert CliRunner().invoke(app, ["run", "--config", str(tmp_path / "s.yaml")]).exit_code == 0

@@ -82,7 +82,8 @@ def _run_logs_in_prefect_only() -> Iterator[None]:
 def run(
     config: Path = CONFIG_OPTION,
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON"),
-    strict: bool = typer.Option(False, "--strict", help="exit 2 when any source, classification or alert check failed"),
+    strict: bool = typer.Option(False, "--strict", help="exit 2 when any source, the classification, the alert "
+                                                        "check or an alert's delivery failed"),
 ) -> None:
     """Run the monitor once: listen to every source, store, classify, check alerts.
 
@@ -113,7 +114,8 @@ def run(
     else:
         print_summary(summary)
     failed = any(s["error"] for s in summary["sources"]) or any(
-        "error" in summary[step] for step in ("classification", "alerts"))
+        "error" in summary[step] for step in ("classification", "alerts")) or bool(
+        summary["alerts"].get("undelivered"))  # as `alerts check` exits 2: the alert is stored, no one was told
     if strict and failed:
         raise typer.Exit(2)
 
