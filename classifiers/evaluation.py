@@ -8,7 +8,7 @@ into the project) and the project's own held-out splits.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,18 @@ from .metrics import label_report
 from .splits import TrainingSet, build_training_set
 
 
-def evaluate_examples(classifier: Classifier, examples: Sequence[Example]) -> dict[str, dict[str, Any]]:
-    """Reports for each label kind present in `examples` (keys `moment`, `sentiment`)."""
-    predictions = classifier.predict([e.text for e in examples])
+def evaluate_examples(classifier: Classifier, examples: Sequence[Example],
+                      progress: Callable[[int], None] | None = None, chunk: int = 1024) -> dict[str, dict[str, Any]]:
+    """Reports for each label kind present in `examples` (keys `moment`, `sentiment`).
+
+    Texts are classified `chunk` at a time, `progress(n)` called after each with how many were done.
+    """
+    predictions = []
+    for start in range(0, len(examples), chunk):
+        texts = [e.text for e in examples[start:start + chunk]]
+        predictions.extend(classifier.predict(texts))
+        if progress is not None:
+            progress(len(texts))
     out: dict[str, dict[str, Any]] = {}
     for kind, labels in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
         pairs = [(getattr(e, kind), getattr(p, kind)) for e, p in zip(examples, predictions) if getattr(e, kind)]

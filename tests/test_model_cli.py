@@ -235,6 +235,40 @@ def test_classify_and_evaluate_read_stdin_for_a_dash(monkeypatch: pytest.MonkeyP
     assert isinstance(empty.exception, ConfigError) and str(empty.exception).startswith("<stdin>: the file is empty")
 
 
+def test_classify_and_evaluate_work_in_chunks_with_progress_on_a_terminal_stderr_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A long file printed nothing until every text was done, and had no progress at all.
+    import io
+
+    from rich.console import Console
+
+    import journeywatch.cli.model as model_cli
+
+    batches: list[int] = []
+
+    class Counting(KeywordClassifier):
+        def predict(self, texts: Sequence[str]) -> list[Prediction]:
+            batches.append(len(texts))
+            return super().predict(texts)
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: Counting())
+    monkeypatch.setattr(model_cli, "CLASSIFY_CHUNK", 2)
+    terminal = io.StringIO()
+    monkeypatch.setattr(model_cli, "_progress", Console(file=terminal, force_terminal=True, width=80))
+    path = _write_lines(tmp_path / "five.jsonl", [json.dumps({"id": i, "text": f"avoid {i}", "sentiment": "negative"})
+                                                  for i in range(5)])
+    result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [line["id"] for line in _lines(result.stdout)] == [0, 1, 2, 3, 4]
+    assert len(result.stdout.splitlines()) == 5 and result.stderr == ""
+    assert batches == [2, 2, 1] and "classifying" in terminal.getvalue()
+    batches.clear()
+    scored = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert _lines(scored.stdout)[0]["sentiment"]["n"] == 5 and "evaluating" in terminal.getvalue()
+
+
 def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "the box arrived damaged"}\n{"text": "follow for follow"}\n', encoding="utf-8")

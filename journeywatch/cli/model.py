@@ -11,6 +11,7 @@ import json
 import platform
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
@@ -24,6 +25,7 @@ from .app import app
 
 _console = Console()
 _progress = Console(stderr=True, highlight=False, markup=False)  # progress lines: stdout keeps the results
+CLASSIFY_CHUNK = 1024  # texts classified and written at a time
 MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
 BACKEND_HELP = ("CPU path: auto (bf16 where the CPU has it in hardware, else int8 where it has VNNI, else fp32), "
                 "bf16, int8 or torch (fp32)")
@@ -238,12 +240,31 @@ def classify(
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
-    for (key, text), p in zip(items, classifier.predict([text for _, text in items])):
-        sys.stdout.write(_json_line({
-            **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
-            "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
-            "needs_review": p.needs_review, "model_version": classifier.version,
-        }))
+    # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
+    # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal.
+    with _progress_bar("classifying", len(items), show=len(items) > CLASSIFY_CHUNK) as advance:
+        for start in range(0, len(items), CLASSIFY_CHUNK):
+            chunk = items[start:start + CLASSIFY_CHUNK]
+            for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
+                sys.stdout.write(_json_line({
+                    **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
+                    "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
+                    "needs_review": p.needs_review, "model_version": classifier.version,
+                }))
+            sys.stdout.flush()
+            advance(len(chunk))
+
+
+@contextlib.contextmanager
+def _progress_bar(what: str, total: int, show: bool = True) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, only when stderr is a terminal (never in a log or a pipe); yields `advance(n)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_progress,
+                  disable=not (show and _progress.is_terminal), transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as progress:  # stdout is the results' own
+        task = progress.add_task(what, total=total)
+        yield lambda n: progress.advance(task, n)
 
 
 def _argument_problem(text: str) -> str | None:
@@ -320,7 +341,8 @@ def evaluate(
 
     examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem or "stdin")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
-    reports = evaluate_examples(classifier, examples)
+    with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
+        reports = evaluate_examples(classifier, examples, progress=advance)
     if as_json:
         sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
         return
