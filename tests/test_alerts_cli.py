@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,10 @@ def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Pat
     assert "2026-11-18 14:00" in first.output
     assert (tmp_path / "out" / "alerts.log").read_text(encoding="utf-8").count("journeywatch alert:") == 1
 
-    again = runner.invoke(app, ["alerts", "check", "--config", str(path)])
+    again = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
     assert again.exit_code == 0 and "No new alerts." in again.output
+    # ...saying how far it has judged: a check a minute later judges nothing new, which "No new alerts." hid.
+    assert re.search(r"No new alerts\. Windows judged up to \d{4}-\d\d-\d\d \d\d:00 UTC\.", again.output), again.output
 
     listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--evidence"], env={"COLUMNS": "80"})
     assert listed.exit_code == 0, listed.output

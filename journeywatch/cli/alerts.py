@@ -86,6 +86,14 @@ def _link(url: str, indent: int) -> None:
     console.print(Text(" " * indent + url), soft_wrap=True, highlight=False)
 
 
+def _judged_up_to(engine, brands: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """" Windows judged up to <time> UTC.": a second check a minute later judges nothing new, and says so."""
+    from journeywatch.alerts.state import checked_until
+
+    judged = [until for until in (checked_until(engine, brand) for brand in brands) if until is not None]
+    return f" Windows judged up to {min(judged):%Y-%m-%d %H:%M} UTC." if judged else ""
+
+
 @alerts_app.command("check")
 def check(
     config: Path = typer.Option(..., "--config", "-c", help="path to the YAML config"),
@@ -112,7 +120,8 @@ def check(
     fired = check_alerts(engine, settings, now=now, notes=notes)
     print_alert_notes(notes + held_back(engine, settings, now))
     if not fired:
-        console.print("No new alerts.")
+        console.print("No new alerts." + _judged_up_to(engine, [brand.name for brand in settings.brands]),
+                      highlight=False)
         return
     _print_alerts(fired, f"{len(fired)} new alert(s)")
     failed = [d for alert in fired for d in alert.deliveries if not d["ok"]]
