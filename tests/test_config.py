@@ -82,6 +82,11 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        # A SQLite URL with no file was a database in memory: a run stored everything for nothing.
+        ({"brands": BRANDS, "database": "sqlite:///"}, "config key 'database': 'sqlite:///' names no file: that is a "
+                                                       "database in memory, and everything stored would be gone"),
+        ({"brands": BRANDS, "database": "sqlite://"}, "config key 'database': 'sqlite://' names no file"),
+        ({"brands": BRANDS, "database": "sqlite:///:memory:"}, "config key 'database': 'sqlite:///:memory:' names no"),
         ({"brands": BRANDS + BRANDS}, "config key 'brands': each name must be unique; repeated: Acme"),
         ({"brands": BRANDS, "sources": [{"name": "x", "path": "a.jsonl"}]},
          "config key 'sources[0].kind': required key is missing; use reddit, feed or file"),
@@ -164,6 +169,9 @@ def test_a_database_variable_that_is_no_url_is_named(tmp_path: Path, monkeypatch
     monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "journeywatch.db")
     with pytest.raises(ConfigError, match="environment variable JOURNEYWATCH_DATABASE_URL is not a database URL"):
         load_config(_write(tmp_path, "brands: [{name: Acme, query: acme}]\n"))
+    monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "sqlite://")
+    with pytest.raises(ConfigError, match="environment variable JOURNEYWATCH_DATABASE_URL: 'sqlite://' names no file"):
+        parse_config({"brands": BRANDS})
 
 
 def test_env_overrides_database_and_paths_anchor_at_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

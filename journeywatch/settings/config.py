@@ -53,7 +53,19 @@ class Config(BaseModel):
     def _url_shape(cls, value: str) -> str:
         if "://" not in value:
             raise ValueError(f"{value!r} is not a database URL like sqlite:///journeywatch.db")
+        if problem := _in_memory(value):
+            raise ValueError(problem)
         return value
+
+
+def _in_memory(url: str) -> str | None:
+    """Why a SQLite URL that names no file is refused: it was a database in memory, gone with the process,
+    so a run stored everything for nothing and the next one collected it all again."""
+    rest = url.split("://", 1)[1]
+    if url.split("://", 1)[0].lower().startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
+        return (f"{url!r} names no file: that is a database in memory, and everything stored would be gone "
+                "when the command ends; give a file, e.g. sqlite:///journeywatch.db")
+    return None
 
 
 
@@ -245,6 +257,8 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         if "://" not in override:
             raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
                               "postgresql://user@host:5432/journeywatch; fix or unset it")
+        if problem := _in_memory(override):
+            raise ConfigError(f"environment variable {DATABASE_ENV}: {problem}")
         config.database = override
     return config
 
