@@ -262,3 +262,19 @@ def test_a_key_written_twice_is_named_not_silently_dropped(tmp_path: Path) -> No
     merged = ("brands: [{name: Acme, query: acme}]\ndigest: &d {timezone: UTC}\n"
               "alerts: {<<: {window: 2h}, window: 3h}\n")  # a merge key overridden is no duplicate
     assert load_config(_write(tmp_path, merged)).alerts.window.total_seconds() == 3 * 3600
+
+
+def test_the_example_config_names_every_key_with_its_default(tmp_path: Path) -> None:
+    # The unknown-key error says "`journeywatch init` writes every key", but the example left out
+    # nine alert keys (min_history, settle, ...), five digest keys and the sources' tuning keys.
+    from importlib import resources
+
+    from journeywatch.settings import AlertSettings, ClassifierSettings, Config, DigestSettings
+    from journeywatch.settings.sources import FeedSource, FileSource, RedditSource
+
+    text = resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8")
+    for model in (Config, AlertSettings, DigestSettings, ClassifierSettings, FileSource, FeedSource, RedditSource):
+        missing = [name for name in model.model_fields if f"{name}:" not in text]
+        assert not missing, f"example.yaml does not name {model.__name__}'s {missing}"
+    config = load_config(_write(tmp_path, text))
+    assert config.alerts == AlertSettings() and config.digest == DigestSettings()
