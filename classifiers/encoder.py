@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ _MENTION = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNREADABLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # control, format (zero-width, bidi marks), separators
 
 
 def normalise_text(text: str) -> str:
@@ -43,6 +45,15 @@ def normalise_text(text: str) -> str:
     text = fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text or ""))
     text = _URL.sub("http", _MENTION.sub("@user", text))
     return " ".join(text.split())
+
+
+def readable(text: str) -> bool:
+    """Whether `text` has anything to read once normalised: not only spaces, control or invisible characters.
+
+    A zero-width space, a NUL or a written-out `\\u0020` got a label (ultimate_moment,
+    negative: the heads' answer for nothing) as if it had been read.
+    """
+    return any(unicodedata.category(c) not in _UNREADABLE for c in normalise_text(text))
 
 
 def fix_surrogates(text: str) -> str:

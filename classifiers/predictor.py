@@ -23,7 +23,7 @@ import torch
 from journeywatch.domain import Prediction
 
 from .calibration import softmax
-from .encoder import length_sorted_batches, load_base_encoder, load_fast_tokenizer, normalise_text
+from .encoder import length_sorted_batches, load_base_encoder, load_fast_tokenizer, normalise_text, readable
 from .files import ModelConfig, load_weights, model_version, read_config
 from .fused import fused_bf16_layers
 from .network import JourneyNet, upper_from_base
@@ -130,6 +130,6 @@ class JourneyClassifier:
                 moment_probs={k: round(float(v), 6) for k, v in zip(self.config.moments, mp)},
                 sentiment_probs={k: round(float(v), 6) for k, v in zip(self.config.sentiments, sp)},
                 # nothing to read is never a confident call, whatever the heads say
-                needs_review=bool(mp[m] < self.review_below) or not (isinstance(text, str) and text.strip()),
+                needs_review=bool(mp[m] < self.review_below) or not (isinstance(text, str) and readable(text)),
             ))
         return out

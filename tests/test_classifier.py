@@ -290,3 +290,11 @@ def test_normalise_text_joins_escaped_surrogate_pairs_and_replaces_lone_ones() -
     assert normalise_text("plain 😀 text") == "plain 😀 text"
     texts = [normalise_text(t) for t in ("lone \ud83d here", "x \\ud83d y")]
     assert len(load_fast_tokenizer(256).encode_batch(texts)) == 2
+
+
+def test_a_text_with_nothing_to_read_is_always_flagged_for_review(tiny_model: Path) -> None:
+    from journeywatch.classifiers.encoder import readable
+
+    assert not readable("\u200b \u0000\u200e") and not readable("\\u0020") and readable("ok \u200b")
+    flagged = load_classifier(tiny_model, review_below=0.0).predict(["\u200b", "Which laptop should I buy?"])
+    assert [p.needs_review for p in flagged] == [True, False]

@@ -372,6 +372,26 @@ def test_train_logs_progress_on_stderr_and_prints_one_json_line(tmp_path: Path, 
         {"model": str((tmp_path / "m").resolve()), "moment_dev_macro_f1": 0.5123}]
 
 
+def test_classify_skips_texts_with_nothing_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A zero-width space, a NUL or a written-out "\\u0020" got ultimate_moment/negative, the heads' answer
+    # for nothing, as a blank text did before it was skipped.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "invisible.jsonl", [
+        json.dumps({"text": "\u200b"}), json.dumps({"text": "\u0000 \u200e"}), json.dumps({"text": "\\u0020"}),
+        json.dumps({"text": "avoid \u200b them"}),
+    ])
+    result = runner.invoke(app, ["classify", "\u200b\u2060", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [line["text"] for line in _lines(result.stdout)] == ["avoid \u200b them"]
+    assert result.stderr.splitlines() == [
+        "TEXT argument 1: skipped, the text has only invisible characters",
+        f"{path}:1: skipped, `text` has only invisible characters",
+        f"{path}:2: skipped, `text` has only invisible characters",
+        f"{path}:3: skipped, `text` has only invisible characters",
+        f"{path}: 3 of 4 lines skipped, 1 used",
+    ]
+
+
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
     url = f"sqlite:///{tmp_path / 'jw.db'}"
     engine = open_database(url)

@@ -146,6 +146,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return f"`text` is {_JSON_TYPES.get(type(text), 'of another type')}, not a string"
     if not text.strip():
         return "`text` is empty"
+    if not _readable(text):
+        return "`text` has only invisible characters"
     if labelled:
         from journeywatch.classifiers.data import canonical_label, label_suggestion
 
@@ -277,7 +279,15 @@ def _argument_problem(text: str) -> str | None:
         text.encode("utf-8", "surrogateescape").decode("utf-8")
     except UnicodeError:
         return "not UTF-8 text"
-    return None if text.strip() else "the text is empty"
+    if not text.strip():
+        return "the text is empty"
+    return None if _readable(text) else "the text has only invisible characters"
+
+
+def _readable(text: str) -> bool:
+    from journeywatch.classifiers.encoder import readable
+
+    return readable(text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
