@@ -100,6 +100,8 @@ def test_evaluate_tables_and_json_show_only_labels_in_the_file_or_the_prediction
     for absent in ("stimulus", "first_moment", "none", "neutral", "positive"):
         assert absent not in text.stdout
     assert "predicted" in text.stdout
+    header = next(line for line in text.stdout.splitlines() if "true \\ predicted" in line)
+    assert "ZMOT" in header and "SMOT" in header and "UMOT" in header  # was cut to zero_momen, second_mom
 
 
 def test_evaluate_names_its_file_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

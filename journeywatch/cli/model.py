@@ -303,6 +303,9 @@ def _json_line(row: dict[str, Any]) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
+_SHORT = {"zero_moment": "ZMOT", "first_moment": "FMOT", "second_moment": "SMOT", "ultimate_moment": "UMOT"}
+
+
 def _print_report(kind: str, report: dict[str, Any]) -> None:
     _console.print(f"[bold]{kind}[/]  n={report['n']}  accuracy={report['accuracy']:.4f}  "
                    f"macro-F1={report['macro_f1']:.4f}  macro-recall={report['macro_recall']:.4f}")
@@ -312,7 +315,9 @@ def _print_report(kind: str, report: dict[str, Any]) -> None:
                       str(v["predicted"]))
     _console.print(table)
     labels = report["confusion"]["labels"]
-    confusion = Table("true \\ predicted", *[label[:10] for label in labels], title=f"{kind} confusion")
+    # the taxonomy's abbreviations keep six columns in 80 (cut to 10 letters, zero_momen and first_mome read badly)
+    confusion = Table("true \\ predicted", *[_SHORT.get(label, label[:10]) for label in labels],
+                      title=f"{kind} confusion")
     for label, row in zip(labels, report["confusion"]["rows"]):
         confusion.add_row(label, *[str(x) for x in row])
     _console.print(confusion)
