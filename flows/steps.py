@@ -55,7 +55,10 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> Sour
             result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark)
             outcome.fetched += len(batch.mentions)
             outcome.unmatched += len(batch.mentions) - len(kept)
-            outcome.brand_hits.update(brand for mention in kept for brand in mention.brands)
+            # An item listed twice in one batch is stored once (and counted as neither new nor seen):
+            # counted twice here, a first run into an empty database said "2 already seen" for a brand.
+            once = {mention.external_id: mention for mention in reversed(kept)}.values()
+            outcome.brand_hits.update(brand for mention in once for brand in mention.brands)
             outcome.new += result.new
             outcome.seen += result.seen
             outcome.skipped += batch.skipped

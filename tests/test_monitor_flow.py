@@ -205,3 +205,22 @@ def test_the_monitor_summary_carries_the_late_item_warning(prefect_harness: None
     [note] = result["notes"]
     assert note.startswith("Acme: 36 negative share-stage item(s) arrived after their window was judged")
     assert "alerts.settle (now 0h)" in note
+
+
+def test_an_item_listed_twice_in_a_batch_is_not_already_seen(sqlite_url: str) -> None:
+    # The demo's first run into an empty database said "Northwind Air: 179 new, 2 already seen": a post
+    # repeated within one export was stored once but counted twice for its brand.
+    from journeywatch.domain import Mention
+    from journeywatch.flows.steps import collect_source
+    from journeywatch.listeners.base import Batch
+
+    post = Mention(source="export", external_id="p1", text="acme lost my bag", created_at=T0, brands=["Acme"])
+
+    class Twice:
+        name = "export"
+
+        def fetch(self, watermark: object) -> object:
+            yield Batch([post, post], watermark={"at": "x"})
+
+    outcome = collect_source(open_database(sqlite_url), Twice(), lambda batch: batch)  # type: ignore[arg-type]
+    assert (outcome.new, outcome.seen, outcome.brand_hits["Acme"]) == (1, 0, 1)
