@@ -99,10 +99,12 @@ def run(
     BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
     open_database(loaded.database)
     from ..flows.monitor import monitor_flow
+    from ..server_guard import start_guarded_server
 
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with console.status("Collecting, storing and classifying…", spinner="dots"), _run_logs_in_prefect_only():
+            start_guarded_server()  # even a SIGKILL'd run must not leave Prefect's temporary server behind
             summary = monitor_flow(str(config))
     except Terminated:  # Ctrl-C goes on to `main`, which says the same
         console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")

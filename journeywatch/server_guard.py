@@ -1,0 +1,82 @@
+"""Tie Prefect's temporary server to the process that started it, so a killed run does not leave it behind.
+
+Without a Prefect API URL a flow run starts a temporary server in a
+subprocess and stops it at exit. An orderly exit, Ctrl-C and SIGTERM get
+there; SIGKILL (the OOM killer, `timeout -s KILL`, a service manager's last
+resort) does not, and every such run left a server running for good. A
+watchdog process, started beside the server, stops it once the run's
+process is gone.
+
+Run as `python -m journeywatch.server_guard RUN_PID SERVER_PID`, it is that
+watchdog: it imports nothing heavy and polls once a second.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+POLL_SECONDS = 1.0
+_watchdogs: list[subprocess.Popen[bytes]] = []  # held, so no warning says a child was left running
+
+
+def start_guarded_server() -> None:
+    """Start Prefect's temporary server now, as the flow run would, with a watchdog; nothing when a server is configured.
+
+    The server is Prefect's own singleton: the run's client finds it already
+    started and uses it, and Prefect still stops it at a normal exit.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return  # a real server (or none allowed): Prefect's own rules apply, nothing of ours to guard
+    server = SubprocessASGIServer()
+    server.start()
+    if server.server_process is None:
+        return
+    _watchdogs.append(subprocess.Popen(
+        [sys.executable, "-m", "journeywatch.server_guard", str(os.getpid()), str(server.server_process.pid)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl-C or a signal to the run's process group leaves the watchdog to finish
+    ))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def guard(run_pid: int, server_pid: int) -> None:
+    """Wait until the run's process is gone, then stop the server (SIGTERM, then SIGKILL after 10 s).
+
+    The run is this process's parent: once it is gone, this process has been
+    handed to another (init or a subreaper), which a dead run's pid, perhaps
+    left a zombie or reused, could not show.
+    """
+    while _alive(server_pid):
+        if os.getppid() != run_pid:
+            break
+        time.sleep(POLL_SECONDS)
+    else:
+        return  # the server stopped first: the run ended it as usual
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 0.0)):
+        try:
+            os.kill(server_pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _alive(server_pid):
+            time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    guard(int(sys.argv[1]), int(sys.argv[2]))
