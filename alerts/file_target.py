@@ -9,6 +9,7 @@ absolute. Importing this module registers it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +48,12 @@ def _append(body: str, title: str, notify_type: Any, body_format: Any = None, me
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     kind = getattr(notify_type, "value", notify_type)
     entry = f"=== {stamp} [{kind}] {title}\n{body.rstrip()}\n\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock, path.open("a", encoding="utf-8") as handle:
-        handle.write(entry)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock, path.open("a", encoding="utf-8") as handle:
+            handle.write(entry)
+    except OSError as exc:  # raised, apprise said only "An exception occured sending a journeywatch file notification."
+        # apprise's logger, where delivery collects each attempt's reason from (alerts/notify.py).
+        logging.getLogger("apprise").warning("cannot write %s: %s", exc.filename or path, exc.strerror or exc)
+        return False
     return True

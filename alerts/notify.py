@@ -160,6 +160,7 @@ _HTTP_ERROR = re.compile(r"error=(\d{3})\b")
 _HTTP_TRANSIENT_4XX = frozenset({"408", "425", "429"})
 
 
+_GENERIC = re.compile(r"^(Failed to send .* notification|An exception occured sending .* notification)\.?$")
 # urllib3's words beneath apprise's "A Connection error occurred ...", as what happened and where.
 _REFUSED = re.compile(r"host='([^']+)', port=(\d+)\): Failed to establish a new connection: "
                       r"\[Errno -?\d+\] Connection refused")
@@ -190,6 +191,8 @@ def _reason(reasons: _Reasons) -> tuple[str, bool]:
         return ("the mail server offers no login (SMTP AUTH) on this connection; drop the user name and "
                 "password from the mailto:// URL, or connect as the server wants (mode=starttls or mode=ssl)"), True
     lines = list(dict.fromkeys(reasons.lines))
+    said = [line for line in lines if not _GENERIC.match(line)]  # apprise's closing words add nothing to a reason
+    lines = said or lines
     detail = [e for e in dict.fromkeys(reasons.errors) if e not in lines]
     text = "; ".join(lines + detail) or "apprise reported a failure"
     if network := _network_reason(text):

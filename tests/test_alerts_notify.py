@@ -293,3 +293,11 @@ def test_an_unreachable_target_says_so_in_a_few_words_logged_once(caplog: pytest
     assert not [r for r in caplog.records if r.name == "apprise" and r.levelno >= logging.WARNING]
     assert [r.levelname for r in caplog.records if r.name == "journeywatch.alerts"] == ["WARNING", "INFO"]
     assert "T0k3n-secret" not in caplog.text
+
+
+def test_a_file_target_that_cannot_be_written_says_why(tmp_path: Path) -> None:
+    # apprise said only "An exception occured sending a journeywatch file notification."
+    (tmp_path / "out").mkdir()
+    [result] = deliver([f"file://{tmp_path / 'out'}"], "title", "<p>body</p>", retries=0)
+    assert not result.ok
+    assert result.error == f"cannot write {tmp_path / 'out'}: Is a directory"

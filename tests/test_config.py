@@ -82,6 +82,9 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        # `file://out/` wrote a file named `out`.
+        ({"brands": BRANDS, "alerts": {"notify": ["file://out/"]}},
+         "config key 'alerts.notify[0]': a file:// target names a file to append to, not a folder"),
         # A SQLite URL with no file was a database in memory: a run stored everything for nothing.
         ({"brands": BRANDS, "database": "sqlite:///"}, "config key 'database': 'sqlite:///' names no file: that is a "
                                                        "database in memory, and everything stored would be gone"),

@@ -58,8 +58,13 @@ def notify_url_problem(url: str) -> str | None:
     if "://" not in url:
         return "not a notification URL like json://host/path or mailto://user:pass@host"
     scheme = url.split("://", 1)[0].lower()
-    if scheme == "file":  # journeywatch's own target (alerts/file_target.py): any path will do
-        return None if url.split("://", 1)[1].strip() else "file:// needs a path, e.g. file://out/alerts.log"
+    if scheme == "file":  # journeywatch's own target (alerts/file_target.py): any file path will do
+        path = url.split("://", 1)[1].split("?", 1)[0].strip()
+        if not path:
+            return "file:// needs a path, e.g. file://out/alerts.log"
+        if path.endswith("/"):  # it made a file named like the folder
+            return "a file:// target names a file to append to, not a folder: e.g. file://out/alerts.log"
+        return None
     web = scheme in ("http", "https")  # apprise reads some services' own webhook URLs (Slack, Discord) as they are
     if scheme not in NotificationManager() and not web:
         return f"apprise has no {scheme}:// service (check the scheme)"
