@@ -24,7 +24,8 @@ from ..errors import ConfigError, ModelError
 from .app import app
 
 _console = Console()
-_progress = Console(stderr=True, highlight=False, markup=False)  # progress lines: stdout keeps the results
+# progress and warnings, one unwrapped line each: stdout keeps the results
+_progress = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 CLASSIFY_CHUNK = 1024  # texts classified and written at a time
 MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
 BACKEND_HELP = ("CPU path: auto (bf16 where the CPU has it in hardware, else int8 where it has VNNI, else fp32), "
@@ -91,6 +92,11 @@ def train(
     folder = _model_dir(out)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
     dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
+    counts = dataset.counts()
+    for kind in ("moment", "sentiment"):  # training goes on (one head may be all you want), but say so
+        if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
+            _progress.print(f"warning: no {kind} labels to train on: the {kind} head stays untrained "
+                            f"and its {kind} predictions mean nothing")
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
                            cache_dir=cache_dir or default_cache_dir())
