@@ -116,10 +116,15 @@ class _Model:
         depth = self.depth
         data = np.frombuffer(self.separator + self.separator.join(encoded), dtype=np.uint8)
         size = data.size - (depth - 1)  # one state per byte from the first separator's last byte on
-        rows = self.start_pairs[(data[:size].astype(np.int32) << 8) | data[1 : size + 1]]
+        # In place, and `take` rather than fancy indexing: a third less time than a fresh array per step.
+        rows = data[:size].astype(np.int32) << 8
+        rows |= data[1 : size + 1]
+        rows = self.start_pairs.take(rows)
         for k in range(2, depth - 1):
-            rows = self.next_row[rows + data[k : size + k]]
-        states = self.nextmove[rows + data[depth - 1 : size + depth - 1]]
+            rows += data[k : size + k]
+            self.next_row.take(rows, out=rows)
+        rows += data[depth - 1 : size + depth - 1]
+        states = self.nextmove.take(rows)
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         starts = np.cumsum(lengths + depth) - lengths - (depth - 1)  # each text's first byte, in `states`
         return states, starts
@@ -133,15 +138,15 @@ class _Model:
             return probs, has_features
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=count)
         states, _ = self.states(encoded)
-        all_features = self.output[states]
+        all_features = self.output.take(states)
         hit = np.flatnonzero(all_features >= 0)  # separators never hit: the start state has no feature
         if not hit.size:
             return probs, has_features
-        features = all_features[hit]
+        features = all_features.take(hit)
         owner = np.repeat(np.arange(count, dtype=np.int32), lengths + self.depth)[self.depth - 1 :]
-        rows = owner[hit]  # ascending: hits are in text order
+        rows = owner.take(hit)  # ascending: hits are in text order
         counts, used = _log_counts(rows, features, count, self.features)
-        scores = np.asarray(counts @ self.ptc32[used], dtype=np.float32) + self.pc
+        scores = np.asarray(counts @ self.ptc32.take(used, axis=0), dtype=np.float32) + self.pc
         scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
@@ -175,10 +180,10 @@ def _log_counts(rows: np.ndarray, features: np.ndarray, texts: int, width: int) 
         return counts, used
     rank = np.zeros(width, dtype=np.uint16)
     rank[used] = np.arange(used.size)
-    columns = rank[features]
+    columns = rank.take(features)
     order = np.argsort(columns, kind="stable")  # radix sort: 16-bit keys
-    rows = rows[order]
-    columns = columns[order]
+    rows = rows.take(order)
+    columns = columns.take(order)
     first = np.empty(rows.size, dtype=bool)
     first[0] = True
     np.not_equal(rows[1:], rows[:-1], out=first[1:])
