@@ -60,6 +60,9 @@ def test_example_config_loads(tmp_path: Path) -> None:
         # be greater than or equal to 1") say what failed, not what the key accepts.
         ({"brands": []}, "config key 'brands': needs at least one brand, e.g. `- {name: Acme, query: acme}`"),
         ({"brands": [{"name": "", "query": "acme"}]}, "config key 'brands[0].name': must not be empty"),
+        ({"brands": [{"name": "   ", "query": "acme"}]}, "config key 'brands[0].name': must not be empty"),
+        ({"brands": [{"name": "Acme", "query": " "}]}, "config key 'brands[0].query': must not be empty"),
+        ({"brands": BRANDS + [{"name": "Acme ", "query": "acme"}]}, "config key 'brands': each name must be unique"),
         ({"brands": BRANDS, "alerts": {"min_count": 0}}, "config key 'alerts.min_count': must be at least 1, not 0"),
         ({"brands": BRANDS, "alerts": {"baseline_weeks": 100}},
          "config key 'alerts.baseline_weeks': must be at most 52, not 100"),

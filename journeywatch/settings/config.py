@@ -24,7 +24,8 @@ DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"
 
 
 class Brand(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Stripped: ' Acme ' was a brand apart from 'Acme' in every stored link, and a blank name passed.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, description="the brand as reports name it")
     query: str = Field(min_length=1, description="boolean watch query: AND, OR, NOT, \"phrases\", (), @handles, #tags")
