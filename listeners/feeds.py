@@ -90,9 +90,9 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
                       retryable=False)
 
 
-def _field(entry: Any, key: str) -> Any:
-    """A canonical key of a feedparser entry, read as a plain dict (its aliasing lookup is slow and warns)."""
-    return dict.get(entry, key)
+# A canonical key of a feedparser entry, read as a plain dict (its aliasing lookup is slow and warns):
+# `_field(entry, key)`. dict.get itself, not a function calling it: it runs several times for every entry.
+_field = dict.get
 
 
 def _entry_text(entry: Any) -> str:
