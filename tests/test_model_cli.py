@@ -221,6 +221,26 @@ def test_classify_jsonl_passes_each_line_id_and_number_through(tmp_path: Path, m
     assert list(lines[1])[:3] == ["id", "line", "text"]
 
 
+def test_classify_jsonl_keeps_only_the_fields_it_uses_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every row was held whole until the end: an export with a large field per line (raw HTML, say) held it all.
+    import tracemalloc
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = tmp_path / "wide.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(1500):
+            handle.write(json.dumps({"id": i, "text": f"avoid {i}", "html": "x" * 20_000}) + "\n")  # 30 MB
+    tracemalloc.start()
+    try:
+        result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.output
+    assert len(_lines(result.stdout)) == 1500
+    assert peak < 15_000_000, peak
+
+
 def test_classify_and_evaluate_read_stdin_for_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
     # `-` was "no such file": a pipeline had to write a temporary file first.
     monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())

@@ -173,6 +173,9 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     return row
 
 
+_KEPT = ("id", "text", "moment", "sentiment")
+
+
 def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[str, Any]]]:
     """The usable rows of a user's JSONL file with their line numbers, naming every skipped line on stderr.
 
@@ -192,8 +195,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle:
         for number, raw in enumerate(handle, 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
-            if isinstance(parsed, dict):
-                rows.append((number, parsed))
+            if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
+                rows.append((number, {key: parsed[key] for key in _KEPT if key in parsed}))
             elif parsed is not None:
                 skipped.append((number, parsed))
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
