@@ -212,3 +212,16 @@ def test_check_on_a_sqlite_file_that_is_not_there_names_it_and_makes_none(tmp_pa
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception).startswith(f"config key 'database': no database at {tmp_path / 'data' / 'jw.db'}")
     assert not (tmp_path / "data").exists()
+
+
+def test_list_says_where_an_alert_was_not_delivered_and_why(sqlite_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # "delivered 0/1" said nothing of the target or the reason; only `alerts check` had printed them, once.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").mkdir()
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify": ["file://taken"]})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 2
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0
+    assert f"    ✗ not delivered to file://{tmp_path / 'taken'}: cannot write {tmp_path / 'taken'}: Is a directory" \
+        in listed.output.splitlines(), listed.output

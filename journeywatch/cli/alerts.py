@@ -44,7 +44,7 @@ def _window(alert: Alert) -> str:
     return f"{alert.window_start:%Y-%m-%d %H:%M}–{end} UTC"
 
 
-def _print_alerts(alerts: list[Alert], title: str) -> None:
+def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> None:
     """Two short lines per alert, so 80 columns hold it: who, when, status; then the figures and sources.
 
     A table of ten columns at 80 columns wraps every cell into fragments;
@@ -63,6 +63,10 @@ def _print_alerts(alerts: list[Alert], title: str) -> None:
                       highlight=False)
         _indented(f"{alert.observed} items, {expected_text(alert.expected)} expected ({ratio}, p={alert.p_value:.1e}); "
                   f"sources: {sources}", 4)
+        for delivery in alert.deliveries if failures else []:  # "delivered 0/2" alone said not to whom or why
+            if not delivery.get("ok"):
+                notice = "ended notice " if delivery.get("kind") == "ended" else ""
+                _indented(f"✗ {notice}not delivered to {delivery.get('target')}: {delivery.get('error')}", 4)
 
 
 def print_alert_notes(notes: list[str]) -> None:
@@ -198,7 +202,7 @@ def list_alerts(
     if not alerts:
         console.print(escape(_none_found(engine, brand, start)), highlight=False, soft_wrap=True)  # the URL whole
         return
-    _print_alerts(alerts, "Recent alerts")
+    _print_alerts(alerts, "Recent alerts", failures=True)
     if evidence:
         for alert in alerts:
             console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
