@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
@@ -67,14 +68,20 @@ def read_config(model_dir: Path) -> ModelConfig:
         raise ModelError(f"no trained model in {model_dir} (need {CONFIG} and {WEIGHTS}); run `journeywatch train`")
     try:
         return ModelConfig.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, TypeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, AttributeError) as exc:
         raise ModelError(f"{path} is not a journeywatch model config: {exc}") from exc
 
 
 def load_weights(upper: UpperNet, model_dir: Path) -> None:
     """Load the saved fp16 weights into `upper` (kept fp32 in memory)."""
-    state = {k: v.float() for k, v in load_file(str(model_dir / WEIGHTS)).items()}
-    missing, unexpected = upper.load_state_dict(state, strict=False)
+    try:  # a truncated or overwritten file, or tensors of another shape: one line, not a traceback
+        state = {k: v.float() for k, v in load_file(str(model_dir / WEIGHTS)).items()}
+        missing, unexpected = upper.load_state_dict(state, strict=False)
+    except (SafetensorError, RuntimeError) as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+        reason = next((line for line in lines if "size mismatch" in line), lines[0])  # the tensor, not the header
+        raise ModelError(f"{model_dir / WEIGHTS} cannot be loaded ({reason}); "
+                         "retrain with `journeywatch train` or restore the file") from exc
     if missing or unexpected:
         raise ModelError(f"{model_dir / WEIGHTS} does not match the code (missing {missing[:3]}, "
                          f"unexpected {unexpected[:3]}); retrain with `journeywatch train`")

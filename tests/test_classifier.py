@@ -162,6 +162,22 @@ def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
         load_classifier(tmp_path / "nothing-here")
 
 
+def test_a_damaged_model_folder_is_a_model_error(tiny_model: Path, tmp_path: Path) -> None:
+    # A garbage weights file, weights of another shape or a config that is not an object ended in tracebacks.
+    import shutil
+
+    for name, damage in [("weights.safetensors", b"garbage"), ("config.json", b"[1, 2]")]:
+        model = shutil.copytree(tiny_model, tmp_path / name)
+        (model / name).write_bytes(damage)
+        with pytest.raises(ModelError, match=name.replace(".", r"\.")):
+            load_classifier(model)
+    model = shutil.copytree(tiny_model, tmp_path / "shape")
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    (model / "config.json").write_text(json.dumps({**config, "moments": config["moments"][:3]}), encoding="utf-8")
+    with pytest.raises(ModelError, match="size mismatch"):
+        load_classifier(model)
+
+
 def test_split_encoder_matches_the_full_model() -> None:
     tokenizer, model = load_tokenizer(), load_base_encoder()
     batch = tokenizer(["a short one", "a somewhat longer sentence about a broken kettle"], padding=True,
