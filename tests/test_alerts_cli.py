@@ -225,3 +225,15 @@ def test_list_says_where_an_alert_was_not_delivered_and_why(sqlite_url: str, tmp
     assert listed.exit_code == 0
     assert f"    ✗ not delivered to file://{tmp_path / 'taken'}: cannot write {tmp_path / 'taken'}: Is a directory" \
         in listed.output.splitlines(), listed.output
+
+
+def test_list_refuses_a_database_in_memory_and_a_limit_out_of_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--database sqlite://` opened an empty database in memory and said "No alerts in sqlite://.";
+    # `--limit 0` answered in pydantic's words ("Input should be greater than or equal to 1").
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    memory = runner.invoke(app, ["alerts", "list", "--database", "sqlite://"])
+    assert isinstance(memory.exception, ConfigError)
+    assert str(memory.exception).startswith("--database: 'sqlite://' names no file: that is a database in memory")
+    limit = runner.invoke(app, ["alerts", "list", "--database", "sqlite:///x.db", "--limit", "0"],
+                          env={"COLUMNS": "200"})
+    assert limit.exit_code == 2 and "'--limit': must be from 1 to 1000, not 0" in limit.output, limit.output

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config, parse_duration
+from ..settings.config import in_memory_problem
 from .app import alerts_app
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyp
     url = database or (load_config(config, strict=False).database if config else os.environ.get(DATABASE_ENV))
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    if problem := in_memory_problem(url):  # an empty database in memory: "No alerts in sqlite://."
+        raise ConfigError(f"{'--database' if database else DATABASE_ENV}: {problem}")
     require_existing(url, "--database" if database else None)
     if database:  # an error must name the option the URL came from, not the config key 'database'
         from journeywatch.storage.database import migrated_engine
@@ -174,7 +177,7 @@ def list_alerts(
     brand: str = typer.Option(None, "--brand", help="only this brand (any letter case)"),
     since: str = typer.Option(None, "--since", help="only alerts whose window began at or after a UTC date "
                                                      "(2026-11-18) or this long ago (7d, 12h)"),
-    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="how many, newest first"),
+    limit: int = typer.Option(20, "--limit", help="how many, newest first (1 to 1000)"),
     evidence: bool = typer.Option(False, "--evidence", help="also print each alert's top items and links"),
     as_json: bool = typer.Option(False, "--json", help="print the alerts as a JSON list, evidence included"),
 ) -> None:
@@ -184,6 +187,8 @@ def list_alerts(
     """
     from journeywatch.alerts import alert_brands, recent_alerts
 
+    if not 1 <= limit <= 1000:  # typer's range check answered in pydantic's words ("Input should be ...")
+        raise typer.BadParameter(f"must be from 1 to 1000, not {limit}", param_hint="'--limit'")
     start = _since(since, datetime.now(timezone.utc))
     if config and brand:  # a typo would otherwise read as "No alerts yet."
         from journeywatch.reports.digests import select_brands

@@ -54,12 +54,12 @@ class Config(BaseModel):
     def _url_shape(cls, value: str) -> str:
         if "://" not in value:
             raise ValueError(f"{value!r} is not a database URL like sqlite:///journeywatch.db")
-        if problem := _in_memory(value):
+        if problem := in_memory_problem(value):
             raise ValueError(problem)
         return value
 
 
-def _in_memory(url: str) -> str | None:
+def in_memory_problem(url: str) -> str | None:
     """Why a SQLite URL that names no file is refused: it was a database in memory, gone with the process,
     so a run stored everything for nothing and the next one collected it all again."""
     rest = url.split("://", 1)[1]
@@ -258,7 +258,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         if "://" not in override:
             raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
                               "postgresql://user@host:5432/journeywatch; fix or unset it")
-        if problem := _in_memory(override):
+        if problem := in_memory_problem(override):
             raise ConfigError(f"environment variable {DATABASE_ENV}: {problem}")
         config.database = override
     return config
