@@ -221,6 +221,25 @@ def test_classify_jsonl_passes_each_line_id_and_number_through(tmp_path: Path, m
     assert list(lines[1])[:3] == ["id", "line", "text"]
 
 
+def test_classify_and_evaluate_read_a_pipe_given_as_a_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `evaluate <(zcat labelled.jsonl.gz)` and /dev/null were "no such file": only regular files were read.
+    import os
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    for args in (["classify", "--jsonl"], ["evaluate"]):
+        read, write = os.pipe()
+        os.write(write, json.dumps({"id": 3, "text": "avoid them", "sentiment": "negative"}).encode() + b"\n")
+        os.close(write)
+        try:
+            result = runner.invoke(app, [*args, f"/dev/fd/{read}"])
+        finally:
+            os.close(read)
+        assert result.exit_code == 0, repr(result.exception)
+        assert "avoid them" in result.stdout or "n=1" in result.stdout
+    empty = runner.invoke(app, ["evaluate", os.devnull])
+    assert str(empty.exception).startswith(f"{os.devnull}: the file is empty")
+
+
 def test_classify_jsonl_keeps_only_the_fields_it_uses_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every row was held whole until the end: an export with a large field per line (raw HTML, say) held it all.
     import tracemalloc
@@ -374,6 +393,8 @@ def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
     assert isinstance(refused.exception, ConfigError)
     assert str(refused.exception).startswith(f"{useless}: no usable line (1 skipped)")
     assert len(trained) == 1
+    pipe = runner.invoke(app, [*args, "/dev/null"])  # read twice, so a pipe would train on nothing
+    assert str(pipe.exception).startswith("--data '/dev/null' is not a regular file (a pipe?)")
 
 
 def test_train_logs_progress_on_stderr_and_prints_one_json_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -86,8 +86,11 @@ def train(
     from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
 
     for path in data:  # what each file gives, its unusable lines named (the training reader skips them quietly)
-        if str(path) == "-" or not path.is_dir() and not path.is_file():
+        if str(path) == "-" or not path.exists():
             raise ConfigError(f"--data {str(path)!r}: no such file")
+        if not path.is_dir() and not path.is_file():
+            raise ConfigError(f"--data {str(path)!r} is not a regular file (a pipe?); training reads it twice, "
+                              "so give a file")
         _read_rows(path, "--data ", labelled=True)
     folder = _model_dir(out)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
@@ -188,7 +191,7 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         path = Path("<stdin>")  # how the messages below name it
     elif path.is_dir():
         raise ConfigError(f"{flag}{str(path)!r} is a folder; give a JSONL file, one JSON object per line")
-    elif not path.is_file():
+    elif not path.exists():  # a pipe (`<(zcat posts.jsonl.gz)`) or a device is read as a file is
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
