@@ -343,6 +343,17 @@ def test_classify_survives_lone_surrogates_and_undecodable_arguments(tiny_model:
     assert all(line["moment"] in MOMENTS for line in lines)
 
 
+def test_classify_output_is_one_line_per_text_for_any_line_splitter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # U+2028, U+2029 and U+0085 were written raw: str.splitlines() cut the JSON line there.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    text = "avoid\u2028them\u0085now\u2029ok"
+    result = runner.invoke(app, ["classify", text, "ça va 😍"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and [json.loads(line)["text"] for line in lines] == [text, "ça va 😍"]
+    assert "ça va 😍" in result.stdout  # still readable, not ASCII-escaped
+
+
 def test_classify_without_input_is_a_config_error() -> None:
     assert isinstance(runner.invoke(app, ["classify"]).exception, ConfigError)
 

@@ -302,17 +302,20 @@ def _readable(text: str) -> bool:
     return readable(text)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Written escaped: lone surrogates, and the line breaks other than \n that str.splitlines() and many
+# JSON-lines readers split on (U+0085, U+2028, U+2029; json.dumps escapes the ones below U+0020).
+_ESCAPED = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
 
 
 def _json_line(row: dict[str, Any]) -> str:
-    """`row` as one JSON line, readable (not ASCII-escaped) and always valid UTF-8.
+    """`row` as one JSON line, readable (not ASCII-escaped), always valid UTF-8 and one line by any reader.
 
     A lone surrogate (a JSON `\\ud83d` escape with no pair) stays the same
     escape, so the text echoed is the text given; written raw it cannot be encoded.
+    A U+2028 in a text written raw split the line for Python's splitlines().
     """
     line = json.dumps(row, ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 _SHORT = {"zero_moment": "ZMOT", "first_moment": "FMOT", "second_moment": "SMOT", "ultimate_moment": "UMOT"}
