@@ -62,8 +62,8 @@ class Config(BaseModel):
 def in_memory_problem(url: str) -> str | None:
     """Why a SQLite URL that names no file is refused: it was a database in memory, gone with the process,
     so a run stored everything for nothing and the next one collected it all again."""
-    rest = url.split("://", 1)[1]
-    if url.split("://", 1)[0].lower().startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme.lower().startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
         return (f"{url!r} names no file: that is a database in memory, and everything stored would be gone "
                 "when the command ends; give a file, e.g. sqlite:///journeywatch.db")
     return None
