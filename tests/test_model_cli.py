@@ -240,7 +240,9 @@ def test_classify_and_evaluate_read_a_pipe_given_as_a_path(monkeypatch: pytest.M
     assert str(empty.exception).startswith(f"{os.devnull}: the file is empty")
 
 
-def test_classify_jsonl_keeps_only_the_fields_it_uses_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_classify_jsonl_keeps_only_the_fields_it_uses_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Every row was held whole until the end: an export with a large field per line (raw HTML, say) held it all.
     import tracemalloc
 
@@ -324,7 +326,9 @@ def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path
         assert line["model_version"].startswith("jw-")
 
 
-def test_classify_survives_lone_surrogates_and_undecodable_arguments(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_classify_survives_lone_surrogates_and_undecodable_arguments(
+    tiny_model: Path, tmp_path: Path,  # noqa: F811
+) -> None:
     # A JSON "\\ud83d" with no pair, a written-out escaped emoji and bytes that are not UTF-8 on the
     # command line each ended in a TypeError traceback from the tokenizer.
     path = _write_lines(tmp_path / "odd.jsonl", [
@@ -343,7 +347,9 @@ def test_classify_survives_lone_surrogates_and_undecodable_arguments(tiny_model:
     assert all(line["moment"] in MOMENTS for line in lines)
 
 
-def test_classify_output_is_one_line_per_text_for_any_line_splitter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_classify_output_is_one_line_per_text_for_any_line_splitter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # U+2028, U+2029 and U+0085 were written raw: str.splitlines() cut the JSON line there.
     monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
     text = "avoid\u2028them\u0085now\u2029ok"
@@ -408,7 +414,9 @@ def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
     assert str(pipe.exception).startswith("--data '/dev/null' is not a regular file (a pipe?)")
 
 
-def test_train_logs_progress_on_stderr_and_prints_one_json_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_logs_progress_on_stderr_and_prints_one_json_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Progress lines went to stdout before the result, so `journeywatch train | jq` choked.
     import journeywatch.classifiers.training as training
 
