@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.exceptions import MissingContextError
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.utilities.annotations import unmapped
 
 from journeywatch.errors import JourneywatchError, SourceError

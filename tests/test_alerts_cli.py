@@ -172,7 +172,8 @@ def test_list_by_database_matches_a_brand_in_any_case_and_says_what_it_searched(
 
     other = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--brand", "lumora"], env=wide)
     assert other.exit_code == 0
-    assert other.output.strip() == f"No alerts in {sqlite_url} for 'lumora'; brands with alerts there: Northwind Air (1)."
+    assert other.output.strip() == (f"No alerts in {sqlite_url} for 'lumora'; "
+                                    "brands with alerts there: Northwind Air (1).")
     by_config = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "lumora"], env=wide)
     assert f"for 'Lumora'; brands with alerts there: Northwind Air (1)." in by_config.output
 

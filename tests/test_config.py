@@ -55,7 +55,8 @@ def test_example_config_loads(tmp_path: Path) -> None:
         # Past timedelta's range this was an OverflowError traceback.
         ({"brands": BRANDS, "alerts": {"cooldown": "99999999999d"}},
          "config key 'alerts.cooldown': '99999999999d' is longer than ten years"),
-        ({"brands": BRANDS, "alerts": {"settle": "1000000000d"}}, "config key 'alerts.settle': '1000000000d' is longer"),
+        ({"brands": BRANDS, "alerts": {"settle": "1000000000d"}},
+         "config key 'alerts.settle': '1000000000d' is longer"),
         # pydantic's own words ("List should have at least 1 item after validation", "Input should
         # be greater than or equal to 1") say what failed, not what the key accepts.
         ({"brands": []}, "config key 'brands': needs at least one brand, e.g. `- {name: Acme, query: acme}`"),
@@ -69,7 +70,8 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "alerts": {"p_value": 0}}, "config key 'alerts.p_value': must be more than 0, not 0"),
         ({"brands": BRANDS, "alerts": {"min_count": "five"}},
          "config key 'alerts.min_count': must be a whole number, not 'five'"),
-        ({"brands": BRANDS, "alerts": {"min_count": 2.5}}, "config key 'alerts.min_count': must be a whole number, not 2.5"),
+        ({"brands": BRANDS, "alerts": {"min_count": 2.5}},
+         "config key 'alerts.min_count': must be a whole number, not 2.5"),
         ({"brands": BRANDS, "alerts": {"enabled": "sometimes"}},
          "config key 'alerts.enabled': must be true or false, not 'sometimes'"),
         ({"brands": BRANDS, "classifier": {"review_below": 2}},
