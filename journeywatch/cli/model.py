@@ -255,8 +255,10 @@ def classify(
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
-    # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal.
-    with _progress_bar("classifying", len(items), show=len(items) > CLASSIFY_CHUNK) as advance:
+    # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
+    # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
+    show = len(items) > CLASSIFY_CHUNK and not sys.stdout.isatty()
+    with _progress_bar("classifying", len(items), show=show) as advance:
         for start in range(0, len(items), CLASSIFY_CHUNK):
             chunk = items[start:start + CLASSIFY_CHUNK]
             for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
