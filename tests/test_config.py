@@ -87,6 +87,11 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        # Each notification went twice to a target listed twice.
+        ({"brands": BRANDS, "alerts": {"notify": ["json://h/x", "file://a.log", "json://h/x"]}},
+         "config key 'alerts.notify': items 0 and 2 are the same target; list it once"),
+        ({"brands": BRANDS, "digest": {"notify": ["json://h/x", "json://h/x"]}},
+         "config key 'digest.notify': items 0 and 1 are the same target"),
         # `file://out/` wrote a file named `out`.
         ({"brands": BRANDS, "alerts": {"notify": ["file://out/"]}},
          "config key 'alerts.notify[0]': a file:// target names a file to append to, not a folder"),

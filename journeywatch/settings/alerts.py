@@ -92,6 +92,16 @@ def _loadable(url: str) -> str:
 NotifyURL = Annotated[str, AfterValidator(_loadable)]
 
 
+def distinct_targets(urls: list[str]) -> list[str]:
+    """Refuse a target listed twice: every notification went to it twice. Named by position, never quoted."""
+    first: dict[str, int] = {}
+    for index, url in enumerate(urls):
+        if url in first:
+            raise ValueError(f"items {first[url]} and {index} are the same target; list it once")
+        first[url] = index
+    return urls
+
+
 DURATION_FORMS = "a whole number with a unit m, h, d or w, e.g. '30m', '1h', '2d' or '1w'"
 _LONGEST = timedelta(days=3650)  # any duration longer than ten years is a slip (and beyond timedelta's range soon)
 
@@ -150,6 +160,8 @@ class AlertSettings(BaseModel):
     notify: list[NotifyURL] = Field(default_factory=list,
                                     description="apprise URLs, checked with apprise's parser on load; tokens may use ${ENV_VAR}")
     retries: int = Field(default=3, ge=0, le=10, description="delivery attempts after the first fails")
+
+    _distinct_notify = field_validator("notify")(distinct_targets)
 
     @field_validator("window", "min_history", "cooldown", "settle", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..domain import MOMENTS, Moment
 from ..stages import STAGE_MODELS
-from .alerts import NotifyURL
+from .alerts import NotifyURL, distinct_targets
 
 
 _KIND_WORDS = {list: "a list", int: "a number", float: "a number", bool: "true or false", type(None): "empty"}
@@ -32,6 +32,8 @@ class DigestSettings(BaseModel):
     retries: int = Field(default=3, ge=0, le=10, description="delivery attempts after the first fails")
     subject: str = Field(default="journeywatch digest: {brand}, {week}",
                          description="email subject / chat title; {brand} and {week} are filled in")
+
+    _distinct_notify = field_validator("notify")(distinct_targets)
 
     @field_validator("timezone")
     @classmethod
