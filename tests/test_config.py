@@ -291,3 +291,13 @@ def test_the_example_config_names_every_key_with_its_default(tmp_path: Path) -> 
         assert not missing, f"example.yaml does not name {model.__name__}'s {missing}"
     config = load_config(_write(tmp_path, text))
     assert config.alerts == AlertSettings() and config.digest == DigestSettings()
+
+
+def test_a_tab_indent_and_a_file_not_in_utf8_say_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"at line 3, column 1: found character '\\t' that cannot start any token "
+                                          r"\(YAML indents with spaces, never tabs\)"):
+        load_config(_write(tmp_path, "brands: [{name: Acme, query: acme}]\nalerts:\n\twindow: 1h\n"))
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("brands: [{name: Café, query: cafe}]\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match=r"config file '.*latin.yaml' is not UTF-8 text; save it as UTF-8$"):
+        load_config(path)

@@ -302,10 +302,14 @@ def load_config(path: str | Path, *, strict: bool = True) -> Config:
         raise ConfigError(f"config file {str(path)!r} not found; `journeywatch init` writes an example")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:  # said "not valid YAML: unreadable text" of a file saved as UTF-16 or Latin-1
+        raise ConfigError(f"config file {str(path)!r} is not UTF-8 text; save it as UTF-8") from None
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "unreadable text"
+        if "'\\t'" in problem:  # PyYAML: "found character '\t' that cannot start any token"
+            problem += " (YAML indents with spaces, never tabs)"
         raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}: {problem}") from None
     if data is None:
         raise ConfigError(f"config file {str(path)!r} is empty; it needs at least 'brands' "
