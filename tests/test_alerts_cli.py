@@ -238,3 +238,13 @@ def test_list_refuses_a_database_in_memory_and_a_limit_out_of_range(monkeypatch:
     limit = runner.invoke(app, ["alerts", "list", "--database", "sqlite:///x.db", "--limit", "0"],
                           env={"COLUMNS": "200"})
     assert limit.exit_code == 2 and "'--limit': must be from 1 to 1000, not 0" in limit.output, limit.output
+
+
+def test_check_by_hand_says_when_the_monitor_does_not_check(sqlite_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"enabled": False})
+    result = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "1 new alert(s)" in result.output
+    assert result.output.startswith("! alerts: alerts.enabled is false: `journeywatch run` does not check; "
+                                    "this check by hand does"), result.output

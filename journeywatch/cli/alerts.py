@@ -125,6 +125,8 @@ def check(
     now = datetime.now(timezone.utc)
     notes: list[str] = []
     fired = check_alerts(engine, settings, now=now, notes=notes)
+    if not settings.alerts.enabled:  # alerts seen by hand that never come from the hourly runs puzzle anyone
+        notes.insert(0, "alerts.enabled is false: `journeywatch run` does not check; this check by hand does")
     print_alert_notes(notes + held_back(engine, settings, now))
     if not fired:
         console.print("No new alerts." + _judged_up_to(engine, [brand.name for brand in settings.brands]),
