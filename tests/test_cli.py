@@ -294,3 +294,9 @@ def test_strict_run_exits_2_when_an_alert_was_not_delivered(tmp_path: Path, monk
     assert strict.exit_code == 2, strict.output
     assert "alert not delivered to json://127.0.0.1:9/hook" in " ".join(strict.output.split())
     assert CliRunner().invoke(app, ["run", "--config", str(tmp_path / "s.yaml")]).exit_code == 0
+
+
+def test_db_upgrade_refuses_a_database_in_memory(tmp_path: Path) -> None:
+    result = _run("db", "upgrade", "--database", "sqlite://", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: --database: 'sqlite://' names no file: that is a database in memory")
