@@ -31,6 +31,8 @@ MIN_LETTERS = 12  # fewer letters than this: too short to tell
 SAMPLE_CHARS = 240  # identification time grows with length; the opening is enough to tell
 
 _URL = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
+# `_URL` where "http" and "www." are absent: the regex engine skips ahead to its rare first character.
+_HANDLE = re.compile(r"[@#]\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
 _SEPARATOR = 0xFF  # a byte UTF-8 never contains
@@ -211,8 +213,10 @@ def _get_model() -> _Model:
 def sample_for_detection(text: str) -> str:
     """The part of a text worth identifying: links, handles and hashtags removed, first few hundred characters."""
     head = text[: SAMPLE_CHARS * 2]
-    if "http" not in head and "www." not in head and "@" not in head and "#" not in head:
-        return head[:SAMPLE_CHARS]  # nothing `_URL` could match: the substitution would change nothing
+    if "http" not in head and "www." not in head:
+        if "@" not in head and "#" not in head:
+            return head[:SAMPLE_CHARS]  # nothing `_URL` could match: the substitution would change nothing
+        return _HANDLE.sub(" ", head)[:SAMPLE_CHARS]  # only handles and hashtags can match: half `_URL`'s time
     return _URL.sub(" ", head)[:SAMPLE_CHARS]
 
 
