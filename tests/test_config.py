@@ -87,6 +87,9 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        # A mistyped URL was quoted whole, password and all.
+        ({"brands": BRANDS, "database": "postgresql:jw:S3cret@db/jw"},
+         "config key 'database': must be a database URL like sqlite:///journeywatch.db or postgresql://user@"),
         # Each notification went twice to a target listed twice.
         ({"brands": BRANDS, "alerts": {"notify": ["json://h/x", "file://a.log", "json://h/x"]}},
          "config key 'alerts.notify': items 0 and 2 are the same target; list it once"),
@@ -130,6 +133,7 @@ def test_mistakes_name_the_key(data: dict, expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(data)
     assert expected in str(caught.value)
+    assert "S3cret" not in str(caught.value)
     assert "\n" not in str(caught.value)
     assert "dict[" not in str(caught.value) and "stages.str" not in str(caught.value)  # no union member names
     assert "Input should" not in str(caught.value) and "should have" not in str(caught.value)  # not pydantic's words

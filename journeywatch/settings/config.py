@@ -52,8 +52,9 @@ class Config(BaseModel):
     @field_validator("database")
     @classmethod
     def _url_shape(cls, value: str) -> str:
-        if "://" not in value:
-            raise ValueError(f"{value!r} is not a database URL like sqlite:///journeywatch.db")
+        if "://" not in value:  # not quoted: it may be a URL with a password, mistyped
+            raise ValueError("must be a database URL like sqlite:///journeywatch.db or "
+                             "postgresql://user@host:5432/journeywatch")
         if problem := in_memory_problem(value):
             raise ValueError(problem)
         return value
