@@ -312,6 +312,37 @@ def test_classify_and_evaluate_work_in_chunks_with_progress_on_a_terminal_stderr
     assert _lines(scored.stdout)[0]["sentiment"]["n"] == 5 and "evaluating" in terminal.getvalue()
 
 
+def test_ctrl_c_in_classify_or_evaluate_says_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C said "what was stored so far is kept, and running the command again carries on from there":
+    # classify stores nothing and starts again from the top.
+    import journeywatch.cli.model as model_cli
+
+    class Interrupted(KeywordClassifier):
+        calls = 0
+
+        def predict(self, texts: Sequence[str]) -> list[Prediction]:
+            Interrupted.calls += 1
+            if Interrupted.calls == 2:
+                raise KeyboardInterrupt
+            return super().predict(texts)
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: Interrupted())
+    monkeypatch.setattr(model_cli, "CLASSIFY_CHUNK", 2)
+    rows = [json.dumps({"text": f"avoid {i}", "sentiment": "negative"}) for i in range(5)]
+    path = _write_lines(tmp_path / "five.jsonl", ["not json", *rows])
+    result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert result.exit_code == 130
+    assert [line["line"] for line in _lines(result.stdout)] == [2, 3]
+    assert result.stderr.splitlines()[-1] == ("interrupted: 2 of 5 results written, the last for input line 3; "
+                                              "nothing else was classified")
+    Interrupted.calls = 1
+    scored = runner.invoke(app, ["evaluate", str(path)])
+    assert scored.exit_code == 130 and scored.stdout == ""
+    assert scored.stderr.splitlines()[-1] == "interrupted: nothing was scored (5 texts); nothing was written"
+
+
 def test_classify_prints_one_json_line_per_text(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "the box arrived damaged"}\n{"text": "follow for follow"}\n', encoding="utf-8")

@@ -258,17 +258,26 @@ def classify(
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
     # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
     show = len(items) > CLASSIFY_CHUNK and not sys.stdout.isatty()
-    with _progress_bar("classifying", len(items), show=show) as advance:
-        for start in range(0, len(items), CLASSIFY_CHUNK):
-            chunk = items[start:start + CLASSIFY_CHUNK]
-            for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
-                sys.stdout.write(_json_line({
-                    **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
-                    "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
-                    "needs_review": p.needs_review, "model_version": classifier.version,
-                }))
-            sys.stdout.flush()
-            advance(len(chunk))
+    written: list[dict[str, Any]] = []  # the key of each result written, for what Ctrl-C says
+    try:
+        with _progress_bar("classifying", len(items), show=show) as advance:
+            for start in range(0, len(items), CLASSIFY_CHUNK):
+                chunk = items[start:start + CLASSIFY_CHUNK]
+                for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
+                    sys.stdout.write(_json_line({
+                        **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
+                        "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
+                        "needs_review": p.needs_review, "model_version": classifier.version,
+                    }))
+                    written.append(key)
+                sys.stdout.flush()
+                advance(len(chunk))
+    except KeyboardInterrupt:
+        # The generic message ("what was stored so far is kept ... carries on from there") is untrue here.
+        last = f", the last for input line {written[-1]['line']}" if written and "line" in written[-1] else ""
+        _progress.print(f"interrupted: {len(written)} of {len(items)} results written{last}; "
+                        "nothing else was classified")
+        sys.exit(130)
 
 
 @contextlib.contextmanager
@@ -373,8 +382,12 @@ def evaluate(
 
     examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem or "stdin")
     classifier = load_classifier(_model_dir(model), backend=_backend(backend))
-    with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
-        reports = evaluate_examples(classifier, examples, progress=advance)
+    try:
+        with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
+            reports = evaluate_examples(classifier, examples, progress=advance)
+    except KeyboardInterrupt:  # not the generic "what was stored so far is kept": nothing is
+        _progress.print(f"interrupted: nothing was scored ({len(examples)} texts); nothing was written")
+        sys.exit(130)
     if as_json:
         sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
         return
