@@ -487,6 +487,22 @@ def test_classify_skips_texts_with_nothing_to_read(tmp_path: Path, monkeypatch: 
     ]
 
 
+def test_ctrl_c_in_train_says_whether_the_model_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import journeywatch.classifiers.training as training
+
+    def interrupted(dataset, folder, options, log):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "train_model", interrupted)
+    data = _write_lines(tmp_path / "d.jsonl", [json.dumps({"text": "love it", "sentiment": "positive"})])
+    out = (tmp_path / "m").resolve()
+    result = runner.invoke(app, ["train", "--no-corpus", "--no-benchmarks", "--out", str(out), "--data", str(data)])
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith(f"interrupted: no model was written to {out}; ")
+
+
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
     url = f"sqlite:///{tmp_path / 'jw.db'}"
     engine = open_database(url)

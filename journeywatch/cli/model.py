@@ -103,9 +103,19 @@ def train(
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
                            cache_dir=cache_dir or default_cache_dir())
-    result = train_model(dataset, folder, options, log=_progress.print)
+    try:
+        result = train_model(dataset, folder, options, log=_progress.print)
+    except KeyboardInterrupt:  # not the generic "running again carries on from there": training starts over
+        _progress.print(f"interrupted: no model was written to {folder}; the cached lower-layer states are kept, "
+                        "so training again starts sooner (from the first epoch)")
+        sys.exit(130)
     forget_classifiers()
-    written = {"card": str(_write_card(folder, bench, dataset))} if card else {}
+    try:
+        written = {"card": str(_write_card(folder, bench, dataset))} if card else {}
+    except KeyboardInterrupt:
+        _progress.print(f"interrupted: the model was saved to {folder} but its card was not written; "
+                        f"`journeywatch card --model {folder}` writes it")
+        sys.exit(130)
     sys.stdout.write(json.dumps({"model": str(folder), **written,
                                  **{k: round(v, 4) for k, v in result.dev.items()}}) + "\n")
 
