@@ -168,9 +168,24 @@ _UNRESOLVED = re.compile(r"Failed to resolve '([^']+)'")
 _TIMED_OUT = re.compile(r"host='([^']+)', port=(\d+)\).*(?:timed out|Timeout)", re.IGNORECASE)
 
 
+# apprise's SMTP failure: 'Connection error while submitting email to "host"; [Errno 111] Connection refused'.
+_MAIL_HOST = re.compile(r'submitting email to "([^"]+)"; (?:\[Errno -?\d+\] )?(.*)$')
+_UNKNOWN_HOST = ("Name or service not known", "nodename nor servname", "Temporary failure in name resolution",
+                 "No address associated with hostname")
+
+
 def _network_reason(text: str) -> str | None:
     """A refused connection, an unknown host or a timeout in a few words, instead of urllib3's
     `HTTPConnectionPool(...): Max retries exceeded with url: ... (Caused by NewConnectionError(...))`."""
+    if match := _MAIL_HOST.search(text):
+        host, cause = match[1], match[2]
+        if "Connection refused" in cause:
+            return f"connection refused by the mail server {host}: nothing listens there (check its host and port)"
+        if any(words in cause for words in _UNKNOWN_HOST):
+            return f"mail server {host} could not be resolved (a mistyped host name, or no DNS here)"
+        if "timed out" in cause.lower():
+            return f"no answer from the mail server {host} in time (timed out)"
+        return None
     if match := _REFUSED.search(text):
         return f"connection refused by {match[1]}:{match[2]}: nothing listens there (is the receiver running?)"
     if match := _UNRESOLVED.search(text):

@@ -301,3 +301,15 @@ def test_a_file_target_that_cannot_be_written_says_why(tmp_path: Path) -> None:
     [result] = deliver([f"file://{tmp_path / 'out'}"], "title", "<p>body</p>", retries=0)
     assert not result.ok
     assert result.error == f"cannot write {tmp_path / 'out'}: Is a directory"
+
+
+def test_a_mail_server_that_is_not_there_says_so() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    [result] = deliver([f"mailto://brand:pw@127.0.0.1:{port}?from=alerts@journeywatch.example"
+                        "&to=manager@brand.example&mode=insecure"], "title", "<p>body</p>", retries=0)
+    assert result.error == ("connection refused by the mail server 127.0.0.1: nothing listens there "
+                            "(check its host and port)")
