@@ -502,6 +502,13 @@ def test_ctrl_c_in_train_says_whether_the_model_was_written(
     assert result.exit_code == 130 and result.stdout == ""
     assert result.stderr.splitlines()[-1].startswith(f"interrupted: no model was written to {out}; ")
 
+    import journeywatch.classifiers.evaluation as evaluation
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    monkeypatch.setattr(evaluation, "evaluation_sets", lambda *a, **k: interrupted(None, None, None, None))
+    card = runner.invoke(app, ["card", "--model", str(out)])
+    assert card.exit_code == 130 and card.stderr.splitlines()[-1] == "interrupted: the card was not rewritten"
+
 
 def _database_with_old_classifications(tmp_path: Path, model_dir: Path) -> tuple[Path, str]:
     url = f"sqlite:///{tmp_path / 'jw.db'}"

@@ -420,7 +420,11 @@ def card(
     """
     from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
 
-    path = _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
+    try:
+        path = _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
+    except KeyboardInterrupt:  # the card is written at the end: nothing is kept, nothing carries on
+        _progress.print("interrupted: the card was not rewritten")
+        sys.exit(130)
     _console.print(f"model card: {path}", highlight=False, markup=False)
 
 
