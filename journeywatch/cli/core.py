@@ -131,8 +131,10 @@ def print_summary(summary: dict[str, Any]) -> None:
             console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; no stored item matches its query yet",
                           highlight=False)
             continue
-        table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen",
-                      title_justify="left")
+        # The counts cover everything stored, not this run alone: a second run with nothing new shows them too.
+        table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen this run",
+                      caption="all stored mentions, by moment and sentiment", title_justify="left",
+                      caption_justify="left")
         table.add_column("moment")
         for sentiment in SENTIMENTS:
             table.add_column(sentiment, justify="right")
