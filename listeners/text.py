@@ -10,7 +10,6 @@ reads markup simple enough to give the parser's text without it (see
 from __future__ import annotations
 
 import re
-from html.entities import html5
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -44,7 +43,7 @@ _NOT_PLAIN = re.compile("[\x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u
 
 def _already_plain(text: str) -> bool:
     """Whether `text` (not empty) is its own clean, collapsed form: no unwanted character, only single inner spaces."""
-    return text[0] != " " and text[-1] != " " and "  " not in text and _NOT_PLAIN.search(text) is None
+    return _NOT_PLAIN.search(text) is None and "  " not in text and text[0] != " " and text[-1] != " "
 
 
 def collapse_whitespace(text: str) -> str:
@@ -82,79 +81,9 @@ def html_to_text(html: str | None) -> str:
 
 
 def _parsed_text(html: str) -> str:
-    """The text of `html` (already free of `_UNWANTED` characters), words kept apart at block elements."""
-    text = _simple_markup_text(html)
-    if text is not None:
-        return " ".join(text.split())  # clean already (see `_simple_markup_text`); block tags left spaces to collapse
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
     tree.strip_tags(["script", "style", "noscript", "template"])
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
     return collapse_whitespace(_UNWANTED.sub("", root.text(separator="")))  # again: "&#7;" decodes to one
-
-
-# --- simple markup without the parser ------------------------------------------------------------------
-# Most feed HTML is a few paragraphs, links and emphasis with common entities. For such markup the HTML5
-# parser's text is the markup's text between the tags, references decoded, in order: in the "in body"
-# insertion mode, character tokens are neither dropped nor moved except by foster parenting (tables), the
-# newline after <pre>, <listing> and <textarea>, the raw-text and foreign elements and whitespace before
-# the body (stripped anyway); none of those elements is in `_SIMPLE_TAGS`. So when every `<` of a text
-# opens a tag of `_SIMPLE_TAGS` in plain tokenizer syntax and every `&` is a complete reference the
-# tokenizer reads one way only, the text is built here, at a third of the parser's cost; anything else
-# goes to the parser. tests/test_enrich.py checks the two agree on generated tag soup.
-_WS = "\t\n\x0c\r "  # the tokenizer's whitespace (re's \s would also take \xa0, which ends no tag name)
-_SIMPLE_PIECE = re.compile(
-    rf"<(/?)([a-zA-Z][a-zA-Z0-9]*)"  # a start or end tag: ASCII name, attributes in plain syntax only
-    rf"(?:[{_WS}]+[^{_WS}\"'<>/=]+(?:[{_WS}]*=[{_WS}]*(?:\"[^\"]*\"|'[^']*'|[^{_WS}\"'<>=`]+))?)*[{_WS}]*/?>"
-    r"|&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{0,31}));"  # a reference ending in ";"
-)
-# Tags whose elements hold ordinary text: the block ones (a space before, as `_BLOCK_TAG` gives) and inline ones.
-_SIMPLE_BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
-                           "h5 h6 header hr li main nav ol p section ul".split())
-_SIMPLE_INLINE = frozenset("a abbr b big cite code del em font i img ins kbd mark q s small span strike strong sub "
-                           "sup time tt u wbr".split())
-_SIMPLE_TAGS = _SIMPLE_BLOCKS | _SIMPLE_INLINE
-
-
-def _code_point(number: int) -> str | None:
-    """A numeric reference's character where HTML takes the number as it is: not NUL, controls, C1 or surrogates."""
-    if 0x20 <= number <= 0x7E or 0xA0 <= number <= 0xD7FF or 0xE000 <= number <= 0x10FFFF:
-        return chr(number)
-    return None
-
-
-def _simple_markup_text(html: str) -> str | None:
-    """The text the parser would give for simple markup (see above), or None when `html` is not that simple.
-
-    Decoded characters are never `_UNWANTED` ones (named references give only printable text, tab and
-    newline; numeric ones outside `_code_point`'s ranges go to the parser).
-    """
-    parts = []
-    position = 0
-    for match in _SIMPLE_PIECE.finditer(html):
-        between = html[position : match.start()]
-        if "<" in between or "&" in between:  # a `<` or `&` no piece accounts for
-            return None
-        parts.append(between)
-        position = match.end()
-        name = match[2]
-        if name is not None:
-            name = name.lower()
-            if name in _SIMPLE_BLOCKS:
-                parts.append(" ")
-            elif name not in _SIMPLE_INLINE:
-                return None
-            continue
-        if match[5] is not None:
-            character = html5.get(match[5] + ";")
-        else:
-            character = _code_point(int(match[3]) if match[3] is not None else int(match[4], 16))
-        if character is None:
-            return None
-        parts.append(character)
-    rest = html[position:]
-    if "<" in rest or "&" in rest:
-        return None
-    parts.append(rest)
-    return "".join(parts)

@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from journeywatch.domain import Mention
@@ -26,13 +25,7 @@ from journeywatch.listeners.language import (
     reference_classify,
     sample_for_detection,
 )
-from journeywatch.listeners.text import (
-    _BLOCK_TAG,
-    _parsed_text,
-    _simple_markup_text,
-    collapse_whitespace,
-    html_to_text,
-)
+from journeywatch.listeners.text import collapse_whitespace, html_to_text
 from journeywatch.settings import Brand
 from journeywatch.storage import open_database, store_batch
 from journeywatch.storage.tables import mentions as mentions_table
@@ -69,40 +62,6 @@ def test_text_without_markup_is_cleaned_and_collapsed_as_before(text: str) -> No
     """The shortcut that returns an already-plain text as it is agrees with removing and splitting."""
     assert html_to_text(text) == " ".join(re.sub("[\x00-\x08\x0e-\x1b\x7f\ud800-\udfff]", "", text).split())
     assert collapse_whitespace(text) == " ".join(text.split())
-
-
-_soup_pieces = st.sampled_from([
-    "<p>", "</p>", "<P>", "<br>", "<br/>", "</br>", "<b>", "</b>", "<i>", "</I>", "</a>",
-    "<a href=\"x?a=1&amp;b=<p>\">",
-    "<a href=x/>", "<div class='c'>", "</div>", "<li>", "<ul>", "</ul>", "<h2 >", "<img src=x alt=\"a b\">", "<hr />",
-    "<span\ttitle = 'x'>", "<font color=red>", "<strong>", "</em>", "<pre>", "\n", "<table>", "<td>", "<script>",
-    "</script>", "<style>", "<textarea>", "<title>", "<body>", "<svg>", "<select>", "<!-- c -->", "<b\xa0>", "<p\x0b>",
-    "<a =x>", "<ſpan>", "< p>", "<", ">", "&amp;", "&lt;p&gt;", "&nbsp;", "&#39;", "&#x2019;", "&rsquo;", "&hellip;",
-    "&#0;", "&#150;", "&#xD800;", "&#13;", "&copy", "&notit;", "&amp", "&", " ", "  ", "\t", "\xa0", "Acme", "kettle",
-    "L\u2019Or\u00e9al", "\u200b",
-])
-
-
-def _parser_text(html: str) -> str:
-    """The text the HTML parser gives (what `_parsed_text` does for markup that is not simple)."""
-    tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
-    tree.strip_tags(["script", "style", "noscript", "template"])
-    root = tree.body if tree.body is not None else tree.root
-    return collapse_whitespace(root.text(separator="")) if root is not None else ""
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(_soup_pieces, max_size=24).map("".join))
-def test_simple_markup_reads_as_the_parser_reads_it(html: str) -> None:
-    """Markup taken without the parser (known tags, plain syntax, complete references) gives the parser's text."""
-    assert _parsed_text(html) == _parser_text(html)
-
-
-def test_simple_markup_covers_common_feed_html_and_leaves_the_rest_to_the_parser() -> None:
-    assert _simple_markup_text('<p>Acme <a href="https://e.x/?a=1&amp;b=2">kettle</a>&rsquo;s</p>') == \
-        " Acme kettle\u2019s "
-    for html in ("<table><td>x</td></table>", "a < b", "AT&T", "&copy 2026", "<!-- x -->", "&#150;", "<b\xa0>x"):
-        assert _simple_markup_text(html) is None
 
 
 def test_blocks_keep_words_apart_and_entities_decode() -> None:
