@@ -2,9 +2,7 @@
 
 Feed summaries and review bodies arrive as HTML; the classifier and the brand
 queries want words. selectolax's lexbor parser does the HTML5 parsing and
-entity decoding; this module only decides where words must stay apart, and
-reads markup simple enough to give the parser's text without it (see
-`_simple_markup_text`).
+entity decoding; this module only decides where words must stay apart.
 """
 
 from __future__ import annotations
