@@ -26,9 +26,10 @@ def reclassify_flow(config_path: str) -> int:
     """Load the config, open its database and the configured classifier, reclassify what is stale."""
     from journeywatch.classifiers import load_classifier
     from journeywatch.settings import load_config
-    from journeywatch.storage import open_database
+    from journeywatch.storage import open_database, require_existing
 
     config = load_config(config_path, strict=False)
+    require_existing(config.database)  # a mistyped path: an error, not an empty database and "0 reclassified"
     engine = open_database(config.database)
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                  review_below=config.classifier.review_below)

@@ -575,6 +575,18 @@ def test_reclassify_flow_runs_under_prefect(tiny_model: Path, tmp_path: Path, sq
     assert _versions(url) == {classifiers.load_classifier(tiny_model).version}
 
 
+def test_reclassify_flow_refuses_a_mistyped_database_path(tmp_path: Path, prefect_harness: None) -> None:
+    """The deployment's flow made an empty database at a mistyped path and reported 0 reclassified, as the CLI did."""
+    from journeywatch.flows.reclassify import reclassify_flow
+
+    missing = tmp_path / "typo" / "jw.db"
+    config = tmp_path / "typo.yaml"
+    config.write_text(f"database: sqlite:///{missing}\nbrands:\n  - name: Acme\n    query: acme\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no database at"):
+        reclassify_flow(str(config))
+    assert not missing.parent.exists()
+
+
 def test_backend_choices_are_the_classifiers_own(tmp_path: Path) -> None:
     path = _write_lines(tmp_path / "one.jsonl", [json.dumps({"text": "avoid", "sentiment": "negative"})])
     result = runner.invoke(app, ["evaluate", str(path), "--backend", "fp8"])
