@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +116,32 @@ def require_existing(url: str, where: str | None = None) -> None:
     except exc.ArgumentError:
         return  # opening it says what is wrong with it
     path = parsed.database
-    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).exists():
-        where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
+    if not Path(path).exists():
         raise ConfigError(f"{where}: no database at {path}: nothing has been collected there yet "
                           "(run `journeywatch run --config FILE` first), or the path is mistyped")
+    others = _foreign_tables(path)
+    if others:
+        raise ConfigError(f"{where}: {path} is not a journeywatch database (it holds {', '.join(others[:3])}"
+                          f"{', ...' if len(others) > 3 else ''} but no 'mentions'); it is left as it is")
+
+
+def _foreign_tables(path: str) -> list[str]:
+    """The tables of a SQLite file that has tables but not journeywatch's; [] for ours, an empty file or no SQLite.
+
+    Opening migrates, so a command that only reads, pointed at another
+    program's database (Prefect's own prefect.db, say), added journeywatch's
+    tables to it.
+    """
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            names = [row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    except sqlite3.Error:
+        return []  # not SQLite, or unreadable: opening it says so
+    return [] if not names or "mentions" in names else names
 
 
 def forget_engines() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,24 @@ def test_check_on_a_sqlite_file_that_is_not_there_names_it_and_makes_none(tmp_pa
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception).startswith(f"config key 'database': no database at {tmp_path / 'data' / 'jw.db'}")
     assert not (tmp_path / "data").exists()
+
+
+def test_reading_commands_leave_another_programs_sqlite_database_as_it_is(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Opening migrates: `alerts list --database` on Prefect's own prefect.db (say) added journeywatch's tables to it.
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    other = tmp_path / "prefect.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE flow_run (id TEXT)")
+    connection.close()
+    for args in (["alerts", "list", "--database", f"sqlite:///{other}"], ["reclassify", "--database", f"sqlite:///{other}"]):
+        result = runner.invoke(app, args)
+        assert isinstance(result.exception, ConfigError), args
+        assert str(result.exception) == (f"--database: {other} is not a journeywatch database (it holds flow_run "
+                                         "but no 'mentions'); it is left as it is")
+    with sqlite3.connect(other) as connection:
+        assert [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["flow_run"]
+    connection.close()
 
 
 def test_list_says_where_an_alert_was_not_delivered_and_why(sqlite_url: str, tmp_path: Path,
