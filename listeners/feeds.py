@@ -72,7 +72,10 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     feed's URL (`url`, where the page came from, resolves it) in the message.
     """
     headers = dict(headers or {})
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={k.lower(): v for k, v in headers.items()})
+    # sanitize_html=False: html_to_text makes the text; feedparser's sanitizer drops an <iframe> but keeps its
+    # fallback text ("Your browser does not support iframes"), which the parser library then could not tell apart.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={k.lower(): v for k, v in headers.items()},
+                              sanitize_html=False)
     if parsed.entries:
         return parsed
     if not body.strip():

@@ -61,7 +61,7 @@ _MARKUP_LEFT = re.compile(
 
 
 def html_to_text(html: str | None) -> str:
-    """The readable text of an HTML fragment: scripts and styles dropped, entities decoded, whitespace collapsed.
+    """The readable text of an HTML fragment: scripts, styles and iframes dropped, entities decoded, whitespace collapsed.
 
     Control characters and lone surrogates are removed; HTML escaped twice is unescaped twice.
     Text without `<` or `&` is not HTML, so it skips the parser (most social posts), which keeps
@@ -80,7 +80,9 @@ def html_to_text(html: str | None) -> str:
 
 def _parsed_text(html: str) -> str:
     tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", html))
-    tree.strip_tags(["script", "style", "noscript", "template"])
+    # iframe, noembed and noframes hold fallback markup a browser never shows, as raw text: kept, a feed's
+    # "<iframe>Your browser does not support iframes</iframe>" became words of the post.
+    tree.strip_tags(["script", "style", "noscript", "template", "iframe", "noembed", "noframes"])
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""

@@ -197,6 +197,16 @@ def test_html_escaped_twice_becomes_plain_text(feed_server: FeedServer) -> None:
     assert (mention.title, mention.text) == ("Acme&Co", "Acme & co x < y")
 
 
+def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) -> None:
+    """An embedded video's fallback ("Your browser does not support iframes") ran into the post's words."""
+    feed_server.routes["/feed"] = Route(_rss(
+        "<item><guid>1</guid><title>Acme</title><description>&lt;p&gt;Acme kettle&lt;iframe src=\"https://v.example/1\""
+        "&gt;Your browser does not support iframes&lt;/iframe&gt; broke&lt;noembed&gt;NOEMBED&lt;/noembed&gt;&lt;/p&gt;"
+        "</description></item>").encode())
+    (mention,) = [m for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert mention.text == "Acme kettle broke"
+
+
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
     feed_server.routes["/feed"] = Route(b"\x00\x01 binary garbage", content_type="application/octet-stream")
     with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
