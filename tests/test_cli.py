@@ -278,6 +278,23 @@ def test_the_summary_counts_the_warnings_it_does_not_show(capsys: pytest.Capture
     assert "! export: and 25 more warning(s) like these" in out
 
 
+def test_the_summary_prints_names_as_written_not_as_emoji(capsys: pytest.CaptureFixture[str]) -> None:
+    """A reddit listing 'new:Coffee' before ': 1 deleted ...' was shown as 'new☕ 1 deleted': rich read ':Coffee:'."""
+    from journeywatch.cli.core import print_summary
+
+    source = {"source": "rd", "status": "ok", "fetched": 3, "new": 2, "seen": 0, "skipped": 1, "unmatched": 0,
+              "error": "r/smile: the listing new:smile: answered 403", "warnings": [
+                  "new:Coffee: 1 deleted, removed or undated items not stored"]}
+    print_summary({"brands": {"Acme :fire:": {"new": 2, "seen": 0, "counts": [("none", "neutral", 2)]}},
+                   "sources": [source], "classification": {"classified": 2}, "alerts": {"fired": [], "notes": []}})
+    out = " ".join(capsys.readouterr().out.split())
+    assert "! rd: new:Coffee: 1 deleted" in out and "new:smile: answered" in out and "Acme :fire:" in out, out
+    from journeywatch.cli.alerts import print_alert_notes
+
+    print_alert_notes(["Acme :fire:: nothing stored yet, so no alert"])
+    assert "Acme :fire:: nothing stored" in capsys.readouterr().out
+
+
 def test_strict_run_exits_2_when_an_alert_was_not_delivered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`alerts check` exits 2 when a delivery failed; `run --strict` exited 0 with every target down."""
     from typer.testing import CliRunner

@@ -22,7 +22,7 @@ from .app import alerts_app
 if TYPE_CHECKING:
     from journeywatch.alerts import Alert
 
-console = Console()
+console = Console(emoji=False)  # a brand or target holding ":fire:" is text, not an emoji
 
 
 def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyped-def]

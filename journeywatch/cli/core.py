@@ -23,7 +23,7 @@ from ..settings.config import in_memory_problem
 from .alerts import print_alert_notes
 from .app import app, db_app
 
-console = Console()
+console = Console(emoji=False)  # ":Coffee:" in a listing name or warning is text, not an emoji
 CONFIG_OPTION = typer.Option(..., "--config", "-c", help="path to the YAML config", exists=False)
 
 
