@@ -32,9 +32,10 @@ def _environment() -> Environment:
 
 
 def period_text(digest: Digest) -> str:
-    """'Mon 9 Nov – Sun 15 Nov 2026'."""
+    """'Mon 9 Nov – Sun 15 Nov 2026'; a week across New Year names both years ('Mon 28 Dec 2020 – Sun 3 Jan 2021')."""
     start, end = date.fromisoformat(digest.week_start), date.fromisoformat(digest.week_end)
-    return f"{start:%a} {start.day} {start:%b} – {end:%a} {end.day} {end:%b %Y}"
+    first_year = f" {start.year}" if start.year != end.year else ""
+    return f"{start:%a} {start.day} {start:%b}{first_year} – {end:%a} {end.day} {end:%b %Y}"
 
 
 def headline_cards(digest: Digest) -> list[dict[str, str]]:

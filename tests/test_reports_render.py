@@ -145,3 +145,11 @@ def test_the_trend_heading_says_how_many_weeks_in_every_format(digest: Digest) -
     weeks = len(digest.trend.weeks)
     assert f"## Moments and sentiment, last {weeks} weeks" in render_markdown(digest)
     assert f"Moments and sentiment, last {weeks} weeks" in render_html(digest)
+
+
+def test_a_week_across_new_year_names_both_years(digest: Digest) -> None:
+    # 2020-W53 read "Mon 28 Dec – Sun 3 Jan 2021", as if it began in December 2021.
+    week = dataclasses.replace(digest, week="2020-W53", week_start="2020-12-28", week_end="2021-01-03")
+    for text in (render_markdown(week), " ".join(_parse(render_html(week)).text)):
+        assert "Mon 28 Dec 2020 – Sun 3 Jan 2021" in text
+    assert "Mon 9 Nov – Sun 15 Nov 2026" in render_markdown(digest)
