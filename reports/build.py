@@ -282,6 +282,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
                 "history_weeks": TREND_WEEKS - 1,
             }
         stages.append(figures)
+    unmapped = {m: sum(tally.by_moment[m][s][now] for s in SENTIMENTS) for m in MOMENTS
+                if m != "none" and not model.stage_for(m) and not model.stage_for(m, True)}
     first = week.shift(-(TREND_WEEKS - 1))
     generated = datetime.now(timezone.utc).replace(microsecond=0)
     data_to = generated.astimezone(ZoneInfo(tz)) if generated < end else None
@@ -302,6 +304,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         coverage=_coverage(engine, tally, start, end),
         generated_at=generated,
         data_to=data_to,
+        unmapped=unmapped,
         partial_note=None if data_to is None else
         f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )

@@ -70,6 +70,17 @@ def change_vs_baseline(value: float | None, volume: int = 1) -> str:
     return f"{value:+.0f}%"
 
 
+def unmapped_text(unmapped: dict[str, int]) -> str | None:
+    """The note for moments a custom stage mapping leaves out: their items count in the headline, on no stage."""
+    if not unmapped:
+        return None
+    parts = ", ".join(f"{moment} ({count:,} item{'' if count == 1 else 's'} this week)"
+                      for moment, count in unmapped.items())
+    return (f"Not on this map: {parts}. The stage mapping leaves "
+            f"{'it' if len(unmapped) == 1 else 'them'} out; the headline figures count "
+            f"{'it' if len(unmapped) == 1 else 'them'}, no stage does.")
+
+
 def tone(delta: float | None, good_when_up: bool = True) -> str:
     """'good', 'bad' or 'flat' for colouring a change."""
     if delta is None or abs(delta) < 0.05:

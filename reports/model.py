@@ -132,6 +132,8 @@ class Digest:
     data_to: datetime | None = None
     partial_note: str | None = None
     highlights: list[str] = field(default_factory=list)  # opening sentences (highlights.py)
+    # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.
+    unmapped: dict[str, int] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts
 
     def as_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short, tone
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short, tone, unmapped_text
 from .model import Digest
 
 
@@ -65,6 +65,7 @@ def render_html(digest: Digest) -> str:
         period=period_text(digest),
         cards=headline_cards(digest),
         retention=retention,
+        unmapped=unmapped_text(digest.unmapped),
         alerts=[alert_summary(a) for a in digest.alerts],
         charts={name: base64.b64encode(png).decode("ascii") for name, png in digest.charts.items()},
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short, unmapped_text
 from .model import Digest, Quote, Term
 from .render_html import period_text
 
@@ -86,6 +86,9 @@ def render_markdown(digest: Digest) -> str:
         change = change_vs_baseline(s.change_vs_baseline, s.volume)
         lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change} | {net} | "
                      f"{split} | {touch} |")
+    unmapped = unmapped_text(digest.unmapped)
+    if unmapped:
+        lines += ["", f"⚠ {md_escape(unmapped)}"]
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention:
         x = retention.extra

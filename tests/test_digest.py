@@ -163,6 +163,24 @@ def test_custom_mapping_draws_its_own_stages(sqlite_url: str) -> None:
     assert care.volume == use
 
 
+def test_a_moment_the_mapping_leaves_out_is_said_not_dropped(sqlite_url: str) -> None:
+    # README's own example mapping has no ultimate_moment: its items vanished from the map while the
+    # headline still counted them ("35 on the journey" over stages adding up to 17), and nothing said so.
+    fill(open_database(sqlite_url), make_items(weeks=2, hostile=False), failures=0)
+    config = _config(sqlite_url, stages={"stimulus": "see", "zero_moment": "think", "first_moment": "do",
+                                         "second_moment": "care"})
+    digest = add_charts(build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK)))
+    share = sum(digest.trend.counts["ultimate_moment"][s][-1] for s in ("negative", "neutral", "positive"))
+    assert share > 0 and digest.unmapped == {"ultimate_moment": share}
+    assert sum(s.volume for s in digest.stages) + share == digest.headline.journey_items
+    note = f"Not on this map: ultimate_moment ({share} items this week)"
+    assert note in render_html(digest)
+    assert note.replace("_", "\\_").replace("(", "\\(").replace(")", "\\)") in render_markdown(digest)
+    assert json.loads(render_json(digest))["unmapped"] == {"ultimate_moment": share}
+    five = build_digest(open_database(sqlite_url), _config(sqlite_url), BRAND, parse_week(WEEK))
+    assert five.unmapped == {} and "Not on this map" not in render_markdown(five)
+
+
 def test_weeks_are_cut_in_the_configured_timezone(sqlite_url: str) -> None:
     engine = open_database(sqlite_url)
     # Sunday 23:30 UTC is already Monday in Berlin (UTC+1 in November).
