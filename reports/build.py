@@ -248,10 +248,15 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     now = TREND_WEEKS - 1
     stages = []
     for stage in model.stages:
-        history = list(tally.stage_volume[stage])
-        baseline = sum(history[now - BASELINE_WEEKS:now]) / BASELINE_WEEKS
+        counted = list(tally.stage_volume[stage])
+        baseline = sum(counted[now - BASELINE_WEEKS:now]) / BASELINE_WEEKS
+        # Cue language (retention, comparison) is matched only from the baseline weeks on: before them
+        # these stages were not measured, and 0 there would read as a quiet week.
+        measured_from = now - BASELINE_WEEKS if stage == model.retention_stage or stage in (
+            model.comparison_split or ()) else 0
+        history: list[int | None] = [None] * measured_from + counted[measured_from:]
         sentiment = {s: tally.stage_sentiment[stage].get(s, 0) for s in SENTIMENTS}
-        volume = history[now]
+        volume = counted[now]
         sources = tally.stage_sources[stage].most_common(3)
         figures = StageFigures(
             name=stage,

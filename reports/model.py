@@ -67,7 +67,7 @@ class StageFigures:
     net_sentiment: float | None  # (positive - negative) / volume × 100
     baseline: float  # mean weekly volume over the previous four weeks
     change_vs_baseline: float | None  # % change of volume against `baseline`
-    history: list[int]  # weekly volumes, oldest first, ending with this week
+    history: list[int | None]  # weekly volumes, oldest first, ending with this week; None: not measured that week
     touchpoints: list[Touchpoint] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     emerging_terms: list[Term] = field(default_factory=list)

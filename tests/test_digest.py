@@ -151,6 +151,24 @@ def test_seven_stage_model_splits_research_by_comparison(stored: tuple[Config, l
     assert by_stage["loyalty"].derived == "retention"
 
 
+def test_stages_measured_from_cue_language_have_no_history_before_the_baseline(
+    stored: tuple[Config, list[Item]],
+) -> None:
+    # Cues are matched only from the four baseline weeks on, so the JSON's history said 0 loyalty items
+    # and 0 consideration items for the three weeks before them, and put all research in "interest".
+    config, items = stored
+    seven = _config(config.database, stages="seven")
+    digest = build_digest(open_database(seven.database), seven, BRAND, parse_week(WEEK))
+    by_stage = {s.name: s for s in digest.stages}
+    oldest = [i for i in items if any(_in_week(i, w) for w in (5, 6, 7)) and i.prediction
+              and i.prediction.moment == "zero_moment"]
+    assert any(_says(i.mention.text, COMPARISON_PATTERNS) for i in oldest)
+    for name in ("interest", "consideration", "loyalty"):
+        assert by_stage[name].history[:3] == [None] * 3 and None not in by_stage[name].history[3:], name
+    assert None not in by_stage["usage"].history
+    assert json.loads(render_json(digest))["stages"][2]["history"][:3] == [None] * 3
+
+
 def test_custom_mapping_draws_its_own_stages(sqlite_url: str) -> None:
     fill(open_database(sqlite_url), make_items(weeks=2, hostile=False), failures=0)
     config = _config(sqlite_url, stages={"stimulus": "see", "zero_moment": "think", "first_moment": "do",
