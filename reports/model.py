@@ -43,8 +43,8 @@ class Term:
     """A word or phrase used more than its baseline: z of the log-odds ratio with a Dirichlet prior."""
 
     term: str
-    count: int  # uses in this week's texts of the group
-    baseline_count: int
+    count: int  # this week's items of the group that use it (an item counts once)
+    baseline_count: int  # items of the comparison group that use it
     z: float
 
 

@@ -5,8 +5,13 @@ Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
 both periods, with a total strength of PRIOR_STRENGTH × their word count, so
 rare words are shrunk towards "no change" instead of topping the list with
 one lucky use. Only over-use is reported, so the test is one-sided: a term
-is listed when its z-score passes `min_z` (1.645, one-sided 5%) and it was
-used at least `min_count` times this week.
+is listed when its z-score passes `min_z` (1.645, one-sided 5%) and at least
+`min_count` of this week's items use it.
+
+Counts are items, not uses: a text counts a term once however often it
+repeats it, so one long post (a copied complaint, spam saying a word a
+hundred times) cannot make a term emerge on its own, and the figure shown
+beside a term ("waiting 3") is how many items said it.
 
 Tokenising is scikit-learn's CountVectorizer (English stop words, words and
 two-word phrases), fitted once on all texts so every group shares one
@@ -57,7 +62,7 @@ class TermCounter:
             self.vocabulary = np.array([], dtype=str)
             return
         vectorizer = CountVectorizer(stop_words=sorted(stop), token_pattern=_TOKEN, ngram_range=(1, 2),
-                                     min_df=2, dtype=np.int32)
+                                     min_df=2, binary=True, dtype=np.int32)
         try:
             self.matrix = vectorizer.fit_transform(texts).tocsr()
             self.vocabulary = vectorizer.get_feature_names_out()
@@ -66,7 +71,7 @@ class TermCounter:
             self.vocabulary = np.array([], dtype=str)
 
     def counts(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Per-term counts summed over the texts where `mask` is true."""
+        """Per-term counts of the texts where `mask` is true that use the term."""
         if self.matrix.shape[1] == 0 or not mask.any():
             return np.zeros(self.matrix.shape[1], dtype=np.int64)
         return np.asarray(self.matrix[mask].sum(axis=0)).ravel().astype(np.int64)

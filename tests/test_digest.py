@@ -8,6 +8,7 @@ import warnings
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 from sqlalchemy import insert
@@ -16,6 +17,7 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
+from journeywatch.reports.terms import TermCounter, top_terms
 from journeywatch.settings import Config, parse_config
 from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS, MOVING_PATTERNS
 from journeywatch.storage import open_database, save_predictions, store_batch
@@ -135,6 +137,20 @@ def test_emerging_terms_find_this_weeks_new_complaint(stored: tuple[Config, list
     assert any("descaler" in term or "recall" in term for term in found), found
     quiet = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK).shift(-3))
     assert not any("descaler" in t.term for s in quiet.stages for t in s.emerging_terms)
+
+
+def test_one_long_post_repeating_a_word_does_not_make_it_emerge() -> None:
+    # A 6-item stage showed "waiting 122×": one post said it 120 times. Terms count items, not uses.
+    baseline = [f"the acme service was fine, order {n} came on time" for n in range(20)]
+    week = ["acme support " + "waiting " * 120, "acme order came on time", "the service was fine",
+            "order fine, service on time"]
+    counter = TermCounter(baseline + week)
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    assert top_terms(counter, current, ~current, limit=5) == []
+    week[1:] = ["still waiting for acme support", "waiting on acme support again", "support keeps me waiting"]
+    counter = TermCounter(baseline + week)
+    terms = {t.term: t for t in top_terms(counter, current, ~current, limit=5)}
+    assert terms["waiting"].count == 4 and terms["waiting"].baseline_count == 0
 
 
 def test_seven_stage_model_splits_research_by_comparison(stored: tuple[Config, list[Item]]) -> None:
