@@ -18,7 +18,8 @@ their terms (`NOT acme`).
 Queries and texts are compared in one canonical form (`canonical`): Unicode NFC, so an `é` typed as
 `e` plus a combining accent is the same letter, and typographic apostrophes (`’`, which phones
 type, `ʼ`, `‘`) as `'`, so `"l'oréal"` and `mcdonald's` match the posts that spell them `L’Oréal`
-and `McDonald’s`.
+and `McDonald’s`. Chinese, Japanese and Korean, written without spaces, count each of their
+characters as a word: `acme` matches "Acmeのケトル" and `华为` matches "我买了华为手机".
 """
 
 from __future__ import annotations
@@ -71,9 +72,26 @@ def canonical(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
 
 
+# Chinese, Japanese and Korean are written without spaces between words ("我买了华为手机", "Acmeのケトル"), so
+# whole-word matching never found a brand in them. Each character of these scripts counts as a word of its own:
+# a space is put between it and any letter or digit beside it, in texts and query terms alike, so `acme` finds
+# "Acmeのケトル" and `华为` finds "我买了华为手机" (the characters in that order).
+_CJK = ("\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff\u3400-\u4dbf"
+        "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_CJK_EDGE = re.compile(f"(?<=[{_CJK}])(?=\\w)|(?<=\\w)(?=[{_CJK}])")
+
+
+def _cjk_spaced(text: str) -> str:
+    """`text` with a space between each Chinese, Japanese or Korean character and a letter or digit beside it."""
+    if text.isascii() or _HAS_CJK.search(text) is None:
+        return text
+    return _CJK_EDGE.sub(" ", text)
+
+
 def lowered_text(text: str) -> str:
-    """What matchers are handed of a text: lower case, in `canonical` form."""
-    return canonical(text.lower())
+    """What matchers are handed of a text: lower case, in `canonical` form, CJK characters apart."""
+    return _cjk_spaced(canonical(text.lower()))
 
 
 def words_of(lowered: str) -> frozenset[str]:
@@ -182,7 +200,7 @@ def _regex_matcher(pattern: str, required: frozenset[str]) -> Matcher:
 
 
 def _word(node: Word, terms: set[str]) -> Matcher:
-    value = node.value.lower().replace("\\", "")
+    value = _cjk_spaced(node.value.lower().replace("\\", ""))
     if not _WORD.search(value):
         raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
     if _PLAIN_TERM.fullmatch(value):
@@ -198,7 +216,7 @@ def _word(node: Word, terms: set[str]) -> Matcher:
 
 
 def _phrase(node: Phrase, terms: set[str]) -> Matcher:
-    inner = node.value[1:-1].lower().replace('\\"', '"')
+    inner = _cjk_spaced(node.value[1:-1].lower().replace('\\"', '"'))
     pieces = inner.split()
     if not pieces or not _WORD.search(inner):
         raise QueryError("empty phrase", node.pos)

@@ -46,6 +46,15 @@ from journeywatch.settings import Brand
         # an accent typed as a combining mark (NFD, as macOS and some exports write) is the same letter
         ('"caf\u00e9 noir"', "CAFE\u0301 NOIR is open", True),
         ("cafe\u0301", "Le Caf\u00c9 est bon", True),
+        # Chinese, Japanese and Korean run words together: each of their characters is a word of its own
+        ("acme", "Acme\u306e\u30b1\u30c8\u30eb\u306f\u58ca\u308c\u305f", True),  # "Acmeのケトルは壊れた"
+        ("apple", "\u6211\u4e70\u4e86Apple\u624b\u673a", True),  # "我买了Apple手机"
+        ("apple", "\u83e0\u841dpineapple\u6c41", False),  # still whole words beside them
+        ("\u534e\u4e3a", "\u6211\u4e70\u4e86\u534e\u4e3a\u624b\u673a", True),  # 华为 in "我买了华为手机"
+        ("\u534e\u4e3a", "\u4e3a\u534e", False),
+        ("\u30bd\u30cb\u30fc", "\u30bd\u30cb\u30fc\u306e\u30ab\u30e1\u30e9", True),  # ソニー in "ソニーのカメラ"
+        ('"\u534e\u4e3a \u624b\u673a"', "\u6211\u4e70\u4e86\u534e\u4e3a\u624b\u673a", True),
+        ("\uc0bc\uc131", "\uc0bc\uc131\uc804\uc790\ub294", True),  # 삼성 in "삼성전자는"
     ],
 )
 def test_examples(query: str, text: str, expected: bool) -> None:
