@@ -38,6 +38,7 @@ def select_brands(config: Config, brand: str | None) -> list[str]:
     names = [b.name for b in config.brands]
     if brand is None:
         return names
+    brand = brand.strip()  # ' Acme ' pasted from a list or a shell variable is still Acme
     # Exact first: 'Acme' and 'ACME' may both be configured.
     match = [n for n in names if n == brand] or [n for n in names if n.casefold() == brand.casefold()]
     if not match:

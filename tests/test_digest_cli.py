@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
 from journeywatch.domain import Mention
-from journeywatch.reports import file_slugs, md_escape, last_complete_week, resolve_week
+from journeywatch.reports import file_slugs, md_escape, last_complete_week, resolve_week, select_brands
 from journeywatch.reports.weeks import current_week
 from journeywatch.settings import load_config
 from journeywatch.storage import open_database, store_batch
@@ -116,6 +116,12 @@ def test_user_errors_are_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error:") and message in " ".join(err.split())
     assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width
+
+
+def test_brand_is_found_whatever_its_case_and_surrounding_spaces(sqlite_url: str, tmp_path: Path) -> None:
+    config = load_config(_config(tmp_path, sqlite_url))
+    for given in (BRAND, BRAND.upper(), f" {BRAND.lower()} "):  # ' Northwind Coffee ' was "not in the config"
+        assert select_brands(config, given) == [BRAND]
 
 
 def test_a_database_path_with_no_database_is_named_and_not_created(tmp_path: Path) -> None:
