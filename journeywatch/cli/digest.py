@@ -21,7 +21,8 @@ def digest(
         None, "--week",
         help="ISO week YYYY-Www (this week: a partial digest, marked so; a future week is refused), or "
              "'latest': the latest finished week with data (default: last complete week)"),
-    out: Path = typer.Option(Path("digests"), "--out", help="folder the .html, .md and .json files go to"),
+    out: Path = typer.Option(Path("digests"), "--out", help="folder the .html, .md and .json files go to (an earlier run's files for the same "
+                                   "brand and week are replaced)"),
     send: bool = typer.Option(True, "--send/--no-send", help="deliver to the config's digest.notify targets"),
 ) -> None:
     """Write each brand's weekly digest as HTML, Markdown and JSON, and print the paths.
