@@ -153,3 +153,11 @@ def test_a_week_across_new_year_names_both_years(digest: Digest) -> None:
     for text in (render_markdown(week), " ".join(_parse(render_html(week)).text)):
         assert "Mon 28 Dec 2020 – Sun 3 Jan 2021" in text
     assert "Mon 9 Nov – Sun 15 Nov 2026" in render_markdown(digest)
+
+
+def test_a_stage_new_this_week_says_what_new_means(digest: Digest) -> None:
+    # The stage column read "4 items · new vs 4-wk avg".
+    stages = [dataclasses.replace(s, change_vs_baseline=None, baseline=0.0) if i == 0 else s
+              for i, s in enumerate(digest.stages)]
+    text = " ".join(" ".join(_parse(render_html(dataclasses.replace(digest, stages=stages))).text).split())
+    assert "new: none in the previous 4 weeks" in text and "new vs 4-wk avg" not in text
