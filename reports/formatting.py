@@ -50,12 +50,16 @@ def short(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def change_text(change: Change) -> str:
-    """'+12.5% vs last week', '-3.1 pts vs last week', 'no data this week' or 'no data last week'."""
+    """'+12.5% vs last week's 40', '-3.1 pts vs last week', 'no data this week' or 'no data last week'.
+
+    A relative change names the count it is relative to: '+200.0%' of 1 item is 3 items.
+    """
     if change.delta is None:
         empty = (None, 0) if change.unit == "%" else (None,)  # a count of 0 is an empty week too
         return "no data this week" if change.value in empty else "no data last week"
-    unit = "%" if change.unit == "%" else " pts"
-    return f"{change.delta:+.1f}{unit} vs last week"
+    if change.unit == "%":
+        return f"{change.delta:+.1f}% vs last week's {int(change.previous or 0):,}"
+    return f"{change.delta:+.1f} pts vs last week"
 
 
 def figure(value: float | None, template: str) -> str:

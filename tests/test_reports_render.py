@@ -161,3 +161,12 @@ def test_a_stage_new_this_week_says_what_new_means(digest: Digest) -> None:
               for i, s in enumerate(digest.stages)]
     text = " ".join(" ".join(_parse(render_html(dataclasses.replace(digest, stages=stages))).text).split())
     assert "new: none in the previous 4 weeks" in text and "new vs 4-wk avg" not in text
+
+
+def test_a_volume_change_names_the_count_it_is_relative_to(digest: Digest) -> None:
+    # "3 (+200.0% vs last week)" hid that last week had 1 mention.
+    h = digest.headline
+    tiny = dataclasses.replace(h, volume=dataclasses.replace(h.volume, value=3, previous=1, delta=200.0))
+    small = dataclasses.replace(digest, headline=tiny)
+    assert "**Mentions:** 3 (+200.0% vs last week's 1)" in render_markdown(small)
+    assert "+200.0% vs last week's 1" in " ".join(_parse(render_html(small)).text)
