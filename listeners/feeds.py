@@ -36,6 +36,10 @@ from .text import html_to_text
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
 FUTURE_SLACK = timedelta(days=1)  # an entry dated further ahead than this gets the fetch time
+# An entry dated before this is a placeholder, not a date: Hugo writes "Mon, 01 Jan 0001" for undated pages,
+# other generators the Unix epoch, and feedparser reads a bare Unix time ("1763632800") as the year 1763.
+# Stored as such, the entry fell outside every alert window and digest week: it gets the fetch time instead.
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 Clock = Callable[[], datetime]
 
 
@@ -219,8 +223,14 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         return None, f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no title or text; skipped"
     created = _entry_time(entry)
     warning = None
-    if created is None or created > fetched_at + FUTURE_SLACK:  # an event's date, or a zone gone wrong
-        problem = "no readable date" if created is None else f"dated {created:%Y-%m-%d}, over a day ahead"
+    problem = None
+    if created is None:
+        problem = "no readable date"
+    elif created > fetched_at + FUTURE_SLACK:  # an event's date, or a zone gone wrong
+        problem = f"dated {created:%Y-%m-%d}, over a day ahead"
+    elif created < EARLIEST:
+        problem = f"dated {created:%Y-%m-%d}, a placeholder before 1990"
+    if problem:
         created = fetched_at
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
@@ -254,7 +264,8 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
             if warning:
                 undated += 1
     if undated:
-        warnings.append(f"{undated} entries had no readable date (or one over a day ahead); the fetch time was used")
+        warnings.append(f"{undated} entries had no readable date (or one over a day ahead, or before 1990); the fetch "
+                        "time was used")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
     return mentions, skipped, warnings

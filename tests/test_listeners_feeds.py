@@ -335,7 +335,19 @@ def test_an_entry_dated_over_a_day_ahead_gets_the_fetch_time(feed_server: FeedSe
     batches = list(_listener(feed_server.url("/feed")).fetch(None))
     assert [m.created_at for b in batches for m in b.mentions] == [datetime(2026, 11, 20, 20, tzinfo=timezone.utc),
                                                                    FETCH_TIME]
-    assert "1 entries had no readable date (or one over a day ahead)" in batches[-1].warnings[0]
+    assert "1 entries had no readable date (or one over a day ahead, or before 1990)" in batches[-1].warnings[0]
+
+
+def test_a_placeholder_date_before_1990_gets_the_fetch_time(feed_server: FeedServer) -> None:
+    """Hugo's 'Mon, 01 Jan 0001' for undated pages, the Unix epoch, a bare Unix time (read as the year 1763): stored
+    as such, the entries fell outside every alert window and digest week."""
+    dates = ["Mon, 01 Jan 0001 00:00:00 +0000", "1970-01-01T00:00:00Z", "1763632800", "Mon, 02 Jan 1995 10:00:00 GMT"]
+    feed_server.routes["/feed"] = Route(_rss("".join(f"<item><guid>{i}</guid><title>Acme</title><pubDate>{d}</pubDate>"
+                                                     "</item>" for i, d in enumerate(dates))).encode())
+    batches = list(_listener(feed_server.url("/feed")).fetch(None))
+    assert [m.created_at for b in batches for m in b.mentions] == [FETCH_TIME] * 3 + [
+        datetime(1995, 1, 2, 10, tzinfo=timezone.utc)]
+    assert "3 entries had no readable date (or one over a day ahead, or before 1990)" in batches[-1].warnings[0]
 
 
 def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
