@@ -310,6 +310,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         generated_at=generated,
         data_to=data_to,
         unmapped=unmapped,
+        terms_listed=settings.terms_per_stage > 0,
         partial_note=None if data_to is None else
         f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )

@@ -132,6 +132,7 @@ class Digest:
     data_to: datetime | None = None
     partial_note: str | None = None
     highlights: list[str] = field(default_factory=list)  # opening sentences (highlights.py)
+    terms_listed: bool = True  # False: digest.terms_per_stage is 0, no terms were looked for
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.
     unmapped: dict[str, int] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts

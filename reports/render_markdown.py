@@ -113,10 +113,16 @@ def render_markdown(digest: Digest) -> str:
     lines += ["", "Cells: items that week (of which negative).", "", "## Most negative share-stage talk", ""]
     unlisted = f"{h.negative_share_count:,} this week, none listed." if h.negative_share_count else "None this week."
     lines += [_quote(q) + "\n" for q in digest.negative_share_items] or [unlisted, ""]
-    lines += ["## Emerging terms and pain points", "", "| Stage | Emerging | Pain points |", "|---|---|---|"]
-    lines += [f"| {md_escape(s.name)} | {_terms(s.emerging_terms)} | {_terms(s.pain_points)} |" for s in digest.stages]
-    lines += ["", "Emerging: used in more of this week's items than in the previous four weeks'. Pain points: used "
-                  "in more of this week's negative items than in the rest. In brackets: this week's items using it."]
+    lines += ["## Emerging terms and pain points", ""]
+    if digest.terms_listed:
+        lines += ["| Stage | Emerging | Pain points |", "|---|---|---|"]
+        lines += [f"| {md_escape(s.name)} | {_terms(s.emerging_terms)} | {_terms(s.pain_points)} |"
+                  for s in digest.stages]
+        lines += ["", "Emerging: used in more of this week's items than in the previous four weeks'. Pain points: "
+                      "used in more of this week's negative items than in the rest. In brackets: this week's items "
+                      "using it."]
+    else:
+        lines += ["Not looked for: `digest.terms_per_stage` is 0 in the config."]
     lines += ["", "## Alerts fired", ""]
     alerts = [alert_summary(a) for a in digest.alerts]
     lines += [f"- {md_escape(when)}: {md_escape(what)}" for when, what in alerts] or [

@@ -322,6 +322,18 @@ def test_negative_share_items_switched_off_do_not_read_as_none(stored: tuple[Con
     assert "None this week." not in render_html(digest)
 
 
+def test_terms_switched_off_do_not_read_as_nothing_found(stored: tuple[Config, list[Item]]) -> None:
+    # terms_per_stage: 0 gave every stage "nothing stands out" (HTML) and "—" (Markdown): a finding, not a setting.
+    config, _ = stored
+    config = _config(config.database, terms_per_stage=0)
+    digest = add_charts(build_digest(open_database(config.database), config, BRAND, parse_week(WEEK)))
+    html, md = render_html(digest), render_markdown(digest)
+    assert "nothing stands out" not in html and "Not looked for" in html and "terms_per_stage" in html
+    terms = md.split("## Emerging terms and pain points")[1].split("## Alerts fired")[0]
+    assert "—" not in terms and "Not looked for: `digest.terms_per_stage` is 0" in terms
+    assert json.loads(render_json(digest))["terms_listed"] is False
+
+
 def test_a_brand_with_punctuation_is_no_emerging_term_and_warns_nothing(sqlite_url: str) -> None:
     # "Rolls-Royce" taken whole stopped no token: its words topped the emerging terms whenever the
     # brand was named more often this week, and scikit-learn printed a UserWarning on the terminal.
