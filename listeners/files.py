@@ -100,8 +100,22 @@ def parse_time(value: Any, date_format: str | None = None) -> datetime:
     """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, or Unix seconds or ms.
 
     With `date_format` (the source's strptime format) only that format is read, so a slashed
-    date means what the export's locale meant.
+    date means what the export's locale meant. A time before 1990 is a placeholder (a database's
+    0001-01-01, Unix time 0), not a date.
     """
+    parsed = _parse_time(value, date_format)
+    if parsed < _EARLIEST:
+        raise RowError(f"created_at {value!r} is before 1990: a placeholder, not a date")
+    return parsed
+
+
+_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+# All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and
+# "20261120103000" (as milliseconds) the year 2612.
+_COMPACT = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
+
+
+def _parse_time(value: Any, date_format: str | None) -> datetime:
     if isinstance(value, bool) or value is None or value == "":
         raise RowError("no created_at")
     if date_format is not None:
@@ -110,6 +124,11 @@ def parse_time(value: Any, date_format: str | None = None) -> datetime:
         except ValueError:
             raise RowError(f"created_at {value!r} does not match date_format {date_format!r}") from None
         return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    if isinstance(value, (int, str)) and (digits := str(value).strip()).isdigit() and len(digits) in _COMPACT:
+        try:
+            return datetime.strptime(digits, _COMPACT[len(digits)]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise RowError(f"created_at {value!r} is not a date (read as {_COMPACT[len(digits)]})") from None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
         seconds = float(value)
         try:

@@ -328,9 +328,20 @@ def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
     ("2026-11-01 10:00:00 UTC", "2026-11-01T10:00:00+00:00"),  # BigQuery's and Snowflake's exports
     ("2026-11-01 10:00:00.250 UTC", "2026-11-01T10:00:00.250000+00:00"),
     ("2026-11-01T10:00:00GMT", "2026-11-01T10:00:00+00:00"),
+    # ISO 8601's basic format: read as Unix time, "20261101" was 1970-08-23 and "20261101100000" the year 2612
+    ("20261101", "2026-11-01T00:00:00+00:00"),
+    (20261101, "2026-11-01T00:00:00+00:00"),
+    ("20261101100000", "2026-11-01T10:00:00+00:00"),
 ])
 def test_dates_other_tools_write(value: object, expected: str) -> None:
     assert parse_time(value).isoformat() == expected
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "1970-01-01 00:00:00", 0, "0", "20261399"])
+def test_placeholder_dates_are_not_dates(value: object) -> None:
+    """A database's 0001-01-01 or Unix time 0 for 'no date' was stored as such, outside every window and week."""
+    with pytest.raises(ValueError, match="before 1990: a placeholder|not a date"):
+        parse_time(value)
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
