@@ -304,7 +304,7 @@ class FileListener:
         best: list[str] | None = None  # the row with most needed columns, named when none has them all
         try:
             for _ in range(PREAMBLE_ROWS):
-                header = next(rows)
+                header = [name.strip() for name in next(rows)]  # Excel keeps a typed "Body " as it is
                 found = sum(self.columns[f] in header for f in needed)
                 if found == len(needed):
                     return header, cursor.offset, cursor.line_no

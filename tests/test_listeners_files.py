@@ -55,6 +55,14 @@ def test_csv_with_column_mapping_and_bad_rows(tmp_path: Path) -> None:
     assert "line 3: no text" in warnings and "'yesterday'" in warnings and "line 7: not valid UTF-8" in warnings
 
 
+def test_csv_header_names_are_read_without_surrounding_spaces(tmp_path: Path) -> None:
+    """Excel keeps a header typed as "Body " with its space: mapping `text: Body` failed the source."""
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(b'\xef\xbb\xbf"Ticket ID", Body ,Opened \r\nt1,"Acme ""kettle""\r\nbroke",2026-11-01T10:00:00Z\r\n')
+    listener = FileListener(_source(path, columns={"id": "Ticket ID", "text": "Body", "created_at": "Opened"}))
+    assert _all(list(listener.fetch(None))) == [("t1", 'Acme "kettle" broke', "2026-11-01T10:00:00+00:00")]
+
+
 def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
     lines = [
