@@ -81,7 +81,7 @@ def render_markdown(digest: Digest) -> str:
     ]
     for s in digest.stages:
         net = "—" if s.net_sentiment is None else f"{s.net_sentiment:+.0f}"
-        touch = ", ".join(f"{md_escape(t.source)} {t.share:.0f}%" for t in s.touchpoints) or "—"
+        touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({t.share:.0f}%)" for t in s.touchpoints) or "—"
         split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
         change = change_vs_baseline(s.change_vs_baseline, s.volume)
         lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change} | {net} | "

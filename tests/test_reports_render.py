@@ -170,3 +170,12 @@ def test_a_volume_change_names_the_count_it_is_relative_to(digest: Digest) -> No
     small = dataclasses.replace(digest, headline=tiny)
     assert "**Mentions:** 3 (+200.0% vs last week's 1)" in render_markdown(small)
     assert "+200.0% vs last week's 1" in " ".join(_parse(render_html(small)).text)
+
+
+def test_touchpoints_show_their_counts_beside_their_shares(digest: Digest) -> None:
+    # "social 100%" of a one-item stage read like a trend; the count says how much it is.
+    stage = next(s for s in digest.stages if s.touchpoints)
+    top = stage.touchpoints[0]
+    shown = f"{top.source} {top.count} ({top.share:.0f}%)"
+    assert shown in render_markdown(digest)
+    assert shown in " ".join(_parse(render_html(digest)).text)
