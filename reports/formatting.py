@@ -41,9 +41,15 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_CHARS].rstrip("-") or "brand"
 
 
+# Explicit bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI). Arabic or Hebrew text needs none of
+# them to read right; a post's unclosed RIGHT-TO-LEFT OVERRIDE reversed its quote and pulled the closing quote
+# mark into the middle ("Great coffee ”very bad of course"), text spoofing other than what was written.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def short(text: str, limit: int = QUOTE_CHARS) -> str:
-    """One line of at most `limit` characters, cut at a word, for quoting."""
-    flat = " ".join(text.split())
+    """One line of at most `limit` characters, cut at a word, for quoting (bidi controls dropped)."""
+    flat = " ".join(_BIDI_CONTROLS.sub("", text).split())
     if len(flat) <= limit:
         return flat
     return flat[: limit - 1].rsplit(" ", 1)[0] + "…"

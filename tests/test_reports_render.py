@@ -179,3 +179,15 @@ def test_touchpoints_show_their_counts_beside_their_shares(digest: Digest) -> No
     shown = f"{top.source} {top.count} ({top.share:.0f}%)"
     assert shown in render_markdown(digest)
     assert shown in " ".join(_parse(render_html(digest)).text)
+
+
+def test_bidi_overrides_in_a_post_do_not_reorder_its_quote(digest: Digest) -> None:
+    # An unclosed U+202E in a post drew "Great coffee ”very bad of course" in Chromium.
+    stage = next(s for s in digest.stages if s.quotes)
+    tricky = dataclasses.replace(stage.quotes[0], text="Great coffee \u202eesruoc fo dab yrev \u2067x\u2069 رائعة")
+    stages = [dataclasses.replace(s, quotes=[tricky]) if s is stage else s for s in digest.stages]
+    shown = dataclasses.replace(digest, stages=stages)
+    for text in (render_html(shown), render_markdown(shown)):
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+        assert "esruoc fo dab yrev x رائعة" in text
+    assert "\u202e" in render_json(shown)  # the JSON keeps exactly what was written
