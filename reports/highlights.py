@@ -34,11 +34,14 @@ def _most_negative(stages: list[StageFigures]) -> str | None:
 
 
 def _emerging(stages: list[StageFigures]) -> str | None:
-    candidates = [(t.z, s.name, t.term) for s in stages for t in s.emerging_terms]
+    candidates = [(t.z, s.name, t.term, t.count, t.baseline_count) for s in stages for t in s.emerging_terms]
     if not candidates:
         return None
-    _, stage, term = max(candidates)
-    return f"New this week in {stage}: “{term}”."
+    _, stage, term, count, before = max(candidates)
+    items = f"{count} item{'' if count == 1 else 's'}"
+    if not before:  # "new" only when the four weeks before never used it
+        return f"New this week in {stage}: “{term}” ({items}, none in the previous four weeks)."
+    return f"Rising in {stage}: “{term}” ({items} this week, {before} in the previous four weeks)."
 
 
 def highlights(digest: Digest) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
@@ -17,6 +18,7 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
+from journeywatch.reports.highlights import highlights
 from journeywatch.reports.terms import TermCounter, top_terms
 from journeywatch.settings import Config, parse_config
 from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS, MOVING_PATTERNS
@@ -151,6 +153,22 @@ def test_one_long_post_repeating_a_word_does_not_make_it_emerge() -> None:
     counter = TermCounter(baseline + week)
     terms = {t.term: t for t in top_terms(counter, current, ~current, limit=5)}
     assert terms["waiting"].count == 4 and terms["waiting"].baseline_count == 0
+
+
+def test_an_emerging_term_is_called_new_only_when_the_baseline_never_used_it(
+    stored: tuple[Config, list[Item]],
+) -> None:
+    # "New this week in share: “bags”" where the four weeks before had used it too.
+    config, _ = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    stage = next(s for s in digest.stages if s.emerging_terms)
+    top = max(stage.emerging_terms, key=lambda t: t.z)
+    for before, opening in ((0, "New this week in"), (4, "Rising in")):
+        term = dataclasses.replace(top, z=99.0, baseline_count=before)
+        stages = [dataclasses.replace(s, emerging_terms=[term]) if s is stage else s for s in digest.stages]
+        line = highlights(dataclasses.replace(digest, stages=stages))[-1 if not digest.coverage.failed_sources else -2]
+        assert line.startswith(f"{opening} {stage.name}: “{top.term}” ({top.count} item"), line
+        assert ("none in the previous four weeks" if not before else "4 in the previous four weeks") in line
 
 
 def test_seven_stage_model_splits_research_by_comparison(stored: tuple[Config, list[Item]]) -> None:
