@@ -438,6 +438,9 @@ class FileListener:
             offset, line_no, rows, head_len = self._resume_point(watermark, size)
             if offset >= size and offset > 0:
                 return
+            # The fingerprint grows with the file: one first read holding only its header kept a fingerprint of the
+            # header alone, so a replacement with the same header was read from the old offset, its rows skipped.
+            head_len = min(size, HEAD_BYTES)
             head = self._head_hash(head_len)
             header, data_start, header_line = self._csv_header(handle) if self.format == "csv" else ([], 0, 0)
             if offset == 0:

@@ -63,6 +63,21 @@ def test_csv_header_names_are_read_without_surrounding_spaces(tmp_path: Path) ->
     assert _all(list(listener.fetch(None))) == [("t1", 'Acme "kettle" broke', "2026-11-01T10:00:00+00:00")]
 
 
+def test_a_file_first_read_small_then_replaced_is_read_again_from_the_start(tmp_path: Path) -> None:
+    """A first read of just the header fingerprinted only the header: a replaced export with the same header was read
+    from the old offset, and its rows before it were never stored."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"id,text,created_at\n")
+    listener = FileListener(_source(path))
+    mark = list(listener.fetch(None))[-1].watermark
+    path.write_bytes(b"id,text,created_at\na1,acme one,2026-11-01T10:00:00Z\na2,acme two,2026-11-01T11:00:00Z\n")
+    batches = list(listener.fetch(mark))
+    assert [m.external_id for b in batches for m in b.mentions] == ["a1", "a2"]
+    path.write_bytes(b"id,text,created_at\nb1,acme new export,2026-11-02T10:00:00Z\n"
+                     b"b2,acme new export two,2026-11-02T11:00:00Z\nb3,acme three,2026-11-02T12:00:00Z\n")
+    assert [m.external_id for b in listener.fetch(batches[-1].watermark) for m in b.mentions] == ["b1", "b2", "b3"]
+
+
 def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
     lines = [
