@@ -425,6 +425,10 @@ class FileListener:
         every mapped column in its first batch of rows (CSV: in its header), or `ConfigError`.
         """
         path = self.settings.path
+        if path.is_dir() or (not path.exists() and any(c in path.name for c in "*?[")):
+            what = "a directory" if path.is_dir() else "a pattern, and no such file exists"
+            raise SourceError(self.name, f"path {str(path)!r} is {what}: a file source reads one file; add a source "
+                              "for each file", retryable=False)
         try:
             size = path.stat().st_size
             handle = path.open("rb")

@@ -78,6 +78,15 @@ def test_a_file_first_read_small_then_replaced_is_read_again_from_the_start(tmp_
     assert [m.external_id for b in listener.fetch(batches[-1].watermark) for m in b.mentions] == ["b1", "b2", "b3"]
 
 
+@pytest.mark.parametrize("name", ["exports", "exports/*.csv"])
+def test_a_directory_or_a_glob_says_a_source_reads_one_file(tmp_path: Path, name: str) -> None:
+    """A directory failed with 'Is a directory' and a glob with 'not found', as if the files were missing."""
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.csv").write_bytes(b"id,text,created_at\n1,acme,2026-11-01T10:00:00Z\n")
+    with pytest.raises(SourceError, match="a file source reads one file; add a source for each file"):
+        list(FileListener(_source(tmp_path / name, format="csv")).fetch(None))
+
+
 def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
     lines = [
