@@ -8,10 +8,11 @@ one lucky use. Only over-use is reported, so the test is one-sided: a term
 is listed when its z-score passes `min_z` (1.645, one-sided 5%) and at least
 `min_count` of this week's items use it.
 
-Counts are items, not uses: a text counts a term once however often it
-repeats it, so one long post (a copied complaint, spam saying a word a
-hundred times) cannot make a term emerge on its own, and the figure shown
-beside a term ("waiting 3") is how many items said it.
+The z-score is on uses; the threshold and the figure shown beside a term
+("waiting 3") are items, a text counting once however often it repeats the
+term, so one long post (a copied complaint, spam saying a word a hundred
+times) cannot make a term emerge on its own, nor show as "122×" in a stage
+of six items.
 
 Tokenising is scikit-learn's CountVectorizer (English stop words, words and
 two-word phrases), fitted once on all texts so every group shares one
@@ -62,7 +63,7 @@ class TermCounter:
             self.vocabulary = np.array([], dtype=str)
             return
         vectorizer = CountVectorizer(stop_words=sorted(stop), token_pattern=_TOKEN, ngram_range=(1, 2),
-                                     min_df=2, binary=True, dtype=np.int32)
+                                     min_df=2, dtype=np.int32)
         try:
             self.matrix = vectorizer.fit_transform(texts).tocsr()
             self.vocabulary = vectorizer.get_feature_names_out()
@@ -71,10 +72,16 @@ class TermCounter:
             self.vocabulary = np.array([], dtype=str)
 
     def counts(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Per-term counts of the texts where `mask` is true that use the term."""
+        """Per-term uses summed over the texts where `mask` is true."""
         if self.matrix.shape[1] == 0 or not mask.any():
             return np.zeros(self.matrix.shape[1], dtype=np.int64)
         return np.asarray(self.matrix[mask].sum(axis=0)).ravel().astype(np.int64)
+
+    def items(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Per-term number of the texts where `mask` is true that use the term (once each)."""
+        if self.matrix.shape[1] == 0 or not mask.any():
+            return np.zeros(self.matrix.shape[1], dtype=np.int64)
+        return np.asarray((self.matrix[mask] > 0).sum(axis=0)).ravel().astype(np.int64)
 
 
 def log_odds_z(
@@ -108,17 +115,18 @@ def top_terms(
     if focus.sum() == 0 or reference.sum() == 0:
         return []
     z = log_odds_z(focus, reference)
+    focus_items, reference_items = counter.items(focus_mask), counter.items(reference_mask)
     words = np.array([term.count(" ") + 1 for term in counter.vocabulary])
     order = np.lexsort((-words, -np.round(z, 6)))  # by z, phrases first where they tie with their words
     picked: list[Term] = []
     for index in order:
         if z[index] < min_z or len(picked) >= limit:
             break
-        if focus[index] < min_count:
+        if focus_items[index] < min_count:
             continue
         term = str(counter.vocabulary[index])
         words = set(term.split())
         if any(words & set(p.term.split()) for p in picked):
             continue
-        picked.append(Term(term, int(focus[index]), int(reference[index]), round(float(z[index]), 2)))
+        picked.append(Term(term, int(focus_items[index]), int(reference_items[index]), round(float(z[index]), 2)))
     return picked
