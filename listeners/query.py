@@ -50,7 +50,7 @@ from luqum.tree import (
 Matcher = Callable[[str, frozenset[str]], bool]
 
 _WORD = re.compile(r"\w+")
-_SIGIL_WORD = re.compile(r"[@#]\w+")
+_SIGIL_WORD = re.compile(r"(?<!\w)[@#]\w+")  # not after a letter: "support@acme.com" holds no handle @acme
 _PLAIN_TERM = re.compile(r"[@#]?\w+")
 _POSITION = re.compile(r"at position (\d+)")
 _PARSER_LOCK = threading.Lock()  # luqum has one shared ply parser; sources compile queries in parallel threads
@@ -313,8 +313,8 @@ def batch_term_finder(terms: frozenset[str] | set[str]) -> Callable[[Sequence[st
     """A function giving `words_of(lowered) & terms` for each of many lower-cased texts at once.
 
     A plain term is one of a text's words when it occurs as a whole `\\w+` run; an `@x`/`#x` term when it
-    occurs not followed by a word character (as `[@#]\\w+` finds it). The texts are joined with NUL (not a
-    word character, so no term runs across two texts) and each term is searched for once in the whole
+    occurs neither after nor before a word character (as `_SIGIL_WORD` finds it). The texts are joined
+    with NUL (not a word character, so no term runs across two texts) and each term is searched for once in the whole
     batch, by a pattern that starts with the term itself so the regex engine jumps from one occurrence to
     the next in C; each occurrence is mapped back to its text by bisecting the texts' offsets. Testing
     every term against every text in Python was most of brand matching's time.
@@ -322,10 +322,9 @@ def batch_term_finder(terms: frozenset[str] | set[str]) -> Callable[[Sequence[st
     searches = []
     for term in sorted(terms):
         escaped = re.escape(term)
-        if term[:1] in ("@", "#"):
-            pattern = escaped + r"(?!\w)"
-        else:  # "(?<!\w)term", written with the lookbehind after the term so the pattern opens with a literal
-            pattern = escaped + r"(?<!\w" + escaped + r")(?!\w)"
+        # "(?<!\w)term", written with the lookbehind after the term so the pattern opens with a literal; for an
+        # "@x"/"#x" term too: "support@acme.com" holds no handle @acme
+        pattern = escaped + r"(?<!\w" + escaped + r")(?!\w)"
         searches.append((term, re.compile(pattern).finditer))
     empty: frozenset[str] = frozenset()
 

@@ -24,6 +24,9 @@ from journeywatch.settings import Brand
         ("@acme", "acme support", False),
         ("@acme", "cc @Acme please", True),
         ("#acmefail", "worst day #AcmeFail", True),
+        ("@acme", "write to support@acme.com", False),  # an e-mail address holds no handle
+        ("@acme", "thanks,@acme!", True),
+        ("#acme", "see faq.html#acme", False),
         ('"acme corp"', "Acme  Corp. announced", True),
         ('"acme corp"', "corp acme", False),
         ("acme kettle", "the kettle from acme", True),  # juxtaposition is AND
