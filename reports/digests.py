@@ -54,13 +54,17 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
     if week is None or week.strip().lower() in ("", "last"):
         return last_complete_week(tz)
     if week.strip().lower() == "latest":
-        newest = latest_mention_time(engine, brands)
+        # A week still running is not a digest's week (a stray item stamped "now" would pick it), and the
+        # newest finished week with data is found below it: items in the running week made 'latest' the
+        # week before it, empty or not.
+        running = current_week(tz)
+        newest = latest_mention_time(engine, brands, before=running.start_utc(tz))
         if newest is None:
+            if latest_mention_time(engine, brands) is not None:
+                raise NoDataError(f"every stored mention of {', '.join(brands)} is from this week ({running.label} "
+                                  f"in {tz}), which is not over; ask for --week {running.label} for a partial digest")
             raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet; run `journeywatch run` first")
-        newest_week = week_of(newest.astimezone(ZoneInfo(tz)).date())
-        finished = last_complete_week(tz)
-        # A week still running is not a digest's week (a stray item stamped "now" would pick it).
-        return newest_week if newest_week.monday <= finished.monday else finished
+        return week_of(newest.astimezone(ZoneInfo(tz)).date())
     chosen, running = parse_week(week), current_week(tz)
     if chosen.monday > running.monday:
         raise ConfigError(f"week {chosen.label} has not started yet (this week is {running.label} in {tz}); "

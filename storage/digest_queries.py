@@ -301,9 +301,11 @@ def repeat_authors(
     return int(total), int(repeat)
 
 
-def latest_mention_time(engine: Engine, brands: Sequence[str]) -> datetime | None:
-    """When the newest mention of any of `brands` was written (None when there is none)."""
+def latest_mention_time(engine: Engine, brands: Sequence[str], before: datetime | None = None) -> datetime | None:
+    """When the newest mention of any of `brands` (written before `before`, if given) was written; None: none."""
     query = select(func.max(mention_brands.c.created_at)).where(mention_brands.c.brand.in_(list(brands)))
+    if before is not None:
+        query = query.where(mention_brands.c.created_at < before)
     with engine.connect() as connection:
         value = connection.execute(query).scalar()
     if value is None:

@@ -14,11 +14,12 @@ from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
 from journeywatch.domain import Mention
-from journeywatch.reports import file_slugs, md_escape, last_complete_week, resolve_week, select_brands
+from journeywatch.reports import NoDataError, file_slugs, md_escape, last_complete_week, parse_week, resolve_week
+from journeywatch.reports import select_brands
 from journeywatch.reports.weeks import current_week
 from journeywatch.settings import load_config
 from journeywatch.storage import open_database, store_batch
-from tests.test_digest_data import BRAND, fill, make_items
+from tests.test_digest_data import BRAND, WEEK, fill, make_items
 
 CLI = str(Path(sys.executable).parent / "journeywatch")
 NEXT_WEEK = current_week("UTC").shift(1).label
@@ -170,7 +171,18 @@ def test_latest_skips_a_week_still_running(sqlite_url: str, tmp_path: Path) -> N
     store_batch(engine, [Mention(source="feed", external_id="undated", text="no date", brands=[BRAND],
                                  created_at=datetime.now(timezone.utc))])
     config = load_config(_config(tmp_path, sqlite_url))
-    assert resolve_week(engine, config, "latest", [BRAND]) == last_complete_week("UTC")
+    # ... nor the empty week before it: 'latest' is the newest finished week that has data.
+    assert last_complete_week("UTC") != parse_week(WEEK)
+    assert resolve_week(engine, config, "latest", [BRAND]) == parse_week(WEEK)
+
+
+def test_latest_with_data_only_in_the_running_week_says_so(sqlite_url: str, tmp_path: Path) -> None:
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="feed", external_id="new", text="northwind", brands=[BRAND],
+                                 created_at=datetime.now(timezone.utc))])
+    config = load_config(_config(tmp_path, sqlite_url))
+    with pytest.raises(NoDataError, match=f"from this week \\({current_week('UTC').label} in UTC\\)"):
+        resolve_week(engine, config, "latest", [BRAND])
 
 
 def test_a_bad_source_entry_does_not_stop_the_digest(sqlite_url: str, tmp_path: Path) -> None:
