@@ -8,7 +8,9 @@ from typing import Any
 
 from .model import Digest
 
-FORMAT_VERSION = 1
+# 2: a stage's `history` may hold null (weeks a cue-measured stage was not measured), term `count` and
+# `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added.
+FORMAT_VERSION = 2
 
 
 def _default(value: Any) -> Any:

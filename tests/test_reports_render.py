@@ -114,7 +114,7 @@ def test_html_stands_alone_with_inline_charts(digest: Digest) -> None:
 
 def test_json_has_every_figure(digest: Digest) -> None:
     data = json.loads(render_json(digest))
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert data["headline"]["volume"]["value"] == digest.headline.volume.value
     assert [s["name"] for s in data["stages"]] == digest.stage_names
     assert data["stages"][0]["sentiment"] == digest.stages[0].sentiment
