@@ -90,8 +90,8 @@ def _cjk_spaced(text: str) -> str:
 
 
 def lowered_text(text: str) -> str:
-    """What matchers are handed of a text: lower case, in `canonical` form, CJK characters apart."""
-    return _cjk_spaced(canonical(text.lower()))
+    """What matchers are handed of a text: case-folded (`ß` as `ss`), in `canonical` form, CJK characters apart."""
+    return _cjk_spaced(canonical(text.casefold()))
 
 
 def words_of(lowered: str) -> frozenset[str]:
@@ -200,7 +200,7 @@ def _regex_matcher(pattern: str, required: frozenset[str]) -> Matcher:
 
 
 def _word(node: Word, terms: set[str]) -> Matcher:
-    value = _cjk_spaced(node.value.lower().replace("\\", ""))
+    value = _cjk_spaced(canonical(node.value.casefold().replace("\\", "")))
     if not _WORD.search(value):
         raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
     if _PLAIN_TERM.fullmatch(value):
@@ -216,7 +216,7 @@ def _word(node: Word, terms: set[str]) -> Matcher:
 
 
 def _phrase(node: Phrase, terms: set[str]) -> Matcher:
-    inner = _cjk_spaced(node.value[1:-1].lower().replace('\\"', '"'))
+    inner = _cjk_spaced(canonical(node.value[1:-1].casefold().replace('\\"', '"')))
     pieces = inner.split()
     if not pieces or not _WORD.search(inner):
         raise QueryError("empty phrase", node.pos)

@@ -40,6 +40,10 @@ from journeywatch.settings import Brand
         ("acme-co", "ACME-CO delivered", True),
         ("acme-co", "acme co delivered", False),
         ("caf\u00e9", "Le Caf\u00c9 est bon", True),
+        # case-folded, not only lower-cased: German capitals write \u00df as SS
+        ("stra\u00dfe", "STRASSE gesperrt", True),
+        ("gro\u00dfmann", "GROSSMANN hat geliefert", True),
+        ("GROSSMANN", "Gro\u00dfmann hat geliefert", True),
         ("o'reilly", "O'Reilly books", True),
         # phones type a typographic apostrophe; either spelling in the query finds both in the text
         ("\"l'or\u00e9al paris\"", "L\u2019Or\u00e9al Paris launched", True),
