@@ -6,6 +6,7 @@ installs nothing: without a `chromium` binary it skips and says so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -81,3 +82,26 @@ def test_digest_renders_in_a_browser_with_every_section_and_image(tmp_path: Path
         assert image.size == (800, height)
         colours = image.convert("RGB").resize((200, 200)).getcolors(maxcolors=200 * 200)
     assert colours is not None and len(colours) > 100  # charts and text, not a blank page
+
+
+def test_an_unbroken_long_quote_keeps_the_page_at_its_width(tmp_path: Path) -> None:
+    # A 400-character link or "AAAA…" without a space stretched the 720 px page past the window:
+    # headline cards squeezed, the quotes' right side cut off.
+    binary = _chromium()
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    fill(open_database(url), make_items(weeks=2, hostile=False), failures=0)
+    config = parse_config({"database": url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(open_database(url), config, BRAND, parse_week(WEEK))
+    stage = next(s for s in digest.stages if s.quotes)
+    stage.quotes[0] = dataclasses.replace(stage.quotes[0], text="https://tracking.example/" + "x" * 400)
+    html_path = write_digest(add_charts(digest), tmp_path / "out")[0]
+    probe = """<script>window.addEventListener('load', function () {
+      document.documentElement.setAttribute('data-width', String(document.documentElement.scrollWidth)); });
+    </script>"""
+    probe_path = tmp_path / "probe.html"
+    probe_path.write_text(html_path.read_text(encoding="utf-8").replace("</body>", probe + "</body>"),
+                          encoding="utf-8")
+    dumped = _run(binary, tmp_path / "profile", "--window-size=800,600", "--dump-dom", probe_path.as_uri())
+    match = re.search(r'data-width="(\d+)"', dumped.stdout)
+    assert match, f"no probe in the DOM Chromium dumped; stderr tail: {dumped.stderr[-500:]}"
+    assert int(match.group(1)) <= 800
