@@ -205,6 +205,12 @@ def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) 
         "</description></item>").encode())
     (mention,) = [m for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
     assert mention.text == "Acme kettle broke"
+    # escaped twice, with no other closing tag to tell it was: one pass left the iframe as literal text
+    feed_server.routes["/twice"] = Route(_rss(
+        "<item><guid>2</guid><title>Acme</title><description>Acme &amp;lt;iframe src=x&amp;gt;Your browser does not "
+        "support iframes&amp;lt;/iframe&amp;gt; kettle</description></item>").encode())
+    (mention,) = [m for b in _listener(feed_server.url("/twice")).fetch(None) for m in b.mentions]
+    assert mention.text == "Acme kettle"
 
 
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
