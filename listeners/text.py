@@ -52,10 +52,10 @@ def collapse_whitespace(text: str) -> str:
 
 
 # What is left after one pass when a source escaped its HTML twice ("&amp;lt;p&amp;gt;", some blog and review
-# feeds): a closing tag, a <br>, an entity. Such text gets one more pass, never more.
+# feeds): a closing tag, a <br> or <hr>, an <img ...>, an entity. Such text gets one more pass, never more.
 _MARKUP_LEFT = re.compile(
     r"</(?:a|b|i|p|em|strong|span|div|li|ul|ol|h[1-6]|script|style|noscript|template|iframe|noembed|noframes|table|"
-    r"tr|td|blockquote|pre|code)>|<br\s*/?>|"
+    r"tr|td|blockquote|pre|code)>|<(?:br|hr)\s*/?>|<img\s[^<>]*>|"
     r"&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-f]+);",
     re.IGNORECASE,
 )

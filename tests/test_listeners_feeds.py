@@ -211,6 +211,11 @@ def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) 
         "support iframes&amp;lt;/iframe&amp;gt; kettle</description></item>").encode())
     (mention,) = [m for b in _listener(feed_server.url("/twice")).fetch(None) for m in b.mentions]
     assert mention.text == "Acme kettle"
+    feed_server.routes["/img"] = Route(_rss(
+        "<item><guid>3</guid><title>Acme</title><description>Acme kettle &amp;lt;img src=\"https://x.example/k.jpg\" "
+        "alt=\"photo\"&amp;gt;&amp;lt;hr/&amp;gt;broke</description></item>").encode())
+    (mention,) = [m for b in _listener(feed_server.url("/img")).fetch(None) for m in b.mentions]
+    assert mention.text == "Acme kettle broke"
 
 
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
