@@ -55,6 +55,15 @@ def _terms(terms: list[Term]) -> str:
     return ", ".join(f"{md_escape(t.term)} ({t.count})" for t in terms) or "—"
 
 
+def _week_headers(weeks: list[str]) -> list[str]:
+    """'W40' ... 'W47'; across New Year the first week of each year keeps its year ('2021-W01'), so W53 is not
+    read as coming after W01."""
+    years = [w.split("-")[0] for w in weeks]
+    if len(set(years)) == 1:
+        return [w.split("-")[1] for w in weeks]
+    return [w if i == 0 or years[i] != years[i - 1] else w.split("-")[1] for i, w in enumerate(weeks)]
+
+
 def render_markdown(digest: Digest) -> str:
     """The Markdown digest (no pictures: chat clients rarely show inline images; the HTML has them)."""
     h = digest.headline
@@ -102,7 +111,7 @@ def render_markdown(digest: Digest) -> str:
             "No items this week."
         lines += [_quote(q) + "\n" for q in s.quotes] or [empty, ""]
     lines += [f"## Moments and sentiment, last {len(digest.trend.weeks)} weeks", "",
-              "| Moment | " + " | ".join(w.split("-")[1] for w in digest.trend.weeks) + " |",
+              "| Moment | " + " | ".join(_week_headers(digest.trend.weeks)) + " |",
               "|---|" + "---:|" * len(digest.trend.weeks)]
     for moment, by_sentiment in digest.trend.counts.items():
         cells = []

@@ -191,3 +191,11 @@ def test_bidi_overrides_in_a_post_do_not_reorder_its_quote(digest: Digest) -> No
         assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
         assert "esruoc fo dab yrev x رائعة" in text
     assert "\u202e" in render_json(shown)  # the JSON keeps exactly what was written
+
+
+def test_the_trend_table_names_the_year_where_it_crosses_new_year(digest: Digest) -> None:
+    # 2021-W02's table read "W48 | W49 | W50 | W51 | W52 | W53 | W01 | W02".
+    weeks = ["2020-W48", "2020-W49", "2020-W50", "2020-W51", "2020-W52", "2020-W53", "2021-W01", "2021-W02"]
+    crossing = dataclasses.replace(digest, trend=dataclasses.replace(digest.trend, weeks=weeks))
+    assert "| Moment | 2020-W48 | W49 | W50 | W51 | W52 | W53 | 2021-W01 | W02 |" in render_markdown(crossing)
+    assert "| Moment | W39 | W40 | W41 | W42 | W43 | W44 | W45 | W46 |" in render_markdown(digest)
