@@ -136,11 +136,14 @@ def make_digests(
     chosen = resolve_week(engine, config, week, brands)
     run = DigestRun(week=chosen.label)
     slugs = file_slugs([b.name for b in config.brands])
-    for name in brands:
+    digests = []
+    for name in brands:  # every file first: a folder that fails on the second brand must not follow a sent first
         digest = add_charts(build_digest(engine, config, name, chosen))
         run.files[name] = write_digest(digest, out_dir, slugs[name])
         run.partial_note = digest.partial_note
-        if send and config.digest.notify:
+        digests.append(digest)
+    if send and config.digest.notify:
+        for digest in digests:
             run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject,
                                             config.digest.retries)
     return run

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from journeywatch.reports import make_digests
 from journeywatch.settings import parse_config
 from journeywatch.storage import open_database
@@ -51,3 +53,17 @@ def test_a_dead_target_is_reported_and_files_are_still_written(sqlite_url: str, 
     assert "127.0.0.1" in run.deliveries[0].target and run.deliveries[0].detail
     assert run.deliveries[0].brand == BRAND  # so the command can say whose digest did not go
     assert len(run.paths) == 3 and all(p.exists() for p in run.paths)
+
+
+def test_a_file_that_cannot_be_written_stops_the_run_before_anything_is_sent(sqlite_url: str, tmp_path: Path) -> None:
+    # The first brand was written and sent, then the second's file failed: the command said only the error,
+    # and running it again sent the first brand's digest twice.
+    fill(open_database(sqlite_url), make_items(weeks=2), failures=0)
+    log = tmp_path / "sent.log"
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"},
+                                                              {"name": "Globex Tea", "query": "globex"}],
+                           "digest": {"notify": [f"file://{log}"]}})
+    (tmp_path / "out" / f"globex-tea-{WEEK}.html").mkdir(parents=True)  # a folder where a file must go
+    with pytest.raises(OSError):
+        make_digests(config, tmp_path / "out", week=WEEK)
+    assert not log.exists()
