@@ -54,8 +54,12 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     ]
 
 
-def render_html(digest: Digest) -> str:
-    """The HTML digest; charts must have been drawn (`charts.add_charts`) first."""
+def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
+    """The HTML digest; charts must have been drawn (`charts.add_charts`) first.
+
+    Charts are PNG data URIs unless `image_src` gives each chart's address instead (an email's
+    `cid:` parts: Gmail and Outlook show no data-URI image).
+    """
     if not digest.charts:
         raise ValueError("render_html needs the charts: call reports.charts.add_charts(digest) first")
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
@@ -67,5 +71,6 @@ def render_html(digest: Digest) -> str:
         retention=retention,
         unmapped=unmapped_text(digest.unmapped),
         alerts=[alert_summary(a) for a in digest.alerts],
-        charts={name: base64.b64encode(png).decode("ascii") for name, png in digest.charts.items()},
+        charts=image_src or {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+                             for name, png in digest.charts.items()},
     )

@@ -30,11 +30,17 @@ def test_digest_arrives_by_email_and_chat(
     assert message["Subject"] == f"journeywatch digest: {BRAND}, {WEEK}"
     assert message["To"] == "brand.manager@example.org"
     html = message.get_body(("html",)).get_content()
-    assert 'data-section="journey-map"' in html and "data:image/png;base64," in html
+    assert 'data-section="journey-map"' in html
     assert "&lt;script&gt;" in html and "<script>" not in html
-    attachments = list(message.iter_attachments())
-    assert sorted(a.get_filename() for a in attachments) == [f"journey-map-{WEEK}.png", f"trend-{WEEK}.png"]
-    assert all(a.get_content().startswith(b"\x89PNG") for a in attachments)
+    # The charts are inline parts the HTML names by cid: Gmail and Outlook show no data-URI image.
+    assert "data:image" not in html and message.get_content_type() == "multipart/related"
+    charts = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    names = [f"journey-map-{WEEK}.png", f"trend-{WEEK}.png"]
+    assert sorted(p.get_filename() for p in charts) == names
+    assert sorted(p["Content-ID"].strip("<>") for p in charts) == names
+    assert all(f'src="cid:{name}"' in html for name in names)
+    assert all(p.get_content().startswith(b"\x89PNG") for p in charts)
+    assert [r.target for r in run.deliveries][0].startswith("mailto://") and "inline" not in run.deliveries[0].target
 
     posted = webhook_server.wait_for(1)[0]
     assert posted.path == "/chat"
@@ -67,3 +73,12 @@ def test_a_file_that_cannot_be_written_stops_the_run_before_anything_is_sent(sql
     with pytest.raises(OSError):
         make_digests(config, tmp_path / "out", week=WEEK)
     assert not log.exists()
+
+
+def test_only_apprise_smtp_targets_get_cid_charts_and_inline_no_is_kept() -> None:
+    from journeywatch.reports.deliver import _inline
+
+    assert _inline("mailto://mail.example.org?to=a%40b.org") == "mailto://mail.example.org?to=a%40b.org&inline=yes"
+    assert _inline("mailtos://u:p@mail.example.org") == "mailtos://u:p@mail.example.org?inline=yes"
+    assert _inline("mailto://mail.example.org?inline=no") is None  # data URIs, as the URL asks
+    assert _inline("sendgrid://key:me@example.org/you@example.org") is None  # an API: no inline parts
