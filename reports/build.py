@@ -246,6 +246,17 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     sizes = (tally.journey[TREND_WEEKS - 1], sum(tally.journey[TREND_WEEKS - 1 - BASELINE_WEEKS:TREND_WEEKS - 1]))
     terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage, sizes)
     now = TREND_WEEKS - 1
+    # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
+    # (the same forum post stood under both share and complete), unless it has nothing else.
+    quotes: dict[str, list[Quote]] = {}
+    for stage in sorted(model.stages, key=lambda name: name == model.retention_stage):
+        candidates = _stage_candidates(items, model, stage)
+        if stage == model.retention_stage:
+            shown = {q.text for other in quotes.values() for q in other}
+            fresh = [i for i in candidates if _quote(i, ZoneInfo(tz)).text not in shown]
+            candidates = fresh if len(fresh) >= min(settings.quotes_per_stage, len(candidates)) else candidates
+        sentiment_now = {s: tally.stage_sentiment[stage].get(s, 0) for s in SENTIMENTS}
+        quotes[stage] = _pick_quotes(candidates, sentiment_now, settings.quotes_per_stage, ZoneInfo(tz))
     stages = []
     for stage in model.stages:
         counted = list(tally.stage_volume[stage])
@@ -271,8 +282,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             change_vs_baseline=_pct_change(volume, baseline) if tally.volume[now] else None,
             history=history,
             touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],
-            quotes=_pick_quotes(_stage_candidates(items, model, stage), sentiment, settings.quotes_per_stage,
-                                ZoneInfo(tz)),
+            quotes=quotes[stage],
             emerging_terms=terms.get(stage, ([], []))[0],
             pain_points=terms.get(stage, ([], []))[1],
         )

@@ -171,6 +171,17 @@ def test_an_emerging_term_is_called_new_only_when_the_baseline_never_used_it(
         assert ("none in the previous four weeks" if not before else "4 in the previous four weeks") in line
 
 
+def test_the_retention_stage_does_not_repeat_another_stages_quote(stored: tuple[Config, list[Item]]) -> None:
+    # The demo's complete stage quoted the same forum post its share stage had just quoted.
+    config, _ = stored
+    for model in ("five", "seven"):
+        config = _config(config.database, stages=model)
+        digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+        retention = next(s for s in digest.stages if s.derived == "retention")
+        others = {q.text for s in digest.stages if s is not retention for q in s.quotes}
+        assert len(retention.quotes) == 2 and not others & {q.text for q in retention.quotes}, model
+
+
 def test_seven_stage_model_splits_research_by_comparison(stored: tuple[Config, list[Item]]) -> None:
     config, items = stored
     seven = _config(config.database, stages="seven")
