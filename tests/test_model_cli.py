@@ -298,7 +298,7 @@ def test_classify_and_evaluate_work_in_chunks_with_progress_on_a_terminal_stderr
     monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: Counting())
     monkeypatch.setattr(model_cli, "CLASSIFY_CHUNK", 2)
     terminal = io.StringIO()
-    monkeypatch.setattr(model_cli, "_progress", Console(file=terminal, force_terminal=True, width=80))
+    monkeypatch.setattr(model_cli, "_stderr", Console(file=terminal, force_terminal=True, width=80))
     path = _write_lines(tmp_path / "five.jsonl", [json.dumps({"id": i, "text": f"avoid {i}", "sentiment": "negative"})
                                                   for i in range(5)])
     result = runner.invoke(app, ["classify", "--jsonl", str(path)])

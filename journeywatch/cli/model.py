@@ -24,8 +24,8 @@ from ..errors import ConfigError, ModelError
 from .app import app
 
 _console = Console()
-# progress and warnings, one unwrapped line each: stdout keeps the results
-_progress = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+# progress, warnings and skipped lines, one unwrapped line each: stdout keeps the results
+_stderr = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 CLASSIFY_CHUNK = 1024  # texts classified and written at a time
 MAX_LISTED = 10  # skipped lines named one by one on stderr; the rest are counted
 BACKEND_HELP = ("CPU path: auto (bf16 where the CPU has it in hardware, else int8 where it has VNNI, else fp32), "
@@ -98,22 +98,22 @@ def train(
     counts = dataset.counts()
     for kind in ("moment", "sentiment"):  # training goes on (one head may be all you want), but say so
         if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
-            _progress.print(f"warning: no {kind} labels to train on: the {kind} head stays untrained "
+            _stderr.print(f"warning: no {kind} labels to train on: the {kind} head stays untrained "
                             f"and its {kind} predictions mean nothing")
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
                            cache_dir=cache_dir or default_cache_dir())
     try:
-        result = train_model(dataset, folder, options, log=_progress.print)
+        result = train_model(dataset, folder, options, log=_stderr.print)
     except KeyboardInterrupt:  # not the generic "running again carries on from there": training starts over
-        _progress.print(f"interrupted: no model was written to {folder}; the cached lower-layer states are kept, "
+        _stderr.print(f"interrupted: no model was written to {folder}; the cached lower-layer states are kept, "
                         "so training again starts sooner (from the first epoch)")
         sys.exit(130)
     forget_classifiers()
     try:
         written = {"card": str(_write_card(folder, bench, dataset))} if card else {}
     except KeyboardInterrupt:
-        _progress.print(f"interrupted: the model was saved to {folder} but its card was not written; "
+        _stderr.print(f"interrupted: the model was saved to {folder} but its card was not written; "
                         f"`journeywatch card --model {folder}` writes it")
         sys.exit(130)
     sys.stdout.write(json.dumps({"model": str(folder), **written,
@@ -132,7 +132,7 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
     classifier = load_classifier(folder)
     figures = {}
     for name, examples in evaluation_sets(bench, dataset).items():
-        _progress.print(f"evaluating {name} ({len(examples)} texts)")
+        _stderr.print(f"evaluating {name} ({len(examples)} texts)")
         figures[name] = evaluate_examples(classifier, examples)
     shipped = folder == DEFAULT_MODEL_DIR.resolve()
     path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if shipped else folder / "MODEL_CARD.md"
@@ -212,13 +212,12 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
                 rows.append((number, {key: parsed[key] for key in _KEPT if key in parsed}))
             elif parsed is not None:
                 skipped.append((number, parsed))
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
     for number, problem in skipped[:MAX_LISTED]:
-        err.print(f"{path}:{number}: skipped, {problem}")
+        _stderr.print(f"{path}:{number}: skipped, {problem}")
     if len(skipped) > MAX_LISTED:
-        err.print(f"{path}: … and {len(skipped) - MAX_LISTED} more skipped lines")
+        _stderr.print(f"{path}: … and {len(skipped) - MAX_LISTED} more skipped lines")
     if skipped:
-        err.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used")
+        _stderr.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used")
     if not rows:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
@@ -247,13 +246,12 @@ def classify(
     """
     from journeywatch.classifiers import load_classifier
 
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
     # (what identifies the text in the output, the text)
     items: list[tuple[dict[str, Any], str]] = []
     for number, text in enumerate(texts or [], 1):
         problem = _argument_problem(text)
         if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
-            err.print(f"TEXT argument {number}: skipped, {problem}")
+            _stderr.print(f"TEXT argument {number}: skipped, {problem}")
         else:
             items.append(({}, text))
     if jsonl is not None:
@@ -285,7 +283,7 @@ def classify(
     except KeyboardInterrupt:
         # The generic message ("what was stored so far is kept ... carries on from there") is untrue here.
         last = f", the last for input line {written[-1]['line']}" if written and "line" in written[-1] else ""
-        _progress.print(f"interrupted: {len(written)} of {len(items)} results written{last}; "
+        _stderr.print(f"interrupted: {len(written)} of {len(items)} results written{last}; "
                         "nothing else was classified")
         sys.exit(130)
 
@@ -295,8 +293,8 @@ def _progress_bar(what: str, total: int, show: bool = True) -> Iterator[Callable
     """A progress bar on stderr, only when stderr is a terminal (never in a log or a pipe); yields `advance(n)`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_progress,
-                  disable=not (show and _progress.is_terminal), transient=True,
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_stderr,
+                  disable=not (show and _stderr.is_terminal), transient=True,
                   redirect_stdout=False, redirect_stderr=False) as progress:  # stdout is the results' own
         task = progress.add_task(what, total=total)
         yield lambda n: progress.advance(task, n)
@@ -396,7 +394,7 @@ def evaluate(
         with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
             reports = evaluate_examples(classifier, examples, progress=advance)
     except KeyboardInterrupt:  # not the generic "what was stored so far is kept": nothing is
-        _progress.print(f"interrupted: nothing was scored ({len(examples)} texts); nothing was written")
+        _stderr.print(f"interrupted: nothing was scored ({len(examples)} texts); nothing was written")
         sys.exit(130)
     if as_json:
         sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
@@ -423,7 +421,7 @@ def card(
     try:
         path = _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
     except KeyboardInterrupt:  # the card is written at the end: nothing is kept, nothing carries on
-        _progress.print("interrupted: the card was not rewritten")
+        _stderr.print("interrupted: the card was not rewritten")
         sys.exit(130)
     _console.print(f"model card: {path}", highlight=False, markup=False)
 
