@@ -70,7 +70,6 @@ def in_memory_problem(url: str) -> str | None:
     return None
 
 
-
 _SOURCE = TypeAdapter(SourceSettings)
 
 
