@@ -108,7 +108,12 @@ def classify_everything(config: Config) -> dict[str, Any]:
         return classify_task(config)
     from prefect_dask import DaskTaskRunner
 
-    result = classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
+    try:
+        result = classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
+    except Exception as exc:  # an unreachable cluster is a failed step, like a failed in-process classify
+        error = f"Dask cluster {address}: {_short(exc)}"
+        _run_logger().error("classification failed: %s", error)
+        return {"classified": 0, "error": error}
     return result if "classified" in result else {"classified": 0}
 
 

@@ -35,3 +35,20 @@ def test_classification_over_dask_covers_every_row(prefect_harness: None, sqlite
     assert count_pending(engine) == 0
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(classifications)).scalar_one() == 30
+
+
+def test_unreachable_dask_scheduler_is_a_failed_step_not_a_crash(prefect_harness: None, sqlite_url: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import dask
+
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Acme", "query": "acme"}]})
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id="1", text="Acme lost my bag",
+                                 created_at=datetime(2026, 11, 2, tzinfo=timezone.utc), brands=["Acme"])])
+    monkeypatch.setenv(monitor.DASK_ENV, "tcp://127.0.0.1:9")  # nothing listens there
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = monitor.classify_everything(config)
+
+    assert result["classified"] == 0 and "tcp://127.0.0.1:9" in result["error"]
+    assert count_pending(engine) == 1  # left for the next run
