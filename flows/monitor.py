@@ -108,8 +108,12 @@ def classify_everything(config: Config) -> dict[str, Any]:
         return classify_task(config)
     from prefect_dask import DaskTaskRunner
 
+    # Dask workers import the tasks by module name. A deployment loads this file from its entrypoint
+    # path as plain `monitor`, which no Dask worker can import; the package's copy is importable.
+    from journeywatch.flows import monitor as importable
+
     try:
-        result = classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
+        result = importable.classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
     except Exception as exc:  # an unreachable cluster is a failed step, like a failed in-process classify
         error = f"Dask cluster {address}: {_short(exc)}"
         _run_logger().error("classification failed: %s", error)

@@ -52,3 +52,30 @@ def test_unreachable_dask_scheduler_is_a_failed_step_not_a_crash(prefect_harness
 
     assert result["classified"] == 0 and "tcp://127.0.0.1:9" in result["error"]
     assert count_pending(engine) == 1  # left for the next run
+
+
+def test_a_deployment_loaded_monitor_classifies_on_a_separate_dask_worker_process(
+        prefect_harness: None, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployment loads flows/monitor.py by path (module `monitor`); the worker process must still import the tasks."""
+    import sys
+    from pathlib import Path
+
+    from distributed.deploy.subprocess import SubprocessCluster
+    from prefect.flows import load_flow_from_entrypoint
+
+    flow = load_flow_from_entrypoint(str(Path(__file__).parents[1] / "flows/monitor.py:monitor_flow"))
+    loaded = sys.modules[flow.fn.__module__]
+    assert loaded is not monitor  # the situation of a deployment's flow run
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Acme", "query": "acme"}]})
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id=str(i), text=f"{TEXTS[i % 6]} #{i}",
+                                 created_at=datetime(2026, 11, 2, tzinfo=timezone.utc) + timedelta(minutes=i),
+                                 brands=["Acme"]) for i in range(6)])
+
+    # scheduler and worker in fresh processes, like `dask scheduler` and `dask worker`: only installed modules import
+    with SubprocessCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        monkeypatch.setenv(monitor.DASK_ENV, cluster.scheduler_address)
+        result = loaded.classify_everything(config)
+
+    assert "error" not in result and result["classified"] == 6
+    assert count_pending(engine) == 0
