@@ -564,6 +564,10 @@ def test_reclassify_takes_a_database_url_and_refuses_a_database_that_is_not_ther
     assert not missing.parent.exists()
     neither = runner.invoke(app, ["reclassify"])
     assert str(neither.exception) == "give --config or --database (or set JOURNEYWATCH_DATABASE_URL)"
+    # One helper opens the database for db upgrade, alerts list and reclassify: a database in memory
+    # (everything gone when the command ends) was refused by the first two and taken by reclassify.
+    memory = runner.invoke(app, ["reclassify", "--database", "sqlite://"])
+    assert str(memory.exception).startswith("--database: 'sqlite://' names no file: that is a database in memory")
 
 
 def test_reclassify_flow_runs_under_prefect(tiny_model: Path, tmp_path: Path, sqlite_url: str,  # noqa: F811

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,31 +13,14 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config, parse_duration
-from ..settings.config import in_memory_problem
 from .app import alerts_app
+from .database import database_engine
 
 if TYPE_CHECKING:
     from journeywatch.alerts import Alert
 
 console = Console(emoji=False)  # a brand or target holding ":fire:" is text, not an emoji
-
-
-def _engine(config: Path | None, database: str | None):  # type: ignore[no-untyped-def]
-    from journeywatch.storage import open_database, require_existing
-
-    url = database or (load_config(config, strict=False).database if config else os.environ.get(DATABASE_ENV))
-    if not url:
-        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
-    if problem := in_memory_problem(url):  # an empty database in memory: "No alerts in sqlite://."
-        raise ConfigError(f"{'--database' if database else DATABASE_ENV}: {problem}")
-    require_existing(url, "--database" if database else None)
-    if database:  # an error must name the option the URL came from, not the config key 'database'
-        from journeywatch.storage.database import migrated_engine
-
-        return migrated_engine(url, "--database")
-    return open_database(url)
 
 
 def _window(alert: Alert) -> str:
@@ -196,7 +178,7 @@ def list_alerts(
         from journeywatch.reports.digests import select_brands
 
         [brand] = select_brands(load_config(config, strict=False), brand)
-    engine = _engine(config, database)
+    engine, _ = database_engine(config, database)
     if brand and not config:  # no config to match against: the stored names, in any letter case
         stored = list(alert_brands(engine))
         brand = next((b for b in stored if b == brand), None) or next(

@@ -19,9 +19,9 @@ from rich.table import Table
 from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config
-from ..settings.config import in_memory_problem
 from .alerts import print_alert_notes
 from .app import app, db_app
+from .database import database_engine
 
 console = Console(emoji=False)  # ":Coffee:" in a listing name or warning is text, not an emoji
 CONFIG_OPTION = typer.Option(..., "--config", "-c", help="path to the YAML config", exists=False)
@@ -198,14 +198,5 @@ def db_upgrade(
 
     Example: journeywatch db upgrade --database postgresql://jw@db:5432/journeywatch
     """
-    import os
-
-    from ..storage.database import migrated_engine
-
-    url = database or os.environ.get(DATABASE_ENV) or (load_config(config, strict=False).database if config else None)
-    if not url:
-        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
-    if problem := in_memory_problem(url):  # "Database at sqlite:// is up to date." upgraded nothing that lasts
-        raise ConfigError(f"{'--database' if database else DATABASE_ENV}: {problem}")
-    engine = migrated_engine(url, "--database" if database else None)
+    engine, _ = database_engine(config, database, must_exist=False)
     console.print(f"Database at {escape(engine.url.render_as_string(hide_password=True))} is up to date.")

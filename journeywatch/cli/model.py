@@ -461,23 +461,15 @@ def reclassify(
 
     Example: journeywatch reclassify --config journeywatch.yaml
     """
-    import os
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from journeywatch.flows.reclassify import reclassify_stored
-    from journeywatch.settings import DATABASE_ENV, load_config
     from journeywatch.settings.classifier import ClassifierSettings
-    from journeywatch.storage import count_pending, open_database, require_existing
-    from journeywatch.storage.database import migrated_engine
+    from journeywatch.storage import count_pending
 
-    settings = load_config(config, strict=False) if config else None  # a bad source entry is the monitor's business
-    url = database or (settings.database if settings else os.environ.get(DATABASE_ENV))
-    if not url:
-        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
-    require_existing(url, "--database" if database else None)
-    # an error must name the option the URL came from, not the config key 'database'
-    engine = migrated_engine(url, "--database") if database else open_database(url)
+    from .database import database_engine
+
+    engine, settings = database_engine(config, database)
     options = settings.classifier if settings else ClassifierSettings()
     from journeywatch.classifiers import load_classifier
 

@@ -1,0 +1,38 @@
+"""The database a command names by `--database`, `--config` or JOURNEYWATCH_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+from ..settings import DATABASE_ENV, Config, load_config
+from ..settings.config import in_memory_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+def database_engine(config: Path | None, database: str | None, *,
+                    must_exist: bool = True) -> tuple[Engine, Config | None]:
+    """The migrated engine and the loaded config (None without --config), for `db upgrade`, `reclassify`, `alerts list`.
+
+    One place, so every such command refuses the same URLs: a database in
+    memory (everything gone when the command ends), and, for commands that
+    only read (`must_exist`), a SQLite file that is not there or holds
+    another program's tables. Errors name the option the URL came from.
+    """
+    from journeywatch.storage import require_existing
+    from journeywatch.storage.database import migrated_engine
+
+    settings = load_config(config, strict=False) if config else None  # a bad source entry is the monitor's business
+    url = database or (settings.database if settings else os.environ.get(DATABASE_ENV))
+    if not url:
+        raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
+    where = "--database" if database else None
+    if problem := in_memory_problem(url):  # the config refuses these itself; --database and the variable here
+        raise ConfigError(f"{where or DATABASE_ENV}: {problem}")
+    if must_exist:
+        require_existing(url, where)
+    return migrated_engine(url, where), settings
