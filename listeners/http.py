@@ -84,12 +84,18 @@ def _read_file(source: str, url: str, previous: dict[str, str], max_bytes: int) 
         stat = path.stat()
     except OSError as exc:
         raise SourceError(source, f"cannot read {path}: {exc.strerror or exc}", retryable=False) from exc
+    if path.is_dir():  # read_bytes would raise a bare IsADirectoryError, shown as the source's whole reason
+        raise SourceError(source, f"{path} is a directory; a feed source reads one feed file", retryable=False)
     validators = {"etag": f"file:{stat.st_size}:{stat.st_mtime_ns}"}
     if previous.get("etag") == validators["etag"]:
         return Fetched(b"", {}, validators, not_modified=True)
     if stat.st_size > max_bytes:
         raise SourceError(source, f"{path} is {stat.st_size} bytes, over the {max_bytes}-byte limit", retryable=False)
-    return Fetched(path.read_bytes(), {}, validators, url=url)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:  # no permission to read it, or it went away after stat
+        raise SourceError(source, f"cannot read {path}: {exc.strerror or exc}", retryable=False) from exc
+    return Fetched(body, {}, validators, url=url)
 
 
 def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes:

@@ -273,6 +273,12 @@ def test_file_url_feed_reads_from_disk_and_skips_when_unchanged(tmp_path: Path) 
         list(_listener((tmp_path / "gone.xml").as_uri()).fetch(None))
 
 
+def test_file_url_of_a_directory_fails_saying_so(tmp_path: Path) -> None:
+    """A file:// URL naming a folder failed the source with a bare 'IsADirectoryError: [Errno 21] ...'."""
+    with pytest.raises(SourceError, match="is a directory; a feed source reads one feed file"):
+        list(_listener(tmp_path.as_uri() + "/").fetch(None))
+
+
 def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
     feed_server: FeedServer, sqlite_url: str
 ) -> None:
