@@ -24,6 +24,7 @@ from .counts import evidence, first_seen, late_items, unclassified, window_count
 from .detector import WEEK, Series, Verdict, evaluate
 from .message import alert_html, alert_title, ended_html, ended_title
 from .notify import deliver
+from .resend import Resent, resend_failed
 from .state import (
     checked_until,
     claim_windows,
@@ -42,7 +43,7 @@ logger = logging.getLogger("journeywatch.alerts")
 
 
 def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
-                 notes: list[str] | None = None) -> list[Alert]:
+                 notes: list[str] | None = None, resent: list[Resent] | None = None) -> list[Alert]:
     """Judge each brand's complete windows since its last check; return the alerts this check raised.
 
     The first check of a brand scans its whole stored history once (no
@@ -51,10 +52,18 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
     A caller that shows the user what the check found passes `notes`: the
     warnings (late items) go there instead of only to the log, so both
     `alerts check` and the monitor's summary can print them.
+
+    Before judging, each brand's recent alerts go once more to the targets
+    whose delivery failed (`alerts.resend`): a receiver that was down gets
+    them once it is back. Each such send is a note, and is added to `resent`.
     """
     now = now or datetime.now(timezone.utc)
     fired: list[Alert] = []
     for brand in config.brands:
+        for outcome, alert in resend_failed(engine, brand.name, config.alerts, now):
+            _note(notes, outcome.note(alert))
+            if resent is not None:
+                resent.append(outcome)
         fired.extend(check_brand(engine, brand.name, config.alerts, now, notes))
     return fired
 

@@ -8,6 +8,7 @@ beside the anchor, so they survive apprise's conversion to plain text
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from html import escape
 
 from .alert import Alert, _times, expected_text
@@ -55,6 +56,17 @@ def alert_html(alert: Alert) -> str:
         lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(item.created_at)}){where}</li>")
     lines.append("</ol>")
     return "\n".join(lines)
+
+
+def late_note_html(first_tried: str | None) -> str:
+    """The line a re-sent alert opens with: it is late, and since when it was due."""
+    if not first_tried:
+        return "<p><em>Sent late: the first delivery to this target failed.</em></p>\n"
+    try:
+        when = datetime.fromisoformat(first_tried).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        when = first_tried
+    return f"<p><em>Sent late: the first delivery to this target, at {escape(when)}, failed.</em></p>\n"
 
 
 def ended_title(alert: Alert) -> str:

@@ -8,10 +8,12 @@ window, and a crash before commit leaves the windows to the next check.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, func, select, update
+from sqlalchemy import Connection, Engine, Row, Text, and_, cast, func, select, update
 
 from journeywatch.storage.dialect import insert_for
 from journeywatch.storage.tables import alert_checks, alerts
@@ -96,13 +98,48 @@ def end_alert(connection: Connection, alert_id: int, ended_at: datetime) -> None
     connection.execute(update(alerts).where(alerts.c.id == alert_id).values(status="ended", ended_at=ended_at))
 
 
+_CAS_TRIES = 20  # checks racing on one alert's deliveries: each try loses only to a write that succeeded
+
+
+def change_deliveries(engine: Engine, alert_id: int,
+                      change: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | None]) -> list[dict[str, Any]] | None:
+    """Replace an alert's delivery list by `change(list)`, unless it returns None; returns the list written.
+
+    A compare-and-set on the stored JSON text, retried on a lost race: a
+    check writing its outcome does not drop a record another check wrote
+    meanwhile, and a claim (see `alerts.resend`) is won by one check only.
+    """
+    as_text = cast(alerts.c.deliveries, Text)
+    for _ in range(_CAS_TRIES):
+        with engine.connect() as connection:
+            text = connection.execute(select(as_text).where(alerts.c.id == alert_id)).scalar_one()
+        stored = json.loads(text) if text else []
+        changed = change(list(stored))
+        if changed is None:
+            return None
+        with engine.begin() as connection:
+            won = connection.execute(
+                update(alerts).where(alerts.c.id == alert_id, as_text == text)
+                .values(deliveries=changed).returning(alerts.c.id)
+            ).first()
+        if won:
+            return changed
+    raise RuntimeError(f"alert {alert_id}: its delivery records kept changing under this check")
+
+
 def record_deliveries(engine: Engine, alert_id: int, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Append delivery results (already redacted) to an alert; returns the alert's full list."""
-    with engine.begin() as connection:
-        stored = connection.execute(select(alerts.c.deliveries).where(alerts.c.id == alert_id)).scalar_one()
-        combined = list(stored or []) + records
-        connection.execute(update(alerts).where(alerts.c.id == alert_id).values(deliveries=combined))
+    combined = change_deliveries(engine, alert_id, lambda stored: stored + records)
+    assert combined is not None
     return combined
+
+
+def recent_alerts_since(engine: Engine, brand: str, since: datetime) -> list[Alert]:
+    """The brand's alerts raised (stored) at or after `since`, oldest first."""
+    query = (select(alerts).where(alerts.c.brand == brand, alerts.c.created_at >= since)
+             .order_by(alerts.c.created_at, alerts.c.id))
+    with engine.connect() as connection:
+        return [_alert(row) for row in connection.execute(query)]
 
 
 def get_alert(engine: Engine, alert_id: int) -> Alert:

@@ -258,3 +258,68 @@ def test_windows_with_items_not_yet_classified_wait_for_them(database_url: str) 
         connection.execute(insert(classifications), saved)
     fired = check_alerts(engine, config, now=AFTER_DEMO)
     assert [(a.brand, a.window_start) for a in fired] == [("Northwind Air", SPIKE)]
+
+
+def test_a_delivery_that_failed_is_sent_once_when_the_target_is_back(
+    database_url: str, webhook_server: WebhookServer, tmp_path: Path,  # noqa: F811
+) -> None:
+    # The receiver is down for the check that fires (every retry refused), then back: the next check
+    # sends the alert to it, once, and no check after sends it again. The target that worked is left alone.
+    hook = f"json://{webhook_server.host}:{webhook_server.port}/hook"
+    config = demo_config(database_url, [hook, f"file://{tmp_path}/alerts.log"])
+    config.alerts.retries = 1
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    webhook_server.fail_next(2, status=503)
+    [alert] = check_alerts(engine, config, now=AFTER_DEMO)
+    assert [d["ok"] for d in alert.deliveries] == [False, True]
+    assert webhook_server.requests == []
+
+    notes: list[str] = []
+    resent: list = []
+    assert check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1), notes=notes, resent=resent) == []
+    [received] = webhook_server.wait_for(1)
+    assert "Northwind Air" in received.json["title"] and "Sent late" in received.json["message"]
+    assert [(r.alert_id, r.ok) for r in resent] == [(alert.id, True)]
+    assert any(f"alert #{alert.id}" in note and "sent to" in note for note in notes)
+
+    for hours in (2, 3):
+        assert check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=hours)) == []
+    assert len(webhook_server.requests) == 1
+    assert (tmp_path / "alerts.log").read_text(encoding="utf-8").count("journeywatch alert:") == 1
+    [stored] = recent_alerts(engine)
+    outcomes = [(d["kind"], d["ok"], d.get("resent", False)) for d in stored.deliveries]
+    assert outcomes == [("alert", False, False), ("alert", True, False), ("alert", True, True)]
+
+
+def test_a_target_still_down_is_tried_once_per_check_and_a_claimed_send_is_not_repeated(
+    database_url: str, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    from journeywatch.alerts.resend import RESEND_FOR, claim_delivery
+    from journeywatch.alerts.redact import redact
+
+    hook = f"json://{webhook_server.host}:{webhook_server.port}/hook"
+    config = demo_config(database_url, [hook])
+    config.alerts.retries = 0
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    webhook_server.fail_next(2, status=503)
+    [alert] = check_alerts(engine, config, now=AFTER_DEMO)
+    resent: list = []
+    check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1), resent=resent)
+    assert [(r.ok, r.target) for r in resent] == [(False, redact(hook))] and webhook_server.attempts == 2
+    [stored] = recent_alerts(engine)
+    [record] = stored.deliveries  # a failure again updates the failed record: no record per hourly check
+    assert record["attempts"] == 2 and record["first_at"] == alert.deliveries[0]["at"]
+
+    # Another check holds the send (its claim is fresh): this one leaves it alone.
+    later = AFTER_DEMO + timedelta(hours=2)
+    assert claim_delivery(engine, alert.id, "alert", redact(hook), later)
+    assert not claim_delivery(engine, alert.id, "alert", redact(hook), later)
+    check_alerts(engine, config, now=later)
+    assert webhook_server.attempts == 2
+    # An alert older than RESEND_FOR is news no longer; a claim left by a check killed mid-send expires.
+    check_alerts(engine, config, now=AFTER_DEMO + RESEND_FOR + timedelta(minutes=1))
+    assert webhook_server.attempts == 2
+    check_alerts(engine, config, now=later + timedelta(hours=1))
+    assert len(webhook_server.wait_for(1)) == 1 and webhook_server.attempts == 3

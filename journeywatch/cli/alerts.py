@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from .database import database_engine
 
 if TYPE_CHECKING:
     from journeywatch.alerts import Alert
+    from journeywatch.alerts.resend import Resent
 
 console = Console(emoji=False)  # a brand or target holding ":fire:" is text, not an emoji
 
@@ -39,19 +40,30 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> No
 
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
-        sent = [d for d in alert.deliveries if d.get("kind") == "alert"]
+        outcomes = _last_outcomes(alert.deliveries)
+        sent = [d for (kind, _), d in outcomes.items() if kind == "alert"]
         # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
-        delivered = f"delivered {sum(d['ok'] for d in sent)}/{len(sent)}" if sent else "no notify targets"
+        delivered = f"delivered {sum(bool(d.get('ok')) for d in sent)}/{len(sent)}" if sent else "no notify targets"
         ratio = ">1000×" if alert.ratio >= 1000 else f"{alert.ratio:.1f}×"
         sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
         console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
                       highlight=False)
         _indented(f"{alert.observed} items, {expected_text(alert.expected)} expected ({ratio}, p={alert.p_value:.1e}); "
                   f"sources: {sources}", 4)
-        for delivery in alert.deliveries if failures else []:  # "delivered 0/2" alone said not to whom or why
+        for delivery in outcomes.values() if failures else []:  # "delivered 0/2" alone said not to whom or why
             if not delivery.get("ok"):
                 notice = "ended notice " if delivery.get("kind") == "ended" else ""
                 _indented(f"✗ {notice}not delivered to {delivery.get('target')}: {delivery.get('error')}", 4)
+
+
+def _last_outcomes(deliveries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (kind, target), its latest outcome: a target that failed and got the alert at a later check counts
+    as delivered once, not as one failure and one success (claims of a check sending it are not outcomes)."""
+    outcomes: dict[tuple[str, str], dict[str, Any]] = {}
+    for record in deliveries:
+        if record.get("kind") in ("alert", "ended"):
+            outcomes[(record["kind"], str(record.get("target")))] = record
+    return outcomes
 
 
 def print_alert_notes(notes: list[str]) -> None:
@@ -91,7 +103,9 @@ def check(
 
     The monitor does this after each run; this is the same check by hand.
     A window is never judged twice, so running it again only looks at newer ones.
-    Exits 2 when a delivery failed (the alert is stored all the same). A SQLite
+    An alert a target did not get (it was down) is sent to it again, once, at
+    each later check until it arrives (for 3 days; a refused login or token is
+    not retried). Exits 2 when a delivery failed (the alert is stored all the same). A SQLite
     database that is not there yet is an error: `journeywatch run` makes it.
 
     Example: journeywatch alerts check --config journeywatch.yaml
@@ -106,13 +120,17 @@ def check(
     engine = open_database(settings.database)
     now = datetime.now(timezone.utc)
     notes: list[str] = []
-    fired = check_alerts(engine, settings, now=now, notes=notes)
+    resent: list[Resent] = []
+    fired = check_alerts(engine, settings, now=now, notes=notes, resent=resent)
     if not settings.alerts.enabled:  # alerts seen by hand that never come from the hourly runs puzzle anyone
         notes.insert(0, "alerts.enabled is false: `journeywatch run` does not check; this check by hand does")
     print_alert_notes(notes + held_back(engine, settings, now))
+    still_failing = any(not outcome.ok for outcome in resent)  # printed among the notes; a cron job sees the exit
     if not fired:
         console.print("No new alerts." + _judged_up_to(engine, [brand.name for brand in settings.brands]),
                       highlight=False)
+        if still_failing:
+            raise typer.Exit(2)
         return
     _print_alerts(fired, f"{len(fired)} new alert(s)")
     failed = [d for alert in fired for d in alert.deliveries if not d["ok"]]
@@ -120,7 +138,7 @@ def check(
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
         console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
                       f"{escape(str(delivery['error']))}", highlight=False)
-    if failed:  # the alerts are stored all the same; a cron job or a script should still see it, as with digest
+    if failed or still_failing:  # the alerts are stored all the same; a cron job or a script should see it, as with digest
         raise typer.Exit(2)
 
 

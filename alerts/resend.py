@@ -1,0 +1,151 @@
+"""Sending again, at a later check, an alert that a target did not get.
+
+A delivery that failed after its retries (the receiver was down, the mail
+server refused the connection) was recorded and then forgotten: the alert
+never arrived, even once the target was back. Each check now first looks at
+the brand's recent alerts (`RESEND_FOR`) and sends each one, once more, to
+every configured target whose last attempt failed for a reason a retry can
+mend. A target is named by its redacted URL, as the records store it, so
+a password changed in the environment is the same target.
+
+Exactly once: before sending, the check claims the (alert, target) pair by
+appending a claim record with a compare-and-set on the length of the
+alert's delivery list, so two checks running at once cannot both send it;
+the outcome then replaces the claim. A claim older than `CLAIM_EXPIRES` (a
+check killed mid-send) no longer holds the pair. Permanent failures (a
+refused login, a revoked token's 401) are not sent again: they need the
+config mended, and retrying a bad password can lock the account.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from journeywatch.settings import AlertSettings
+
+from .alert import Alert
+from .message import alert_html, alert_title, ended_html, ended_title, late_note_html
+from .notify import deliver
+from .redact import redact
+from .state import change_deliveries, recent_alerts_since
+
+logger = logging.getLogger("journeywatch.alerts")
+
+RESEND_FOR = timedelta(days=3)  # an alert older than this is news no longer: it is not sent again
+CLAIM_EXPIRES = timedelta(minutes=15)  # longer than one send with apprise's timeouts can take
+
+
+@dataclass(frozen=True, slots=True)
+class Resent:
+    """One alert (or ended notice) sent again to one target at this check, and how it went."""
+
+    alert_id: int
+    brand: str
+    kind: str  # "alert" or "ended"
+    target: str  # redacted
+    ok: bool
+    error: str | None
+
+    def note(self, alert: Alert) -> str:
+        """The line `alerts check` and `run` print for it."""
+        what = "ended notice for alert" if self.kind == "ended" else "alert"
+        when = f"{alert.window_start:%Y-%m-%d %H:%M} UTC"
+        if self.ok:
+            return f"{self.brand}: {what} #{self.alert_id} (window from {when}) sent to {self.target}, which had failed"
+        return (f"{self.brand}: {what} #{self.alert_id} (window from {when}) still not delivered to {self.target}: "
+                f"{self.error} (tried again at each check until {alert.created_at + RESEND_FOR:%Y-%m-%d %H:%M} UTC)")
+
+
+def pending_targets(deliveries: list[dict[str, Any]], kind: str, targets: list[str], now: datetime) -> list[str]:
+    """The redacted targets, of those configured now, whose last `kind` attempt failed and can be retried."""
+    last: dict[str, dict[str, Any]] = {}
+    claimed: set[str] = set()
+    for record in deliveries:
+        if record.get("kind") == kind:
+            last[record.get("target", "")] = record
+        elif record.get("kind") == f"{kind}-claim" and _fresh(record, now):
+            claimed.add(record.get("target", ""))
+    return [target for target in targets
+            if target in last and target not in claimed
+            and not last[target].get("ok") and not last[target].get("permanent")]
+
+
+def _fresh(record: dict[str, Any], now: datetime) -> bool:
+    try:
+        return now - datetime.fromisoformat(record["at"]) < CLAIM_EXPIRES
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def claim_delivery(engine: Engine, alert_id: int, kind: str, target: str, now: datetime) -> bool:
+    """Claim (alert, target) for this check: False when it is no longer pending (another check has it or sent it)."""
+    def claim(stored: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        if target not in pending_targets(stored, kind, [target], now):
+            return None
+        return stored + [{"kind": f"{kind}-claim", "target": target, "at": now.isoformat()}]
+
+    return change_deliveries(engine, alert_id, claim) is not None
+
+
+def settle_delivery(engine: Engine, alert_id: int, kind: str, target: str, result: dict[str, Any]) -> None:
+    """Replace the claim by the outcome: a success is a record of its own (`resent`), a failure updates the last one.
+
+    Folding a failure into the failed record keeps an alert's list short while
+    its target stays down for days (a record per hourly check otherwise).
+    """
+    def settle(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = [r for r in stored if not (r.get("kind") == f"{kind}-claim" and r.get("target") == target)]
+        if result["ok"]:
+            return kept + [{"kind": kind, **result, "resent": True}]
+        last = max(i for i, r in enumerate(kept) if r.get("kind") == kind and r.get("target") == target)
+        failed = kept[last]
+        kept[last] = {**failed, **result, "attempts": failed.get("attempts", 0) + result["attempts"],
+                      "first_at": failed.get("first_at") or failed.get("at")}
+        return kept
+
+    change_deliveries(engine, alert_id, settle)
+
+
+def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: datetime) -> list[tuple[Resent, Alert]]:
+    """Send the brand's recent alerts to the targets that did not get them; one try each, oldest alert first.
+
+    A target that fails again is not tried for the brand's other alerts in
+    this check: it is still down, and each try would wait for its timeout.
+    """
+    if not settings.notify:
+        return []
+    shown = {redact(template): template for template in settings.notify}
+    kinds = ["alert", "ended"] if settings.notify_ended else ["alert"]
+    down: set[str] = set()
+    done: list[tuple[Resent, Alert]] = []
+    for alert in recent_alerts_since(engine, brand, now - RESEND_FOR):
+        for kind in kinds:
+            if kind == "ended" and alert.status != "ended":
+                continue
+            for target in pending_targets(alert.deliveries, kind, list(shown), now):
+                if target in down or not claim_delivery(engine, alert.id, kind, target, now):
+                    continue
+                result = _send(alert, kind, shown[target], settings)
+                settle_delivery(engine, alert.id, kind, target, result.as_dict())
+                if not result.ok:
+                    down.add(target)
+                done.append((Resent(alert.id, brand, kind, target, result.ok, result.error), alert))
+    return done
+
+
+def _send(alert: Alert, kind: str, url: str, settings: AlertSettings) -> Any:
+    """One try, no backoff: the next check is the next retry."""
+    first = next((d.get("first_at") or d.get("at") for d in alert.deliveries if d.get("kind") == kind), None)
+    late = late_note_html(first)
+    if kind == "ended":
+        title, body, notify_type = ended_title(alert), late + ended_html(alert), "info"
+    else:
+        title, body, notify_type = alert_title(alert), late + alert_html(alert), "warning"
+    [result] = deliver([url], title, body, "html", retries=0, notify_type=notify_type)
+    logger.info("alert %d sent again to %s: %s", alert.id, result.target, "ok" if result.ok else result.error)
+    return result
