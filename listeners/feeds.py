@@ -31,7 +31,7 @@ from journeywatch.settings import FeedSource
 from .base import Batch, Watermark
 from .http import fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
-from .text import html_to_text
+from .text import html_to_text, plain_to_text
 
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
@@ -102,6 +102,19 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
 _field = dict.get
 
 
+def _text_of(detail: Any) -> str:
+    """The text of one of feedparser's values (`title_detail`, a `content` item): HTML, or plain as declared.
+
+    A value declared plain text (Atom's type="text", the default for titles) keeps its `<` as a
+    character: read as HTML, an App Store review's "<sigh>" or a title's "<b> tag" vanished.
+    """
+    if not detail:
+        return ""
+    if dict.get(detail, "type") == "text/plain":
+        return plain_to_text(dict.get(detail, "value"))
+    return html_to_text(dict.get(detail, "value"))
+
+
 def _entry_text(entry: Any) -> str:
     contents = _field(entry, "content") or []
     captions: list[Any] = []
@@ -111,11 +124,11 @@ def _entry_text(entry: Any) -> str:
         captions = [c for c in contents if dict.get(c, "type") == "text/plain"]
         contents = [c for c in contents if dict.get(c, "type") != "text/plain"]
     for content in contents:
-        if text := html_to_text(dict.get(content, "value")):
+        if text := _text_of(content):
             return text
-    if text := html_to_text(_field(entry, "summary")):
+    if text := _text_of(_field(entry, "summary_detail") or {"value": _field(entry, "summary")}):
         return text
-    return next((text for c in captions if (text := html_to_text(dict.get(c, "value")))), "")
+    return next((text for c in captions if (text := _text_of(c))), "")
 
 
 # What makes urlsplit more than a split at fixed characters: tabs and newlines, which it drops (so "goo\tgle.com"
@@ -217,7 +230,7 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
     `base` is the URL relative links are resolved against.
     """
     get = dict.get  # see `_field`; bound once, this runs for every entry
-    title = html_to_text(get(entry, "title"))
+    title = _text_of(get(entry, "title_detail") or {"value": get(entry, "title")})
     text = _entry_text(entry) or title
     if not text:
         return None, f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no title or text; skipped"

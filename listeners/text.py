@@ -7,6 +7,7 @@ entity decoding; this module only decides where words must stay apart.
 
 from __future__ import annotations
 
+import html
 import re
 
 from selectolax.lexbor import LexborHTMLParser
@@ -88,3 +89,28 @@ def _parsed_text(html: str) -> str:
     if root is None:
         return ""
     return collapse_whitespace(_UNWANTED.sub("", root.text(separator="")))  # again: "&#7;" decodes to one
+
+
+# Markup that shows a value declared plain text (Atom's type="text", feedparser's text/plain: an RSS or Atom title,
+# an App Store review) holds HTML after all, mislabelled: a closing tag, a <br>, a link or an image.
+_MISLABELLED_HTML = re.compile(
+    r"</(?:a|b|i|u|p|em|strong|span|div|li|ul|ol|h[1-6]|script|style|iframe|table|tr|td|blockquote|pre|code)>|"
+    r"<(?:br|hr)\s*/?>|<(?:a|img)\s[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def plain_to_text(value: str | None) -> str:
+    """The text of a value declared plain text: its `<` is a character ("<sigh>", "I <3 it", "rating < 3").
+
+    Read as HTML, "<sigh>" and "<b>" vanished as unknown tags. Entities are still decoded once (Reddit's
+    Atom titles hold `&quot;`, some RSS titles `&amp;amp;`), and a value holding real markup (a closing
+    tag, a <br>, a link) is HTML mislabelled, read by `html_to_text`.
+    """
+    if not value:
+        return ""
+    if "<" not in value and "&" not in value:
+        return html_to_text(value)  # the same plain-text shortcut
+    if _MISLABELLED_HTML.search(value):
+        return html_to_text(value)
+    return collapse_whitespace(clean_text(html.unescape(value)))

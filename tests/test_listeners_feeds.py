@@ -197,6 +197,22 @@ def test_html_escaped_twice_becomes_plain_text(feed_server: FeedServer) -> None:
     assert (mention.title, mention.text) == ("Acme&Co", "Acme & co x < y")
 
 
+def test_text_declared_plain_keeps_its_angle_brackets(feed_server: FeedServer) -> None:
+    """Atom type="text" (an App Store review, a Blogger title) was read as HTML: '<sigh>' and '<b>' vanished."""
+    feed_server.routes["/feed"] = Route(b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>f</id>
+<entry><id>1</id><title type="text">Acme lost my bag (again) &lt;sigh&gt;</title><updated>2026-11-18T10:00:00Z</updated>
+<content type="text">Typed &lt;b&gt; in the Acme app, rating &lt; 3 &amp;amp; I &lt;3 the old one</content></entry>
+<entry><id>2</id><title>Acme &amp;quot;premium&amp;quot; economy</title><updated>2026-11-18T10:00:00Z</updated>
+<summary type="text">Mislabelled: &lt;p&gt;Acme &lt;b&gt;rocks&lt;/b&gt;&lt;/p&gt;</summary></entry>
+<entry><id>3</id><title type="html">Acme &lt;b&gt;bold&lt;/b&gt; &amp;lt;x&amp;gt;</title><updated>2026-11-18T10:00:00Z</updated>
+<content type="html">&lt;p&gt;Acme &lt;sigh&gt; as HTML&lt;/p&gt;</content></entry></feed>""")
+    got = [(m.title, m.text) for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert got == [("Acme lost my bag (again) <sigh>", "Typed <b> in the Acme app, rating < 3 & I <3 the old one"),
+                   ('Acme "premium" economy', "Mislabelled: Acme rocks"),
+                   ("Acme bold <x>", "Acme as HTML")]
+
+
 def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) -> None:
     """An embedded video's fallback ("Your browser does not support iframes") ran into the post's words."""
     feed_server.routes["/feed"] = Route(_rss(
