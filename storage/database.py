@@ -11,6 +11,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
@@ -58,10 +60,26 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
+class UnknownSchema(Exception):
+    """The database records a schema revision that none of journeywatch's migrations made."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a no-op when it is there already."""
+    """Bring the schema to `revision`; a no-op when it is there already.
+
+    A revision this journeywatch does not know (a newer journeywatch migrated the database, or
+    another program that uses Alembic keeps its own `alembic_version` there) raises UnknownSchema
+    before anything is touched: Alembic's own "Can't locate revision" came out as a traceback.
+    """
     config = alembic_config(engine)
     with engine.begin() as connection:
+        known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+        unknown = [rev for rev in MigrationContext.configure(connection).get_current_heads() if rev not in known]
+        if unknown:
+            raise UnknownSchema(
+                f"its schema is at revision {', '.join(unknown)}, which this journeywatch does not know: a newer "
+                "journeywatch migrated it (upgrade this one), or another program's migrations live there "
+                "(give journeywatch a database of its own); it is left as it is")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -79,7 +97,7 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
     try:
         engine = create_database_engine(url)
         upgrade(engine)  # DBAPIError: refused, unknown database, no right or no schema to create tables in
-    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.DBAPIError) as error:
+    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.DBAPIError, UnknownSchema) as error:
         try:
             shown = make_url(normalise_url(url)).render_as_string(hide_password=True)
         except exc.ArgumentError:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, inspect, select
+import pytest
+from sqlalchemy import func, inspect, select, text
 
 from journeywatch.domain import Mention, Prediction
+from journeywatch.errors import ConfigError
 from journeywatch.storage import (
     count_pending,
     get_watermark,
@@ -17,6 +19,7 @@ from journeywatch.storage import (
     store_batch,
     trend_counts,
 )
+from journeywatch.storage.database import create_database_engine, migrated_engine, upgrade
 from journeywatch.storage.tables import mention_brands, mentions, metadata
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
@@ -100,3 +103,19 @@ def test_pending_id_ranges_cover_every_pending_row_once(database_url: str) -> No
     assert len(ranges) == 3
     seen = [p.mention_id for lo_hi in ranges for batch in iter_pending(engine, 4, id_range=lo_hi) for p in batch]
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 23
+
+
+def test_a_schema_revision_journeywatch_does_not_know_is_one_error_and_left_alone(database_url: str) -> None:
+    # A newer journeywatch migrated this database, or another Alembic-managed program keeps its
+    # alembic_version here: Alembic's "Can't locate revision" came out of `run` as a traceback.
+    engine = create_database_engine(database_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ae12cd34beef'"))
+    with pytest.raises(ConfigError) as error:
+        migrated_engine(database_url, "--database")
+    assert "revision ae12cd34beef" in str(error.value) and "does not know" in str(error.value)
+    assert str(error.value).startswith("--database: cannot open ")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "ae12cd34beef"
+    engine.dispose()
