@@ -56,6 +56,30 @@ def _written_options_only(shown: str, written: str) -> str:
     return parts._replace(query=query).geturl()
 
 
+# apprise's privacy form keeps a token's first and last character (`tgram://1...w/`, `discord://4...8/J...s/`):
+# two characters of a secret, in every line that names the target.
+_HALF_MASKED = re.compile(r"[^/:@?&=#\s]\.\.\.[^/:@?&=#\s]")
+# Services whose topic names are the secret: anyone who knows an ntfy topic can read and post to it.
+_TOPIC_SCHEMES = frozenset({"ntfy", "ntfys"})
+
+
+def _mask_topics(shown: str, plugin: object) -> str:
+    """`shown` with the plugin's topic names masked, for the services whose topics are secret (ntfy)."""
+    topics = {str(topic) for topic in getattr(plugin, "topics", None) or []}
+    try:
+        parts = urlsplit(shown)
+    except ValueError:
+        return shown
+    if parts.scheme.lower() not in _TOPIC_SCHEMES or not topics:
+        return shown
+    netloc = parts.netloc
+    host = netloc.rsplit("@", 1)[-1]
+    if host in topics:  # ntfy://topic: the cloud service, the topic written where the host goes
+        netloc = netloc[: len(netloc) - len(host)] + MASK
+    path = "/".join(MASK if unquote(segment) in topics else segment for segment in parts.path.split("/"))
+    return parts._replace(netloc=netloc, path=path).geturl()
+
+
 def redact(url: str) -> str:
     """A target URL safe to log and store: apprise's own privacy form when it knows the service.
 
@@ -74,8 +98,37 @@ def redact(url: str) -> str:
     if plugin:
         # Both passes: apprise masks service tokens, the generic pass the user, token-like path
         # segments (a webhook's path is often its token) and query values apprise keeps.
-        return _generic(_written_options_only(plugin.url(privacy=True), url))
+        shown = _HALF_MASKED.sub(MASK, plugin.url(privacy=True))
+        return _generic(_mask_topics(_written_options_only(shown, url), plugin))
     return url.split("://", 1)[0] + "://" + MASK  # unknown to apprise: any part may be a token
+
+
+def _in_address(name: str) -> str:
+    """The form of a secret that is masked only where it is a user name: before an '@' (see `scrub`)."""
+    return f"{name}@"
+
+
+def _credentials(url: str) -> set[str]:
+    """The user name, password and secret query values, each as masked everywhere or only in an address.
+
+    A user name that is a plain word (`alerts`, `brand`) or any credential
+    shorter than `_MIN_SECRET` masked everywhere cut that word out of every
+    line: 'the alerts could not be...' read 'the **** could not be...', and a
+    one-letter user turned 'mail server' into 'm****il server'. Those are masked
+    where they name a user, before an '@'; a URL's user info is masked whole
+    anyway. Passwords and tokens of any letters are masked everywhere.
+    """
+    try:
+        parts = urlsplit(url)
+        user = parts.username
+    except ValueError:
+        return set()
+    found = set()
+    for secret in url_credentials(url):
+        for form in {secret, unquote(secret)}:
+            weak = len(form) < _MIN_SECRET or (form == user or form == unquote(user or "")) and not _is_token(form)
+            found.add(_in_address(form) if weak else form)
+    return found
 
 
 def secrets_in(url: str) -> set[str]:
@@ -84,13 +137,13 @@ def secrets_in(url: str) -> set[str]:
     The user name and password, secret-looking query values, and every
     path or host fragment that the redacted form leaves out (service tokens),
     each also in the half-masked forms apprise prints (`s...t`, `...cret`).
+    A form ending in '@' is masked only before an '@' (`_credentials`).
     """
-    found = url_credentials(url)
-    found |= {unquote(s) for s in found}
+    found = _credentials(url)
     private = unquote(redact(url))
     try:
         parts = urlsplit(url)
-        located = parts.netloc + parts.path
+        located = parts.netloc.rsplit("@", 1)[-1] + parts.path  # the user info is in `found` already
     except ValueError:
         located = url.split("://", 1)[-1]
     for fragment in re.split(r"[/:@#]+", located):
@@ -98,13 +151,16 @@ def secrets_in(url: str) -> set[str]:
         if len(fragment) >= _MIN_SECRET and fragment not in private:
             found.add(fragment)
     found = {s for s in found if s}
-    partial = {f"{s[0]}...{s[-1]}" for s in found if len(s) >= _MIN_SECRET}
-    return found | partial | {f"...{s[-4:]}" for s in found if len(s) >= _MIN_SECRET}
+    whole = {s for s in found if not s.endswith("@") and len(s) >= _MIN_SECRET}
+    partial = {f"{s[0]}...{s[-1]}" for s in whole}
+    return found | partial | {f"...{s[-4:]}" for s in whole}
 
 
 def scrub(text: str, secrets: set[str]) -> str:
     """`text` with every secret and the credentials of any URL in it masked, longest secret first."""
     for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
+        if secret.endswith("@") and len(secret) > 1:
+            text = re.sub(rf"(?<![\w.+-]){re.escape(secret[:-1])}(?=@)", MASK, text)
+        elif secret:
             text = text.replace(secret, MASK)
     return _USERINFO.sub(rf"\1{MASK}@", text)

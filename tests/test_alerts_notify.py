@@ -313,3 +313,46 @@ def test_a_mail_server_that_is_not_there_says_so() -> None:
                         "&to=manager@brand.example&mode=insecure"], "title", "<p>body</p>", retries=0)
     assert result.error == ("connection refused by the mail server 127.0.0.1: nothing listens there "
                             "(check its host and port)")
+
+
+@pytest.mark.parametrize("user", ["mail", "a", "server"])
+def test_a_user_name_that_is_a_plain_word_is_masked_only_where_it_names_the_user(
+    smtp_server: SMTPServer, caplog: pytest.LogCaptureFixture, user: str  # noqa: F811
+) -> None:
+    # The user name was masked as a word everywhere: user 'mail' made the error read "the ****
+    # server", user 'a' "m****il server"; apprise's lines lost every 'a'. Only user@ is masked now.
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    caplog.set_level(logging.INFO)
+    down, up = deliver([f"mailto://{user}:Pa55-{user}-word@127.0.0.1:{port}?from=alerts@journeywatch.example"
+                        "&to=manager@brand.example&mode=insecure",
+                        f"mailto://{user}:Pa55-{user}-word@{smtp_server.host}:{smtp_server.port}"
+                        f"?from={user}@journeywatch.example&to=manager@brand.example&mode=insecure"],
+                       "title", "<p>body</p>", retries=0)
+    assert down.error == ("connection refused by the mail server 127.0.0.1: nothing listens there "
+                          "(check its host and port)")
+    assert up.ok and smtp_server.logins == [(user, f"Pa55-{user}-word")]
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("apprise", "journeywatch"))
+    assert "Pa55-" not in ours and f"{user}@journeywatch" not in ours  # the SMTP server's own log is not ours
+    assert "connection refused by the mail server 127.0.0.1" in ours
+
+
+@pytest.mark.parametrize(
+    ("url", "secrets"),
+    [
+        ("ntfy://mysecrettopic", ["mysecrettopic"]),  # the cloud service: the topic is all there is to it
+        ("ntfys://ntfy.example.org/private-topic-x?priority=high", ["private-topic-x"]),
+        ("tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/12345", ["123456789", "1...w", "A...w"]),
+        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", ["4...8", "J...s", "4174216298"]),
+        ("gotify://gotify.example.org/AbCdEf12345", ["A...5"]),
+    ],
+)
+def test_redacted_targets_keep_no_topic_and_no_character_of_a_token(url: str, secrets: list[str]) -> None:
+    # apprise's privacy form keeps a token's first and last character ('tgram://1...w/') and an ntfy
+    # topic whole, though anyone who knows the topic can read the alerts.
+    shown = redact(url)
+    assert not [secret for secret in secrets if secret in shown], shown
+    assert "..." not in shown and "****" in shown
