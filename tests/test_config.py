@@ -218,6 +218,21 @@ def test_a_relative_sqlite_path_starts_at_the_config_file(tmp_path: Path, monkey
     assert load_config(absolute).database == "sqlite:////var/jw.db"
 
 
+def test_every_spelling_of_a_relative_sqlite_url_starts_at_the_config_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sqlite+pysqlite:///rel.db` opened rel.db wherever the command ran (cron: $HOME); only `sqlite:///` was anchored."""
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    monkeypatch.chdir("/")
+    for written, anchored in (
+        ("sqlite+pysqlite:///data/jw.db", f"sqlite+pysqlite:///{tmp_path / 'data' / 'jw.db'}"),
+        ("sqlite:///data/jw.db?timeout=60", f"sqlite:///{tmp_path / 'data' / 'jw.db'}?timeout=60"),
+        ("sqlite+pysqlite:////var/jw.db", "sqlite+pysqlite:////var/jw.db"),
+        ("sqlite:///file:jw.db?mode=ro&uri=true", "sqlite:///file:jw.db?mode=ro&uri=true"),
+    ):
+        path = _write(tmp_path, yaml.safe_dump({"database": written, "brands": BRANDS}))
+        assert load_config(path).database == anchored, written
+
+
 def test_a_tilde_is_the_home_directory_in_every_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`~/exports/x.csv` was a folder named '~' beside the config (and a sqlite:///~/ database was made in one)."""
     home, configs = tmp_path / "home", tmp_path / "configs"

@@ -13,6 +13,8 @@ from urllib.parse import quote, unquote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from ..errors import ConfigError
 from .alerts import AlertSettings
@@ -202,12 +204,21 @@ def _local(path: Path, base: Path) -> Path:
 
 
 def _anchored_sqlite(url: str, base: Path) -> str:
-    """A relative SQLite file path starts at the config file too: cron runs from $HOME."""
-    prefix = "sqlite:///"
-    rest = url[len(prefix):]
-    if not url.startswith(prefix) or not rest or rest.startswith("/") or rest.startswith(":memory:"):
+    """A relative SQLite file path starts at `base` too (cron runs from $HOME), and `~` is the home directory.
+
+    Read with SQLAlchemy's own URL parser, so every spelling of a SQLite URL is anchored alike: only
+    `sqlite:///` was, and `sqlite+pysqlite:///rel.db` (or `SQLite:///`) opened `rel.db` in whatever
+    directory the command ran from. A `file:` URI (`?uri=true`) is left as written.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # opening it says what is wrong with it
+    path = parsed.database
+    if parsed.get_backend_name().lower() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
         return url
-    return prefix + str(_local(Path(rest), base))
+    anchored = str(_local(Path(path), base))
+    return url if anchored == path else parsed.set(database=anchored).render_as_string(hide_password=False)
 
 
 def _anchored_file_url(url: str, base: Path) -> str:
