@@ -252,9 +252,35 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
     return mention, warning
 
 
+def _one_per_identity(mentions: list[Mention]) -> tuple[list[Mention], int, int]:
+    """The feed's mentions with each identity once; how many repeats were dropped and how many were re-identified.
+
+    The store keeps one row per identity, so an entry listed twice (the same id and text) was counted
+    as fetched and then as neither new nor seen. Entries that share an id or link but differ in text
+    (a review feed giving every review the product page as guid or link) are different items: all but
+    one were lost. Each of those is identified by its id and a hash of its title and text instead.
+    """
+    texts: dict[str, set[tuple[str | None, str]]] = {}
+    for mention in mentions:
+        texts.setdefault(mention.external_id, set()).add((mention.title, mention.text))
+    kept: list[Mention] = []
+    seen: set[str] = set()
+    repeated = reidentified = 0
+    for mention in mentions:
+        if len(texts[mention.external_id]) > 1:
+            reidentified += 1
+            mention.external_id = _content_hash(mention.external_id, mention.title, mention.text)
+        if mention.external_id in seen:
+            repeated += 1
+            continue
+        seen.add(mention.external_id)
+        kept.append(mention)
+    return kept, repeated, reidentified
+
+
 def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime,
                      url: str = "") -> tuple[list[Mention], int, list[str]]:
-    """Every usable entry of a parsed feed, how many were skipped, and why.
+    """Every usable entry of a parsed feed, each identity once, how many were skipped, and why.
 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
@@ -276,9 +302,16 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
             mentions.append(mention)
             if warning:
                 undated += 1
+    mentions, repeated, reidentified = _one_per_identity(mentions)
     if undated:
         warnings.append(f"{undated} entries had no readable date (or one over a day ahead, or before 1990); the fetch "
                         "time was used")
+    if repeated:
+        warnings.append(f"{repeated} entries repeated an entry listed before them in the feed (same id and text); "
+                        "each was read once")
+    if reidentified:
+        warnings.append(f"{reidentified} entries shared their id or link with entries of other text (the feed reuses "
+                        "guids or links); each is stored, identified by that id and a hash of its text")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
     return mentions, skipped, warnings

@@ -314,6 +314,31 @@ def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
         assert connection.execute(select(func.count()).select_from(mentions_table)).scalar_one() == 2
 
 
+def test_entries_repeated_or_sharing_an_id_are_counted_and_none_is_lost(feed_server: FeedServer, sqlite_url: str) -> None:
+    """A guid listed twice was fetched 2, new 1, counted nowhere; reviews sharing the product page as their only
+    link (or one guid) were stored as one, the others lost."""
+    items = ("<item><guid>g1</guid><title>Acme</title><description>Acme refunded me</description></item>" * 2
+             + "".join(f"<item><title>{stars} stars</title><description>Acme review {i}</description>"
+                       "<link>https://reviews.example/acme</link></item>" for i, stars in enumerate((5, 1, 3)))
+             + "<item><guid>p</guid><title>Acme</title><description>one</description></item>"
+             + "<item><guid>p</guid><title>Acme</title><description>two</description></item>")
+    feed_server.routes["/feed"] = Route(_rss(items).encode())
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = _listener(feed_server.url("/feed"))
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (outcome.fetched, outcome.new, outcome.seen) == (6, 6, 0)
+    assert any("1 entries repeated an entry listed before them" in w for w in outcome.warnings)
+    assert any("5 entries shared their id or link with entries of other text" in w for w in outcome.warnings)
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
+        texts = sorted(text for (text,) in connection.execute("SELECT text FROM mentions"))
+        links = {url for (url,) in connection.execute("SELECT url FROM mentions WHERE title LIKE '%stars'")}
+    assert texts == ["Acme refunded me", "Acme review 0", "Acme review 1", "Acme review 2", "one", "two"]
+    assert links == {"https://reviews.example/acme"}
+    again = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (again.fetched, again.new, again.seen) == (6, 0, 6)
+
+
 def test_credentials_in_a_feed_url_stay_out_of_messages_logs_links_and_the_database(
     feed_server: FeedServer, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
