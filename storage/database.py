@@ -24,10 +24,17 @@ _engines: dict[str, Engine] = {}
 
 
 def normalise_url(url: str) -> str:
-    """Point plain PostgreSQL URLs at psycopg 3, the driver journeywatch ships."""
+    """Point plain PostgreSQL URLs at psycopg 3, the driver journeywatch ships; `~` in a SQLite path is home.
+
+    The shell expands no `~` inside a URL, so `JOURNEYWATCH_DATABASE_URL=sqlite:///~/jw.db` or
+    `--database sqlite:///~/jw.db` made a folder named '~' in the working directory (the config's
+    own `database` key was already expanded when it loaded).
+    """
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and (parsed.database or "").startswith("~"):
+        parsed = parsed.set(database=os.path.expanduser(parsed.database or ""))
     return parsed.render_as_string(hide_password=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -11,10 +12,12 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.errors import ConfigError
 from journeywatch.storage import (
     count_pending,
+    forget_engines,
     get_watermark,
     iter_pending,
     open_database,
     pending_id_ranges,
+    require_existing,
     save_predictions,
     store_batch,
     trend_counts,
@@ -119,3 +122,22 @@ def test_a_schema_revision_journeywatch_does_not_know_is_one_error_and_left_alon
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "ae12cd34beef"
     engine.dispose()
+
+
+def test_a_tilde_in_a_sqlite_url_given_outside_the_config_is_the_home_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No shell expands `~` inside a URL: JOURNEYWATCH_DATABASE_URL=sqlite:///~/jw/db.sqlite made a folder named '~'."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    with pytest.raises(ConfigError, match=f"no database at {home}/jw/db.sqlite"):
+        require_existing("sqlite:///~/jw/db.sqlite", "--database")
+    try:
+        store_batch(open_database("sqlite:///~/jw/db.sqlite"), [_mention(1)])
+    finally:
+        forget_engines()
+    assert (home / "jw" / "db.sqlite").is_file()
+    assert list(work.iterdir()) == []
+    require_existing("sqlite:///~/jw/db.sqlite", "--database")
