@@ -13,7 +13,8 @@ import hashlib
 import io
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -252,8 +253,8 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
     return mention, warning
 
 
-def _one_per_identity(mentions: list[Mention]) -> tuple[list[Mention], int, int]:
-    """The feed's mentions with each identity once; how many repeats were dropped and how many were re-identified.
+def _one_per_identity(mentions: list[Mention]) -> tuple[list[Mention], list[str], list[str]]:
+    """The feed's mentions with each identity once; the identities of the repeats dropped and of those re-identified.
 
     The store keeps one row per identity, so an entry listed twice (the same id and text) was counted
     as fetched and then as neither new nor seen. Entries that share an id or link but differ in text
@@ -265,22 +266,46 @@ def _one_per_identity(mentions: list[Mention]) -> tuple[list[Mention], int, int]
         texts.setdefault(mention.external_id, set()).add((mention.title, mention.text))
     kept: list[Mention] = []
     seen: set[str] = set()
-    repeated = reidentified = 0
+    repeated: list[str] = []
+    reidentified: list[str] = []
     for mention in mentions:
         if len(texts[mention.external_id]) > 1:
-            reidentified += 1
             mention.external_id = _content_hash(mention.external_id, mention.title, mention.text)
+            reidentified.append(mention.external_id)
         if mention.external_id in seen:
-            repeated += 1
+            repeated.append(mention.external_id)
             continue
         seen.add(mention.external_id)
         kept.append(mention)
     return kept, repeated, reidentified
 
 
-def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime,
-                     url: str = "") -> tuple[list[Mention], int, list[str]]:
-    """Every usable entry of a parsed feed, each identity once, how many were skipped, and why.
+MAX_NOTED = 2000  # entries a watermark remembers having warned about; a feed lists fewer at a time
+
+
+def _note(kind: str, identity: str) -> str:
+    """A short fingerprint of one warning about one entry, for the watermark's `noted` list."""
+    return hashlib.sha256(f"{kind}\x1f{identity}".encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class FeedReading:
+    """A parsed feed's mentions, how many entries were skipped, the warnings, and the entries warned about.
+
+    `noted` fingerprints every entry this reading found undated, repeated or sharing an id. Given back to
+    the next reading (through the watermark), those entries are not warned about again: a feed that
+    never dates its entries said "N entries had no readable date" on every fetch that was not a 304.
+    """
+
+    mentions: list[Mention]
+    skipped: int
+    warnings: list[str]
+    noted: list[str]
+
+
+def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
+              noted: Collection[str] = ()) -> FeedReading:
+    """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
@@ -289,7 +314,7 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
     mentions: list[Mention] = []
     warnings: list[str] = []
     skipped = 0
-    undated = 0
+    undated: set[int] = set()  # id() of the mentions given the fetch time
     for entry in parsed.entries:
         try:
             mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base)
@@ -301,20 +326,35 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
         else:
             mentions.append(mention)
             if warning:
-                undated += 1
+                undated.add(id(mention))
     mentions, repeated, reidentified = _one_per_identity(mentions)
-    if undated:
-        warnings.append(f"{undated} entries had no readable date (or one over a day ahead, or before 1990); the fetch "
+    noted = set(noted)
+    now_noted: list[str] = []
+
+    def unnoted(kind: str, identities: list[str]) -> int:
+        notes = [_note(kind, identity) for identity in identities]
+        now_noted.extend(notes)
+        return sum(note not in noted for note in notes)
+
+    if count := unnoted("undated", [m.external_id for m in mentions if id(m) in undated]):
+        warnings.append(f"{count} entries had no readable date (or one over a day ahead, or before 1990); the fetch "
                         "time was used")
-    if repeated:
-        warnings.append(f"{repeated} entries repeated an entry listed before them in the feed (same id and text); "
+    if count := unnoted("repeated", repeated):
+        warnings.append(f"{count} entries repeated an entry listed before them in the feed (same id and text); "
                         "each was read once")
-    if reidentified:
-        warnings.append(f"{reidentified} entries shared their id or link with entries of other text (the feed reuses "
+    if count := unnoted("reidentified", reidentified):
+        warnings.append(f"{count} entries shared their id or link with entries of other text (the feed reuses "
                         "guids or links); each is stored, identified by that id and a hash of its text")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
-    return mentions, skipped, warnings
+    return FeedReading(mentions, skipped, warnings, list(dict.fromkeys(now_noted))[:MAX_NOTED])
+
+
+def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime,
+                     url: str = "") -> tuple[list[Mention], int, list[str]]:
+    """`read_feed`'s mentions, skipped count and warnings, every entry warned about."""
+    reading = read_feed(source, parsed, source_kind, fetched_at, url)
+    return reading.mentions, reading.skipped, reading.warnings
 
 
 def url_fingerprint(url: str) -> str:
@@ -327,6 +367,7 @@ class FeedListener:
 
     It names the URL by a fingerprint (`url_sha256`): the URL may hold a token, and validators from
     another URL must not be sent. Watermarks written before keep a plain `url`, still recognised.
+    `noted` fingerprints the entries already warned about (see `FeedReading`).
     """
 
     def __init__(self, settings: FeedSource, *, sleep: Sleep = default_sleep, clock: Clock = _utc_now,
@@ -353,9 +394,12 @@ class FeedListener:
         if fetched.not_modified:
             return
         parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
-        mentions, skipped, warnings = mentions_of_feed(self.name, parsed, self.settings.source_kind, self._clock(),
-                                                       fetched.url)
+        reading = read_feed(self.name, parsed, self.settings.source_kind, self._clock(), fetched.url,
+                            noted=previous.get("noted", []) if same_url else [])
+        mentions, skipped, warnings = reading.mentions, reading.skipped, reading.warnings
         final = {"url_sha256": fingerprint, **fetched.validators}
+        if reading.noted:
+            final["noted"] = reading.noted
         holding = previous or {"url_sha256": fingerprint}
         starts = list(range(0, len(mentions), self._batch_size)) or [0]
         for i, start in enumerate(starts):

@@ -408,6 +408,28 @@ def test_a_placeholder_date_before_1990_gets_the_fetch_time(feed_server: FeedSer
     assert "3 entries had no readable date (or one over a day ahead, or before 1990)" in batches[-1].warnings[0]
 
 
+def test_an_entry_is_warned_about_once_not_on_every_fetch(feed_server: FeedServer) -> None:
+    """A feed that never dates its entries (or repeats one) said so again on every fetch that was not a 304."""
+    undated = "<item><guid>u{0}</guid><title>Acme {0}</title></item>"
+    repeated = "<item><guid>r</guid><title>Acme r</title><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>"
+    feed_server.routes["/feed"] = Route(_rss(undated.format(1) + repeated * 2).encode())  # no validators: 200 each time
+    listener = _listener(feed_server.url("/feed"))
+    first = list(listener.fetch(None))[-1]
+    assert first.warnings[:2] == [
+        "1 entries had no readable date (or one over a day ahead, or before 1990); the fetch time was used",
+        "1 entries repeated an entry listed before them in the feed (same id and text); each was read once"]
+    again = list(listener.fetch(first.watermark))[-1]
+    assert again.warnings == [] and len(again.mentions) == 2
+    feed_server.routes["/feed"].body = _rss(undated.format(2) + undated.format(1) + repeated * 2).encode()
+    third = list(listener.fetch(again.watermark))[-1]
+    assert third.warnings == [
+        "1 entries had no readable date (or one over a day ahead, or before 1990); the fetch time was used"]
+    assert len(third.watermark["noted"]) == 3  # the entries still in the feed, nothing more
+    other = _listener(feed_server.url("/feed?page=1"))  # another URL: its own warnings
+    feed_server.routes["/feed?page=1"] = feed_server.routes["/feed"]
+    assert len(list(other.fetch(third.watermark))[-1].warnings) == 2
+
+
 def test_entry_dates_out_of_range_roll_over_as_timegm_does() -> None:
     """Dates are built directly from feedparser's UTC struct_time; a leap second still gives a time, not an error."""
     usual = time.struct_time((2026, 6, 30, 23, 59, 59, 1, 181, 0))
