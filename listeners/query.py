@@ -19,7 +19,12 @@ Queries and texts are compared in one canonical form (`canonical`): Unicode NFC,
 `e` plus a combining accent is the same letter, and typographic apostrophes (`’`, which phones
 type, `ʼ`, `‘`) as `'`, so `"l'oréal"` and `mcdonald's` match the posts that spell them `L’Oréal`
 and `McDonald’s`. Chinese, Japanese and Korean, written without spaces, count each of their
-characters as a word: `acme` matches "Acmeのケトル" and `华为` matches "我买了华为手机".
+characters as a word: `acme` matches "Acmeのケトル" and `华为` matches "我买了华为手机". Turkish `İ` and
+`ı` are read as `I` and `i`, so `iphone` matches "İPHONE" as Turkish keyboards write it in capitals.
+
+Accents are part of a letter: `cafe` does not match "café", nor `nestle` "Nestlé" (in Spanish, `año` and
+`ano` are different words). Case is not: `café` matches "CAFÉ". To find both spellings, write both:
+`nestlé OR nestle`.
 """
 
 from __future__ import annotations
@@ -66,10 +71,19 @@ class QueryError(ValueError):
 
 
 def canonical(text: str) -> str:
-    """`text` in the form queries are compared in: NFC, typographic apostrophes as `'` (ASCII is as it is)."""
+    """`text` in the form queries are compared in: NFC, typographic apostrophes as `'` (ASCII is as it is).
+
+    Turkish's dotted and dotless i (`İ`, `ı`) are read as `I` and `i` too: Turkish keyboards write `İPHONE`
+    and `İSTANBUL` in capitals, whose case folding (`i` plus a combining dot) held no word `iphone`, and
+    `ısparta` written `ISPARTA` in capitals folded to `isparta`.
+    """
     if text.isascii():
         return text
-    return unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFC", text)
+    if "\u0130" in text or "\u0131" in text or "\u0307" in text:
+        text = unicodedata.normalize("NFC", text.replace("\u0130", "I").replace("\u0131", "i")
+                                     .replace("i\u0307", "i").replace("I\u0307", "I"))
+    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u2018", "'")
 
 
 # Chinese, Japanese and Korean are written without spaces between words ("我买了华为手机", "Acmeのケトル"), so

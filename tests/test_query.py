@@ -62,6 +62,12 @@ from journeywatch.settings import Brand
         ("\u30bd\u30cb\u30fc", "\u30bd\u30cb\u30fc\u306e\u30ab\u30e1\u30e9", True),  # ソニー in "ソニーのカメラ"
         ('"\u534e\u4e3a \u624b\u673a"', "\u6211\u4e70\u4e86\u534e\u4e3a\u624b\u673a", True),
         ("\uc0bc\uc131", "\uc0bc\uc131\uc804\uc790\ub294", True),  # 삼성 in "삼성전자는"
+        # Turkish capitals: the dotted \u0130 folds to i, the dotless \u0131 is read as i
+        ("iphone", "APPLE \u0130PHONE ALDIM", True),  # "İPHONE"
+        ("\u0130stanbul", "istanbul kart", True),
+        ("\u0131spanak", "ISPANAK", True),
+        ("istanbul", "I\u0307STANBUL", True),  # the dot typed as a combining mark
+        ("istanbul", "\u0130stanbulkart", False),  # still whole words
     ],
 )
 def test_examples(query: str, text: str, expected: bool) -> None:
@@ -105,6 +111,12 @@ def test_brand_matcher_matches_typographic_apostrophes_and_decomposed_accents() 
                             Brand(name="Caf\u00e9 Noir", query='"caf\u00e9 noir"')])
     texts = ["L\u2019Or\u00e9al new serum", "cafe\u0301 noir and L'Oreal", "plain ascii text", "#LOreal"]
     assert matcher.brands_of_all(texts) == [["L'Or\u00e9al"], ["Caf\u00e9 Noir"], [], ["L'Or\u00e9al"]]
+
+
+def test_brand_matcher_finds_turkish_capitals_in_a_batch() -> None:
+    matcher = BrandMatcher([Brand(name="Apple", query="iphone OR #iphone"), Brand(name="Is Bank", query='"is bank"')])
+    texts = ["Yeni \u0130PHONE geldi", "#\u0130Phone15 #iPhone", "\u0130\u015e BANK kart\u0131", "Ä°PHONE"]
+    assert matcher.brands_of_all(texts) == [["Apple"], ["Apple"], [], []]
 
 
 def test_brand_matcher_returns_every_matching_brand_in_config_order() -> None:
