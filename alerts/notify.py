@@ -61,6 +61,31 @@ def chat_safe(body: str, body_format: str) -> str:
     return _HTML_LINK.sub("]" + _ZWSP, body) if body_format == "html" else body
 
 
+TITLE_LIMIT = 150  # characters: a subject line a mail client shows whole
+# UTF-8 bytes: apprise encodes a non-ASCII subject as one unfolded quoted-printable word, three characters
+# a byte, and a header line past 998 characters is refused by the mail server (RFC 5321).
+TITLE_BYTES = 300
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def title_line(title: str, limit: int = TITLE_LIMIT) -> str:
+    """`title` as one line of at most `limit` characters, for a mail subject or a chat title.
+
+    A title carries a brand name or the config's `digest.subject`: a line
+    break in it made Python's mail library refuse the message (apprise said
+    only 'Unhandled Notification Exception', after every retry), and a long
+    non-ASCII one, encoded, made a header line the mail server refused
+    ('500 Line too long').
+    """
+    line = _BREAKS.sub(" ", title).strip()
+    if len(line) <= limit and len(line.encode("utf-8")) <= TITLE_BYTES:
+        return line
+    line = line[: limit - 1]
+    while len(line.encode("utf-8")) > TITLE_BYTES - len("…".encode("utf-8")):
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
 def is_email(url: str) -> bool:
     """A target whose messages are e-mails (an HTML body with attachments)."""
     return urlsplit(url).scheme.lower() in EMAIL_SCHEMES
@@ -262,10 +287,12 @@ def deliver(
     apprise cannot load, an unset `${NAME}`) is recorded as a permanent
     failure at once, with the reason. `body_format` is "html", "markdown" or "text".
     Chat targets get the body through `chat_safe`, so a quoted post pings no one.
+    The title goes as one line of at most `TITLE_LIMIT` characters and `TITLE_BYTES` bytes (`title_line`).
     Results and log lines name targets by their redacted URL only.
     """
     if body_format not in _FORMATS:
         raise ValueError(f"body_format must be one of {sorted(_FORMATS)}, not {body_format!r}")
+    title = title_line(title)
     results = []
     for template in urls:
         shown = redact(template)

@@ -356,3 +356,27 @@ def test_redacted_targets_keep_no_topic_and_no_character_of_a_token(url: str, se
     shown = redact(url)
     assert not [secret for secret in secrets if secret in shown], shown
     assert "..." not in shown and "****" in shown
+
+
+@pytest.mark.parametrize(
+    "brand",
+    ["Acme\r\nBcc: intruder@evil.example\r\nX-Injected: yes",  # a line break in a brand from the config
+     "Ünïcødé 🚀 Airlines & \"Friends\" " * 25,  # encoded, one header line the server refused as too long
+     "🚀" * 400],
+)
+def test_a_subject_from_an_odd_brand_name_arrives_as_one_short_line(
+    smtp_server: SMTPServer, brand: str  # noqa: F811
+) -> None:
+    # A line break failed every attempt ('Unhandled Notification Exception'); a long non-ASCII brand
+    # name got '500 Line too long' from the mail server: the alert never arrived.
+    alert = _alert()
+    alert.brand = brand
+    [result] = deliver([f"mailto://brand:{PASSWORD}@{smtp_server.host}:{smtp_server.port}"
+                        "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure"],
+                       alert_title(alert), alert_html(alert), retries=0)
+    assert result.ok, result.error
+    [message] = smtp_server.wait_for(1)
+    subject = str(message["Subject"])
+    assert "\n" not in subject and "\r" not in subject and len(subject) <= 150 and subject.endswith(("…", "yes"))
+    assert subject.startswith("journeywatch alert: negative share-stage spike for ")
+    assert "X-Injected" not in message and smtp_server.envelopes[0][1] == ["manager@brand.example"]
