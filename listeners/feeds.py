@@ -69,6 +69,37 @@ def _problem(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}: {exc}" if exc else "no RSS or Atom elements found"
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_XML_START = re.compile(rb"\s*(?:<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])")
+
+
+def _as_xml(body: bytes, headers: dict[str, str]) -> dict[str, str]:
+    """`headers` (lower-case names) with an XML media type where the server misnamed an XML body's type.
+
+    Servers hand feeds out as text/html, text/plain or application/octet-stream (S3 buckets). Told so,
+    feedparser warned on every fetch that a well-formed feed was "not well-formed (NonXMLContentType)",
+    and a well-formed feed with no entries yet, served as text/html, failed as an HTML page. The charset
+    the header names is kept.
+    """
+    media_type, _, params = headers.get("content-type", "").partition(";")
+    if not media_type or "xml" in media_type.lower() or not _XML_START.match(body.removeprefix(_UTF8_BOM)):
+        return headers
+    return {**headers, "content-type": "application/xml" + (f";{params}" if params else "")}
+
+
+def _without_space_before_declaration(body: bytes) -> bytes:
+    """`body` without blank lines before its `<?xml` declaration (a PHP file's stray newline, common on WordPress).
+
+    XML allows nothing before the declaration, so feedparser warned "not well-formed (XML or text
+    declaration not at start of entity)" on every fetch of a feed every browser and reader accepts.
+    """
+    bom = _UTF8_BOM if body.startswith(_UTF8_BOM) else b""
+    rest = body[len(bom):]
+    if rest[:1].isspace() and rest.lstrip().startswith(b"<?xml"):
+        return bom + rest.lstrip()
+    return body
+
+
 def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> Any:
     """feedparser's result for `body`; `SourceError` when it holds no feed at all.
 
@@ -76,21 +107,21 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     them as a local file name. An HTML page that names its feed gets that
     feed's URL (`url`, where the page came from, resolves it) in the message.
     """
-    headers = dict(headers or {})
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    body = _without_space_before_declaration(body)
     # sanitize_html=False: html_to_text makes the text; feedparser's sanitizer drops an <iframe> but keeps its
     # fallback text ("Your browser does not support iframes"), which the parser library then could not tell apart.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={k.lower(): v for k, v in headers.items()},
-                              sanitize_html=False)
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=_as_xml(body, headers), sanitize_html=False)
     if parsed.entries:
         return parsed
     if not body.strip():
         raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed", retryable=False)
+    if not parsed.get("bozo") and parsed.get("version"):
+        return parsed  # a well-formed feed with no entries yet (whatever type the server gave it)
     if _looks_like_html(body, headers):
         feed = _feed_link_of_page(body, url)
         hint = f"the page names its feed: use url: {masked_url(feed)}" if feed else "check the feed URL"
         raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
-    if not parsed.get("bozo") and parsed.get("version"):
-        return parsed  # a well-formed feed with no entries yet
     if body.lstrip()[:1] in (b"{", b"["):
         raise SourceError(source, "the URL returned JSON, not an RSS or Atom feed; check the feed URL (App Store "
                           "reviews: the URL ending /xml, not /json)", retryable=False)

@@ -234,6 +234,21 @@ def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) 
     assert mention.text == "Acme kettle broke"
 
 
+@pytest.mark.parametrize("content_type", ["text/html; charset=UTF-8", "text/plain", "application/octet-stream"])
+def test_a_feed_served_under_another_type_or_after_blank_lines_reads_without_warnings(
+        feed_server: FeedServer, content_type: str) -> None:
+    """Servers misname a feed's type (S3 says octet-stream) and PHP leaves blank lines before '<?xml': each fetch
+    warned 'feed is not well-formed ... read leniently', and an empty feed served as text/html failed as a page."""
+    body = _rss("<item><guid>1</guid><title>Caf\u00e9 Acme</title><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>")
+    feed_server.routes["/feed"] = Route(b"\n\n  " + body.encode(), content_type=content_type)
+    feed_server.routes["/bom"] = Route(b"\xef\xbb\xbf\r\n" + body.encode(), content_type=content_type)
+    feed_server.routes["/empty"] = Route(_rss("").encode(), content_type=content_type)
+    for path in ("/feed", "/bom"):
+        (batch,) = _listener(feed_server.url(path)).fetch(None)
+        assert [m.title for m in batch.mentions] == ["Caf\u00e9 Acme"] and batch.warnings == []
+    assert [len(b.mentions) for b in _listener(feed_server.url("/empty")).fetch(None)] == [0]
+
+
 def test_garbage_body_is_a_clear_failure(feed_server: FeedServer) -> None:
     feed_server.routes["/feed"] = Route(b"\x00\x01 binary garbage", content_type="application/octet-stream")
     with pytest.raises(SourceError, match="not a readable RSS or Atom feed"):
