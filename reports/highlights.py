@@ -22,6 +22,20 @@ def _biggest_move(stages: list[StageFigures]) -> str | None:
             f"four-week average ({stage.volume} items, {stage.baseline:.1f} a week before).")
 
 
+def _so_far(stages: list[StageFigures]) -> str | None:
+    """A running week's first line: where the talk is so far, with no move against whole weeks.
+
+    "share talk is down 71% on its four-week average" on a Tuesday compared
+    two days with whole weeks: every stage read as collapsing.
+    """
+    busy = [s for s in stages if s.volume]
+    if not busy:
+        return None
+    stage = max(busy, key=lambda s: s.volume)
+    return (f"Week so far: {stage.name} talk leads with {stage.volume} item{'' if stage.volume == 1 else 's'} "
+            f"({stage.baseline:.1f} a week in the previous four); moves are judged when the week is over.")
+
+
 def _most_negative(stages: list[StageFigures]) -> str | None:
     rated = [s for s in stages if s.net_sentiment is not None and s.volume >= MIN_ITEMS]
     if not rated:
@@ -46,7 +60,8 @@ def _emerging(stages: list[StageFigures]) -> str | None:
 
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
-    lines = [_biggest_move(digest.stages), _most_negative(digest.stages)]
+    first = _so_far(digest.stages) if digest.partial_note else _biggest_move(digest.stages)
+    lines = [first, _most_negative(digest.stages)]
     if digest.alerts:
         lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
                      "negative share-stage talk this week.")

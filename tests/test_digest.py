@@ -304,6 +304,20 @@ def test_highlights_restate_the_figures(stored: tuple[Config, list[Item]]) -> No
     assert digest.highlights[-1] == "Coverage gap: news-feed failed to fetch during the week."
 
 
+def test_a_running_weeks_highlights_give_no_move_against_whole_weeks(stored: tuple[Config, list[Item]]) -> None:
+    # On a Tuesday the running week's two days read "Biggest move: share talk is down 71% on its
+    # four-week average": every stage looked as if it collapsed.
+    config, _ = stored
+    digest = build_digest(open_database(config.database), config, BRAND, parse_week(WEEK))
+    running = dataclasses.replace(digest, partial_note="Partial week, data to Tue 18 Nov 09:00 (UTC)")
+    lines = highlights(running)
+    assert not [line for line in lines if "%" in line or line.startswith("Biggest move")], lines
+    leader = max(digest.stages, key=lambda s: s.volume)
+    assert lines[0] == (f"Week so far: {leader.name} talk leads with {leader.volume} items ({leader.baseline:.1f} "
+                        "a week in the previous four); moves are judged when the week is over.")
+    assert highlights(digest)[0].startswith("Biggest move: ")  # a finished week keeps its move
+
+
 def test_an_empty_week_shows_no_change_figures(sqlite_url: str) -> None:
     """No data this week, or none last week: every format says so instead of a '+0' or '-100%' trend."""
     fill(open_database(sqlite_url), make_items(), failures=0)
