@@ -6,6 +6,8 @@ The syntax is the one listening tools share (Lucene's):
 - `"acme corp"` — a phrase: the words in this order, separated only by spaces or punctuation;
 - `@acme`, `#acmefail` — a handle or hashtag, matched with its sigil; a plain `acme` also matches `@acme`;
 - `acme*`, `acm?` — wildcards inside one word;
+- `🔥`, `❤️` — emoji (and symbols such as `™`), found anywhere, beside a word or not; `👍` also finds
+  `👍🏽`, and `❤️` finds `❤` (the emoji presentation selector is ignored);
 - `AND`, `OR`, `NOT` (upper case), `-word` (= NOT word), `+word`, parentheses;
 - two terms side by side mean AND: `acme kettle` is `acme AND kettle`. This is stricter than
   OR: a brand watch that collects too little is noticed, one that floods the database is not.
@@ -213,8 +215,39 @@ def _regex_matcher(pattern: str, required: frozenset[str]) -> Matcher:
     return match
 
 
+_EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")  # text/emoji presentation, zero-width joiner, keycap
+
+
+def _is_symbols(value: str) -> bool:
+    """Whether `value` is emoji or symbols (`🍕`, `❤️`, `👍🏽`, `™`) and nothing else: searched as it is written."""
+    if not value or value.isascii():
+        return False
+    has_symbol = False
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "So":
+            has_symbol = True
+        elif category != "Sk" and char not in _EMOJI_JOINERS:
+            return False
+    return has_symbol
+
+
+def _symbols(value: str) -> Matcher:
+    """A matcher for emoji: found anywhere, beside words or not ('love it🔥'), in any skin tone unless one is given.
+
+    The emoji presentation selector is dropped from the query, as texts write `❤` with or without it.
+    """
+    needle = value.replace("\ufe0f", "").replace("\ufe0e", "")
+
+    def match(lowered: str, words: frozenset[str]) -> bool:
+        return needle in lowered
+    return match
+
+
 def _word(node: Word, terms: set[str]) -> Matcher:
     value = _cjk_spaced(canonical(node.value.casefold().replace("\\", "")))
+    if _is_symbols(value):
+        return _symbols(value)
     if not _WORD.search(value):
         raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
     if _PLAIN_TERM.fullmatch(value):
@@ -232,6 +265,8 @@ def _word(node: Word, terms: set[str]) -> Matcher:
 def _phrase(node: Phrase, terms: set[str]) -> Matcher:
     inner = _cjk_spaced(canonical(node.value[1:-1].casefold().replace('\\"', '"')))
     pieces = inner.split()
+    if len(pieces) == 1 and _is_symbols(pieces[0]):
+        return _symbols(pieces[0])
     if not pieces or not _WORD.search(inner):
         raise QueryError("empty phrase", node.pos)
     if len(pieces) == 1 and _PLAIN_TERM.fullmatch(pieces[0]):
@@ -307,7 +342,9 @@ def compile_query(query: str) -> CompiledQuery:
     words = list(_words(tree))
     return CompiledQuery(
         query, matcher, frozenset(terms),
-        decided_by_terms=not any("*" in w or "?" in w for w in words),  # wildcards, read as `_word` reads them
+        # wildcards (read as `_word` reads them) and emoji are searched for in texts holding none of `terms`
+        decided_by_terms=not any("*" in w or "?" in w or _has_symbols(w) for w in words) and not any(
+            _has_symbols(p) for p in _phrases(tree)),
         operator_words=tuple(dict.fromkeys(w for w in words if w.upper() in _OPERATORS and w != w.upper())),
     )
 
@@ -321,6 +358,19 @@ def _words(node: Item) -> Iterator[str]:
         yield node.value
     for child in node.children:
         yield from _words(child)
+
+
+def _phrases(node: Item) -> Iterator[str]:
+    """Every quoted phrase of a parsed query, quotes included."""
+    if isinstance(node, Phrase):
+        yield node.value
+    for child in node.children:
+        yield from _phrases(child)
+
+
+def _has_symbols(value: str) -> bool:
+    """Whether a word or phrase as written holds a part `_symbols` searches for."""
+    return any(_is_symbols(piece) for piece in canonical(value.strip('"')).split())
 
 
 def batch_term_finder(terms: frozenset[str] | set[str]) -> Callable[[Sequence[str]], list[frozenset[str]]]:

@@ -68,6 +68,14 @@ from journeywatch.settings import Brand
         ("\u0131spanak", "ISPANAK", True),
         ("istanbul", "I\u0307STANBUL", True),  # the dot typed as a combining mark
         ("istanbul", "\u0130stanbulkart", False),  # still whole words
+        # emoji are terms, found beside words too; the presentation selector and skin tones do not matter
+        ("\U0001f355", "pizza night\U0001f355\U0001f355", True),  # 🍕
+        ('acme "\U0001f525"', "Acme sale \U0001f525", True),  # 🔥
+        ("acme \U0001f525", "Acme sale", False),
+        ("\u2764\ufe0f", "love my acme \u2764", True),  # ❤️ in the query, ❤ in the text
+        ("\U0001f44d", "acme \U0001f44d\U0001f3fd", True),  # 👍 finds 👍🏽
+        ("\U0001f44d\U0001f3fd", "acme \U0001f44d", False),
+        ("acme\u2122", "ACME\u2122 kettles", True),  # ™ after a word
     ],
 )
 def test_examples(query: str, text: str, expected: bool) -> None:
@@ -88,6 +96,7 @@ def test_examples(query: str, text: str, expected: bool) -> None:
         ("   ", "empty query", 0),
         ('acme OR ""', "empty phrase", 8),
         ("acme && globex", "not a term", 5),
+        ("NOT \U0001f355", "none of its terms", 0),
     ],
 )
 def test_errors_name_the_problem_and_position(query: str, problem: str, position: int) -> None:
@@ -117,6 +126,13 @@ def test_brand_matcher_finds_turkish_capitals_in_a_batch() -> None:
     matcher = BrandMatcher([Brand(name="Apple", query="iphone OR #iphone"), Brand(name="Is Bank", query='"is bank"')])
     texts = ["Yeni \u0130PHONE geldi", "#\u0130Phone15 #iPhone", "\u0130\u015e BANK kart\u0131", "Ä°PHONE"]
     assert matcher.brands_of_all(texts) == [["Apple"], ["Apple"], [], []]
+
+
+def test_brand_matcher_finds_emoji_in_texts_holding_no_other_term() -> None:
+    matcher = BrandMatcher([Brand(name="Acme", query="acme"), Brand(name="Pizza", query="\U0001f355 OR pizza"),
+                            Brand(name="Acme fans", query="acme AND \u2764\ufe0f")])
+    texts = ["\U0001f355\U0001f355\U0001f355", "acme \u2764", "nothing", "acme pizza"]
+    assert matcher.brands_of_all(texts) == [["Pizza"], ["Acme", "Acme fans"], [], ["Acme", "Pizza"]]
 
 
 def test_brand_matcher_returns_every_matching_brand_in_config_order() -> None:
