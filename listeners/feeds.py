@@ -142,9 +142,20 @@ def _text_of(detail: Any) -> str:
     """
     if not detail:
         return ""
+    value = dict.get(detail, "value")
     if dict.get(detail, "type") == "text/plain":
-        return plain_to_text(dict.get(detail, "value"))
-    return html_to_text(dict.get(detail, "value"))
+        return plain_to_text(value)
+    if value and "[comments]</a>" in value and "submitted by" in value:
+        value = _reddit_post_body(value)
+    return html_to_text(value)
+
+
+def _reddit_post_body(html: str) -> str:
+    """A Reddit .rss post's own words: its `<div class="md">`, without the "submitted by /u/NAME [link] [comments]"
+    Reddit appends (which named the author in the stored text, pseudonymised authors or not); "" for a link post,
+    whose only text that is (its title stands in).
+    """
+    return "".join(node.html or "" for node in LexborHTMLParser(html).css("div.md"))
 
 
 def _entry_text(entry: Any) -> str:

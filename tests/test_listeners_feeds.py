@@ -27,7 +27,10 @@ FETCH_TIME = datetime(2026, 11, 20, tzinfo=timezone.utc)
 GOLDEN = ["rss20", "atom", "rss10", "rss091", "malformed_entry", "empty",
           # the presets' services, as they publish: an App Store review's numeric id is no link, a Mastodon
           # image's alt text is not the post, a Google Alerts link is unwrapped to the article
-          "appstore", "mastodon", "google_alerts", "google_news", "hnrss", "discourse"]
+          "appstore", "mastodon", "google_alerts", "google_news", "hnrss", "discourse",
+          # a subreddit's .rss: the post's words without "submitted by /u/NAME [link] [comments]", which named its
+          # author in the text; a link post's text is its title
+          "reddit"]
 
 
 class Sleeps(list[float]):
