@@ -32,7 +32,7 @@ from journeywatch.settings import FeedSource
 from .base import Batch, Watermark
 from .http import fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
-from .text import html_to_text, plain_to_text
+from .text import clean_text, html_to_text, plain_to_text
 
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
@@ -266,6 +266,17 @@ def entry_identity(entry: Any, title: str, text: str) -> str:
     return identity if len(identity) <= MAX_ID_CHARS else _content_hash(identity)
 
 
+def _author_of(entry: Any) -> str | None:
+    """The entry's author by name; only an author given by nothing but an e-mail address is named by it.
+
+    feedparser's `author` joins name and address ("Fran (noreply@blogger.com)", RSS's "jo@example.com
+    (Jo)"): an address the feed did not use as the name was stored, and the same person written with and
+    without it counted as two authors.
+    """
+    detail = _field(entry, "author_detail") or {}
+    return clean_text(dict.get(detail, "name") or "").strip() or _field(entry, "author") or None
+
+
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
                      base: str = "") -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
@@ -291,7 +302,7 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
-                      author=get(entry, "author") or None)
+                      author=_author_of(entry))
     return mention, warning
 
 

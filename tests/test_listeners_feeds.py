@@ -30,7 +30,9 @@ GOLDEN = ["rss20", "atom", "rss10", "rss091", "malformed_entry", "empty",
           "appstore", "mastodon", "google_alerts", "google_news", "hnrss", "discourse",
           # a subreddit's .rss: the post's words without "submitted by /u/NAME [link] [comments]", which named its
           # author in the text; a link post's text is its title
-          "reddit"]
+          "reddit",
+          # Blogger's Atom: the author by name, not 'Fran (noreply@blogger.com)'; a type='text' title keeps '<sigh>'
+          "blogger"]
 
 
 class Sleeps(list[float]):
