@@ -10,7 +10,10 @@ confidences agree with `py3langid.classify`.
 
 Only English is classified today. Short or ambiguous texts ("great phone",
 "lol") cannot be identified reliably, so they keep `lang=None` and count as
-supported rather than being hidden.
+supported rather than being hidden. Texts written mostly in a script English
+does not use (Cyrillic, Greek, Arabic, Chinese, Japanese, Korean...) are not
+supported however short, with `lang` the model's guess when it is sure of it;
+texts of emoji, links or handles only have no letters and stay unknown.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ _URL = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 # `_URL` where "http" and "www." are absent: the regex engine skips ahead to its rare first character.
 _HANDLE = re.compile(r"[@#]\w+")
 _LETTER = re.compile(r"[^\W\d_]")
+# A letter of no Latin script, which the supported languages (English) are all written in: Cyrillic, Greek, Arabic,
+# Hebrew, Chinese, Japanese, Korean, Thai, Devanagari...
+_FOREIGN_LETTER = re.compile(
+    r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u2c60-\u2c7f"
+    r"\ua720-\ua7ff\uab30-\uab6f\uff21-\uff3a\uff41-\uff5a]")
 _lock = threading.Lock()
 _SEPARATOR = 0xFF  # a byte UTF-8 never contains
 _RADIX_COLUMNS = 1 << 16  # distinct features in a batch up to which `_log_counts` groups them by a radix sort
@@ -46,6 +54,7 @@ class Language:
 
 
 UNKNOWN = Language(None, True)
+NOT_SUPPORTED = Language(None, False)  # which language cannot be told, but not one the classifier knows
 
 
 class _Model:
@@ -227,14 +236,33 @@ def _enough_letters(sample: str) -> bool:
     return len(sample) >= 4 * MIN_LETTERS or len(_LETTER.findall(sample)) >= MIN_LETTERS
 
 
+def _foreign_script(sample: str) -> bool:
+    """Whether most of a sample's letters are of a script no supported language is written in.
+
+    Such a text is not English however short it is ("このケトル壊れた", "Отстой", "주전자 고장"), and the model
+    tells these scripts apart from a few characters; the letter count is a bar for Latin texts only.
+    """
+    if sample.isascii() or _FOREIGN_LETTER.search(sample) is None:  # most texts: an emoji or a ’, no count needed
+        return False
+    return 2 * len(_FOREIGN_LETTER.findall(sample)) > len(_LETTER.findall(sample))
+
+
 def detect_languages(texts: Sequence[str]) -> list[Language]:
-    """The language of each text, and whether the classifier should see it; one batch, one pass."""
+    """The language of each text, and whether the classifier should see it; one batch, one pass.
+
+    A text in a foreign script whose language the model is unsure of is still not supported: the
+    English classifier would label Cyrillic or Chinese text at random.
+    """
     results = [UNKNOWN] * len(texts)
     samples = []
     positions = []
     for i, text in enumerate(texts):
         sample = sample_for_detection(text)
-        if _enough_letters(sample):
+        if _foreign_script(sample):
+            results[i] = NOT_SUPPORTED
+            samples.append(sample)
+            positions.append(i)
+        elif _enough_letters(sample):
             samples.append(sample)
             positions.append(i)
     if not samples:

@@ -314,3 +314,16 @@ def test_text_removed_by_reddit_itself_is_not_stored(kettles: RedditServer) -> N
     kettles.posts[58].selftext = "[ Removed by Reddit on account of violating the content policy. ]"
     ids = {m.external_id for m in _mentions(_listener(kettles))}
     assert "t1_c1" not in ids and "t3_p58" not in ids and {"t1_c3", "t3_p59"} <= ids
+
+
+def test_short_replies_in_other_scripts_are_not_sent_to_the_english_classifier(kettles: RedditServer) -> None:
+    """A reply in a brand's thread is kept whatever its language; a short one in Japanese or Russian is not English."""
+    kettles.posts[59].comments += [Comment("c6", "\u3053\u306e\u30b1\u30c8\u30eb\u58ca\u308c\u305f", T0 + 4005),
+                                   Comment("c7", "\u041e\u0442\u0441\u0442\u043e\u0439", T0 + 4006),
+                                   Comment("c8", "\U0001f525\U0001f525\U0001f525", T0 + 4007),
+                                   Comment("c9", "great kettle", T0 + 4008)]
+    kept = prepare_mentions(_mentions(_listener(kettles)), BrandMatcher([ACME]))
+    by_id = {m.external_id: (m.lang, m.lang_supported) for m in kept}
+    assert by_id["t1_c6"] == ("ja", False)  # "このケトル壊れた": 8 characters, a whole sentence
+    assert by_id["t1_c7"] == ("ru", False)
+    assert by_id["t1_c8"] == by_id["t1_c9"] == (None, True)  # emoji only, or too short to tell: kept for the classifier
