@@ -11,7 +11,8 @@ an id gets a hash of its text and time as identity.
 
 The watermark is the byte offset reached plus a fingerprint of the file's
 opening bytes: a re-run reads only what was appended, a replaced file is read
-from the start (the upsert drops rows stored before). Bad rows are skipped,
+from the start (the upsert drops rows stored before). Each id is read once
+per run: a repeated row is skipped, a row reusing an id with other text gets a hash added. Bad rows are skipped,
 counted and described; they never cost the good ones, but a file with no good
 row fails the source rather than passing for an empty one. A last line that
 is still being written (no newline yet, and not a usable row: broken JSON, a
@@ -184,6 +185,37 @@ def _text_or_none(value: Any) -> str | None:
         return None
     text = clean_text(str(value)).strip()
     return text or None
+
+
+class _Identities:
+    """The ids handed out in one fetch, so that each row's identity is stored once and counted once.
+
+    The store keeps one row per id: a row repeated in the export (the same id and text, as a tool
+    that exports overlapping date ranges into one file writes) was counted as fetched and then as
+    neither new nor seen, and a row sharing its id with a row of other text (an id column that is
+    not unique, such as a report's "Query Id") was lost. A repeat is now skipped with the line it
+    repeats; a row of other text keeps the id with a hash of its text added, and is stored.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[bytes, int]] = {}  # id -> (digest of title and text, line)
+
+    def check(self, mention: Mention, line_no: int) -> str | None:
+        """None for a row to keep (re-identified in place when its id is taken), else why it is skipped."""
+        digest = hashlib.sha256(f"{mention.title or ''}\x1f{mention.text}".encode()).digest()[:16]
+        identity = mention.external_id
+        earlier = self._seen.get(identity)
+        if earlier is not None and earlier[0] == digest:
+            return f"row ending at line {line_no}: repeats the row ending at line {earlier[1]} (same id and text); read once"
+        if earlier is not None:
+            mention.external_id = f"{identity[:480]}~{digest.hex()}"
+            if mention.external_id in self._seen:
+                return (f"row ending at line {line_no}: repeats the row ending at line "
+                        f"{self._seen[mention.external_id][1]} (same id and text); read once")
+            self._seen[mention.external_id] = (digest, line_no)
+            return None
+        self._seen[identity] = (digest, line_no)
+        return None
 
 
 class FileListener:
@@ -381,6 +413,13 @@ class FileListener:
                 continue
             yield row, None
 
+    def _shared_ids(self, rows: list[str]) -> str:
+        """The warning for rows whose id an earlier row of other text had: stored, but the id column is suspect."""
+        where = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        rows_shared = "1 row shared its id" if len(rows) == 1 else f"{len(rows)} rows shared their id"
+        return (f"{rows_shared} ({self.columns['id']!r}) with an earlier row of other text "
+                f"({where}); each is stored under that id and a hash of its text (is the column unique?)")
+
     def _undecodable(self, line_no: int) -> str:
         """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""
         hint, self._encoding_hint = self._encoding_hint, ""
@@ -459,6 +498,8 @@ class FileListener:
             # JSONL has no header: from the file's start, the mapped columns must turn up in the first batch
             unseen = dict(self.settings.columns) if self.format == "jsonl" and offset == data_start else {}
             first_keys: list[str] = []
+            identities = _Identities()
+            shared: list[str] = []  # rows whose id an earlier row of other text had, since the last batch
 
             def flush() -> Batch:
                 nonlocal batch, warnings, skipped, flushed_at, unseen
@@ -466,6 +507,9 @@ class FileListener:
                     self._check_columns(list(unseen), first_keys)
                 if skipped > len(warnings):
                     warnings.append(f"{skipped - len(warnings)} more rows skipped")
+                if shared:
+                    warnings.append(self._shared_ids(shared))
+                    shared.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
                 batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}
@@ -479,10 +523,17 @@ class FileListener:
                     if unseen:
                         unseen = {f: c for f, c in unseen.items() if not self._present(row, c)}
                     try:
-                        batch.append(self.mention_of_row(row))
-                        good += 1
+                        mention = self.mention_of_row(row)
                     except RowError as exc:
                         problem = f"row ending at line {cursor.line_no}: {exc}"
+                    else:
+                        taken = mention.external_id
+                        problem = identities.check(mention, cursor.line_no)
+                        if problem is None:
+                            batch.append(mention)
+                            good += 1
+                            if mention.external_id != taken:
+                                shared.append(f"line {cursor.line_no}")
                 if problem is not None:
                     skipped += 1
                     if len(warnings) < MAX_WARNINGS:

@@ -445,3 +445,31 @@ def test_a_date_format_that_reads_no_date_is_a_config_error(date_format: str) ->
             "sources": [{"name": "us", "kind": "file", "path": "x.csv", "date_format": date_format}]}
     with pytest.raises(ConfigError, match=r"sources\[0\]\.date_format': source 'us': date_format .* is not a strptime"):
         parse_config(data)
+
+
+def test_a_row_repeated_in_one_file_is_read_once_and_a_reused_id_loses_no_row(tmp_path: Path, sqlite_url: str) -> None:
+    """Repeats were fetched and then counted neither new nor seen; a row sharing an id with other text was lost."""
+    path = tmp_path / "report.csv"
+    path.write_text("Query Id,Full Text,Date\n"
+                    "1,acme lost my bag,2026-11-20T10:00:00Z\n"
+                    "2,acme crew was lovely,2026-11-20T11:00:00Z\n"
+                    "1,acme lost my bag,2026-11-20T10:00:00Z\n"  # the same row again (overlapping exports)
+                    "1,acme flight delayed,2026-11-20T12:00:00Z\n"  # another row under a reused id
+                    ",acme no id,2026-11-20T13:00:00Z\n"
+                    ",acme no id,2026-11-20T13:00:00Z\n")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = FileListener(_source(path, columns={"id": "Query Id", "text": "Full Text", "created_at": "Date"}),
+                            batch_size=2)
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (outcome.fetched, outcome.new, outcome.seen, outcome.skipped) == (4, 4, 0, 2)
+    assert "row ending at line 4: repeats the row ending at line 2 (same id and text); read once" in outcome.warnings
+    assert "row ending at line 7: repeats the row ending at line 6 (same id and text); read once" in outcome.warnings
+    assert any(w.startswith("1 row shared its id ('Query Id') with an earlier row of other text (line 5)")
+               for w in outcome.warnings)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(select(mentions_table.c.text, mentions_table.c.external_id)).all())
+    assert sorted(stored) == ["acme crew was lovely", "acme flight delayed", "acme lost my bag", "acme no id"]
+    assert stored["acme lost my bag"] == "1" and stored["acme flight delayed"].startswith("1~")
+    again = collect_source(engine, FileListener(listener.settings), lambda ms: prepare_mentions(ms, matcher))
+    assert (again.fetched, again.new) == (0, 0)
