@@ -196,3 +196,17 @@ def test_a_bad_source_entry_does_not_stop_the_digest(sqlite_url: str, tmp_path: 
                                     "--out", str(tmp_path / "out")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "out" / "northwind-coffee-2026-W46.json").is_file()
+
+
+def test_a_brand_name_with_emoji_codes_and_markup_is_printed_as_written(sqlite_url: str, tmp_path: Path) -> None:
+    # "Café :fire: [bold]x[/]" was printed "Café 🔥 [bold]x[/]" in the sent / not sent lines and the notes.
+    fill(open_database(sqlite_url), make_items())
+    name = "Café :fire: [bold]x[/]"
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(yaml.safe_dump({"database": sqlite_url, "digest": {"timezone": "UTC", "notify": [
+        f"file://{tmp_path}/digest.log"]}, "brands": [{"name": name, "query": "globex"}]}), encoding="utf-8")
+    done = _run("digest", "--config", str(path), "--week", WEEK, "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert f"Note: no items for {name} in {WEEK}" in done.stderr
+    assert f"{WEEK}: {name} digest sent to file://{tmp_path}/digest.log" in done.stderr
+    assert "🔥" not in done.stderr

@@ -32,7 +32,7 @@ def digest(
     from journeywatch.reports import make_digests  # matplotlib loads only when a digest is made
 
     run = make_digests(load_config(config, strict=False), out, week=week, brand=brand, send=send)
-    console = Console(stderr=True, soft_wrap=True)
+    console = Console(stderr=True, soft_wrap=True, emoji=False)  # a brand named ":fire:" is text, not an emoji
     if run.partial_note:  # the current week: allowed, but its figures will still grow
         console.print(f"[yellow]Warning:[/] {run.week} is not over yet. {escape(run.partial_note)}.", highlight=False)
     for path in run.paths:
