@@ -20,6 +20,7 @@ from prefect.utilities.annotations import unmapped
 from journeywatch.errors import JourneywatchError, SourceError
 from journeywatch.settings import Config, SourceSettings, load_config
 from journeywatch.storage import (
+    close_abandoned_runs,
     finish_run,
     label_counts_by_brand,
     new_mentions_by_brand,
@@ -179,15 +180,19 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
 def run_monitor(config: Config) -> dict[str, Any]:
     """Run the monitor once under the current flow run and return its summary (JSON-ready)."""
     engine = open_database(config.database)
+    abandoned = close_abandoned_runs(engine, "monitor")  # killed outright: their records still said 'running'
+    for run in abandoned:
+        _run_logger().warning("monitor run %s (started %s) never finished: its process was killed", run["run_id"],
+                              f"{run['started_at']:%Y-%m-%d %H:%M} UTC")
     run_id = start_run(engine, "monitor")
     try:
-        return _monitor(config, engine, run_id)
+        return _monitor(config, engine, run_id, abandoned)
     except BaseException:  # Ctrl-C or a crash: the record says so instead of 'running' forever
         finish_run(engine, run_id, "interrupted", {})
         raise
 
 
-def _monitor(config: Config, engine: Any, run_id: int) -> dict[str, Any]:
+def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str, Any]]) -> dict[str, Any]:
     started = datetime.now(timezone.utc)
     sources = [s for s in config.sources if s.enabled]
     futures = [collect_task.submit(config, settings) for settings in sources]
@@ -203,6 +208,7 @@ def _monitor(config: Config, engine: Any, run_id: int) -> dict[str, Any]:
     alerts = alerts_task(config) if config.alerts.enabled else {"fired": [], "off": True}
     summary = {
         "run_id": run_id,
+        "abandoned": [{"run_id": run["run_id"], "started_at": run["started_at"].isoformat()} for run in abandoned],
         "disabled": [s.name for s in config.sources if not s.enabled],
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+import socket
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -11,11 +13,62 @@ from .tables import runs, source_runs
 
 
 def start_run(engine: Engine, flow: str) -> int:
+    """Record a run as 'running', with the process and host it runs in, so a later run can tell it was killed."""
+    owner = {"pid": os.getpid(), "host": socket.gethostname()}
     with engine.begin() as connection:
         result = connection.execute(
-            insert(runs).values(flow=flow, started_at=datetime.now(timezone.utc), status="running")
+            insert(runs).values(flow=flow, started_at=datetime.now(timezone.utc), status="running", summary=owner)
         )
         return int(result.inserted_primary_key[0])
+
+
+ABANDONED_AFTER = timedelta(days=1)  # no monitor run lasts this long; one on another host is taken as gone then
+
+
+def _process_gone(pid: object) -> bool:
+    """Whether no process `pid` runs on this host (one of another user's still counts as running)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it exists, another user's
+        return False
+    return False
+
+
+def _abandoned(summary: object, started_at: datetime, now: datetime) -> bool:
+    """A 'running' record whose process is gone (same host), or that is older than any run lasts."""
+    owner = summary if isinstance(summary, dict) else {}
+    if owner.get("host") == socket.gethostname() and _process_gone(owner.get("pid")):
+        return True
+    return now - started_at > ABANDONED_AFTER
+
+
+def close_abandoned_runs(engine: Engine, flow: str) -> list[dict[str, Any]]:
+    """Mark as 'interrupted' the runs of `flow` still recorded as 'running' whose process is gone; return them.
+
+    A run killed outright (SIGKILL, the OOM killer, a reboot) never reaches its own `finish_run`, so its
+    record said 'running' for good and nothing ever said the run had died. A run on this host is gone
+    when its process is; one recorded elsewhere (or before records named their process) once it is
+    older than ABANDONED_AFTER, so a live run of another config sharing the database is left alone.
+    """
+    now = datetime.now(timezone.utc)
+    closed: list[dict[str, Any]] = []
+    with engine.begin() as connection:
+        rows = connection.execute(select(runs.c.id, runs.c.started_at, runs.c.summary).where(
+            runs.c.flow == flow, runs.c.status == "running").order_by(runs.c.id)).all()
+        for row in rows:
+            if not _abandoned(row.summary, row.started_at, now):
+                continue
+            note = {**(row.summary if isinstance(row.summary, dict) else {}), "abandoned": "the process ended "
+                    f"without finishing the run; found at {now.isoformat(timespec='seconds')}"}
+            done = connection.execute(update(runs).where(runs.c.id == row.id, runs.c.status == "running")
+                                      .values(status="interrupted", summary=note))
+            if done.rowcount:  # a run starting at the same moment may have closed it first
+                closed.append({"run_id": row.id, "started_at": row.started_at})
+    return closed
 
 
 def record_source_result(

@@ -224,3 +224,50 @@ def test_an_item_listed_twice_in_a_batch_is_not_already_seen(sqlite_url: str) ->
 
     outcome = collect_source(open_database(sqlite_url), Twice(), lambda batch: batch)  # type: ignore[arg-type]
     assert (outcome.new, outcome.seen, outcome.brand_hits["Acme"]) == (1, 0, 1)
+
+
+_START_RUN = """
+import os, signal, sys, time
+from journeywatch.storage import open_database, start_run
+print(start_run(open_database(sys.argv[1]), "monitor"), flush=True)
+if sys.argv[2] == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer ends a run: no cleanup of its own
+time.sleep(120)
+"""
+
+
+def test_a_run_killed_outright_is_recorded_as_interrupted_by_the_next(prefect_harness: None, tmp_path: Path,
+                                                                     sqlite_url: str) -> None:
+    """SIGKILL skips the run's own `finish_run`: its record said 'running' for good and no run ever said so."""
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+    from journeywatch.storage.tables import runs
+
+    killed = subprocess.run([sys.executable, "-c", _START_RUN, sqlite_url, "kill"], capture_output=True, text=True,
+                            timeout=120)
+    assert killed.returncode == -9
+    live = subprocess.Popen([sys.executable, "-c", _START_RUN, sqlite_url, "live"], stdout=subprocess.PIPE, text=True)
+    try:
+        live_id = int(live.stdout.readline())  # type: ignore[union-attr]
+        path = tmp_path / "journeywatch.yaml"
+        path.write_text(f"database: {sqlite_url}\nbrands: [{{name: Acme, query: acme}}]\nalerts: {{enabled: false}}\n",
+                        encoding="utf-8")
+        result = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        killed_id = int(killed.stdout)
+        assert f"! run {killed_id} (started " in result.output
+        assert "never finished: its process was killed" in result.output
+        assert f"! run {live_id} " not in result.output
+        with open_database(sqlite_url).connect() as connection:
+            status = dict(connection.execute(select(runs.c.id, runs.c.status)).all())
+        # the live run (another config's, sharing the database) is left alone; this run finished
+        assert status == {killed_id: "interrupted", live_id: "running", live_id + 1: "ok"}
+        again = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "200"})
+        assert "never finished" not in again.output  # said once, by the run that found it
+    finally:
+        live.kill()
+        live.wait(timeout=30)
