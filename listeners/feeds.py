@@ -242,7 +242,48 @@ def _date_with_zone_name(value: str) -> time.struct_time | None:
         return None
 
 
-feedparser.registerDateHandler(_date_with_zone_name)
+# Zones feedparser knows in RFC 822 dates but not after an ISO 8601 date and time, as Ruby's Time#to_s writes
+# them ("2026-11-18 10:00:00 UTC"): feedparser kept the day and dropped the time, hours off and no warning.
+_OFFSETS = {"UTC": "+0000", "UT": "+0000", "GMT": "+0000", "Z": "+0000", "EST": "-0500", "EDT": "-0400",
+            "CST": "-0600", "CDT": "-0500", "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700", **_ZONES}
+_ISO_ZONED = re.compile(r"\s*(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d)?)(?:\.\d+)?\s*([A-Za-z]{1,4})\s*$")
+
+
+def _iso_date_with_zone_name(value: str) -> time.struct_time | None:
+    """feedparser's date handler for an ISO 8601 date and time followed by a zone's name ("... 10:00:00 UTC")."""
+    match = _ISO_ZONED.match(value)
+    if not match or match[3].upper() not in _OFFSETS:
+        return None
+    try:
+        return datetime.fromisoformat(f"{match[1]}T{match[2]}{_OFFSETS[match[3].upper()]}").astimezone(
+            timezone.utc).timetuple()
+    except ValueError:
+        return None
+
+
+# An RFC 822 date whose day name is in another language ("Mi, 18 Nov 2026 10:00:00 +0100", German sites) or has
+# no space after its comma: feedparser found no date at all. The day name says nothing the date does not.
+_DAY_NAMED = re.compile(r"\s*[^\W\d_]{2,12}\.?,\s*(\d{1,2}\s+[^\W\d_]{3,}\.?\s+\d{2,4}\s.*)$")
+_ENGLISH_DAYS = ("mon,", "tue,", "wed,", "thu,", "fri,", "sat,", "sun,")
+
+
+def _date_with_any_day_name(value: str) -> time.struct_time | None:
+    """feedparser's date handler for RFC 822 dates after a day name it does not read; None leaves the rest to it."""
+    match = _DAY_NAMED.match(value)
+    if not match or value.strip().lower().startswith(_ENGLISH_DAYS) and ", " in value:
+        return None
+    rest = match[1]
+    if zoned := _date_with_zone_name(rest):
+        return zoned
+    try:
+        when = parsedate_to_datetime(rest)
+    except (TypeError, ValueError):
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).timetuple()
+
+
+for _handler in (_date_with_zone_name, _iso_date_with_zone_name, _date_with_any_day_name):
+    feedparser.registerDateHandler(_handler)
 
 
 def _entry_time(entry: Any) -> datetime | None:

@@ -405,6 +405,21 @@ def test_dates_naming_a_zone_feedparser_does_not_know(feed_server: FeedServer) -
                    "2026-11-18T15:00:00+00:00"]
 
 
+def test_dates_feedparser_half_reads_or_misses(feed_server: FeedServer) -> None:
+    """Ruby's '2026-11-18 10:00:00 UTC' kept its day and lost its time (no warning); a German day name ('Mi,') or
+    no space after the comma gave no date at all."""
+    dates = ["2026-11-18 10:00:00 UTC", "2026-11-18 10:00:00 CET", "2026-11-18T10:00 PST", "Mi, 18 Nov 2026 10:00:00 +0100",
+             "Wed,18 Nov 2026 10:00:00 GMT", "Sa., 18 Jul 2026 10:00:00 BST", "Wed, 18 Nov 2026 10:00:00 GMT"]
+    feed_server.routes["/feed"] = Route(_rss("".join(f"<item><guid>{i}</guid><title>Acme</title><pubDate>{d}</pubDate>"
+                                                     "</item>" for i, d in enumerate(dates))).encode())
+    (batch,) = _listener(feed_server.url("/feed")).fetch(None)
+    assert [m.created_at.isoformat() for m in batch.mentions] == [
+        "2026-11-18T10:00:00+00:00", "2026-11-18T09:00:00+00:00", "2026-11-18T18:00:00+00:00",
+        "2026-11-18T09:00:00+00:00", "2026-11-18T10:00:00+00:00", "2026-07-18T09:00:00+00:00",
+        "2026-11-18T10:00:00+00:00"]
+    assert batch.warnings == []
+
+
 def test_an_entry_dated_over_a_day_ahead_gets_the_fetch_time(feed_server: FeedServer) -> None:
     """An event listing's date (or a zone gone wrong) put items in weeks that had not begun."""
     feed_server.routes["/feed"] = Route(_rss(
