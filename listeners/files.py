@@ -1,7 +1,7 @@
 """CSV and JSONL exports (review dumps, survey verbatims, another tool's export) read as mentions.
 
-Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, or Unix
-seconds or milliseconds, or the source's `date_format`; a time without a zone is
+Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, Unix
+seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
 read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line:
 `,` (tab for `.tsv`), else `;`, tab or `|`.
@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import IO, Any, get_args
 
@@ -98,7 +98,8 @@ _MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milli
 
 
 def parse_time(value: Any, date_format: str | None = None) -> datetime:
-    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, or Unix seconds or ms.
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, Unix seconds or ms,
+    or a spreadsheet's serial day number (45981.5 is 2025-11-20 12:00).
 
     With `date_format` (the source's strptime format) only that format is read, so a slashed
     date means what the export's locale meant. A time before 1990 is a placeholder (a database's
@@ -114,6 +115,10 @@ _EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 # All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and
 # "20261120103000" (as milliseconds) the year 2612.
 _COMPACT = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
+# A spreadsheet's date cell saved as its number: days since 1899-12-30 (Excel, Google Sheets, LibreOffice), the
+# fraction the time of day. Days 32874 to 73050 are 1990 to 2099; as Unix seconds they were 1970 and refused.
+_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=timezone.utc)
+_EXCEL_DAYS = (32874, 73051)
 
 
 def _parse_time(value: Any, date_format: str | None) -> datetime:
@@ -132,6 +137,9 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
             raise RowError(f"created_at {value!r} is not a date (read as {_COMPACT[len(digits)]})") from None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
         seconds = float(value)
+        if _EXCEL_DAYS[0] <= seconds < _EXCEL_DAYS[1]:  # as Unix seconds, a time on 1 January 1970
+            # to the millisecond: 45981.416666666664 is 10:00, not 09:59:59.999999
+            return _EXCEL_EPOCH + timedelta(milliseconds=round(seconds * 86_400_000))
         try:
             return datetime.fromtimestamp(seconds / 1000 if seconds >= _MILLISECONDS else seconds, tz=timezone.utc)
         except (OverflowError, OSError, ValueError) as exc:
@@ -206,7 +214,8 @@ class _Identities:
         identity = mention.external_id
         earlier = self._seen.get(identity)
         if earlier is not None and earlier[0] == digest:
-            return f"row ending at line {line_no}: repeats the row ending at line {earlier[1]} (same id and text); read once"
+            return (f"row ending at line {line_no}: repeats the row ending at line {earlier[1]} (same id and text); "
+                    "read once")
         if earlier is not None:
             mention.external_id = f"{identity[:480]}~{digest.hex()}"
             if mention.external_id in self._seen:

@@ -364,6 +364,10 @@ def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
     ("20261101", "2026-11-01T00:00:00+00:00"),
     (20261101, "2026-11-01T00:00:00+00:00"),
     ("20261101100000", "2026-11-01T10:00:00+00:00"),
+    # a spreadsheet's serial day number (a date cell saved as a number): was refused as a date before 1990
+    ("46327", "2026-11-01T00:00:00+00:00"),
+    (46327.416666666664, "2026-11-01T10:00:00+00:00"),
+    ("46327.5", "2026-11-01T12:00:00+00:00"),
 ])
 def test_dates_other_tools_write(value: object, expected: str) -> None:
     assert parse_time(value).isoformat() == expected
