@@ -165,7 +165,7 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
     engine = open_database(config.database)
     names = [brand.name for brand in config.brands]
     counts = label_counts_by_brand(engine, names)
-    new = new_mentions_by_brand(engine, started)
+    new = new_mentions_by_brand(engine, started, [outcome.source for outcome in outcomes])
     summary = {}
     for name in names:
         hits = sum(outcome.brand_hits[name] for outcome in outcomes)

@@ -271,3 +271,28 @@ def test_a_run_killed_outright_is_recorded_as_interrupted_by_the_next(prefect_ha
     finally:
         live.kill()
         live.wait(timeout=30)
+
+
+def test_a_brands_new_items_are_this_runs_own(sqlite_url: str) -> None:
+    """Another config's run sharing the database stores items in the same minutes: both summaries claimed them."""
+    from journeywatch.domain import Mention
+    from journeywatch.flows.monitor import _brand_summary
+    from journeywatch.flows.steps import SourceOutcome
+    from journeywatch.settings import parse_config
+    from journeywatch.storage import store_batch
+
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Acme", "query": "acme"}],
+                           "sources": [{"name": "ours", "kind": "file", "path": "ours.jsonl"}]})
+    engine = open_database(sqlite_url)
+    started = datetime.now(timezone.utc)
+
+    def stored(source: str, count: int) -> None:
+        store_batch(engine, [Mention(source=source, external_id=f"{source}-{i}", text="acme", created_at=T0,
+                                     brands=["Acme"]) for i in range(count)])
+
+    stored("ours", 2)
+    stored("theirs", 5)  # the other config's source, stored while this run ran
+    ours = SourceOutcome("ours", fetched=3, new=2, seen=1)
+    ours.brand_hits["Acme"] = 3
+    summary = _brand_summary(config, [ours], started)
+    assert (summary["Acme"]["new"], summary["Acme"]["seen"]) == (2, 1)
