@@ -55,6 +55,21 @@ MAX_FIELD_CHARS = 64 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
 
+# A link cell as Excel and Google Sheets export it from a sheet that made it clickable: =HYPERLINK("url", "label"),
+# with ; between the arguments in a European locale. The URL is the first argument ("" is a quote inside it).
+_HYPERLINK = re.compile(r'=\s*HYPERLINK\s*\(\s*"((?:[^"]|"")*)"\s*(?:[,;].*)?\)', re.IGNORECASE | re.DOTALL)
+
+
+def _url_of(value: str | None) -> str | None:
+    """The row's URL, with a spreadsheet's =HYPERLINK(...) formula read as the URL it links to.
+
+    Stored as it was, the formula was the item's link in the digest and could be opened nowhere.
+    """
+    if value is not None and (match := _HYPERLINK.fullmatch(value)):
+        return match[1].replace('""', '"').strip() or None
+    return value
+
+
 class RowError(ValueError):
     """Why one row cannot be used."""
 
@@ -323,7 +338,7 @@ class FileListener:
             created_at=created,
             source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
             title=html_to_text(title) or None if title else None,
-            url=_text_or_none(self._scalar(row, "url")),
+            url=_url_of(_text_or_none(self._scalar(row, "url"))),
             author=_text_or_none(self._scalar(row, "author")),
         )
 

@@ -477,3 +477,20 @@ def test_a_row_repeated_in_one_file_is_read_once_and_a_reused_id_loses_no_row(tm
     assert stored["acme lost my bag"] == "1" and stored["acme flight delayed"].startswith("1~")
     again = collect_source(engine, FileListener(listener.settings), lambda ms: prepare_mentions(ms, matcher))
     assert (again.fetched, again.new) == (0, 0)
+
+
+def test_a_spreadsheet_hyperlink_formula_is_read_as_its_url(tmp_path: Path) -> None:
+    """Excel and Google Sheets export a clickable link cell as =HYPERLINK(...): it was stored as the item's URL."""
+    path = tmp_path / "sheet.csv"
+    path.write_bytes('Id;Full Text;Date;Url\r\n'
+                     '1;Café Acme;2026-11-20T10:00:00Z;"=HYPERLINK(""https://x.com/a/status/1"";""open"")"\r\n'
+                     '2;Acme two;2026-11-20T11:00:00Z;"=hyperlink(""https://example.org/?q=""""acme"""""", ""a, b"")"\r\n'
+                     '3;Acme three;2026-11-20T12:00:00Z;https://example.org/3\r\n'.encode("cp1252"))
+    listener = FileListener(_source(path, encoding="cp1252",
+                                    columns={"id": "Id", "text": "Full Text", "created_at": "Date", "url": "Url"}))
+    mentions = [m for b in listener.fetch(None) for m in b.mentions]
+    assert [(m.text, m.url) for m in mentions] == [
+        ("Café Acme", "https://x.com/a/status/1"),
+        ("Acme two", 'https://example.org/?q="acme"'),
+        ("Acme three", "https://example.org/3"),
+    ]
