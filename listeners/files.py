@@ -203,6 +203,28 @@ def _delimiter_of(header: str, default: str) -> str:
     return best if counts[best] else default
 
 
+def _json_line(line: str) -> Any:
+    """One JSON Lines record; an object followed by a comma is read as the object.
+
+    A JSON array's elements pasted one per line, or an exporter that writes `{...},` lines, left a
+    comma after each object: every row was 'not valid JSON (Extra data)'.
+    """
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        stripped = line.rstrip()
+        if stripped.endswith("}") or not stripped.endswith(","):
+            raise
+        try:
+            row = json.loads(stripped[:-1])
+        except json.JSONDecodeError:
+            pass
+        else:
+            if isinstance(row, dict):
+                return row
+        raise
+
+
 def _text_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -424,7 +446,7 @@ class FileListener:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = _json_line(line)
             except json.JSONDecodeError as exc:
                 if not line.endswith("\n"):  # a last line still being written: leave it for the next run
                     cursor.offset -= cursor.last_bytes

@@ -494,3 +494,17 @@ def test_a_spreadsheet_hyperlink_formula_is_read_as_its_url(tmp_path: Path) -> N
         ("Acme two", 'https://example.org/?q="acme"'),
         ("Acme three", "https://example.org/3"),
     ]
+
+
+def test_jsonl_objects_followed_by_a_comma_are_read(tmp_path: Path) -> None:
+    """A JSON array's elements one per line, or an exporter's `{...},` lines, were each 'not valid JSON'."""
+    path = tmp_path / "dump.jsonl"
+    path.write_text('{"id": 1, "text": "acme one", "created_at": "2026-11-20T10:00:00Z"},\n'
+                    '{"id": 2, "text": "acme two", "created_at": "2026-11-20T11:00:00Z"} , \n'
+                    '{"id": 3, "text": "acme three", "created_at": "2026-11-20T12:00:00Z"}\n'
+                    '{"id": 4, "text": "acme four"},,\n'
+                    '[1, 2],\n')
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["1", "2", "3"]
+    assert batches[-1].warnings == ["line 4: not valid JSON (Extra data column 31)",
+                                    "line 5: not valid JSON (Extra data column 7)"]
