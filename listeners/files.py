@@ -271,7 +271,8 @@ class FileListener:
         self.name = settings.name
         self.settings = settings
         self.format = self._format_of(settings)
-        self.columns = {f: settings.columns.get(f, f) for f in FIELDS}
+        self._configured = {f: settings.columns.get(f, f) for f in FIELDS}
+        self.columns = dict(self._configured)  # a CSV's header may spell them in another case: see _columns_in
         unknown = sorted(set(settings.columns) - set(FIELDS))
         if unknown:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
@@ -372,6 +373,7 @@ class FileListener:
         The header is the first row holding every needed column, among the first `PREAMBLE_ROWS`:
         a report export (Brandwatch's) opens with rows naming the report and its dates.
         """
+        self.columns = dict(self._configured)
         first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
         handle.seek(0)
         guessed = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
@@ -383,10 +385,12 @@ class FileListener:
         try:
             for _ in range(PREAMBLE_ROWS):
                 header = [name.strip() for name in next(rows)]  # Excel keeps a typed "Body " as it is
-                found = sum(self.columns[f] in header for f in needed)
+                columns = self._columns_in(header)
+                found = sum(f in columns for f in needed)
                 if found == len(needed):
+                    self.columns = {**self._configured, **columns}
                     return header, cursor.offset, cursor.line_no
-                if best is None or found > sum(self.columns[f] in best for f in needed):
+                if best is None or found > sum(f in self._columns_in(best) for f in needed):
                     best = header
         except StopIteration:
             if best is None:
@@ -396,8 +400,25 @@ class FileListener:
                 raise SourceError(self.name, "the file's lines end in a bare CR (Excel's \"CSV (Macintosh)\"); save "
                                   "it as CSV UTF-8", retryable=False) from None
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
-        self._check_columns([f for f in needed if self.columns[f] not in best], best)
+        self._check_columns([f for f in needed if f not in self._columns_in(best)], best)
         raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
+
+    def _columns_in(self, header: list[str]) -> dict[str, str]:
+        """Each field's column in a CSV header: the configured name, else the one name equal to it but for case.
+
+        Exports capitalise their columns as they like ("Text", "Date", "URL"): without a mapping, a file
+        with `Text` failed the source as having no column for text, and its `Author` and `URL` were never read.
+        """
+        by_folded: dict[str, list[str]] = {}
+        for name in header:
+            by_folded.setdefault(name.casefold(), []).append(name)
+        found = {}
+        for name, wanted in self._configured.items():
+            if wanted in header:
+                found[name] = wanted
+            elif len(same := by_folded.get(wanted.casefold(), [])) == 1:
+                found[name] = same[0]
+        return found
 
     def _check_columns(self, missing: list[str], has: list[str]) -> None:
         """A `ConfigError` naming the source and each field whose column the file lacks, with what it has.

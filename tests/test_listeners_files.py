@@ -508,3 +508,21 @@ def test_jsonl_objects_followed_by_a_comma_are_read(tmp_path: Path) -> None:
     assert [m.external_id for b in batches for m in b.mentions] == ["1", "2", "3"]
     assert batches[-1].warnings == ["line 4: not valid JSON (Extra data column 31)",
                                     "line 5: not valid JSON (Extra data column 7)"]
+
+
+def test_csv_columns_are_found_whatever_their_case(tmp_path: Path) -> None:
+    """`Text`, `Date` or `URL` in a header failed the source as missing (or, optional, were never read)."""
+    path = tmp_path / "sprout.csv"
+    path.write_text("ID,Text,Date,Author,URL,Network\n"
+                    "7,Acme support was quick,2026-11-20T10:00:00Z,bob,https://x.com/bob/status/7,X\n")
+    listener = FileListener(_source(path, columns={"created_at": "date"}))
+    [mention] = [m for b in listener.fetch(None) for m in b.mentions]
+    assert (mention.external_id, mention.text, mention.author, mention.url) == (
+        "7", "Acme support was quick", "bob", "https://x.com/bob/status/7")
+    both = tmp_path / "both.csv"  # two columns that differ only in case: the exact name, never a guess
+    both.write_text("text,Text,created_at\nexact,other,2026-11-20\n")
+    assert [m.text for b in FileListener(_source(both)).fetch(None) for m in b.mentions] == ["exact"]
+    ambiguous = tmp_path / "ambiguous.csv"
+    ambiguous.write_text("TEXT,Text,created_at\na,b,2026-11-20\n")
+    with pytest.raises(ConfigError, match="no column for text -> 'text'"):
+        list(FileListener(_source(ambiguous)).fetch(None))
