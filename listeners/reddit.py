@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime, timezone
 import logging
@@ -47,6 +48,11 @@ from .text import collapse_whitespace
 CREDENTIAL_ENV = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
 _GONE = re.compile(r"\[\s*(deleted|removed)(\s+by\s+\w+|\s+on account of[^\]]*)*\s*\.?\s*\]", re.IGNORECASE)
 BATCH_SIZE = 200
+# Matched posts whose comment trees later runs read again, for replies written after the post was first read:
+# for this long after the post was written (most of a thread's replies come in its first days), and at most this
+# many, the newest (each costs a request or more per run).
+THREAD_DAYS = 3
+MAX_THREADS = 50
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
@@ -250,7 +256,8 @@ class RedditListener:
     """One Reddit source: its subreddits' /new, a search per brand, and comments of what matched."""
 
     def __init__(self, settings: RedditSource, brands: Sequence[Brand] = (), *, sleep: Sleep = default_sleep,
-                 env: Mapping[str, str] | None = None, batch_size: int = BATCH_SIZE) -> None:
+                 env: Mapping[str, str] | None = None, batch_size: int = BATCH_SIZE,
+                 clock: Callable[[], float] = time.time) -> None:
         self.name = settings.name
         self.settings = settings
         self.brands = list(brands)
@@ -260,6 +267,9 @@ class RedditListener:
         self._env = env
         self._batch_size = batch_size
         self._subreddits = {name.lower() for name in settings.subreddits}
+        self._clock = clock
+        # During a fetch: matched posts (fullname -> created_utc) whose comments are read again by later runs.
+        self._threads: dict[str, float] = {}
 
     def client(self) -> praw.Reddit:
         """A read-only praw client pointed at the configured URLs, never checking for updates."""
@@ -369,9 +379,10 @@ class RedditListener:
                     else:
                         chunk.extend(comments)
                         gone += deleted
+                        self._track(mention)
             if len(chunk) >= self._batch_size:
                 marks[key] = {**base, "pass": {"newest": newest, "after": last}}
-                yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
+                yield Batch(chunk, self._watermark(marks), skipped=gone, warnings=warnings)
                 chunk, gone, warnings = [], 0, []
         if newest is not None and stop and not reached and read >= self.settings.limit:
             marks[key] = {**base, "pass": {"newest": newest, "after": last}}  # more than `limit` arrived
@@ -381,7 +392,52 @@ class RedditListener:
             marks[key] = base
         if gone:
             warnings.append(f"{key}: {gone} deleted, removed or undated items not stored")
-        yield Batch(chunk, {"listings": copy.deepcopy(marks)}, skipped=gone, warnings=warnings)
+        yield Batch(chunk, self._watermark(marks), skipped=gone, warnings=warnings)
+
+    def _watermark(self, marks: dict[str, Any]) -> Watermark:
+        """What a batch commits: every listing's mark, and the threads later runs read again."""
+        return {"listings": copy.deepcopy(marks), "threads": dict(self._threads)}
+
+    def _track(self, post: Mention) -> None:
+        """Have later runs read `post`'s comments again, while it is recent enough to get replies."""
+        created = post.created_at.timestamp()
+        if created < self._clock() - THREAD_DAYS * 86400:
+            return
+        self._threads[post.external_id] = created
+        if len(self._threads) > MAX_THREADS:
+            del self._threads[min(self._threads, key=self._threads.__getitem__)]
+
+    def _revisit(self, reddit: praw.Reddit, marks: dict[str, Any], seen: set[str], site: str) -> Iterator[Batch]:
+        """Comments written since an earlier run on its matched posts (those not read again in this run).
+
+        The whole tree is read again and the upsert drops the comments already stored. Comments found deleted
+        are not counted: they were counted when their thread was first read, or had been stored before.
+        A post since deleted, removed, gone private or edited to match no brand is no longer revisited.
+        """
+        chunk: list[Mention] = []
+        warnings: list[str] = []
+        for fullname in sorted(self._threads, key=self._threads.__getitem__, reverse=True):
+            if fullname in seen:
+                continue  # its comments were read with it in this run
+            submission = reddit.submission(id=fullname.removeprefix("t3_"))
+            try:
+                submission.comments  # noqa: B018 - fetches the post and its comment tree
+            except (prawcore.NotFound, prawcore.Forbidden) as exc:
+                warnings.append(f"comments of {fullname}: {exc}; no longer revisited")
+                del self._threads[fullname]
+                continue
+            parent = submission_mention(self.name, {**vars(submission), "name": fullname}, site)
+            if parent is not None and self.matcher is not None:
+                parent.brands = self.matcher.brands_of(f"{parent.title}\n{parent.text}")
+            if parent is None or not parent.brands:
+                del self._threads[fullname]
+                continue
+            comments, _ = self._comments(submission, parent, site, warnings)
+            chunk.extend(comments)
+            if len(chunk) >= self._batch_size:
+                yield Batch(chunk, self._watermark(marks), warnings=warnings)
+                chunk, warnings = [], []
+        yield Batch(chunk, self._watermark(marks), warnings=warnings)
 
     def _read_listing(self, key: str, listing: Opener, marks: dict[str, Any], seen: set[str],
                       site: str) -> Iterator[Batch]:
@@ -407,6 +463,9 @@ class RedditListener:
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
         """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""
         marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
+        oldest = self._clock() - THREAD_DAYS * 86400
+        self._threads = {name: created for name, created in dict((watermark or {}).get("threads") or {}).items()
+                         if isinstance(created, (int, float)) and created >= oldest}
         try:
             reddit = self.client()
         except _PRAW_ERRORS as exc:  # e.g. a user agent too short for Reddit's rules
@@ -420,6 +479,11 @@ class RedditListener:
             except tuple(kind for kind, _ in _UNSERVED) as exc:
                 meaning = next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
                 unserved.setdefault(meaning, []).append(_listing_name(key))
+            except _PRAW_ERRORS as exc:
+                raise _source_error(self.name, exc) from exc
+        if self._threads:
+            try:
+                yield from self._revisit(reddit, marks, seen, site)
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
         if unserved:

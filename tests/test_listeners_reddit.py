@@ -36,9 +36,10 @@ def _settings(server: RedditServer, **extra: object) -> RedditSource:
 
 
 def _listener(server: RedditServer, sleeps: Sleeps | None = None, batch_size: int = 200,
-              brands: list[Brand] | None = None, **extra: object) -> RedditListener:
+              brands: list[Brand] | None = None, now: float | None = None, **extra: object) -> RedditListener:
     return RedditListener(_settings(server, **extra), [ACME] if brands is None else brands,
-                          sleep=sleeps if sleeps is not None else Sleeps(), env=ENV, batch_size=batch_size)
+                          sleep=sleeps if sleeps is not None else Sleeps(), env=ENV, batch_size=batch_size,
+                          **({"clock": lambda: now} if now is not None else {}))
 
 
 @pytest.fixture
@@ -327,3 +328,26 @@ def test_short_replies_in_other_scripts_are_not_sent_to_the_english_classifier(k
     assert by_id["t1_c6"] == ("ja", False)  # "このケトル壊れた": 8 characters, a whole sentence
     assert by_id["t1_c7"] == ("ru", False)
     assert by_id["t1_c8"] == by_id["t1_c9"] == (None, True)  # emoji only, or too short to tell: kept for the classifier
+
+
+def test_replies_to_matched_posts_are_collected_by_later_runs(kettles: RedditServer, sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([ACME])
+
+    def run(now: float) -> int:
+        return collect_source(engine, _listener(kettles, now=now), lambda ms: prepare_mentions(ms, matcher)).new
+
+    assert run(T0 + 86400) == 20 + 2
+    kettles.posts[59].comments.append(Comment("c6", "They sent a new one", T0 + 90000))
+    kettles.posts[59].comments[0].replies = [Comment("c7", "lucky you", T0 + 90001)]
+    kettles.posts[56].comments = [Comment("c8", "mine too", T0 + 90002)]  # another Acme post
+    kettles.posts[55].comments = [Comment("c9", "tea is fine", T0 + 90003)]  # a post about tea: not read
+    assert run(T0 + 2 * 86400) == 3
+    assert run(T0 + 2 * 86400) == 0  # read again, stored once
+    with engine.connect() as connection:
+        rows = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.parent_id)).all())
+    assert {rows["t1_c6"], rows["t1_c7"], rows["t1_c8"]} == {"t3_p59", "t3_p56"} and "t1_c9" not in rows
+    kettles.posts[59].comments.append(Comment("c10", "a week later", T0 + 7 * 86400))
+    before = len(kettles.paths("/comments/"))
+    assert run(T0 + 7 * 86400) == 0  # threads older than THREAD_DAYS are left alone
+    assert len(kettles.paths("/comments/")) == before
