@@ -4,7 +4,7 @@ Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, R
 seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
 read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line:
-`,` (tab for `.tsv`), else `;`, tab or `|`.
+`,` (tab for `.tsv`), else `;`, tab or `|`. A gzip-compressed file (`.csv.gz`) is read decompressed.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import hashlib
 import json
+import os
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import IO, Any, get_args
 
 from journeywatch.domain import Mention
@@ -72,6 +76,39 @@ def _url_of(value: str | None) -> str | None:
 
 class RowError(ValueError):
     """Why one row cannot be used."""
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 20
+
+
+def _suffix(path: Path) -> str:
+    """The suffix that names the format: `.csv` for `mentions.csv.gz` too."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes: decompressed for a gzip-compressed export (`.csv.gz`), told by its first bytes."""
+    handle = path.open("rb")
+    if handle.read(2) != _GZIP_MAGIC:
+        handle.seek(0)
+        return handle
+    handle.close()
+    return gzip.open(path, "rb")
+
+
+def _length(handle: IO[bytes]) -> int:
+    """How many bytes `handle` holds; a gzip file is decompressed once to count them (offsets are the text's)."""
+    if not isinstance(handle, gzip.GzipFile):
+        return os.fstat(handle.fileno()).st_size
+    total = 0
+    while chunk := handle.read(_CHUNK):
+        total += len(chunk)
+    handle.seek(0)
+    return total
 
 
 @dataclass(slots=True)
@@ -278,7 +315,7 @@ class FileListener:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
-        self._delimiter = "\t" if settings.path.suffix.lower() == ".tsv" else ","  # the header's, once read
+        self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
         self._encoding = settings.encoding
         utf8 = codecs.lookup(settings.encoding).name == "utf-8"
         self._not_valid = "not valid UTF-8" if utf8 else f"not valid {settings.encoding}"  # a bad line's warning
@@ -290,7 +327,7 @@ class FileListener:
     def _format_of(settings: FileSource) -> str:
         if settings.format != "auto":
             return settings.format
-        fmt = _FORMATS.get(settings.path.suffix.lower())
+        fmt = _FORMATS.get(_suffix(settings.path))
         if fmt is None:
             raise ConfigError(f"config key 'format' of source '{settings.name}': cannot tell the format of "
                               f"{settings.path.name!r} from its suffix; set format: csv or jsonl")
@@ -299,7 +336,7 @@ class FileListener:
     # --- the watermark -------------------------------------------------------------------------
 
     def _head_hash(self, length: int) -> str:
-        with self.settings.path.open("rb") as handle:
+        with _open_bytes(self.settings.path) as handle:
             return hashlib.sha256(handle.read(length)).hexdigest()
 
     def _resume_point(self, watermark: Watermark | None, size: int) -> tuple[int, int, int, int]:
@@ -432,7 +469,7 @@ class FileListener:
                               f"{pairs}; its columns are {has}")
 
     def _dialect(self) -> type[csv.Dialect]:
-        return csv.excel_tab if self.settings.path.suffix.lower() == ".tsv" else csv.excel
+        return csv.excel_tab if _suffix(self.settings.path) == ".tsv" else csv.excel
 
     def _records(self, handle: IO[bytes], cursor: _Cursor, header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
         """(row, None) for each readable record, (None, why) for each unreadable one."""
@@ -536,13 +573,21 @@ class FileListener:
             raise SourceError(self.name, f"path {str(path)!r} is {what}: a file source reads one file; add a source "
                               "for each file", retryable=False)
         try:
-            size = path.stat().st_size
-            handle = path.open("rb")
+            handle = _open_bytes(path)
         except FileNotFoundError:
             raise SourceError(self.name, f"file {str(path)!r} not found", retryable=False) from None
         except OSError as exc:
             raise SourceError(self.name, f"cannot read {str(path)!r}: {exc.strerror or exc}", retryable=False) from exc
+        try:
+            yield from self._read(handle, watermark)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # what was read before it is committed
+            raise SourceError(self.name, f"the gzip file {path.name!r} is cut short or damaged ({exc}); a file "
+                              "still being compressed is read next run") from None
+
+    def _read(self, handle: IO[bytes], watermark: Watermark | None) -> Iterator[Batch]:
+        """`fetch`, once the file is open."""
         with handle:
+            size = _length(handle)
             self._check_start(handle.read(HEAD_BYTES))
             handle.seek(0)
             offset, line_no, rows, head_len = self._resume_point(watermark, size)

@@ -526,3 +526,25 @@ def test_csv_columns_are_found_whatever_their_case(tmp_path: Path) -> None:
     ambiguous.write_text("TEXT,Text,created_at\na,b,2026-11-20\n")
     with pytest.raises(ConfigError, match="no column for text -> 'text'"):
         list(FileListener(_source(ambiguous)).fetch(None))
+
+
+def test_a_gzip_compressed_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_path: Path) -> None:
+    """A .csv.gz failed as 'cannot tell the format' (and with format: csv, as 'lines end in a bare CR')."""
+    import gzip
+
+    path = tmp_path / "mentions.csv.gz"
+    rows = ["id,text,created_at\n"] + [f"{i},acme {i},2026-11-20T1{i}:00:00Z\n" for i in range(4)]
+    path.write_bytes(gzip.compress("".join(rows[:3]).encode(), mtime=1))
+    listener = FileListener(_source(path))
+    first = list(listener.fetch(None))
+    assert [m.external_id for b in first for m in b.mentions] == ["0", "1"]
+    path.write_bytes(gzip.compress("".join(rows).encode(), mtime=2))  # the exporter's next, longer file
+    second = list(listener.fetch(first[-1].watermark))
+    assert [m.external_id for b in second for m in b.mentions] == ["2", "3"]
+    tsv = tmp_path / "mentions.tsv.gz"
+    tsv.write_bytes(gzip.compress(b"id\ttext\tcreated_at\n9\tacme, tab\t2026-11-20\n"))
+    assert [m.text for b in FileListener(_source(tsv)).fetch(None) for m in b.mentions] == ["acme, tab"]
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gzip.compress(b'{"id": 1, "text": "acme", "created_at": "2026-11-20"}\n' * 50)[:-12])
+    with pytest.raises(SourceError, match="the gzip file 'cut.jsonl.gz' is cut short or damaged"):
+        list(FileListener(_source(cut)).fetch(None))
