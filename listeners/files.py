@@ -328,6 +328,9 @@ class FileListener:
         if settings.format != "auto":
             return settings.format
         fmt = _FORMATS.get(_suffix(settings.path))
+        if fmt is None and _suffix(settings.path) in (".xlsx", ".xls", ".xlsm", ".ods", ".zip"):
+            raise ConfigError(f"config key 'path' of source '{settings.name}': {settings.path.name!r} is a workbook or "
+                              "an archive; save the sheet as CSV UTF-8 (or unzip the export) and name that file")
         if fmt is None:
             raise ConfigError(f"config key 'format' of source '{settings.name}': cannot tell the format of "
                               f"{settings.path.name!r} from its suffix; set format: csv or jsonl")
@@ -544,6 +547,9 @@ class FileListener:
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise SourceError(self.name, "the file is UTF-16 (Excel's \"Unicode Text\"); save it as CSV UTF-8",
                               retryable=False)
+        if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .zip) or an OLE file (.xls)
+            raise SourceError(self.name, "the file is an Excel workbook or a zip archive, not CSV or JSON Lines; save "
+                              "the sheet as CSV UTF-8 (or unzip the export)", retryable=False)
         if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
             raise SourceError(self.name, "the file is a JSON array, not JSON Lines (one object per line); convert "
                               "it, e.g. jq -c '.[]' export.json > export.jsonl", retryable=False)

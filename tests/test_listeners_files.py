@@ -548,3 +548,18 @@ def test_a_gzip_compressed_export_is_read_and_a_longer_one_from_where_it_stopped
     cut.write_bytes(gzip.compress(b'{"id": 1, "text": "acme", "created_at": "2026-11-20"}\n' * 50)[:-12])
     with pytest.raises(SourceError, match="the gzip file 'cut.jsonl.gz' is cut short or damaged"):
         list(FileListener(_source(cut)).fetch(None))
+
+
+def test_an_excel_workbook_is_named_as_such(tmp_path: Path) -> None:
+    """An .xlsx said 'cannot tell the format; set format: csv', and with format: csv its zip bytes were 'columns'."""
+    import zipfile
+
+    book = tmp_path / "Mentions.xlsx"
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(ConfigError, match="'Mentions.xlsx' is a workbook or an archive; save the sheet as CSV UTF-8"):
+        FileListener(_source(book))
+    renamed = tmp_path / "mentions.csv"
+    renamed.write_bytes(book.read_bytes())
+    with pytest.raises(SourceError, match="the file is an Excel workbook or a zip archive"):
+        list(FileListener(_source(renamed)).fetch(None))
