@@ -85,7 +85,8 @@ def classify_pending(
     done = 0
     for pending in iter_pending(engine, batch_size, model_version, id_range):
         predictions = classifier.predict([p.text for p in pending])
-        done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)))
+        done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)),
+                                 only_missing=model_version is None)  # a concurrent run may have done them
         if progress:
             progress(done)
     return done

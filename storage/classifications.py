@@ -98,9 +98,14 @@ def text_for_classifier(title: str | None, text: str) -> str:
 
 
 def save_predictions(
-    engine: Engine, model_version: str, items: Sequence[tuple[int, Prediction]]
+    engine: Engine, model_version: str, items: Sequence[tuple[int, Prediction]], *, only_missing: bool = False
 ) -> int:
-    """Store (or replace) the classification of each mention; returns how many."""
+    """Store (or replace) the classification of each mention; returns how many were stored.
+
+    `only_missing` keeps a classification already there and counts only those added: two monitor
+    runs sharing a database (two configs' crons) classify the same pending rows at the same time,
+    and each said it had classified them all.
+    """
     if not items:
         return 0
     now = datetime.now(timezone.utc)
@@ -120,6 +125,10 @@ def save_predictions(
     ]
     with engine.begin() as connection:
         insert = insert_for(connection, classifications)
+        if only_missing:
+            added = connection.execute(insert.on_conflict_do_nothing(index_elements=["mention_id"])
+                                       .returning(classifications.c.mention_id), rows)
+            return len(added.all())
         replace = {c: insert.excluded[c] for c in rows[0] if c != "mention_id"}
         connection.execute(insert.on_conflict_do_update(index_elements=["mention_id"], set_=replace), rows)
     return len(rows)

@@ -141,3 +141,16 @@ def test_a_tilde_in_a_sqlite_url_given_outside_the_config_is_the_home_directory(
     assert (home / "jw" / "db.sqlite").is_file()
     assert list(work.iterdir()) == []
     require_existing("sqlite:///~/jw/db.sqlite", "--database")
+
+
+def test_saving_only_missing_classifications_counts_what_it_added(database_url: str) -> None:
+    """Two monitor runs sharing a database classify the same pending rows: each said it classified them all."""
+    engine = open_database(database_url)
+    store_batch(engine, [_mention(i) for i in range(5)])
+    ids = [p.mention_id for batch in iter_pending(engine, 10) for p in batch]
+    assert save_predictions(engine, "v1", [(i, _prediction("none", "neutral")) for i in ids[:3]]) == 3
+    added = save_predictions(engine, "v1", [(i, _prediction("stimulus", "positive")) for i in ids], only_missing=True)
+    assert added == 2
+    rows = trend_counts(engine, T0 - timedelta(days=1), T0 + timedelta(days=1))
+    assert sorted((r.moment, r.count) for r in rows) == [("none", 3), ("stimulus", 2)]
+    assert save_predictions(engine, "v2", [(i, _prediction("first_moment", "negative")) for i in ids]) == 5
