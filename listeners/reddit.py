@@ -53,6 +53,9 @@ BATCH_SIZE = 200
 # many, the newest (each costs a request or more per run).
 THREAD_DAYS = 3
 MAX_THREADS = 50
+# Reddit's search takes a query of at most this many characters; a longer one is dropped ("q: too long") and the
+# search answers with every post of the subreddits, or with nothing at all site-wide.
+MAX_SEARCH_CHARS = 512
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
@@ -300,11 +303,25 @@ class RedditListener:
                         lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after))))
         if self.settings.search:
             target = "+".join(self.settings.subreddits) or "all"
-            for brand in self.brands:
+            for brand in self.searchable_brands():
                 out.append((f"search:{target}:{brand.name}",
                             lambda after, q=brand.query: reddit.subreddit(target).search(
                                 q, sort="new", time_filter="all", limit=limit, **after_params(after))))
         return out
+
+    def searchable_brands(self) -> list[Brand]:
+        """The brands whose query Reddit's search can take (see `MAX_SEARCH_CHARS`)."""
+        return [brand for brand in self.brands if len(brand.query) <= MAX_SEARCH_CHARS]
+
+    def _unsearched(self) -> list[str]:
+        """A warning for each brand whose query is too long to search Reddit for."""
+        if not self.settings.search:
+            return []
+        where = ("only the listed subreddits' new posts are read for it" if self.settings.subreddits
+                 else "nothing is read for it, as no subreddits are listed")
+        return [f"brand '{brand.name}': its query is {len(brand.query)} characters and Reddit searches at most "
+                f"{MAX_SEARCH_CHARS}, so it is not searched; {where}. Shorten the query (fewer OR terms)"
+                for brand in self.brands if len(brand.query) > MAX_SEARCH_CHARS]
 
     def _comments(self, submission: Any, parent: Mention, site: str,
                   warnings: list[str]) -> tuple[list[Mention], int]:
@@ -486,6 +503,8 @@ class RedditListener:
                 yield from self._revisit(reddit, marks, seen, site)
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
+        if unsearched := self._unsearched():
+            yield Batch([], self._watermark(marks), warnings=unsearched)
         if unserved:
             problems = "; ".join(f"{', '.join(names)}: {meaning}" for meaning, names in unserved.items())
             raise SourceError(self.name, f"Reddit would not serve {problems}; check the names in the source's "

@@ -351,3 +351,17 @@ def test_replies_to_matched_posts_are_collected_by_later_runs(kettles: RedditSer
     before = len(kettles.paths("/comments/"))
     assert run(T0 + 7 * 86400) == 0  # threads older than THREAD_DAYS are left alone
     assert len(kettles.paths("/comments/")) == before
+
+
+def test_a_query_too_long_for_reddits_search_is_not_searched_and_says_so(kettles: RedditServer) -> None:
+    """Reddit drops a search query over 512 characters: the subreddit's every post, or site-wide nothing, came back."""
+    many = Brand(name="Many", query=" OR ".join(f"brand{i}" for i in range(200)))
+    batches = list(_listener(kettles, brands=[ACME, many]).fetch(None))
+    searched = [q["q"][0] for m, p, q in kettles.requests if p == "/r/kettles/search/"]
+    assert searched and set(searched) == {ACME.query}
+    warnings = [w for b in batches for w in b.warnings]
+    assert [w for w in warnings if w.startswith("brand 'Many': its query is 2286 characters and Reddit searches at "
+                                                "most 512, so it is not searched; only the listed subreddits'")]
+    site_wide = list(_listener(kettles, brands=[many], subreddits=[]).fetch(None))
+    assert not kettles.paths("/r/all/search") and not [m for b in site_wide for m in b.mentions]
+    assert "nothing is read for it, as no subreddits are listed" in " ".join(w for b in site_wide for w in b.warnings)

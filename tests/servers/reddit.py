@@ -160,7 +160,10 @@ class RedditServer(LocalHTTPServer):
                 return posts, {"reason": reason, "message": "Forbidden" if posts == 403 else "Not Found",
                                "error": posts}, {}
             if parts[2] == "search":
-                terms = self._search_terms(query.get("q", [""])[0])
+                q = query.get("q", [""])[0]
+                if len(q) > 512:  # Reddit drops a longer q: a subreddit answers with all posts, r/all with none
+                    return 200, self._page([] if parts[1].lower() == "all" else posts, query), {}
+                terms = self._search_terms(q)
                 pool = self.posts if self.search_everywhere else posts
                 posts = [p for p in pool if any(t in f"{p.title} {p.selftext}".lower() for t in terms)]
             return 200, self._page(posts, query), {}
