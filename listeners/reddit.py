@@ -481,7 +481,8 @@ class RedditListener:
         """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""
         marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
         oldest = self._clock() - THREAD_DAYS * 86400
-        self._threads = {name: created for name, created in dict((watermark or {}).get("threads") or {}).items()
+        stored = dict((watermark or {}).get("threads") or {}) if self.settings.comments and self.matcher else {}
+        self._threads = {name: created for name, created in stored.items()
                          if isinstance(created, (int, float)) and created >= oldest}
         try:
             reddit = self.client()

@@ -347,6 +347,9 @@ def test_replies_to_matched_posts_are_collected_by_later_runs(kettles: RedditSer
     with engine.connect() as connection:
         rows = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.parent_id)).all())
     assert {rows["t1_c6"], rows["t1_c7"], rows["t1_c8"]} == {"t3_p59", "t3_p56"} and "t1_c9" not in rows
+    before = len(kettles.paths("/comments/"))
+    stored = collect_source(engine, _listener(kettles, now=T0 + 2 * 86400, comments=False), lambda ms: ms)
+    assert stored.new == 0 and len(kettles.paths("/comments/")) == before  # comments turned off: not revisited
     kettles.posts[59].comments.append(Comment("c10", "a week later", T0 + 7 * 86400))
     before = len(kettles.paths("/comments/"))
     assert run(T0 + 7 * 86400) == 0  # threads older than THREAD_DAYS are left alone
