@@ -8,6 +8,7 @@ beside the anchor, so they survive apprise's conversion to plain text
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from html import escape
 
@@ -16,8 +17,13 @@ from .alert import Alert, _times, expected_text
 _TEXT_LIMIT = 400
 
 
+# Explicit bidi embeddings, overrides and isolates, as the digest drops them (reports/formatting.py): a post's
+# unclosed RIGHT-TO-LEFT OVERRIDE reversed the rest of its line in the e-mail, the source and date included.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
-    text = " ".join(text.split())
+    text = " ".join(BIDI_CONTROLS.sub("", text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

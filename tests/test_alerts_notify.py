@@ -380,3 +380,14 @@ def test_a_subject_from_an_odd_brand_name_arrives_as_one_short_line(
     assert "\n" not in subject and "\r" not in subject and len(subject) <= 150 and subject.endswith(("…", "yes"))
     assert subject.startswith("journeywatch alert: negative share-stage spike for ")
     assert "X-Injected" not in message and smtp_server.envelopes[0][1] == ["manager@brand.example"]
+
+
+def test_an_unclosed_right_to_left_override_in_a_post_reverses_nothing_in_the_alert() -> None:
+    # "\u202e" (RIGHT-TO-LEFT OVERRIDE) in a post reversed the rest of its line in the e-mail: the
+    # source, the date and the link read backwards. The digest drops it already.
+    alert = _alert()
+    alert.top_items[0] = EvidenceItem("\u202eavoid them, worst airline\u2066 مرحبا", "https://x.example/1", "social",
+                                      "social", "2026-11-18T14:02:00Z")
+    body = alert_html(alert)
+    assert not any(c in body for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "“avoid them, worst airline مرحبا” (social, 2026-11-18T14:02:00Z)" in body

@@ -188,6 +188,7 @@ def list_alerts(
     Example: journeywatch alerts list --config journeywatch.yaml --brand "Northwind Air" --since 7d
     """
     from journeywatch.alerts import alert_brands, recent_alerts
+    from journeywatch.alerts.message import BIDI_CONTROLS
 
     if not 1 <= limit <= 1000:  # typer's range check answered in pydantic's words ("Input should be ...")
         raise typer.BadParameter(f"must be from 1 to 1000, not {limit}", param_hint="'--limit'")
@@ -214,6 +215,6 @@ def list_alerts(
         for alert in alerts:
             console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
             for item in alert.top_items:
-                _indented(f"• {item.text[:200]} ({item.source})", 2)
+                _indented(f"• {BIDI_CONTROLS.sub('', item.text)[:200]} ({item.source})", 2)
                 if item.url:
                     _link(item.url, 4)
