@@ -267,3 +267,23 @@ def test_check_by_hand_says_when_the_monitor_does_not_check(sqlite_url: str, tmp
     assert result.exit_code == 0 and "1 new alert(s)" in result.output
     assert result.output.startswith("! alerts: alerts.enabled is false: `journeywatch run` does not check; "
                                     "this check by hand does"), result.output
+
+
+def test_a_target_that_was_down_gets_the_alert_at_the_next_check_and_list_counts_it_once(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The failed delivery was recorded and never sent again: once the target was mended, the alert never came.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").mkdir()
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify": ["file://taken"]})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 2
+    (tmp_path / "taken").rmdir()  # the target is back
+    again = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
+    assert again.exit_code == 0, again.output
+    assert f"! alerts: Northwind Air: alert #1 (window from 2026-11-18 14:00 UTC) sent to file://{tmp_path / 'taken'}" \
+        in again.output and "No new alerts." in again.output
+    third = runner.invoke(app, ["alerts", "check", "--config", str(path)], env={"COLUMNS": "200"})
+    assert third.exit_code == 0 and "sent to" not in third.output
+    sent = (tmp_path / "taken").read_text(encoding="utf-8")
+    assert sent.count("journeywatch alert:") == 1 and "Sent late" in sent
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
+    assert "delivered 1/1" in listed.output and "✗" not in listed.output, listed.output
