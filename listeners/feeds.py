@@ -147,22 +147,24 @@ def _text_of(detail: Any) -> str:
         return plain_to_text(value)
     if value and "[comments]</a>" in value and "submitted by" in value:
         value = _reddit_post_body(value)
-    elif value and ("Comments URL:" in value or "Read full topic</a>" in value):
+    elif value and ("Comments URL:" in value or "Read full topic</a>" in value or "appeared first on" in value):
         value = _without_service_lines(value)
     return html_to_text(value)
 
 
-# The lines hnrss.org and Discourse add to every entry's description, one <p> each: a link story's whole
+# The lines hnrss.org, Discourse and WordPress (Yoast SEO) add to every entry, one <p> each: a link story's whole
 # description on hnrss ("Article URL: ... Comments URL: ... Points: 12 # Comments: 3", its link matching a brand
-# query as words) and a Discourse topic's "3 posts - 2 participants Read full topic", classified as the author's.
-_SERVICE_LINE = re.compile(r"(?:Article URL|Comments URL|Points|# Comments):|Read full topic$|\d+ posts? - \d+ participants?$")
+# query as words), a Discourse topic's "3 posts - 2 participants Read full topic", a WordPress post's "The post
+# TITLE appeared first on SITE.", classified as the author's words.
+_SERVICE_LINE = re.compile(r"(?:Article URL|Comments URL|Points|# Comments):|Read full topic$|\d+ posts? - \d+ participants?$"
+                           r"|The post .+ appeared first on .+\.$", re.DOTALL)
 
 
 def _without_service_lines(html: str) -> str:
-    """`html` without hnrss's and Discourse's own lines; "" when nothing else is left (the title stands in)."""
+    """`html` without hnrss's, Discourse's and WordPress's own lines; "" when nothing else is left (the title stands in)."""
     tree = LexborHTMLParser(html)
     for node in tree.css("p"):
-        if _SERVICE_LINE.match(node.text(strip=True)):
+        if _SERVICE_LINE.match(" ".join(node.text().split())):
             node.decompose()
     return tree.body.html if tree.body is not None else ""
 

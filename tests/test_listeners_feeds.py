@@ -32,7 +32,9 @@ GOLDEN = ["rss20", "atom", "rss10", "rss091", "malformed_entry", "empty",
           # author in the text; a link post's text is its title
           "reddit",
           # Blogger's Atom: the author by name, not 'Fran (noreply@blogger.com)'; a type='text' title keeps '<sigh>'
-          "blogger"]
+          "blogger",
+          # WordPress: content:encoded, without Yoast's "The post ... appeared first on ..." line
+          "wordpress"]
 
 
 class Sleeps(list[float]):
