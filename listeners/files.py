@@ -3,8 +3,8 @@
 Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, Unix
 seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
 read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
-delimiter is the source's `delimiter`, else the one that splits its first line:
-`,` (tab for `.tsv`), else `;`, tab or `|`. A gzip-compressed file (`.csv.gz`) is read decompressed.
+delimiter is the source's `delimiter`, else the one that splits its first line
+(`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header. A gzip-compressed file (`.csv.gz`) is read decompressed.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -231,11 +231,14 @@ def _other_date(text: str) -> datetime | None:
     return None
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _delimiter_of(header: str, default: str) -> str:
     """The header line's delimiter: `default`, unless `;`, tab or `|` splits it more (Excel in a European
     locale writes `;`). Quoted names are left out of the count: `"Date, time";"Text"` is split by `;`."""
     bare = re.sub(r'"[^"]*"', "", header)
-    counts = {d: bare.count(d) for d in (default, ",", ";", "\t", "|")}
+    counts = {d: bare.count(d) for d in (default, *_DELIMITERS)}
     best = max(counts, key=counts.__getitem__)  # the first of equals: the default
     return best if counts[best] else default
 
@@ -411,17 +414,39 @@ class FileListener:
         """The header row, the byte offset where the data starts and the header's line number.
 
         The header is the first row holding every needed column, among the first `PREAMBLE_ROWS`:
-        a report export (Brandwatch's) opens with rows naming the report and its dates.
+        a report export (Brandwatch's) opens with rows naming the report and its dates. Its delimiter
+        is the one guessed from the first line, else the first of the others that splits a row into
+        the needed columns: a title line above the header ("Acme Air mentions", "Report: Acme, Inc.")
+        says nothing of the header's own delimiter, and the source failed for a `;` or tab header.
         """
         self.columns = dict(self._configured)
         first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
-        handle.seek(0)
         guessed = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
-        self._delimiter = self.settings.delimiter or guessed
-        cursor = _Cursor(0, 0)
+        order = [self.settings.delimiter] if self.settings.delimiter else list(dict.fromkeys([guessed, *_DELIMITERS]))
         needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
-        rows = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(), delimiter=self._delimiter)
         best: list[str] | None = None  # the row with most needed columns, named when none has them all
+        best_found = -1
+        for delimiter in order:
+            handle.seek(0)
+            found, row, count = self._header_by(handle, delimiter, needed, first)
+            if found is not None:
+                self._delimiter = delimiter
+                return found
+            if row is not None and count > best_found:
+                best, best_found, self._delimiter = row, count, delimiter
+        if best is None:
+            return [], 0, 0
+        self._check_columns([f for f in needed if f not in self._columns_in(best)], best)
+        raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
+
+    def _header_by(self, handle: IO[bytes], delimiter: str, needed: dict[str, None],
+                   first: str) -> tuple[tuple[list[str], int, int] | None, list[str] | None, int]:
+        """The header split by `delimiter` (as `_csv_header` returns it), else None with the row holding most
+        needed columns and how many it holds."""
+        cursor = _Cursor(0, 0)
+        rows = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(), delimiter=delimiter)
+        best: list[str] | None = None
+        best_found = -1
         try:
             for _ in range(PREAMBLE_ROWS):
                 header = [name.strip() for name in next(rows)]  # Excel keeps a typed "Body " as it is
@@ -429,19 +454,17 @@ class FileListener:
                 found = sum(f in columns for f in needed)
                 if found == len(needed):
                     self.columns = {**self._configured, **columns}
-                    return header, cursor.offset, cursor.line_no
-                if best is None or found > sum(f in self._columns_in(best) for f in needed):
-                    best = header
+                    return (header, cursor.offset, cursor.line_no), header, found
+                if found > best_found:
+                    best, best_found = header, found
         except StopIteration:
-            if best is None:
-                return [], 0, 0
+            pass
         except csv.Error as exc:
             if "\r" in first.rstrip("\r\n"):
                 raise SourceError(self.name, "the file's lines end in a bare CR (Excel's \"CSV (Macintosh)\"); save "
                                   "it as CSV UTF-8", retryable=False) from None
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
-        self._check_columns([f for f in needed if f not in self._columns_in(best)], best)
-        raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
+        return None, best, best_found
 
     def _columns_in(self, header: list[str]) -> dict[str, str]:
         """Each field's column in a CSV header: the configured name, else the one name equal to it but for case.

@@ -433,14 +433,23 @@ def test_date_format_reads_slashed_dates_as_the_export_meant_them(tmp_path: Path
                                    "date_format '%m/%d/%Y %I:%M %p'"]
 
 
-def test_delimiter_overrides_the_guess_from_the_first_line(tmp_path: Path) -> None:
-    """A ';' export whose first line is a report title with commas: the guess reads ',' from it."""
+@pytest.mark.parametrize(("title", "header", "row"), [
+    ("Acme mentions, all sources, November", "id;text;created_at", "1;Acme, love it;2026-11-01"),
+    ("Acme Air mentions export", "id;text;created_at", "1;Acme, love it;2026-11-01"),  # no delimiter at all
+    ("Report: Acme, Inc., all mentions", "id\ttext\tcreated_at", "1\tAcme, love it\t2026-11-01"),
+])
+def test_a_title_line_above_the_header_does_not_decide_its_delimiter(tmp_path: Path, title: str, header: str,
+                                                                      row: str) -> None:
+    """A report title above a ';' or tab header: the guess from the title (',' or none) failed the source."""
     path = tmp_path / "report.csv"
-    path.write_text("Acme mentions, all sources, November\nid;text;created_at\n1;Acme, love it;2026-11-01\n")
-    with pytest.raises(ConfigError, match="no column for text"):
-        list(FileListener(_source(path)).fetch(None))
-    batches = list(FileListener(_source(path, delimiter=";")).fetch(None))
+    path.write_text(f"{title}\r\nGenerated 2026-11-21\r\n\r\n{header}\r\n{row}\r\n")
+    batches = list(FileListener(_source(path)).fetch(None))
     assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "Acme, love it")]
+    delimiter = ";" if ";" in header else "\t"
+    batches = list(FileListener(_source(path, delimiter=delimiter)).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "Acme, love it")]
+    with pytest.raises(ConfigError, match="no column for text"):  # a delimiter set is the only one tried
+        list(FileListener(_source(path, delimiter="|")).fetch(None))
 
 
 @pytest.mark.parametrize("date_format", ["%Q", "yesterday"])
