@@ -320,3 +320,20 @@ def test_a_tab_indent_and_a_file_not_in_utf8_say_what_to_do(tmp_path: Path) -> N
     path.write_bytes("brands: [{name: Café, query: cafe}]\n".encode("utf-16"))
     with pytest.raises(ConfigError, match=r"config file '.*latin.yaml' is not UTF-8 text; save it as UTF-8$"):
         load_config(path)
+
+
+def test_top_level_x_keys_hold_yaml_anchors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block of shared source settings had no place: every top-level key but the config's own was refused."""
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    path = _write(tmp_path, """
+x-file: &file {kind: file, format: jsonl, source_kind: social}
+brands: [{name: Acme, query: acme}]
+sources:
+  - {<<: *file, name: one, path: one.jsonl}
+  - {<<: *file, name: two, path: two.jsonl, format: csv}
+""")
+    config = load_config(path)
+    assert [(s.name, s.kind, s.format, s.source_kind) for s in config.sources] == [  # type: ignore[union-attr]
+        ("one", "file", "jsonl", "social"), ("two", "file", "csv", "social")]
+    with pytest.raises(ConfigError, match="config key 'defaults': unknown key .*under a key starting 'x-'"):
+        load_config(_write(tmp_path, "defaults: &d {kind: file}\nbrands: [{name: Acme, query: acme}]\n"))

@@ -154,6 +154,8 @@ def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()
         given = _TYPE_WORDS.get(type(err.get("input")), "something else")
         if kind == "extra_forbidden":
             message = "unknown key (check the spelling; `journeywatch init` writes every key)"
+            if len(location) == 1:
+                message = message[:-1] + "; a block kept for YAML anchors goes under a key starting 'x-')"
         elif kind == "missing":
             message = "required key is missing"
         elif kind == "union_tag_not_found":
@@ -246,6 +248,12 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     return config
 
 
+def _is_extension(key: object) -> bool:
+    """A top-level `x-...` key holds only YAML anchors (`x-file: &file {kind: file, format: jsonl}`), as in Docker
+    Compose: every other unknown key is refused as a typo, so a block of shared source settings had no place."""
+    return isinstance(key, str) and key.lower().startswith("x-")
+
+
 def parse_config(data: object, base: Path | None = None, *, strict: bool = True) -> Config:
     """Validate already-loaded YAML data; `base` anchors relative paths.
 
@@ -255,6 +263,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
     """
     if not isinstance(data, dict):
         raise ConfigError("config: the file must be a YAML mapping with keys like 'brands' and 'sources'")
+    data = {key: value for key, value in data.items() if not _is_extension(key)}
     sources, source_errors = _split_sources(data.get("sources"))
     if source_errors and strict:
         raise ConfigError("; ".join(message for _, message in source_errors))
