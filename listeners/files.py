@@ -520,7 +520,7 @@ class FileListener:
                 elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
                     yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
                                  f"(a {self._delimiter!r} in a field that is not quoted?)")
-                elif values:
+                elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
                     yield dict(zip(header, values)), None
             return
         for line in _lines(handle, cursor, self._encoding):

@@ -572,3 +572,13 @@ def test_an_excel_workbook_is_named_as_such(tmp_path: Path) -> None:
     renamed.write_bytes(book.read_bytes())
     with pytest.raises(SourceError, match="the file is an Excel workbook or a zip archive"):
         list(FileListener(_source(renamed)).fetch(None))
+
+
+def test_a_spreadsheets_empty_rows_are_blank_lines_not_bad_rows(tmp_path: Path) -> None:
+    """Excel saves rows it once formatted as ',,,': each was skipped as 'no text', a warning per empty row."""
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(b"id,text,created_at\r\n1,acme,2026-11-20\r\n,,\r\n ; , \r\n\r\n2,,2026-11-20\r\n,,\r\n")
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["1"]
+    assert (sum(b.skipped for b in batches), batches[-1].warnings) == (2, [
+        "row ending at line 4: no text", "row ending at line 6: no text"])
