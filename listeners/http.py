@@ -111,6 +111,14 @@ def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes
     return b"".join(chunks)
 
 
+def _target_of(exc: httpx.RequestError) -> str:
+    """The URL a failed request was for (after redirects), masked; "another URL" when httpx kept none."""
+    try:
+        return masked_url(str(exc.request.url))
+    except RuntimeError:  # no request attached
+        return "another URL"
+
+
 # What to do about the statuses a user can act on; no retry mends them.
 _WHAT_TO_DO = {
     401: "; the server wants credentials: check the user and password or token in the URL",
@@ -163,6 +171,9 @@ def fetch_url(
                 reason = f"timed out after {timeout:g} s fetching {shown}"
             except httpx.ConnectError as exc:
                 reason = f"cannot connect to {shown}: {_hide(str(exc), url)}"
+            except httpx.UnsupportedProtocol as exc:  # a redirect to file://, ftp://: no retry reaches a feed
+                raise SourceError(source, f"{shown} redirects to {_target_of(exc)}, which is not an http(s) URL; "
+                                  "use the feed's http(s) address", retryable=False) from None
             except httpx.TooManyRedirects:
                 raise SourceError(source, f"too many redirects from {shown} (a redirect loop?)",
                                   retryable=False) from None
