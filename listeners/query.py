@@ -332,10 +332,17 @@ def _compile(node: Item, terms: set[str]) -> Matcher:
     raise QueryError(problem, getattr(node, "pos", None) or 0)
 
 
+# Typographic double quotes, which word processors and phones put in a query pasted from a document, are phrase
+# quotes; invisible characters pasted with it (zero-width space, word joiner, byte order mark) are spaces. Both
+# were parts of words before: `“acme corp”` searched for the words `“acme` and `corp”` and matched nothing.
+_QUERY_CHARACTERS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
+                                   "\u00bb": '"', "\u200b": " ", "\u2060": " ", "\ufeff": " "})
+
+
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
     terms: set[str] = set()
-    tree = _parse(canonical(query))
+    tree = _parse(canonical(query).translate(_QUERY_CHARACTERS))
     matcher = _compile(tree, terms)
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)

@@ -76,6 +76,13 @@ from journeywatch.settings import Brand
         ("\U0001f44d", "acme \U0001f44d\U0001f3fd", True),  # 👍 finds 👍🏽
         ("\U0001f44d\U0001f3fd", "acme \U0001f44d", False),
         ("acme\u2122", "ACME\u2122 kettles", True),  # ™ after a word
+        # a query pasted from a document: typographic quotes are phrase quotes, invisible characters spaces
+        ("\u201cacme corp\u201d OR globex", "Acme Corp rocks", True),  # “acme corp”
+        ("\u201cacme corp\u201d", "corp acme", False),
+        ("\u201eacme corp\u201c", "ACME CORP", True),  # „acme corp“
+        ("\u00abacme corp\u00bb", "acme, corp", True),  # «acme corp»
+        ("acme\u200b", "acme kettle", True),
+        ("\ufeffacme", "acme kettle", True),
     ],
 )
 def test_examples(query: str, text: str, expected: bool) -> None:
@@ -97,6 +104,7 @@ def test_examples(query: str, text: str, expected: bool) -> None:
         ('acme OR ""', "empty phrase", 8),
         ("acme && globex", "not a term", 5),
         ("NOT \U0001f355", "none of its terms", 0),
+        ("acme AND \u201cfree stuff", "unbalanced quote", 9),
     ],
 )
 def test_errors_name_the_problem_and_position(query: str, problem: str, position: int) -> None:
