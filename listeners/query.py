@@ -176,7 +176,10 @@ def _parse(query: str) -> Item:
             return parser.parse(query)
     except IllegalCharacterError as exc:
         match = _POSITION.search(str(exc))
-        raise QueryError("illegal character", int(match.group(1)) if match else 0) from None
+        position = int(match.group(1)) if match else 0
+        char = query[position] if position < len(query) else ""
+        hint = " (a phrase is quoted with double quotes: \"acme corp\")" if char == "'" else ""
+        raise QueryError(f"illegal character {char!r}{hint}", position) from None
     except ParseError as exc:
         message = str(exc)
         match = _POSITION.search(message)
@@ -250,6 +253,9 @@ def _word(node: Word, terms: set[str]) -> Matcher:
         return _symbols(value)
     if not _WORD.search(value):
         raise QueryError(f"{node.value!r} is not a term (operators are AND, OR, NOT in upper case)", node.pos)
+    if value.startswith("!"):  # Lucene's NOT, which luqum reads as part of the word: `acme !job` was acme AND "!job"
+        raise QueryError(f"{node.value!r}: '!' is not an operator here; write NOT {node.value[1:]} or "
+                         f"-{node.value[1:]}", node.pos)
     if _PLAIN_TERM.fullmatch(value):
         terms.add(value)
 

@@ -104,6 +104,8 @@ def test_examples(query: str, text: str, expected: bool) -> None:
         ('acme OR ""', "empty phrase", 8),
         ("acme && globex", "not a term", 5),
         ("NOT \U0001f355", "none of its terms", 0),
+        ("acme !job", "'!' is not an operator here; write NOT job or -job", 5),
+        ("'acme corp'", "illegal character \"'\" (a phrase is quoted with double quotes", 0),
         ("acme AND \u201cfree stuff", "unbalanced quote", 9),
     ],
 )
