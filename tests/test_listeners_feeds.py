@@ -181,8 +181,8 @@ _MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/
     (Route(b"", failures=[Failure(503)]), 0, "HTTP 503 Service Unavailable from {base}/feed (gave up after 1 attempt)"),
     (Route(b"", status=302, headers={"Location": "/feed"}), 3, "too many redirects from {base}/feed"),
     # retried as a network error before: four attempts and a 'network error ... UnsupportedProtocol'
-    (Route(b"", status=302, headers={"Location": "file:///etc/passwd"}), 3,
-     "{base}/feed redirects to file:///etc/passwd, which is not an http(s) URL; use the feed's http(s) address"),
+    (Route(b"", status=302, headers={"Location": "ftp://ftp.example.com/feed.xml"}), 3,
+     "{base}/feed redirects to ftp://ftp.example.com/feed.xml, which is not an http(s) URL; use the feed's http(s) address"),
     (Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}), 3, "cannot decode the response from {base}/feed"),
     (Route(b"", status=404), 3, "HTTP 404 Not Found from {base}/feed; check the URL (open it in a browser), or remove"),
     (Route(b"", status=401), 3, "HTTP 401 Unauthorized from {base}/feed; the server wants credentials: check the user"),
