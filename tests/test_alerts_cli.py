@@ -287,3 +287,16 @@ def test_a_target_that_was_down_gets_the_alert_at_the_next_check_and_list_counts
     assert sent.count("journeywatch alert:") == 1 and "Sent late" in sent
     listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
     assert "delivered 1/1" in listed.output and "✗" not in listed.output, listed.output
+
+
+@pytest.mark.parametrize(("since", "reason"), [
+    ("1000w", "'1000w' is longer than ten years"),
+    ("7days", "'7days' is not a duration; give a whole number with a unit m, h, d or w"),
+])
+def test_list_says_what_is_wrong_with_a_since_meant_as_a_duration(sqlite_url: str, since: str, reason: str) -> None:
+    # '1000w' read "is neither a date like 2026-11-18 (UTC) nor a duration back from now like 7d", which it is.
+    open_database(sqlite_url)
+    done = runner.invoke(app, ["alerts", "list", "--database", sqlite_url, "--since", since], env={"COLUMNS": "300"})
+    assert done.exit_code == 2
+    assert reason in done.output and "or a date like 2026-11-18 (UTC)" in done.output
+    assert "neither" not in done.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,11 +149,13 @@ def _since(value: str | None, now: datetime) -> datetime | None:
         return None
     try:
         return now - parse_duration(value.strip())
-    except ValueError:
-        pass
+    except ValueError as exc:
+        problem = str(exc)
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
+        if re.fullmatch(r"\d+\s*[A-Za-z]+", value.strip()):  # meant as a duration: say what is wrong with it
+            raise typer.BadParameter(f"{problem}, or a date like 2026-11-18 (UTC)") from None
         raise typer.BadParameter(f"{value!r} is neither a date like 2026-11-18 (UTC) nor a duration back from "
                                  "now like 7d or 12h") from None
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
