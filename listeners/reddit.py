@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
+import html.entities
 import itertools
 import json
 import os
@@ -43,7 +45,7 @@ from journeywatch.settings import Brand, RedditSource
 from .base import Batch, Watermark
 from .brands import BrandMatcher
 from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
-from .text import collapse_whitespace
+from .text import clean_text, collapse_whitespace
 
 CREDENTIAL_ENV = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
 _GONE = re.compile(r"\[\s*(deleted|removed)(\s+by\s+\w+|\s+on account of[^\]]*)*\s*\.?\s*\]", re.IGNORECASE)
@@ -160,6 +162,27 @@ def credentials(source: str, env: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
+# An HTML entity in Reddit markdown, which Reddit shows decoded: "&#x200B;" (the blank paragraphs Reddit's own editor
+# writes), "&amp;", "&gt;". Only the ones ended by ';', as Reddit's markdown reads them.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entity(match: re.Match[str]) -> str:
+    """One entity decoded; a name HTML does not know stays as written ("&notanentity;" is not "¬anentity;")."""
+    entity = match.group()
+    if entity[1] != "#" and entity[1:] not in html.entities.html5:
+        return entity
+    return html.unescape(entity)
+
+
+def _plain(text: str) -> str:
+    """Reddit markdown or a title as stored text: entities decoded, zero-width spaces, NULs and lone surrogates
+    (which PostgreSQL, or UTF-8 itself, refuses) removed, whitespace collapsed."""
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    return collapse_whitespace(clean_text(text.replace("\u200b", " ")))
+
+
 def _created(data: Mapping[str, Any]) -> datetime | None:
     """`created_utc` as a UTC time; None when it is missing or unreadable."""
     try:
@@ -181,12 +204,12 @@ def _author(data: Mapping[str, Any]) -> str | None:
 
 def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
     """A submission as a Mention; None when it was deleted or removed (nothing left to store) or has no time."""
-    title = collapse_whitespace(data.get("title") or "")
+    title = _plain(data.get("title") or "")
     body = data.get("selftext") or ""
     created = _created(data)
     if created is None or _gone(title) or _gone(body) or data.get("removed_by_category"):
         return None  # a removed post keeps its title (and a removed link post an empty selftext)
-    text = collapse_whitespace(body)
+    text = _plain(body)
     return Mention(
         source=source,
         external_id=data["name"],
@@ -203,14 +226,14 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
 
 def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site: str) -> Mention | None:
     """A comment as a Mention tied to its submission; None when deleted or removed, or when it has no time."""
-    body = (data.get("body") or "").strip()
+    body = _plain(data.get("body") or "")
     created = _created(data)
     if not body or _gone(body) or created is None:
         return None
     return Mention(
         source=source,
         external_id=data["name"],
-        text=collapse_whitespace(body),
+        text=body,
         created_at=created,
         source_kind="reddit",
         url=site + data["permalink"] if data.get("permalink") else None,

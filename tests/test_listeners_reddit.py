@@ -368,3 +368,17 @@ def test_a_query_too_long_for_reddits_search_is_not_searched_and_says_so(kettles
     site_wide = list(_listener(kettles, brands=[many], subreddits=[]).fetch(None))
     assert not kettles.paths("/r/all/search") and not [m for b in site_wide for m in b.mentions]
     assert "nothing is read for it, as no subreddits are listed" in " ".join(w for b in site_wide for w in b.warnings)
+
+
+def test_markdown_entities_are_decoded_and_unstorable_characters_removed(kettles: RedditServer,
+                                                                          sqlite_url: str) -> None:
+    """Reddit's editor writes '&#x200B;' for a blank paragraph; a NUL or a lone surrogate cannot be stored."""
+    kettles.posts[59].selftext = "Acme kettle\n\n&#x200B;\n\nTea &amp; biscuits &lt;3 &notanentity; AT&T"
+    kettles.posts[59].comments[0].body = "Mine broke\u0000 too \ud83d"
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([ACME])
+    assert collect_source(engine, _listener(kettles), lambda ms: prepare_mentions(ms, matcher)).new == 22
+    with engine.connect() as connection:
+        texts = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all())
+    assert texts["t3_p59"] == "Acme kettle Tea & biscuits <3 &notanentity; AT&T"
+    assert texts["t1_c1"] == "Mine broke too"
