@@ -12,6 +12,7 @@ Feed URLs often carry credentials (`https://user:pass@host/feed`, `?token=...`,
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -98,7 +99,12 @@ def _read_file(source: str, url: str, previous: dict[str, str], max_bytes: int) 
     return Fetched(body, {}, validators, url=url)
 
 
-def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(source: str, response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    """The body, up to `max_bytes`, read by `deadline` (time.monotonic()).
+
+    httpx's timeout bounds each read, not the whole body: a server trickling a byte now and then held a
+    run for as long as it liked, though `timeout` says when a fetch gives up.
+    """
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(source, f"response is {declared} bytes, over the {max_bytes}-byte limit", retryable=False)
@@ -108,6 +114,8 @@ def _read_capped(source: str, response: httpx.Response, max_bytes: int) -> bytes
         if size > max_bytes:
             raise SourceError(source, f"response exceeds the {max_bytes}-byte limit", retryable=False)
         chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the body took longer than the timeout", request=response.request)
     return b"".join(chunks)
 
 
@@ -153,6 +161,7 @@ def fetch_url(
     with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
         for attempt in range(1, policy.attempts + 1):
             retry_after = None
+            deadline = time.monotonic() + timeout
             try:
                 with client.stream("GET", url) as response:
                     status = response.status_code
@@ -160,7 +169,7 @@ def fetch_url(
                         return Fetched(b"", dict(response.headers), {**previous, **_validators_of(response.headers)},
                                        not_modified=True)
                     if 200 <= status < 300:
-                        body = _read_capped(source, response, max_bytes)
+                        body = _read_capped(source, response, max_bytes, deadline)
                         return Fetched(body, dict(response.headers), _validators_of(response.headers),
                                        url=str(response.url))
                     reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {shown}"]))

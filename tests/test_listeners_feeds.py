@@ -152,6 +152,15 @@ def test_timeout_is_retried(feed_server: FeedServer) -> None:
     assert len(batches[-1].mentions) == 3
 
 
+def test_a_server_trickling_its_body_is_given_up_on_at_the_timeout(feed_server: FeedServer) -> None:
+    """httpx's timeout bounds each read: a body sent 100 bytes every 0.2 s held a 0.5 s-timeout fetch for seconds."""
+    feed_server.routes["/slow"] = Route((DATA / "rss20.xml").read_bytes(), chunk=100, chunk_delay=0.2)
+    with pytest.raises(SourceError, match="timed out after 0.5 s") as caught:
+        list(_listener(feed_server.url("/slow"), timeout=0.5, retries=0).fetch(None))
+    assert caught.value.retryable
+    assert len((DATA / "rss20.xml").read_bytes()) > 100 * 10  # enough chunks to outlast the timeout
+
+
 def test_refused_connection_fails_with_reason() -> None:
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))

@@ -33,6 +33,7 @@ class Route:
     last_modified: str | None = None
     failures: list[Failure] = field(default_factory=list)
     chunk: int = 0  # >0: send the body in chunks without Content-Length
+    chunk_delay: float = 0.0  # seconds to sleep before each chunk (a server trickling its answer)
     status: int = 200  # e.g. 301 with a Location in `headers`, or 410
     headers: dict[str, str] = field(default_factory=dict)  # extra response headers (Location, Content-Encoding)
 
@@ -112,6 +113,8 @@ class FeedServer(LocalHTTPServer):
                 self.end_headers()
                 for start in range(0, len(route.body), route.chunk):
                     piece = route.body[start : start + route.chunk]
+                    if route.chunk_delay:
+                        time.sleep(route.chunk_delay)
                     self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
                 self.wfile.write(b"0\r\n\r\n")
 
