@@ -183,6 +183,21 @@ def _plain(text: str) -> str:
     return collapse_whitespace(clean_text(text.replace("\u200b", " ")))
 
 
+_SUBREDDIT_PREFIX = re.compile(r"^(?:(?:https?://)?(?:[a-z]+\.)?reddit\.com)?/*r/+", re.IGNORECASE)
+
+
+def subreddit_name(written: str) -> str:
+    """A subreddit as configured, as Reddit names it: 'r/Coffee', '/r/Coffee/' and its address are 'Coffee'.
+
+    Written as people see it on Reddit, it was read as a subreddit called 'r/Coffee' that does not exist.
+    """
+    if "+" in written:  # several at once, as Reddit's own r/Coffee+Tea
+        return "+".join(subreddit_name(part) for part in written.split("+"))
+    name = written.strip().strip("/")
+    prefix = _SUBREDDIT_PREFIX.match(name)
+    return name[prefix.end():].split("/")[0] if prefix else name  # 'r/Coffee/new/' is r/Coffee too
+
+
 def _created(data: Mapping[str, Any]) -> datetime | None:
     """`created_utc` as a UTC time; None when it is missing or unreadable."""
     try:
@@ -292,7 +307,8 @@ class RedditListener:
         self._sleep = sleep
         self._env = env
         self._batch_size = batch_size
-        self._subreddits = {name.lower() for name in settings.subreddits}
+        self.subreddits = [subreddit_name(name) for name in settings.subreddits]
+        self._subreddits = {name.lower() for name in self.subreddits}
         self._clock = clock
         # During a fetch: matched posts (fullname -> created_utc) whose comments are read again by later runs.
         self._threads: dict[str, float] = {}
@@ -321,11 +337,11 @@ class RedditListener:
         def after_params(after: str | None) -> dict[str, Any]:
             return {"params": {"after": after}} if after else {}
 
-        for name in self.settings.subreddits:
+        for name in self.subreddits:
             out.append((f"new:{name}",
                         lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after))))
         if self.settings.search:
-            target = "+".join(self.settings.subreddits) or "all"
+            target = "+".join(self.subreddits) or "all"
             for brand in self.searchable_brands():
                 out.append((f"search:{target}:{brand.name}",
                             lambda after, q=brand.query: reddit.subreddit(target).search(

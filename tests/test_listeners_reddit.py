@@ -382,3 +382,10 @@ def test_markdown_entities_are_decoded_and_unstorable_characters_removed(kettles
         texts = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all())
     assert texts["t3_p59"] == "Acme kettle Tea & biscuits <3 &notanentity; AT&T"
     assert texts["t1_c1"] == "Mine broke too"
+
+
+@pytest.mark.parametrize("written", ["r/kettles", "/r/kettles/", "https://www.reddit.com/r/kettles/new/"])
+def test_subreddits_written_as_on_reddit_are_read(kettles: RedditServer, written: str) -> None:
+    ids = {m.external_id for m in _mentions(_listener(kettles, subreddits=[written], comments=False))}
+    assert {f"t3_p{i}" for i in range(60)} <= ids
+    assert set(kettles.paths("/r/")) == {"/r/kettles/new", "/r/kettles/search/"}
