@@ -82,7 +82,13 @@ def _as_xml(body: bytes, headers: dict[str, str]) -> dict[str, str]:
     the header names is kept.
     """
     media_type, _, params = headers.get("content-type", "").partition(";")
-    if not media_type or "xml" in media_type.lower() or not _XML_START.match(body.removeprefix(_UTF8_BOM)):
+    media_type = media_type.strip().lower()
+    if media_type.startswith("text/") and "xml" in media_type and "charset" not in params.lower():
+        # text/xml without a charset is US-ASCII by RFC 3023, which no publisher means: feedparser warned
+        # "not well-formed (CharacterEncodingOverride: document declared as us-ascii ...)" on every
+        # fetch of a feed with an accented letter. application/xml lets the XML declaration say.
+        return {**headers, "content-type": "application/xml" + (f";{params}" if params.strip() else "")}
+    if not media_type or "xml" in media_type or not _XML_START.match(body.removeprefix(_UTF8_BOM)):
         return headers
     return {**headers, "content-type": "application/xml" + (f";{params}" if params else "")}
 
@@ -416,6 +422,19 @@ class FeedReading:
     noted: list[str]
 
 
+def _bozo_warning(parsed: Any) -> str:
+    """What feedparser's complaint about a feed it still read means to the user.
+
+    A charset the server or the declaration names wrongly is no malformed XML: feedparser decoded the
+    feed in another encoding, and the text is right.
+    """
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, feedparser.CharacterEncodingOverride):
+        return (f"the feed's server or its XML declaration names the wrong character encoding ({problem}); "
+                f"read as {parsed.get('encoding') or 'another encoding'}")
+    return f"feed is not well-formed ({_problem(problem)}); read leniently"
+
+
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
               noted: Collection[str] = ()) -> FeedReading:
     """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
@@ -459,7 +478,7 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
         warnings.append(f"{count} entries shared their id or link with entries of other text (the feed reuses "
                         "guids or links); each is stored, identified by that id and a hash of its text")
     if parsed.get("bozo") and parsed.entries:
-        warnings.append(f"feed is not well-formed ({_problem(parsed.get('bozo_exception'))}); read leniently")
+        warnings.append(_bozo_warning(parsed))
     return FeedReading(mentions, skipped, warnings, list(dict.fromkeys(now_noted))[:MAX_NOTED])
 
 

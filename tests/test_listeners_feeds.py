@@ -312,6 +312,21 @@ def test_non_utf8_bodies_decode(feed_server: FeedServer, encoding: str | None, h
     assert (mention.title, mention.text) == ("Caf\u00e9 Acme", "cr\u00e8me br\u00fbl\u00e9e")
 
 
+def test_a_charset_named_wrongly_is_not_called_malformed(feed_server: FeedServer) -> None:
+    """text/xml with no charset (US-ASCII by RFC 3023, meant by no one) warned 'feed is not well-formed
+    (CharacterEncodingOverride ...)' on every fetch of a feed with an accent; a wrong charset is no bad XML."""
+    xml = _rss("<item><guid>1</guid><title>Caf\u00e9 Acme</title><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>")
+    feed_server.routes["/textxml"] = Route(xml.encode(), content_type="text/xml")
+    feed_server.routes["/wrong"] = Route(xml.replace("UTF-8", "ISO-8859-1").encode("latin-1"),
+                                         content_type="application/rss+xml; charset=utf-8")
+    (batch,) = _listener(feed_server.url("/textxml")).fetch(None)
+    assert ([m.title for m in batch.mentions], batch.warnings) == (["Caf\u00e9 Acme"], [])
+    (batch,) = _listener(feed_server.url("/wrong")).fetch(None)
+    assert [m.title for m in batch.mentions] == ["Caf\u00e9 Acme"]
+    assert batch.warnings == ["the feed's server or its XML declaration names the wrong character encoding (document "
+                              "declared as utf-8, but parsed as iso-8859-1); read as iso-8859-1"]
+
+
 def test_file_url_feed_reads_from_disk_and_skips_when_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
     path.write_bytes((DATA / "atom.xml").read_bytes())
