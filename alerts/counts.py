@@ -22,6 +22,7 @@ from .alert import EvidenceItem
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TEXT_LIMIT = 1000  # characters of an item kept as evidence
+_SCAN = 10  # rows read per evidence item shown, to find that many distinct texts
 
 
 def window_index(moment: datetime, window: timedelta) -> int:
@@ -123,7 +124,11 @@ def late_items(engine: Engine, brand: str, since: datetime, judged_until: dateti
 
 def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
              limit: int = 5) -> tuple[list[EvidenceItem], dict[str, int]]:
-    """The most confidently negative share-stage items of a span, and how many each source gave."""
+    """The most confidently negative share-stage items of a span, one per text, and how many each source gave.
+
+    A spike is often one post shared or pasted many times (a copy-paste
+    campaign, cross-posts): five copies of it left no room for what else was said.
+    """
     joined = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
         classifications, classifications.c.mention_id == mention_brands.c.mention_id)
     where = (mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
@@ -134,20 +139,19 @@ def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
         .select_from(joined).where(*where)
         .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
                   mentions.c.created_at, mentions.c.id)
-        .limit(limit)
+        .limit(limit * _SCAN)
     )
     per_source = (
         select(mentions.c.source, func.count().label("n")).select_from(joined).where(*where)
         .group_by(mentions.c.source).order_by(func.count().desc(), mentions.c.source)
     )
     with engine.connect() as connection:
-        items = [
-            EvidenceItem(
-                text=(f"{r.title}: {r.text}" if r.title and r.title not in r.text else r.text)[:_TEXT_LIMIT],
-                url=r.url, source=r.source, source_kind=r.source_kind,
+        items: dict[str, EvidenceItem] = {}
+        for r in connection.execute(top):
+            text = (f"{r.title}: {r.text}" if r.title and r.title not in r.text else r.text)[:_TEXT_LIMIT]
+            items.setdefault(" ".join(text.casefold().split()), EvidenceItem(
+                text=text, url=r.url, source=r.source, source_kind=r.source_kind,
                 created_at=r.created_at.isoformat().replace("+00:00", "Z"),
-            )
-            for r in connection.execute(top)
-        ]
+            ))
         sources = {r.source: int(r.n) for r in connection.execute(per_source)}
-    return items, sources
+    return list(items.values())[:limit], sources

@@ -323,3 +323,24 @@ def test_a_target_still_down_is_tried_once_per_check_and_a_claimed_send_is_not_r
     assert webhook_server.attempts == 2
     check_alerts(engine, config, now=later + timedelta(hours=1))
     assert len(webhook_server.wait_for(1)) == 1 and webhook_server.attempts == 3
+
+
+def test_the_evidence_shows_each_text_once(database_url: str) -> None:
+    # A copy-paste campaign: eight copies of one post (any case, any spacing) and four other posts. The
+    # alert's five top items were four copies of the same text and one other.
+    from journeywatch.alerts.counts import evidence
+
+    engine = open_database(database_url)
+    at = T0 + timedelta(days=3, hours=5)
+    texts = [("Never fly Acme, AVOID" if i % 2 else "never  fly acme, avoid") for i in range(8)]
+    texts += [f"Acme lost my bags, trip {i} ruined" for i in range(4)]
+    mentions = [Mention(source="export", external_id=f"c-{i}", text=text, url=f"https://example.org/c/{i}",
+                        created_at=at + timedelta(minutes=i), brands=["Acme"]) for i, text in enumerate(texts)]
+    store_batch(engine, mentions)  # type: ignore[arg-type]
+    for batch in iter_pending(engine, 1000):  # type: ignore[arg-type]
+        save_predictions(engine, "test", [(p.mention_id, Prediction("ultimate_moment", 0.9, "negative", 0.99, {}, {}))
+                                          for p in batch])  # type: ignore[arg-type]
+    items, sources = evidence(engine, "Acme", at, at + HOUR)
+    shown = [" ".join(item.text.casefold().split()) for item in items]
+    assert len(items) == 5 and len(set(shown)) == 5, shown
+    assert sources == {"export": 12}  # the counts still count every copy
