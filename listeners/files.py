@@ -4,7 +4,8 @@ Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, R
 seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
 read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line
-(`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header. A gzip-compressed file (`.csv.gz`) is read decompressed.
+(`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header.
+A gzip-compressed file (`.csv.gz`) is read decompressed; a JSON array as JSON Lines, one element a line.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -26,11 +27,12 @@ import codecs
 import csv
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -282,8 +284,9 @@ class _Identities:
     repeats; a row of other text keeps the id with a hash of its text added, and is stored.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, row_at: Callable[[int], str]) -> None:
         self._seen: dict[str, tuple[bytes, int]] = {}  # id -> (digest of title and text, line)
+        self._row_at = row_at  # "row ending at line 7", or "element 7" of a JSON array
 
     def check(self, mention: Mention, line_no: int) -> str | None:
         """None for a row to keep (re-identified in place when its id is taken), else why it is skipped."""
@@ -291,13 +294,12 @@ class _Identities:
         identity = mention.external_id
         earlier = self._seen.get(identity)
         if earlier is not None and earlier[0] == digest:
-            return (f"row ending at line {line_no}: repeats the row ending at line {earlier[1]} (same id and text); "
-                    "read once")
+            return f"{self._row_at(line_no)}: repeats the {self._row_at(earlier[1])} (same id and text); read once"
         if earlier is not None:
             mention.external_id = f"{identity[:480]}~{digest.hex()}"
             if mention.external_id in self._seen:
-                return (f"row ending at line {line_no}: repeats the row ending at line "
-                        f"{self._seen[mention.external_id][1]} (same id and text); read once")
+                return (f"{self._row_at(line_no)}: repeats the {self._row_at(self._seen[mention.external_id][1])} "
+                        "(same id and text); read once")
             self._seen[mention.external_id] = (digest, line_no)
             return None
         self._seen[identity] = (digest, line_no)
@@ -318,6 +320,7 @@ class FileListener:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
+        self._unit = "line"  # what a row's number counts: lines, or a JSON array's elements
         self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
         self._encoding = settings.encoding
         utf8 = codecs.lookup(settings.encoding).name == "utf-8"
@@ -341,16 +344,20 @@ class FileListener:
 
     # --- the watermark -------------------------------------------------------------------------
 
-    def _head_hash(self, length: int) -> str:
-        with _open_bytes(self.settings.path) as handle:
-            return hashlib.sha256(handle.read(length)).hexdigest()
+    @staticmethod
+    def _head_hash(handle: IO[bytes], length: int) -> str:
+        handle.seek(0)
+        digest = hashlib.sha256(handle.read(length)).hexdigest()
+        handle.seek(0)
+        return digest
 
-    def _resume_point(self, watermark: Watermark | None, size: int) -> tuple[int, int, int, int]:
+    def _resume_point(self, handle: IO[bytes], watermark: Watermark | None,
+                      size: int) -> tuple[int, int, int, int]:
         """(byte offset, line, rows done, fingerprinted length): where to continue; the start for another file."""
         if watermark:
             head_len = int(watermark.get("head_len", 0))
             offset = int(watermark.get("offset", 0))
-            if 0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(head_len):
+            if 0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(handle, head_len):
                 return offset, int(watermark.get("line", 0)), int(watermark.get("rows", 0)), head_len
         return 0, 0, 0, min(size, HEAD_BYTES)
 
@@ -539,7 +546,7 @@ class FileListener:
                 yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg} column {exc.colno})"
                 continue
             if not isinstance(row, dict):
-                yield None, f"line {cursor.line_no}: not a JSON object"
+                yield None, f"{self._unit} {cursor.line_no}: not a JSON object"
                 continue
             yield row, None
 
@@ -549,6 +556,33 @@ class FileListener:
         rows_shared = "1 row shared its id" if len(rows) == 1 else f"{len(rows)} rows shared their id"
         return (f"{rows_shared} ({self.columns['id']!r}) with an earlier row of other text "
                 f"({where}); each is stored under that id and a hash of its text (is the column unique?)")
+
+    def _row_at(self, number: int) -> str:
+        """Where a row is, for warnings: the line its record ends on, or its place in a JSON array."""
+        return f"element {number}" if self._unit == "element" else f"row ending at line {number}"
+
+    def _array_as_lines(self, handle: IO[bytes]) -> io.BytesIO:
+        """A file holding one JSON array, as JSON Lines: one element per line, the Nth element on line N.
+
+        Exports saved as .json are often one array (`[{...}, {...}]`, indented or not); they were refused.
+        The whole array is read at once. Its elements written back one per line in a fixed form keep the
+        offsets of those already read when the exporter writes a longer array, so a rerun reads the new
+        elements only, as for JSON Lines; warnings name an element by its place in the array.
+        """
+        raw = handle.read()
+        try:
+            elements = json.loads(raw.decode(self._encoding).removeprefix("\ufeff"))
+        except UnicodeDecodeError:
+            raise SourceError(self.name, f"the JSON array is {self._not_valid}{self._encoding_hint}",
+                              retryable=False) from None
+        except json.JSONDecodeError as exc:
+            raise SourceError(self.name, f"the JSON array is not valid JSON ({exc.msg}: line {exc.lineno} column "
+                              f"{exc.colno}); a file still being written is read next run", retryable=False) from None
+        if not isinstance(elements, list):
+            raise SourceError(self.name, "the file holds one JSON value, not JSON Lines or an array", retryable=False)
+        self._unit = "element"
+        # ASCII (\u escapes) reads back the same in every encoding the source may name
+        return io.BytesIO(b"".join(json.dumps(e, sort_keys=True).encode("ascii") + b"\n" for e in elements))
 
     def _undecodable(self, line_no: int) -> str:
         """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""
@@ -573,9 +607,6 @@ class FileListener:
         if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .zip) or an OLE file (.xls)
             raise SourceError(self.name, "the file is an Excel workbook or a zip archive, not CSV or JSON Lines; save "
                               "the sheet as CSV UTF-8 (or unzip the export)", retryable=False)
-        if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
-            raise SourceError(self.name, "the file is a JSON array, not JSON Lines (one object per line); convert "
-                              "it, e.g. jq -c '.[]' export.json > export.jsonl", retryable=False)
 
     def _present(self, row: dict[str, Any], column: str) -> bool:
         """Whether a JSONL row has `column` (a key, or a dotted path), even with a null value."""
@@ -615,17 +646,22 @@ class FileListener:
 
     def _read(self, handle: IO[bytes], watermark: Watermark | None) -> Iterator[Batch]:
         """`fetch`, once the file is open."""
+        self._unit = "line"
         with handle:
             size = _length(handle)
-            self._check_start(handle.read(HEAD_BYTES))
+            start = handle.read(HEAD_BYTES)
+            self._check_start(start)
             handle.seek(0)
-            offset, line_no, rows, head_len = self._resume_point(watermark, size)
+            if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+                handle = self._array_as_lines(handle)
+                size = len(handle.getvalue())
+            offset, line_no, rows, head_len = self._resume_point(handle, watermark, size)
             if offset >= size and offset > 0:
                 return
             # The fingerprint grows with the file: one first read holding only its header kept a fingerprint of the
             # header alone, so a replacement with the same header was read from the old offset, its rows skipped.
             head_len = min(size, HEAD_BYTES)
-            head = self._head_hash(head_len)
+            head = self._head_hash(handle, head_len)
             header, data_start, header_line = self._csv_header(handle) if self.format == "csv" else ([], 0, 0)
             if offset == 0:
                 offset, line_no = data_start, header_line
@@ -639,7 +675,7 @@ class FileListener:
             # JSONL has no header: from the file's start, the mapped columns must turn up in the first batch
             unseen = dict(self.settings.columns) if self.format == "jsonl" and offset == data_start else {}
             first_keys: list[str] = []
-            identities = _Identities()
+            identities = _Identities(self._row_at)
             shared: list[str] = []  # rows whose id an earlier row of other text had, since the last batch
 
             def flush() -> Batch:
@@ -666,7 +702,7 @@ class FileListener:
                     try:
                         mention = self.mention_of_row(row)
                     except RowError as exc:
-                        problem = f"row ending at line {cursor.line_no}: {exc}"
+                        problem = f"{self._row_at(cursor.line_no)}: {exc}"
                     else:
                         taken = mention.external_id
                         problem = identities.check(mention, cursor.line_no)
@@ -674,7 +710,7 @@ class FileListener:
                             batch.append(mention)
                             good += 1
                             if mention.external_id != taken:
-                                shared.append(f"line {cursor.line_no}")
+                                shared.append(f"{self._unit} {cursor.line_no}")
                 if problem is not None:
                     skipped += 1
                     if len(warnings) < MAX_WARNINGS:

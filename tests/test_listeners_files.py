@@ -381,7 +381,9 @@ def test_placeholder_dates_are_not_dates(value: object) -> None:
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("export.json", b'[\n  {"id": 1, "text": "acme", "created_at": "2026-11-01"}\n]\n', "a JSON array, not JSON Lines"),
+    ("export.json", b'[\n  {"id": 1, "text": "acme", "created_at": "2026-11-01"},\n  {"id": 2, "te',
+     "the JSON array is not valid JSON \\(Unterminated string starting at: line 3 column 13\\); a file still being "
+     "written is read next run"),
     ("export.csv", "id,text,created_at\r\n1,acme,2026-11-01\r\n".encode("utf-16"), "the file is UTF-16"),
     ("export.csv", b"id,text,created_at\r1,acme,2026-11-01\r", "lines end in a bare CR"),
 ])
@@ -582,3 +584,25 @@ def test_a_spreadsheets_empty_rows_are_blank_lines_not_bad_rows(tmp_path: Path) 
     assert [m.external_id for b in batches for m in b.mentions] == ["1"]
     assert (sum(b.skipped for b in batches), batches[-1].warnings) == (2, [
         "row ending at line 4: no text", "row ending at line 6: no text"])
+
+
+def test_a_json_array_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_path: Path) -> None:
+    """A .json export holding one array (Apify, an API dump, indented or not) was refused as not JSON Lines."""
+    path = tmp_path / "export.json"
+    row = lambda i: {"id": i, "post": {"body": f"Caf\u00e9 acme {i} \U0001f600"},  # noqa: E731
+                     "created_at": f"2026-11-20T1{i}:00:00Z"}
+    path.write_text("\ufeff" + json.dumps([row(0), row(1), {"id": 9}, "x", row(1)], indent=2), encoding="utf-8")
+    listener = FileListener(_source(path, columns={"text": "post.body"}))
+    first = list(listener.fetch(None))
+    assert [(m.external_id, m.text) for b in first for m in b.mentions] == [
+        ("0", "Caf\u00e9 acme 0 \U0001f600"), ("1", "Caf\u00e9 acme 1 \U0001f600")]
+    assert first[-1].warnings == ["element 3: no text", "element 4: not a JSON object",
+                                  "element 5: repeats the element 2 (same id and text); read once"]
+    assert list(listener.fetch(first[-1].watermark)) == []
+    path.write_text(json.dumps([row(0), row(1), {"id": 9}, "x", row(1), row(2)]), encoding="utf-8")  # longer, flat
+    second = list(listener.fetch(first[-1].watermark))
+    assert [m.external_id for b in second for m in b.mentions] == ["2"]
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('[{"id": 1, "text": "caf\u00e9 acme", "created_at": "2026-11-20"}]'.encode("cp1252"))
+    assert [m.text for b in FileListener(_source(latin, encoding="cp1252")).fetch(None) for m in b.mentions] == [
+        "caf\u00e9 acme"]
