@@ -312,6 +312,7 @@ class RedditListener:
         self._clock = clock
         # During a fetch: matched posts (fullname -> created_utc) whose comments are read again by later runs.
         self._threads: dict[str, float] = {}
+        self._unserved: set[str] = set()  # during a fetch: subreddits (lower case) whose /new Reddit refused
 
     def client(self) -> praw.Reddit:
         """A read-only praw client pointed at the configured URLs, never checking for updates."""
@@ -342,11 +343,27 @@ class RedditListener:
                         lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after))))
         if self.settings.search:
             target = "+".join(self.subreddits) or "all"
+
+            def search(query: str, after: str | None) -> Iterable[Any]:
+                served = self._served_target()
+                if not served:
+                    return []  # none of the subreddits is served: not site-wide instead
+                return reddit.subreddit(served).search(query, sort="new", time_filter="all", limit=limit,
+                                                       **after_params(after))
+
             for brand in self.searchable_brands():
-                out.append((f"search:{target}:{brand.name}",
-                            lambda after, q=brand.query: reddit.subreddit(target).search(
-                                q, sort="new", time_filter="all", limit=limit, **after_params(after))))
+                out.append((f"search:{target}:{brand.name}", lambda after, q=brand.query: search(q, after)))
         return out
+
+    def _served_target(self) -> str:
+        """What the searches search: the listed subreddits whose /new Reddit served in this run, or 'all'.
+
+        Reddit refuses a search of 'Coffee+SecretClub' as a whole when one of them is private or banned, so
+        one bad name cost the search of every listed subreddit. The search keeps its watermark key.
+        """
+        if not self.subreddits:
+            return "all"
+        return "+".join(name for name in self.subreddits if name.lower() not in self._unserved)
 
     def searchable_brands(self) -> list[Brand]:
         """The brands whose query Reddit's search can take (see `MAX_SEARCH_CHARS`)."""
@@ -529,6 +546,7 @@ class RedditListener:
             raise SourceError(self.name, f"cannot set up the Reddit client: {exc}", retryable=False) from exc
         site = self.settings.reddit_url.rstrip("/")
         seen: set[str] = set()
+        self._unserved = set()
         unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
         for key, listing in self.listings(reddit):
             try:
@@ -536,6 +554,8 @@ class RedditListener:
             except tuple(kind for kind, _ in _UNSERVED) as exc:
                 meaning = next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
                 unserved.setdefault(meaning, []).append(_listing_name(key))
+                if key.startswith("new:"):
+                    self._unserved.add(key.removeprefix("new:").lower())
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
         if self._threads:

@@ -271,9 +271,10 @@ def test_private_and_unknown_subreddits_are_named_and_the_others_still_read(kett
         for batch in listener.fetch(None):
             got.extend(batch.mentions)
     reason = caught.value.reason
-    assert "r/secret, the search of r/secret+nosuchplace+kettles for Acme: private" in reason
+    assert "serve r/secret: private" in reason and "the search of" not in reason  # the others' search was made
     assert "r/nosuchplace: does not exist" in reason and "remove them" in reason and not caught.value.retryable
     assert {m.external_id for m in got} == {f"t3_p{i}" for i in range(60)}
+    assert kettles.paths("/r/kettles/search/") and not kettles.paths("/r/secret+nosuchplace+kettles/search")
 
 
 def test_search_results_from_other_subreddits_are_left_out(kettles: RedditServer) -> None:
