@@ -348,8 +348,11 @@ _QUERY_CHARACTERS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', 
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
     terms: set[str] = set()
-    tree = _parse(canonical(query).translate(_QUERY_CHARACTERS))
-    matcher = _compile(tree, terms)
+    try:
+        tree = _parse(canonical(query).translate(_QUERY_CHARACTERS))
+        matcher = _compile(tree, terms)
+    except RecursionError:  # parsing and compiling recurse once per nesting level: a crash with a traceback
+        raise QueryError("parentheses nested too deeply (a few hundred levels)", _deepest(query)) from None
     if matcher("", frozenset()):
         raise QueryError("the query matches texts that contain none of its terms (only NOT parts?)", 0)
     words = list(_words(tree))
@@ -363,6 +366,19 @@ def compile_query(query: str) -> CompiledQuery:
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def _deepest(query: str) -> int:
+    """The position of the innermost '(' of the most deeply nested group."""
+    depth = best = at = 0
+    for i, char in enumerate(query):
+        if char == "(":
+            depth += 1
+            if depth > best:
+                best, at = depth, i
+        elif char == ")":
+            depth -= 1
+    return at
 
 
 def _words(node: Item) -> Iterator[str]:

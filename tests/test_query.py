@@ -107,6 +107,7 @@ def test_examples(query: str, text: str, expected: bool) -> None:
         ("acme !job", "'!' is not an operator here; write NOT job or -job", 5),
         ("'acme corp'", "illegal character \"'\" (a phrase is quoted with double quotes", 0),
         ("acme AND \u201cfree stuff", "unbalanced quote", 9),
+        ("(" * 1000 + "acme" + ")" * 1000, "nested too deeply", 999),  # a RecursionError and a traceback
     ],
 )
 def test_errors_name_the_problem_and_position(query: str, problem: str, position: int) -> None:
