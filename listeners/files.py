@@ -245,6 +245,23 @@ def _delimiter_of(header: str, default: str) -> str:
     return best if counts[best] else default
 
 
+_BETWEEN_VALUES = re.compile(r"[\s,]*")
+
+
+def _spans_lines(start: bytes) -> bool:
+    """Whether a JSONL file's first line is the opening of an object written over several lines (`{` alone)."""
+    first = start.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)
+    return len(first) == 2 and first[0].strip() == b"{"
+
+
+def _as_lines(values: list[Any]) -> io.BytesIO:
+    """JSON values as JSON Lines, in a fixed form: the offsets of the first values stay when more follow them.
+
+    ASCII (\\u escapes) reads back the same in every encoding the source may name.
+    """
+    return io.BytesIO(b"".join(json.dumps(value).encode("ascii") + b"\n" for value in values))
+
+
 def _json_line(line: str) -> Any:
     """One JSON Lines record; an object followed by a comma is read as the object.
 
@@ -559,7 +576,7 @@ class FileListener:
 
     def _row_at(self, number: int) -> str:
         """Where a row is, for warnings: the line its record ends on, or its place in a JSON array."""
-        return f"element {number}" if self._unit == "element" else f"row ending at line {number}"
+        return f"row ending at line {number}" if self._unit == "line" else f"{self._unit} {number}"
 
     def _array_as_lines(self, handle: IO[bytes]) -> io.BytesIO:
         """A file holding one JSON array, as JSON Lines: one element per line, the Nth element on line N.
@@ -581,8 +598,32 @@ class FileListener:
         if not isinstance(elements, list):
             raise SourceError(self.name, "the file holds one JSON value, not JSON Lines or an array", retryable=False)
         self._unit = "element"
-        # ASCII (\u escapes) reads back the same in every encoding the source may name
-        return io.BytesIO(b"".join(json.dumps(e, sort_keys=True).encode("ascii") + b"\n" for e in elements))
+        return _as_lines(elements)
+
+    def _values_of(self, handle: IO[bytes]) -> list[Any] | None:
+        """The JSON values one after another in the file (each may span lines), or None where it is not that.
+
+        `jq '.[]'` without -c, and other pretty printers, write each object over many lines: every line
+        was a bad row ('all 15 rows read were skipped'). A file that does not read whole this way is left
+        to the line reader, which says which lines are bad.
+        """
+        try:
+            text = handle.read().decode(self._encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            return None
+        finally:
+            handle.seek(0)
+        decoder = json.JSONDecoder()
+        values: list[Any] = []
+        position = _BETWEEN_VALUES.match(text, 0).end()  # type: ignore[union-attr]
+        while position < len(text):
+            try:
+                value, position = decoder.raw_decode(text, position)
+            except json.JSONDecodeError:
+                return None
+            values.append(value)
+            position = _BETWEEN_VALUES.match(text, position).end()  # type: ignore[union-attr]
+        return values
 
     def _undecodable(self, line_no: int) -> str:
         """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""
@@ -654,6 +695,10 @@ class FileListener:
             handle.seek(0)
             if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
                 handle = self._array_as_lines(handle)
+                size = len(handle.getvalue())
+            elif self.format == "jsonl" and _spans_lines(start) and (values := self._values_of(handle)) is not None:
+                self._unit = "object"
+                handle = _as_lines(values)
                 size = len(handle.getvalue())
             offset, line_no, rows, head_len = self._resume_point(handle, watermark, size)
             if offset >= size and offset > 0:

@@ -606,3 +606,18 @@ def test_a_json_array_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_
     latin.write_bytes('[{"id": 1, "text": "caf\u00e9 acme", "created_at": "2026-11-20"}]'.encode("cp1252"))
     assert [m.text for b in FileListener(_source(latin, encoding="cp1252")).fetch(None) for m in b.mentions] == [
         "caf\u00e9 acme"]
+
+
+def test_json_objects_written_over_several_lines_are_read_one_row_each(tmp_path: Path) -> None:
+    """`jq '.[]'` without -c writes each object over lines: every line was a bad row ('all 15 rows ... skipped')."""
+    path = tmp_path / "posts.jsonl"
+    rows = [{"id": i, "text": f"acme {i}", "created_at": "2026-11-20T10:00:00Z"} for i in range(3)]
+    path.write_text("".join(json.dumps(row, indent=2) + "\n" for row in rows[:2]))
+    listener = FileListener(_source(path))
+    first = list(listener.fetch(None))
+    assert [m.text for b in first for m in b.mentions] == ["acme 0", "acme 1"]
+    path.write_text("".join(json.dumps(row, indent=2) + "\n" for row in rows) + '{\n  "id": 9\n}\n')
+    second = list(listener.fetch(first[-1].watermark))
+    assert [m.text for b in second for m in b.mentions] == ["acme 2"]
+    assert second[-1].warnings == ["object 4: no text"]
+
