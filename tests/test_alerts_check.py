@@ -344,3 +344,27 @@ def test_the_evidence_shows_each_text_once(database_url: str) -> None:
     shown = [" ".join(item.text.casefold().split()) for item in items]
     assert len(items) == 5 and len(set(shown)) == 5, shown
     assert sources == {"export": 12}  # the counts still count every copy
+
+
+def test_an_ended_notice_that_failed_is_sent_once_when_the_target_is_back(
+    database_url: str, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    engine = open_database(database_url)
+    spike = T0 + timedelta(days=20, hours=16)
+    rows = _background(28) + [(spike + timedelta(minutes=m), "ultimate_moment", "negative") for m in range(0, 48, 4)]
+    _store(engine, rows, "e")
+    config = Config(brands=[Brand(name="Acme", query="acme")], database=database_url,
+                    alerts={"notify": [f"json://{webhook_server.host}:{webhook_server.port}/hook"],
+                            "notify_ended": True, "cooldown": "6h", "retries": 0})
+    assert len(check_alerts(engine, config, now=spike + timedelta(hours=1))) == 1
+    webhook_server.fail_next(1)
+    check_alerts(engine, config, now=spike + timedelta(days=1))  # the spike ends; its notice fails
+    [stored] = recent_alerts(engine, brand="Acme")
+    assert stored.status == "ended" and [(d["kind"], d["ok"]) for d in stored.deliveries] == [
+        ("alert", True), ("ended", False)]
+    resent: list = []
+    check_alerts(engine, config, now=spike + timedelta(days=1, hours=1), resent=resent)
+    check_alerts(engine, config, now=spike + timedelta(days=1, hours=2))
+    assert [(r.kind, r.ok) for r in resent] == [("ended", True)]
+    titles = [r.json["title"] for r in webhook_server.wait_for(2)]
+    assert len(titles) == 2 and "has ended" in titles[1] and "spike for Acme" in titles[0]
