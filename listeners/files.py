@@ -284,6 +284,19 @@ def _json_line(line: str) -> Any:
         raise
 
 
+def _rows_inside(row: dict[str, Any]) -> str:
+    """A hint for a JSON document whose rows sit in a list under a key (`{"data": [{...}, ...], "meta": ...}`).
+
+    Read as one row it has no text; the fix is to extract the list, which `columns` cannot do.
+    """
+    for key, value in row.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value[:10]):
+            path = f".{key}" if key.isidentifier() else f".[{json.dumps(key)}]"
+            return (f"; {key!r} holds a list of {len(value)} objects: if those are the rows, extract them, "
+                    f"e.g. jq -c '{path}[]'")
+    return ""
+
+
 def _text_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -720,6 +733,7 @@ class FileListener:
             # JSONL has no header: from the file's start, the mapped columns must turn up in the first batch
             unseen = dict(self.settings.columns) if self.format == "jsonl" and offset == data_start else {}
             first_keys: list[str] = []
+            first_row: dict[str, Any] = {}
             identities = _Identities(self._row_at)
             shared: list[str] = []  # rows whose id an earlier row of other text had, since the last batch
 
@@ -742,6 +756,7 @@ class FileListener:
                 read += 1
                 if row is not None:
                     first_keys = first_keys or list(row)
+                    first_row = first_row or row
                     if unseen:
                         unseen = {f: c for f, c in unseen.items() if not self._present(row, c)}
                     try:
@@ -766,7 +781,8 @@ class FileListener:
                 if unseen and first_keys:
                     self._check_columns(list(unseen), first_keys)
                 # a JSONL file has no header to compare `columns` with: say what its rows hold instead
-                keys = f" (its rows' keys are {first_keys})" if self.format == "jsonl" and first_keys else ""
+                keys = (f" (its rows' keys are {first_keys}{_rows_inside(first_row)})"
+                        if self.format == "jsonl" and first_keys else "")
                 rows_read = "the 1 row read was" if read == 1 else f"all {read} rows read were"
                 raise SourceError(self.name, f"{rows_read} skipped, nothing stored ({'; '.join(warnings[:3])}); "
                                   f"check the file and the source's columns{keys} and encoding", retryable=False)

@@ -621,3 +621,12 @@ def test_json_objects_written_over_several_lines_are_read_one_row_each(tmp_path:
     assert [m.text for b in second for m in b.mentions] == ["acme 2"]
     assert second[-1].warnings == ["object 4: no text"]
 
+
+def test_a_json_document_with_its_rows_under_a_key_says_how_to_extract_them(tmp_path: Path) -> None:
+    """An API dump `{"data": [...], "meta": ...}` failed with only 'no text' and its top-level keys."""
+    path = tmp_path / "dump.json"
+    rows = [{"id": i, "text": f"acme {i}", "created_at": "2026-11-20T10:00:00Z"} for i in range(3)]
+    path.write_text(json.dumps({"meta": {"count": 3}, "data": rows}, indent=2))
+    with pytest.raises(SourceError, match=r"its rows' keys are \['meta', 'data'\]; 'data' holds a list of 3 objects: "
+                                          r"if those are the rows, extract them, e\.g\. jq -c '\.data\[\]'"):
+        list(FileListener(_source(path)).fetch(None))
