@@ -58,6 +58,9 @@ MAX_THREADS = 50
 # Reddit's search takes a query of at most this many characters; a longer one is dropped ("q: too long") and the
 # search answers with every post of the subreddits, or with nothing at all site-wide.
 MAX_SEARCH_CHARS = 512
+# Accounts whose comments are boilerplate, not people: AutoModerator posts its subreddit's rules (often stickied)
+# under every post, so each matched post counted one more mention, classified like a customer's.
+BOTS = frozenset({"automoderator"})
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
@@ -391,7 +394,10 @@ class RedditListener:
         for comment in forest.list():
             if isinstance(comment, praw.models.MoreComments):  # left unexpanded when loading more failed
                 continue
-            mention = comment_mention(self.name, {**vars(comment), "name": comment.fullname}, parent, site)
+            data = {**vars(comment), "name": comment.fullname}
+            if str(data.get("author") or "").lower() in BOTS:
+                continue  # not what anyone said about the brand
+            mention = comment_mention(self.name, data, parent, site)
             if mention is None:
                 gone += 1
             else:

@@ -390,3 +390,13 @@ def test_subreddits_written_as_on_reddit_are_read(kettles: RedditServer, written
     ids = {m.external_id for m in _mentions(_listener(kettles, subreddits=[written], comments=False))}
     assert {f"t3_p{i}" for i in range(60)} <= ids
     assert set(kettles.paths("/r/")) == {"/r/kettles/new", "/r/kettles/search/"}
+
+
+def test_automoderator_comments_are_not_mentions(kettles: RedditServer) -> None:
+    rules = Comment("c0", "Thanks for posting to r/kettles! Please read the rules. *I am a bot.*", T0 + 3999,
+                    author="AutoModerator", extra={"stickied": True, "distinguished": "moderator"})
+    kettles.posts[59].comments.insert(0, rules)
+    batches = list(_listener(kettles).fetch(None))
+    ids = {m.external_id for b in batches for m in b.mentions}
+    assert "t1_c0" not in ids and {"t1_c1", "t1_c3"} <= ids
+    assert sum(b.skipped for b in batches) == 2  # the deleted post and comment; the bot is no deleted item
