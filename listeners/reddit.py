@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime, timezone
 import logging
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,6 +144,8 @@ class RetryingRequestor(prawcore.Requestor):
             return
         try:
             remaining, used, reset = (float(headers.get(name) or 0) for name in names)
+            if not all(map(math.isfinite, (remaining, used, reset))):
+                raise ValueError("not a number")  # 'nan' and 'inf' parse, then int() raised out of the request
         except ValueError:
             for name in names:
                 headers.pop(name, None)

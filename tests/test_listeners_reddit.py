@@ -400,3 +400,11 @@ def test_automoderator_comments_are_not_mentions(kettles: RedditServer) -> None:
     ids = {m.external_id for b in batches for m in b.mentions}
     assert "t1_c0" not in ids and {"t1_c1", "t1_c3"} <= ids
     assert sum(b.skipped for b in batches) == 2  # the deleted post and comment; the bot is no deleted item
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_rate_limit_headers_that_are_not_numbers_are_ignored(kettles: RedditServer, value: str) -> None:
+    kettles.headers = {"x-ratelimit-remaining": value, "x-ratelimit-used": "1", "x-ratelimit-reset": value}
+    sleeps = Sleeps()
+    assert len(_mentions(_listener(kettles, sleeps, comments=False, search=False))) == 60
+    assert not sleeps
