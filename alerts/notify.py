@@ -25,7 +25,7 @@ import apprise
 from . import file_target  # importing it registers the file:// target with apprise
 from journeywatch.settings.alerts import notify_url_problem
 
-from .redact import MissingVariable, expand, redact, scrub, secrets_in
+from .redact import MissingVariable, expand_url, redact, scrub, secrets_in
 
 logger = logging.getLogger("journeywatch.alerts")
 
@@ -297,7 +297,7 @@ def deliver(
     for template in urls:
         shown = redact(template)
         try:
-            url = expand(template)
+            url = expand_url(template)
         except MissingVariable as missing:
             error = f"environment variable {missing.args[0]} is not set"
             logger.info("notification to %s not sent: %s", shown, error)

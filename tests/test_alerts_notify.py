@@ -391,3 +391,30 @@ def test_an_unclosed_right_to_left_override_in_a_post_reverses_nothing_in_the_al
     body = alert_html(alert)
     assert not any(c in body for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert "“avoid them, worst airline مرحبا” (social, 2026-11-18T14:02:00Z)" in body
+
+
+@pytest.mark.parametrize("password", ["p@ss#w/rd:1?x", "a%20b&c=d+e", "plain-Pa55word"])
+def test_a_password_from_the_environment_logs_in_as_written_whatever_its_characters(
+    smtp_server: SMTPServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,  # noqa: F811
+    password: str,
+) -> None:
+    # 'p@ss#w/rd' went into the URL as it was: apprise could not load it (the host read 'ss', the rest a
+    # fragment), a permanent failure; 'a%20b' logged in as 'a b'.
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("JW_TEST_SMTP_PASSWORD", password)
+    [result] = deliver([f"mailto://jw:${{JW_TEST_SMTP_PASSWORD}}@{smtp_server.host}:{smtp_server.port}"
+                        "?from=alerts@journeywatch.example&to=manager@brand.example&mode=insecure"],
+                       "title", "<p>body</p>", retries=0)
+    assert result.ok, result.error
+    assert smtp_server.logins == [("jw", password)]
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("apprise", "journeywatch"))
+    assert password not in ours and password not in repr(result)
+
+
+def test_a_variable_outside_the_credentials_goes_into_the_url_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeywatch.alerts.redact import expand_url
+
+    env = {"HOOK": "hooks.example.org/T1/B2/C3", "HOST": "mail.example.org", "PW": "p/w#1", "KEY": "k&y"}
+    assert expand_url("json://${HOOK}", env) == "json://hooks.example.org/T1/B2/C3"
+    assert expand_url("mailto://u:${PW}@${HOST}?to=a@b.org&apikey=${KEY}", env) == \
+        "mailto://u:p%2Fw%231@mail.example.org?to=a@b.org&apikey=k%26y"
