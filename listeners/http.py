@@ -12,6 +12,7 @@ Feed URLs often carry credentials (`https://user:pass@host/feed`, `?token=...`,
 from __future__ import annotations
 
 import logging
+import stat as stat_module
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -87,6 +88,9 @@ def _read_file(source: str, url: str, previous: dict[str, str], max_bytes: int) 
         raise SourceError(source, f"cannot read {path}: {exc.strerror or exc}", retryable=False) from exc
     if path.is_dir():  # read_bytes would raise a bare IsADirectoryError, shown as the source's whole reason
         raise SourceError(source, f"{path} is a directory; a feed source reads one feed file", retryable=False)
+    if not stat_module.S_ISREG(stat.st_mode):  # /dev/zero or a pipe: read_bytes never ends (size says 0)
+        raise SourceError(source, f"{path} is not a regular file (a device or a pipe); a feed source reads one "
+                          "feed file", retryable=False)
     validators = {"etag": f"file:{stat.st_size}:{stat.st_mtime_ns}"}
     if previous.get("etag") == validators["etag"]:
         return Fetched(b"", {}, validators, not_modified=True)

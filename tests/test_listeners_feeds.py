@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -342,6 +344,26 @@ def test_file_url_of_a_directory_fails_saying_so(tmp_path: Path) -> None:
     """A file:// URL naming a folder failed the source with a bare 'IsADirectoryError: [Errno 21] ...'."""
     with pytest.raises(SourceError, match="is a directory; a feed source reads one feed file"):
         list(_listener(tmp_path.as_uri() + "/").fetch(None))
+    pipe = tmp_path / "pipe.xml"  # read as a file, a pipe waits for a writer (forever, without one); /dev/zero never ends
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=_write_to_a_reader, args=(pipe, (DATA / "atom.xml").read_bytes()), daemon=True)
+    writer.start()  # a writer, so that reading the pipe ends rather than hangs
+    with pytest.raises(SourceError, match="pipe.xml is not a regular file"):
+        list(_listener(pipe.as_uri()).fetch(None))
+    writer.join(timeout=5)
+
+
+def _write_to_a_reader(pipe: Path, body: bytes, tries: int = 50) -> None:
+    """Write `body` into the FIFO `pipe` once a reader opens it; give up after `tries` looks (none came)."""
+    for _ in range(tries):
+        try:
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: no reader yet
+            time.sleep(0.02)
+            continue
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(body)
+        return
 
 
 def test_collect_stores_matched_entries_and_a_failed_fetch_keeps_the_watermark(
