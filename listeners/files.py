@@ -147,13 +147,25 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
 
 # Dates other tools write that are not ISO 8601 but cannot be misread: Twitter's `created_at`, and the
 # day.month.year of a spreadsheet in a European locale. (Slashed dates are left out: 01/02 reads both ways.)
-_OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+# Month names and year-first slashes cannot be misread either; "Nov 20, 2026 10:00 PM" is how report exports
+# (Meltwater's, Sprout's) write dates for people.
+_OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+                  "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M", "%b %d, %Y %H:%M:%S", "%b %d, %Y",
+                  "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%B %d, %Y", "%d %b %Y %I:%M %p", "%d %B %Y %I:%M %p",
+                  "%d %B %Y %H:%M", "%d %B %Y", "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y",
+                  "%Y-%m-%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p",
+                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %I:%M %p", "%Y/%m/%d")
+# RFC 2822 as e-mail and RSS write it. email.utils reads far more, wrongly: "Nov 20, 2026 10:00 PM" was 10:00 (the
+# PM dropped) and "20 Nov 2026 10:00 PM PST" 10:00 UTC; only this shape is handed to it.
+_RFC_2822 = re.compile(r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d(?::\d\d)?"
+                       r"(?:\s*(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T))?", re.IGNORECASE)
 _MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milliseconds (JavaScript, Talkwalker)
 
 
 def parse_time(value: Any, date_format: str | None = None) -> datetime:
-    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, Unix seconds or ms,
-    or a spreadsheet's serial day number (45981.5 is 2025-11-20 12:00).
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, a named month
+    ("Nov 20, 2026 10:00 PM"), Y/m/d, Unix seconds or ms, or a spreadsheet's serial day number (45981.5 is
+    2025-11-20 12:00).
 
     With `date_format` (the source's strptime format) only that format is read, so a slashed
     date means what the export's locale meant. A time before 1990 is a placeholder (a database's
@@ -221,10 +233,11 @@ def _other_date(text: str) -> datetime | None:
             return datetime.fromisoformat(match[1]).replace(tzinfo=timezone.utc)
         except ValueError:
             return None
-    try:
-        return parsedate_to_datetime(text)  # RFC 2822, as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
-    except (TypeError, ValueError, IndexError):
-        pass
+    if _RFC_2822.fullmatch(text):
+        try:
+            return parsedate_to_datetime(text)  # as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
+        except (TypeError, ValueError, IndexError):
+            pass
     for pattern in _OTHER_FORMATS:
         try:
             return datetime.strptime(text, pattern)

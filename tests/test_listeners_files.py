@@ -373,6 +373,26 @@ def test_dates_other_tools_write(value: object, expected: str) -> None:
     assert parse_time(value).isoformat() == expected
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    # read by email.utils, these lost their PM (and PST): "Nov 20, 2026 10:00 PM" was stored as 10:00
+    ("Nov 20, 2026 10:00 PM", "2026-11-20T22:00:00+00:00"),
+    ("Friday, November 20, 2026 10:00 PM", "2026-11-20T22:00:00+00:00"),
+    ("Nov 20, 2026 12:30 AM", "2026-11-20T00:30:00+00:00"),
+    ("20 Nov 2026 10:00 PM", "2026-11-20T22:00:00+00:00"),
+    ("2026-11-20 10:00 PM", "2026-11-20T22:00:00+00:00"),
+    ("2026/11/20 10:00:00", "2026-11-20T10:00:00+00:00"),  # year first: slashes cannot be misread
+    ("November 20, 2026", "2026-11-20T00:00:00+00:00"),
+    ("2 Nov 2026 10:00 EST", "2026-11-02T15:00:00+00:00"),  # RFC 2822 with a zone it names
+])
+def test_dates_written_for_people_keep_their_afternoon(value: str, expected: str) -> None:
+    assert parse_time(value).isoformat() == expected
+
+
+def test_a_date_with_a_zone_that_is_not_read_is_refused_not_misread() -> None:
+    with pytest.raises(ValueError, match="set the source's date_format"):
+        parse_time("20 Nov 2026 10:00 PM PST")  # was 10:00 UTC
+
+
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "1970-01-01 00:00:00", 0, "0", "20261399"])
 def test_placeholder_dates_are_not_dates(value: object) -> None:
     """A database's 0001-01-01 or Unix time 0 for 'no date' was stored as such, outside every window and week."""
