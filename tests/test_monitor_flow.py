@@ -125,7 +125,7 @@ alerts: {{enabled: false}}
 """, encoding="utf-8")
     result = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "Acme Air: 0 new, 0 already seen; no stored item matches its query yet" in result.output
+    assert "Acme Air: 0 new, 0 already seen; nothing stored for it yet" in result.output
     assert "No source was read: every source is disabled" in result.output
     assert "Alerts are off (alerts.enabled: false)." in result.output
 
@@ -296,3 +296,29 @@ def test_a_brands_new_items_are_this_runs_own(sqlite_url: str) -> None:
     ours.brand_hits["Acme"] = 3
     summary = _brand_summary(config, [ours], started)
     assert (summary["Acme"]["new"], summary["Acme"]["seen"]) == (2, 1)
+
+
+def test_a_brand_added_later_is_not_said_to_match_nothing(prefect_harness: None, tmp_path: Path,
+                                                          sqlite_url: str) -> None:
+    """Stored items are matched to brands once, when collected: the summary said none matched a new brand's query."""
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+
+    (tmp_path / "export.jsonl").write_text(json.dumps({"id": 1, "text": "Acme Air lost my bag",
+                                                       "created_at": T0.isoformat()}) + "\n", encoding="utf-8")
+    path = tmp_path / "journeywatch.yaml"
+    config = f"""
+database: {sqlite_url}
+brands: [{{name: Acme Air, query: acme}}{{more}}]
+sources: [{{name: export, kind: file, path: export.jsonl}}]
+alerts: {{enabled: false}}
+"""
+    path.write_text(config.replace("{more}", ""), encoding="utf-8")
+    assert CliRunner().invoke(app, ["run", "--config", str(path)]).exit_code == 0
+    path.write_text(config.replace("{more}", ", {name: Bags, query: bag}"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "no stored item matches its query" not in result.output
+    assert ("Bags: 0 new, 0 already seen; nothing stored for it yet (items are matched to brands as they are "
+            "collected; those collected before it was added are not)") in result.output

@@ -128,7 +128,10 @@ def print_summary(summary: dict[str, Any]) -> None:
     for brand, figures in summary["brands"].items():
         counts = {(m, s): n for m, s, n in figures["counts"]}
         if not counts and not figures["new"] and not figures["seen"]:  # a table of zeros hides the point
-            console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; no stored item matches its query yet",
+            # Not "no stored item matches its query": items are matched to brands as they are collected, so
+            # a brand added to the config later has none of what was stored before, matching or not.
+            console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; nothing stored for it yet (items are "
+                          "matched to brands as they are collected; those collected before it was added are not)",
                           highlight=False)
             continue
         # The counts cover everything stored, not this run alone: a second run with nothing new shows them too.
