@@ -49,9 +49,15 @@ def _utc_now() -> datetime:
 
 
 def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
+    """Whether a body that holds no feed is a web page: by its type, or by an `<html` near its start.
+
+    An XHTML page (`<?xml ...?><!DOCTYPE html ...><html xmlns=...>`, served as application/xhtml+xml)
+    starts with an XML declaration: looked for only at the very start, it was 'not a readable RSS or
+    Atom feed', without the feed URL its `<link rel="alternate">` names.
+    """
     content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "").lower()
-    head = body[:512].lstrip().lower()
-    return "text/html" in content_type or head.startswith((b"<!doctype html", b"<html"))
+    head = body[:1024].lstrip().lower()
+    return "text/html" in content_type or "xhtml" in content_type or b"<!doctype html" in head or b"<html" in head
 
 
 def _feed_link_of_page(body: bytes, url: str) -> str | None:

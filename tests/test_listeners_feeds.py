@@ -183,9 +183,19 @@ _MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/
                   b'type="application/rss+xml"></head><body><p>Public posts tagged #acme</p></body></html>')
 
 
+_XHTML_PAGE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+               b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+               b'<link rel="alternate" type="application/atom+xml" href="/atom.xml"/></head><body><p>Acme</p></body></html>')
+
+
 @pytest.mark.parametrize(("route", "retries", "message"), [
     (Route(_MASTODON_PAGE, content_type="text/html; charset=utf-8"), 3,
      "HTML page, not an RSS or Atom feed; the page names its feed: use url: {base}/tags/acme.rss"),
+    # an XHTML page starts with '<?xml': it was 'not a readable RSS or Atom feed (no RSS or Atom elements found)'
+    (Route(_XHTML_PAGE, content_type="application/xhtml+xml"), 3,
+     "HTML page, not an RSS or Atom feed; the page names its feed: use url: {base}/atom.xml"),
+    (Route(_XHTML_PAGE, content_type="application/xml"), 3,
+     "HTML page, not an RSS or Atom feed; the page names its feed: use url: {base}/atom.xml"),
     (Route(b"", content_type="application/rss+xml"), 3, "the URL returned an empty body, not an RSS or Atom feed"),
     (Route(b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</ti'), 3,
      "not a readable RSS or Atom feed (line 2, column 36: unclosed token)"),
