@@ -445,7 +445,7 @@ class FileListener:
         identity = _text_or_none(self._scalar(row, "id"))
         if identity is None:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
-        kind = _text_or_none(self._scalar(row, "source_kind"))
+        kind = (_text_or_none(self._scalar(row, "source_kind")) or "").casefold()  # an export's "Review", "NEWS"
         title = _text_or_none(self._scalar(row, "title"))
         return Mention(
             source=self.name,

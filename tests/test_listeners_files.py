@@ -650,3 +650,11 @@ def test_a_json_document_with_its_rows_under_a_key_says_how_to_extract_them(tmp_
     with pytest.raises(SourceError, match=r"its rows' keys are \['meta', 'data'\]; 'data' holds a list of 3 objects: "
                                           r"if those are the rows, extract them, e\.g\. jq -c '\.data\[\]'"):
         list(FileListener(_source(path)).fetch(None))
+
+
+def test_a_rows_source_kind_is_read_whatever_its_case(tmp_path: Path) -> None:
+    """An export's 'Review' or 'NEWS' fell back to the source's default kind, silently."""
+    path = tmp_path / "kinds.csv"
+    path.write_text("id,text,created_at,Type\n1,acme,2026-11-20,Review\n2,acme,2026-11-20,NEWS\n3,acme,2026-11-20,blog\n")
+    listener = FileListener(_source(path, source_kind="social", columns={"source_kind": "Type"}))
+    assert [m.source_kind for b in listener.fetch(None) for m in b.mentions] == ["review", "news", "social"]
