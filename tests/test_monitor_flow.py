@@ -127,6 +127,7 @@ alerts: {{enabled: false}}
     assert result.exit_code == 0, result.output
     assert "Acme Air: 0 new, 0 already seen; nothing stored for it yet" in result.output
     assert "No source was read: every source is disabled" in result.output
+    assert "Sources" not in result.output and "unmatched" not in result.output  # no empty table
     assert "Alerts are off (alerts.enabled: false)." in result.output
 
 

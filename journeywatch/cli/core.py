@@ -165,7 +165,8 @@ def print_summary(summary: dict[str, Any]) -> None:
     for s in summary["sources"]:
         status = "[red]failed[/]" if s["error"] else "[green]ok[/]"
         sources.add_row(escape(s["source"]), status, *(str(s[k]) for k in ("fetched", "new", "seen", "skipped", "unmatched")))
-    console.print(sources)
+    if summary["sources"]:  # a table of headings alone under "No source was read" looked like a failed listing
+        console.print(sources)
     for s in summary["sources"]:
         for warning in s.get("warnings", []):
             console.print(f"[yellow]! {escape(s['source'])}[/]: {escape(warning)}")
