@@ -3,7 +3,8 @@
 The syntax is the one listening tools share (Lucene's):
 
 - `acme`, `Acme` — a word, case-insensitive, whole words only (`acme` does not match `acmeville`);
-- `"acme corp"` — a phrase: the words in this order, separated only by spaces or punctuation;
+- `"acme corp"` — a phrase: the words in this order, separated only by spaces or punctuation; punctuation
+  between the query's words separates them too (`"dr. oetker"` finds "Dr Oetker"), inside a word it stays;
 - `@acme`, `#acmefail` — a handle or hashtag, matched with its sigil; a plain `acme` also matches `@acme`;
 - `acme*`, `acm?` — wildcards inside one word;
 - `🔥`, `❤️` — emoji (and symbols such as `™`), found anywhere, beside a word or not; `👍` also finds
@@ -268,6 +269,31 @@ def _word(node: Word, terms: set[str]) -> Matcher:
     return _regex_matcher(_term_pattern(value, wildcards), required)
 
 
+def _is_punctuation(char: str) -> bool:
+    return char not in "@#" and unicodedata.category(char).startswith("P")
+
+
+def _phrase_piece(piece: str, first: bool, last: bool) -> str:
+    """One space-separated piece of a phrase, without the punctuation that only separates it from its neighbours.
+
+    Words in a phrase are separated by spaces or punctuation, in the query as in the text: `"dr. oetker"`
+    finds "Dr Oetker" and `"acme, inc"` "Acme Inc". Punctuation inside a word stays (`"at&t"`, `"e.on"`),
+    as do sigils, a trailing `!` (`"yahoo!"`) and the phrase's opening; a final `.` (`"acme corp."`) is
+    an abbreviation's or a sentence's and is left out.
+    """
+    start, end = 0, len(piece)
+    if not first:
+        while start < end and _is_punctuation(piece[start]):
+            start += 1
+    if not last:
+        while end > start and _is_punctuation(piece[end - 1]):
+            end -= 1
+    else:
+        while end > start + 1 and piece[end - 1] == ".":
+            end -= 1
+    return piece[start:end]
+
+
 def _phrase(node: Phrase, terms: set[str]) -> Matcher:
     inner = _cjk_spaced(canonical(node.value[1:-1].casefold().replace('\\"', '"')))
     pieces = inner.split()
@@ -275,6 +301,8 @@ def _phrase(node: Phrase, terms: set[str]) -> Matcher:
         return _symbols(pieces[0])
     if not pieces or not _WORD.search(inner):
         raise QueryError("empty phrase", node.pos)
+    pieces = [kept for i, piece in enumerate(pieces)
+              if (kept := _phrase_piece(piece, first=i == 0, last=i == len(pieces) - 1))]
     if len(pieces) == 1 and _PLAIN_TERM.fullmatch(pieces[0]):
         return _word(Word(pieces[0]), terms)
     body = r"\W+".join(re.escape(p) for p in pieces)

@@ -29,6 +29,14 @@ from journeywatch.settings import Brand
         ("#acme", "see faq.html#acme", False),
         ('"acme corp"', "Acme  Corp. announced", True),
         ('"acme corp"', "corp acme", False),
+        # punctuation between the words of a phrase separates them, in the query as in the text
+        ('"dr. oetker"', "Dr Oetker pizza", True),
+        ('"acme, inc."', "Acme Inc is great", True),
+        ('"acme corp."', "I like acme corp", True),  # a final period is a sentence's or an abbreviation's
+        ('"yahoo! mail"', "yahoo mail is down", True),
+        ('"yahoo!"', "yahoo mail", False),  # what ends the phrase otherwise stays,
+        ('"at&t"', "at & t", False),  # and punctuation inside a word
+        ('"c# developer"', "c developer", False),  # as do sigils
         ("acme kettle", "the kettle from acme", True),  # juxtaposition is AND
         ("acme kettle", "acme toaster", False),
         ("acme AND NOT (job OR hiring)", "acme is hiring", False),
