@@ -257,6 +257,12 @@ def _word(node: Word, terms: set[str]) -> Matcher:
     if value.startswith("!"):  # Lucene's NOT, which luqum reads as part of the word: `acme !job` was acme AND "!job"
         raise QueryError(f"{node.value!r}: '!' is not an operator here; write NOT {node.value[1:]} or "
                          f"-{node.value[1:]}", node.pos)
+    if value[-1] in ",;":  # `acme, globex` read as acme AND globex, each needing the comma: it matched nearly nothing
+        mark = "a comma" if value[-1] == "," else "a semicolon"
+        raise QueryError(f"{node.value!r}: {mark} does not separate alternatives; write {node.value[:-1]} OR ... "
+                         f"(or quote a phrase: \"{node.value} ...\")", node.pos)
+    if value.endswith(".") and _WORD.fullmatch(value.rstrip(".")):  # `inc.`: a sentence's or abbreviation's period
+        value = value.rstrip(".")
     if _PLAIN_TERM.fullmatch(value):
         terms.add(value)
 

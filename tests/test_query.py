@@ -37,6 +37,8 @@ from journeywatch.settings import Brand
         ('"yahoo!"', "yahoo mail", False),  # what ends the phrase otherwise stays,
         ('"at&t"', "at & t", False),  # and punctuation inside a word
         ('"c# developer"', "c developer", False),  # as do sigils
+        ("acme inc.", "Acme Inc is great", True),  # a word's final period too
+        ("acme.com", "acme com", False),
         ("acme kettle", "the kettle from acme", True),  # juxtaposition is AND
         ("acme kettle", "acme toaster", False),
         ("acme AND NOT (job OR hiring)", "acme is hiring", False),
@@ -112,6 +114,8 @@ def test_examples(query: str, text: str, expected: bool) -> None:
         ('acme OR ""', "empty phrase", 8),
         ("acme && globex", "not a term", 5),
         ("NOT \U0001f355", "none of its terms", 0),
+        ("kettle acme, globex", "'acme,': a comma does not separate alternatives; write acme OR", 7),
+        ("acme; globex", "a semicolon does not separate alternatives", 0),
         ("acme !job", "'!' is not an operator here; write NOT job or -job", 5),
         ("'acme corp'", "illegal character \"'\" (a phrase is quoted with double quotes", 0),
         ("acme AND \u201cfree stuff", "unbalanced quote", 9),
