@@ -550,28 +550,7 @@ class FileListener:
     def _records(self, handle: IO[bytes], cursor: _Cursor, header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
         """(row, None) for each readable record, (None, why) for each unreadable one."""
         if self.format == "csv":
-            reader = csv.reader(_lines(handle, cursor, self._encoding), dialect=self._dialect(),
-                                delimiter=self._delimiter)
-            while True:
-                first_line, start = cursor.line_no + 1, cursor.offset
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    yield None, f"line {first_line}: unreadable CSV ({exc})"
-                    continue
-                if not cursor.last_complete and not self._usable(values, header):
-                    # the file ends mid-row, one still being written: read it whole next run, as JSONL does
-                    cursor.offset, cursor.line_no = start, first_line - 1
-                    return
-                if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
-                    yield None, self._undecodable(first_line)
-                elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
-                    yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
-                                 f"(a {self._delimiter!r} in a field that is not quoted?)")
-                elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
-                    yield dict(zip(header, values)), None
+            yield from self._csv_records(handle, cursor, header)
             return
         for line in _lines(handle, cursor, self._encoding):
             if cursor.line_no in cursor.bad_lines:
@@ -650,6 +629,80 @@ class FileListener:
             values.append(value)
             position = _BETWEEN_VALUES.match(text, position).end()  # type: ignore[union-attr]
         return values
+
+    def _csv_records(self, handle: IO[bytes], cursor: _Cursor,
+                     header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
+        """`_records` for a CSV: each record, checked; the rows a stray quote took in are read as rows."""
+        recent: list[str] = []  # the lines of the record being read
+
+        def tracked() -> Iterator[str]:
+            for line in _lines(handle, cursor, self._encoding):
+                recent.append(line)
+                yield line
+
+        reader = csv.reader(tracked(), dialect=self._dialect(), delimiter=self._delimiter)
+        while True:
+            first_line, start = cursor.line_no + 1, cursor.offset
+            recent.clear()
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield None, f"line {first_line}: unreadable CSV ({exc})"
+                continue
+            swallowed = self._rows_taken_in(recent[1:], header, first_line) if len(recent) > 1 else None
+            if swallowed is None and not cursor.last_complete and not self._usable(values, header):
+                # the file ends mid-row, one still being written: read it whole next run, as JSONL does
+                cursor.offset, cursor.line_no = start, first_line - 1
+                return
+            if swallowed is None:
+                yield from self._csv_record(values, header, first_line, cursor)
+                continue
+            yield None, (f"line {first_line}: a quote opened in this row runs on to line {cursor.line_no}, taking in "
+                         f"lines that read as rows (a stray '\"' in the export?); this row is skipped, the lines after "
+                         "it are read as rows")
+            for inner_first, inner_values in swallowed:
+                yield from self._csv_record(inner_values, header, inner_first, cursor)
+
+    def _rows_taken_in(self, lines: list[str], header: list[str], line_no: int) -> list[tuple[int, list[str]]] | None:
+        """The records in the lines after a record's first, when a stray quote made them one field of it.
+
+        A `"` opening a field that the export did not quote (`2,"12 inch screen,2026-11-20`) makes the csv
+        module read on to the next quote, as one field: the rows between were stored as one row's text, or
+        lost. A field spanning lines is taken for such a run when one of its lines but the last reads as a whole,
+        usable row; a review's paragraphs do not. Returns (line, fields) for each record, else None.
+        """
+        number = line_no
+
+        def counted() -> Iterator[str]:
+            nonlocal number
+            for line in lines:
+                number += 1
+                yield line
+
+        records: list[tuple[int, list[str]]] = []
+        reader = csv.reader(counted(), dialect=self._dialect(), delimiter=self._delimiter)
+        try:
+            for values in reader:
+                records.append((number, values))  # multi-line records name their last line: near enough
+        except csv.Error:
+            return None
+        # the last line closes the field, and reads as a row in a review's paragraphs too ('... 2,3",2026-11-20')
+        if any(len(values) == len(header) and self._usable(values, header) for _, values in records[:-1]):
+            return records
+        return None
+
+    def _csv_record(self, values: list[str], header: list[str], first_line: int,
+                    cursor: _Cursor) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
+        """One CSV record as a row, or why it is unreadable; nothing for an empty one."""
+        if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
+            yield None, self._undecodable(first_line)
+        elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
+            yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
+                         f"(a {self._delimiter!r} in a field that is not quoted?)")
+        elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
+            yield dict(zip(header, values)), None
 
     def _undecodable(self, line_no: int) -> str:
         """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""

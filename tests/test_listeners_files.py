@@ -658,3 +658,26 @@ def test_a_rows_source_kind_is_read_whatever_its_case(tmp_path: Path) -> None:
     path.write_text("id,text,created_at,Type\n1,acme,2026-11-20,Review\n2,acme,2026-11-20,NEWS\n3,acme,2026-11-20,blog\n")
     listener = FileListener(_source(path, source_kind="social", columns={"source_kind": "Type"}))
     assert [m.source_kind for b in listener.fetch(None) for m in b.mentions] == ["review", "news", "social"]
+
+
+def test_rows_a_stray_quote_took_into_one_field_are_read_as_rows(tmp_path: Path, sqlite_url: str) -> None:
+    """`2,"12 inch screen,...` made the csv module read on to the next quote: rows 3 to 5 became row 2's text."""
+    path = tmp_path / "export.csv"
+    path.write_text("id,text,created_at\n"
+                    "1,acme one,2026-11-20\n"
+                    '2,"acme 12 inch screen,2026-11-20\n'
+                    "3,acme three,2026-11-20\n"
+                    "4,acme four,2026-11-20\n"
+                    '5,"acme five",2026-11-20\n'
+                    '6,"acme review\nfirst paragraph, 7 stars\nlast 8,9",2026-11-20\n')  # paragraphs stay text
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    outcome = collect_source(engine, FileListener(_source(path)), lambda ms: prepare_mentions(ms, matcher))
+    assert (outcome.new, outcome.skipped) == (5, 1)
+    assert outcome.warnings == [
+        "line 3: a quote opened in this row runs on to line 6, taking in lines that read as rows (a stray '\"' in "
+        "the export?); this row is skipped, the lines after it are read as rows"]
+    with engine.connect() as connection:
+        stored = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all())
+    assert stored == {"1": "acme one", "3": "acme three", "4": "acme four", "5": "acme five",
+                      "6": "acme review first paragraph, 7 stars last 8,9"}
