@@ -62,10 +62,17 @@ _MARKUP_LEFT = re.compile(
 )
 
 
+# A real tag. HTML escaped twice has none (every "<" of it arrives as "&lt;"); HTML that has one was escaped
+# once, and the "&lt;script&gt;" in its text is what its author typed: a second pass deleted it from a forum
+# post ("set my device name to <script>alert('x')</script> as a joke" lost the words it is about).
+_TAG = re.compile(r"<[A-Za-z/!]")
+
+
 def html_to_text(html: str | None) -> str:
     """The readable text of an HTML fragment: scripts, styles and iframes dropped, entities decoded, whitespace collapsed.
 
-    Control characters and lone surrogates are removed; HTML escaped twice is unescaped twice.
+    Control characters and lone surrogates are removed; HTML escaped twice (no real tag, markup in its
+    text) is unescaped twice.
     Text without `<` or `&` is not HTML, so it skips the parser (most social posts), which keeps
     ingest fast.
     """
@@ -77,7 +84,9 @@ def html_to_text(html: str | None) -> str:
         return " ".join(_UNWANTED.sub("", html).split())  # collapse_whitespace, inlined: this is most texts
     html = _UNWANTED.sub("", html)
     text = _parsed_text(html)
-    return _parsed_text(text) if _MARKUP_LEFT.search(text) else text
+    if _MARKUP_LEFT.search(text) and not _TAG.search(html):
+        return _parsed_text(text)
+    return text
 
 
 def _parsed_text(html: str) -> str:
@@ -92,9 +101,10 @@ def _parsed_text(html: str) -> str:
 
 
 # Markup that shows a value declared plain text (Atom's type="text", feedparser's text/plain: an RSS or Atom title,
-# an App Store review) holds HTML after all, mislabelled: a closing tag, a <br>, a link or an image.
+# an App Store review) holds HTML after all, mislabelled: a closing tag, a <br>, a link or an image. Not a
+# <script>, which in plain text is what someone typed ("named my account <script>alert(1)</script>").
 _MISLABELLED_HTML = re.compile(
-    r"</(?:a|b|i|u|p|em|strong|span|div|li|ul|ol|h[1-6]|script|style|iframe|table|tr|td|blockquote|pre|code)>|"
+    r"</(?:a|b|i|u|p|em|strong|span|div|li|ul|ol|h[1-6]|table|tr|td|blockquote|pre|code)>|"
     r"<(?:br|hr)\s*/?>|<(?:a|img)\s[^<>]*>",
     re.IGNORECASE,
 )

@@ -244,6 +244,21 @@ def test_text_declared_plain_keeps_its_angle_brackets(feed_server: FeedServer) -
                    ("Acme bold <x>", "Acme as HTML")]
 
 
+def test_markup_typed_as_text_inside_html_is_kept(feed_server: FeedServer) -> None:
+    """HTML escaped once whose text holds escaped markup (a forum post about a device named '<script>...'): read a
+    second time as if escaped twice, the words it is about were deleted."""
+    feed_server.routes["/feed"] = Route(b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>f</id>
+<entry><id>1</id><title>Acme app shows my name as code</title><updated>2026-11-18T10:00:00Z</updated>
+<content type="html">&lt;p&gt;Named my Acme device &amp;lt;script&amp;gt;alert('x')&amp;lt;/script&amp;gt; and &amp;lt;b&amp;gt;
+as a joke&lt;/p&gt;</content></entry>
+<entry><id>2</id><title type="text">Named it &lt;script&gt;alert(1)&lt;/script&gt;</title><updated>2026-11-18T10:00:00Z</updated>
+</entry></feed>""")
+    got = [(m.title, m.text) for b in _listener(feed_server.url("/feed")).fetch(None) for m in b.mentions]
+    assert got == [("Acme app shows my name as code", "Named my Acme device <script>alert('x')</script> and <b> as a joke"),
+                   ("Named it <script>alert(1)</script>", "Named it <script>alert(1)</script>")]
+
+
 def test_iframe_fallback_text_is_not_part_of_the_entry(feed_server: FeedServer) -> None:
     """An embedded video's fallback ("Your browser does not support iframes") ran into the post's words."""
     feed_server.routes["/feed"] = Route(_rss(
