@@ -365,9 +365,16 @@ class FileListener:
         self._batch_size = batch_size
         self._unit = "line"  # what a row's number counts: lines, or a JSON array's elements
         self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
-        self._encoding = settings.encoding
-        utf8 = codecs.lookup(settings.encoding).name == "utf-8"
-        self._not_valid = "not valid UTF-8" if utf8 else f"not valid {settings.encoding}"  # a bad line's warning
+        self._encoding = ""
+        self._use_encoding(settings.encoding)
+
+    def _use_encoding(self, encoding: str) -> None:
+        """Decode with `encoding` from now on; the words for a line it cannot decode follow it."""
+        if encoding == self._encoding:
+            return
+        self._encoding = encoding
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        self._not_valid = "not valid UTF-8" if utf8 else f"not valid {encoding}"  # a bad line's warning
         # said with the first such line: the usual cause is an export in a Windows code page
         self._encoding_hint = (" (an export from Excel or a Windows tool is often not UTF-8: set the source's "
                                "encoding, e.g. encoding: cp1252)") if utf8 else ""
@@ -772,6 +779,10 @@ class FileListener:
             start = handle.read(HEAD_BYTES)
             self._check_start(start)
             handle.seek(0)
+            # A UTF-8 byte-order mark (Excel's "CSV UTF-8") says what the file is: read in the source's cp1252, the
+            # mark became 'ï»¿' in the first column's name (an id column not found, ids silently hashed) and every
+            # accent mojibake ('cafÃ©'), as when the tool that once wrote cp1252 now writes UTF-8.
+            self._use_encoding("utf-8" if start.startswith(codecs.BOM_UTF8) else self.settings.encoding)
             if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
                 handle = self._array_as_lines(handle)
                 size = len(handle.getvalue())

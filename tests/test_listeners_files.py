@@ -681,3 +681,13 @@ def test_rows_a_stray_quote_took_into_one_field_are_read_as_rows(tmp_path: Path,
         stored = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all())
     assert stored == {"1": "acme one", "3": "acme three", "4": "acme four", "5": "acme five",
                       "6": "acme review first paragraph, 7 stars last 8,9"}
+
+
+def test_a_utf8_byte_order_mark_wins_over_the_sources_encoding(tmp_path: Path) -> None:
+    """With encoding: cp1252, Excel's 'CSV UTF-8' lost its id column to 'ï»¿id' and stored 'cafÃ©'."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffid;text;created_at\r\n1;café acme;2026-11-20\r\n".encode())
+    listener = FileListener(_source(path, encoding="cp1252"))
+    assert [(m.external_id, m.text) for b in listener.fetch(None) for m in b.mentions] == [("1", "café acme")]
+    path.write_bytes("id;text;created_at\r\n2;caf\xe9 acme;2026-11-20\r\n".encode("cp1252"))  # without: as configured
+    assert [(m.external_id, m.text) for b in listener.fetch(None) for m in b.mentions] == [("2", "café acme")]
