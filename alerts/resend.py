@@ -30,7 +30,7 @@ from journeywatch.settings import AlertSettings
 
 from .alert import Alert
 from .message import alert_html, alert_title, ended_html, ended_title, late_note_html
-from .notify import deliver
+from .notify import DeliveryResult, deliver
 from .redact import redact
 from .state import change_deliveries, recent_alerts_since
 
@@ -138,7 +138,7 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
     return done
 
 
-def _send(alert: Alert, kind: str, url: str, settings: AlertSettings) -> Any:
+def _send(alert: Alert, kind: str, url: str, settings: AlertSettings) -> DeliveryResult:
     """One try, no backoff: the next check is the next retry."""
     first = next((d.get("first_at") or d.get("at") for d in alert.deliveries if d.get("kind") == kind), None)
     late = late_note_html(first)
