@@ -447,8 +447,14 @@ class FileListener:
         """The Mention for one row, or `RowError` saying what is wrong with it."""
         text = html_to_text(_text_or_none(self._scalar(row, "text")))
         if not text:
-            raise RowError("no text")
-        created = parse_time(self._get(row, "created_at"), self.settings.date_format)
+            raise RowError(f"no text ({self._empty(row, 'text')})")
+        value = self._get(row, "created_at")
+        try:
+            created = parse_time(value, self.settings.date_format)
+        except RowError as exc:
+            if value is None or value == "":
+                raise RowError(f"no created_at ({self._empty(row, 'created_at')})") from None
+            raise RowError(f"{exc} (in {self._where_is('created_at')})") from None
         identity = _text_or_none(self._scalar(row, "id"))
         if identity is None:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
@@ -464,6 +470,17 @@ class FileListener:
             url=_url_of(_text_or_none(self._scalar(row, "url"))),
             author=_text_or_none(self._scalar(row, "author")),
         )
+
+    def _where_is(self, name: str) -> str:
+        """The export's column (a JSON key) a field is read from, in words: a row's warning names it, since the
+        config's field and the export's column rarely share a name ('no created_at' for a column called 'Date')."""
+        return f"{'column' if self.format == 'csv' else 'key'} {self.columns[name]!r}"
+
+    def _empty(self, row: dict[str, Any], name: str) -> str:
+        """Why a row has no value for a field: its column is empty, or (JSON) the row lacks the key."""
+        if self.format != "csv" and not self._present(row, self.columns[name]):
+            return f"no key {self.columns[name]!r}"
+        return f"{self._where_is(name)} is empty"
 
     # --- reading -------------------------------------------------------------------------------
 

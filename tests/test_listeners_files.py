@@ -266,7 +266,7 @@ def test_a_file_whose_every_row_is_bad_fails_and_is_read_again_once_fixed(tmp_pa
     path.write_text("".join(json.dumps({"id": i, "text": f"acme {i}", "when": "2026-11-01"}) + "\n" for i in range(5)))
     wrong = FileListener(_source(path), batch_size=2)
     with pytest.raises(SourceError, match=r"source 'export': all 5 rows read were skipped, nothing stored "
-                                          r"\(row ending at line 1: no created_at;") as caught:
+                                          r"\(row ending at line 1: no created_at \(no key 'created_at'\);") as caught:
         collect_source(engine, wrong, lambda ms: prepare_mentions(ms, matcher))
     assert not caught.value.retryable
     assert caught.value.reason.endswith(  # JSONL has no header to list: the keys its rows hold say what to map
@@ -427,7 +427,7 @@ def test_a_report_export_opening_with_rows_about_the_report(tmp_path: Path) -> N
     batches = list(FileListener(_source(path, columns=columns)).fetch(None))
     assert [(m.external_id, m.title, m.text, m.url, m.created_at.isoformat()) for b in batches for m in b.mentions] == [
         ("1723", "Acme rocks", "Acme rocks, love it", "https://x.example/1", "2026-11-01T10:00:00+00:00")]
-    assert [w for b in batches for w in b.warnings] == ["row ending at line 7: no created_at"]
+    assert [w for b in batches for w in b.warnings] == ["row ending at line 7: no created_at (column 'Date' is empty)"]
     with pytest.raises(ConfigError, match=r"no column for id -> 'ResourceId'; its columns are \['Query Id', 'Date'"):
         list(FileListener(_source(path, columns={**columns, "id": "ResourceId"})).fetch(None))
 
@@ -452,7 +452,7 @@ def test_date_format_reads_slashed_dates_as_the_export_meant_them(tmp_path: Path
     assert [(m.external_id, m.created_at.isoformat()) for b in batches for m in b.mentions] == [
         ("1", "2026-11-02T15:05:00+00:00")]  # with a format, only that format is read
     assert batches[0].warnings == ["row ending at line 3: created_at '2026-11-02T10:00:00Z' does not match "
-                                   "date_format '%m/%d/%Y %I:%M %p'"]
+                                   "date_format '%m/%d/%Y %I:%M %p' (in column 'created_at')"]
 
 
 @pytest.mark.parametrize(("title", "header", "row"), [
@@ -603,7 +603,8 @@ def test_a_spreadsheets_empty_rows_are_blank_lines_not_bad_rows(tmp_path: Path) 
     batches = list(FileListener(_source(path)).fetch(None))
     assert [m.external_id for b in batches for m in b.mentions] == ["1"]
     assert (sum(b.skipped for b in batches), batches[-1].warnings) == (2, [
-        "row ending at line 4: no text", "row ending at line 6: no text"])
+        "row ending at line 4: no text (column 'text' is empty)",
+        "row ending at line 6: no text (column 'text' is empty)"])
 
 
 def test_a_json_array_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_path: Path) -> None:
@@ -616,7 +617,7 @@ def test_a_json_array_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_
     first = list(listener.fetch(None))
     assert [(m.external_id, m.text) for b in first for m in b.mentions] == [
         ("0", "Caf\u00e9 acme 0 \U0001f600"), ("1", "Caf\u00e9 acme 1 \U0001f600")]
-    assert first[-1].warnings == ["element 3: no text", "element 4: not a JSON object",
+    assert first[-1].warnings == ["element 3: no text (no key 'post.body')", "element 4: not a JSON object",
                                   "element 5: repeats the element 2 (same id and text); read once"]
     assert list(listener.fetch(first[-1].watermark)) == []
     path.write_text(json.dumps([row(0), row(1), {"id": 9}, "x", row(1), row(2)]), encoding="utf-8")  # longer, flat
@@ -639,7 +640,7 @@ def test_json_objects_written_over_several_lines_are_read_one_row_each(tmp_path:
     path.write_text("".join(json.dumps(row, indent=2) + "\n" for row in rows) + '{\n  "id": 9\n}\n')
     second = list(listener.fetch(first[-1].watermark))
     assert [m.text for b in second for m in b.mentions] == ["acme 2"]
-    assert second[-1].warnings == ["object 4: no text"]
+    assert second[-1].warnings == ["object 4: no text (no key 'text')"]
 
 
 def test_a_json_document_with_its_rows_under_a_key_says_how_to_extract_them(tmp_path: Path) -> None:
