@@ -435,6 +435,22 @@ def test_entries_repeated_or_sharing_an_id_are_counted_and_none_is_lost(feed_ser
     assert (again.fetched, again.new, again.seen) == (6, 0, 6)
 
 
+def test_a_long_author_name_is_cut_to_the_column_not_fatal(feed_server: FeedServer, database_url: str) -> None:
+    """A 420-character dc:creator stored as written (raw_authors) failed the whole batch on PostgreSQL."""
+    names = ", ".join(f"Reviewer {i}" for i in range(40))
+    feed_server.routes["/feed"] = Route(_rss(f"<item><guid>1</guid><title>Acme</title><author>x@example.com ({names})"
+                                             "</author></item><item><guid>2</guid><title>Acme two</title>"
+                                             "<author>Jo\n   Bloggs</author></item>").encode())
+    engine = open_database(database_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    outcome = collect_source(engine, _listener(feed_server.url("/feed")),
+                             lambda ms: prepare_mentions(ms, matcher, raw_authors=True))
+    assert outcome.new == 2
+    with engine.connect() as connection:
+        authors = [a for (a,) in connection.execute(select(mentions_table.c.author).order_by(mentions_table.c.external_id))]
+    assert authors == [names[:255] + "\u2026", "Jo Bloggs"]
+
+
 def test_credentials_in_a_feed_url_stay_out_of_messages_logs_links_and_the_database(
     feed_server: FeedServer, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
