@@ -130,7 +130,7 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
             for target in pending_targets(alert.deliveries, kind, list(shown), now):
                 if target in down or not claim_delivery(engine, alert.id, kind, target, now):
                     continue
-                result = _send(alert, kind, shown[target], settings)
+                result = _send(alert, kind, target, shown[target])
                 settle_delivery(engine, alert.id, kind, target, result.as_dict())
                 if not result.ok:
                     down.add(target)
@@ -138,9 +138,10 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
     return done
 
 
-def _send(alert: Alert, kind: str, url: str, settings: AlertSettings) -> DeliveryResult:
+def _send(alert: Alert, kind: str, target: str, url: str) -> DeliveryResult:
     """One try, no backoff: the next check is the next retry."""
-    first = next((d.get("first_at") or d.get("at") for d in alert.deliveries if d.get("kind") == kind), None)
+    first = next((d.get("first_at") or d.get("at") for d in alert.deliveries
+                  if d.get("kind") == kind and d.get("target") == target), None)
     late = late_note_html(first)
     if kind == "ended":
         title, body, notify_type = ended_title(alert), late + ended_html(alert), "info"

@@ -265,21 +265,27 @@ def test_a_delivery_that_failed_is_sent_once_when_the_target_is_back(
 ) -> None:
     # The receiver is down for the check that fires (every retry refused), then back: the next check
     # sends the alert to it, once, and no check after sends it again. The target that worked is left alone.
+    from journeywatch.alerts.state import change_deliveries
+
     hook = f"json://{webhook_server.host}:{webhook_server.port}/hook"
-    config = demo_config(database_url, [hook, f"file://{tmp_path}/alerts.log"])
+    config = demo_config(database_url, [f"file://{tmp_path}/alerts.log", hook])
     config.alerts.retries = 1
     engine = open_database(database_url)
     load_demo(engine, config)
     webhook_server.fail_next(2, status=503)
     [alert] = check_alerts(engine, config, now=AFTER_DEMO)
-    assert [d["ok"] for d in alert.deliveries] == [False, True]
+    assert [d["ok"] for d in alert.deliveries] == [True, False]
     assert webhook_server.requests == []
+    # The late message names when this target was first tried, not when another target got it.
+    change_deliveries(engine, alert.id, lambda stored: [{**stored[0], "at": "2026-01-02T03:04:00+00:00"}, stored[1]])
+    tried = datetime.fromisoformat(alert.deliveries[1]["at"])
 
     notes: list[str] = []
     resent: list = []
     assert check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1), notes=notes, resent=resent) == []
     [received] = webhook_server.wait_for(1)
-    assert "Northwind Air" in received.json["title"] and "Sent late" in received.json["message"]
+    assert "Northwind Air" in received.json["title"]
+    assert f"Sent late: the first delivery to this target, at {tried:%Y-%m-%d %H:%M} UTC" in received.json["message"]
     assert [(r.alert_id, r.ok) for r in resent] == [(alert.id, True)]
     assert any(f"alert #{alert.id}" in note and "sent to" in note for note in notes)
 
@@ -289,7 +295,7 @@ def test_a_delivery_that_failed_is_sent_once_when_the_target_is_back(
     assert (tmp_path / "alerts.log").read_text(encoding="utf-8").count("journeywatch alert:") == 1
     [stored] = recent_alerts(engine)
     outcomes = [(d["kind"], d["ok"], d.get("resent", False)) for d in stored.deliveries]
-    assert outcomes == [("alert", False, False), ("alert", True, False), ("alert", True, True)]
+    assert outcomes == [("alert", True, False), ("alert", False, False), ("alert", True, True)]
 
 
 def test_a_target_still_down_is_tried_once_per_check_and_a_claimed_send_is_not_repeated(
