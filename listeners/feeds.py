@@ -234,7 +234,8 @@ def entry_url(entry: Any, base: str) -> str | None:
     if not link:
         return None
     hrefs = {dict.get(item, "href") for item in _field(entry, "links") or []}
-    url = urljoin(base, link) if link in hrefs else link
+    # A feed read leniently hands `&#0;` on as a NUL, which PostgreSQL refuses: control characters are dropped.
+    url = clean_text(urljoin(base, link) if link in hrefs else link)
     if not _is_web_url(url):
         return None
     return _unwrap_google_redirect(url)
@@ -334,8 +335,13 @@ def _content_hash(*parts: str | None) -> str:
 
 
 def entry_identity(entry: Any, title: str, text: str) -> str:
-    """The entry's id, else its link, else a hash of its content; long ones hashed to fit the column."""
-    identity = _field(entry, "id") or _field(entry, "link") or _content_hash(title, text)
+    """The entry's id, else its link, else a hash of its content; long ones hashed to fit the column.
+
+    Control characters are dropped: a feed read leniently hands `&#0;` on as a NUL, which PostgreSQL refuses
+    (the whole batch failed, run after run).
+    """
+    identity = clean_text(_field(entry, "id") or "") or clean_text(_field(entry, "link") or "") or \
+        _content_hash(title, text)
     return identity if len(identity) <= MAX_ID_CHARS else _content_hash(identity)
 
 

@@ -451,6 +451,19 @@ def test_a_long_author_name_is_cut_to_the_column_not_fatal(feed_server: FeedServ
     assert authors == [names[:255] + "\u2026", "Jo Bloggs"]
 
 
+def test_control_characters_in_ids_and_links_are_dropped(feed_server: FeedServer, database_url: str) -> None:
+    """A feed read leniently hands '&#0;' on as a NUL: in a guid or a link it failed the batch on PostgreSQL."""
+    feed_server.routes["/feed"] = Route(_rss("<item><guid>a&#0;b&#1;c</guid><title>Acme&#0;</title>"
+                                             "<link>https://e.example/a&#0;b</link></item>").encode())
+    engine = open_database(database_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    outcome = collect_source(engine, _listener(feed_server.url("/feed")), lambda ms: prepare_mentions(ms, matcher))
+    assert outcome.new == 1
+    with engine.connect() as connection:
+        row = connection.execute(select(mentions_table.c.external_id, mentions_table.c.url)).one()
+    assert tuple(row) == ("abc", "https://e.example/ab")
+
+
 def test_credentials_in_a_feed_url_stay_out_of_messages_logs_links_and_the_database(
     feed_server: FeedServer, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
