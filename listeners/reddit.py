@@ -223,6 +223,16 @@ def _author(data: Mapping[str, Any]) -> str | None:
     return None if not name or _gone(name) else name
 
 
+def _captions(data: Mapping[str, Any]) -> list[str]:
+    """A gallery post's image captions: its words as much as a body's ('Acme box', under 'My new kitchen')."""
+    gallery = data.get("gallery_data")
+    items = gallery.get("items") if isinstance(gallery, Mapping) else None
+    if not isinstance(items, list):
+        return []
+    return [item["caption"] for item in items
+            if isinstance(item, Mapping) and isinstance(item.get("caption"), str) and item["caption"].strip()]
+
+
 def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
     """A submission as a Mention; None when it was deleted or removed (nothing left to store) or has no time."""
     title = _plain(data.get("title") or "")
@@ -230,7 +240,7 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
     created = _created(data)
     if created is None or _gone(title) or _gone(body) or data.get("removed_by_category"):
         return None  # a removed post keeps its title (and a removed link post an empty selftext)
-    text = _plain(body)
+    text = _plain(" ".join([body, *_captions(data)]))
     return Mention(
         source=source,
         external_id=data["name"],

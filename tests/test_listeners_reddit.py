@@ -408,3 +408,15 @@ def test_rate_limit_headers_that_are_not_numbers_are_ignored(kettles: RedditServ
     sleeps = Sleeps()
     assert len(_mentions(_listener(kettles, sleeps, comments=False, search=False))) == 60
     assert not sleeps
+
+
+def test_gallery_captions_are_part_of_the_posts_text(kettles: RedditServer) -> None:
+    kettles.posts.append(Post(id="g1", subreddit="kettles", title="My new kitchen", created=T0 + 9000, selftext=""))
+    kettles.posts[-1].extra = {"is_gallery": True, "is_self": False, "url": "https://www.reddit.com/gallery/g1",
+                               "gallery_data": {"items": [{"media_id": "a", "id": 1, "caption": "the Acme kettle"},
+                                                          {"media_id": "b", "id": 2}, {"media_id": "c", "id": 3,
+                                                                                       "caption": "  "}]}}
+    kettles.posts[58].extra = {"gallery_data": None}  # a removed gallery's
+    kept = prepare_mentions(_mentions(_listener(kettles, comments=False)), BrandMatcher([ACME]))
+    by_id = {m.external_id: m for m in kept}
+    assert by_id["t3_g1"].text == "the Acme kettle" and by_id["t3_g1"].brands == ["Acme"]
