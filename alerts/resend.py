@@ -12,9 +12,10 @@ Exactly once: before sending, the check claims the (alert, target) pair by
 appending a claim record with a compare-and-set on the length of the
 alert's delivery list, so two checks running at once cannot both send it;
 the outcome then replaces the claim. A claim older than `CLAIM_EXPIRES` (a
-check killed mid-send) no longer holds the pair. Permanent failures (a
-refused login, a revoked token's 401) are not sent again: they need the
-config mended, and retrying a bad password can lock the account.
+check killed mid-send) no longer holds the pair. Permanent failures that
+reached the target (a refused login, a revoked token's 401) are not sent
+again: they need the config mended, and retrying a bad password can lock the
+account; one that never left this machine (an unset `${NAME}`) is.
 """
 
 from __future__ import annotations
@@ -71,8 +72,18 @@ def pending_targets(deliveries: list[dict[str, Any]], kind: str, targets: list[s
         elif record.get("kind") == f"{kind}-claim" and _fresh(record, now):
             claimed.add(record.get("target", ""))
     return [target for target in targets
-            if target in last and target not in claimed
-            and not last[target].get("ok") and not last[target].get("permanent")]
+            if target in last and target not in claimed and _retryable(last[target])]
+
+
+def _retryable(record: dict[str, Any]) -> bool:
+    """A failure a later check may mend: any but a permanent one that reached the target.
+
+    A permanent failure with no attempt never left this machine (a `${NAME}`
+    unset in cron's environment, a URL apprise could not load): trying again
+    once the environment or the config is mended costs nothing and locks no
+    account, unlike a refused login or a revoked token's 401.
+    """
+    return not record.get("ok") and (not record.get("permanent") or not record.get("attempts"))
 
 
 def _fresh(record: dict[str, Any], now: datetime) -> bool:

@@ -374,3 +374,35 @@ def test_an_ended_notice_that_failed_is_sent_once_when_the_target_is_back(
     assert [(r.kind, r.ok) for r in resent] == [("ended", True)]
     titles = [r.json["title"] for r in webhook_server.wait_for(2)]
     assert len(titles) == 2 and "has ended" in titles[1] and "spike for Acme" in titles[0]
+
+
+def test_an_alert_held_by_a_variable_unset_in_crons_environment_goes_out_once_it_is_set(
+    database_url: str, webhook_server: WebhookServer, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    # cron's environment lacked the token: a permanent failure, and the alert never came once it was set.
+    monkeypatch.delenv("JW_TEST_HOOK_PATH", raising=False)
+    config = demo_config(database_url, [f"json://{webhook_server.host}:{webhook_server.port}/${{JW_TEST_HOOK_PATH}}"])
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    [alert] = check_alerts(engine, config, now=AFTER_DEMO)
+    [record] = alert.deliveries
+    assert record["permanent"] and record["attempts"] == 0
+    monkeypatch.setenv("JW_TEST_HOOK_PATH", "hook")
+    for hours in (1, 2):
+        check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=hours))
+    [received] = webhook_server.wait_for(1)
+    assert received.path == "/hook" and len(webhook_server.requests) == 1
+
+
+def test_a_refused_login_is_not_tried_again_at_later_checks(
+    database_url: str, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    # A 401 reached the target: retrying hourly with a revoked token can get it blocked.
+    config = demo_config(database_url, [f"json://{webhook_server.host}:{webhook_server.port}/hook"])
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    webhook_server.fail_next(1, status=401)
+    [alert] = check_alerts(engine, config, now=AFTER_DEMO)
+    assert alert.deliveries[0]["permanent"] and webhook_server.attempts == 1
+    check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1))
+    assert webhook_server.attempts == 1
