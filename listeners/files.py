@@ -2,7 +2,8 @@
 
 Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, Unix
 seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
-read as UTC), and optional `author`, `url`, `title`, `source_kind`. A CSV's
+read as UTC), and optional `author`, `url`, `title`, `source_kind`, `brand` (kept by `prepare_mentions` when it
+names a configured brand). A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line
 (`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header.
 A gzip-compressed file (`.csv.gz`) is read decompressed; a JSON array as JSON Lines, one element a line.
@@ -51,7 +52,7 @@ BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
 MAX_WARNINGS = 20  # per batch; the rest are counted
 PREAMBLE_ROWS = 20  # a CSV's header is looked for among its first rows
-FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind")
+FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind", "brand")
 SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
 # The csv module refuses fields over 128 KiB by default, and after refusing one it reads on from inside
@@ -460,6 +461,7 @@ class FileListener:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
         kind = (_text_or_none(self._scalar(row, "source_kind")) or "").casefold()  # an export's "Review", "NEWS"
         title = _text_or_none(self._scalar(row, "title"))
+        brand = _text_or_none(self._scalar(row, "brand"))
         return Mention(
             source=self.name,
             external_id=identity[:512],
@@ -469,6 +471,7 @@ class FileListener:
             title=html_to_text(title) or None if title else None,
             url=_url_of(_text_or_none(self._scalar(row, "url"))),
             author=_text_or_none(self._scalar(row, "author")),
+            brands=[brand] if brand else [],  # prepare_mentions keeps it when it names a configured brand
         )
 
     def _where_is(self, name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from journeywatch.domain import Mention
 
 from .authors import author_key, pseudonym
@@ -9,22 +11,41 @@ from .brands import BrandMatcher
 from .language import detect_languages
 
 
+_SEPARATORS = re.compile(r"\s*[,;|]\s*")
+
+
+def _configured(names: list[str], known: dict[str, str]) -> list[str]:
+    """The configured brands among names a listener gave, as the config spells them.
+
+    An export's brand column ("Query Name") says "acme air", "Acme Air; Globex" or a brand the config
+    does not have: a name is matched whole, ignoring case, else split at `,` `;` `|`; the rest is dropped.
+    """
+    found: list[str] = []
+    for name in names:
+        whole = known.get(name.strip().casefold())
+        parts = [whole] if whole else [known.get(part.casefold()) for part in _SEPARATORS.split(name.strip())]
+        found += [brand for brand in parts if brand]
+    return list(dict.fromkeys(found))
+
+
 def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors: bool = False) -> list[Mention]:
     """The mentions that match at least one brand, each with brands, language and author set.
 
     Items matching no brand are dropped here, before the database sees them.
     Brands a listener set already (the Reddit listener gives comments their
-    submission's brands) are kept and joined by the ones the text matches.
+    submission's brands; a file export's brand column names them) are kept,
+    if configured, and joined by the ones the text matches.
     Brand matching runs first because it is the cheaper test and drops most
     of a subreddit's traffic; language identification then runs once for the
     whole batch of what is left. The mentions are updated in place.
     """
+    known = {brand.name.casefold(): brand.name for brand in matcher.brands}
     kept: list[Mention] = []
     combined: list[str] = []
     texts = [f"{mention.title}\n{mention.text}" if mention.title else mention.text for mention in mentions]
     for mention, text, brands in zip(mentions, texts, matcher.brands_of_all(texts)):
-        if mention.brands:  # set by the listener from context: a reply in a brand's thread
-            brands = list(dict.fromkeys([*mention.brands, *brands]))
+        if mention.brands:  # set by the listener from context: a reply in a brand's thread, an export's column
+            brands = list(dict.fromkeys([*_configured(mention.brands, known), *brands]))
         if brands:
             mention.brands = brands
             kept.append(mention)

@@ -692,3 +692,22 @@ def test_a_utf8_byte_order_mark_wins_over_the_sources_encoding(tmp_path: Path) -
     assert [(m.external_id, m.text) for b in listener.fetch(None) for m in b.mentions] == [("1", "café acme")]
     path.write_bytes("id;text;created_at\r\n2;caf\xe9 acme;2026-11-20\r\n".encode("cp1252"))  # without: as configured
     assert [(m.external_id, m.text) for b in listener.fetch(None) for m in b.mentions] == [("2", "café acme")]
+
+
+def test_a_brand_column_keeps_rows_whose_text_does_not_name_the_brand(tmp_path: Path, sqlite_url: str) -> None:
+    """A listening tool's rows matched on a hashtag or an image, or a brand's own reviews, hold no brand name:
+    all were dropped as unmatched. A mapped brand column naming a configured brand keeps them."""
+    path = tmp_path / "brandwatch.csv"
+    path.write_text("Resource Id,Full Text,Date,Query Name\n"
+                    "1,lost my bag again,2026-11-20T10:00:00Z,acme air\n"
+                    "2,both were late,2026-11-20T11:00:00Z,Acme Air; Globex\n"
+                    "3,nothing about anyone,2026-11-20T12:00:00Z,Some Other Query\n"
+                    "4,Globex was fine,2026-11-20T13:00:00Z,\n")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme Air", query='"acme air"'), Brand(name="Globex", query="globex")])
+    listener = FileListener(_source(path, columns={"id": "Resource Id", "text": "Full Text", "created_at": "Date",
+                                                   "brand": "Query Name"}))
+    kept = {m.external_id: m.brands for b in listener.fetch(None) for m in prepare_mentions(b.mentions, matcher)}
+    assert kept == {"1": ["Acme Air"], "2": ["Acme Air", "Globex"], "4": ["Globex"]}
+    outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (outcome.new, outcome.unmatched) == (3, 1)
