@@ -60,7 +60,12 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
         running = current_week(tz)
         newest = latest_mention_time(engine, brands, before=running.start_utc(tz))
         if newest is None:
-            if latest_mention_time(engine, brands) is not None:
+            stored = latest_mention_time(engine, brands)
+            if stored is not None and stored >= running.end_utc(tz):  # a source's dates in a wrong zone or format
+                raise NoDataError(f"every stored mention of {', '.join(brands)} is dated after this week "
+                                  f"({running.label} in {tz}), the newest {stored:%Y-%m-%d %H:%M} UTC; check the "
+                                  "dates the sources give, or ask for a --week")
+            if stored is not None:
                 raise NoDataError(f"every stored mention of {', '.join(brands)} is from this week ({running.label} "
                                   f"in {tz}), which is not over; ask for --week {running.label} for a partial digest")
             raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet; run `journeywatch run` first")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -210,3 +210,15 @@ def test_a_brand_name_with_emoji_codes_and_markup_is_printed_as_written(sqlite_u
     assert f"Note: no items for {name} in {WEEK}" in done.stderr
     assert f"{WEEK}: {name} digest sent to file://{tmp_path}/digest.log" in done.stderr
     assert "🔥" not in done.stderr
+
+
+def test_latest_with_data_only_after_this_week_says_the_dates_are_ahead(sqlite_url: str, tmp_path: Path) -> None:
+    # Items dated next month (a source's dates read in a wrong zone or day/month order) were said to be
+    # "from this week, which is not over; ask for --week <this week>", whose digest was empty.
+    engine = open_database(sqlite_url)
+    ahead = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=40)
+    store_batch(engine, [Mention(source="feed", external_id="ahead", text="northwind", brands=[BRAND],
+                                 created_at=ahead)])
+    config = load_config(_config(tmp_path, sqlite_url))
+    with pytest.raises(NoDataError, match=f"dated after this week .*the newest {ahead:%Y-%m-%d %H:%M} UTC"):
+        resolve_week(engine, config, "latest", [BRAND])
