@@ -161,6 +161,8 @@ _OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%
 _RFC_2822 = re.compile(r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d(?::\d\d)?"
                        r"(?:\s*(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T))?", re.IGNORECASE)
 _MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milliseconds (JavaScript, Talkwalker)
+# Each 1000 times larger again: microseconds (BigQuery's UNIX_MICROS, Postgres exports), nanoseconds (pandas, Arrow).
+_UNITS = ((1e17, 1e9), (1e14, 1e6), (_MILLISECONDS, 1e3))
 
 
 def parse_time(value: Any, date_format: str | None = None) -> datetime:
@@ -208,7 +210,8 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
             # to the millisecond: 45981.416666666664 is 10:00, not 09:59:59.999999
             return _EXCEL_EPOCH + timedelta(milliseconds=round(seconds * 86_400_000))
         try:
-            return datetime.fromtimestamp(seconds / 1000 if seconds >= _MILLISECONDS else seconds, tz=timezone.utc)
+            per_second = next((per for least, per in _UNITS if seconds >= least), 1)
+            return datetime.fromtimestamp(seconds / per_second, tz=timezone.utc)
         except (OverflowError, OSError, ValueError) as exc:
             raise RowError(f"created_at {value!r} is out of range") from exc
     if not isinstance(value, str):

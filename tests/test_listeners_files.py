@@ -354,6 +354,8 @@ def test_excel_csv_with_semicolons_a_bom_and_crlf(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("value", "expected"), [
     (1793520000000, "2026-11-01T08:00:00+00:00"),  # Unix milliseconds (JavaScript, Talkwalker)
     ("1793520000000", "2026-11-01T08:00:00+00:00"),
+    (1793520000000000, "2026-11-01T08:00:00+00:00"),  # microseconds (BigQuery): were 'out of range'
+    ("1793520000000000000", "2026-11-01T08:00:00+00:00"),  # nanoseconds (pandas, Arrow)
     ("Mon, 02 Nov 2026 10:00:00 +0100", "2026-11-02T09:00:00+00:00"),  # RFC 2822
     ("Wed Oct 10 20:19:24 +0000 2018", "2018-10-10T20:19:24+00:00"),  # Twitter's created_at
     ("01.11.2026 10:00", "2026-11-01T10:00:00+00:00"),  # a spreadsheet's day.month.year
