@@ -13,8 +13,9 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlsplit
 
 MASK = "****"
-# Query names whose values are credentials: ?token=, ?api_key=, ?password=, ?session=, ?webhook=...
-SECRET_QUERY_KEY = re.compile(r"pass|secret|token|key|auth|sig|code|cred|session|webhook", re.IGNORECASE)
+# Query names whose values are credentials: ?token=, ?api_key=, ?password=, ?pwd=, ?session=, ?jwt=...
+SECRET_QUERY_KEY = re.compile(r"pass|pwd|secret|token|key|auth|sig|code|cred|session|webhook|jwt|private",
+                              re.IGNORECASE)
 
 
 def masked_url(url: str, mask_path: Callable[[str], str] = lambda path: path) -> str:

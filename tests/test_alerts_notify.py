@@ -418,3 +418,16 @@ def test_a_variable_outside_the_credentials_goes_into_the_url_as_it_is(monkeypat
     assert expand_url("json://${HOOK}", env) == "json://hooks.example.org/T1/B2/C3"
     assert expand_url("mailto://u:${PW}@${HOST}?to=a@b.org&apikey=${KEY}", env) == \
         "mailto://u:p%2Fw%231@mail.example.org?to=a@b.org&apikey=k%26y"
+
+
+@pytest.mark.parametrize("query", ["pwd=Secret-123x", "jwt=eyJhbGciOi.eyJzdWIi.Secret-123x", "private=Secret-123x"])
+def test_a_url_credential_under_a_short_or_uncommon_name_is_masked(query: str) -> None:
+    # ?pwd= (Zoom-style links, old feed exports), ?jwt= and ?private= passed through unmasked into every
+    # message naming a feed or a target.
+    from journeywatch.redaction import masked_url, url_credentials
+
+    url = f"https://feeds.example.org/export?user=brand&{query}"
+    assert "Secret-123x" not in masked_url(url) and "user=brand" in masked_url(url)
+    assert query.split("=", 1)[1] in url_credentials(url)
+    [result] = deliver([f"json://127.0.0.1:9/hook?{query}"], "t", "<p>b</p>", retries=0)
+    assert "Secret-123x" not in repr(result)
