@@ -101,8 +101,10 @@ def end_alert(connection: Connection, alert_id: int, ended_at: datetime) -> None
 _CAS_TRIES = 20  # checks racing on one alert's deliveries: each try loses only to a write that succeeded
 
 
-def change_deliveries(engine: Engine, alert_id: int,
-                      change: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | None]) -> list[dict[str, Any]] | None:
+Records = list[dict[str, Any]]
+
+
+def change_deliveries(engine: Engine, alert_id: int, change: Callable[[Records], Records | None]) -> Records | None:
     """Replace an alert's delivery list by `change(list)`, unless it returns None; returns the list written.
 
     A compare-and-set on the stored JSON text, retried on a lost race: a

@@ -139,7 +139,7 @@ def check(
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
         console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
                       f"{escape(str(delivery['error']))}", highlight=False)
-    if failed or still_failing:  # the alerts are stored all the same; a cron job or a script should see it, as with digest
+    if failed or still_failing:  # the alerts are stored all the same; a cron job or script should see it
         raise typer.Exit(2)
 
 
