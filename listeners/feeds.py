@@ -14,7 +14,7 @@ import io
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -436,6 +436,33 @@ class FeedReading:
     skipped: int
     warnings: list[str]
     noted: list[str]
+    ids_by_text: dict[str, str] = field(default_factory=dict)  # see `_keep_earlier_ids`
+
+
+MAX_REMEMBERED_IDS = 1000  # entries whose ids a watermark keeps; a feed lists fewer at a time
+
+
+def _text_fingerprint(mention: Mention) -> str:
+    """A short fingerprint of what an entry says and who said it, whatever its id."""
+    return _note("text", "\x1f".join((mention.title or "", mention.text, mention.author or "")))
+
+
+def _keep_earlier_ids(mentions: list[Mention], earlier: Mapping[str, str]) -> list[str]:
+    """Give back its earlier id to an entry that came back under a new one; the ids given back.
+
+    Some feeds make their guids afresh on every fetch (a timestamp or a session in them): every entry
+    was stored again, run after run, doubling the digest's counts. An entry whose title, text and author
+    were listed at the last fetch under another id, no longer in the feed, is that entry.
+    """
+    current = {mention.external_id for mention in mentions}
+    given_back: list[str] = []
+    for mention in mentions:
+        before = earlier.get(_text_fingerprint(mention))
+        if before and before != mention.external_id and before not in current:
+            mention.external_id = before
+            current.add(before)
+            given_back.append(before)
+    return given_back
 
 
 def _bozo_warning(parsed: Any) -> str:
@@ -452,8 +479,10 @@ def _bozo_warning(parsed: Any) -> str:
 
 
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
-              noted: Collection[str] = ()) -> FeedReading:
+              noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None) -> FeedReading:
     """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
+
+    `ids_by_text` is the last reading's: an entry back under a new id keeps its earlier one.
 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
@@ -476,6 +505,7 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
             if warning:
                 undated.add(id(mention))
     mentions, repeated, reidentified = _one_per_identity(mentions)
+    given_back = _keep_earlier_ids(mentions, ids_by_text or {})
     noted = set(noted)
     now_noted: list[str] = []
 
@@ -493,9 +523,15 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
     if count := unnoted("reidentified", reidentified):
         warnings.append(f"{count} entries shared their id or link with entries of other text (the feed reuses "
                         "guids or links); each is stored, identified by that id and a hash of its text")
+    if count := unnoted("given_back", given_back):
+        warnings.append(f"{count} entries came back under new ids with the same title, text and author (the feed "
+                        "makes its ids afresh); each kept its earlier id and was not stored again")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(_bozo_warning(parsed))
-    return FeedReading(mentions, skipped, warnings, list(dict.fromkeys(now_noted))[:MAX_NOTED])
+    remembered: dict[str, str] = {}
+    for mention in mentions[:MAX_REMEMBERED_IDS]:
+        remembered.setdefault(_text_fingerprint(mention), mention.external_id)
+    return FeedReading(mentions, skipped, warnings, list(dict.fromkeys(now_noted))[:MAX_NOTED], remembered)
 
 
 def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime,
@@ -515,7 +551,8 @@ class FeedListener:
 
     It names the URL by a fingerprint (`url_sha256`): the URL may hold a token, and validators from
     another URL must not be sent. Watermarks written before keep a plain `url`, still recognised.
-    `noted` fingerprints the entries already warned about (see `FeedReading`).
+    `noted` fingerprints the entries already warned about (see `FeedReading`), `ids_by_text` the ids
+    of the entries last listed, by what they say (see `_keep_earlier_ids`).
     """
 
     def __init__(self, settings: FeedSource, *, sleep: Sleep = default_sleep, clock: Clock = _utc_now,
@@ -543,11 +580,14 @@ class FeedListener:
             return
         parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
         reading = read_feed(self.name, parsed, self.settings.source_kind, self._clock(), fetched.url,
-                            noted=previous.get("noted", []) if same_url else [])
+                            noted=previous.get("noted", []) if same_url else [],
+                            ids_by_text=previous.get("ids_by_text", {}) if same_url else {})
         mentions, skipped, warnings = reading.mentions, reading.skipped, reading.warnings
         final = {"url_sha256": fingerprint, **fetched.validators}
         if reading.noted:
             final["noted"] = reading.noted
+        if reading.ids_by_text:
+            final["ids_by_text"] = reading.ids_by_text
         holding = previous or {"url_sha256": fingerprint}
         starts = list(range(0, len(mentions), self._batch_size)) or [0]
         for i, start in enumerate(starts):

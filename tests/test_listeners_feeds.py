@@ -464,6 +464,32 @@ def test_control_characters_in_ids_and_links_are_dropped(feed_server: FeedServer
     assert tuple(row) == ("abc", "https://e.example/ab")
 
 
+def test_entries_back_under_new_guids_are_not_stored_again(feed_server: FeedServer, sqlite_url: str) -> None:
+    """A feed that makes its guids afresh on each fetch (a timestamp in them) had every entry stored again, each run."""
+    item = ("<item><guid>https://reviews.example/{0}?t={1}</guid><title>Acme review {0}</title>"
+            "<description>Acme text {0}</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = _listener(feed_server.url("/feed"))
+
+    def collect(items: str) -> tuple[int, int, list[str]]:
+        feed_server.routes["/feed"] = Route(_rss(items).encode())
+        outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+        return outcome.new, outcome.seen, outcome.warnings
+
+    assert collect(item.format(1, 100) + item.format(2, 100)) == (2, 0, [])
+    new, seen, warnings = collect(item.format(3, 200) + item.format(1, 200) + item.format(2, 200))
+    assert (new, seen) == (1, 2)
+    assert warnings == ["2 entries came back under new ids with the same title, text and author (the feed makes its "
+                        "ids afresh); each kept its earlier id and was not stored again"]
+    new, seen, warnings = collect(item.format(3, 300) + item.format(1, 300) + item.format(2, 300))
+    assert (new, seen, [w[:30] for w in warnings]) == (0, 3, ["1 entries came back under new "])  # review 3's first
+    assert collect(item.format(3, 400) + item.format(1, 400) + item.format(2, 400)) == (0, 3, [])  # said once
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
+        ids = sorted(i for (i,) in connection.execute("SELECT external_id FROM mentions"))
+    assert ids == ["https://reviews.example/1?t=100", "https://reviews.example/2?t=100", "https://reviews.example/3?t=200"]
+
+
 def test_credentials_in_a_feed_url_stay_out_of_messages_logs_links_and_the_database(
     feed_server: FeedServer, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
