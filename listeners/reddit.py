@@ -204,6 +204,11 @@ def subreddit_name(written: str) -> str:
     return name[prefix.end():].split("/")[0] if prefix else name  # 'r/Coffee/new/' is r/Coffee too
 
 
+def _count(value: Any) -> int | None:
+    """A comment count as Reddit gives it, or None when it gives none that reads as one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def _created(data: Mapping[str, Any]) -> datetime | None:
     """`created_utc` as a UTC time; None when it is missing or unreadable."""
     try:
@@ -326,8 +331,9 @@ class RedditListener:
         self.subreddits = [subreddit_name(name) for name in settings.subreddits]
         self._subreddits = {name.lower() for name in self.subreddits}
         self._clock = clock
-        # During a fetch: matched posts (fullname -> created_utc) whose comments are read again by later runs.
-        self._threads: dict[str, float] = {}
+        # During a fetch: matched posts whose comments later runs read again, by fullname:
+        # {"created": epoch seconds, "comments": Reddit's comment count when last read, or None}.
+        self._threads: dict[str, dict[str, Any]] = {}
         self._unserved: set[str] = set()  # during a fetch: subreddits (lower case) whose /new Reddit refused
 
     def client(self) -> praw.Reddit:
@@ -471,7 +477,7 @@ class RedditListener:
                     else:
                         chunk.extend(comments)
                         gone += deleted
-                        self._track(mention)
+                        self._track(mention, data.get("num_comments"))
             if len(chunk) >= self._batch_size:
                 marks[key] = {**base, "pass": {"newest": newest, "after": last}}
                 yield Batch(chunk, self._watermark(marks), skipped=gone, warnings=warnings)
@@ -488,16 +494,37 @@ class RedditListener:
 
     def _watermark(self, marks: dict[str, Any]) -> Watermark:
         """What a batch commits: every listing's mark, and the threads later runs read again."""
-        return {"listings": copy.deepcopy(marks), "threads": dict(self._threads)}
+        return {"listings": copy.deepcopy(marks), "threads": copy.deepcopy(self._threads)}
 
-    def _track(self, post: Mention) -> None:
-        """Have later runs read `post`'s comments again, while it is recent enough to get replies."""
+    def _track(self, post: Mention, comments: Any) -> None:
+        """Have later runs read `post`'s comments again, while it is recent enough to get replies.
+
+        `comments` is the post's comment count when its tree was read: a later run reads the
+        tree again only once Reddit counts more.
+        """
         created = post.created_at.timestamp()
         if created < self._clock() - THREAD_DAYS * 86400:
             return
-        self._threads[post.external_id] = created
+        self._threads[post.external_id] = {"created": created, "comments": _count(comments)}
         if len(self._threads) > MAX_THREADS:
-            del self._threads[min(self._threads, key=self._threads.__getitem__)]
+            del self._threads[min(self._threads, key=lambda name: self._threads[name]["created"])]
+
+    def _grown(self, reddit: praw.Reddit, names: list[str]) -> list[str]:
+        """Of the tracked threads `names`, those with comments since they were read, newest first.
+
+        One request per hundred posts (`/api/info`) instead of a comment tree per post: most threads
+        are quiet in any one hour. A post the answer leaves out (deleted outright) is read, so the
+        comment fetch can say what became of it.
+        """
+        counts: dict[str, int | None] = {name: None for name in names}
+        for submission in reddit.info(fullnames=names):
+            counts[submission.fullname] = _count(vars(submission).get("num_comments"))
+
+        def grown(name: str) -> bool:
+            now, then = counts[name], self._threads[name]["comments"]
+            return now is None or then is None or now > then
+
+        return [name for name in names if grown(name)]
 
     def _revisit(self, reddit: praw.Reddit, marks: dict[str, Any], seen: set[str], site: str) -> Iterator[Batch]:
         """Comments written since an earlier run on its matched posts (those not read again in this run).
@@ -508,9 +535,9 @@ class RedditListener:
         """
         chunk: list[Mention] = []
         warnings: list[str] = []
-        for fullname in sorted(self._threads, key=self._threads.__getitem__, reverse=True):
-            if fullname in seen:
-                continue  # its comments were read with it in this run
+        quiet = sorted((name for name in self._threads if name not in seen),  # `seen`: read with its post this run
+                       key=lambda name: self._threads[name]["created"], reverse=True)
+        for fullname in self._grown(reddit, quiet):
             submission = reddit.submission(id=fullname.removeprefix("t3_"))
             try:
                 submission.comments  # noqa: B018 - fetches the post and its comment tree
@@ -525,6 +552,7 @@ class RedditListener:
                 del self._threads[fullname]
                 continue
             comments, _ = self._comments(submission, parent, site, warnings)
+            self._threads[fullname]["comments"] = _count(vars(submission).get("num_comments"))
             chunk.extend(comments)
             if len(chunk) >= self._batch_size:
                 yield Batch(chunk, self._watermark(marks), warnings=warnings)
@@ -557,8 +585,10 @@ class RedditListener:
         marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
         oldest = self._clock() - THREAD_DAYS * 86400
         stored = dict((watermark or {}).get("threads") or {}) if self.settings.comments and self.matcher else {}
-        self._threads = {name: created for name, created in stored.items()
-                         if isinstance(created, (int, float)) and created >= oldest}
+        self._threads = {name: {"created": float(thread["created"]), "comments": _count(thread.get("comments"))}
+                         for name, thread in stored.items()
+                         if isinstance(thread, dict) and isinstance(thread.get("created"), (int, float))
+                         and thread["created"] >= oldest}
         try:
             reddit = self.client()
         except _PRAW_ERRORS as exc:  # e.g. a user agent too short for Reddit's rules

@@ -344,7 +344,12 @@ def test_replies_to_matched_posts_are_collected_by_later_runs(kettles: RedditSer
     kettles.posts[56].comments = [Comment("c8", "mine too", T0 + 90002)]  # another Acme post
     kettles.posts[55].comments = [Comment("c9", "tea is fine", T0 + 90003)]  # a post about tea: not read
     assert run(T0 + 2 * 86400) == 3
-    assert run(T0 + 2 * 86400) == 0  # read again, stored once
+    trees = len(kettles.paths("/comments/"))
+    assert run(T0 + 2 * 86400) == 0
+    assert len(kettles.paths("/comments/")) == trees  # no thread has new comments: one /api/info, no tree read
+    kettles.posts[59].comments[0].replies[0].replies = [Comment("c7b", "same here", T0 + 90004)]
+    assert run(T0 + 2 * 86400) == 1
+    assert kettles.paths("/comments/")[trees:] == ["/comments/p59/"]  # only the thread that grew
     with engine.connect() as connection:
         rows = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.parent_id)).all())
     assert {rows["t1_c6"], rows["t1_c7"], rows["t1_c8"]} == {"t3_p59", "t3_p56"} and "t1_c9" not in rows

@@ -2,7 +2,7 @@
 
 It serves the token endpoint (401 for credentials other than `credentials`),
 `/r/NAME/new/` and `/r/NAME/search/` listings (`after` pagination, `+`
-multireddits), `/comments/ID/` with nested replies, a `more` stub and
+multireddits), `/api/info/` (posts by fullname), `/comments/ID/` with nested replies, a `more` stub and
 "continue this thread" links (`/comments/ID/_/COMMENT`), `/api/morechildren/`,
 a redirect for unknown subreddits, 403 for `private` and 404 for `banned`
 ones, extra `headers` on every answer (rate-limit headers), and canned
@@ -52,7 +52,7 @@ class Post:
             "author": self.author or "[deleted]", "created_utc": self.created, "subreddit": self.subreddit,
             "subreddit_name_prefixed": f"r/{self.subreddit}", "permalink": f"/r/{self.subreddit}/comments/{self.id}/x/",
             "url": f"https://www.reddit.com/r/{self.subreddit}/comments/{self.id}/x/", "over_18": self.over_18,
-            "stickied": self.stickied, "num_comments": len(self.comments) + len(self.more), "is_self": True,
+            "stickied": self.stickied, "num_comments": sum(1 for top in self.comments for _ in top.walk()) + len(self.more), "is_self": True,
         }
 
 
@@ -167,6 +167,10 @@ class RedditServer(LocalHTTPServer):
                 pool = self.posts if self.search_everywhere else posts
                 posts = [p for p in pool if any(t in f"{p.title} {p.selftext}".lower() for t in terms)]
             return 200, self._page(posts, query), {}
+        if parts == ["api", "info"]:  # posts by fullname, as praw's reddit.info() asks: ?id=t3_a,t3_b
+            wanted = query.get("id", [""])[0].split(",")
+            return 200, _listing([{"kind": "t3", "data": p.data()} for p in self.posts if f"t3_{p.id}" in wanted],
+                                 None), {}
         if len(parts) == 4 and parts[0] == "comments" and parts[2] == "_":  # "continue this thread"
             post = next((p for p in self.posts if p.id == parts[1]), None)
             found = [(c, parent, depth) for top in (post.comments if post else []) for c, parent, depth in top.walk()
