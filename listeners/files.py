@@ -7,6 +7,7 @@ names a configured brand). A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line
 (`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header.
 A gzip-compressed file (`.csv.gz`) is read decompressed; a JSON array as JSON Lines, one element a line.
+A folder or a pattern (`exports/*.csv`) is read file by file, under one watermark keeping each file's.
 `columns` maps our field to the export's column (`{text: body}`); JSONL
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import glob
 import gzip
 import hashlib
 import io
@@ -83,6 +85,11 @@ class RowError(ValueError):
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 20
+
+
+def _names_many(path: Path) -> bool:
+    """Whether a source's path is a pattern (`exports/*.csv`) rather than one file's name."""
+    return any(c in str(path) for c in "*?[")
 
 
 def _suffix(path: Path) -> str:
@@ -359,7 +366,8 @@ class FileListener:
     def __init__(self, settings: FileSource, *, batch_size: int = BATCH_SIZE) -> None:
         self.name = settings.name
         self.settings = settings
-        self.format = self._format_of(settings)
+        self._many = _names_many(settings.path) or settings.path.is_dir()
+        self.format = settings.format if self._many else self._format_of(settings)  # a folder's: each file's
         self._configured = {f: settings.columns.get(f, f) for f in FIELDS}
         self.columns = dict(self._configured)  # a CSV's header may spell them in another case: see _columns_in
         unknown = sorted(set(settings.columns) - set(FIELDS))
@@ -778,10 +786,9 @@ class FileListener:
         every mapped column in its first batch of rows (CSV: in its header), or `ConfigError`.
         """
         path = self.settings.path
-        if path.is_dir() or (not path.exists() and any(c in path.name for c in "*?[")):
-            what = "a directory" if path.is_dir() else "a pattern, and no such file exists"
-            raise SourceError(self.name, f"path {str(path)!r} is {what}: a file source reads one file; add a source "
-                              "for each file", retryable=False)
+        if self._many or path.is_dir():
+            yield from self._fetch_many(watermark)
+            return
         try:
             handle = _open_bytes(path)
         except FileNotFoundError:
@@ -793,6 +800,52 @@ class FileListener:
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # what was read before it is committed
             raise SourceError(self.name, f"the gzip file {path.name!r} is cut short or damaged ({exc}); a file "
                               "still being compressed is read next run") from None
+
+    def _files(self) -> list[Path]:
+        """The files a folder or a pattern names, by name: date-stamped exports in the order they were written."""
+        path = self.settings.path
+        if path.is_dir():
+            found = [f for f in path.iterdir() if not f.name.startswith(".")
+                     and (self.settings.format != "auto" or _suffix(f) in _FORMATS)]
+        elif self._many:
+            found = [Path(name) for name in glob.glob(str(path), recursive=True)]
+        else:
+            raise SourceError(self.name, f"folder {str(path)!r} not found", retryable=False)
+        return sorted(f for f in found if f.is_file())
+
+    def _fetch_many(self, watermark: Watermark | None) -> Iterator[Batch]:
+        """`fetch` for a folder of exports or a pattern (`exports/*.csv`): each file read as its own source would
+        be, under one watermark holding each file's. A file that fails is a warning naming it; the others are
+        read, and it is tried again next run. The source fails only when every file with something new fails.
+
+        A folder where a tool drops one export a day was refused ('a file source reads one file').
+        """
+        files = self._files()
+        before = dict((watermark or {}).get("files", {}))
+        marks = {name: mark for name, mark in before.items() if Path(name) in files}  # files gone are forgotten
+        failures: list[Exception] = []
+        where = str(self.settings.path)
+        notes: list[str] = [] if files else [f"folder {where!r} holds no export yet" if self.settings.path.is_dir()
+                                             else f"no file matches {where!r} yet"]
+        read_any = False
+        for path in files:
+            one = FileListener(self.settings.model_copy(update={"path": path}), batch_size=self._batch_size)
+            try:
+                for batch in one.fetch(marks.get(str(path))):
+                    marks[str(path)] = batch.watermark
+                    read_any = True
+                    yield Batch(batch.mentions, {"files": dict(marks)}, skipped=batch.skipped,
+                                warnings=notes + [f"{path.name}: {w}" for w in batch.warnings])
+                    notes = []
+            except (SourceError, ConfigError) as exc:
+                failures.append(exc)
+                notes.append(f"{path.name}: {getattr(exc, 'reason', exc)}; read again next run")
+        if failures and not read_any:
+            raise failures[0] if len(failures) == 1 else SourceError(
+                self.name, f"all {len(failures)} files with something new failed: " + "; ".join(notes[:3]),
+                retryable=False)
+        if notes or marks != before:
+            yield Batch([], {"files": marks}, warnings=notes)
 
     def _read(self, handle: IO[bytes], watermark: Watermark | None) -> Iterator[Batch]:
         """`fetch`, once the file is open."""

@@ -78,13 +78,51 @@ def test_a_file_first_read_small_then_replaced_is_read_again_from_the_start(tmp_
     assert [m.external_id for b in listener.fetch(batches[-1].watermark) for m in b.mentions] == ["b1", "b2", "b3"]
 
 
-@pytest.mark.parametrize("name", ["exports", "exports/*.csv"])
-def test_a_directory_or_a_glob_says_a_source_reads_one_file(tmp_path: Path, name: str) -> None:
-    """A directory failed with 'Is a directory' and a glob with 'not found', as if the files were missing."""
-    (tmp_path / "exports").mkdir()
-    (tmp_path / "exports" / "a.csv").write_bytes(b"id,text,created_at\n1,acme,2026-11-01T10:00:00Z\n")
-    with pytest.raises(SourceError, match="a file source reads one file; add a source for each file"):
-        list(FileListener(_source(tmp_path / name, format="csv")).fetch(None))
+@pytest.mark.parametrize("name", ["exports", "exports/*.csv*"])
+def test_a_folder_or_a_pattern_of_exports_is_read_file_by_file(tmp_path: Path, sqlite_url: str, name: str) -> None:
+    """A folder a tool drops a daily export into failed: 'a file source reads one file; add a source for each'."""
+    import gzip
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    header = "id,text,created_at\n"
+    (folder / "2026-11-19.csv").write_text(header + "1,acme one,2026-11-19T10:00:00Z\n"
+                                                    "2,acme two,2026-11-19T11:00:00Z\n")
+    (folder / "2026-11-20.csv.gz").write_bytes(gzip.compress((header + "2,acme two,2026-11-19T11:00:00Z\n"
+                                                               "3,acme three,2026-11-20T10:00:00Z\n").encode()))
+    (folder / "notes.txt").write_text("not an export")
+    (folder / ".~lock.2026-11-19.csv#").write_text("LibreOffice's lock file")
+    engine = open_database(sqlite_url)
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    listener = FileListener(_source(tmp_path / name))
+    first = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (first.new, first.seen, first.skipped, first.warnings) == (3, 1, 0, [])  # overlapping exports: seen
+    assert collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher)).fetched == 0
+    with (folder / "2026-11-19.csv").open("a") as handle:
+        handle.write("4,acme four,2026-11-19T12:00:00Z\n")
+    (folder / "2026-11-21.csv").write_text("id;words;created_at\n5;acme five;2026-11-21\n")  # a column renamed
+    (folder / "2026-11-22.csv").write_text(header + "6,acme six,2026-11-22T10:00:00Z\n")
+    third = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (third.new, third.seen) == (2, 0)
+    assert [w.split(": config key")[0] for w in third.warnings] == ["2026-11-21.csv"]
+    assert "the file has no column for text" in third.warnings[0] and "read again next run" in third.warnings[0]
+    (folder / "2026-11-21.csv").write_text(header + "5,acme five,2026-11-21T10:00:00Z\n")  # fixed: read now
+    fourth = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
+    assert (fourth.new, fourth.warnings) == (1, [])
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(mentions_table.c.external_id)).scalars()) == list("123456")
+
+
+def test_a_folder_whose_every_new_file_fails_fails_the_source(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id,words,created_at\n1,acme,2026-11-20\n")
+    with pytest.raises(ConfigError, match="no column for text"):
+        list(FileListener(_source(tmp_path)).fetch(None))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    [batch] = FileListener(_source(empty)).fetch(None)
+    assert batch.warnings == [f"folder {str(empty)!r} holds no export yet"]
+    [batch] = FileListener(_source(empty / "*.jsonl")).fetch(None)
+    assert batch.warnings == [f"no file matches {str(empty / '*.jsonl')!r} yet"]
 
 
 def test_jsonl_with_nested_columns_and_broken_lines(tmp_path: Path) -> None:
