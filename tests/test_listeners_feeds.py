@@ -22,7 +22,8 @@ from journeywatch.listeners.feeds import FeedListener, _entry_time, entry_url
 from journeywatch.settings import Brand, FeedSource
 from journeywatch.storage import get_watermark, open_database
 from journeywatch.storage.tables import mentions as mentions_table
-from tests.servers.feeds import Failure, FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import TLS_CERT, Failure, FeedServer, Route, TLSFeedServer, feed_server  # noqa: F401
+from tests.servers.local import running
 
 DATA = Path(__file__).parent / "data" / "feeds"
 FETCH_TIME = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -170,6 +171,20 @@ def test_refused_connection_fails_with_reason() -> None:
     with pytest.raises(SourceError) as caught:
         list(_listener(f"http://127.0.0.1:{port}/feed", retries=1, backoff=0).fetch(None))
     assert "cannot connect" in caught.value.reason and "2 attempts" in caught.value.reason
+
+
+def test_an_untrusted_certificate_fails_at_once_saying_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A self-signed or expired certificate was retried as a refused connection: four attempts, 7 s of backoff."""
+    with running(TLSFeedServer()) as server:
+        server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes())
+        sleeps = Sleeps()
+        with pytest.raises(SourceError) as caught:
+            list(_listener(server.url("/feed"), sleeps).fetch(None))
+        assert (f"cannot connect to {server.base}/feed: its TLS certificate is not trusted (self-signed certificate); "
+                "fix the server's certificate, or, for a private CA, set SSL_CERT_FILE") in caught.value.reason
+        assert not caught.value.retryable and sleeps == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CERT))  # the advice works
+        assert len(list(_listener(server.url("/feed")).fetch(None))[-1].mentions) == 3
 
 
 def test_html_instead_of_a_feed_is_a_clear_failure(feed_server: FeedServer) -> None:

@@ -8,10 +8,12 @@ Every request's headers are recorded so tests can check conditional GETs.
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +121,24 @@ class FeedServer(LocalHTTPServer):
                 self.wfile.write(b"0\r\n\r\n")
 
         return Handler
+
+
+TLS_CERT = Path(__file__).resolve().parents[1] / "data" / "feeds" / "tls-cert.pem"  # self-signed, 127.0.0.1, to 2126
+TLS_KEY = TLS_CERT.with_name("tls-key.pem")
+
+
+class TLSFeedServer(FeedServer):
+    """The same server over HTTPS, with a self-signed certificate no client trusts unless told to (`TLS_CERT`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(TLS_CERT, TLS_KEY)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+
+    @property
+    def base(self) -> str:
+        return f"https://{self.host}:{self.port}"
 
 
 @pytest.fixture
