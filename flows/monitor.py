@@ -16,11 +16,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.utilities.annotations import unmapped
+from sqlalchemy.exc import DBAPIError
 
 from journeywatch.errors import JourneywatchError, SourceError
 from journeywatch.settings import Config, SourceSettings, load_config
 from journeywatch.storage import (
+    DatabaseUnavailable,
     close_abandoned_runs,
+    database_problem,
     finish_run,
     label_counts_by_brand,
     new_mentions_by_brand,
@@ -37,6 +40,8 @@ def _short(exc: BaseException) -> str:
     """The failure in one line for the summary, which already names the source."""
     if isinstance(exc, SourceError):
         return exc.reason
+    if isinstance(exc, DBAPIError):  # not SQLAlchemy's three lines of SQL and parameters (post text among them)
+        return f"database: {database_problem(exc)}"
     text = str(exc) or type(exc).__name__
     return text if isinstance(exc, JourneywatchError) else f"{type(exc).__name__}: {text}"
 
@@ -180,16 +185,30 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
 def run_monitor(config: Config) -> dict[str, Any]:
     """Run the monitor once under the current flow run and return its summary (JSON-ready)."""
     engine = open_database(config.database)
-    abandoned = close_abandoned_runs(engine, "monitor")  # killed outright: their records still said 'running'
+    try:
+        abandoned = close_abandoned_runs(engine, "monitor")  # killed outright: their records still said 'running'
+        run_id = start_run(engine, "monitor")
+    except DBAPIError as error:
+        raise _unavailable(engine, error) from error
     for run in abandoned:
         _run_logger().warning("monitor run %s (started %s) never finished: its process was killed", run["run_id"],
                               f"{run['started_at']:%Y-%m-%d %H:%M} UTC")
-    run_id = start_run(engine, "monitor")
     try:
         return _monitor(config, engine, run_id, abandoned)
-    except BaseException:  # Ctrl-C or a crash: the record says so instead of 'running' forever
-        finish_run(engine, run_id, "interrupted", {})
+    except BaseException as error:  # Ctrl-C or a crash: the record says so instead of 'running' forever
+        try:
+            finish_run(engine, run_id, "interrupted", {})
+        except DBAPIError:
+            pass  # the database itself is what failed: the record cannot be written, and the error says why
+        if isinstance(error, DBAPIError):
+            raise _unavailable(engine, error) from error
         raise
+
+
+def _unavailable(engine: Any, error: DBAPIError) -> DatabaseUnavailable:
+    """One line for a database that refuses the run's own records: a locked or read-only SQLite file was a traceback."""
+    shown = engine.url.render_as_string(hide_password=True)
+    return DatabaseUnavailable(f"the database at {shown} refused the run's records: {database_problem(error)}")
 
 
 def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str, Any]]) -> dict[str, Any]:

@@ -11,18 +11,29 @@ from .classifications import (
     save_predictions,
     text_for_classifier,
 )
-from .database import create_database_engine, forget_engines, normalise_url, open_database, require_existing, upgrade
+from .database import (
+    DatabaseUnavailable,
+    create_database_engine,
+    database_problem,
+    forget_engines,
+    normalise_url,
+    open_database,
+    require_existing,
+    upgrade,
+)
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
 from .runs import close_abandoned_runs, failures_between, finish_run, record_source_result, source_results, start_run
 from .trends import TrendRow, label_counts_by_brand, new_mentions_by_brand, trend_counts
 
 __all__ = [
+    "DatabaseUnavailable",
     "PendingText",
     "StoreResult",
     "TrendRow",
     "close_abandoned_runs",
     "count_pending",
     "create_database_engine",
+    "database_problem",
     "failures_between",
     "finish_run",
     "forget_engines",

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
-from journeywatch.errors import ConfigError
+from journeywatch.errors import ConfigError, JourneywatchError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _lock = threading.Lock()
@@ -175,3 +175,19 @@ def forget_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+class DatabaseUnavailable(JourneywatchError):
+    """The database refused a read or write part-way through a command (locked, read-only, gone away)."""
+
+
+def database_problem(error: exc.DBAPIError) -> str:
+    """The driver's reason in one line, without the SQL and parameters SQLAlchemy appends (post text among them).
+
+    'database is locked' says what holds SQLite's lock that long, since the reason alone reads like a bug.
+    """
+    reason = (str(error.orig or error).strip().splitlines() or [type(error).__name__])[0]
+    if "database is locked" in reason:
+        reason += (" (another program held a write lock on the SQLite file for over 30 s: a sqlite3 shell or a "
+                   "database browser with changes not written yet, a backup; close it and run again)")
+    return reason

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
+from journeywatch.errors import JourneywatchError
 from journeywatch.flows.monitor import monitor_flow
 from journeywatch.storage import open_database
 from journeywatch.storage.tables import classifications, mention_brands, mentions, source_runs, watermarks
@@ -323,3 +324,27 @@ alerts: {{enabled: false}}
     assert "no stored item matches its query" not in result.output
     assert ("Bags: 0 new, 0 already seen; nothing stored for it yet (items are matched to brands as they are "
             "collected; those collected before it was added are not)") in result.output
+
+
+def test_a_database_that_refuses_the_run_record_is_one_line(prefect_harness: None, tmp_path: Path,
+                                                            sqlite_url: str) -> None:
+    """A SQLite file locked past the busy timeout (a DB browser with unwritten changes) ended `run` in a traceback.
+
+    A trigger makes SQLite itself refuse the write at once, where a real lock would take the 30 s timeout.
+    """
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+
+    with open_database(sqlite_url).begin() as connection:
+        connection.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON runs "
+                                "BEGIN SELECT RAISE(ABORT, 'database is locked'); END"))
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(f"database: {sqlite_url}\nbrands: [{{name: Acme, query: acme}}]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--config", str(path)])
+    # a JourneywatchError is what `main` prints as one red line (exit 1); anything else came out as a traceback
+    assert isinstance(result.exception, JourneywatchError), repr(result.exception)
+    message = str(result.exception)
+    assert "\n" not in message and "[SQL:" not in message
+    assert "refused the run's records: database is locked (another program held a write lock" in message
