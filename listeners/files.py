@@ -363,10 +363,11 @@ class _Identities:
 class FileListener:
     """One CSV or JSONL export."""
 
-    def __init__(self, settings: FileSource, *, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, settings: FileSource, *, batch_size: int = BATCH_SIZE, one_file: bool = False) -> None:
         self.name = settings.name
         self.settings = settings
-        self._many = _names_many(settings.path) or settings.path.is_dir()
+        # one_file: a file a folder or a pattern named, read as itself even when its name holds "[" or "*"
+        self._many = not one_file and (_names_many(settings.path) or settings.path.is_dir())
         self.format = settings.format if self._many else self._format_of(settings)  # a folder's: each file's
         self._configured = {f: settings.columns.get(f, f) for f in FIELDS}
         self.columns = dict(self._configured)  # a CSV's header may spell them in another case: see _columns_in
@@ -811,7 +812,7 @@ class FileListener:
             found = [Path(name) for name in glob.glob(str(path), recursive=True)]
         else:
             raise SourceError(self.name, f"folder {str(path)!r} not found", retryable=False)
-        return sorted(f for f in found if f.is_file())
+        return sorted(f for f in found if f.is_file() and not f.name.startswith("~$"))  # Excel's lock file
 
     def _fetch_many(self, watermark: Watermark | None) -> Iterator[Batch]:
         """`fetch` for a folder of exports or a pattern (`exports/*.csv`): each file read as its own source would
@@ -822,14 +823,16 @@ class FileListener:
         """
         files = self._files()
         before = dict((watermark or {}).get("files", {}))
-        marks = {name: mark for name, mark in before.items() if Path(name) in files}  # files gone are forgotten
+        present = {str(f) for f in files}
+        marks = {name: mark for name, mark in before.items() if name in present}  # files gone are forgotten
         failures: list[Exception] = []
         where = str(self.settings.path)
         notes: list[str] = [] if files else [f"folder {where!r} holds no export yet" if self.settings.path.is_dir()
                                              else f"no file matches {where!r} yet"]
         read_any = False
         for path in files:
-            one = FileListener(self.settings.model_copy(update={"path": path}), batch_size=self._batch_size)
+            one = FileListener(self.settings.model_copy(update={"path": path}), batch_size=self._batch_size,
+                               one_file=True)
             try:
                 for batch in one.fetch(marks.get(str(path))):
                     marks[str(path)] = batch.watermark
@@ -837,9 +840,12 @@ class FileListener:
                     yield Batch(batch.mentions, {"files": dict(marks)}, skipped=batch.skipped,
                                 warnings=notes + [f"{path.name}: {w}" for w in batch.warnings])
                     notes = []
-            except (SourceError, ConfigError) as exc:
-                failures.append(exc)
-                notes.append(f"{path.name}: {getattr(exc, 'reason', exc)}; read again next run")
+            except SourceError as exc:
+                failures.append(SourceError(self.name, f"{path.name}: {exc.reason}", retryable=exc.retryable))
+                notes.append(f"{path.name}: {exc.reason}; read again next run")
+            except ConfigError as exc:
+                failures.append(ConfigError(f"{exc} (in {path.name})"))
+                notes.append(f"{path.name}: {exc}; read again next run")
         if failures and not read_any:
             raise failures[0] if len(failures) == 1 else SourceError(
                 self.name, f"all {len(failures)} files with something new failed: " + "; ".join(notes[:3]),

@@ -92,6 +92,7 @@ def test_a_folder_or_a_pattern_of_exports_is_read_file_by_file(tmp_path: Path, s
                                                                "3,acme three,2026-11-20T10:00:00Z\n").encode()))
     (folder / "notes.txt").write_text("not an export")
     (folder / ".~lock.2026-11-19.csv#").write_text("LibreOffice's lock file")
+    (folder / "~$2026-11-19.csv").write_bytes(b"\x05Excel's owner file")
     engine = open_database(sqlite_url)
     matcher = BrandMatcher([Brand(name="Acme", query="acme")])
     listener = FileListener(_source(tmp_path / name))
@@ -114,8 +115,11 @@ def test_a_folder_or_a_pattern_of_exports_is_read_file_by_file(tmp_path: Path, s
 
 
 def test_a_folder_whose_every_new_file_fails_fails_the_source(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("id,words,created_at\n1,acme,2026-11-20\n")
-    with pytest.raises(ConfigError, match="no column for text"):
+    (tmp_path / "a [1].csv").write_text("id,words,created_at\n1,acme,2026-11-20\n")
+    with pytest.raises(ConfigError, match=r"no column for text .*\(in a \[1\]\.csv\)"):
+        list(FileListener(_source(tmp_path)).fetch(None))
+    (tmp_path / "b.csv").write_text("id,text,created_at\n1,acme,someday\n")
+    with pytest.raises(SourceError, match=r"all 2 files with something new failed: a \[1\]\.csv: config key"):
         list(FileListener(_source(tmp_path)).fetch(None))
     empty = tmp_path / "empty"
     empty.mkdir()
