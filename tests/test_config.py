@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from journeywatch.errors import ConfigError
 from journeywatch.flows.steps import collect_source
@@ -337,3 +338,20 @@ sources:
         ("one", "file", "jsonl", "social"), ("two", "file", "csv", "social")]
     with pytest.raises(ConfigError, match="config key 'defaults': unknown key .*under a key starting 'x-'"):
         load_config(_write(tmp_path, "defaults: &d {kind: file}\nbrands: [{name: Acme, query: acme}]\n"))
+
+
+def test_variables_in_the_database_url_come_from_the_environment(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`${PGPASSWORD}` in `database` was sent to the server as the password itself (notify URLs expanded theirs)."""
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("JW_TEST_DB_PASSWORD", "s3cr@t/pw:1")
+    monkeypatch.setenv("JW_TEST_DB_HOST", "db.example.org:6543")
+    path = _write(tmp_path, "database: postgresql://jw:${JW_TEST_DB_PASSWORD}@${JW_TEST_DB_HOST}/jw\n"
+                            "brands: [{name: Acme, query: acme}]\n")
+    url = make_url(load_config(path).database)
+    assert (url.password, url.host, url.port, url.database) == ("s3cr@t/pw:1", "db.example.org", 6543, "jw")
+    monkeypatch.delenv("JW_TEST_DB_PASSWORD")
+    with pytest.raises(ConfigError, match="^config key 'database': environment variable JW_TEST_DB_PASSWORD is not"):
+        load_config(path)
+    monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "postgresql://jw@other/jw")  # overridden: not needed
+    assert load_config(path).database == "postgresql://jw@other/jw"

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import ConfigError
-from .alerts import AlertSettings
+from .alerts import ENV_PLACEHOLDER, AlertSettings
 from .classifier import ClassifierSettings
 from .digest import DigestSettings
 from .sources import FeedSource, FileSource, SourceSettings
@@ -248,6 +248,18 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     return config
 
 
+def _database_with_variables(url: str) -> str:
+    """`${NAME}` in the database URL is the environment variable NAME, escaped for a URL (a password with '@' or '/').
+
+    The notify URLs took `${SMTP_PASSWORD}`; written in `database`, `${PGPASSWORD}` was sent to the server as
+    the password itself.
+    """
+    try:
+        return ENV_PLACEHOLDER.sub(lambda match: quote(os.environ[match.group(1)], safe=":"), url)
+    except KeyError as missing:
+        raise ConfigError(f"config key 'database': environment variable {missing.args[0]} is not set") from None
+
+
 def _is_extension(key: object) -> bool:
     """A top-level `x-...` key holds only YAML anchors (`x-file: &file {kind: file, format: jsonl}`), as in Docker
     Compose: every other unknown key is refused as a typo, so a block of shared source settings had no place."""
@@ -273,6 +285,8 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         raise ConfigError(_validation_message(exc)) from None
     _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
     config._source_errors = source_errors
+    if not os.environ.get(DATABASE_ENV):  # overridden, the key's variables need not be set
+        config.database = _database_with_variables(config.database)
     config = _resolve_paths(config, base or Path.cwd())
     if override := os.environ.get(DATABASE_ENV):
         if "://" not in override:
