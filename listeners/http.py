@@ -25,7 +25,7 @@ import httpx
 from journeywatch.errors import SourceError
 from journeywatch.redaction import MASK, SECRET_QUERY_KEY, masked_url, url_credentials
 
-from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
+from .retry import CLOUDFLARE_STATUS, RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
 
 try:
     _VERSION = version("journeywatch")
@@ -190,7 +190,9 @@ def fetch_url(
                         body = _read_capped(source, response, max_bytes, deadline)
                         return Fetched(body, dict(response.headers), _validators_of(response.headers),
                                        url=str(response.url))
-                    reason = " ".join(filter(None, [f"HTTP {status}", response.reason_phrase, f"from {shown}"]))
+                    phrase = response.reason_phrase or (f"({CLOUDFLARE_STATUS[status]})" if status in CLOUDFLARE_STATUS
+                                                        else "")
+                    reason = " ".join(filter(None, [f"HTTP {status}", phrase, f"from {shown}"]))
                     if status not in RETRYABLE_STATUS:
                         raise SourceError(source, reason + _WHAT_TO_DO.get(status, ""), retryable=False)
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+# 520 to 524: Cloudflare's own answers when the site behind it is down or slow (a third of the web's sites sit
+# behind it); as transient as a 502 or 504, they failed the source at once as 'HTTP 522 from ...'.
+CLOUDFLARE_STATUS = {520: "the site behind Cloudflare gave an unknown error", 521: "the site behind Cloudflare is down",
+                     522: "Cloudflare timed out connecting to the site", 523: "Cloudflare cannot reach the site",
+                     524: "the site behind Cloudflare timed out"}
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, *CLOUDFLARE_STATUS})
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,18 @@ def test_persistent_failure_gives_up_after_bounded_retries(feed_server: FeedServ
     assert sleeps == [0.1, 0.2]
 
 
+def test_cloudflare_errors_are_retried_and_named(feed_server: FeedServer) -> None:
+    """Cloudflare's 520-524 (the site behind it down or slow) failed the source at once as a bare 'HTTP 522'."""
+    feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(522), Failure(524)])
+    batches = list(_listener(feed_server.url("/feed"), backoff=0).fetch(None))
+    assert len(batches[-1].mentions) == 3 and len(feed_server.hits("/feed")) == 3
+    feed_server.routes["/down"] = Route(b"", status=521)
+    with pytest.raises(SourceError) as caught:
+        list(_listener(feed_server.url("/down"), retries=1, backoff=0).fetch(None))
+    assert caught.value.retryable and len(feed_server.hits("/down")) == 2
+    assert caught.value.reason.startswith(f"HTTP 521 (the site behind Cloudflare is down) from {feed_server.base}/down")
+
+
 def test_not_found_is_not_retried(feed_server: FeedServer) -> None:
     with pytest.raises(SourceError) as caught:
         list(_listener(feed_server.url("/missing")).fetch(None))
