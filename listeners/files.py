@@ -367,7 +367,8 @@ class FileListener:
         self.name = settings.name
         self.settings = settings
         # one_file: a file a folder or a pattern named, read as itself even when its name holds "[" or "*"
-        self._many = not one_file and (_names_many(settings.path) or settings.path.is_dir())
+        path = settings.path  # a pattern, unless a file has that very name ("export [1].csv")
+        self._many = not one_file and (path.is_dir() or (_names_many(path) and not path.is_file()))
         self.format = settings.format if self._many else self._format_of(settings)  # a folder's: each file's
         self._configured = {f: settings.columns.get(f, f) for f in FIELDS}
         self.columns = dict(self._configured)  # a CSV's header may spell them in another case: see _columns_in

@@ -118,6 +118,9 @@ def test_a_folder_whose_every_new_file_fails_fails_the_source(tmp_path: Path) ->
     (tmp_path / "a [1].csv").write_text("id,words,created_at\n1,acme,2026-11-20\n")
     with pytest.raises(ConfigError, match=r"no column for text .*\(in a \[1\]\.csv\)"):
         list(FileListener(_source(tmp_path)).fetch(None))
+    named = tmp_path / "a [1].csv"  # named as itself, it is that file, not a pattern
+    with pytest.raises(ConfigError, match=r"no column for text"):
+        list(FileListener(_source(named)).fetch(None))
     (tmp_path / "b.csv").write_text("id,text,created_at\n1,acme,someday\n")
     with pytest.raises(SourceError, match=r"all 2 files with something new failed: a \[1\]\.csv: config key"):
         list(FileListener(_source(tmp_path)).fetch(None))
