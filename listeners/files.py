@@ -645,6 +645,20 @@ class FileListener:
         self._unit = "element"
         return _as_lines(elements)
 
+    def _utf16_as_utf8(self, handle: IO[bytes]) -> io.BytesIO:
+        """A UTF-16 file (Meltwater's export, Excel's "Unicode Text": tab-separated) as UTF-8, read whole.
+
+        Lines are split on the byte b"\\n", which UTF-16 does not write alone: such files were refused.
+        The same text gives the same UTF-8, so a longer file written over it is read from where it stopped.
+        """
+        handle.seek(0)
+        try:
+            text = handle.read().decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(self.name, f"the UTF-16 file is cut short or damaged ({exc.reason}); a file still "
+                              "being written is read next run", retryable=False) from None
+        return io.BytesIO(text.encode("utf-8"))
+
     def _values_of(self, handle: IO[bytes]) -> list[Any] | None:
         """The JSON values one after another in the file (each may span lines), or None where it is not that.
 
@@ -761,9 +775,6 @@ class FileListener:
 
     def _check_start(self, start: bytes) -> None:
         """`SourceError` for files this reader cannot split into rows, said in words rather than as bad rows."""
-        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise SourceError(self.name, "the file is UTF-16 (Excel's \"Unicode Text\"); save it as CSV UTF-8",
-                              retryable=False)
         if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .zip) or an OLE file (.xls)
             raise SourceError(self.name, "the file is an Excel workbook or a zip archive, not CSV or JSON Lines; save "
                               "the sheet as CSV UTF-8 (or unzip the export)", retryable=False)
@@ -860,12 +871,17 @@ class FileListener:
         with handle:
             size = _length(handle)
             start = handle.read(HEAD_BYTES)
+            utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            if utf16:
+                handle = self._utf16_as_utf8(handle)
+                size = len(handle.getvalue())
+                start = handle.read(HEAD_BYTES)
             self._check_start(start)
             handle.seek(0)
             # A UTF-8 byte-order mark (Excel's "CSV UTF-8") says what the file is: read in the source's cp1252, the
             # mark became 'ï»¿' in the first column's name (an id column not found, ids silently hashed) and every
             # accent mojibake ('cafÃ©'), as when the tool that once wrote cp1252 now writes UTF-8.
-            self._use_encoding("utf-8" if start.startswith(codecs.BOM_UTF8) else self.settings.encoding)
+            self._use_encoding("utf-8" if utf16 or start.startswith(codecs.BOM_UTF8) else self.settings.encoding)
             if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
                 handle = self._array_as_lines(handle)
                 size = len(handle.getvalue())

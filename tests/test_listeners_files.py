@@ -451,7 +451,8 @@ def test_placeholder_dates_are_not_dates(value: object) -> None:
     ("export.json", b'[\n  {"id": 1, "text": "acme", "created_at": "2026-11-01"},\n  {"id": 2, "te',
      "the JSON array is not valid JSON \\(Unterminated string starting at: line 3 column 13\\); a file still being "
      "written is read next run"),
-    ("export.csv", "id,text,created_at\r\n1,acme,2026-11-01\r\n".encode("utf-16"), "the file is UTF-16"),
+    ("export.csv", "id\ttext\tcreated_at\r\n1\tacme\t2026-11-01\r\n".encode("utf-16")[:-1],
+     "the UTF-16 file is cut short or damaged \\(truncated data\\); a file still being written is read next run"),
     ("export.csv", b"id,text,created_at\r1,acme,2026-11-01\r", "lines end in a bare CR"),
 ])
 def test_files_this_reader_cannot_split_say_what_they_are(tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -758,3 +759,20 @@ def test_a_brand_column_keeps_rows_whose_text_does_not_name_the_brand(tmp_path: 
     assert kept == {"1": ["Acme Air"], "2": ["Acme Air", "Globex"], "4": ["Globex"]}
     outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
     assert (outcome.new, outcome.unmatched) == (3, 1)
+
+
+def test_a_utf16_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_path: Path) -> None:
+    """Meltwater's export and Excel's 'Unicode Text' are UTF-16, tab-separated: they were refused."""
+    path = tmp_path / "meltwater.csv"
+    rows = ["Date\tHeadline\tHit Sentence\tURL\r\n",
+            "20-Nov-2026 10:15AM\tAcme\tCafé acme 😀\thttps://a.example/1\r\n",
+            "20-Nov-2026 11:15AM\tAcme\tacme again\thttps://a.example/2\r\n"]
+    path.write_bytes("".join(rows[:2]).encode("utf-16"))
+    columns = {"id": "URL", "text": "Hit Sentence", "created_at": "Date", "title": "Headline"}
+    listener = FileListener(_source(path, date_format="%d-%b-%Y %I:%M%p", encoding="cp1252", columns=columns))
+    first = list(listener.fetch(None))
+    assert [(m.external_id, m.text, m.created_at.isoformat()) for b in first for m in b.mentions] == [
+        ("https://a.example/1", "Café acme 😀", "2026-11-20T10:15:00+00:00")]
+    path.write_bytes("".join(rows).encode("utf-16"))
+    second = list(listener.fetch(first[-1].watermark))
+    assert [m.external_id for b in second for m in b.mentions] == ["https://a.example/2"]
