@@ -161,6 +161,7 @@ _OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%
                   "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M", "%b %d, %Y %H:%M:%S", "%b %d, %Y",
                   "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%B %d, %Y", "%d %b %Y %I:%M %p", "%d %B %Y %I:%M %p",
                   "%d %B %Y %H:%M", "%d %B %Y", "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y",
+                  "%d-%b-%Y %I:%M%p", "%d-%b-%Y %I:%M %p", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y %H:%M", "%d-%b-%Y",
                   "%Y-%m-%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p",
                   "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %I:%M %p", "%Y/%m/%d")
 # RFC 2822 as e-mail and RSS write it. email.utils reads far more, wrongly: "Nov 20, 2026 10:00 PM" was 10:00 (the

@@ -429,6 +429,8 @@ def test_dates_other_tools_write(value: object, expected: str) -> None:
     ("2026-11-20 10:00 PM", "2026-11-20T22:00:00+00:00"),
     ("2026/11/20 10:00:00", "2026-11-20T10:00:00+00:00"),  # year first: slashes cannot be misread
     ("November 20, 2026", "2026-11-20T00:00:00+00:00"),
+    ("20-Nov-2026 10:15PM", "2026-11-20T22:15:00+00:00"),  # Meltwater's
+    ("20-Nov-2026 22:15", "2026-11-20T22:15:00+00:00"),
     ("2 Nov 2026 10:00 EST", "2026-11-02T15:00:00+00:00"),  # RFC 2822 with a zone it names
 ])
 def test_dates_written_for_people_keep_their_afternoon(value: str, expected: str) -> None:
