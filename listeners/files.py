@@ -756,6 +756,8 @@ class FileListener:
         elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
             yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
                          f"(a {self._delimiter!r} in a field that is not quoted?)")
+        elif [v.strip().removeprefix("\ufeff") for v in values] == header:
+            return  # the header again: exports joined end to end (cat a.csv b.csv) repeat it; it is no row
         elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
             yield dict(zip(header, values)), None
 

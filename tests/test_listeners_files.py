@@ -778,3 +778,13 @@ def test_a_utf16_export_is_read_and_a_longer_one_from_where_it_stopped(tmp_path:
     path.write_bytes("".join(rows).encode("utf-16"))
     second = list(listener.fetch(first[-1].watermark))
     assert [m.external_id for b in second for m in b.mentions] == ["https://a.example/2"]
+
+
+def test_a_header_repeated_by_joined_exports_is_no_row(tmp_path: Path) -> None:
+    """`cat monday.csv tuesday.csv`: the second header was skipped as a bad row ('created_at' is not a date)."""
+    path = tmp_path / "joined.csv"
+    path.write_bytes("\ufeffid,text,created_at\r\n1,acme one,2026-11-20\r\n".encode()
+                     + "\ufeffid,text,created_at\r\n2,acme two,2026-11-21\r\n".encode())
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["1", "2"]
+    assert (sum(b.skipped for b in batches), [w for b in batches for w in b.warnings]) == (0, [])
