@@ -24,7 +24,8 @@ from .counts import evidence, first_seen, late_items, unclassified, window_count
 from .detector import WEEK, Series, Verdict, evaluate
 from .message import alert_html, alert_title, ended_html, ended_title
 from .notify import deliver
-from .resend import Resent, resend_failed
+from .redact import redact
+from .resend import Resent, claim_record, resend_failed, settle_claims
 from .state import (
     checked_until,
     claim_windows,
@@ -34,7 +35,6 @@ from .state import (
     insert_alert,
     last_checked_at,
     open_alert,
-    record_deliveries,
     spans_between,
 )
 from .tracking import OpenSpike, track
@@ -115,7 +115,10 @@ def _alert_values(engine: Engine, brand: str, verdict: Verdict, settings: AlertS
         "p_value": verdict.p_value, "model": verdict.model, "windows": verdict.windows,
         "negative_share": verdict.negative_share, "share_items": verdict.share_items,
         "evidence": {"top_items": [_item(i) for i in items], "sources": sources},
-        "deliveries": [], "created_at": now, "ended_at": None,
+        # Claimed in the transaction that stores the alert: a check killed before the outcomes are written
+        # leaves the claims, and a later check sends the alert (`alerts.resend`) instead of never.
+        "deliveries": [claim_record("alert", redact(url), now) for url in settings.notify],
+        "created_at": now, "ended_at": None,
     }
 
 
@@ -214,5 +217,5 @@ def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool =
     results = deliver(settings.notify, title, body, "html", retries=settings.retries,
                       notify_type="info" if ended else "warning")
     kind = "ended" if ended else "alert"
-    alert.deliveries = record_deliveries(engine, alert.id, [{"kind": kind, **r.as_dict()} for r in results])
+    alert.deliveries = settle_claims(engine, alert.id, kind, [{"kind": kind, **r.as_dict()} for r in results])
     return alert

@@ -62,17 +62,29 @@ class Resent:
                 f"{self.error} (tried again at each check until {alert.created_at + RESEND_FOR:%Y-%m-%d %H:%M} UTC)")
 
 
+def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
+    """The record that says a check is sending `kind` to `target` (redacted) now."""
+    return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat()}
+
+
 def pending_targets(deliveries: list[dict[str, Any]], kind: str, targets: list[str], now: datetime) -> list[str]:
-    """The redacted targets, of those configured now, whose last `kind` attempt failed and can be retried."""
+    """The redacted targets, of those configured now, that a check may send `kind` to.
+
+    Those whose last attempt failed and can be retried, and those claimed by
+    a check that never wrote an outcome (killed mid-send) once the claim is
+    stale; never one a check is sending to now.
+    """
     last: dict[str, dict[str, Any]] = {}
     claimed: set[str] = set()
+    abandoned: set[str] = set()
     for record in deliveries:
+        target = record.get("target", "")
         if record.get("kind") == kind:
-            last[record.get("target", "")] = record
-        elif record.get("kind") == f"{kind}-claim" and _fresh(record, now):
-            claimed.add(record.get("target", ""))
-    return [target for target in targets
-            if target in last and target not in claimed and _retryable(last[target])]
+            last[target] = record
+        elif record.get("kind") == f"{kind}-claim":
+            (claimed if _fresh(record, now) else abandoned).add(target)
+    return [target for target in targets if target not in claimed and (
+        _retryable(last[target]) if target in last else target in abandoned)]
 
 
 def _retryable(record: dict[str, Any]) -> bool:
@@ -98,9 +110,22 @@ def claim_delivery(engine: Engine, alert_id: int, kind: str, target: str, now: d
     def claim(stored: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         if target not in pending_targets(stored, kind, [target], now):
             return None
-        return stored + [{"kind": f"{kind}-claim", "target": target, "at": now.isoformat()}]
+        return stored + [claim_record(kind, target, now)]
 
     return change_deliveries(engine, alert_id, claim) is not None
+
+
+def settle_claims(engine: Engine, alert_id: int, kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A fresh alert's outcomes in place of the claims stored with it; returns the alert's full list."""
+    targets = {record["target"] for record in records}
+
+    def settle(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = [r for r in stored if not (r.get("kind") == f"{kind}-claim" and r.get("target") in targets)]
+        return kept + records
+
+    settled = change_deliveries(engine, alert_id, settle)
+    assert settled is not None
+    return settled
 
 
 def settle_delivery(engine: Engine, alert_id: int, kind: str, target: str, result: dict[str, Any]) -> None:
@@ -111,9 +136,10 @@ def settle_delivery(engine: Engine, alert_id: int, kind: str, target: str, resul
     """
     def settle(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kept = [r for r in stored if not (r.get("kind") == f"{kind}-claim" and r.get("target") == target)]
-        if result["ok"]:
+        earlier = [i for i, r in enumerate(kept) if r.get("kind") == kind and r.get("target") == target]
+        if result["ok"] or not earlier:  # the first outcome of a send a killed check left claimed
             return kept + [{"kind": kind, **result, "resent": True}]
-        last = max(i for i, r in enumerate(kept) if r.get("kind") == kind and r.get("target") == target)
+        last = earlier[-1]
         failed = kept[last]
         kept[last] = {**failed, **result, "attempts": failed.get("attempts", 0) + result["attempts"],
                       "first_at": failed.get("first_at") or failed.get("at")}

@@ -129,13 +129,6 @@ def change_deliveries(engine: Engine, alert_id: int, change: Callable[[Records],
     raise RuntimeError(f"alert {alert_id}: its delivery records kept changing under this check")
 
 
-def record_deliveries(engine: Engine, alert_id: int, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Append delivery results (already redacted) to an alert; returns the alert's full list."""
-    combined = change_deliveries(engine, alert_id, lambda stored: stored + records)
-    assert combined is not None
-    return combined
-
-
 def recent_alerts_since(engine: Engine, brand: str, since: datetime) -> list[Alert]:
     """The brand's alerts raised (stored) at or after `since`, oldest first."""
     query = (select(alerts).where(alerts.c.brand == brand, alerts.c.created_at >= since)

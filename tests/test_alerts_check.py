@@ -406,3 +406,30 @@ def test_a_refused_login_is_not_tried_again_at_later_checks(
     assert alert.deliveries[0]["permanent"] and webhook_server.attempts == 1
     check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1))
     assert webhook_server.attempts == 1
+
+
+def test_an_alert_a_killed_check_never_sent_goes_out_at_a_later_check(
+    database_url: str, webhook_server: WebhookServer,  # noqa: F811
+) -> None:
+    # The alert was stored, then the check was killed (OOM, SIGKILL) before any outcome was written: it had
+    # no failure to retry, so it never went out. It is stored with a claim per target, which a later
+    # check honours while it is fresh and takes over once it is stale.
+    from journeywatch.alerts.redact import redact
+    from journeywatch.alerts.state import change_deliveries
+
+    hook = f"json://{webhook_server.host}:{webhook_server.port}/hook"
+    config = demo_config(database_url, [hook])
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    [alert] = check_alerts(engine, config, now=AFTER_DEMO)
+    assert [(d["kind"], d["ok"]) for d in alert.deliveries] == [("alert", True)]  # the claim gave way to the outcome
+    webhook_server.wait_for(1)
+    left = [{"kind": "alert-claim", "target": redact(hook), "at": AFTER_DEMO.isoformat()}]
+    change_deliveries(engine, alert.id, lambda stored: left)  # as a check killed mid-send leaves it
+    check_alerts(engine, config, now=AFTER_DEMO + timedelta(minutes=5))
+    assert len(webhook_server.requests) == 1  # the claim is fresh: that check may still be sending
+    for hours in (1, 2):
+        check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=hours))
+    assert len(webhook_server.wait_for(2)) == 2
+    [stored] = recent_alerts(engine)
+    assert [(d["kind"], d["ok"], d.get("resent")) for d in stored.deliveries] == [("alert", True, True)]
