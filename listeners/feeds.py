@@ -478,6 +478,11 @@ def _bozo_warning(parsed: Any) -> str:
     return f"feed is not well-formed ({_problem(problem)}); read leniently"
 
 
+def _entries(count: int) -> str:
+    """'1 entry', '2 entries': the warnings said '1 entries had no readable date'."""
+    return "1 entry" if count == 1 else f"{count} entries"
+
+
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
               noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None) -> FeedReading:
     """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
@@ -515,17 +520,16 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
         return sum(note not in noted for note in notes)
 
     if count := unnoted("undated", [m.external_id for m in mentions if id(m) in undated]):
-        warnings.append(f"{count} entries had no readable date (or one over a day ahead, or before 1990); the fetch "
+        warnings.append(f"{_entries(count)} had no readable date (or one over a day ahead, or before 1990); the fetch "
                         "time was used")
     if count := unnoted("repeated", repeated):
-        warnings.append(f"{count} entries repeated an entry listed before them in the feed (same id and text); "
-                        "each was read once")
+        warnings.append(f"{_entries(count)} repeated an entry listed before in the feed (same id and text); read once")
     if count := unnoted("reidentified", reidentified):
-        warnings.append(f"{count} entries shared their id or link with entries of other text (the feed reuses "
-                        "guids or links); each is stored, identified by that id and a hash of its text")
+        warnings.append(f"{_entries(count)} shared an id or link with entries of other text (the feed reuses guids or "
+                        "links); each stored under that id and a hash of its text")
     if count := unnoted("given_back", given_back):
-        warnings.append(f"{count} entries came back under new ids with the same title, text and author (the feed "
-                        "makes its ids afresh); each kept its earlier id and was not stored again")
+        warnings.append(f"{_entries(count)} came back under a new id with the same title, text and author (the feed "
+                        "makes its ids afresh); kept under the earlier id, not stored again")
     if parsed.get("bozo") and parsed.entries:
         warnings.append(_bozo_warning(parsed))
     remembered: dict[str, str] = {}

@@ -451,8 +451,8 @@ def test_entries_repeated_or_sharing_an_id_are_counted_and_none_is_lost(feed_ser
     listener = _listener(feed_server.url("/feed"))
     outcome = collect_source(engine, listener, lambda ms: prepare_mentions(ms, matcher))
     assert (outcome.fetched, outcome.new, outcome.seen) == (6, 6, 0)
-    assert any("1 entries repeated an entry listed before them" in w for w in outcome.warnings)
-    assert any("5 entries shared their id or link with entries of other text" in w for w in outcome.warnings)
+    assert any("1 entry repeated an entry listed before in the feed" in w for w in outcome.warnings)
+    assert any("5 entries shared an id or link with entries of other text" in w for w in outcome.warnings)
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
         texts = sorted(text for (text,) in connection.execute("SELECT text FROM mentions"))
         links = {url for (url,) in connection.execute("SELECT url FROM mentions WHERE title LIKE '%stars'")}
@@ -507,10 +507,10 @@ def test_entries_back_under_new_guids_are_not_stored_again(feed_server: FeedServ
     assert collect(item.format(1, 100) + item.format(2, 100)) == (2, 0, [])
     new, seen, warnings = collect(item.format(3, 200) + item.format(1, 200) + item.format(2, 200))
     assert (new, seen) == (1, 2)
-    assert warnings == ["2 entries came back under new ids with the same title, text and author (the feed makes its "
-                        "ids afresh); each kept its earlier id and was not stored again"]
+    assert warnings == ["2 entries came back under a new id with the same title, text and author (the feed makes its "
+                        "ids afresh); kept under the earlier id, not stored again"]
     new, seen, warnings = collect(item.format(3, 300) + item.format(1, 300) + item.format(2, 300))
-    assert (new, seen, [w[:30] for w in warnings]) == (0, 3, ["1 entries came back under new "])  # review 3's first
+    assert (new, seen, [w[:30] for w in warnings]) == (0, 3, ["1 entry came back under a new "])  # review 3's first
     assert collect(item.format(3, 400) + item.format(1, 400) + item.format(2, 400)) == (0, 3, [])  # said once
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
         ids = sorted(i for (i,) in connection.execute("SELECT external_id FROM mentions"))
@@ -586,7 +586,7 @@ def test_an_entry_dated_over_a_day_ahead_gets_the_fetch_time(feed_server: FeedSe
     batches = list(_listener(feed_server.url("/feed")).fetch(None))
     assert [m.created_at for b in batches for m in b.mentions] == [datetime(2026, 11, 20, 20, tzinfo=timezone.utc),
                                                                    FETCH_TIME]
-    assert "1 entries had no readable date (or one over a day ahead, or before 1990)" in batches[-1].warnings[0]
+    assert "1 entry had no readable date (or one over a day ahead, or before 1990)" in batches[-1].warnings[0]
 
 
 def test_a_placeholder_date_before_1990_gets_the_fetch_time(feed_server: FeedServer) -> None:
@@ -609,14 +609,14 @@ def test_an_entry_is_warned_about_once_not_on_every_fetch(feed_server: FeedServe
     listener = _listener(feed_server.url("/feed"))
     first = list(listener.fetch(None))[-1]
     assert first.warnings[:2] == [
-        "1 entries had no readable date (or one over a day ahead, or before 1990); the fetch time was used",
-        "1 entries repeated an entry listed before them in the feed (same id and text); each was read once"]
+        "1 entry had no readable date (or one over a day ahead, or before 1990); the fetch time was used",
+        "1 entry repeated an entry listed before in the feed (same id and text); read once"]
     again = list(listener.fetch(first.watermark))[-1]
     assert again.warnings == [] and len(again.mentions) == 2
     feed_server.routes["/feed"].body = _rss(undated.format(2) + undated.format(1) + repeated * 2).encode()
     third = list(listener.fetch(again.watermark))[-1]
     assert third.warnings == [
-        "1 entries had no readable date (or one over a day ahead, or before 1990); the fetch time was used"]
+        "1 entry had no readable date (or one over a day ahead, or before 1990); the fetch time was used"]
     assert len(third.watermark["noted"]) == 3  # the entries still in the feed, nothing more
     other = _listener(feed_server.url("/feed?page=1"))  # another URL: its own warnings
     feed_server.routes["/feed?page=1"] = feed_server.routes["/feed"]
