@@ -48,7 +48,7 @@ from journeywatch.settings import FileSource
 from journeywatch.settings.sources import SourceKindLabel
 
 from .base import Batch, Watermark
-from .text import clean_text, html_to_text
+from .text import clean_text, plain_to_text
 
 BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
@@ -460,7 +460,9 @@ class FileListener:
 
     def mention_of_row(self, row: dict[str, Any]) -> Mention:
         """The Mention for one row, or `RowError` saying what is wrong with it."""
-        text = html_to_text(_text_or_none(self._scalar(row, "text")))
+        # An export's text is what people typed ("I <3 Acme <sigh>"): read as HTML, "<sigh>" vanished as a tag.
+        # One holding real markup (a closing tag, <br>, a link: an article's body) is read as HTML.
+        text = plain_to_text(_text_or_none(self._scalar(row, "text")))
         if not text:
             raise RowError(f"no text ({self._empty(row, 'text')})")
         value = self._get(row, "created_at")
@@ -482,7 +484,7 @@ class FileListener:
             text=text,
             created_at=created,
             source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
-            title=html_to_text(title) or None if title else None,
+            title=plain_to_text(title) or None if title else None,
             url=_url_of(_text_or_none(self._scalar(row, "url"))),
             author=_text_or_none(self._scalar(row, "author")),
             brands=[brand] if brand else [],  # prepare_mentions keeps it when it names a configured brand

@@ -788,3 +788,18 @@ def test_a_header_repeated_by_joined_exports_is_no_row(tmp_path: Path) -> None:
     batches = list(FileListener(_source(path)).fetch(None))
     assert [m.external_id for b in batches for m in b.mentions] == ["1", "2"]
     assert (sum(b.skipped for b in batches), [w for b in batches for w in b.warnings]) == (0, [])
+
+
+def test_an_exports_text_keeps_what_people_typed_and_reads_real_html(tmp_path: Path) -> None:
+    """Read as HTML, a tweet's '<sigh>' and '<b>' vanished as unknown tags."""
+    path = tmp_path / "posts.csv"
+    path.write_text('id,text,created_at,title\n'
+                    '1,I <3 Acme <sigh> so good,2026-11-20,<b> is bold & Acme\n'
+                    '2,"<p>Acme <b>rocks</b></p><br>really",2026-11-20,\n'
+                    '3,acme price < 5 &amp; named me <script>x</script>,2026-11-20,\n')
+    mentions = [m for b in FileListener(_source(path)).fetch(None) for m in b.mentions]
+    assert [(m.text, m.title) for m in mentions] == [
+        ("I <3 Acme <sigh> so good", "<b> is bold & Acme"),
+        ("Acme rocks really", None),
+        ("acme price < 5 & named me <script>x</script>", None),
+    ]
