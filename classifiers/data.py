@@ -10,12 +10,15 @@ real posts drawn from those benchmarks never train the sentiment head.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.errors import ModelError
@@ -46,14 +49,51 @@ def is_holdout(text: str, percent: int = 20) -> bool:
     return int.from_bytes(key[:4], "big") % 100 < percent
 
 
+def _utf16_encoding(head: bytes) -> str | None:
+    """The UTF-16 codec a file starting with `head` is written in, or None for UTF-8 (or anything else).
+
+    By its byte-order mark, or, without one, by a NUL beside the first character:
+    a JSON line starts with an ASCII character, and UTF-8 JSON never holds a raw NUL.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"  # the mark says which order, and is dropped
+    if len(head) >= 2 and head[0] != 0 and head[1] == 0:
+        return "utf-16-le"
+    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+        return "utf-16-be"
+    return None
+
+
+def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary stream as UTF-8 bytes, a UTF-16 stream re-encoded.
+
+    Windows PowerShell's `>` and `Out-File` write UTF-16 (and so do some
+    export tools): read as UTF-8, every line of such a file was skipped as
+    "not UTF-8 text" or "not valid JSON". Any other stream's lines are
+    passed on as they are, so a line that is not UTF-8 is still named as such.
+    """
+    buffered = handle if hasattr(handle, "peek") else io.BufferedReader(handle)  # type: ignore[arg-type]
+    encoding = _utf16_encoding(buffered.peek(4)[:4])
+    if encoding is None:
+        yield from buffered
+        return
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="\n")
+    try:
+        for line in text:
+            yield line.encode("utf-8")
+    finally:
+        text.detach()  # the caller's stream (stdin) stays open
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
     """Rows of a JSONL file; a half-written last line (a file still being appended) is skipped.
 
     So is a line that is not UTF-8 (it ended `train --data` in a traceback); a
-    leading byte-order mark is dropped, not taken for a broken first line.
+    leading byte-order mark is dropped, not taken for a broken first line, and
+    a UTF-16 file is read as such (`utf8_lines`).
     """
     with path.open("rb") as handle:
-        for raw in handle:
+        for raw in utf8_lines(handle):
             try:
                 line = raw.decode("utf-8-sig")
             except UnicodeDecodeError:

@@ -80,3 +80,12 @@ def test_read_jsonl_keeps_a_bom_line_and_skips_a_line_that_is_not_utf8(tmp_path:
     path.write_bytes(b'\xef\xbb\xbf{"text": "first", "sentiment": "positive"}\r\n'
                      b'{"text": "caf\xe9", "sentiment": "positive"}\n{"text": "third"}\r\n')
     assert [row["text"] for row in read_jsonl(path)] == ["first", "third"]
+
+
+def test_read_jsonl_reads_a_utf16_file(tmp_path: Path) -> None:
+    # `train --data` on a PowerShell-written file trained on none of it, silently.
+    from journeywatch.classifiers.data import read_jsonl
+
+    path = tmp_path / "ps.jsonl"
+    path.write_bytes('{"text": "café", "sentiment": "positive"}\r\n{"text": "two"}\r\n'.encode("utf-16"))
+    assert [row["text"] for row in read_jsonl(path)] == ["café", "two"]

@@ -627,3 +627,25 @@ def test_an_empty_jsonl_file_is_an_error_saying_so(tmp_path: Path, content: byte
         assert isinstance(result.exception, ConfigError), result.output
         assert str(result.exception).startswith(f"{path}: the file is empty (no line but blank ones); "
                                                 "it needs one JSON object per line, each with ")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_classify_and_evaluate_read_a_utf16_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 encoding: str) -> None:
+    # Windows PowerShell's `>` writes UTF-16 (with a byte-order mark; some tools without): every line was
+    # skipped as "not UTF-8 text" or "not valid JSON" and the file was "no usable line".
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    rows = [{"id": "a", "text": "avoid this café", "moment": "UMOT", "sentiment": "negative"},
+            {"id": "b", "text": "which one should I buy", "moment": "zero moment"}]
+    path = tmp_path / "powershell.jsonl"
+    path.write_bytes("".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in rows).encode(encoding))
+    classified = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert classified.exit_code == 0, classified.output
+    assert [(r["id"], r["line"], r["text"]) for r in _lines(classified.stdout)] == [
+        ("a", 1, "avoid this café"), ("b", 2, "which one should I buy")]
+    assert classified.stderr == ""
+    evaluated = runner.invoke(app, ["evaluate", "-", "--json"], input=path.read_bytes())
+    assert evaluated.exit_code == 0, evaluated.output
+    [report] = _lines(evaluated.stdout)
+    assert report["moment"]["n"] == 2 and report["moment"]["accuracy"] == 1.0
+    assert report["sentiment"]["n"] == 1

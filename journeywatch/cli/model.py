@@ -205,8 +205,10 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
+    from journeywatch.classifiers.data import utf8_lines
+
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle:
-        for number, raw in enumerate(handle, 1):
+        for number, raw in enumerate(utf8_lines(handle), 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
                 rows.append((number, {key: parsed[key] for key in _KEPT if key in parsed}))
