@@ -300,3 +300,19 @@ def test_list_says_what_is_wrong_with_a_since_meant_as_a_duration(sqlite_url: st
     assert done.exit_code == 2
     assert reason in done.output and "or a date like 2026-11-18 (UTC)" in done.output
     assert "neither" not in done.output
+
+
+def test_list_shows_a_send_a_killed_check_left_unfinished(sqlite_url: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # An alert whose check was killed mid-send holds only a claim: list said "no notify targets".
+    from journeywatch.alerts.state import change_deliveries
+
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "notify": ["file://out/alerts.log"]})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    target = f"file://{tmp_path / 'out' / 'alerts.log'}"
+    change_deliveries(open_database(sqlite_url), 1,
+                      lambda stored: [{"kind": "alert-claim", "target": target, "at": "2026-11-23T09:30:00+00:00"}])
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
+    assert "delivered 0/1" in listed.output and "no notify targets" not in listed.output, listed.output
+    assert f"✗ not delivered to {target}: being sent since 2026-11-23 09:30 UTC" in listed.output

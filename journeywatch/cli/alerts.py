@@ -64,6 +64,13 @@ def _last_outcomes(deliveries: list[dict[str, Any]]) -> dict[tuple[str, str], di
     for record in deliveries:
         if record.get("kind") in ("alert", "ended"):
             outcomes[(record["kind"], str(record.get("target")))] = record
+    for record in deliveries:  # a send with no outcome yet: in flight, or its check was killed ("no notify targets")
+        kind = str(record.get("kind", "")).removesuffix("-claim")
+        if record.get("kind") in ("alert-claim", "ended-claim"):
+            outcomes.setdefault((kind, str(record.get("target"))), {
+                "kind": kind, "target": record.get("target"), "ok": False,
+                "error": f"being sent since {str(record.get('at', ''))[:16].replace('T', ' ')} UTC, or its check "
+                         "stopped before saying how it went (a later check sends it)"})
     return outcomes
 
 
