@@ -145,6 +145,11 @@ def _target_of(exc: httpx.RequestError) -> str:
         return "another URL"
 
 
+# Cloudflare's bot check ("Just a moment...", marked `cf-mitigated: challenge`, on a 403 or a 503) wants a browser
+# running its script: the 403 said to check the URL's token, the 503 was retried four times as an outage.
+_CHALLENGED = ("; the site's bot protection (Cloudflare) asks for a browser check, which a feed reader cannot pass: "
+               "ask the site to let feed readers through, or find another feed URL")
+
 # What to do about the statuses a user can act on; no retry mends them.
 _WHAT_TO_DO = {
     401: "; the server wants credentials: check the user and password or token in the URL",
@@ -193,6 +198,8 @@ def fetch_url(
                     phrase = response.reason_phrase or (f"({CLOUDFLARE_STATUS[status]})" if status in CLOUDFLARE_STATUS
                                                         else "")
                     reason = " ".join(filter(None, [f"HTTP {status}", phrase, f"from {shown}"]))
+                    if response.headers.get("cf-mitigated", "").lower() == "challenge":
+                        raise SourceError(source, reason + _CHALLENGED, retryable=False)
                     if status not in RETRYABLE_STATUS:
                         raise SourceError(source, reason + _WHAT_TO_DO.get(status, ""), retryable=False)
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))

@@ -236,6 +236,11 @@ _XHTML_PAGE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "
     (Route(b"", status=401), 3, "HTTP 401 Unauthorized from {base}/feed; the server wants credentials: check the user"),
     (Route(b"", status=403), 3, "HTTP 403 Forbidden from {base}/feed; the server refused access: check the token"),
     (Route(b"", status=410), 3, "HTTP 410 Gone from {base}/feed; the feed was removed: remove the source or find"),
+    # Cloudflare's "Just a moment..." page: the 403 said to check a token, the 503 was retried as an outage
+    *[(Route(b"<html><title>Just a moment...</title></html>", status=status, content_type="text/html",
+             headers={"cf-mitigated": "challenge", "Server": "cloudflare"}), 0 if status == 503 else 3,
+       f"HTTP {status} {phrase} from {{base}}/feed; the site's bot protection (Cloudflare) asks for a browser check")
+      for status, phrase in ((403, "Forbidden"), (503, "Service Unavailable"))],
 ])
 def test_bad_sources_fail_with_a_message_that_says_what_to_do(feed_server: FeedServer, route: Route, retries: int,
                                                               message: str) -> None:
