@@ -141,7 +141,7 @@ def check(
             raise typer.Exit(2)
         return
     _print_alerts(fired, f"{len(fired)} new alert(s)")
-    failed = [d for alert in fired for d in alert.deliveries if not d["ok"]]
+    failed = [d for alert in fired for d in alert.deliveries if d.get("kind") in ("alert", "ended") and not d["ok"]]
     for delivery in failed:  # with notify_ended, a target that failed may fail for both notices
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
         console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
