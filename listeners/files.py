@@ -54,6 +54,9 @@ BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
 MAX_WARNINGS = 20  # per batch; the rest are counted
 PREAMBLE_ROWS = 20  # a CSV's header is looked for among its first rows
+# A row dated later than this after the run is misread (a month-first date_format on day-first dates: 12/11 as
+# 11 December) or in a wrong zone: stored, it sat outside every digest week and alert window until that day.
+FUTURE_SLACK = timedelta(days=1)
 FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind", "brand")
 SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
@@ -379,6 +382,7 @@ class FileListener:
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
         self._unit = "line"  # what a row's number counts: lines, or a JSON array's elements
+        self._latest = datetime.now(timezone.utc) + FUTURE_SLACK  # a later date is a misread one; set per fetch
         self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
         self._encoding = ""
         self._use_encoding(settings.encoding)
@@ -472,6 +476,9 @@ class FileListener:
             if value is None or value == "":
                 raise RowError(f"no created_at ({self._empty(row, 'created_at')})") from None
             raise RowError(f"{exc} (in {self._where_is('created_at')})") from None
+        if created > self._latest:
+            hint = " (date_format reads months as days?)" if self.settings.date_format else " (a zone gone wrong?)"
+            raise RowError(f"created_at {value!r} is {created:%Y-%m-%d %H:%M} UTC, over a day ahead{hint}")
         identity = _text_or_none(self._scalar(row, "id"))
         if identity is None:
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
@@ -873,6 +880,7 @@ class FileListener:
     def _read(self, handle: IO[bytes], watermark: Watermark | None) -> Iterator[Batch]:
         """`fetch`, once the file is open."""
         self._unit = "line"
+        self._latest = datetime.now(timezone.utc) + FUTURE_SLACK
         with handle:
             size = _length(handle)
             start = handle.read(HEAD_BYTES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -803,3 +803,16 @@ def test_an_exports_text_keeps_what_people_typed_and_reads_real_html(tmp_path: P
         ("Acme rocks really", None),
         ("acme price < 5 & named me <script>x</script>", None),
     ]
+
+
+def test_a_row_dated_over_a_day_ahead_is_skipped_as_misread(tmp_path: Path) -> None:
+    """A month-first date_format on day-first dates read 03/12 as 12 March of next year: stored as such."""
+    now = datetime.now(timezone.utc)
+    soon, later = now.strftime("%m/%d/%Y %H:%M"), (now + timedelta(days=400)).strftime("%m/%d/%Y %H:%M")
+    path = tmp_path / "export.csv"
+    path.write_text(f"id,text,created_at\n1,acme now,{soon}\n2,acme later,{later}\n")
+    batches = list(FileListener(_source(path, date_format="%m/%d/%Y %H:%M")).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["1"]
+    assert batches[-1].warnings == [f"row ending at line 3: created_at {later!r} is "
+                                    f"{datetime.strptime(later, '%m/%d/%Y %H:%M'):%Y-%m-%d %H:%M} UTC, over a day "
+                                    "ahead (date_format reads months as days?)"]
