@@ -454,7 +454,7 @@ class FileListener:
         value = self._get(row, name)
         if not isinstance(value, (dict, list)):
             return value
-        if name not in ("id", "text") and name not in self.settings.columns:
+        if name not in ("id", "text", "created_at") and name not in self.settings.columns:
             return None
         if isinstance(value, dict):
             inside = f"{self.columns[name]}.{next(iter(value))}" if value else f"{self.columns[name]}.FIELD"
@@ -469,7 +469,7 @@ class FileListener:
         text = plain_to_text(_text_or_none(self._scalar(row, "text")))
         if not text:
             raise RowError(f"no text ({self._empty(row, 'text')})")
-        value = self._get(row, "created_at")
+        value = self._scalar(row, "created_at")  # an object: {"$date": ...} of mongoexport says where to look
         try:
             created = parse_time(value, self.settings.date_format)
         except RowError as exc:

@@ -816,3 +816,16 @@ def test_a_row_dated_over_a_day_ahead_is_skipped_as_misread(tmp_path: Path) -> N
     assert batches[-1].warnings == [f"row ending at line 3: created_at {later!r} is "
                                     f"{datetime.strptime(later, '%m/%d/%Y %H:%M'):%Y-%m-%d %H:%M} UTC, over a day "
                                     "ahead (date_format reads months as days?)"]
+
+
+def test_a_date_held_in_an_object_says_which_field_inside_to_map(tmp_path: Path) -> None:
+    """mongoexport writes {"$date": ...}: the row was skipped as "created_at {'$date': ...} is not a date"."""
+    path = tmp_path / "mongo.jsonl"
+    path.write_text('{"_id": {"$oid": "65a1"}, "text": "acme", "created_at": {"$date": "2026-11-20T10:00:00Z"}}\n'
+                    '{"_id": {"$oid": "65a2"}, "text": "acme 2", "created_at": {"$date": "2026-11-20T11:00:00Z"}}\n')
+    with pytest.raises(SourceError, match=r"created_at \('created_at'\) is a JSON object, not text; map the field "
+                                          r"inside it in the source's columns, e\.g\. created_at: created_at\.\$date"):
+        list(FileListener(_source(path, columns={"id": "_id.$oid"})).fetch(None))
+    mapped = FileListener(_source(path, columns={"id": "_id.$oid", "created_at": "created_at.$date"}))
+    assert [(m.external_id, m.created_at.hour) for b in mapped.fetch(None) for m in b.mentions] == [
+        ("65a1", 10), ("65a2", 11)]
