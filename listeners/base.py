@@ -21,7 +21,7 @@ Watermark = dict[str, Any]
 class Batch:
     mentions: list[Mention]
     watermark: Watermark
-    skipped: int = 0  # items dropped as unreadable (a broken feed entry, a bad CSV row)
+    skipped: int = 0  # items dropped as unreadable (a broken feed entry, a bad CSV row) or as a repeat in one file
     warnings: list[str] = field(default_factory=list)
 
 
