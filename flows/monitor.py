@@ -31,6 +31,7 @@ from journeywatch.storage import (
     pending_id_ranges,
     record_source_result,
     start_run,
+    unclassified_by_brand,
 )
 
 from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_source
@@ -171,6 +172,7 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
     names = [brand.name for brand in config.brands]
     counts = label_counts_by_brand(engine, names)
     new = new_mentions_by_brand(engine, started, [outcome.source for outcome in outcomes])
+    unclassified = unclassified_by_brand(engine, names)
     summary = {}
     for name in names:
         hits = sum(outcome.brand_hits[name] for outcome in outcomes)
@@ -178,6 +180,7 @@ def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datet
             "new": new.get(name, 0),
             "seen": max(hits - new.get(name, 0), 0),
             "counts": [[moment, sentiment, n] for (moment, sentiment), n in sorted(counts[name].items())],
+            "unclassified": unclassified[name],  # stored, but in no count: another language, or pending
         }
     return summary
 

@@ -70,6 +70,28 @@ def label_counts_by_brand(engine: Engine, brands: list[str]) -> dict[str, dict[t
     return out
 
 
+def unclassified_by_brand(engine: Engine, brands: list[str]) -> dict[str, dict[str, int]]:
+    """Per brand, the stored mentions the label counts leave out: in a language the classifier does not read
+    (`language`), or not classified yet (`pending`, after a failed or interrupted classification).
+
+    The run summary's table said "all stored mentions" and silently left these out: three new French and
+    German posts made a table of one.
+    """
+    pending = classifications.c.mention_id.is_(None)
+    query = (
+        select(mention_brands.c.brand, mentions.c.lang_supported, func.count())
+        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id)
+                     .outerjoin(classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand.in_(brands), pending)
+        .group_by(mention_brands.c.brand, mentions.c.lang_supported)
+    )
+    out = {brand: {"language": 0, "pending": 0} for brand in brands}
+    with engine.connect() as connection:
+        for brand, supported, count in connection.execute(query):
+            out[brand]["pending" if supported else "language"] += int(count)
+    return out
+
+
 def new_mentions_by_brand(engine: Engine, fetched_since: datetime, sources: list[str] | None = None) -> dict[str, int]:
     """How many mentions per brand were first stored at or after `fetched_since` (by `sources`, when given).
 

@@ -348,3 +348,30 @@ def test_a_database_that_refuses_the_run_record_is_one_line(prefect_harness: Non
     message = str(result.exception)
     assert "\n" not in message and "[SQL:" not in message
     assert "refused the run's records: database is locked (another program held a write lock" in message
+
+
+def test_the_brand_table_says_what_stored_mentions_it_leaves_out(prefect_harness: None, tmp_path: Path,
+                                                                 sqlite_url: str) -> None:
+    """'all stored mentions' counted only classified ones: three new posts, two in French and German, made a table of one."""
+    from typer.testing import CliRunner
+
+    from journeywatch.cli import app
+
+    posts = ["Acme est vraiment nul, mon colis n'est jamais arrivé et le service client ne répond pas",
+             "Acme ist schrecklich, die Lieferung kam nie an und der Kundendienst antwortet nicht",
+             "Acme lost my parcel and support never answered, avoid"]
+    (tmp_path / "export.jsonl").write_text("".join(
+        json.dumps({"id": i, "text": text, "created_at": T0.isoformat()}) + "\n" for i, text in enumerate(posts)),
+        encoding="utf-8")
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(f"database: {sqlite_url}\nbrands: [{{name: Acme, query: acme}}]\n"
+                    "sources: [{name: export, kind: file, path: export.jsonl}]\nalerts: {enabled: false}\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--config", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    acme = json.loads(result.output)["brands"]["Acme"]
+    assert acme["new"] == 3 and sum(n for _, _, n in acme["counts"]) == 1
+    assert acme["unclassified"] == {"language": 2, "pending": 0}
+    again = CliRunner().invoke(app, ["run", "--config", str(path)], env={"COLUMNS": "300"})
+    assert ("all stored mentions, by moment and sentiment; not counted: 2 in a language the classifier does not read"
+            in " ".join(again.output.split()))  # the caption wraps at the table's width

@@ -123,11 +123,22 @@ def run(
         raise typer.Exit(2)
 
 
+def _table_caption(left_out: dict[str, int]) -> str:
+    """What the brand's table counts, and the stored mentions it cannot (no label to count them under)."""
+    caption = "all stored mentions, by moment and sentiment"
+    reasons = [f"{left_out[key]} {words}" for key, words in (
+        ("language", "in a language the classifier does not read"),
+        ("pending", "not classified yet (the next run classifies them)")) if left_out.get(key)]
+    return caption + ("; not counted: " + ", ".join(reasons) if reasons else "")
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     """Per brand: moment × sentiment counts, new vs already seen; then the sources and their failures."""
     for brand, figures in summary["brands"].items():
         counts = {(m, s): n for m, s, n in figures["counts"]}
-        if not counts and not figures["new"] and not figures["seen"]:  # a table of zeros hides the point
+        left_out = figures.get("unclassified", {})
+        if not counts and not figures["new"] and not figures["seen"] and not any(left_out.values()):
+            # a table of zeros hides the point
             # Not "no stored item matches its query": items are matched to brands as they are collected, so
             # a brand added to the config later has none of what was stored before, matching or not.
             console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; nothing stored for it yet (items are "
@@ -136,8 +147,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             continue
         # The counts cover everything stored, not this run alone: a second run with nothing new shows them too.
         table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen this run",
-                      caption="all stored mentions, by moment and sentiment", title_justify="left",
-                      caption_justify="left")
+                      caption=_table_caption(left_out), title_justify="left", caption_justify="left")
         table.add_column("moment")
         for sentiment in SENTIMENTS:
             table.add_column(sentiment, justify="right")
