@@ -973,6 +973,9 @@ class FileListener:
                 keys = (f" (its rows' keys are {first_keys}{_rows_inside(first_row)})"
                         if self.format == "jsonl" and first_keys else "")
                 rows_read = "the 1 row read was" if read == 1 else f"all {read} rows read were"
+                json_like = start.removeprefix(codecs.BOM_UTF8).lstrip().startswith((b"{", b"["))
+                if self.format == "jsonl" and not first_keys and not json_like:
+                    keys += " and format (no line holds a JSON object: is it CSV? format: csv)"
                 raise SourceError(self.name, f"{rows_read} skipped, nothing stored ({'; '.join(warnings[:3])}); "
                                   f"check the file and the source's columns{keys} and encoding", retryable=False)
             if flushed_at is None or cursor.offset != flushed_at:

@@ -829,3 +829,13 @@ def test_a_date_held_in_an_object_says_which_field_inside_to_map(tmp_path: Path)
     mapped = FileListener(_source(path, columns={"id": "_id.$oid", "created_at": "created_at.$date"}))
     assert [(m.external_id, m.created_at.hour) for b in mapped.fetch(None) for m in b.mentions] == [
         ("65a1", 10), ("65a2", 11)]
+
+
+def test_a_csv_read_as_jsonl_says_to_check_the_format(tmp_path: Path) -> None:
+    """format: jsonl on a CSV said only that every line was not valid JSON."""
+    path = tmp_path / "export.json"  # a CSV under a .json name: format auto reads JSON Lines
+    path.write_text("id,text,created_at\n1,acme,2026-11-20\n")
+    with pytest.raises(SourceError, match=r"columns and format \(no line holds a JSON object: is it CSV\? "
+                                          r"format: csv\) and encoding"):
+        list(FileListener(_source(path)).fetch(None))
+    assert [m.text for b in FileListener(_source(path, format="csv")).fetch(None) for m in b.mentions] == ["acme"]
