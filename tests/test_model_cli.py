@@ -71,12 +71,19 @@ def test_evaluate_json_gives_hand_checkable_figures(tmp_path: Path, monkeypatch:
     assert "macro-F1" in text.output and "confusion" in text.output
 
 
-def test_evaluate_reports_only_the_labels_a_file_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_evaluate_json_always_has_both_kinds_and_measures_only_the_labels_a_file_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
     path = tmp_path / "sentiment.jsonl"
     path.write_text(json.dumps({"text": "avoid", "sentiment": "negative"}) + "\n", encoding="utf-8")
     [report] = _lines(runner.invoke(app, ["evaluate", str(path), "--json"]).output)
-    assert "moment" not in report and report["sentiment"]["accuracy"] == 1.0
+    assert report["sentiment"]["accuracy"] == 1.0
+    # The contract's keys are always there (a moments-less file had no "moment": a KeyError for a script);
+    # nothing measured is n 0 and null figures, not zeros that read as a measured failure.
+    assert report["moment"] == {"n": 0, "accuracy": None, "macro_f1": None, "macro_recall": None,
+                                "per_label": {}, "confusion": {"labels": [], "rows": []}}
+    text = runner.invoke(app, ["evaluate", str(path)])
+    assert text.exit_code == 0, text.output
+    assert "moment  n=0: no line has a moment label" in text.stdout
 
 
 def test_evaluate_tables_and_json_show_only_labels_in_the_file_or_the_predictions(

@@ -376,9 +376,10 @@ def evaluate(
     macro-recall averages recall over the labels in the file (scikit-learn's
     f1_score(average="macro") and balanced_accuracy_score); a precision or recall
     with nothing to divide (a label never predicted, or never in the file) is 0.
-    --json prints {"moment": ..., "sentiment": ..., "model_version": ...}, a kind
-    only when the file has its labels, each with n, accuracy, macro_f1, macro_recall,
-    per_label (precision, recall, f1, support, predicted) and confusion.
+    --json prints {"moment": ..., "sentiment": ..., "model_version": ...}, each with
+    n, accuracy, macro_f1, macro_recall, per_label (precision, recall, f1, support,
+    predicted) and confusion; a kind no line is labelled with has n 0, null figures
+    and no labels.
 
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
     its ZMOT/FMOT/SMOT/UMOT; an empty label is no label. Lines without `text` or with
@@ -399,12 +400,29 @@ def evaluate(
         _stderr.print(f"interrupted: nothing was scored ({len(examples)} texts); nothing was written")
         sys.exit(130)
     if as_json:
-        sys.stdout.write(json.dumps({**reports, "model_version": classifier.version}) + "\n")
+        sys.stdout.write(json.dumps({**{kind: reports.get(kind, _unmeasured()) for kind in KINDS},
+                                     "model_version": classifier.version}) + "\n")
         return
     _console.print(f"model {classifier.version}, file {'<stdin>' if str(file) == '-' else file}",
                    highlight=False, markup=False)
-    for kind, report in reports.items():
-        _print_report(kind, report)
+    for kind in KINDS:
+        if kind in reports:
+            _print_report(kind, reports[kind])
+        else:
+            _console.print(f"[bold]{kind}[/]  n=0: no line has a {kind} label", highlight=False)
+
+
+KINDS = ("moment", "sentiment")
+
+
+def _unmeasured() -> dict[str, Any]:
+    """The --json report of a kind no line is labelled with: n 0, no figures (null, not a 0 that reads as measured).
+
+    The key is there all the same: a script reading `report["sentiment"]["n"]` of a
+    moments-only file met a KeyError.
+    """
+    return {"n": 0, "accuracy": None, "macro_f1": None, "macro_recall": None, "per_label": {},
+            "confusion": {"labels": [], "rows": []}}
 
 
 @app.command()
