@@ -101,6 +101,7 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
     `where` names where the URL came from in that error (default: the env variable or the config key).
     """
     where = where or (DATABASE_ENV if os.environ.get(DATABASE_ENV) == url else "config key 'database'")
+    _refuse_foreign(url, where)
     try:
         engine = create_database_engine(url)
         upgrade(engine)  # DBAPIError: refused, unknown database, no right or no schema to create tables in
@@ -147,6 +148,22 @@ def require_existing(url: str, where: str | None = None) -> None:
     if not Path(path).exists():
         raise ConfigError(f"{where}: no database at {path}: nothing has been collected there yet "
                           "(run `journeywatch run --config FILE` first), or the path is mistyped")
+    _refuse_foreign(url, where)
+
+
+def _refuse_foreign(url: str, where: str) -> None:
+    """ConfigError when `url` names a SQLite file holding another program's tables and none of journeywatch's.
+
+    Migrating it added journeywatch's eight tables beside them: `run` or `db upgrade` pointed at an
+    existing file of another program (a mistyped path, a data extract) changed it without a word.
+    """
+    try:
+        parsed = make_url(normalise_url(url))
+    except exc.ArgumentError:
+        return  # opening it says what is wrong with it
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or not Path(path).is_file():
+        return
     others = _foreign_tables(path)
     if others:
         raise ConfigError(f"{where}: {path} is not a journeywatch database (it holds {', '.join(others[:3])}"
@@ -166,7 +183,7 @@ def _foreign_tables(path: str) -> list[str]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     except sqlite3.Error:
         return []  # not SQLite, or unreadable: opening it says so
-    return [] if not names or "mentions" in names else names
+    return [] if "mentions" in names or not set(names) - {"alembic_version"} else names
 
 
 def forget_engines() -> None:

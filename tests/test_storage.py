@@ -154,3 +154,20 @@ def test_saving_only_missing_classifications_counts_what_it_added(database_url: 
     rows = trend_counts(engine, T0 - timedelta(days=1), T0 + timedelta(days=1))
     assert sorted((r.moment, r.count) for r in rows) == [("none", 3), ("stimulus", 2)]
     assert save_predictions(engine, "v2", [(i, _prediction("first_moment", "negative")) for i in ids]) == 5
+
+
+def test_a_sqlite_file_of_another_program_is_not_migrated(tmp_path: Path) -> None:
+    """`run` and `db upgrade` pointed at another program's SQLite file added journeywatch's tables beside its own."""
+    import sqlite3
+    from contextlib import closing
+
+    other = tmp_path / "warehouse.db"
+    with closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE orders (id INTEGER)")
+        connection.commit()
+    with pytest.raises(ConfigError) as error:
+        migrated_engine(f"sqlite:///{other}", "--database")
+    assert str(error.value) == (f"--database: {other} is not a journeywatch database (it holds orders but no "
+                                "'mentions'); it is left as it is")
+    with closing(sqlite3.connect(other)) as connection:
+        assert [r[0] for r in connection.execute("SELECT name FROM sqlite_master")] == ["orders"]
