@@ -656,3 +656,14 @@ def test_classify_and_evaluate_read_a_utf16_file(tmp_path: Path, monkeypatch: py
     [report] = _lines(evaluated.stdout)
     assert report["moment"]["n"] == 2 and report["moment"]["accuracy"] == 1.0
     assert report["sentiment"]["n"] == 1
+
+
+def test_a_null_text_is_named_as_null_not_as_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `"text": null` (an export's empty cell) read "no `text`", as if the key were misspelt.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "nulls.jsonl", [json.dumps({"text": None, "sentiment": "negative"}),
+                                                   json.dumps({"body": "x", "sentiment": "negative"}),
+                                                   json.dumps({"text": "avoid", "sentiment": "negative"})])
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [f"{path}:1: skipped, `text` is null", f"{path}:2: skipped, no `text`"]

@@ -158,9 +158,11 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return "not valid JSON"
     if not isinstance(row, dict):
         return "not a JSON object"
-    text = row.get("text")
-    if text is None:
+    if "text" not in row:
         return "no `text`"
+    text = row["text"]
+    if text is None:  # a key that is there: "no `text`" sent people looking for a misspelt key
+        return "`text` is null"
     if not isinstance(text, str):
         return f"`text` is {_JSON_TYPES.get(type(text), 'of another type')}, not a string"
     if not text.strip():
