@@ -210,6 +210,8 @@ def test_a_brand_name_with_emoji_codes_and_markup_is_printed_as_written(sqlite_u
     assert f"Note: no items for {name} in {WEEK}" in done.stderr
     assert f"{WEEK}: {name} digest sent to file://{tmp_path}/digest.log" in done.stderr
     assert "🔥" not in done.stderr
+    wrong = _run("digest", "--config", str(path), "--brand", "Acme", "--out", str(tmp_path / "out"))
+    assert wrong.returncode == 1 and f"brands are: {name}" in " ".join(wrong.stderr.split())  # the error line too
 
 
 def test_latest_with_data_only_after_this_week_says_the_dates_are_ahead(sqlite_url: str, tmp_path: Path) -> None:

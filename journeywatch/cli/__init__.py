@@ -28,7 +28,7 @@ __all__ = ["app", "main"]
 
 
 def _error(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    Console(stderr=True, emoji=False).print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def main() -> None:
