@@ -28,7 +28,8 @@ __all__ = ["app", "main"]
 
 
 def _error(message: str) -> None:
-    Console(stderr=True, emoji=False).print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    console = Console(stderr=True, emoji=False)  # a brand named ":fire:" is text, not an emoji
+    console.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def main() -> None:
