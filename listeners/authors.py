@@ -12,11 +12,14 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import threading
 
 AUTHOR_KEY_ENV = "JOURNEYWATCH_AUTHOR_KEY"
 FALLBACK_KEY = "journeywatch-unkeyed-fallback"  # documented; set the env var for real protection
 PREFIX = "h:"
+# How handles are written around the name itself: '@bob' in a tweet export, 'u/bob' in a Reddit one.
+_HANDLE_MARK = re.compile(r"^(?:@|/?u/)(?=\S)", re.IGNORECASE)
 
 log = logging.getLogger(__name__)
 _warned = False
@@ -39,6 +42,11 @@ def author_key() -> bytes:
 
 @functools.lru_cache(maxsize=65536)  # the same authors recur run after run
 def pseudonym(author: str, key: bytes) -> str:
-    """A stable, keyed stand-in for `author` (same name and key, same pseudonym)."""
-    digest = hmac.new(key, author.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    """A stable, keyed stand-in for `author` (same name and key, same pseudonym).
+
+    Case and a handle's '@' or 'u/' are not part of the name: one export writes '@Bob' where
+    another, or Reddit, writes 'bob', and one person must count as one author.
+    """
+    name = _HANDLE_MARK.sub("", author.strip()).lower()
+    digest = hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()
     return PREFIX + digest[:32]

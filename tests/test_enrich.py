@@ -182,6 +182,10 @@ def test_authors_are_keyed_pseudonyms(monkeypatch: pytest.MonkeyPatch) -> None:
     a = prepare_mentions([_mention(1, "acme", author="Alice"), _mention(2, "acme", author="alice")], MATCHER)
     b = prepare_mentions([_mention(3, "acme", author="Bob")], MATCHER)
     assert a[0].author == a[1].author != b[0].author
+    handles = prepare_mentions([_mention(4, "acme", author=name) for name in ("@Alice", "u/alice", "/u/ALICE")],
+                               MATCHER)
+    assert {m.author for m in handles} == {a[0].author}  # one person across a tweet export and Reddit
+    assert prepare_mentions([_mention(5, "acme", author="@")], MATCHER)[0].author != a[0].author
     assert re.fullmatch(r"h:[0-9a-f]{32}", a[0].author or "")
     monkeypatch.setenv(AUTHOR_KEY_ENV, "second-secret")
     c = prepare_mentions([_mention(1, "acme", author="Alice")], MATCHER)
