@@ -36,7 +36,6 @@ from .text import clean_text, collapse_whitespace, html_to_text, plain_to_text
 
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
-MAX_AUTHOR_CHARS = 256  # the mentions.author column's length
 FUTURE_SLACK = timedelta(days=1)  # an entry dated further ahead than this gets the fetch time
 # An entry dated before this is a placeholder, not a date: Hugo writes "Mon, 01 Jan 0001" for undated pages,
 # other generators the Unix epoch, and feedparser reads a bare Unix time ("1763632800") as the year 1763.
@@ -353,10 +352,7 @@ def _author_of(entry: Any) -> str | None:
     without it counted as two authors.
     """
     detail = _field(entry, "author_detail") or {}
-    author = collapse_whitespace(clean_text(dict.get(detail, "name") or _field(entry, "author") or ""))
-    # The column holds 256 characters: a longer name ("By A, B, C ... and 40 others") failed the whole batch on
-    # PostgreSQL (value too long for type character varying(256)) when authors are stored as written.
-    return (author[: MAX_AUTHOR_CHARS - 1] + "\u2026" if len(author) > MAX_AUTHOR_CHARS else author) or None
+    return collapse_whitespace(clean_text(dict.get(detail, "name") or _field(entry, "author") or "")) or None
 
 
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,

@@ -12,6 +12,7 @@ from .language import detect_languages
 
 
 _SEPARATORS = re.compile(r"\s*[,;|]\s*")
+MAX_AUTHOR_CHARS = 256  # the mentions.author column's length
 
 
 def _configured(names: list[str], known: dict[str, str]) -> list[str]:
@@ -52,9 +53,14 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
             combined.append(text)
     for mention, language in zip(kept, detect_languages(combined)):
         mention.lang, mention.lang_supported = language.code, language.supported
-    if not raw_authors:
-        key = author_key()
-        for mention in kept:
-            if author := mention.author:
-                mention.author = pseudonym(author, key)
+    key = None if raw_authors else author_key()
+    for mention in kept:
+        if author := mention.author:
+            mention.author = pseudonym(author, key) if key else _fitting(author)
     return kept
+
+
+def _fitting(author: str) -> str:
+    """A name as written, cut to the column (with …): a longer one ("By A, B, C ... and 40 others", a
+    spreadsheet cell) failed the whole batch on PostgreSQL (value too long for character varying(256))."""
+    return author[: MAX_AUTHOR_CHARS - 1] + "\u2026" if len(author) > MAX_AUTHOR_CHARS else author
