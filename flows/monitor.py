@@ -26,7 +26,6 @@ from journeywatch.storage import (
     database_problem,
     finish_run,
     label_counts_by_brand,
-    new_mentions_by_brand,
     open_database,
     pending_id_ranges,
     record_source_result,
@@ -167,18 +166,20 @@ def alerts_task(config: Config) -> dict[str, Any]:
             "notes": notes}
 
 
-def _brand_summary(config: Config, outcomes: list[SourceOutcome], started: datetime) -> dict[str, Any]:
+def _brand_summary(config: Config, outcomes: list[SourceOutcome]) -> dict[str, Any]:
     engine = open_database(config.database)
     names = [brand.name for brand in config.brands]
     counts = label_counts_by_brand(engine, names)
-    new = new_mentions_by_brand(engine, started, [outcome.source for outcome in outcomes])
     unclassified = unclassified_by_brand(engine, names)
     summary = {}
     for name in names:
+        # From what this run's own inserts added: a time window over the table also counted what another
+        # run storing at the same time added (another config's, or an overlapping cron run of this one).
         hits = sum(outcome.brand_hits[name] for outcome in outcomes)
+        new = sum(outcome.brand_new[name] for outcome in outcomes)
         summary[name] = {
-            "new": new.get(name, 0),
-            "seen": max(hits - new.get(name, 0), 0),
+            "new": new,
+            "seen": max(hits - new, 0),
             "counts": [[moment, sentiment, n] for (moment, sentiment), n in sorted(counts[name].items())],
             "unclassified": unclassified[name],  # stored, but in no count: another language, or pending
         }
@@ -215,7 +216,6 @@ def _unavailable(engine: Any, error: DBAPIError) -> DatabaseUnavailable:
 
 
 def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str, Any]]) -> dict[str, Any]:
-    started = datetime.now(timezone.utc)
     sources = [s for s in config.sources if s.enabled]
     futures = [collect_task.submit(config, settings) for settings in sources]
     outcomes: list[SourceOutcome] = [future.result() for future in futures]
@@ -240,7 +240,7 @@ def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str,
         ],
         "classification": classification,
         "alerts": alerts,
-        "brands": _brand_summary(config, outcomes, started),
+        "brands": _brand_summary(config, outcomes),
     }
     failed = any(o.error for o in outcomes) or "error" in classification or "error" in alerts
     finish_run(engine, run_id, "partial" if failed else "ok", summary)

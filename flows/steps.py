@@ -32,6 +32,7 @@ class SourceOutcome:
     skipped: int = 0
     unmatched: int = 0
     brand_hits: Counter[str] = field(default_factory=Counter)  # kept items per brand, new or seen
+    brand_new: Counter[str] = field(default_factory=Counter)  # of those, the ones this run linked to the brand first
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -59,6 +60,7 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> Sour
             # counted twice here, a first run into an empty database said "2 already seen" for a brand.
             once = {mention.external_id: mention for mention in reversed(kept)}.values()
             outcome.brand_hits.update(brand for mention in once for brand in mention.brands)
+            outcome.brand_new.update(result.linked)
             outcome.new += result.new
             outcome.seen += result.seen
             outcome.skipped += batch.skipped

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -23,10 +24,12 @@ from .tables import mention_brands, mentions, watermarks
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
-    """How a batch landed: `new` rows added, `seen` already stored before."""
+    """How a batch landed: `new` rows added, `seen` already stored before; `linked`: per brand, the items this
+    batch linked to it first (its new items, and stored ones that match it for the first time)."""
 
     new: int
     seen: int
+    linked: dict[str, int] = field(default_factory=dict)
 
 
 _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "url", "author", "parent_id",
@@ -101,22 +104,27 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
         else:
             links.extend([(brand, when, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
-    if links:
-        _link_brands(connection, links)
-    return StoreResult(new=new, seen=len(unique) - new)
+    linked = _link_brands(connection, links) if links else {}
+    return StoreResult(new=new, seen=len(unique) - new, linked=linked)
 
 
-def _link_brands(connection: Connection, links: list[tuple[str, Any, str, str]]) -> None:
-    """(brand, created_at, source, external_id) links, each finding its mention's id by the unique key itself.
+def _link_brands(connection: Connection, links: list[tuple[str, Any, str, str]]) -> dict[str, int]:
+    """(brand, created_at, source, external_id) links, each finding its mention's id by the unique key itself;
+    returns how many links each brand gained.
 
-    One INSERT ... SELECT per link in one executemany: the id lookup is an index probe inside the
-    database instead of a round trip that brings every id back to Python.
+    One INSERT ... SELECT per link, in one executemany per brand: the id lookup is an index probe inside
+    the database instead of a round trip that brings every id back to Python. The row counts are what
+    this batch added, so a run's new items per brand are its own even while another run (another config
+    sharing the database, or this one's overlapping cron run) stores the same minutes.
     """
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {mention_brands.name} (mention_id, brand, created_at) "
            f"SELECT id, {mark}, {mark} FROM {mentions.name} WHERE source = {mark} AND external_id = {mark} "
            f"ON CONFLICT (mention_id, brand) DO NOTHING")
-    connection.exec_driver_sql(sql, links)
+    by_brand: defaultdict[str, list[tuple[str, Any, str, str]]] = defaultdict(list)
+    for link in links:
+        by_brand[link[0]].append(link)
+    return {brand: int(connection.exec_driver_sql(sql, rows).rowcount) for brand, rows in by_brand.items()}
 
 
 def set_watermark(connection: Connection, source: str, value: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 
 from journeywatch.errors import JourneywatchError
 from journeywatch.flows.monitor import monitor_flow
+from journeywatch.flows.steps import SourceOutcome
 from journeywatch.storage import open_database
 from journeywatch.storage.tables import classifications, mention_brands, mentions, source_runs, watermarks
 
@@ -275,29 +276,33 @@ def test_a_run_killed_outright_is_recorded_as_interrupted_by_the_next(prefect_ha
         live.wait(timeout=30)
 
 
-def test_a_brands_new_items_are_this_runs_own(sqlite_url: str) -> None:
-    """Another config's run sharing the database stores items in the same minutes: both summaries claimed them."""
-    from journeywatch.domain import Mention
+def test_a_brands_new_items_are_this_runs_own(sqlite_url: str, tmp_path: Path) -> None:
+    """Runs storing at the same time (another config's, or this one's overlapping cron run) claimed each other's
+    items: a brand's new items were the rows stored since the run started, whoever stored them."""
     from journeywatch.flows.monitor import _brand_summary
-    from journeywatch.flows.steps import SourceOutcome
+    from journeywatch.flows.steps import collect_source
+    from journeywatch.listeners import BrandMatcher, build_listener, prepare_mentions
     from journeywatch.settings import parse_config
-    from journeywatch.storage import store_batch
 
+    (tmp_path / "ours.jsonl").write_text("".join(json.dumps({"id": i, "text": f"acme {i}", "created_at": T0.isoformat()})
+                                                 + "\n" for i in range(4)), encoding="utf-8")
     config = parse_config({"database": sqlite_url, "brands": [{"name": "Acme", "query": "acme"}],
-                           "sources": [{"name": "ours", "kind": "file", "path": "ours.jsonl"}]})
+                           "sources": [{"name": "ours", "kind": "file", "path": "ours.jsonl"}]}, tmp_path)
     engine = open_database(sqlite_url)
-    started = datetime.now(timezone.utc)
+    matcher = BrandMatcher(config.brands)
 
-    def stored(source: str, count: int) -> None:
-        store_batch(engine, [Mention(source=source, external_id=f"{source}-{i}", text="acme", created_at=T0,
-                                     brands=["Acme"]) for i in range(count)])
+    def collect() -> SourceOutcome:
+        return collect_source(engine, build_listener(config.sources[0]),
+                              lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
 
-    stored("ours", 2)
-    stored("theirs", 5)  # the other config's source, stored while this run ran
-    ours = SourceOutcome("ours", fetched=3, new=2, seen=1)
-    ours.brand_hits["Acme"] = 3
-    summary = _brand_summary(config, [ours], started)
-    assert (summary["Acme"]["new"], summary["Acme"]["seen"]) == (2, 1)
+    first = collect()  # the run that got there first
+    with engine.begin() as connection:
+        connection.execute(delete(watermarks))  # the overlapping run read the watermark before the first stored
+    second = collect()
+    assert (second.fetched, second.new, second.seen) == (4, 0, 4)
+    assert _brand_summary(config, [first])["Acme"] | {"counts": []} == {"new": 4, "seen": 0, "counts": [],
+                                                                         "unclassified": {"language": 0, "pending": 4}}
+    assert (_brand_summary(config, [second])["Acme"]["new"], _brand_summary(config, [second])["Acme"]["seen"]) == (0, 4)
 
 
 def test_a_brand_added_later_is_not_said_to_match_nothing(prefect_harness: None, tmp_path: Path,
