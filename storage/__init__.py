@@ -23,7 +23,7 @@ from .database import (
 )
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
 from .runs import close_abandoned_runs, failures_between, finish_run, record_source_result, source_results, start_run
-from .trends import TrendRow, label_counts_by_brand, new_mentions_by_brand, trend_counts, unclassified_by_brand
+from .trends import TrendRow, label_counts_by_brand, trend_counts, unclassified_by_brand
 
 __all__ = [
     "DatabaseUnavailable",
@@ -41,7 +41,6 @@ __all__ = [
     "insert_mentions",
     "iter_pending",
     "label_counts_by_brand",
-    "new_mentions_by_brand",
     "normalise_url",
     "open_database",
     "require_existing",

@@ -90,22 +90,3 @@ def unclassified_by_brand(engine: Engine, brands: list[str]) -> dict[str, dict[s
         for brand, supported, count in connection.execute(query):
             out[brand]["pending" if supported else "language"] += int(count)
     return out
-
-
-def new_mentions_by_brand(engine: Engine, fetched_since: datetime, sources: list[str] | None = None) -> dict[str, int]:
-    """How many mentions per brand were first stored at or after `fetched_since` (by `sources`, when given).
-
-    A run counts its own sources only: another config's run sharing the database at the same time
-    (two teams' hourly crons) stores items in the same minutes, and each run's summary claimed the
-    other's as its own new items.
-    """
-    query = (
-        select(mention_brands.c.brand, func.count())
-        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id))
-        .where(mentions.c.fetched_at >= fetched_since)
-        .group_by(mention_brands.c.brand)
-    )
-    if sources is not None:
-        query = query.where(mentions.c.source.in_(sources))
-    with engine.connect() as connection:
-        return {brand: int(count) for brand, count in connection.execute(query)}
