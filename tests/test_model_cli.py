@@ -667,3 +667,21 @@ def test_a_null_text_is_named_as_null_not_as_missing(tmp_path: Path, monkeypatch
     result = runner.invoke(app, ["evaluate", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[:2] == [f"{path}:1: skipped, `text` is null", f"{path}:2: skipped, no `text`"]
+
+
+def test_evaluation_data_writes_outside_the_checkout_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `journeywatch evaluation-data eval` from the repository root wrote the benchmark texts into the checkout,
+    # where `git add` took them in; --help said "(outside the repo)" and nothing held to it.
+    from journeywatch.classifiers.data import PACKAGE_DIR
+
+    checkout = PACKAGE_DIR.parent
+    monkeypatch.chdir(checkout)
+    for out in ("jw-eval-test-out", str(checkout / "classifiers" / "jw-eval-test-out")):
+        result = runner.invoke(app, ["evaluation-data", out, "--benchmarks", str(tmp_path / "none")])
+        assert isinstance(result.exception, ConfigError), result.output
+        assert "is inside the project checkout" in str(result.exception)
+        assert not (checkout / out).exists()
+    written = runner.invoke(app, ["evaluation-data", str(tmp_path / "eval"), "--benchmarks", str(tmp_path / "none")])
+    assert written.exit_code == 0, written.output
+    holdout = tmp_path / "eval" / "moments-holdout.jsonl"  # the corpus's own held-out part needs no benchmarks
+    assert all(json.loads(line)["moment"] in MOMENTS for line in holdout.read_text(encoding="utf-8").splitlines())

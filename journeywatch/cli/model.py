@@ -460,12 +460,30 @@ def evaluation_data(
     from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
     from journeywatch.classifiers.evaluation import evaluation_sets, write_eval_file
 
+    _refuse_the_checkout(out)
     sets = evaluation_sets(benchmarks or DEFAULT_BENCHMARKS)
     if not sets:
         raise ModelError("no evaluation data found: is the shared benchmarks folder beside the project?")
     for name, examples in sets.items():
         write_eval_file(examples, out / f"{name}.jsonl")
         _console.print(f"{out / f'{name}.jsonl'}: {len(examples)} texts", highlight=False)
+
+
+def _refuse_the_checkout(out: Path) -> None:
+    """Refuse an OUT_DIR inside the project's source checkout.
+
+    The sets are third-party benchmark texts, read from the shared folder and never
+    copied into the project; `evaluation-data eval` from the repository root put
+    some 3.7 MB of them where the next `git add` took them in.
+    """
+    from journeywatch.classifiers.data import PACKAGE_DIR
+
+    checkout = PACKAGE_DIR.parent
+    if not (checkout / "pyproject.toml").is_file():  # an installed package: no checkout to keep clean
+        return
+    if out.resolve().is_relative_to(checkout):
+        raise ConfigError(f"{str(out)!r} is inside the project checkout ({checkout}); the evaluation sets are "
+                          "benchmark texts that stay out of it: give a folder elsewhere (e.g. /tmp/jw-eval)")
 
 
 @app.command()
