@@ -685,3 +685,30 @@ def test_evaluation_data_writes_outside_the_checkout_only(tmp_path: Path, monkey
     assert written.exit_code == 0, written.output
     holdout = tmp_path / "eval" / "moments-holdout.jsonl"  # the corpus's own held-out part needs no benchmarks
     assert all(json.loads(line)["moment"] in MOMENTS for line in holdout.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_line_with_one_unknown_label_is_scored_for_its_other_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A line whose moment was 'research' (another team's scheme) was skipped whole, its good sentiment with it:
+    # a file labelled that way had "no usable line" for sentiment, while `train --data` trained on those labels.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "mixed.jsonl", [
+        json.dumps({"text": "avoid them", "moment": "research", "sentiment": "negative"}),
+        json.dumps({"text": "which one", "moment": "ZMOT", "sentiment": 2}),
+        json.dumps({"text": "it broke", "moment": ["x"], "sentiment": "angry"}),
+        json.dumps({"text": "avoid", "moment": "umot", "sentiment": "negative"}),
+    ])
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    labels = "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none"
+    assert result.stderr.splitlines() == [
+        f"{path}:1: unknown moment 'research' ({labels}); its sentiment is used",
+        f"{path}:2: unknown sentiment 2 (sentiment labels are negative, neutral, positive); its moment is used",
+        f"{path}:3: skipped, unknown moment ['x'] ({labels}); "
+        "unknown sentiment 'angry' (sentiment labels are negative, neutral, positive)",
+        f"{path}: 1 of 4 lines skipped, 3 used, 2 of them with one label left out",
+    ]
+    [report] = _lines(result.stdout)
+    assert report["moment"]["n"] == 2 and report["moment"]["accuracy"] == 1.0
+    assert report["sentiment"]["n"] == 2 and report["sentiment"]["accuracy"] == 1.0

@@ -173,6 +173,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         from journeywatch.classifiers.data import canonical_label, label_suggestion
 
         row = dict(row)
+        unknown: list[str] = []
         for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
             value = row.get(kind)
             if value is None or (isinstance(value, str) and not value.strip()):  # an empty cell: no label
@@ -182,10 +183,16 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
             if row[kind] is None:  # the spelling to use, not just "unknown"
                 guess = label_suggestion(value, allowed)
                 hint = f"did you mean {guess!r}? " if guess else ""
-                return f"unknown {kind} {value!r} ({hint}{kind} labels are {', '.join(allowed)})"
+                unknown.append(f"unknown {kind} {value!r} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
-            return "no `moment` or `sentiment` label"
+            return "; ".join(unknown) or "no `moment` or `sentiment` label"
+        if unknown:  # the other label is scored (and trained on) all the same: each kind is scored apart
+            known = "moment" if row.get("moment") else "sentiment"
+            row[_PARTLY] = f"{unknown[0]}; its {known} is used"
     return row
+
+
+_PARTLY = "_left_out"  # a used row's note: one of its labels was not read
 
 
 _KEPT = ("id", "text", "moment", "sentiment")
@@ -207,6 +214,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
+    notes: list[tuple[int, str]] = []  # what stderr says of each line skipped or used in part, in line order
+    partly = 0
     from journeywatch.classifiers.data import utf8_lines
 
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle:
@@ -214,14 +223,21 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
                 rows.append((number, {key: parsed[key] for key in _KEPT if key in parsed}))
+                if _PARTLY in parsed:
+                    notes.append((number, parsed[_PARTLY]))
+                    partly += 1
             elif parsed is not None:
                 skipped.append((number, parsed))
-    for number, problem in skipped[:MAX_LISTED]:
-        _stderr.print(f"{path}:{number}: skipped, {problem}")
-    if len(skipped) > MAX_LISTED:
-        _stderr.print(f"{path}: … and {len(skipped) - MAX_LISTED} more skipped lines")
-    if skipped:
-        _stderr.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used")
+                notes.append((number, f"skipped, {parsed}"))
+    for number, note in notes[:MAX_LISTED]:
+        _stderr.print(f"{path}:{number}: {note}")
+    if len(notes) > MAX_LISTED:
+        more = "lines skipped or with a label left out" if partly else "skipped lines"
+        _stderr.print(f"{path}: … and {len(notes) - MAX_LISTED} more {more}")
+    if skipped or partly:
+        left_out = f", {partly} of them with one label left out" if partly else ""
+        _stderr.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used"
+                      f"{left_out}")
     if not rows:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
@@ -385,7 +401,8 @@ def evaluate(
 
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
     its ZMOT/FMOT/SMOT/UMOT; an empty label is no label. Lines without `text` or with
-    no known label are named on stderr and left out of the figures.
+    no known label are named on stderr and left out of the figures; a line with one
+    unknown label is named too, and scored for its other label.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """
