@@ -7,6 +7,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -317,3 +318,18 @@ def test_db_upgrade_refuses_a_database_in_memory(tmp_path: Path) -> None:
     result = _run("db", "upgrade", "--database", "sqlite://", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: --database: 'sqlite://' names no file: that is a database in memory")
+
+
+def test_run_with_a_prefect_server_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
+    """PREFECT_API_URL left pointing at a team server that is down ended the run in three chained tracebacks."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
+    (tmp_path / "c.yaml").write_text("database: sqlite:///c.db\nbrands: [{name: A, query: acme}]\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "run", "--config", "c.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"Error: PREFECT_API_URL: the Prefect server at http://127.0.0.1:{port}/api does not answer "
+            in " ".join(result.stderr.split()))
+    assert "unset PREFECT_API_URL" in " ".join(result.stderr.split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,6 +100,7 @@ def run(
     loaded = load_config(config, strict=False)
     BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
     open_database(loaded.database)
+    _require_prefect_server()
     from ..flows.monitor import monitor_flow
     from ..server_guard import start_guarded_server
 
@@ -130,6 +132,29 @@ def _table_caption(left_out: dict[str, int]) -> str:
         ("language", "in a language the classifier does not read"),
         ("pending", "not classified yet (the next run classifies them)")) if left_out.get(key)]
     return caption + ("; not counted: " + ", ".join(reasons) if reasons else "")
+
+
+def _require_prefect_server() -> None:
+    """ConfigError when PREFECT_API_URL names a Prefect server that does not answer.
+
+    A profile or variable left pointing at a team's server (`prefect config set PREFECT_API_URL=...`) that
+    is down or unreachable from here ended the run in three chained tracebacks from Prefect's client,
+    after the sources had been read. Without the setting the run starts a temporary server of its own.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return
+    with get_client(sync_client=True) as client:
+        problem = client.api_healthcheck()
+    if problem is not None:
+        shown = re.sub(r"//[^/@]*@", "//", url)  # no user name or password
+        reason = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+        raise ConfigError(f"PREFECT_API_URL: the Prefect server at {shown} does not answer ({reason}); start it, "
+                          "or unset PREFECT_API_URL (`prefect config unset PREFECT_API_URL`) so that the run "
+                          "starts a temporary one")
 
 
 def print_summary(summary: dict[str, Any]) -> None:
