@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import ModelConfig
+from .splits import ALL_SOURCES  # a model that records no sources was trained on all of them
 
 _SETS = {
     "tweeteval-test": "TweetEval sentiment test (SemEval-2017 4A); reporting only",
@@ -36,9 +37,48 @@ def _weakest(figures: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+
+
+def _data_lines(sources: dict[str, Any], counts: dict[str, Any]) -> list[str]:
+    """The card's Data section: what this model was trained on, as `build_training_set` recorded it.
+
+    The prose was fixed: a model trained on `--data` alone (`--no-corpus --no-benchmarks`)
+    had a card naming the corpus, the real posts and SemEval it never saw.
+    """
+    files = ", ".join(f"`{name}`" for name in sources.get("data_files", []))
+    moments = [part for part, used in (
+        ("the project's own corpus (`classifiers/data/moments-*.jsonl`)", sources.get("corpus")),
+        ("project labels of real posts (`classifiers/data/real-posts-labels.jsonl`, texts read from the shared "
+         "benchmarks folder)", sources.get("real_posts")),
+        (f"`--data` files ({files})", files)) if used]
+    sentiment = [part for part, used in (
+        ("the SemEval 2013-2016 pool", sources.get("semeval")), ("the corpus", sources.get("corpus")),
+        ("those real posts not drawn from a sentiment benchmark", sources.get("real_posts")),
+        ("the `--data` files", files)) if used]
+    sentiment_dev = _sentiment_dev(sources)
+    return [
+        f"- Moments: {_join(moments)}. Training examples with a moment label: {counts.get('train_moment', '?'):,}.",
+        f"- Sentiment: {_join(sentiment)}. Training examples with a sentiment label: "
+        f"{counts.get('train_sentiment', '?'):,}.",
+        f"- Dev (choices and calibration only): {sentiment_dev} ({counts.get('sentiment_dev', '?'):,}) and the "
+        f"held-out moment examples ({counts.get('moment_dev', '?'):,}).",
+    ]
+
+
+def _sentiment_dev(sources: dict[str, Any]) -> str:
+    return "TweetEval val" if sources.get("tweeteval_val") else "held-out training texts with a sentiment label"
+
+
+def _join(parts: list[str]) -> str:
+    if not parts:
+        return "nothing"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, Any]], hardware: str) -> str:
     """The Markdown card for a trained model and its measured figures."""
     options = config.training.get("options", {})
+    sources = config.training.get("sources") or ALL_SOURCES
     counts = config.training.get("counts", {})
     rows = [_row(name, kind, report) for name, reports in figures.items() for kind, report in reports.items()]
     described = [f"- `{name}`: {_SETS.get(name, name)}" for name in figures]
@@ -68,7 +108,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         f"{options.get('sentiment_per_epoch') or 'all'} sentiment tweets sampled per epoch, moment examples "
         f"repeated to make ~{options.get('moment_share', '?')} of each epoch.",
         f"- Calibration on held-out data: sentiment logit bias {config.sentiment_bias} (chosen for macro recall "
-        f"on TweetEval val), temperatures moment {config.moment_temperature}, "
+        f"on {_sentiment_dev(sources)}), temperatures moment {config.moment_temperature}, "
         f"sentiment {config.sentiment_temperature} (minimum NLL on the dev splits).",
         "- Shipped weights: fine-tuned layers and heads in fp16 safetensors; the frozen layers come from the "
         "encoder package. CPU inference runs the encoder in bfloat16 as fused oneDNN layers where the "
@@ -78,17 +118,11 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "",
         "## Data",
         "",
-        f"- Moments: the project's own corpus (`classifiers/data/moments-*.jsonl`) and project labels of real "
-        f"posts (`classifiers/data/real-posts-labels.jsonl`, texts read from the shared benchmarks folder). "
-        f"Training examples with a moment label: {counts.get('train_moment', '?'):,}.",
-        f"- Sentiment: the SemEval 2013-2016 pool, plus the corpus and those real posts not drawn from a "
-        f"sentiment benchmark. Training examples with a sentiment label: {counts.get('train_sentiment', '?'):,}.",
-        f"- Dev (choices and calibration only): TweetEval val ({counts.get('sentiment_dev', '?'):,}) and the "
-        f"held-out moment examples ({counts.get('moment_dev', '?'):,}).",
+        *_data_lines(sources, counts),
         "",
         "## Figures",
         "",
-        f"Measured with the shipped model on {hardware}.",
+        f"Measured with this model on {hardware}.",
         "",
         "| set | labels | n | accuracy | macro-F1 | macro recall |",
         "|---|---|---|---|---|---|",

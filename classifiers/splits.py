@@ -9,12 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import data
 from .data import Example, is_holdout
 
 CORPUS_HOLDOUT_PERCENT = 20
 REAL_HOLDOUT_PERCENT = 25
+
+
+# `TrainingSet.sources` of the default training (what the shipped model was trained on). A model trained so
+# records no sources, keeping its config (and so its version) what it was before they were recorded.
+ALL_SOURCES: dict[str, Any] = {"corpus": True, "data_files": [], "real_posts": True, "semeval": True,
+                               "tweeteval_val": True}
 
 
 @dataclass(slots=True)
@@ -26,6 +33,9 @@ class TrainingSet:
     moment_dev: list[Example] = field(default_factory=list)
     real_holdout: list[Example] = field(default_factory=list)
     corpus_holdout: list[Example] = field(default_factory=list)
+    # what the examples came from, for the model card: it named the corpus and the benchmarks of a model
+    # trained on --data alone
+    sources: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -52,6 +62,8 @@ def build_training_set(
     own: list[Example] = []
     if corpus:
         own.extend(data.moment_corpus())
+    out.sources = {"corpus": bool(own), "data_files": [Path(path).name for path in data_files],
+                   "real_posts": False, "semeval": False, "tweeteval_val": False}
     for path in data_files:  # a line with no known label trains nothing, and must not shadow a labelled duplicate
         own.extend(e for e in data.examples_from_rows(data.read_jsonl(Path(path)), Path(path).stem)
                    if e.moment or e.sentiment)
@@ -67,14 +79,17 @@ def build_training_set(
             out.train.append(example)
     out.moment_dev.extend(e for e in out.corpus_holdout if e.moment)
     if benchmarks is not None:
-        for example in data.real_posts(benchmarks):
+        real = data.real_posts(benchmarks)
+        for example in real:
             if example.text.lower() in seen:
                 continue
             seen.add(example.text.lower())
             (out.real_holdout if is_holdout(example.text, REAL_HOLDOUT_PERCENT) else out.train).append(example)
         out.moment_dev.extend(e for e in out.real_holdout if e.moment)
-        out.train.extend(data.semeval_train(benchmarks))
+        semeval = data.semeval_train(benchmarks)
+        out.train.extend(semeval)
         out.sentiment_dev.extend(data.tweeteval("val", benchmarks))
+        out.sources.update(real_posts=bool(real), semeval=bool(semeval), tweeteval_val=bool(out.sentiment_dev))
     if not out.sentiment_dev:
         out.sentiment_dev.extend(e for e in out.corpus_holdout if e.sentiment)
     return out

@@ -30,7 +30,7 @@ from .encoder import MAX_TOKENS, NUM_LAYERS, load_base_encoder, load_tokenizer
 from .files import ModelConfig, save_model
 from .metrics import label_report
 from .network import UpperNet, upper_from_base
-from .splits import TrainingSet
+from .splits import ALL_SOURCES, TrainingSet
 
 IGNORE = -100
 Log = Callable[[str], None]
@@ -237,6 +237,7 @@ def train_model(dataset: TrainingSet, out: Path, options: TrainOptions | None = 
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()
                     if k not in ("cache_dir", "threads")},
         "counts": dataset.counts(),
+        **({"sources": dataset.sources} if dataset.sources and dataset.sources != ALL_SOURCES else {}),
         "dev": {k: round(v, 4) for k, v in dev.items()},
     }
     save_model(upper, config, out)

@@ -106,6 +106,18 @@ def test_train_writes_weights_config_and_card(tiny_model: Path) -> None:
     assert size < 20_000_000
 
 
+def test_card_names_the_data_the_model_was_trained_on(tiny_model: Path) -> None:
+    # The Data section was fixed prose: the card of a model trained on --data alone named the project's corpus,
+    # the real posts and SemEval, and said its figures were "measured with the shipped model".
+    card = (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "- Moments: `--data` files (`tiny.jsonl`). Training examples with a moment label:" in card
+    assert "- Sentiment: the `--data` files. Training examples with a sentiment label:" in card
+    assert "SemEval" not in card and "moments-*.jsonl" not in card and "TweetEval val" not in card
+    assert "Measured with this model on " in card and "shipped model" not in card
+    assert read_config(tiny_model).training["sources"] == {
+        "corpus": False, "data_files": ["tiny.jsonl"], "real_posts": False, "semeval": False, "tweeteval_val": False}
+
+
 def test_training_is_reproducible_with_a_seed(tiny_model: Path, tmp_path: Path) -> None:
     again = train_tiny(tmp_path, tmp_path / "again", seed=13)
     other = train_tiny(tmp_path, tmp_path / "other", seed=14)

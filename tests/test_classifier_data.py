@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from journeywatch.classifiers.data import examples_from_rows, is_holdout, normalise_text, real_posts
+import pytest
+
+from journeywatch.classifiers.data import DEFAULT_BENCHMARKS, examples_from_rows, is_holdout, normalise_text, real_posts
 from journeywatch.classifiers.splits import build_training_set
 
 
@@ -89,3 +91,12 @@ def test_read_jsonl_reads_a_utf16_file(tmp_path: Path) -> None:
     path = tmp_path / "ps.jsonl"
     path.write_bytes('{"text": "café", "sentiment": "positive"}\r\n{"text": "two"}\r\n'.encode("utf-16"))
     assert [row["text"] for row in read_jsonl(path)] == ["café", "two"]
+
+
+@pytest.mark.skipif(not DEFAULT_BENCHMARKS.is_dir(), reason="no shared benchmarks")
+def test_the_default_training_set_uses_every_source() -> None:
+    # Such a model records no sources (its config, and so its version, stays as `train --seed 13` made it),
+    # and its card names them all.
+    from journeywatch.classifiers.splits import ALL_SOURCES
+
+    assert build_training_set().sources == ALL_SOURCES
