@@ -105,6 +105,14 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "database": "sqlite://"}, "config key 'database': 'sqlite://' names no file"),
         ({"brands": BRANDS, "database": "sqlite:///:memory:"}, "config key 'database': 'sqlite:///:memory:' names no"),
         ({"brands": BRANDS + BRANDS}, "config key 'brands': each name must be unique; repeated: Acme"),
+        # 'Acme' and 'acme' were two brands in every report; an export's brand column matches names ignoring case.
+        ({"brands": BRANDS + [{"name": "ACME", "query": "acme"}]},
+         "config key 'brands': each name must be unique; repeated: ACME, Acme"),
+        # A longer name failed every batch on PostgreSQL (the brand columns hold 200 characters); a line break
+        # in one failed every e-mail subject.
+        ({"brands": [{"name": "A" * 201, "query": "acme"}]}, "config key 'brands[0].name': must be at most 200"),
+        ({"brands": [{"name": "Acme\nAir", "query": "acme"}]},
+         "config key 'brands[0].name': must be one line, with no tab or other control character"),
         ({"brands": BRANDS, "sources": [{"name": "x", "path": "a.jsonl"}]},
          "config key 'sources[0].kind': required key is missing; use reddit, feed or file"),
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "twitter"}]}, "config key 'sources[0].kind': unknown kind 'twitter'"),

@@ -29,7 +29,10 @@ class Brand(BaseModel):
     # Stripped: ' Acme ' was a brand apart from 'Acme' in every stored link, and a blank name passed.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, description="the brand as reports name it")
+    # 200 characters: the stored brand columns' length (a longer name failed every batch on PostgreSQL). One
+    # line: a line break in a name broke every e-mail subject and table it heads.
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$",
+                      description="the brand as reports name it")
     query: str = Field(min_length=1, description="boolean watch query: AND, OR, NOT, \"phrases\", (), @handles, #tags")
 
 
@@ -82,8 +85,12 @@ def _check_unique_names(config: Config, set_aside: list[str]) -> None:
     needs fixing too, or the run would list two sources under one name and fixing one would then fail.
     """
     sources = [s.name for s in config.sources] + set_aside
-    for key, names in (("brands", [b.name for b in config.brands]), ("sources", sources)):
-        repeated = sorted({n for n in names if names.count(n) > 1})
+    # Brands ignoring case: an export's brand column and the digest's --brand match names so, and 'Acme' and
+    # 'acme' would be two brands in every report.
+    brands = [b.name for b in config.brands]
+    for key, names, same in (("brands", brands, str.casefold), ("sources", sources, str)):
+        keys = [same(n) for n in names]
+        repeated = sorted({n for n, k in zip(names, keys) if keys.count(k) > 1})
         if repeated:
             raise ConfigError(f"config key '{key}': each name must be unique; repeated: {', '.join(repeated)}")
 
@@ -162,6 +169,8 @@ def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()
             location, message = location + ("kind",), f"required key is missing; {_KINDS}"
         elif kind == "union_tag_invalid":
             location, message = location + ("kind",), f"unknown kind {err['ctx']['tag']!r}; {_KINDS}"
+        elif kind == "string_pattern_mismatch" and location[0] == "brands":
+            message = "must be one line, with no tab or other control character"
         elif kind == "string_pattern_mismatch" and str(location[-1]) in _PATTERNS:
             message = _PATTERNS[str(location[-1])]  # the value is not echoed: a URL may hold a token
         elif kind in ("model_type", "dict_type", "model_attributes_type"):

@@ -26,7 +26,7 @@ SourceKindLabel = Literal["reddit", "review", "forum", "news", "social", "file"]
 class _Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$",
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$",
                       description="unique name; identity of stored items and of the watermark")
     enabled: bool = Field(default=True, description="false skips the source without deleting its data")
 
