@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 import apprise
 
-from . import file_target  # importing it registers the file:// target with apprise
-from journeywatch.settings.alerts import notify_url_problem
+from journeywatch.settings.alerts import MissingVariable, expand_url, notify_url_problem
 
-from .redact import MissingVariable, expand_url, redact, scrub, secrets_in
+from . import file_target  # importing it registers the file:// target with apprise
+from .redact import redact, scrub, secrets_in
 
 logger = logging.getLogger("journeywatch.alerts")
 

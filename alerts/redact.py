@@ -8,49 +8,19 @@ quote a URL passes through `scrub` with the secrets of the targets in play.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
 
 from journeywatch.redaction import MASK, masked_url, url_credentials
 from journeywatch.settings.alerts import ENV_PLACEHOLDER as _ENV
-from journeywatch.settings.alerts import MissingVariable, apprise_quiet
+from journeywatch.settings.alerts import apprise_quiet
 
 from .file_target import file_path
 
 _MIN_SECRET = 4  # shorter fragments are host parts and ports, not secrets
 _USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")  # scheme://user:pass@
-
-
-def expand_url(template: str, environ: Mapping[str, str] | None = None) -> str:
-    """`template` with each `${NAME}` replaced by its variable, URL-encoded where it is a credential.
-
-    A password is rarely URL-safe: `mailto://jw:${SMTP_PASSWORD}@host` with
-    'p@ss#1' made a URL whose host was 'ss' and the rest a fragment (apprise
-    could not load it), and 'a%20b' logged in as 'a b'. A variable in the
-    user info or a query value is percent-encoded, which apprise decodes; one
-    elsewhere (a host, a path of tokens, the whole URL) goes in as it is.
-    """
-    env = os.environ if environ is None else environ
-    names = [match.group(1) for match in _ENV.finditer(template)]
-    markers = {f"jwvar{i}x": name for i, name in enumerate(names)}
-    counter = iter(markers)
-    marked = _ENV.sub(lambda match: next(counter), template)
-    try:
-        parts = urlsplit(marked)
-        encoded = parts.netloc.rpartition("@")[0] + "?" + parts.query
-    except ValueError:
-        encoded = ""
-    out = marked
-    for marker, name in markers.items():
-        if name not in env:
-            raise MissingVariable(name)
-        value = env[name]
-        out = out.replace(marker, quote(value, safe="") if marker in encoded else value, 1)
-    return out
 
 
 def _is_token(segment: str) -> bool:

@@ -412,7 +412,7 @@ def test_a_password_from_the_environment_logs_in_as_written_whatever_its_charact
 
 
 def test_a_variable_outside_the_credentials_goes_into_the_url_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
-    from journeywatch.alerts.redact import expand_url
+    from journeywatch.settings.alerts import expand_url
 
     env = {"HOOK": "hooks.example.org/T1/B2/C3", "HOST": "mail.example.org", "PW": "p/w#1", "KEY": "k&y"}
     assert expand_url("json://${HOOK}", env) == "json://hooks.example.org/T1/B2/C3"

@@ -363,3 +363,13 @@ def test_variables_in_the_database_url_come_from_the_environment(tmp_path: Path,
         load_config(path)
     monkeypatch.setenv("JOURNEYWATCH_DATABASE_URL", "postgresql://jw@other/jw")  # overridden: not needed
     assert load_config(path).database == "postgresql://jw@other/jw"
+
+
+def test_a_notify_password_from_the_environment_is_checked_as_delivery_sends_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config check put `${SMTP_PASSWORD}` into the URL raw: 'p@ss#1/x' broke it and the config was refused,
+    though delivery encodes it and sends fine."""
+    monkeypatch.setenv("JW_TEST_SMTP_PASSWORD", "p@ss#1/x")
+    path = _write(tmp_path, "brands: [{name: Acme, query: acme}]\n"
+                            "alerts: {notify: ['mailto://jw:${JW_TEST_SMTP_PASSWORD}@example.org']}\n")
+    assert load_config(path).alerts.notify == ["mailto://jw:${JW_TEST_SMTP_PASSWORD}@example.org"]

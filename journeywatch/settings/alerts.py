@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote, urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -20,16 +21,32 @@ class MissingVariable(KeyError):
     """A `${NAME}` in a target names an environment variable that is not set."""
 
 
-def expand_env(url: str, environ: dict[str, str] | None = None) -> str:
-    """Replace `${NAME}` with the environment variable NAME, so tokens can stay out of config files."""
+def expand_url(template: str, environ: Mapping[str, str] | None = None) -> str:
+    """`template` with each `${NAME}` replaced by its variable, URL-encoded where it is a credential.
+
+    A password is rarely URL-safe: `mailto://jw:${SMTP_PASSWORD}@host` with
+    'p@ss#1' made a URL whose host was 'ss' and the rest a fragment (apprise
+    could not load it), and 'a%20b' logged in as 'a b'. A variable in the
+    user info or a query value is percent-encoded, which apprise decodes; one
+    elsewhere (a host, a path of tokens, the whole URL) goes in as it is.
+    """
     env = os.environ if environ is None else environ
-
-    def value(match: re.Match[str]) -> str:
-        if match.group(1) not in env:
-            raise MissingVariable(match.group(1))
-        return env[match.group(1)]
-
-    return ENV_PLACEHOLDER.sub(value, url)
+    names = [match.group(1) for match in ENV_PLACEHOLDER.finditer(template)]
+    markers = {f"jwvar{i}x": name for i, name in enumerate(names)}
+    counter = iter(markers)
+    marked = ENV_PLACEHOLDER.sub(lambda match: next(counter), template)
+    try:
+        parts = urlsplit(marked)
+        encoded = parts.netloc.rpartition("@")[0] + "?" + parts.query
+    except ValueError:
+        encoded = ""
+    out = marked
+    for marker, name in markers.items():
+        if name not in env:
+            raise MissingVariable(name)
+        value = env[name]
+        out = out.replace(marker, quote(value, safe="") if marker in encoded else value, 1)
+    return out
 
 
 @contextmanager
@@ -69,7 +86,7 @@ def notify_url_problem(url: str) -> str | None:
     if scheme not in NotificationManager() and not web:
         return f"apprise has no {scheme}:// service (check the scheme)"
     try:
-        expanded = expand_env(url)
+        expanded = expand_url(url)
     except MissingVariable:
         return None
     with apprise_quiet():
