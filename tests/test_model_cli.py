@@ -712,3 +712,29 @@ def test_a_line_with_one_unknown_label_is_scored_for_its_other_label(
     [report] = _lines(result.stdout)
     assert report["moment"]["n"] == 2 and report["moment"]["accuracy"] == 1.0
     assert report["sentiment"]["n"] == 2 and report["sentiment"]["accuracy"] == 1.0
+
+
+def test_ctrl_c_while_reading_or_loading_the_model_says_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C in the seconds the model loads (or a long file is read) fell through to main's generic
+    # "what was stored so far is kept, and running the command again carries on from there".
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(classifiers, "load_classifier", interrupt)
+    path = _write_lines(tmp_path / "one.jsonl", [json.dumps({"text": "avoid", "sentiment": "negative"})])
+    for args, said in ((["classify", "hello"], "interrupted before any text was classified; nothing was written"),
+                       (["evaluate", str(path)], "interrupted before any text was scored; nothing was written")):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 130, result.output
+        assert result.stdout == "" and result.stderr.splitlines() == [said]
+    import journeywatch.classifiers.splits as splits
+
+    monkeypatch.setattr(splits, "build_training_set", interrupt)
+    out = tmp_path / "model"
+    trained = runner.invoke(app, ["train", "--data", str(path), "--out", str(out), "--no-benchmarks"])
+    assert trained.exit_code == 130, trained.output
+    assert trained.stderr.splitlines() == [
+        f"interrupted while reading the training data: no model was written to {out.resolve()}"]
+    assert not out.exists()

@@ -85,16 +85,17 @@ def train(
     from journeywatch.classifiers.splits import build_training_set
     from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
 
-    for path in data:  # what each file gives, its unusable lines named (the training reader skips them quietly)
-        if str(path) == "-" or not path.exists():
-            raise ConfigError(f"--data {str(path)!r}: no such file")
-        if not path.is_dir() and not path.is_file():
-            raise ConfigError(f"--data {str(path)!r} is not a regular file (a pipe?); training reads it twice, "
-                              "so give a file")
-        _read_rows(path, "--data ", labelled=True)
     folder = _model_dir(out)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
-    dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
+    with _quiet_interrupt(f"interrupted while reading the training data: no model was written to {folder}"):
+        for path in data:  # what each file gives, its bad lines named (the training reader skips them quietly)
+            if str(path) == "-" or not path.exists():
+                raise ConfigError(f"--data {str(path)!r}: no such file")
+            if not path.is_dir() and not path.is_file():
+                raise ConfigError(f"--data {str(path)!r} is not a regular file (a pipe?); training reads it twice, "
+                                  "so give a file")
+            _read_rows(path, "--data ", labelled=True)
+        dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
     counts = dataset.counts()
     for kind in ("moment", "sentiment"):  # training goes on (one head may be all you want), but say so
         if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
@@ -247,6 +248,39 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
     return rows
 
 
+def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> list[tuple[dict[str, Any], str]]:
+    """Each text to classify with what identifies it in the output (its `id` and `line` for --jsonl)."""
+    items: list[tuple[dict[str, Any], str]] = []
+    for number, text in enumerate(texts or [], 1):
+        problem = _argument_problem(text)
+        if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
+            _stderr.print(f"TEXT argument {number}: skipped, {problem}")
+        else:
+            items.append(({}, text))
+    if jsonl is not None:
+        # The row's `id` and line number (not the whole row: its other fields may be large, and
+        # `text` is echoed already), so results join back to the rows even when lines were skipped.
+        items.extend(({**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"])
+                     for number, row in _read_rows(jsonl, "--jsonl ", labelled=False))
+    if not items:
+        raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
+    return items
+
+
+@contextlib.contextmanager
+def _quiet_interrupt(message: str) -> Iterator[None]:
+    """Ctrl-C while a command reads its input or loads the model: `message` and exit 130.
+
+    Left to `main`, it said "what was stored so far is kept, and running the command
+    again carries on from there", which is untrue of a command that stores nothing.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        _stderr.print(message)
+        sys.exit(130)
+
+
 @app.command()
 def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
@@ -266,22 +300,9 @@ def classify(
     """
     from journeywatch.classifiers import load_classifier
 
-    # (what identifies the text in the output, the text)
-    items: list[tuple[dict[str, Any], str]] = []
-    for number, text in enumerate(texts or [], 1):
-        problem = _argument_problem(text)
-        if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
-            _stderr.print(f"TEXT argument {number}: skipped, {problem}")
-        else:
-            items.append(({}, text))
-    if jsonl is not None:
-        # The row's `id` and line number (not the whole row: its other fields may be large, and
-        # `text` is echoed already), so results join back to the rows even when lines were skipped.
-        items.extend(({**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"])
-                     for number, row in _read_rows(jsonl, "--jsonl ", labelled=False))
-    if not items:
-        raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
-    classifier = load_classifier(_model_dir(model), backend=_backend(backend))
+    with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
+        items = _classify_items(texts, jsonl)
+        classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
     # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
@@ -410,8 +431,10 @@ def evaluate(
     from journeywatch.classifiers.data import examples_from_rows
     from journeywatch.classifiers.evaluation import evaluate_examples
 
-    examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)], file.stem or "stdin")
-    classifier = load_classifier(_model_dir(model), backend=_backend(backend))
+    with _quiet_interrupt("interrupted before any text was scored; nothing was written"):
+        examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)],
+                                      file.stem or "stdin")
+        classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     try:
         with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
             reports = evaluate_examples(classifier, examples, progress=advance)
