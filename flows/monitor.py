@@ -148,7 +148,8 @@ def alerts_task(config: Config) -> dict[str, Any]:
 
         engine = open_database(config.database)
         now = datetime.now(timezone.utc)
-        fired = check_alerts(engine, config, now=now, notes=notes)
+        resent: list[Any] = []
+        fired = check_alerts(engine, config, now=now, notes=notes, resent=resent)
         notes += held_back(engine, config, now)
     except Exception as exc:
         _run_logger().error("alert check failed: %s", _short(exc))
@@ -156,8 +157,11 @@ def alerts_task(config: Config) -> dict[str, Any]:
     logger = _run_logger()  # `run` prints all of this in its summary; a worker's run has these log lines
     for note in notes:
         logger.warning("alerts: %s", note)
-    undelivered = [f"{d['target']}: {d['error']}" for alert in fired for d in alert.deliveries if not d["ok"]]
-    delivered = sorted({d["target"] for alert in fired for d in alert.deliveries if d["ok"]})
+    outcomes = [d for alert in fired for d in alert.deliveries if d.get("kind") in ("alert", "ended")]  # no claims
+    # An earlier alert sent again that failed again is undelivered too: `--strict` exits 2 for it, as `alerts check`.
+    undelivered = [f"{d['target']}: {d['error']}" for d in outcomes if not d["ok"]] + [
+        f"{r.target}: {r.error} (alert #{r.alert_id}, sent again)" for r in resent if not r.ok]
+    delivered = sorted({d["target"] for d in outcomes if d["ok"]} | {r.target for r in resent if r.ok})
     for alert in fired:
         logger.warning("ALERT %s", alert.summary_line())
     for line in undelivered:

@@ -158,6 +158,10 @@ def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: st
     assert flow_lines[0][1].startswith("ALERT Northwind Air: ")
     assert flow_lines[1][1] == f"alert not delivered to {result['undelivered'][0]}"
     assert not [r for r in caplog.records if r.name == "journeywatch.alerts" and r.levelno >= logging.WARNING]
+    # The next check sends it again and fails again: still undelivered, so `run --strict` exits 2 for it.
+    again = alerts_task.fn(config)
+    assert again["fired"] == [] and len(again["undelivered"]) == 1
+    assert again["undelivered"][0].startswith(f"{result['undelivered'][0]} (alert #")
 
 
 def test_run_prints_why_no_alert_could_fire(prefect_harness: None, config_path: Path, tmp_path: Path,
