@@ -61,12 +61,14 @@ class FeedSource(_Remote):
 
 class FileSource(_Source):
     kind: Literal["file"]
-    path: Path = Field(description="CSV or JSONL export; relative paths start at the config file")
+    path: Path = Field(description="CSV, JSONL or JSON export (also .gz), a folder of them, or a pattern such as "
+                                   "exports/*.csv; relative paths start at the config file")
     format: Literal["auto", "jsonl", "csv"] = Field(default="auto", description="auto: by file suffix")
     source_kind: SourceKindLabel = Field(default="file", description="default when a row has none")
     columns: dict[str, str] = Field(
         default_factory=dict,
-        description="our field -> the export's column, e.g. {text: body, created_at: date}",
+        description="our field (id, text, created_at, author, url, title, source_kind, brand) -> the export's "
+                    "column, e.g. {text: body, created_at: date}",
     )
     encoding: str = Field(default="utf-8", description="the file's text encoding, e.g. utf-8, latin-1, cp1252")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1,
