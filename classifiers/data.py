@@ -119,8 +119,9 @@ def _label_key(value: str) -> str:
 def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
     """The label of `allowed` that `value` spells, or None.
 
-    Any case, spaces or hyphens for underscores, and the taxonomy's
-    abbreviations (ZMOT, FMOT, SMOT, UMOT) are accepted: `Positive` and
+    Any case, spaces or hyphens for underscores, the taxonomy's
+    abbreviations (ZMOT, FMOT, SMOT, UMOT) and full names ("Zero Moment of
+    Truth", which a file labelled by people often uses) are accepted: `Positive` and
     `Zero moment` are the labels they look like; `pos` or `ultimate` are not
     guessed at (`label_suggestion` offers the label they may mean).
     """
@@ -128,6 +129,8 @@ def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
         return None
     key = _label_key(value)
     key = LABEL_ALIASES.get(key, key)
+    if key.endswith("_moment_of_truth"):  # the taxonomy's full names: "Zero Moment of Truth"
+        key = key.removesuffix("_of_truth")
     return key if key in allowed else None
 
 

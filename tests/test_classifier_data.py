@@ -100,3 +100,13 @@ def test_the_default_training_set_uses_every_source() -> None:
     from journeywatch.classifiers.splits import ALL_SOURCES
 
     assert build_training_set().sources == ALL_SOURCES
+
+
+def test_labels_may_be_the_taxonomys_full_names() -> None:
+    # "Zero Moment of Truth" (how people labelling by the taxonomy write it) was an unknown label, with no hint.
+    from journeywatch.classifiers.data import canonical_label
+    from journeywatch.domain import MOMENTS
+
+    assert [canonical_label(v, MOMENTS) for v in ("Zero Moment of Truth", "ultimate-moment-of-truth",
+                                                  "first moment of truth ", "stimulus of truth")] == [
+        "zero_moment", "ultimate_moment", "first_moment", None]

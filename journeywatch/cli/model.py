@@ -421,7 +421,7 @@ def evaluate(
     and no labels.
 
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
-    its ZMOT/FMOT/SMOT/UMOT; an empty label is no label. Lines without `text` or with
+    its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label is no label. Lines without `text` or with
     no known label are named on stderr and left out of the figures; a line with one
     unknown label is named too, and scored for its other label.
 
