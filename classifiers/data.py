@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.errors import ModelError
@@ -85,12 +85,32 @@ def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
         text.detach()  # the caller's stream (stdin) stays open
 
 
+class JsonObject(dict):  # type: ignore[type-arg]
+    """A JSON object that remembers the keys it was given more than once with different values.
+
+    `{"text": "x", "sentiment": "positive", "sentiment": "negative"}` (a hand-edited
+    line, a merge of two exports) was read as negative, its last value, without a word.
+    """
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.conflicts: dict[str, list[Any]] = {}
+        for key, value in pairs:
+            if key in self and self[key] != value:
+                self.conflicts.setdefault(key, [self[key]]).append(value)
+            self[key] = value
+
+
+LABELLED_KEYS = ("text", "moment", "sentiment")
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
     """Rows of a JSONL file; a half-written last line (a file still being appended) is skipped.
 
     So is a line that is not UTF-8 (it ended `train --data` in a traceback); a
     leading byte-order mark is dropped, not taken for a broken first line, and
-    a UTF-16 file is read as such (`utf8_lines`).
+    a UTF-16 file is read as such (`utf8_lines`). A row giving its text or a
+    label twice, with different values, is skipped: which one is meant is unknown.
     """
     with path.open("rb") as handle:
         for raw in utf8_lines(handle):
@@ -101,10 +121,10 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = json.loads(line, object_pairs_hook=JsonObject)
             except json.JSONDecodeError:
                 continue
-            if isinstance(row, dict):
+            if isinstance(row, dict) and not any(key in row.conflicts for key in LABELLED_KEYS):
                 yield row
 
 

@@ -110,3 +110,14 @@ def test_labels_may_be_the_taxonomys_full_names() -> None:
     assert [canonical_label(v, MOMENTS) for v in ("Zero Moment of Truth", "ultimate-moment-of-truth",
                                                   "first moment of truth ", "stimulus of truth")] == [
         "zero_moment", "ultimate_moment", "first_moment", None]
+
+
+def test_read_jsonl_skips_a_row_giving_its_text_or_a_label_twice(tmp_path: Path) -> None:
+    # `train --data` trained on the last of two different labels, silently.
+    from journeywatch.classifiers.data import read_jsonl
+
+    path = tmp_path / "dup.jsonl"
+    path.write_text('{"text": "a", "sentiment": "positive", "sentiment": "negative"}\n'
+                    '{"text": "b", "sentiment": "positive", "sentiment": "positive", "x": 1, "x": 2}\n',
+                    encoding="utf-8")
+    assert [row["text"] for row in read_jsonl(path)] == ["b"]

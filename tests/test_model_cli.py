@@ -738,3 +738,23 @@ def test_ctrl_c_while_reading_or_loading_the_model_says_nothing_was_written(
     assert trained.stderr.splitlines() == [
         f"interrupted while reading the training data: no model was written to {out.resolve()}"]
     assert not out.exists()
+
+
+def test_a_line_giving_a_label_or_text_twice_is_named_not_read_as_its_last_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # json.loads keeps a repeated key's last value: the first line was scored as negative, silently.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "dup.jsonl", [
+        '{"text": "avoid", "sentiment": "positive", "sentiment": "negative"}',
+        '{"text": "avoid", "sentiment": "negative", "sentiment": "negative", "x": 1, "x": 2}',
+        '{"text": "a", "text": "b", "sentiment": "neutral"}',
+    ])
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:1: skipped, `sentiment` is given more than once, with different values ('positive', 'negative')",
+        f"{path}:3: skipped, `text` is given more than once, with different values ('a', 'b')",
+    ]
+    [report] = _lines(result.stdout)
+    assert report["sentiment"]["n"] == 1

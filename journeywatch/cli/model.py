@@ -151,14 +151,20 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     A leading byte-order mark (Excel's and PowerShell's "UTF-8") is dropped:
     otherwise the file's first line reads as "not valid JSON" and is lost.
     """
+    from journeywatch.classifiers.data import JsonObject
+
     try:
-        row = json.loads(raw.decode("utf-8-sig"))
+        row = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=JsonObject)
     except UnicodeDecodeError:
         return "not UTF-8 text"
     except json.JSONDecodeError:
         return "not valid JSON"
     if not isinstance(row, dict):
         return "not a JSON object"
+    twice = [key for key in _KEPT if key in row.conflicts]  # `id` too: results join back to rows by it
+    if twice:  # which one is meant? json.loads kept the last, silently
+        values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
+        return f"`{twice[0]}` is given more than once, with different values ({values})"
     if "text" not in row:
         return "no `text`"
     text = row["text"]
@@ -421,8 +427,8 @@ def evaluate(
     and no labels.
 
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
-    its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label is no label. Lines without `text` or with
-    no known label are named on stderr and left out of the figures; a line with one
+    its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label is
+    no label. Lines without `text` or with no known label are named on stderr and left out of the figures; a line with one
     unknown label is named too, and scored for its other label.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
