@@ -758,3 +758,11 @@ def test_a_line_giving_a_label_or_text_twice_is_named_not_read_as_its_last_value
     ]
     [report] = _lines(result.stdout)
     assert report["sentiment"]["n"] == 1
+
+
+def test_classify_ignores_repeated_labels_it_does_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "dup.jsonl", ['{"text": "avoid", "sentiment": "positive", "sentiment": "negative"}'])
+    result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert [line["text"] for line in _lines(result.stdout)] == ["avoid"]

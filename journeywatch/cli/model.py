@@ -161,7 +161,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return "not valid JSON"
     if not isinstance(row, dict):
         return "not a JSON object"
-    twice = [key for key in _KEPT if key in row.conflicts]  # `id` too: results join back to rows by it
+    used = _KEPT if labelled else ("id", "text")  # `id` too: results join back to rows by it
+    twice = [key for key in used if key in row.conflicts]
     if twice:  # which one is meant? json.loads kept the last, silently
         values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
         return f"`{twice[0]}` is given more than once, with different values ({values})"
