@@ -113,6 +113,17 @@ def test_init_writes_a_config_that_db_upgrade_accepts(tmp_path: Path) -> None:
     assert (tmp_path / "journeywatch.db").is_file()
 
 
+def test_database_overrides_a_config_whose_database_needs_an_unset_variable(tmp_path: Path) -> None:
+    """`--database` names the database: the config's `${PGPASSWORD}` need not be set (it failed as unset)."""
+    (tmp_path / "jw.yaml").write_text("database: postgresql://jw:${JW_TEST_UNSET_PASSWORD}@db.invalid/jw\n"
+                                      "brands: [{name: Acme, query: acme}]\n", encoding="utf-8")
+    upgraded = _run("db", "upgrade", "--config", "jw.yaml", "--database", "sqlite:///jw.db", cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (tmp_path / "jw.db").is_file()
+    alone = _run("db", "upgrade", "--config", "jw.yaml", cwd=tmp_path)
+    assert alone.returncode == 1 and "JW_TEST_UNSET_PASSWORD is not set" in alone.stderr
+
+
 @pytest.mark.postgres
 def test_db_upgrade_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     result = _run("db", "upgrade", "--database", postgres_url, cwd=tmp_path)

@@ -26,7 +26,8 @@ def database_engine(config: Path | None, database: str | None, *,
     from journeywatch.storage import require_existing
     from journeywatch.storage.database import migrated_engine
 
-    settings = load_config(config, strict=False) if config else None  # a bad source entry is the monitor's business
+    # A bad source entry is the monitor's business; with --database, the config's database key is not used.
+    settings = load_config(config, strict=False, database_given=database is not None) if config else None
     url = database or (settings.database if settings else os.environ.get(DATABASE_ENV))
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")

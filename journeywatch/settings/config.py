@@ -275,12 +275,14 @@ def _is_extension(key: object) -> bool:
     return isinstance(key, str) and key.lower().startswith("x-")
 
 
-def parse_config(data: object, base: Path | None = None, *, strict: bool = True) -> Config:
+def parse_config(data: object, base: Path | None = None, *, strict: bool = True,
+                 database_given: bool = False) -> Config:
     """Validate already-loaded YAML data; `base` anchors relative paths.
 
     With `strict=False` a bad source entry is kept aside in `config.source_errors`
     instead of failing the whole config: a monitor run reports it and collects
-    from the other sources.
+    from the other sources. `database_given`: the command names its database
+    itself (`--database`), so the key's `${NAME}`s need not be set.
     """
     if not isinstance(data, dict):
         raise ConfigError("config: the file must be a YAML mapping with keys like 'brands' and 'sources'")
@@ -294,7 +296,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True)
         raise ConfigError(_validation_message(exc)) from None
     _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
     config._source_errors = source_errors
-    if not os.environ.get(DATABASE_ENV):  # overridden, the key's variables need not be set
+    if not (database_given or os.environ.get(DATABASE_ENV)):  # overridden, the key's variables need not be set
         config.database = _database_with_variables(config.database)
     config = _resolve_paths(config, base or Path.cwd())
     if override := os.environ.get(DATABASE_ENV):
@@ -333,8 +335,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_config(path: str | Path, *, strict: bool = True) -> Config:
-    """Read, validate and return the config at `path` (see `parse_config` for `strict`)."""
+def load_config(path: str | Path, *, strict: bool = True, database_given: bool = False) -> Config:
+    """Read, validate and return the config at `path` (see `parse_config` for `strict` and `database_given`)."""
     path = Path(path)
     if path.is_dir():
         # "not found" would send the user looking for a file that is plainly there.
@@ -359,4 +361,4 @@ def load_config(path: str | Path, *, strict: bool = True) -> Config:
                           "(`journeywatch init` writes an example)")
     if not isinstance(data, dict):
         raise ConfigError(f"config file {str(path)!r} must be a YAML mapping with keys like 'brands' and 'sources'")
-    return parse_config(data, path.parent.resolve(), strict=strict)
+    return parse_config(data, path.parent.resolve(), strict=strict, database_given=database_given)
