@@ -11,10 +11,13 @@ real posts drawn from those benchmarks never train the sentiment head.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gzip
 import hashlib
 import io
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,15 +67,31 @@ def _utf16_encoding(head: bytes) -> str | None:
     return None
 
 
+class DamagedStream(ValueError):
+    """A gzip stream that is cut short or corrupt: the lines read before it are all there is."""
+
+
 def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
-    """The lines of a binary stream as UTF-8 bytes, a UTF-16 stream re-encoded.
+    """The lines of a binary stream as UTF-8 bytes, a UTF-16 stream re-encoded, a gzip stream unpacked.
 
     Windows PowerShell's `>` and `Out-File` write UTF-16 (and so do some
     export tools): read as UTF-8, every line of such a file was skipped as
-    "not UTF-8 text" or "not valid JSON". Any other stream's lines are
-    passed on as they are, so a line that is not UTF-8 is still named as such.
+    "not UTF-8 text" or "not valid JSON", as was every line of an export's
+    `.jsonl.gz`. Any other stream's lines are passed on as they are, so a line
+    that is not UTF-8 is still named as such. A damaged gzip stream raises
+    `DamagedStream` (it ended the command in a traceback).
     """
     buffered = handle if hasattr(handle, "peek") else io.BufferedReader(handle)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] != b"\x1f\x8b":
+        yield from _decoded_lines(buffered)
+        return
+    try:
+        yield from _decoded_lines(io.BufferedReader(gzip.GzipFile(fileobj=buffered)))  # type: ignore[arg-type]
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DamagedStream(f"the gzip data is cut short or damaged ({exc})") from exc
+
+
+def _decoded_lines(buffered: io.BufferedReader) -> Iterator[bytes]:
     encoding = _utf16_encoding(buffered.peek(4)[:4])
     if encoding is None:
         yield from buffered
@@ -113,19 +132,24 @@ def read_jsonl(path: Path) -> Iterator[dict]:
     label twice, with different values, is skipped: which one is meant is unknown.
     """
     with path.open("rb") as handle:
-        for raw in utf8_lines(handle):
-            try:
-                line = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line, object_pairs_hook=JsonObject)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict) and not any(key in row.conflicts for key in LABELLED_KEYS):
-                yield row
+        with contextlib.suppress(DamagedStream):  # what came before the damage is read, as a cut-off last line
+            yield from _rows(utf8_lines(handle))
+
+
+def _rows(lines: Iterable[bytes]) -> Iterator[dict]:
+    for raw in lines:
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line, object_pairs_hook=JsonObject)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and not any(key in row.conflicts for key in LABELLED_KEYS):
+            yield row
 
 
 # The taxonomy's own abbreviations of the moments of truth.

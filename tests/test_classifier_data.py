@@ -121,3 +121,16 @@ def test_read_jsonl_skips_a_row_giving_its_text_or_a_label_twice(tmp_path: Path)
                     '{"text": "b", "sentiment": "positive", "sentiment": "positive", "x": 1, "x": 2}\n',
                     encoding="utf-8")
     assert [row["text"] for row in read_jsonl(path)] == ["b"]
+
+
+def test_read_jsonl_reads_a_gzip_file_up_to_any_damage(tmp_path: Path) -> None:
+    import gzip
+
+    from journeywatch.classifiers.data import read_jsonl
+
+    packed = gzip.compress("".join(json.dumps({"text": f"t{i}"}) + "\n" for i in range(2000)).encode("utf-8"))
+    path = tmp_path / "data.jsonl.gz"
+    path.write_bytes(packed)
+    assert len(list(read_jsonl(path))) == 2000
+    path.write_bytes(packed[:len(packed) // 2])
+    assert 0 < len(list(read_jsonl(path))) < 2000

@@ -766,3 +766,26 @@ def test_classify_ignores_repeated_labels_it_does_not_read(tmp_path: Path, monke
     result = runner.invoke(app, ["classify", "--jsonl", str(path)])
     assert result.exit_code == 0 and result.stderr == ""
     assert [line["text"] for line in _lines(result.stdout)] == ["avoid"]
+
+
+def test_classify_and_evaluate_read_a_gzip_file_and_name_a_damaged_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An export's .jsonl.gz had every line skipped as "not UTF-8 text"; a cut-short one would then be a traceback.
+    import gzip
+
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    rows = "".join(json.dumps({"id": i, "text": f"avoid {i}", "sentiment": "negative"}) + "\n" for i in range(400))
+    packed = gzip.compress(rows.encode("utf-8"))
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(packed)
+    classified = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert classified.exit_code == 0 and classified.stderr == ""
+    assert [r["id"] for r in _lines(classified.stdout)] == list(range(400))
+    evaluated = runner.invoke(app, ["evaluate", "-", "--json"], input=packed)
+    assert _lines(evaluated.stdout)[0]["sentiment"]["n"] == 400
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[:len(packed) // 2])
+    result = runner.invoke(app, ["evaluate", str(cut)])
+    assert isinstance(result.exception, ConfigError)
+    assert str(result.exception).startswith(f"{cut}: the gzip data is cut short or damaged (")

@@ -226,7 +226,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
     partly = 0
     from journeywatch.classifiers.data import utf8_lines
 
-    with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle:
+    with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle, \
+            _damaged_is_an_error(path):
         for number, raw in enumerate(utf8_lines(handle), 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
@@ -272,6 +273,17 @@ def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> list[tupl
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     return items
+
+
+@contextlib.contextmanager
+def _damaged_is_an_error(path: Path) -> Iterator[None]:
+    """A damaged gzip file as one line naming it (it was a traceback)."""
+    from journeywatch.classifiers.data import DamagedStream
+
+    try:
+        yield
+    except DamagedStream as exc:
+        raise ConfigError(f"{path}: {exc}; nothing was classified or scored") from exc
 
 
 @contextlib.contextmanager
