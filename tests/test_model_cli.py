@@ -789,3 +789,21 @@ def test_classify_and_evaluate_read_a_gzip_file_and_name_a_damaged_one(
     result = runner.invoke(app, ["evaluate", str(cut)])
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception).startswith(f"{cut}: the gzip data is cut short or damaged (")
+
+
+def test_a_whole_file_json_document_is_named_with_how_to_make_json_lines_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A .json export (an array, or pretty-printed) had each line named "not valid JSON" and nothing more.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    rows = [{"text": "avoid them", "sentiment": "negative"}, {"text": "b", "moment": "none"}]
+    for content, hint in ((json.dumps(rows), "this looks like one JSON array, not one object per line: jq -c '.[]' "),
+                          (json.dumps(rows, indent=2), "this looks like one JSON array"),
+                          (json.dumps({"data": rows}, indent=2), "this looks like pretty-printed JSON")):
+        path = tmp_path / "export.json"
+        path.write_text(content, encoding="utf-8")
+        result = runner.invoke(app, ["evaluate", str(path)])
+        assert isinstance(result.exception, ConfigError)
+        assert hint in str(result.exception)
+    plain = _write_lines(tmp_path / "plain.jsonl", ["not json"])
+    assert "looks like" not in str(runner.invoke(app, ["classify", "--jsonl", str(plain)]).exception)

@@ -10,6 +10,7 @@ import contextlib
 import json
 import platform
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -222,6 +223,7 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped: list[tuple[int, str]] = []
+    first = b""  # the first line, when it was skipped: a whole-file JSON document shows there
     notes: list[tuple[int, str]] = []  # what stderr says of each line skipped or used in part, in line order
     partly = 0
     from journeywatch.classifiers.data import utf8_lines
@@ -238,6 +240,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
             elif parsed is not None:
                 skipped.append((number, parsed))
                 notes.append((number, f"skipped, {parsed}"))
+                if len(skipped) == 1 and not rows:
+                    first = raw.strip(b" \t\r\n\xef\xbb\xbf")
     for number, note in notes[:MAX_LISTED]:
         _stderr.print(f"{path}:{number}: {note}")
     if len(notes) > MAX_LISTED:
@@ -252,7 +256,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         if not skipped:
             raise ConfigError(f"{path}: the file is empty (no line but blank ones); "
                               f"it needs one JSON object per line, each with {need}")
-        raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}")
+        raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}"
+                          f"{_one_document_hint(first, path)}")
     return rows
 
 
@@ -273,6 +278,22 @@ def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> list[tupl
     if not items:
         raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
     return items
+
+
+def _one_document_hint(first: bytes, path: Path) -> str:
+    """What to do with a file that is one JSON document (an array, pretty-printed JSON), or nothing.
+
+    Each of its lines was named "not valid JSON" or "not a JSON object", with no word
+    of what the file is or how to make JSON lines of it.
+    """
+    name = "FILE" if str(path) == "<stdin>" else shlex.quote(str(path))
+    if first.startswith(b"["):
+        return (f"; this looks like one JSON array, not one object per line: "
+                f"jq -c '.[]' {name} > lines.jsonl makes JSON lines of it")
+    if first == b"{":
+        return (f"; this looks like pretty-printed JSON, not one object per line: "
+                f"jq -c '.KEY[]' {name} > lines.jsonl makes JSON lines of the objects in the array under KEY")
+    return ""
 
 
 @contextlib.contextmanager
