@@ -807,3 +807,26 @@ def test_a_whole_file_json_document_is_named_with_how_to_make_json_lines_of_it(
         assert hint in str(result.exception)
     plain = _write_lines(tmp_path / "plain.jsonl", ["not json"])
     assert "looks like" not in str(runner.invoke(app, ["classify", "--jsonl", str(plain)]).exception)
+
+
+def test_classify_output_stays_json_whatever_numbers_a_line_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Python's json reads NaN, Infinity and 1e400 (as inf): an `id` of NaN came out as `"id": NaN`, which jq refuses.
+    monkeypatch.setattr(classifiers, "load_classifier", lambda *a, **k: KeywordClassifier())
+    path = _write_lines(tmp_path / "nan.jsonl", [
+        '{"id": NaN, "text": "a"}', '{"id": [1e400], "text": "b"}',
+        '{"id": 4, "score": -Infinity, "text": "avoid them"}', '{"id": 5.5, "text": "c"}'])
+    result = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in the output"))
+           for line in result.stdout.splitlines()]
+    assert [row["id"] for row in out] == [4, 5.5]
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:1: skipped, `id` NaN holds NaN, Infinity or a number too large, which JSON output cannot carry",
+        f"{path}:2: skipped, `id` [1e400] holds NaN, Infinity or a number too large, which JSON output cannot carry",
+    ]
+    labels = _write_lines(tmp_path / "labels.jsonl", ['{"text": "avoid", "moment": "umot", "sentiment": NaN}'])
+    scored = runner.invoke(app, ["evaluate", str(labels), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert scored.stderr.splitlines()[-1] == f"{labels}: 1 used, 1 of them with one label left out"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import platform
 import re
 import shlex
@@ -146,6 +147,34 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
 _JSON_TYPES = {bool: "true or false", int: "a number", float: "a number", list: "an array", dict: "an object"}
 
 
+class _NonFinite:
+    """NaN, Infinity or a number too large for a float, as read from a line: Python's json reads them, JSON has none.
+
+    Read as floats, an `id` of NaN was written back as `"id": NaN` in classify's output,
+    which jq and every strict JSON reader refuse. Kept as this marker, a field the
+    commands do not use (an export's `score`) costs the line nothing.
+    """
+
+    def __init__(self, written: str) -> None:
+        self.written = written
+
+    def __repr__(self) -> str:
+        return self.written
+
+
+def _finite(number: str) -> float | _NonFinite:
+    value = float(number)
+    return value if math.isfinite(value) else _NonFinite(number)
+
+
+def _holds_non_finite(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_non_finite(v) for v in value)
+    return isinstance(value, _NonFinite)
+
+
 def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     """A usable JSONL line as its row, or a short reason why it cannot be used.
 
@@ -155,7 +184,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     from journeywatch.classifiers.data import JsonObject
 
     try:
-        row = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=JsonObject)
+        row = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=JsonObject, parse_constant=_NonFinite,
+                         parse_float=_finite)
     except UnicodeDecodeError:
         return "not UTF-8 text"
     except json.JSONDecodeError:
@@ -167,6 +197,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     if twice:  # which one is meant? json.loads kept the last, silently
         values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
         return f"`{twice[0]}` is given more than once, with different values ({values})"
+    if _holds_non_finite(row.get("id")):  # echoed in the output, which must stay JSON
+        return f"`id` {row['id']!r} holds NaN, Infinity or a number too large, which JSON output cannot carry"
     if "text" not in row:
         return "no `text`"
     text = row["text"]
@@ -249,8 +281,8 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         _stderr.print(f"{path}: … and {len(notes) - MAX_LISTED} more {more}")
     if skipped or partly:
         left_out = f", {partly} of them with one label left out" if partly else ""
-        _stderr.print(f"{path}: {len(skipped)} of {len(rows) + len(skipped)} lines skipped, {len(rows)} used"
-                      f"{left_out}")
+        counts = f"{len(skipped)} of {len(rows) + len(skipped)} lines skipped, " if skipped else ""
+        _stderr.print(f"{path}: {counts}{len(rows)} used{left_out}")
     if not rows:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
