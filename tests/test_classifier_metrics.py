@@ -79,3 +79,29 @@ def test_fit_bias_raises_macro_recall_on_a_skewed_classifier() -> None:
     assert bias[0] == 0.0
     assert bias[1] < 0 or bias[2] > 0
     assert after > before + 0.05
+
+
+def test_evaluate_examples_keeps_only_the_predicted_labels() -> None:
+    # Every Prediction (with its two probability dicts) was held until the end: memory grew some 2 KB a line.
+    import tracemalloc
+
+    from journeywatch.classifiers.data import Example
+    from journeywatch.classifiers.evaluation import evaluate_examples
+    from journeywatch.domain import Prediction
+
+    class Heavy:
+        version = "heavy"
+
+        def predict(self, texts: list[str]) -> list[Prediction]:
+            probs = {f"p{i}": float(i) for i in range(200)}  # a fresh ~10 KB dict per prediction
+            return [Prediction("none", 0.9, "neutral", 0.9, dict(probs), dict(probs)) for _ in texts]
+
+    examples = [Example(f"t{i}", "none", "positive") for i in range(3000)]
+    tracemalloc.start()
+    try:
+        reports = evaluate_examples(Heavy(), examples, chunk=100)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reports["moment"]["accuracy"] == 1.0 and reports["sentiment"]["accuracy"] == 0.0
+    assert peak < 10_000_000  # 3,000 predictions held were some 60 MB; a chunk of 100 is 2 MB
