@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import io
 import json
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -157,7 +158,13 @@ LABEL_ALIASES = {"zmot": "zero_moment", "fmot": "first_moment", "smot": "second_
 
 
 def _label_key(value: str) -> str:
-    return "_".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+    """`value` as a label's spelling: lower case, words joined by `_`.
+
+    Invisible format characters (a zero-width space or a byte-order mark pasted from
+    a spreadsheet cell) are dropped: `positive\u200b` looked like `positive` and was unknown.
+    """
+    visible = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    return "_".join(visible.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
 def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:

@@ -134,3 +134,12 @@ def test_read_jsonl_reads_a_gzip_file_up_to_any_damage(tmp_path: Path) -> None:
     assert len(list(read_jsonl(path))) == 2000
     path.write_bytes(packed[:len(packed) // 2])
     assert 0 < len(list(read_jsonl(path))) < 2000
+
+
+def test_labels_with_invisible_characters_are_the_labels_they_show() -> None:
+    # A zero-width space or a BOM pasted from a spreadsheet cell made "positive" an unknown label.
+    from journeywatch.classifiers.data import canonical_label
+    from journeywatch.domain import SENTIMENTS
+
+    assert [canonical_label(v, SENTIMENTS) for v in ("positive\u200b", "\ufeffNegative", "neu\u200btral\u00a0")] == [
+        "positive", "negative", "neutral"]
