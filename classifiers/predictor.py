@@ -13,6 +13,7 @@ for speed and agreement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -59,6 +60,26 @@ def native_int8() -> bool:
     return bool(torch.cpu._is_vnni_supported() or torch.cpu._is_amx_tile_supported())
 
 
+LONG_TEXT = 20_000  # characters; 256 tokens take far fewer in any text but one of very long words
+
+
+# The CJK ideographs BERT's tokenizer makes a word each (BasicTokenizer._is_chinese_char): a cut before one
+# is a cut between words, as a space is, so a post in Chinese (no spaces) is cut too.
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ceaf"
+                        "\U0002f800-\U0002fa1f]")
+
+
+def _prefix(text: str) -> str:
+    """`text` cut between two words within `LONG_TEXT` characters (or `text` itself, when shorter or one word)."""
+    if len(text) <= LONG_TEXT:
+        return text
+    space = text.rfind(" ", 0, LONG_TEXT)
+    if space > 0:
+        return text[:space]
+    ideographs = [m.start() for m in _IDEOGRAPH.finditer(text, LONG_TEXT // 2, LONG_TEXT)]
+    return text[:ideographs[-1]] if ideographs else text
+
+
 class JourneyClassifier:
     """The shipped classifier; satisfies `journeywatch.classifiers.base.Classifier`."""
 
@@ -93,8 +114,20 @@ class JourneyClassifier:
         self._sentiment_bias = np.array(self.config.sentiment_bias, dtype=np.float32)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's token ids, truncated at the model's limit.
+
+        A long text is tokenized from a prefix cut at a space: the tokenizer splits
+        words at spaces and normalises character by character, so a prefix that
+        fills the limit gives the very ids the whole text gives. Whole, a 10 MB post
+        was tokenized to millions of ids (half a gigabyte) to keep 256 of them.
+        """
         clean = [normalise_text(t) if isinstance(t, str) else "" for t in texts]
-        return [encoding.ids for encoding in self.tokenizer.encode_batch(clean)]
+        cut = [_prefix(text) for text in clean]
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(cut)]
+        for i, (text, prefix) in enumerate(zip(clean, cut)):
+            if prefix is not text and len(ids[i]) < self.config.max_tokens:  # long words: the prefix fell short
+                ids[i] = self.tokenizer.encode(text).ids
+        return ids
 
     @torch.inference_mode()
     def logits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

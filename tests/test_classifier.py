@@ -326,3 +326,35 @@ def test_a_text_with_nothing_to_read_is_always_flagged_for_review(tiny_model: Pa
     assert not readable("\u200b \u0000\u200e") and not readable("\\u0020") and readable("ok \u200b")
     flagged = load_classifier(tiny_model, review_below=0.0).predict(["\u200b", "Which laptop should I buy?"])
     assert [p.needs_review for p in flagged] == [True, False]
+
+
+def test_a_huge_text_gets_the_ids_the_whole_text_gives(tiny_model: Path) -> None:
+    # A 10 MB post was tokenized whole (millions of ids, half a gigabyte) to keep 256; it is now cut first,
+    # where that cannot change the ids.
+    from journeywatch.classifiers.encoder import normalise_text
+
+    classifier = load_classifier(tiny_model, backend="torch")
+    texts = ["the flight was late again " * 40_000,  # cut at a space
+             ("x" * 150 + " ") * 1_000,  # words too long for a token each: the prefix falls short, read whole
+             "丢了我的行李" * 10_000,  # no space: cut before an ideograph (a word each)
+             "ありがとう" * 10_000,  # kana are no words of their own: read whole
+             "short one"]
+    whole = [classifier.tokenizer.encode(normalise_text(t)).ids for t in texts]
+    tokenizer, seen = classifier.tokenizer, []
+
+    class Recording:  # the Rust tokenizer takes no attributes: a stand-in that notes what it was given
+        def encode_batch(self, batch: list[str]) -> list:
+            seen.extend(len(t) for t in batch)
+            return tokenizer.encode_batch(batch)
+
+        def encode(self, text: str) -> object:
+            seen.append(len(text))
+            return tokenizer.encode(text)
+
+    classifier.tokenizer = Recording()
+    try:
+        assert classifier.token_ids(texts) == whole
+    finally:
+        classifier.tokenizer = tokenizer
+    assert [len(ids) for ids in whole[:3]] == [classifier.config.max_tokens] * 3
+    assert seen[0] <= 20_000 and seen[2] <= 20_000  # cut, not tokenized whole (1,040,000 and 60,000 characters)
