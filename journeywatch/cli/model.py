@@ -492,10 +492,12 @@ def evaluate(
     predicted) and confusion; a kind no line is labelled with has n 0, null figures
     and no labels.
 
-    Labels are the taxonomy's, in any case, with spaces or hyphens for underscores, or
-    its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label is
-    no label. Lines without `text` or with no known label are named on stderr and left out of the figures; a line with one
-    unknown label is named too, and scored for its other label.
+    Labels are the taxonomy's, in any case, with spaces or hyphens for underscores,
+    its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label
+    is no label. Lines without `text`, with no known label or giving a label twice
+    with different values are named on stderr and left out of the figures; a line
+    with one unknown label is named too, and scored for its other label. UTF-16 and
+    gzip files are read as such.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """
