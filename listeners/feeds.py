@@ -450,6 +450,8 @@ def _keep_earlier_ids(mentions: list[Mention], earlier: Mapping[str, str]) -> li
     was stored again, run after run, doubling the digest's counts. An entry whose title, text and author
     were listed at the last fetch under another id, no longer in the feed, is that entry.
     """
+    if not earlier:  # a first fetch, or a feed whose last reading listed nothing
+        return []
     current = {mention.external_id for mention in mentions}
     given_back: list[str] = []
     for mention in mentions:
