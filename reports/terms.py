@@ -14,15 +14,20 @@ term, so one long post (a copied complaint, spam saying a word a hundred
 times) cannot make a term emerge on its own, nor show as "122×" in a stage
 of six items.
 
-Tokenising is scikit-learn's CountVectorizer (English stop words, words and
-two-word phrases), fitted once on all texts so every group shares one
-vocabulary and counting a group is a sparse row sum.
+Counting is scikit-learn's CountVectorizer (words and two-word phrases),
+fitted once on all texts so every group shares one vocabulary and counting a
+group is a sparse row sum. Its own analyzer drops stop words first and then
+pairs what is left, so "the app has been down all day" gave the phrase "app
+day" and "avoid Acme, their outage" gave "avoid outage", phrases nobody wrote;
+ours (`phrase_analyzer`) pairs only words that stand next to each other in the
+text, within one clause, and drops links, e-mail addresses and @handles, whose
+pieces ("https", "co", a support account's name) are no term a brand manager can act on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +37,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from .model import Term
 
 _TOKEN = r"(?u)\b[^\W\d_][^\W\d_']+\b"  # words of two or more letters; numbers and ids are noise here
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+")  # links, e-mail addresses, @handles
+_CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”…|/\n]+")  # a phrase never spans these
 PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
 
 
@@ -52,18 +59,38 @@ def stop_words_of(phrases: Iterable[str]) -> list[str]:
     return out
 
 
+def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
+    """A CountVectorizer analyzer: words, and two-word phrases of words adjacent in the text.
+
+    A stop word, a brand word or a clause mark between two words breaks the
+    phrase instead of being skipped over (see the module docstring).
+    """
+    def analyze(text: str) -> list[str]:
+        features: list[str] = []
+        for clause in _CLAUSE.split(_NOISE.sub(" . ", text.lower())):
+            run: list[str] = []
+            for token in [*re.findall(_TOKEN, clause), ""]:
+                if token and token not in stop:
+                    run.append(token)
+                    continue
+                features.extend(run)
+                features.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
+                run = []
+        return features
+    return analyze
+
+
 class TermCounter:
     """Counts of every text over one shared vocabulary; groups are boolean masks over the texts."""
 
     def __init__(self, texts: Sequence[str], extra_stop_words: Iterable[str] = ()) -> None:
-        stop = set(ENGLISH_STOP_WORDS) | set(stop_words_of(extra_stop_words))
+        stop = frozenset(ENGLISH_STOP_WORDS) | frozenset(stop_words_of(extra_stop_words))
         self.vocabulary: NDArray[np.str_]
         if not texts:
             self.matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0))
             self.vocabulary = np.array([], dtype=str)
             return
-        vectorizer = CountVectorizer(stop_words=sorted(stop), token_pattern=_TOKEN, ngram_range=(1, 2),
-                                     min_df=2, dtype=np.int32)
+        vectorizer = CountVectorizer(analyzer=phrase_analyzer(stop), min_df=2, dtype=np.int32)
         try:
             self.matrix = vectorizer.fit_transform(texts).tocsr()
             self.vocabulary = vectorizer.get_feature_names_out()

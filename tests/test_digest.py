@@ -409,3 +409,20 @@ def test_stage_names_with_dollar_signs_are_drawn_as_text(sqlite_url: str) -> Non
                                          "ultimate_moment": "share $"})
     digest = add_charts(build_digest(open_database(sqlite_url), config, BRAND, parse_week(WEEK)))
     assert digest.charts["journey_map"].startswith(b"\x89PNG") and digest.charts["trend"].startswith(b"\x89PNG")
+
+
+def test_emerging_terms_are_phrases_people_wrote_not_links_handles_or_words_paired_across_gaps() -> None:
+    # An outage week's terms read "app day", "log account", "avoid outage" (stop words and the brand
+    # between them were skipped and their neighbours paired), "https" and the handle "acmehelp".
+    baseline = [f"acme coffee tastes fine, order {n} came on time" for n in range(20)]
+    week = ["The Acme app has been down all day, cannot log in to my account https://t.co/x1 @acmehelp",
+            "PSA: avoid Acme, their outage locked me out. https://t.co/x2 @acmehelp",
+            "Acme app has been down all day again @acmehelp https://t.co/x3",
+            "avoid Acme, outage locked me out, app down all day @acmehelp http://bit.ly/y",
+            "outage locked my account, write to help@acme.example @acmehelp"]
+    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    assert "outage locked" in terms, terms
+    assert not {"app day", "log account", "avoid outage", "https", "http", "co", "acmehelp"} & set(counter.vocabulary)
+    assert not any("acme" in word or "example" in word for word in counter.vocabulary), counter.vocabulary
