@@ -21,6 +21,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 item', '3 items': a brand's quiet week reads '1 items with loyalty language' otherwise."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def md_escape(text: str) -> str:
     """Text from the internet, made inert for Markdown and for HTML that Markdown passes through.
 
@@ -101,9 +106,9 @@ def render_markdown(digest: Digest) -> str:
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention:
         x = retention.extra
-        lines += ["", f"*{md_escape(retention.name)}* is measured over time: {x['loyalty_mentions']} items with "
-                      f"loyalty language, {x['churn_mentions']} with churn language; {x['repeat_authors']} of "
-                      f"{x['authors']} authors this week also wrote in the previous {x['history_weeks']} weeks."]
+        lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
+                      f"with loyalty language, {x['churn_mentions']} with churn language; {x['repeat_authors']} of "
+                      f"{_count(x['authors'], 'author')} this week also wrote in the previous {x['history_weeks']} weeks."]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(s.name.capitalize())}", ""]

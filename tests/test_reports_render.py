@@ -199,3 +199,13 @@ def test_the_trend_table_names_the_year_where_it_crosses_new_year(digest: Digest
     crossing = dataclasses.replace(digest, trend=dataclasses.replace(digest.trend, weeks=weeks))
     assert "| Moment | 2020-W48 | W49 | W50 | W51 | W52 | W53 | 2021-W01 | W02 |" in render_markdown(crossing)
     assert "| Moment | W39 | W40 | W41 | W42 | W43 | W44 | W45 | W46 |" in render_markdown(digest)
+
+
+def test_a_retention_stage_of_one_item_and_one_author_reads_in_the_singular(digest: Digest) -> None:
+    # A three-post brand's digest read '1 items with loyalty language' and '0 of 1 authors'.
+    stages = [dataclasses.replace(s, extra={**s.extra, "loyalty_mentions": 1, "authors": 1, "repeat_authors": 0})
+              if s.derived == "retention" else s for s in digest.stages]
+    one = dataclasses.replace(digest, stages=stages)
+    markdown_text = render_markdown(one)
+    assert "1 item with loyalty language" in markdown_text and "0 of 1 author this week" in markdown_text
+    assert "0 of 1 author came back" in " ".join(_parse(render_html(one)).text)
