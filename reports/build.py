@@ -179,6 +179,24 @@ def _distinct(quotes: list[Quote], limit: int) -> list[Quote]:
     return list(kept.values())[:limit]
 
 
+def _retention_quotes(
+    candidates: list[ItemRow], quoted: dict[str, list[Quote]], sentiment: dict[str, int], limit: int, zone: ZoneInfo,
+) -> list[Quote]:
+    """The retention stage's quotes: items no other stage quoted first, then the others to fill up.
+
+    Falling back to every candidate whenever fewer than `limit` were fresh
+    dropped the fresh one: a week's only unquoted churn post ("Cancelled my
+    subscription") gave way to the share stage's PSA and the use stage's renewal.
+    """
+    shown = {q.text for other in quoted.values() for q in other}
+    fresh = [i for i in candidates if _quote(i, zone).text not in shown]
+    picked = _pick_quotes(fresh, sentiment, limit, zone)
+    if len(picked) < limit:
+        rest = [i for i in candidates if i not in fresh]
+        picked = _distinct(picked + _pick_quotes(rest, sentiment, limit - len(picked), zone), limit)
+    return picked
+
+
 def _stage_candidates(items: list[ItemRow], model: StageModel, stage: str) -> list[ItemRow]:
     if stage == model.retention_stage:
         return [i for i in items if i.cue]
@@ -251,12 +269,12 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     quotes: dict[str, list[Quote]] = {}
     for stage in sorted(model.stages, key=lambda name: name == model.retention_stage):
         candidates = _stage_candidates(items, model, stage)
-        if stage == model.retention_stage:
-            shown = {q.text for other in quotes.values() for q in other}
-            fresh = [i for i in candidates if _quote(i, ZoneInfo(tz)).text not in shown]
-            candidates = fresh if len(fresh) >= min(settings.quotes_per_stage, len(candidates)) else candidates
         sentiment_now = {s: tally.stage_sentiment[stage].get(s, 0) for s in SENTIMENTS}
-        quotes[stage] = _pick_quotes(candidates, sentiment_now, settings.quotes_per_stage, ZoneInfo(tz))
+        if stage == model.retention_stage:
+            quotes[stage] = _retention_quotes(candidates, quotes, sentiment_now, settings.quotes_per_stage,
+                                              ZoneInfo(tz))
+        else:
+            quotes[stage] = _pick_quotes(candidates, sentiment_now, settings.quotes_per_stage, ZoneInfo(tz))
     stages = []
     for stage in model.stages:
         counted = list(tally.stage_volume[stage])

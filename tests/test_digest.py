@@ -426,3 +426,24 @@ def test_emerging_terms_are_phrases_people_wrote_not_links_handles_or_words_pair
     assert "outage locked" in terms, terms
     assert not {"app day", "log account", "avoid outage", "https", "http", "co", "acmehelp"} & set(counter.vocabulary)
     assert not any("acme" in word or "example" in word for word in counter.vocabulary), counter.vocabulary
+
+
+def test_the_retention_stage_quotes_its_own_item_before_one_another_stage_quoted(sqlite_url: str) -> None:
+    # Only one churn item was quoted by no other stage, fewer than two quotes, so the stage fell back to
+    # every candidate: it quoted the share stage's PSA and the use stage's renewal, and the cancellation,
+    # the item the stage is about, was not shown anywhere.
+    engine = open_database(sqlite_url)
+    posts = [("PSA: avoid Acme, they locked me out. Never again", "ultimate_moment", "negative", 0.95),
+             ("Love Acme, highly recommend to anyone", "ultimate_moment", "positive", 0.95),
+             ("Renewed my Acme subscription for another year", "second_moment", "positive", 0.95),
+             ("The Acme app crashes every morning", "second_moment", "negative", 0.95),
+             ("Cancelled my Acme subscription, deliveries kept arriving late", "second_moment", "negative", 0.5)]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, url=f"https://example.org/{n}",
+                                 created_at=WEEK_START + timedelta(hours=5 + n), brands=[BRAND])
+                         for n, (text, *_rest) in enumerate(posts)])
+    save_predictions(engine, "v", [(n + 1, Prediction(moment, 0.9, sentiment, confidence, {}, {}))
+                                   for n, (_text, moment, sentiment, confidence) in enumerate(posts)])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    quoted = {s.name: [q.text for q in s.quotes] for s in digest.stages}
+    assert any(t.startswith("Cancelled") for t in quoted["complete"]), quoted
+    assert len(quoted["complete"]) == 2, quoted
