@@ -108,7 +108,8 @@ def render_markdown(digest: Digest) -> str:
         x = retention.extra
         lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
                       f"with loyalty language, {x['churn_mentions']} with churn language; {x['repeat_authors']} of "
-                      f"{_count(x['authors'], 'author')} this week also wrote in the previous {x['history_weeks']} weeks."]
+                      f"{_count(x['authors'], 'author')} this week also wrote in the previous "
+                      f"{x['history_weeks']} weeks."]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(s.name.capitalize())}", ""]
