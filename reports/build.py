@@ -8,6 +8,7 @@ and the texts for term statistics are separate, bounded queries.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -47,6 +48,8 @@ from .weeks import Week, week_edges
 
 TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
+_DECORATION = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+")  # what copies of one post differ by
+COPIES_READ = 20  # candidates read per quote: copies of one post (read once) may fill a group's first rows
 TERM_SAMPLE = 4000  # most texts per period tokenised for term statistics (a systematic sample above)
 CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS, moving=MOVING_PATTERNS)
 SHARE, NEGATIVE = "ultimate_moment", "negative"
@@ -166,16 +169,29 @@ def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: in
         for s in order:
             while by_sentiment[s] and len(picked) < limit:
                 quote = _quote(by_sentiment[s].pop(0), zone)
-                if all(quote.text != p.text for p in picked):  # reposts and copies read once
+                # reposts and copies read once
+                if all(copy_key(quote.text) != copy_key(p.text) for p in picked):
                     picked.append(quote)
                     break
     return picked
 
 
+def copy_key(text: str) -> str:
+    """The words of a post without its links, @handles, #hashtags, emoji, punctuation and case.
+
+    Copies of one post (a PSA pasted by many, a retweet, a bot) differ in the
+    link, handle or hashtag they end with: compared as written, an outage
+    week's most negative share-stage talk was one PSA five times over. A post
+    that is nothing but decoration is compared as written.
+    """
+    words = re.findall(r"\w+", _DECORATION.sub(" ", text).lower())
+    return " ".join(words) or " ".join(text.split()).lower()
+
+
 def _distinct(quotes: list[Quote], limit: int) -> list[Quote]:
     kept: dict[str, Quote] = {}
     for quote in quotes:
-        kept.setdefault(" ".join(quote.text.split()).lower(), quote)
+        kept.setdefault(copy_key(quote.text), quote)
     return list(kept.values())[:limit]
 
 
@@ -188,12 +204,13 @@ def _retention_quotes(
     dropped the fresh one: a week's only unquoted churn post ("Cancelled my
     subscription") gave way to the share stage's PSA and the use stage's renewal.
     """
-    shown = {q.text for other in quoted.values() for q in other}
-    fresh = [i for i in candidates if _quote(i, zone).text not in shown]
+    shown = {copy_key(q.text) for other in quoted.values() for q in other}
+    fresh = [i for i in candidates if copy_key(_quote(i, zone).text) not in shown]
     picked = _pick_quotes(fresh, sentiment, limit, zone)
     if len(picked) < limit:
         rest = [i for i in candidates if i not in fresh]
-        picked = _distinct(picked + _pick_quotes(rest, sentiment, limit - len(picked), zone), limit)
+        more = _pick_quotes(rest, sentiment, limit - len(picked), zone)
+        picked = _distinct(picked + more, limit)
     return picked
 
 
@@ -260,7 +277,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     start, end = edges[-2], edges[-1]
     baseline_start = edges[-2 - BASELINE_WEEKS]
     tally = _Tally(brand_week_counts(engine, brand, edges, CUES, baseline_start), model, TREND_WEEKS)
-    items = top_items(engine, brand, start, end, CUES, per_group=max(settings.quotes_per_stage, 1) * 3)
+    items = top_items(engine, brand, start, end, CUES,
+                      per_group=max(settings.quotes_per_stage, 1) * COPIES_READ)
     sizes = (tally.journey[TREND_WEEKS - 1], sum(tally.journey[TREND_WEEKS - 1 - BASELINE_WEEKS:TREND_WEEKS - 1]))
     terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage, sizes)
     now = TREND_WEEKS - 1
@@ -332,7 +350,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         stages=stages,
         trend=Trend(weeks=[first.shift(i).label for i in range(TREND_WEEKS)], counts=tally.by_moment),
         negative_share_items=_distinct([_quote(i, ZoneInfo(tz)) for i in most_confident(
-            engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * 4)], settings.top_negative),
+            engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * COPIES_READ)],
+            settings.top_negative),
         alerts=fired_alerts(engine, brand, start, end),
         coverage=_coverage(engine, tally, start, end),
         generated_at=generated,

@@ -447,3 +447,24 @@ def test_the_retention_stage_quotes_its_own_item_before_one_another_stage_quoted
     quoted = {s.name: [q.text for q in s.quotes] for s in digest.stages}
     assert any(t.startswith("Cancelled") for t in quoted["complete"]), quoted
     assert len(quoted["complete"]) == 2, quoted
+
+
+def test_copies_of_one_post_differing_in_a_link_handle_or_hashtag_are_quoted_once(sqlite_url: str) -> None:
+    # An outage week's 'most negative share-stage talk' was one PSA five times over, each copy ending
+    # in another t.co link, @handle, '#fail' or '!!', and the complaint about the price never showed.
+    engine = open_database(sqlite_url)
+    psa = "PSA: avoid Acme, their outage locked me out and support ignored me for a week"
+    texts = [f"{psa}{tail}" for tail in (" !!", " @acmehelp", " https://t.co/abc123", " #fail", "", " 🙄",
+                                         " http://bit.ly/x9", "!! @acmehelp", " #outage", "  ")] + \
+        ["Review: Acme is overpriced and the service is awful, avoid", "Do not buy the Acme grinder, it broke"]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, url=f"https://example.org/{n}",
+                                 created_at=WEEK_START + timedelta(hours=5 + n), brands=[BRAND])
+                         for n, text in enumerate(texts)])
+    save_predictions(engine, "v", [(n + 1, Prediction("ultimate_moment", 0.9, "negative", 0.99 - n / 100, {}, {}))
+                                   for n in range(len(texts))])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    worst = [q.text for q in digest.negative_share_items]
+    assert sum(t.startswith("PSA") for t in worst) == 1, worst
+    assert any(t.startswith("Review") for t in worst) and any(t.startswith("Do not buy") for t in worst), worst
+    share = next(s for s in digest.stages if s.name == "share")
+    assert len(share.quotes) == 2 and share.quotes[1].text.startswith("Review"), share.quotes
