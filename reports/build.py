@@ -196,7 +196,8 @@ def _distinct(quotes: list[Quote], limit: int) -> list[Quote]:
 
 
 def _retention_quotes(
-    candidates: list[ItemRow], quoted: dict[str, list[Quote]], sentiment: dict[str, int], limit: int, zone: ZoneInfo,
+    candidates: list[ItemRow], quoted: dict[str, list[Quote]], sentiment: dict[str, int], limit: int,
+    zone: ZoneInfo,
 ) -> list[Quote]:
     """The retention stage's quotes: items no other stage quoted first, then the others to fill up.
 
@@ -331,6 +332,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
                 "loyalty_mentions": tally.cues.get("loyalty", 0),
                 "churn_mentions": tally.cues.get("churn", 0),
                 "history_weeks": TREND_WEEKS - 1,
+                # 0: the weeks the repeat authors are looked for in hold nothing (a brand's first week)
+                "history_items": sum(tally.volume[:now]),
             }
         stages.append(figures)
     unmapped = {m: sum(tally.by_moment[m][s][now] for s in SENTIMENTS) for m in MOMENTS
@@ -358,6 +361,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         data_to=data_to,
         unmapped=unmapped,
         terms_listed=settings.terms_per_stage > 0,
+        baseline_items=sizes[1],
         partial_note=None if data_to is None else
         f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )

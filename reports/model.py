@@ -133,6 +133,8 @@ class Digest:
     partial_note: str | None = None
     highlights: list[str] = field(default_factory=list)  # opening sentences (highlights.py)
     terms_listed: bool = True  # False: digest.terms_per_stage is 0, no terms were looked for
+    # Journey items in the four weeks before: 0 (a brand's first week) leaves emerging terms nothing to compare with.
+    baseline_items: int = 0
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.
     unmapped: dict[str, int] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts

@@ -9,7 +9,8 @@ from typing import Any
 from .model import Digest
 
 # 2: a stage's `history` may hold null (weeks a cue-measured stage was not measured), term `count` and
-# `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added.
+# `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added. Since added:
+# `baseline_items` and the retention stage's `extra.history_items`.
 FORMAT_VERSION = 2
 
 

@@ -106,10 +106,12 @@ def render_markdown(digest: Digest) -> str:
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention:
         x = retention.extra
+        authors = (f"{x['repeat_authors']} of {_count(x['authors'], 'author')} this week also wrote in the "
+                   f"previous {x['history_weeks']} weeks" if x.get("history_items", 1) else
+                   f"no items in the previous {x['history_weeks']} weeks to compare its "
+                   f"{_count(x['authors'], 'author')} with")
         lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
-                      f"with loyalty language, {x['churn_mentions']} with churn language; {x['repeat_authors']} of "
-                      f"{_count(x['authors'], 'author')} this week also wrote in the previous "
-                      f"{x['history_weeks']} weeks."]
+                      f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(s.name.capitalize())}", ""]
@@ -131,8 +133,10 @@ def render_markdown(digest: Digest) -> str:
     lines += ["## Emerging terms and pain points", ""]
     if digest.terms_listed:
         lines += ["| Stage | Emerging | Pain points |", "|---|---|---|"]
-        lines += [f"| {md_escape(s.name)} | {_terms(s.emerging_terms)} | {_terms(s.pain_points)} |"
-                  for s in digest.stages]
+        # With no earlier weeks, "—" would read as "nothing stands out"; nothing was compared.
+        lines += [f"| {md_escape(s.name)} | "
+                  f"{_terms(s.emerging_terms) if digest.baseline_items else 'no earlier weeks'} "
+                  f"| {_terms(s.pain_points)} |" for s in digest.stages]
         lines += ["", "Emerging: used in more of this week's items than in the previous four weeks'. Pain points: "
                       "used in more of this week's negative items than in the rest. In brackets: this week's items "
                       "using it."]

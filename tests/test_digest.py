@@ -468,3 +468,24 @@ def test_copies_of_one_post_differing_in_a_link_handle_or_hashtag_are_quoted_onc
     assert any(t.startswith("Review") for t in worst) and any(t.startswith("Do not buy") for t in worst), worst
     share = next(s for s in digest.stages if s.name == "share")
     assert len(share.quotes) == 2 and share.quotes[1].text.startswith("Review"), share.quotes
+
+
+def test_a_brands_first_week_says_there_is_nothing_earlier_to_compare_with(sqlite_url: str) -> None:
+    # The first week of data read '0 of 39 authors this week also wrote in the previous 7 weeks' (weeks
+    # that held nothing) and 'nothing stands out' for every stage's emerging terms (with nothing to compare).
+    engine = open_database(sqlite_url)
+    texts = ["Acme app crashes every morning", "Renewed my Acme subscription again", "Acme app crashes at login"]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}",
+                                 created_at=WEEK_START + timedelta(hours=5 + n), brands=[BRAND])
+                         for n, text in enumerate(texts)])
+    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for n in range(len(texts))])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    assert json.loads(render_json(digest))["baseline_items"] == 0
+    markdown_text = render_markdown(digest)
+    assert "no items in the previous 7 weeks to compare its 3 authors with" in markdown_text, markdown_text
+    assert "| use | no earlier weeks |" in markdown_text
+    html_text = re.sub(r"<[^>]+>", " ", render_html(add_charts(digest)))
+    assert "no earlier weeks" in html_text and "came back" not in html_text
+    later = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
+    assert later.baseline_items == 3 and "no earlier weeks" not in render_markdown(later)
