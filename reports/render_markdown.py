@@ -110,6 +110,8 @@ def render_markdown(digest: Digest) -> str:
                    f"previous {x['history_weeks']} weeks" if x.get("history_items", 1) else
                    f"no items in the previous {x['history_weeks']} weeks to compare its "
                    f"{_count(x['authors'], 'author')} with")
+        if not x["authors"]:  # '0 of 0 authors this week also wrote' on an empty week
+            authors = "no authors this week"
         lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
                       f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."]
     lines += ["", "## Stage by stage", ""]

@@ -489,3 +489,15 @@ def test_a_brands_first_week_says_there_is_nothing_earlier_to_compare_with(sqlit
     assert "no earlier weeks" in html_text and "came back" not in html_text
     later = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
     assert later.baseline_items == 3 and "no earlier weeks" not in render_markdown(later)
+
+
+def test_an_empty_week_after_data_says_no_authors_not_0_of_0(sqlite_url: str) -> None:
+    # A quiet brand's empty week read '0 of 0 authors this week also wrote in the previous 7 weeks'.
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id="1", text="Renewed my Acme subscription again",
+                                 author="a", created_at=WEEK_START + timedelta(hours=5), brands=[BRAND])])
+    save_predictions(engine, "v", [(1, Prediction("second_moment", 0.9, "positive", 0.9, {}, {}))])
+    empty = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
+    assert "no authors this week." in render_markdown(empty)
+    html_text = re.sub(r"<[^>]+>", " ", render_html(add_charts(empty)))
+    assert "no authors this week" in html_text and "0 of 0" not in html_text
