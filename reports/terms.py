@@ -38,6 +38,13 @@ from .model import Term
 
 _TOKEN = r"(?u)\b[^\W\d_][^\W\d_']+\b"  # words of two or more letters; numbers and ids are noise here
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+")  # links, e-mail addresses, @handles
+_WORD = re.compile(r"(?u)\b[^\W\d_]+(?:'[^\W\d_]+)*\b")  # a word with its apostrophes: "doesn't", "o'brien"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+_CONTRACTED = frozenset({"t", "re", "ve", "ll", "d", "m"})  # don't, they're, we've, we'll, I'd, I'm
+# ...and the same typed without the apostrophe, as posts often do
+_CONTRACTIONS_BARE = frozenset({"dont", "doesnt", "didnt", "cant", "couldnt", "wont", "wouldnt", "shouldnt", "isnt",
+                                "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "im", "ive", "youre",
+                                "theyre", "thats", "whats", "theres", "lets"})
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”…|/\n]+")  # a phrase never spans these
 PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
 
@@ -59,6 +66,20 @@ def stop_words_of(phrases: Iterable[str]) -> list[str]:
     return out
 
 
+def _word(token: str) -> str | None:
+    """A text's word as counted: a possessive is its noun, a contraction is a stop word, else itself.
+
+    Cut at the apostrophe, "doesn't", "won't" and "they've" left "doesn",
+    "won" and "ve" as a complaint week's terms ("app doesn", "doesn work").
+    """
+    if "'" not in token:
+        return token
+    stem, _, suffix = token.rpartition("'")
+    if suffix == "s":
+        return stem
+    return None if suffix in _CONTRACTED else token
+
+
 def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     """A CountVectorizer analyzer: words, and two-word phrases of words adjacent in the text.
 
@@ -67,10 +88,10 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     """
     def analyze(text: str) -> list[str]:
         features: list[str] = []
-        for clause in _CLAUSE.split(_NOISE.sub(" . ", text.lower())):
+        for clause in _CLAUSE.split(_NOISE.sub(" . ", text.lower().translate(_APOSTROPHES))):
             run: list[str] = []
-            for token in [*re.findall(_TOKEN, clause), ""]:
-                if token and token not in stop:
+            for token in [*map(_word, _WORD.findall(clause)), ""]:
+                if token and len(token) > 1 and token not in stop:
                     run.append(token)
                     continue
                 features.extend(run)
@@ -84,7 +105,7 @@ class TermCounter:
     """Counts of every text over one shared vocabulary; groups are boolean masks over the texts."""
 
     def __init__(self, texts: Sequence[str], extra_stop_words: Iterable[str] = ()) -> None:
-        stop = frozenset(ENGLISH_STOP_WORDS) | frozenset(stop_words_of(extra_stop_words))
+        stop = frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS_BARE | frozenset(stop_words_of(extra_stop_words))
         self.vocabulary: NDArray[np.str_]
         if not texts:
             self.matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0))

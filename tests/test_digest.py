@@ -501,3 +501,17 @@ def test_an_empty_week_after_data_says_no_authors_not_0_of_0(sqlite_url: str) ->
     assert "no authors this week." in render_markdown(empty)
     html_text = re.sub(r"<[^>]+>", " ", render_html(add_charts(empty)))
     assert "no authors this week" in html_text and "0 of 0" not in html_text
+
+
+def test_contractions_are_no_terms_and_a_possessive_is_its_noun() -> None:
+    # "doesn't", "won't" and "they've", cut at the apostrophe, made "doesn", "won", "ve" and the phrase
+    # "doesn work" a complaint week's emerging terms; "Acme's" did not stop at the brand.
+    baseline = [f"the acme coffee tastes fine, order {n} came on time" for n in range(20)]
+    week = ["Acme's app doesn’t work, I won't renew", "the app doesn't work again, they've lied",
+            "app doesnt work and I wont renew", "Acme’s app still doesn't work, won't renew"]
+    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    assert {"app", "renew"} <= {w for t in terms for w in t.split()}, terms
+    fragments = {"doesn", "won", "ve", "doesnt", "wont", "acme"}
+    assert not any(fragments & set(v.split()) for v in counter.vocabulary), counter.vocabulary
