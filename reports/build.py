@@ -221,8 +221,23 @@ def _stage_candidates(items: list[ItemRow], model: StageModel, stage: str) -> li
     return [i for i in items if model.stage_for(i.moment, i.compares) == stage]
 
 
+_QUERY_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def query_names(config: Config, brand: str) -> list[str]:
+    """The words and quoted phrases of the brand's watch query: its other names ('acmeair', "acme air").
+
+    Every item matches the query, so these say who the item is about, not what;
+    stopping only the display name let "nwcoffee" and "north wind roasters"
+    emerge in the week people used those names more.
+    """
+    query = next((b.query for b in config.brands if b.name == brand), "")
+    return [phrase or word for phrase, word in re.findall(r'"([^"]*)"|([^\s()"]+)', query)
+            if phrase or (word not in _QUERY_OPERATORS and not word.startswith("@"))]  # handles: never counted
+
+
 def _terms_by_stage(
-    engine: Engine, brand: str, model: StageModel, since: datetime, start: datetime, end: datetime, limit: int,
+    engine: Engine, config: Config, brand: str, model: StageModel, since: datetime, start: datetime, end: datetime, limit: int,
     sizes: tuple[int, int],
 ) -> dict[str, tuple[list[Any], list[Any]]]:
     """(emerging terms, pain points) per stage: this week vs the baseline weeks; negatives vs the rest.
@@ -234,8 +249,8 @@ def _terms_by_stage(
     texts = texts_for_terms(engine, brand, since, start, end, CUES, strides)  # type: ignore[arg-type]
     if not texts or limit <= 0:
         return {}
-    # The brand is in every text: its words and its handle are no news.
-    counter = TermCounter([t.text for t in texts], extra_stop_words=[brand])
+    # The brand is in every text: its words, its handle and the other names its query watches are no news.
+    counter = TermCounter([t.text for t in texts], extra_stop_words=[brand, *query_names(config, brand)])
     current = np.array([t.current for t in texts])
     negative = np.array([t.sentiment == NEGATIVE for t in texts])
     out: dict[str, tuple[list[Any], list[Any]]] = {}
@@ -281,7 +296,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     items = top_items(engine, brand, start, end, CUES,
                       per_group=max(settings.quotes_per_stage, 1) * COPIES_READ)
     sizes = (tally.journey[TREND_WEEKS - 1], sum(tally.journey[TREND_WEEKS - 1 - BASELINE_WEEKS:TREND_WEEKS - 1]))
-    terms = _terms_by_stage(engine, brand, model, baseline_start, start, end, settings.terms_per_stage, sizes)
+    terms = _terms_by_stage(engine, config, brand, model, baseline_start, start, end, settings.terms_per_stage,
+                            sizes)
     now = TREND_WEEKS - 1
     # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
     # (the same forum post stood under both share and complete), unless it has nothing else.

@@ -515,3 +515,23 @@ def test_contractions_are_no_terms_and_a_possessive_is_its_noun() -> None:
     assert {"app", "renew"} <= {w for t in terms for w in t.split()}, terms
     fragments = {"doesn", "won", "ve", "doesnt", "wont", "acme"}
     assert not any(fragments & set(v.split()) for v in counter.vocabulary), counter.vocabulary
+
+
+def test_the_brands_query_aliases_are_no_emerging_terms(sqlite_url: str) -> None:
+    # The query's other names for the brand ('nwcoffee', "north wind roasters") topped the emerging
+    # terms in the week people used them more: only the brand's display name was left out.
+    engine = open_database(sqlite_url)
+    posts = [(weeks_before, n, "Northwind coffee tastes fine, my order came on time" if weeks_before else
+              f"#nwcoffee North Wind Roasters grinder broke, refund refused ({n})")
+             for weeks_before in range(5) for n in range(6)]
+    store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, brands=[BRAND],
+                                 created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=3 + 5 * n))
+                         for w, n, text in posts])
+    save_predictions(engine, "v", [(i, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for i in range(1, len(posts) + 1)])
+    config = parse_config({"database": sqlite_url, "brands": [
+        {"name": BRAND, "query": 'northwind OR (nwcoffee AND NOT jobs) OR "north wind roasters" OR @nw_help'}]})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
+    assert any("grinder" in t or "refund" in t for t in terms), terms
+    assert not any(w in t for t in terms for w in ("nwcoffee", "north", "wind", "roasters")), terms
