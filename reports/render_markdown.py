@@ -130,7 +130,8 @@ def render_markdown(digest: Digest) -> str:
             cells.append(f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
     lines += ["", "Cells: items that week (of which negative).", "", "## Most negative share-stage talk", ""]
-    unlisted = f"{h.negative_share_count:,} this week, none listed." if h.negative_share_count else "None this week."
+    unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."
+                if h.negative_share_count else "None this week.")
     lines += [_quote(q) + "\n" for q in digest.negative_share_items] or [unlisted, ""]
     lines += ["## Emerging terms and pain points", ""]
     if digest.terms_listed:

@@ -164,6 +164,11 @@ def brand_week_counts(
     ]
 
 
+# Quoted items are the classifier's sure ones: an item it flags for review (unsure, or unreadable text) was
+# quoted as the week's "most negative share-stage talk", the items to answer.
+_SURE = func.coalesce(classifications.c.needs_review, False).is_(False)
+
+
 def top_items(
     engine: Engine, brand: str, since: datetime, until: datetime, cues: Cues, per_group: int
 ) -> list[ItemRow]:
@@ -189,7 +194,7 @@ def top_items(
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none")
+               classifications.c.moment != "none", _SURE)
         .subquery()
     )
     query = select(inner).where(inner.c.rank <= per_group).order_by(inner.c.moment, inner.c.rank)
@@ -223,7 +228,7 @@ def most_confident(
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment == moment,
-               classifications.c.sentiment == sentiment)
+               classifications.c.sentiment == sentiment, _SURE)
         .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
                   mentions.c.id)
         .limit(limit)

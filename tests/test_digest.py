@@ -535,3 +535,28 @@ def test_the_brands_query_aliases_are_no_emerging_terms(sqlite_url: str) -> None
     terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
     assert any("grinder" in t or "refund" in t for t in terms), terms
     assert not any(w in t for t in terms for w in ("nwcoffee", "north", "wind", "roasters")), terms
+
+
+def test_items_flagged_for_review_are_not_quoted(sqlite_url: str) -> None:
+    # A classification the classifier flags for review (unsure, or an unreadable text) was quoted as the
+    # week's most negative share-stage talk, "the ones to answer", and as its stage's voice.
+    engine = open_database(sqlite_url)
+    posts = [("Avoid Acme, their support ignored me for a week", "ultimate_moment", False),
+             ("asdf qwer zxcv Acme", "ultimate_moment", True),
+             ("Acme order arrived broken?? or not, who knows", "first_moment", True)]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, url=f"https://example.org/{n}",
+                                 created_at=WEEK_START + timedelta(hours=5 + n), brands=[BRAND])
+                         for n, (text, *_rest) in enumerate(posts)])
+    save_predictions(engine, "v", [(n + 1, Prediction(moment, 0.99, "negative", 0.99, {}, {}, needs_review=flag))
+                                   for n, (_text, moment, flag) in enumerate(posts)])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    assert [q.text for q in digest.negative_share_items] == [posts[0][0]]
+    quoted = {q.text for s in digest.stages for q in s.quotes}
+    assert posts[0][0] in quoted and posts[1][0] not in quoted and posts[2][0] not in quoted, quoted
+    assert "1 item this week, none quoted." in render_markdown(digest)
+    assert "never one it flagged for review" in render_html(add_charts(digest))
+    store_batch(engine, [Mention(source="s", external_id="later", text="zxcv Acme qwer", brands=[BRAND],
+                                 created_at=WEEK_START + timedelta(weeks=1, hours=5))])
+    save_predictions(engine, "v", [(4, Prediction("ultimate_moment", 0.99, "negative", 0.99, {}, {}, needs_review=True))])
+    only_flagged = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
+    assert "1 this week, none listed: the classifier flagged them for review." in render_markdown(only_flagged)
