@@ -51,7 +51,7 @@ def md_link(label: str, url: str | None) -> str:
 
 
 def _quote(q: Quote) -> str:
-    meta = f"{md_escape(q.source)} · {q.created_at:%a %d %b} · {q.sentiment}"
+    meta = f"{md_escape(q.source)} · {q.created_at:%a} {q.created_at.day} {q.created_at:%b} · {q.sentiment}"
     link = md_link("open", q.url) if safe_url(q.url) else ""
     return f"> “{md_escape(short(q.text))}”  \n> — {meta}{' · ' + link if link else ''}"
 

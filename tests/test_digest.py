@@ -557,6 +557,7 @@ def test_items_flagged_for_review_are_not_quoted(sqlite_url: str) -> None:
     assert "never one it flagged for review" in render_html(add_charts(digest))
     store_batch(engine, [Mention(source="s", external_id="later", text="zxcv Acme qwer", brands=[BRAND],
                                  created_at=WEEK_START + timedelta(weeks=1, hours=5))])
-    save_predictions(engine, "v", [(4, Prediction("ultimate_moment", 0.99, "negative", 0.99, {}, {}, needs_review=True))])
+    save_predictions(engine, "v", [(4, Prediction("ultimate_moment", 0.99, "negative", 0.99, {}, {},
+                                                  needs_review=True))])
     only_flagged = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
     assert "1 this week, none listed: the classifier flagged them for review." in render_markdown(only_flagged)

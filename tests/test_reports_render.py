@@ -209,3 +209,13 @@ def test_a_retention_stage_of_one_item_and_one_author_reads_in_the_singular(dige
     markdown_text = render_markdown(one)
     assert "1 item with loyalty language" in markdown_text and "0 of 1 author this week" in markdown_text
     assert "0 of 1 author came back" in " ".join(_parse(render_html(one)).text)
+
+
+def test_a_quotes_date_reads_as_the_period_does(digest: Digest) -> None:
+    # The period read 'Mon 9 Nov' and the quotes under it 'Mon 09 Nov'.
+    quote = next(q for s in digest.stages for q in s.quotes)
+    day = quote.created_at.replace(day=9, month=11)
+    one = dataclasses.replace(digest, negative_share_items=[dataclasses.replace(quote, created_at=day)])
+    expected = f"{day:%a} 9 Nov"
+    assert f"· {expected} ·" in render_markdown(one)
+    assert f"{expected}" in " ".join(_parse(render_html(one)).text) and f"{day:%a} 09 Nov" not in render_html(one)
