@@ -26,6 +26,7 @@ pieces ("https", "co", a support account's name) are no term a brand manager can
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -88,7 +89,9 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     """
     def analyze(text: str) -> list[str]:
         features: list[str] = []
-        for clause in _CLAUSE.split(_NOISE.sub(" . ", text.lower().translate(_APOSTROPHES))):
+        # Exports often carry HTML entities as text ("Tom &amp; Jerry", "&nbsp;"): "amp" and "nbsp" are no terms.
+        plain = html.unescape(text).lower().translate(_APOSTROPHES)
+        for clause in _CLAUSE.split(_NOISE.sub(" . ", plain)):
             run: list[str] = []
             for token in [*map(_word, _WORD.findall(clause)), ""]:
                 if token and len(token) > 1 and token not in stop:

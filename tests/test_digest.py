@@ -561,3 +561,14 @@ def test_items_flagged_for_review_are_not_quoted(sqlite_url: str) -> None:
                                                   needs_review=True))])
     only_flagged = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK).shift(1))
     assert "1 this week, none listed: the classifier flagged them for review." in render_markdown(only_flagged)
+
+
+def test_html_entities_written_as_text_are_no_terms() -> None:
+    # An export's "Fish &amp; chips&nbsp;were cold" made "amp" and "nbsp" a week's emerging terms.
+    baseline = [f"the acme fish tastes fine, order {n} came on time" for n in range(20)]
+    week = [f"Acme fish &amp; chips&nbsp;were cold, &quot;refund&quot; refused{'!' * n}" for n in range(4)]
+    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    assert any("refund" in t for t in terms), terms
+    assert not {"amp", "nbsp", "quot"} & {w for v in counter.vocabulary for w in v.split()}, counter.vocabulary
