@@ -250,7 +250,8 @@ def _terms_by_stage(
     if not texts or limit <= 0:
         return {}
     # The brand is in every text: its words, its handle and the other names its query watches are no news.
-    counter = TermCounter([t.text for t in texts], extra_stop_words=[brand, *query_names(config, brand)])
+    counter = TermCounter([t.text for t in texts], extra_stop_words=[brand, *query_names(config, brand)],
+                          authors=[t.author for t in texts])
     current = np.array([t.current for t in texts])
     negative = np.array([t.sentiment == NEGATIVE for t in texts])
     out: dict[str, tuple[list[Any], list[Any]]] = {}

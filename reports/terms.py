@@ -8,7 +8,8 @@ one lucky use. Only over-use is reported, so the test is one-sided: a term
 is listed when its z-score passes `min_z` (1.645, one-sided 5%) and at least
 `min_count` of this week's items use it.
 
-The z-score is on uses; the threshold and the figure shown beside a term
+The z-score is on uses; the threshold (met by as many authors, so one
+customer's twelve posts about a voucher code make no term) and the figure shown beside a term
 ("waiting 3") are items, a text counting once however often it repeats the
 term, so one long post (a copied complaint, spam saying a word a hundred
 times) cannot make a term emerge on its own, nor show as "122×" in a stage
@@ -104,10 +105,22 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     return analyze
 
 
+def _author_ids(authors: Sequence[str | None] | None, size: int) -> NDArray[np.int64]:
+    """Each text's author as a number; a text with no author (or none given) is an author of its own."""
+    if authors is None:
+        return np.arange(size, dtype=np.int64)
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(a, len(ids)) if a is not None else -1 - n for n, a in enumerate(authors)],
+                    dtype=np.int64)
+
+
 class TermCounter:
     """Counts of every text over one shared vocabulary; groups are boolean masks over the texts."""
 
-    def __init__(self, texts: Sequence[str], extra_stop_words: Iterable[str] = ()) -> None:
+    def __init__(self, texts: Sequence[str], extra_stop_words: Iterable[str] = (),
+                 authors: Sequence[str | None] | None = None) -> None:
+        self.authors = _author_ids(authors, len(texts))
+        self._columns: sparse.csc_matrix | None = None
         stop = frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS_BARE | frozenset(stop_words_of(extra_stop_words))
         self.vocabulary: NDArray[np.str_]
         if not texts:
@@ -127,6 +140,13 @@ class TermCounter:
         if self.matrix.shape[1] == 0 or not mask.any():
             return np.zeros(self.matrix.shape[1], dtype=np.int64)
         return np.asarray(self.matrix[mask].sum(axis=0)).ravel().astype(np.int64)
+
+    def authors_using(self, mask: NDArray[np.bool_], term: int) -> int:
+        """How many authors of the texts where `mask` is true use the term at column `term`."""
+        if self._columns is None:  # column slices of the row-major matrix cost a pass over it each
+            self._columns = self.matrix.tocsc()
+        using = mask & (self._columns[:, term].toarray().ravel() > 0)
+        return len(np.unique(self.authors[using]))
 
     def items(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per-term number of the texts where `mask` is true that use the term (once each)."""
@@ -173,7 +193,7 @@ def top_terms(
     for index in order:
         if z[index] < min_z or len(picked) >= limit:
             break
-        if focus_items[index] < min_count:
+        if focus_items[index] < min_count or counter.authors_using(focus_mask, int(index)) < min_count:
             continue
         term = str(counter.vocabulary[index])
         words = set(term.split())

@@ -247,6 +247,7 @@ class TermText:
     cue: str | None
     compares: bool
     text: str
+    author: str | None = None  # pseudonymised; a term needs several authors, not one author's many posts
 
 
 def texts_for_terms(
@@ -267,7 +268,7 @@ def texts_for_terms(
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
                _cue(cues, engine.dialect.name, brand).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
-               mentions.c.title, mentions.c.text)
+               mentions.c.title, mentions.c.text, mentions.c.author)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
                classifications.c.moment != "none", sampled)
@@ -276,7 +277,7 @@ def texts_for_terms(
         rows = connection.execute(query).all()
     return [
         TermText(bool(r.current), r.moment, r.sentiment, r.cue, bool(r.compares),
-                 f"{r.title}. {r.text}" if r.title and not r.text.startswith(r.title) else r.text)
+                 f"{r.title}. {r.text}" if r.title and not r.text.startswith(r.title) else r.text, r.author)
         for r in rows
     ]
 

@@ -572,3 +572,21 @@ def test_html_entities_written_as_text_are_no_terms() -> None:
     terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
     assert any("refund" in t for t in terms), terms
     assert not {"amp", "nbsp", "quot"} & {w for v in counter.vocabulary for w in v.split()}, counter.vocabulary
+
+
+def test_one_author_posting_again_and_again_does_not_make_a_term_emerge(sqlite_url: str) -> None:
+    # One customer's twelve posts about 'voucher code' made it the use stage's emerging term and pain
+    # point at '12 items': a term needs as many authors as items (three, a pain point two).
+    engine = open_database(sqlite_url)
+    posts = [(w, n, "a", "Northwind coffee tastes fine, my order came on time") for w in range(1, 5) for n in range(6)]
+    posts += [(0, n, "angry", f"Northwind voucher code rejected again, attempt {n}") for n in range(12)]
+    posts += [(0, 20 + n, f"u{n}", f"Northwind grinder broke, refund refused {'!' * n}") for n in range(5)]
+    store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, author=author, brands=[BRAND],
+                                 created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=3 + 2 * n))
+                         for w, n, author, text in posts])
+    save_predictions(engine, "v", [(i, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for i in range(1, len(posts) + 1)])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
+    assert any("grinder" in t or "refund" in t for t in terms), terms
+    assert not any("voucher" in t or "code" in t for t in terms), terms
