@@ -47,6 +47,15 @@ def slug(name: str) -> str:
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+def stage_title(name: str) -> str:
+    """A stage name as a heading: its first letter capitalised, the rest as the config wrote it.
+
+    str.capitalize lowered the rest, so a custom mapping's "Buy & Try" was
+    headed "Buy & try" and "eCommerce" "Ecommerce".
+    """
+    return name[:1].upper() + name[1:]
+
+
 def short(text: str, limit: int = QUOTE_CHARS) -> str:
     """One line of at most `limit` characters, cut at a word, for quoting (bidi controls dropped)."""
     flat = " ".join(_BIDI_CONTROLS.sub("", text).split())

@@ -14,7 +14,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short, tone, unmapped_text
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short, stage_title, tone, unmapped_text
 from .model import Digest
 
 
@@ -27,7 +27,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline)
+    env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline, stage_title=stage_title)
     return env
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short, unmapped_text
+from .formatting import change_text, change_vs_baseline, figure, safe_url, short, stage_title, unmapped_text
 from .model import Digest, Quote, Term
 from .render_html import period_text
 
@@ -116,7 +116,7 @@ def render_markdown(digest: Digest) -> str:
                       f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
-        lines += [f"### {md_escape(s.name.capitalize())}", ""]
+        lines += [f"### {md_escape(stage_title(s.name))}", ""]
         empty = f"{s.volume:,} item{'' if s.volume == 1 else 's'} this week, none quoted." if s.volume else \
             "No items this week."
         lines += [_quote(q) + "\n" for q in s.quotes] or [empty, ""]

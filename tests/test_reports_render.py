@@ -219,3 +219,13 @@ def test_a_quotes_date_reads_as_the_period_does(digest: Digest) -> None:
     expected = f"{day:%a} 9 Nov"
     assert f"· {expected} ·" in render_markdown(one)
     assert f"{expected}" in " ".join(_parse(render_html(one)).text) and f"{day:%a} 09 Nov" not in render_html(one)
+
+
+def test_a_custom_stage_name_keeps_its_letters_in_headings(digest: Digest) -> None:
+    # "Buy & Try" was headed "Buy & try" (str.capitalize lowers the rest), "eCommerce" "Ecommerce".
+    stages = [dataclasses.replace(s, name=name) for s, name in zip(digest.stages, ["Buy & Try", "eCommerce"])]
+    named = dataclasses.replace(digest, stages=stages + digest.stages[2:])
+    markdown_text = render_markdown(named)
+    assert "### Buy &amp; Try" in markdown_text and "### ECommerce" in markdown_text
+    text = " ".join(_parse(render_html(named)).text)
+    assert "Buy & Try" in text and "Buy & try" not in text and "ECommerce" in text
