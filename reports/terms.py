@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -57,14 +58,18 @@ def stop_words_of(phrases: Iterable[str]) -> list[str]:
     A stop word only stops a token it equals: "Rolls-Royce" or "Pipe|Brand"
     taken whole would stop nothing (and scikit-learn warns about it on the
     user's terminal), so a brand is cut like the texts are: "rolls", "royce"
-    and the handle "rollsroyce".
+    and the handle "rollsroyce". Each is stopped with and without its accents
+    too: posts write "Nestlé" as "Nestle" and "Café" as "cafe".
     """
     out: list[str] = []
     for phrase in phrases:
-        tokens = re.findall(_TOKEN, phrase.lower())
-        out.extend(tokens)
-        if len(tokens) > 1:
-            out.append("".join(tokens))
+        lowered = phrase.lower()
+        bare = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+        for variant in dict.fromkeys((lowered, bare)):
+            tokens = re.findall(_TOKEN, variant)
+            out.extend(tokens)
+            if len(tokens) > 1:
+                out.append("".join(tokens))
     return out
 
 

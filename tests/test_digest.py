@@ -590,3 +590,14 @@ def test_one_author_posting_again_and_again_does_not_make_a_term_emerge(sqlite_u
     terms = {t.term for s in digest.stages for t in (*s.emerging_terms, *s.pain_points)}
     assert any("grinder" in t or "refund" in t for t in terms), terms
     assert not any("voucher" in t or "code" in t for t in terms), terms
+
+
+def test_a_brand_written_without_its_accents_is_no_term() -> None:
+    # Brand 'Nestlé Café': posts writing 'Nestle' and 'cafe' made the brand's own name emerge.
+    baseline = [f"Nestlé coffee tastes fine, order {n} came on time" for n in range(20)]
+    week = [f"Nestle cafe capsules leaking again, refund refused {'!' * n}" for n in range(5)]
+    counter = TermCounter(baseline + week, extra_stop_words=["Nestlé Café"])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    assert any("capsules" in t for t in terms), terms
+    assert not {"nestle", "cafe", "nestlé", "café"} & {w for v in counter.vocabulary for w in v.split()}
