@@ -60,9 +60,11 @@ _RETENTION_STAGE = {"five": "complete", "seven": "loyalty"}
 _COMPARISON_SPLIT = {"seven": ("interest", "consideration")}
 
 # Lower-case LIKE patterns, kept few and broad: each costs one scan of every
-# text in the weeks a digest compares. Churn wins over loyalty when an item has both.
+# text in the weeks a digest compares. Churn wins over loyalty when an item has both. Renewing is spelt
+# out: '%renew%' counted an energy brand's "renewable tariff" posts as loyal customers.
 LOYALTY_PATTERNS: tuple[str, ...] = (
-    "%bought my second%", "%bought my third%", "%buy again%", "%bought again%", "%order% again%", "%renew%",
+    "%bought my second%", "%bought my third%", "%buy again%", "%bought again%", "%order% again%",
+    "%renewed%", "%renewing%", "%renew %", "%renew",
     "%still us%", "%years now%", "%loyal%", "%always buy%", "%repeat customer%", "%back for more%",
 )
 CHURN_PATTERNS: tuple[str, ...] = (

@@ -601,3 +601,17 @@ def test_a_brand_written_without_its_accents_is_no_term() -> None:
     terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
     assert any("capsules" in t for t in terms), terms
     assert not {"nestle", "cafe", "nestlé", "café"} & {w for v in counter.vocabulary for w in v.split()}
+
+
+def test_renewable_is_not_loyalty_language(sqlite_url: str) -> None:
+    # The loyalty cue '%renew%' counted an energy brand's 'renewable tariff' posts as loyal customers.
+    engine = open_database(sqlite_url)
+    texts = ["Northwind's renewable tariff is a great idea", "Love the renewable energy push from Northwind",
+             "Renewed my Northwind plan for another year", "I will renew with Northwind", "Going to renew"]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, text in enumerate(texts)])
+    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "positive", 0.9, {}, {}))
+                                   for n in range(len(texts))])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    retention = next(s for s in digest.stages if s.derived == "retention")
+    assert retention.extra["loyalty_mentions"] == 3, retention.extra
