@@ -215,7 +215,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         console.print(f"[red]✗ classification[/]: {escape(classification['error'])}")
     else:
         model = classification.get("model_version", "the current model")
-        console.print(f"Classified {classification['classified']} new mentions with {escape(model)}.")
+        count = classification["classified"]
+        console.print(f"Classified {count} new mention{'' if count == 1 else 's'} with {escape(model)}.")
     alerts = summary["alerts"]
     print_alert_notes(alerts.get("notes", []))
     if "error" in alerts:
