@@ -106,8 +106,14 @@ def _journey(since: datetime | None) -> ColumnElement[bool]:
     return condition if since is None else and_(condition, mention_brands.c.created_at >= since)
 
 
+# Before buying (noticing the brand, researching it) an author is no customer yet: "Can I cancel anytime?" is
+# a question, not churn, and "Does it renew automatically?" no loyalty.
+_BEFORE_PURCHASE = ("stimulus", "zero_moment")
+
+
 def _cue(cues: Cues, dialect: str, brand: str, since: datetime | None = None) -> ColumnElement[Any]:
     return case((~_journey(since), literal(None)),
+                (classifications.c.moment.in_(_BEFORE_PURCHASE), literal(None)),
                 (_churn(cues, dialect, brand), literal("churn")),
                 (_any_like(cues.loyalty, dialect), literal("loyalty")), else_=literal(None))
 

@@ -95,8 +95,9 @@ def test_headline_and_stages_match_the_items(stored: tuple[Config, list[Item]]) 
             assert FIVE[quote.moment] == stage
 
     complete = by_stage["complete"]
-    churn = [i for i in journey if _churns(i.mention.text)]
-    loyal = [i for i in journey if _says(i.mention.text, LOYALTY_PATTERNS) and i not in churn]
+    customers = [i for i in journey if i.prediction.moment not in ("stimulus", "zero_moment")]
+    churn = [i for i in customers if _churns(i.mention.text)]
+    loyal = [i for i in customers if _says(i.mention.text, LOYALTY_PATTERNS) and i not in churn]
     # Both sides of "switched to" are in the week: leaving for a rival is churn, arriving is not.
     assert any("switching to blue bottle" in i.mention.text.lower() for i in churn)
     assert any("switched to northwind" in i.mention.text.lower() for i in journey if i not in churn)
@@ -615,3 +616,22 @@ def test_renewable_is_not_loyalty_language(sqlite_url: str) -> None:
     digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
     retention = next(s for s in digest.stages if s.derived == "retention")
     assert retention.extra["loyalty_mentions"] == 3, retention.extra
+
+
+def test_a_question_before_buying_is_no_churn_or_loyalty(sqlite_url: str) -> None:
+    # 'Can I cancel anytime?' asked before buying counted as churn, and 'will I have to renew' as loyalty:
+    # the retention stage measures customers, and these authors are not customers yet.
+    engine = open_database(sqlite_url)
+    posts = [("Can I cancel the Northwind subscription anytime? Thinking of signing up", "zero_moment"),
+             ("Does Northwind renew automatically? Considering it", "zero_moment"),
+             ("New Northwind ad: cancel your boring coffee", "stimulus"),
+             ("Cancelled my Northwind subscription, deliveries were late", "second_moment"),
+             ("Renewed my Northwind plan again", "second_moment")]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, (text, _m) in enumerate(posts)])
+    save_predictions(engine, "v", [(n + 1, Prediction(moment, 0.9, "neutral", 0.9, {}, {}))
+                                   for n, (_t, moment) in enumerate(posts)])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    retention = next(s for s in digest.stages if s.derived == "retention")
+    assert (retention.extra["churn_mentions"], retention.extra["loyalty_mentions"]) == (1, 1), retention.extra
+    assert retention.volume == 2 and {q.text for q in retention.quotes} == {posts[3][0], posts[4][0]}
