@@ -48,6 +48,9 @@ _CONTRACTED = frozenset({"t", "re", "ve", "ll", "d", "m"})  # don't, they're, we
 _CONTRACTIONS_BARE = frozenset({"dont", "doesnt", "didnt", "cant", "couldnt", "wont", "wouldnt", "shouldnt", "isnt",
                                 "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "im", "ive", "youre",
                                 "theyre", "thats", "whats", "theres", "lets"})
+# Chat fillers scikit-learn's list (written for prose) lacks: "honestly" rose in a share stage's terms.
+_FILLERS = frozenset({"lol", "lmao", "tbh", "imo", "imho", "honestly", "literally", "basically", "actually", "omg",
+                      "pls", "plz", "really", "just", "gonna", "wanna", "yeah", "ok", "okay", "guys"})
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”…|/\n]+")  # a phrase never spans these
 PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
 
@@ -126,7 +129,8 @@ class TermCounter:
                  authors: Sequence[str | None] | None = None) -> None:
         self.authors = _author_ids(authors, len(texts))
         self._columns: sparse.csc_matrix | None = None
-        stop = frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS_BARE | frozenset(stop_words_of(extra_stop_words))
+        stop = (frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS_BARE | _FILLERS
+                | frozenset(stop_words_of(extra_stop_words)))
         self.vocabulary: NDArray[np.str_]
         if not texts:
             self.matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0))

@@ -635,3 +635,14 @@ def test_a_question_before_buying_is_no_churn_or_loyalty(sqlite_url: str) -> Non
     retention = next(s for s in digest.stages if s.derived == "retention")
     assert (retention.extra["churn_mentions"], retention.extra["loyalty_mentions"]) == (1, 1), retention.extra
     assert retention.volume == 2 and {q.text for q in retention.quotes} == {posts[3][0], posts[4][0]}
+
+
+def test_chat_fillers_are_no_terms() -> None:
+    # "honestly" (and "lol", "tbh") rose in a share stage's emerging terms.
+    baseline = [f"the acme coffee tastes fine, order {n} came on time" for n in range(20)]
+    week = [f"honestly the acme grinder broke lol tbh, refund refused {'!' * n}" for n in range(5)]
+    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    assert any("grinder" in t for t in terms), terms
+    assert not {"honestly", "lol", "tbh"} & {w for v in counter.vocabulary for w in v.split()}
