@@ -8,6 +8,7 @@ and the texts for term statistics are separate, bounded queries.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -40,7 +41,7 @@ from journeywatch.storage.digest_queries import (
     top_items,
 )
 
-from .model import Change, Coverage, Digest, FailedSource, Headline, Quote, StageFigures, Touchpoint, Trend
+from .model import Change, Coverage, Digest, FailedSource, Headline, Quote, StageFigures, Term, Touchpoint, Trend
 from .fired_alerts import fired_alerts
 from .highlights import highlights
 from .terms import TermCounter, top_terms
@@ -263,8 +264,20 @@ def _terms_by_stage(
         emerging = top_terms(counter, in_stage & current, in_stage & ~current, limit=limit)
         pains = top_terms(counter, in_stage & current & negative, in_stage & ~(current & negative), limit=limit,
                           min_count=2)
-        out[stage] = (emerging, pains)
+        week_stride, baseline_stride = strides
+        out[stage] = (_scaled(emerging, week_stride, baseline_stride), _scaled(pains, week_stride, 1))
     return out
+
+
+def _scaled(terms: list[Term], week_stride: int, baseline_stride: int) -> list[Term]:
+    """Sampled counts as estimates of the whole week's (and baseline's): every n-th text was read.
+
+    Unscaled, a busy week's "(100)" beside a term meant some 300 items, and a
+    rising term's two figures were counted at different rates. A pain point's
+    comparison group mixes both periods, so only its week count is scaled.
+    """
+    return [dataclasses.replace(t, count=t.count * week_stride, baseline_count=t.baseline_count * baseline_stride)
+            for t in terms]
 
 
 def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> Coverage:

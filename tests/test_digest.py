@@ -646,3 +646,24 @@ def test_chat_fillers_are_no_terms() -> None:
     terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
     assert any("grinder" in t for t in terms), terms
     assert not {"honestly", "lol", "tbh"} & {w for v in counter.vocabulary for w in v.split()}
+
+
+def test_a_sampled_weeks_term_counts_are_scaled_to_the_whole_week(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Above TERM_SAMPLE items the texts are sampled (every n-th): a busy week's '(100)' beside a term
+    # meant some 300 items, and the week and the four before were sampled at different rates.
+    import journeywatch.reports.build as build_module
+    monkeypatch.setattr(build_module, "TERM_SAMPLE", 10)
+    engine = open_database(sqlite_url)
+    posts = [(w, n, "Northwind coffee tastes fine, my order came on time") for w in range(1, 5) for n in range(10)]
+    posts += [(0, n, f"Northwind grinder broke, refund refused {'!' * (n % 4)}") for n in range(30)]
+    store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, author=f"{w}-{n}", brands=[BRAND],
+                                 created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=3 + n))
+                         for w, n, text in posts])
+    save_predictions(engine, "v", [(i, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for i in range(1, len(posts) + 1)])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    use = next(s for s in digest.stages if s.name == "use")
+    grinder = next(t for t in use.emerging_terms if "grinder" in t.term)
+    assert 27 <= grinder.count <= 33, grinder
