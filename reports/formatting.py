@@ -65,13 +65,16 @@ def short(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def change_text(change: Change) -> str:
-    """'+12.5% vs last week's 40', '-3.1 pts vs last week', 'no data this week' or 'no data last week'.
+    """'+12.5% vs last week's 40', '-3.1 pts vs last week', 'no data this week', 'no journey items last week'.
 
     A relative change names the count it is relative to: '+200.0%' of 1 item is 3 items.
     """
     if change.delta is None:
-        empty = (None, 0) if change.unit == "%" else (None,)  # a count of 0 is an empty week too
-        return "no data this week" if change.value in empty else "no data last week"
+        if change.unit == "%":  # a count of 0 is an empty week too
+            return "no data this week" if change.value in (None, 0) else "no data last week"
+        # Net sentiment and the negative share are over journey items: a week of five spam posts has data,
+        # and 'Mentions: 5' over 'Net sentiment: — (no data this week)' read as a contradiction.
+        return "no journey items this week" if change.value is None else "no journey items last week"
     if change.unit == "%":
         return f"{change.delta:+.1f}% vs last week's {int(change.previous or 0):,}"
     return f"{change.delta:+.1f} pts vs last week"

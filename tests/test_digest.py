@@ -334,13 +334,15 @@ def test_an_empty_week_shows_no_change_figures(sqlite_url: str) -> None:
     assert first.headline.volume.previous == 0 and first.headline.volume.delta is None
     assert first.headline.net_sentiment.value is not None and first.headline.net_sentiment.delta is None
 
-    for digest, missing in ((empty, "no data this week"), (first, "no data last week")):
+    for digest, when in ((empty, "this week"), (first, "last week")):
         md = render_markdown(digest)
         head = md.split("## Journey map")[0]
-        assert head.count(f"({missing})") == 3 and "+0" not in head and "vs last week" not in head
+        assert head.count(f"(no data {when})") == 1 and head.count(f"(no journey items {when})") == 2
+        assert "+0" not in head and "vs last week" not in head
         html = render_html(digest)
         cards = html.split('data-section="headline"')[1].split('data-section="journey-map"')[0]
-        assert cards.count(missing) == 3 and "+0" not in cards and "vs last week" not in cards
+        assert cards.count(f"no data {when}") == 1 and cards.count(f"no journey items {when}") == 2
+        assert "+0" not in cards and "vs last week" not in cards
         data = json.loads(render_json(digest))["headline"]
         assert [data[k]["delta"] for k in ("volume", "net_sentiment", "negative_share_talk")] == [None] * 3
     rows = [line.split(" | ") for line in render_markdown(empty).splitlines() if line.startswith("| ")][1:]
@@ -667,3 +669,14 @@ def test_a_sampled_weeks_term_counts_are_scaled_to_the_whole_week(
     use = next(s for s in digest.stages if s.name == "use")
     grinder = next(t for t in use.emerging_terms if "grinder" in t.term)
     assert 27 <= grinder.count <= 33, grinder
+
+
+def test_a_week_of_only_off_journey_posts_says_no_journey_items_not_no_data(sqlite_url: str) -> None:
+    # 'Mentions: 5' over 'Net sentiment: — (no data this week)': the five were spam, off the journey.
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=f"Follow for follow Acme giveaway {n}",
+                                 created_at=WEEK_START + timedelta(hours=n), brands=[BRAND]) for n in range(5)])
+    save_predictions(engine, "v", [(n + 1, Prediction("none", 0.9, "neutral", 0.9, {}, {})) for n in range(5)])
+    head = render_markdown(build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))).split("## Journey")[0]
+    assert "**Net sentiment:** — (no journey items this week)" in head, head
+    assert "no data this week" not in head
