@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 from sqlalchemy import Engine, and_, case, func, select
 
+from journeywatch.copies import copy_key
 from journeywatch.domain import Moment, Sentiment
 from journeywatch.storage.dialect import epoch_bucket
 from journeywatch.storage.tables import classifications, mention_brands, mentions
@@ -127,7 +128,8 @@ def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
     """The most confidently negative share-stage items of a span, one per text, and how many each source gave.
 
     A spike is often one post shared or pasted many times (a copy-paste
-    campaign, cross-posts): five copies of it left no room for what else was said.
+    campaign, cross-posts), each copy with its own link or hashtag: five copies
+    of it left no room for what else was said (`copy_key`).
     """
     joined = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
         classifications, classifications.c.mention_id == mention_brands.c.mention_id)
@@ -149,7 +151,7 @@ def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
         items: dict[str, EvidenceItem] = {}
         for r in connection.execute(top):
             text = (f"{r.title}: {r.text}" if r.title and r.title not in r.text else r.text)[:_TEXT_LIMIT]
-            items.setdefault(" ".join(text.casefold().split()), EvidenceItem(
+            items.setdefault(copy_key(text), EvidenceItem(
                 text=text, url=r.url, source=r.source, source_kind=r.source_kind,
                 created_at=r.created_at.isoformat().replace("+00:00", "Z"),
             ))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import Engine
 
+from journeywatch.copies import copy_key
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.settings import Config
 from journeywatch.stages import (
@@ -49,7 +50,6 @@ from .weeks import Week, week_edges
 
 TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
-_DECORATION = re.compile(r"(?:https?://|www\.)\S+|[@#]\w+")  # what copies of one post differ by
 COPIES_READ = 20  # candidates read per quote: copies of one post (read once) may fill a group's first rows
 TERM_SAMPLE = 4000  # most texts per period tokenised for term statistics (a systematic sample above)
 CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS, moving=MOVING_PATTERNS)
@@ -175,18 +175,6 @@ def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: in
                     picked.append(quote)
                     break
     return picked
-
-
-def copy_key(text: str) -> str:
-    """The words of a post without its links, @handles, #hashtags, emoji, punctuation and case.
-
-    Copies of one post (a PSA pasted by many, a retweet, a bot) differ in the
-    link, handle or hashtag they end with: compared as written, an outage
-    week's most negative share-stage talk was one PSA five times over. A post
-    that is nothing but decoration is compared as written.
-    """
-    words = re.findall(r"\w+", _DECORATION.sub(" ", text).lower())
-    return " ".join(words) or " ".join(text.split()).lower()
 
 
 def _distinct(quotes: list[Quote], limit: int) -> list[Quote]:

@@ -338,7 +338,9 @@ def test_the_evidence_shows_each_text_once(database_url: str) -> None:
 
     engine = open_database(database_url)
     at = T0 + timedelta(days=3, hours=5)
-    texts = [("Never fly Acme, AVOID" if i % 2 else "never  fly acme, avoid") for i in range(8)]
+    # Copies differ in case, spacing, punctuation and the link or hashtag they end with.
+    texts = [("Never fly Acme, AVOID!! #acmefail" if i % 2 else f"never  fly acme avoid https://t.co/x{i}")
+             for i in range(8)]
     texts += [f"Acme lost my bags, trip {i} ruined" for i in range(4)]
     mentions = [Mention(source="export", external_id=f"c-{i}", text=text, url=f"https://example.org/c/{i}",
                         created_at=at + timedelta(minutes=i), brands=["Acme"]) for i, text in enumerate(texts)]
@@ -347,8 +349,8 @@ def test_the_evidence_shows_each_text_once(database_url: str) -> None:
         save_predictions(engine, "test", [(p.mention_id, Prediction("ultimate_moment", 0.9, "negative", 0.99, {}, {}))
                                           for p in batch])  # type: ignore[arg-type]
     items, sources = evidence(engine, "Acme", at, at + HOUR)
-    shown = [" ".join(item.text.casefold().split()) for item in items]
-    assert len(items) == 5 and len(set(shown)) == 5, shown
+    shown = [item.text for item in items]
+    assert len(items) == 5 and sum("fly acme" in text.casefold() for text in shown) == 1, shown
     assert sources == {"export": 12}  # the counts still count every copy
 
 
