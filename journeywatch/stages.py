@@ -67,8 +67,15 @@ LOYALTY_PATTERNS: tuple[str, ...] = (
     "%renewed%", "%renewing%", "%renew %", "%renew",
     "%still us%", "%years now%", "%loyal%", "%always buy%", "%repeat customer%", "%back for more%",
 )
+# The customer cancelling, not the brand: an airline's "my flight was cancelled" is no churn, and a bare
+# "%cancel%" made a week of cancelled flights read as customers leaving. So is "done with the setup".
 CHURN_PATTERNS: tuple[str, ...] = (
-    "%cancel%", "%never again%", "%unsubscrib%", "%done with%", "%closed my account%", "%returned it%",
+    "%i cancel%", "%i've cancel%", "%ive cancel%", "%we've cancel%", "%i'm cancel%", "%im cancel%",
+    "%i am cancel%", "%cancelled it%", "%canceled it%", "%cancelling my%", "%canceling my%", "%cancel my%",
+    "%cancel%subscription%", "%cancel%membership%", "%cancel%contract%", "%cancel%account%", "%cancel%policy%",
+    "%never again%", "%never buying%", "%never buy from%", "%never ordering%", "%never flying%",
+    "%never using%", "%won't be back%", "%wont be back%", "%not coming back%",
+    "%unsubscrib%", "%m done with%", "%i am done with%", "%closed my account%", "%returned it%",
 )
 # Leaving for somewhere: churn for every brand but the one named next ("switched to <brand>" is its win).
 MOVING_PATTERNS: tuple[str, ...] = ("%switched to ", "%switching to ", "%switch to ", "%going back to ")

@@ -680,3 +680,19 @@ def test_a_week_of_only_off_journey_posts_says_no_journey_items_not_no_data(sqli
     head = render_markdown(build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))).split("## Journey")[0]
     assert "**Net sentiment:** — (no journey items this week)" in head, head
     assert "no data this week" not in head
+
+
+def test_churn_is_the_customer_leaving_not_the_brand_cancelling(sqlite_url: str) -> None:
+    # '%cancel%' and '%done with%' made an airline's week of cancelled flights, and a finished setup, read as
+    # customers leaving; 'never buying again' was not churn.
+    engine = open_database(sqlite_url)
+    posts = ["My Northwind flight was cancelled again", "Northwind cancelled my flight, rebooked for tomorrow",
+             "Done with the setup, works great", "Never buying Northwind again", "I'm done with Northwind",
+             "Cancelled my Northwind subscription today"]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, text in enumerate(posts)])
+    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
+                                   for n in range(len(posts))])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    retention = next(s for s in digest.stages if s.derived == "retention")
+    assert retention.extra["churn_mentions"] == 3, retention.extra
