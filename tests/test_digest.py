@@ -423,9 +423,7 @@ def test_emerging_terms_are_phrases_people_wrote_not_links_handles_or_words_pair
             "Acme app has been down all day again @acmehelp https://t.co/x3",
             "avoid Acme, outage locked me out, app down all day @acmehelp http://bit.ly/y",
             "outage locked my account, write to help@acme.example @acmehelp"]
-    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
-    current = np.array([False] * len(baseline) + [True] * len(week))
-    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    terms, counter = _week_terms(baseline, week, "Acme")
     assert "outage locked" in terms, terms
     assert not {"app day", "log account", "avoid outage", "https", "http", "co", "acmehelp"} & set(counter.vocabulary)
     assert not any("acme" in word or "example" in word for word in counter.vocabulary), counter.vocabulary
@@ -512,9 +510,7 @@ def test_contractions_are_no_terms_and_a_possessive_is_its_noun() -> None:
     baseline = [f"the acme coffee tastes fine, order {n} came on time" for n in range(20)]
     week = ["Acme's app doesn’t work, I won't renew", "the app doesn't work again, they've lied",
             "app doesnt work and I wont renew", "Acme’s app still doesn't work, won't renew"]
-    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
-    current = np.array([False] * len(baseline) + [True] * len(week))
-    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    terms, counter = _week_terms(baseline, week, "Acme")
     assert {"app", "renew"} <= {w for t in terms for w in t.split()}, terms
     fragments = {"doesn", "won", "ve", "doesnt", "wont", "acme"}
     assert not any(fragments & set(v.split()) for v in counter.vocabulary), counter.vocabulary
@@ -570,9 +566,7 @@ def test_html_entities_written_as_text_are_no_terms() -> None:
     # An export's "Fish &amp; chips&nbsp;were cold" made "amp" and "nbsp" a week's emerging terms.
     baseline = [f"the acme fish tastes fine, order {n} came on time" for n in range(20)]
     week = [f"Acme fish &amp; chips&nbsp;were cold, &quot;refund&quot; refused{'!' * n}" for n in range(4)]
-    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
-    current = np.array([False] * len(baseline) + [True] * len(week))
-    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    terms, counter = _week_terms(baseline, week, "Acme")
     assert any("refund" in t for t in terms), terms
     assert not {"amp", "nbsp", "quot"} & {w for v in counter.vocabulary for w in v.split()}, counter.vocabulary
 
@@ -599,9 +593,7 @@ def test_a_brand_written_without_its_accents_is_no_term() -> None:
     # Brand 'Nestlé Café': posts writing 'Nestle' and 'cafe' made the brand's own name emerge.
     baseline = [f"Nestlé coffee tastes fine, order {n} came on time" for n in range(20)]
     week = [f"Nestle cafe capsules leaking again, refund refused {'!' * n}" for n in range(5)]
-    counter = TermCounter(baseline + week, extra_stop_words=["Nestlé Café"])
-    current = np.array([False] * len(baseline) + [True] * len(week))
-    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    terms, counter = _week_terms(baseline, week, "Nestlé Café")
     assert any("capsules" in t for t in terms), terms
     assert not {"nestle", "cafe", "nestlé", "café"} & {w for v in counter.vocabulary for w in v.split()}
 
@@ -643,9 +635,7 @@ def test_chat_fillers_are_no_terms() -> None:
     # "honestly" (and "lol", "tbh") rose in a share stage's emerging terms.
     baseline = [f"the acme coffee tastes fine, order {n} came on time" for n in range(20)]
     week = [f"honestly the acme grinder broke lol tbh, refund refused {'!' * n}" for n in range(5)]
-    counter = TermCounter(baseline + week, extra_stop_words=["Acme"])
-    current = np.array([False] * len(baseline) + [True] * len(week))
-    terms = {t.term for t in top_terms(counter, current, ~current, limit=10)}
+    terms, counter = _week_terms(baseline, week, "Acme")
     assert any("grinder" in t for t in terms), terms
     assert not {"honestly", "lol", "tbh"} & {w for v in counter.vocabulary for w in v.split()}
 
@@ -696,3 +686,10 @@ def test_churn_is_the_customer_leaving_not_the_brand_cancelling(sqlite_url: str)
     digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
     retention = next(s for s in digest.stages if s.derived == "retention")
     assert retention.extra["churn_mentions"] == 3, retention.extra
+
+
+def _week_terms(baseline: list[str], week: list[str], brand: str) -> tuple[set[str], TermCounter]:
+    """The week's top ten emerging terms against the baseline texts, and the counter that found them."""
+    counter = TermCounter(baseline + week, extra_stop_words=[brand])
+    current = np.array([False] * len(baseline) + [True] * len(week))
+    return {t.term for t in top_terms(counter, current, ~current, limit=10)}, counter
