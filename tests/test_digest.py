@@ -18,6 +18,7 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
+from journeywatch.reports.model import StageFigures
 from journeywatch.reports.highlights import highlights
 from journeywatch.reports.terms import TermCounter, top_terms
 from journeywatch.settings import Config, parse_config
@@ -600,15 +601,9 @@ def test_a_brand_written_without_its_accents_is_no_term() -> None:
 
 def test_renewable_is_not_loyalty_language(sqlite_url: str) -> None:
     # The loyalty cue '%renew%' counted an energy brand's 'renewable tariff' posts as loyal customers.
-    engine = open_database(sqlite_url)
     texts = ["Northwind's renewable tariff is a great idea", "Love the renewable energy push from Northwind",
              "Renewed my Northwind plan for another year", "I will renew with Northwind", "Going to renew"]
-    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
-                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, text in enumerate(texts)])
-    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "positive", 0.9, {}, {}))
-                                   for n in range(len(texts))])
-    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
-    retention = next(s for s in digest.stages if s.derived == "retention")
+    retention = _retention_of(sqlite_url, texts, "positive")
     assert retention.extra["loyalty_mentions"] == 3, retention.extra
 
 
@@ -675,16 +670,10 @@ def test_a_week_of_only_off_journey_posts_says_no_journey_items_not_no_data(sqli
 def test_churn_is_the_customer_leaving_not_the_brand_cancelling(sqlite_url: str) -> None:
     # '%cancel%' and '%done with%' made an airline's week of cancelled flights, and a finished setup, read as
     # customers leaving; 'never buying again' was not churn.
-    engine = open_database(sqlite_url)
     posts = ["My Northwind flight was cancelled again", "Northwind cancelled my flight, rebooked for tomorrow",
              "Done with the setup, works great", "Never buying Northwind again", "I'm done with Northwind",
              "Cancelled my Northwind subscription today"]
-    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
-                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, text in enumerate(posts)])
-    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "negative", 0.9, {}, {}))
-                                   for n in range(len(posts))])
-    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
-    retention = next(s for s in digest.stages if s.derived == "retention")
+    retention = _retention_of(sqlite_url, posts, "negative")
     assert retention.extra["churn_mentions"] == 3, retention.extra
 
 
@@ -693,3 +682,14 @@ def _week_terms(baseline: list[str], week: list[str], brand: str) -> tuple[set[s
     counter = TermCounter(baseline + week, extra_stop_words=[brand])
     current = np.array([False] * len(baseline) + [True] * len(week))
     return {t.term for t in top_terms(counter, current, ~current, limit=10)}, counter
+
+
+def _retention_of(sqlite_url: str, texts: list[str], sentiment: str) -> StageFigures:
+    """The retention stage of a week of use-stage posts (one author each) with the given sentiment."""
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START + timedelta(hours=5 + n)) for n, text in enumerate(texts)])
+    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, sentiment, 0.9, {}, {}))
+                                   for n in range(len(texts))])
+    digest = build_digest(engine, _config(sqlite_url), BRAND, parse_week(WEEK))
+    return next(s for s in digest.stages if s.derived == "retention")
