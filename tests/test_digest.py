@@ -18,8 +18,8 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
-from journeywatch.reports.model import StageFigures
 from journeywatch.reports.highlights import highlights
+from journeywatch.reports.model import StageFigures
 from journeywatch.reports.terms import TermCounter, top_terms
 from journeywatch.settings import Config, parse_config
 from journeywatch.stages import CHURN_PATTERNS, COMPARISON_PATTERNS, LOYALTY_PATTERNS, MOVING_PATTERNS
