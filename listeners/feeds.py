@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -29,18 +29,13 @@ from journeywatch.errors import SourceError
 from journeywatch.redaction import masked_url
 from journeywatch.settings import FeedSource
 
-from .base import Batch, Watermark
+from .base import EARLIEST, FUTURE_SLACK, Batch, Watermark
 from .http import fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
 from .text import clean_text, collapse_whitespace, html_to_text, plain_to_text
 
 BATCH_SIZE = 1000
 MAX_ID_CHARS = 512
-FUTURE_SLACK = timedelta(days=1)  # an entry dated further ahead than this gets the fetch time
-# An entry dated before this is a placeholder, not a date: Hugo writes "Mon, 01 Jan 0001" for undated pages,
-# other generators the Unix epoch, and feedparser reads a bare Unix time ("1763632800") as the year 1763.
-# Stored as such, the entry fell outside every alert window and digest week: it gets the fetch time instead.
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 Clock = Callable[[], datetime]
 
 

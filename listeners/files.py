@@ -47,16 +47,13 @@ from journeywatch.errors import ConfigError, SourceError
 from journeywatch.settings import FileSource
 from journeywatch.settings.sources import SourceKindLabel
 
-from .base import Batch, Watermark
+from .base import EARLIEST, FUTURE_SLACK, Batch, Watermark
 from .text import clean_text, plain_to_text
 
 BATCH_SIZE = 2000
 HEAD_BYTES = 4096  # how much of the file's start identifies it
 MAX_WARNINGS = 20  # per batch; the rest are counted
 PREAMBLE_ROWS = 20  # a CSV's header is looked for among its first rows
-# A row dated later than this after the run is misread (a month-first date_format on day-first dates: 12/11 as
-# 11 December) or in a wrong zone: stored, it sat outside every digest week and alert window until that day.
-FUTURE_SLACK = timedelta(days=1)
 FIELDS = ("id", "text", "created_at", "author", "url", "title", "source_kind", "brand")
 SOURCE_KINDS = frozenset(get_args(SourceKindLabel))
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv"}
@@ -186,12 +183,11 @@ def parse_time(value: Any, date_format: str | None = None) -> datetime:
     0001-01-01, Unix time 0), not a date.
     """
     parsed = _parse_time(value, date_format)
-    if parsed < _EARLIEST:
+    if parsed < EARLIEST:
         raise RowError(f"created_at {value!r} is before 1990: a placeholder, not a date")
     return parsed
 
 
-_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 # All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and
 # "20261120103000" (as milliseconds) the year 2612.
 _COMPACT = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
