@@ -22,7 +22,7 @@ from journeywatch.settings import AlertSettings, Config
 from .alert import Alert
 from .counts import evidence, first_seen, late_items, unclassified, window_counts, window_index, window_start
 from .detector import WEEK, Series, Verdict, evaluate
-from .message import alert_html, alert_title, ended_html, ended_title
+from .message import message
 from .notify import deliver
 from .redact import redact
 from .resend import Resent, claim_record, resend_failed, settle_claims
@@ -213,9 +213,8 @@ def _hours(value: timedelta) -> str:
 def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False) -> Alert:
     if not settings.notify:
         return alert
-    title, body = (ended_title(alert), ended_html(alert)) if ended else (alert_title(alert), alert_html(alert))
-    results = deliver(settings.notify, title, body, "html", retries=settings.retries,
-                      notify_type="info" if ended else "warning")
     kind = "ended" if ended else "alert"
+    title, body, notify_type = message(alert, kind)
+    results = deliver(settings.notify, title, body, "html", retries=settings.retries, notify_type=notify_type)
     alert.deliveries = settle_claims(engine, alert.id, kind, [{"kind": kind, **r.as_dict()} for r in results])
     return alert

@@ -84,3 +84,10 @@ def ended_html(alert: Alert) -> str:
     last = alert.last_window_end.strftime("%Y-%m-%d %H:%M")
     return (f"<p>The spike for {escape(alert.brand)} that began at {escape(start)} UTC subsided after "
             f"{escape(last)} UTC: no window since has been flagged.</p>")
+
+
+def message(alert: Alert, kind: str) -> tuple[str, str, str]:
+    """Title, HTML body and apprise notify type of an alert (`kind` "alert") or its ended notice ("ended")."""
+    if kind == "ended":
+        return ended_title(alert), ended_html(alert), "info"
+    return alert_title(alert), alert_html(alert), "warning"

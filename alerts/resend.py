@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from journeywatch.settings import AlertSettings
 
 from .alert import Alert
-from .message import alert_html, alert_title, ended_html, ended_title, late_note_html
+from .message import late_note_html, message
 from .notify import DeliveryResult, deliver
 from .redact import redact
 from .state import change_deliveries, recent_alerts_since
@@ -179,11 +179,7 @@ def _send(alert: Alert, kind: str, target: str, url: str) -> DeliveryResult:
     """One try, no backoff: the next check is the next retry."""
     first = next((d.get("first_at") or d.get("at") for d in alert.deliveries
                   if d.get("kind") == kind and d.get("target") == target), None)
-    late = late_note_html(first)
-    if kind == "ended":
-        title, body, notify_type = ended_title(alert), late + ended_html(alert), "info"
-    else:
-        title, body, notify_type = alert_title(alert), late + alert_html(alert), "warning"
-    [result] = deliver([url], title, body, "html", retries=0, notify_type=notify_type)
+    title, body, notify_type = message(alert, kind)
+    [result] = deliver([url], title, late_note_html(first) + body, "html", retries=0, notify_type=notify_type)
     logger.info("alert %d sent again to %s: %s", alert.id, result.target, "ok" if result.ok else result.error)
     return result
