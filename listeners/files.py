@@ -377,6 +377,7 @@ class FileListener:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
                               f"fields are {list(FIELDS)}")
         self._batch_size = batch_size
+        self._header_wide = False  # a CSV row as wide as its header was read in this fetch: see _shifted
         self._unit = "line"  # what a row's number counts: lines, or a JSON array's elements
         self._latest = datetime.now(timezone.utc) + FUTURE_SLACK  # a later date is a misread one; set per fetch
         self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
@@ -694,6 +695,7 @@ class FileListener:
                      header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
         """`_records` for a CSV: each record, checked; the rows a stray quote took in are read as rows."""
         recent: list[str] = []  # the lines of the record being read
+        self._header_wide = False  # whether a row as wide as the header was read: the file writes no trailing delimiter
 
         def tracked() -> Iterator[str]:
             for line in _lines(handle, cursor, self._encoding):
@@ -758,13 +760,29 @@ class FileListener:
         """One CSV record as a row, or why it is unreadable; nothing for an empty one."""
         if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
             yield None, self._undecodable(first_line)
-        elif any(v.strip() for v in values[len(header):]):  # fields past the header shift the rest
-            yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)} "
+        elif self._shifted(values, header):  # fields past the header shift the rest
+            empty = ", the last empty" if not values[-1].strip() else ""
+            yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)}{empty} "
                          f"(a {self._delimiter!r} in a field that is not quoted?)")
         elif [v.strip().removeprefix("\ufeff") for v in values] == header:
             return  # the header again: exports joined end to end (cat a.csv b.csv) repeat it; it is no row
         elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
+            self._header_wide = self._header_wide or len(values) == len(header)
             yield dict(zip(header, values)), None
+
+    def _shifted(self, values: list[str], header: list[str]) -> bool:
+        """Whether a record holds more fields than the header because a value's unquoted delimiter split it.
+
+        Empty fields past the header are a trailing delimiter (`1,Acme,2026-11-01,`), read as the header's
+        fields; but a stray delimiter in a row whose last field is empty gives the same shape, and read as
+        the header's fields that row was a bad date (' world' from "hello, world") or a text cut short. It
+        is taken for shifted when its first fields are not a usable row, or when the file's rows so far
+        were as wide as its header.
+        """
+        extra = values[len(header):]
+        if not extra:
+            return False
+        return any(v.strip() for v in extra) or self._header_wide or not self._usable(values[:len(header)], header)
 
     def _undecodable(self, line_no: int) -> str:
         """The warning for a line the encoding cannot decode; the first this listener reports says what to set."""
