@@ -1,0 +1,123 @@
+"""When an export says a row was written: the many ways other tools write a date, read as aware UTC.
+
+Kept apart from the file reader because it is its own problem: each format here is one that cannot be
+misread (slashed day/month dates read both ways, so they need the source's `date_format`), and a time
+before EARLIEST is a placeholder, not a date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from .base import EARLIEST
+
+
+class DateError(ValueError):
+    """Why a value is not a date; the message names the value."""
+
+
+# Dates other tools write that are not ISO 8601 but cannot be misread: Twitter's `created_at`, and the
+# day.month.year of a spreadsheet in a European locale. (Slashed dates are left out: 01/02 reads both ways.)
+# Month names and year-first slashes cannot be misread either; "Nov 20, 2026 10:00 PM" is how report exports
+# (Meltwater's, Sprout's) write dates for people.
+_OTHER_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+                  "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M", "%b %d, %Y %H:%M:%S", "%b %d, %Y",
+                  "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%B %d, %Y", "%d %b %Y %I:%M %p", "%d %B %Y %I:%M %p",
+                  "%d %B %Y %H:%M", "%d %B %Y", "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y",
+                  "%d-%b-%Y %I:%M%p", "%d-%b-%Y %I:%M %p", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y %H:%M", "%d-%b-%Y",
+                  "%Y-%m-%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p",
+                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %I:%M %p", "%Y/%m/%d")
+# RFC 2822 as e-mail and RSS write it. email.utils reads far more, wrongly: "Nov 20, 2026 10:00 PM" was 10:00 (the
+# PM dropped) and "20 Nov 2026 10:00 PM PST" 10:00 UTC; only this shape is handed to it.
+_RFC_2822 = re.compile(r"(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d(?::\d\d)?"
+                       r"(?:\s*(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T))?", re.IGNORECASE)
+_MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milliseconds (JavaScript, Talkwalker)
+# Each 1000 times larger again: microseconds (BigQuery's UNIX_MICROS, Postgres exports), nanoseconds (pandas, Arrow).
+_UNITS = ((1e17, 1e9), (1e14, 1e6), (_MILLISECONDS, 1e3))
+
+
+def parse_time(value: Any, date_format: str | None = None) -> datetime:
+    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, a named month
+    ("Nov 20, 2026 10:00 PM"), Y/m/d, Unix seconds or ms, or a spreadsheet's serial day number (45981.5 is
+    2025-11-20 12:00).
+
+    With `date_format` (the source's strptime format) only that format is read, so a slashed
+    date means what the export's locale meant. A time before 1990 is a placeholder (a database's
+    0001-01-01, Unix time 0), not a date.
+    """
+    parsed = _parse_time(value, date_format)
+    if parsed < EARLIEST:
+        raise DateError(f"created_at {value!r} is before 1990: a placeholder, not a date")
+    return parsed
+
+
+# All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and
+# "20261120103000" (as milliseconds) the year 2612.
+_COMPACT = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
+# A spreadsheet's date cell saved as its number: days since 1899-12-30 (Excel, Google Sheets, LibreOffice), the
+# fraction the time of day. Days 32874 to 73050 are 1990 to 2099; as Unix seconds they were 1970 and refused.
+_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=timezone.utc)
+_EXCEL_DAYS = (32874, 73051)
+
+
+def _parse_time(value: Any, date_format: str | None) -> datetime:
+    if isinstance(value, bool) or value is None or value == "":
+        raise DateError("no created_at")
+    if date_format is not None:
+        try:
+            parsed = datetime.strptime(str(value).strip(), date_format)
+        except ValueError:
+            raise DateError(f"created_at {value!r} does not match date_format {date_format!r}") from None
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    if isinstance(value, (int, str)) and (digits := str(value).strip()).isdigit() and len(digits) in _COMPACT:
+        try:
+            return datetime.strptime(digits, _COMPACT[len(digits)]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise DateError(f"created_at {value!r} is not a date (read as {_COMPACT[len(digits)]})") from None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
+        seconds = float(value)
+        if _EXCEL_DAYS[0] <= seconds < _EXCEL_DAYS[1]:  # as Unix seconds, a time on 1 January 1970
+            # to the millisecond: 45981.416666666664 is 10:00, not 09:59:59.999999
+            return _EXCEL_EPOCH + timedelta(milliseconds=round(seconds * 86_400_000))
+        try:
+            per_second = next((per for least, per in _UNITS if seconds >= least), 1)
+            return datetime.fromtimestamp(seconds / per_second, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise DateError(f"created_at {value!r} is out of range") from exc
+    if not isinstance(value, str):
+        raise DateError(f"created_at {value!r} is not a date")
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _other_date(text)
+        if parsed is None:
+            raise DateError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time; "
+                           "set the source's date_format for others)") from None
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
+# ISO 8601 with the zone named after it, as BigQuery's and Snowflake's exports write: "2026-11-01 10:00:00 UTC".
+_NAMED_UTC = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:UTC|GMT)", re.IGNORECASE)
+
+
+def _other_date(text: str) -> datetime | None:
+    if match := _NAMED_UTC.fullmatch(text):
+        try:
+            return datetime.fromisoformat(match[1]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    if _RFC_2822.fullmatch(text):
+        try:
+            return parsedate_to_datetime(text)  # as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
+        except (TypeError, ValueError, IndexError):
+            pass
+    for pattern in _OTHER_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
