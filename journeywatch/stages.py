@@ -14,8 +14,9 @@ single item's label says them (shared/taxonomy.md):
   research moment (zero_moment): items that compare options ("X vs Y",
   "worth it over", "which should I get") are consideration, the rest interest.
 
-The cue phrases are SQL LIKE patterns over the lower-cased text, so the
-digest counts them in the database, not in Python.
+The cue phrases are regular expressions matched at word boundaries in the
+database (SQLite's REGEXP, PostgreSQL's ~), so the digest counts them there,
+not in Python.
 """
 
 from __future__ import annotations
@@ -59,29 +60,44 @@ DERIVED_STAGES: dict[str, tuple[str, ...]] = {
 _RETENTION_STAGE = {"five": "complete", "seven": "loyalty"}
 _COMPARISON_SPLIT = {"seven": ("interest", "consideration")}
 
-# Lower-case LIKE patterns, kept few and broad: each costs one scan of every
-# text in the weeks a digest compares. Churn wins over loyalty when an item has both. Renewing is spelt
-# out: '%renew%' counted an energy brand's "renewable tariff" posts as loyal customers.
+# Regular expressions, matched case-insensitively and at word boundaries (\b): LIKE's '%i cancel%' read
+# "my taxi cancelled on me" as churn, '%ive cancel%' "five cancelled flights" and '%still us%' "still useless"
+# as loyalty. Each costs one pass over the texts a digest compares (all of a list are one expression). Kept to
+# what Python and PostgreSQL both read: \b, (?:...), (?!...), \w, {m,n}, and no apostrophe in [...]. An
+# apostrophe stands for a straight one, a curly one or none ("I've", "I’ve", "Ive"), `{brand}` for the brand's
+# names. Churn wins over loyalty when an item has both.
 LOYALTY_PATTERNS: tuple[str, ...] = (
-    "%bought my second%", "%bought my third%", "%buy again%", "%bought again%", "%order% again%",
-    "%renewed%", "%renewing%", "%renew %", "%renew",
-    "%still us%", "%years now%", "%loyal%", "%always buy%", "%repeat customer%", "%back for more%",
+    r"\bbought (?:my|our) (?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b",
+    r"\b(?:buy|bought|order|ordered|ordering)(?: \w+){0,3} again\b",
+    r"\brenew(?:ed|ing)?\b", r"\bstill us(?:e|ing)\b", r"\byears now\b", r"\bloyal\b",
+    r"\balways (?:buy|order|fly|get|choose)\b", r"\brepeat customer\b", r"\bback for more\b",
 )
-# The customer cancelling, not the brand: an airline's "my flight was cancelled" is no churn, and a bare
-# "%cancel%" made a week of cancelled flights read as customers leaving. So is "done with the setup".
+# Not a flight, order or booking: the brand cancelling one, or a customer changing a trip, is no one leaving.
+_NOT_A_BOOKING = (r"(?! (?:my|our|the|a|an|their|his|her)(?: \w+)? (?:flight|order|booking|reservation|appointment"
+                  r"|trip|ticket|deliver(?:y|ie)|train|ride)s?\b)")
+# The customer leaving the brand: "I cancelled", "cancelled my subscription", "never buying again", "I'm done
+# with <brand>", "switched to" a brand that is not this one (for "switched to <brand>" is its win, and
+# "switched to the annual plan" nobody leaving). Not "my taxi cancelled on me", nor "I'm done with the setup".
 CHURN_PATTERNS: tuple[str, ...] = (
-    "%i cancel%", "%i've cancel%", "%ive cancel%", "%we've cancel%", "%i'm cancel%", "%im cancel%",
-    "%i am cancel%", "%cancelled it%", "%canceled it%", "%cancelling my%", "%canceling my%", "%cancel my%",
-    "%cancel%subscription%", "%cancel%membership%", "%cancel%contract%", "%cancel%account%", "%cancel%policy%",
-    "%never again%", "%never buying%", "%never buy from%", "%never ordering%", "%never flying%",
-    "%never using%", "%won't be back%", "%wont be back%", "%not coming back%",
-    "%unsubscrib%", "%m done with%", "%i am done with%", "%closed my account%", "%returned it%",
+    r"\b(?:i|we)(?:'ve|'m| am| are| have| had| just| finally| already| going to| gonna)* cancell?(?:ed|ing)?\b"
+    + _NOT_A_BOOKING,
+    r"\bcancell?(?:ed|ing)? (?:my|our|the|their)(?: [\w-]+){0,2} (?:subscription|membership|contract|account"
+    r"|policy|plan)s?\b",
+    r"(?<!they )\bcancell?ed it\b",
+    r"\bnever again\b",
+    r"\bnever (?:buying|buy|ordering|order|flying|fly|using|use|shopping|shop|going back)\b"
+    r"(?! (?:anything|any other|anyone|anywhere) else\b)",
+    r"\b(?:won't|will not|wouldn't|would not) (?:be )?(?:buy|order|fly|us|shop|renew)\w*(?: \w+){0,3} again\b",
+    r"\b(?:won't|will not) be (?:back|returning|renewing)\b", r"\bnot coming back\b",
+    r"\bunsubscrib(?:e|ed|ing)\b", r"\bclos(?:ed|ing) (?:my|our)(?: \w+)? account\b", r"\breturned it\b",
+    r"\b(?:i'm|i am|we're|we are)(?: so| totally| officially| completely| really)? done with (?:you|them"
+    r"|this (?:company|brand|app|service|bank|airline|place)|{brand})",
+    r"\b(?:switch(?:ed|ing)?|going back) (?:over )?to (?!{brand}|the |a |an |my |our |annual|monthly"
+    r"|yearly|dark|light)",
 )
-# Leaving for somewhere: churn for every brand but the one named next ("switched to <brand>" is its win).
-MOVING_PATTERNS: tuple[str, ...] = ("%switched to ", "%switching to ", "%switch to ", "%going back to ")
 COMPARISON_PATTERNS: tuple[str, ...] = (
-    "% vs%", "%versus%", "%compar%", "%worth it over%", "%better than%", "%which should%", "%which one%",
-    "%alternative%", "% or the %",
+    r"\bvs\b", r"\bversus\b", r"\bcompar(?:e|ed|es|ing|ison)\b", r"\bworth it over\b", r"\bbetter than\b",
+    r"\bwhich (?:should|one)\b", r"\balternatives?\b", r"\bor the\b",
 )
 
 

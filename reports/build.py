@@ -26,7 +26,6 @@ from journeywatch.stages import (
     CHURN_PATTERNS,
     COMPARISON_PATTERNS,
     LOYALTY_PATTERNS,
-    MOVING_PATTERNS,
     StageModel,
     resolve_stage_model,
 )
@@ -52,7 +51,7 @@ TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
 COPIES_READ = 20  # candidates read per quote: copies of one post (read once) may fill a group's first rows
 TERM_SAMPLE = 4000  # most texts per period tokenised for term statistics (a systematic sample above)
-CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS, moving=MOVING_PATTERNS)
+CUES = Cues(loyalty=LOYALTY_PATTERNS, churn=CHURN_PATTERNS, comparison=COMPARISON_PATTERNS)
 SHARE, NEGATIVE = "ultimate_moment", "negative"
 
 

@@ -5,8 +5,8 @@ range (one index range scan) and joins mentions and classifications by
 primary key. Counts are grouped in the database; only the handful of quotes
 and the texts the term statistics need come back as rows.
 
-Cue phrases (loyalty, churn, comparison) are passed in as lower-case LIKE
-patterns, so storage does not need to know what a journey stage is.
+Cue phrases (loyalty, churn, comparison) are passed in as regular
+expressions, so storage does not need to know what a journey stage is.
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from .tables import classifications, mention_brands, mentions
 
 @dataclass(frozen=True, slots=True)
 class Cues:
-    """LIKE patterns (lower case) for the language the journey stages look for."""
+    """Regular expressions for the language the journey stages look for (see `cue_regex`)."""
 
     loyalty: tuple[str, ...] = ()
     churn: tuple[str, ...] = ()
     comparison: tuple[str, ...] = ()
-    # Churn only when what follows is not the brand itself ("switched to <brand>" is the brand's win):
-    # each is a prefix such as "%switched to ", completed with the brand's name.
-    moving: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +66,28 @@ class ItemRow:
     compares: bool
 
 
-def _any_like(patterns: Sequence[str], dialect: str) -> ColumnElement[bool]:
-    """Case-insensitive match of any pattern ('\\' escapes a literal % or _).
+def cue_regex(patterns: Sequence[str], brand: str) -> str | None:
+    """One case-insensitive regular expression (Python's syntax) for any of `patterns` about `brand`.
 
-    SQLite's LIKE already ignores ASCII case, so the text is not lower-cased
-    once per pattern (that copy was most of the cost); PostgreSQL uses ILIKE.
+    An apostrophe in a pattern matches a straight one, a curly one or none ("I've", "I’ve", "Ive"), and
+    `{brand}` any of the brand's names. One expression, not one per pattern: each costs a pass over the texts.
     """
     if not patterns:
+        return None
+    names = "|".join(re.escape(name) for name in brand_names(brand))
+    joined = "|".join(f"(?:{p})" for p in patterns).replace("'", "['’]?")
+    return "(?i)" + joined.replace("{brand}", f"(?:{names})")
+
+
+def _matches(patterns: Sequence[str], dialect: str, brand: str) -> ColumnElement[bool]:
+    """The text matches any pattern: SQLite's REGEXP (Python's re, which SQLAlchemy registers) or PostgreSQL's ~.
+
+    PostgreSQL writes a word boundary \\y where Python writes \\b; the rest of the patterns is read alike.
+    """
+    regex = cue_regex(patterns, brand)
+    if regex is None:
         return literal(False)
-    text = mentions.c.text
-    return or_(*[(text.like(p, escape="\\") if dialect == "sqlite" else text.ilike(p, escape="\\"))
-                 for p in patterns])
+    return mentions.c.text.regexp_match(regex if dialect == "sqlite" else regex.replace("\\b", "\\y"))
 
 
 def brand_names(brand: str) -> tuple[str, ...]:
@@ -87,17 +95,6 @@ def brand_names(brand: str) -> tuple[str, ...]:
     name = brand.lower().strip()
     first = name.split()[0] if name.split() else name
     return (name,) if first == name or len(first) < 4 else (name, first)
-
-
-def _churn(cues: Cues, dialect: str, brand: str) -> ColumnElement[bool]:
-    """Churn language, where "switched to X" is churn for every brand but X."""
-    churn = _any_like(cues.churn, dialect)
-    if not cues.moving:
-        return churn
-    escaped = [re.sub(r"([%_\\])", r"\\\1", name) for name in brand_names(brand)]
-    to_brand = [prefix + name + "%" for prefix in cues.moving for name in escaped]
-    moving = and_(_any_like([prefix + "%" for prefix in cues.moving], dialect), ~_any_like(to_brand, dialect))
-    return or_(churn, moving)
 
 
 def _journey(since: datetime | None) -> ColumnElement[bool]:
@@ -114,13 +111,13 @@ _BEFORE_PURCHASE = ("stimulus", "zero_moment")
 def _cue(cues: Cues, dialect: str, brand: str, since: datetime | None = None) -> ColumnElement[Any]:
     return case((~_journey(since), literal(None)),
                 (classifications.c.moment.in_(_BEFORE_PURCHASE), literal(None)),
-                (_churn(cues, dialect, brand), literal("churn")),
-                (_any_like(cues.loyalty, dialect), literal("loyalty")), else_=literal(None))
+                (_matches(cues.churn, dialect, brand), literal("churn")),
+                (_matches(cues.loyalty, dialect, brand), literal("loyalty")), else_=literal(None))
 
 
-def _compares(cues: Cues, dialect: str, since: datetime | None = None) -> ColumnElement[Any]:
+def _compares(cues: Cues, dialect: str, brand: str, since: datetime | None = None) -> ColumnElement[Any]:
     return case((~_journey(since), 0), (classifications.c.moment != "zero_moment", 0),
-                (_any_like(cues.comparison, dialect), 1), else_=0)
+                (_matches(cues.comparison, dialect, brand), 1), else_=0)
 
 
 def _bucket(edges: Sequence[datetime]) -> ColumnElement[Any]:
@@ -150,7 +147,7 @@ def brand_week_counts(
     dialect = engine.dialect.name
     bucket = _bucket(edges).label("bucket")
     cue = _cue(cues, dialect, brand, detail_since).label("cue")
-    compares = _compares(cues, dialect, detail_since).label("compares")
+    compares = _compares(cues, dialect, brand, detail_since).label("compares")
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
     source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
     columns = (bucket, classifications.c.moment, classifications.c.sentiment, source,
@@ -184,7 +181,7 @@ def top_items(
     the digest picks its quotes from these few rows.
     """
     cue = _cue(cues, engine.dialect.name, brand)
-    compares = _compares(cues, engine.dialect.name)
+    compares = _compares(cues, engine.dialect.name, brand)
     confidence = classifications.c.moment_confidence * classifications.c.sentiment_confidence
     has_url = case((mentions.c.url.is_(None), 1), else_=0)
     rank = func.row_number().over(
@@ -273,7 +270,7 @@ def texts_for_terms(
     )
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
-               _cue(cues, engine.dialect.name, brand).label("cue"), _compares(cues, engine.dialect.name).label("compares"),
+               _cue(cues, engine.dialect.name, brand).label("cue"), _compares(cues, engine.dialect.name, brand).label("compares"),
                mentions.c.title, mentions.c.text, mentions.c.author)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
