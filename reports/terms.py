@@ -53,6 +53,41 @@ _FILLERS = frozenset({"lol", "lmao", "tbh", "imo", "imho", "honestly", "literall
                       "pls", "plz", "really", "just", "gonna", "wanna", "yeah", "ok", "okay", "guys"})
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”…|/\n]+")  # a phrase never spans these
 PRIOR_STRENGTH = 0.1  # prior pseudo-counts as a share of the observed words: shrinks, never drowns
+# Phrasal verbs a product's talk turns on: "in", "up" and "out" are stop words, so "can't log in" counted "log"
+# and "top up" nothing ("top" is one too). Each is one term, whatever its tense ("logged in", "topped up") or
+# spelling ("login", "sign-up", "checkout"): a brand manager reads one problem, not three.
+_PHRASAL: dict[str, tuple[str, ...]] = {
+    "log": ("in", "out", "on"), "sign": ("in", "up", "out", "on"), "check": ("in", "out"), "top": ("up",),
+    "set": ("up",), "opt": ("in", "out"), "pick": ("up",), "cash": ("out",), "roll": ("out",), "drop": ("off",),
+}
+
+
+def _verb_forms(verb: str) -> set[str]:
+    """'log' -> log, logs, logged, logging (and loged, loging, as typed): the tenses a post writes."""
+    return {stem + ending for stem in (verb, verb + verb[-1]) for ending in ("", "s", "ed", "ing")}
+
+
+_PHRASAL_FORMS = {form: verb for verb in _PHRASAL for form in _verb_forms(verb)}
+_CLOSED_COMPOUNDS = {verb + particle: f"{verb} {particle}" for verb, particles in _PHRASAL.items()
+                     for particle in particles}  # "login", "signup", "checkout", "topup", "setup"
+
+
+def _phrasal(tokens: list[str | None]) -> list[str | None]:
+    """The tokens with each phrasal verb (or its one-word spelling) as one token: 'log in', 'top up'."""
+    out: list[str | None] = []
+    i = 0
+    while i < len(tokens):
+        token, following = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+        verb = _PHRASAL_FORMS.get(token or "")
+        if verb and following in _PHRASAL[verb]:
+            out.append(f"{verb} {following}")
+            i += 2
+            continue
+        out.append(_CLOSED_COMPOUNDS.get(token or "", token))
+        i += 1
+    return out
+
+
 
 
 def stop_words_of(phrases: Iterable[str]) -> list[str]:
@@ -102,7 +137,7 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
         plain = html.unescape(text).lower().translate(_APOSTROPHES)
         for clause in _CLAUSE.split(_NOISE.sub(" . ", plain)):
             run: list[str] = []
-            for token in [*map(_word, _WORD.findall(clause)), ""]:
+            for token in [*_phrasal(list(map(_word, _WORD.findall(clause)))), ""]:
                 if token and len(token) > 1 and token not in stop:
                     run.append(token)
                     continue
