@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from typing import NoReturn
 
 # Quiet, offline defaults; set before Prefect or transformers are imported anywhere.
 for _key, _value in {
@@ -32,6 +34,25 @@ def _error(message: str) -> None:
     console.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
+SIGPIPE_STATUS = 128 + 13  # what a shell shows for a writer whose reader closed the pipe (`yes | head -1`)
+
+
+def _reader_went_away() -> NoReturn:
+    """Stop quietly with status 141 when what reads our output stopped reading (`... | head -1`).
+
+    Click turns the BrokenPipeError into a silent exit 1, which a script reads as a failed
+    command; `cat big.jsonl | head -1` and other Unix tools end with 141 (SIGPIPE) instead,
+    and no error line. Output still buffered would fail again as Python exits ("Exception
+    ignored ... BrokenPipeError"): both streams are pointed at /dev/null first.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    sys.exit(SIGPIPE_STATUS)
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False, prog_name="journeywatch")  # usage errors come here: one line
@@ -55,10 +76,18 @@ def main() -> None:
             ctx = getattr(exc, "ctx", None)
             _error(exc.format_message() + (f" (see `{ctx.command_path} --help`)" if ctx else ""))
         sys.exit(exc.exit_code)
+    except SystemExit as exc:
+        if isinstance(exc.__context__, BrokenPipeError):
+            _reader_went_away()
+        raise
     except BaseException as exc:
         if type(exc).__name__ == "Abort":  # EOF at a prompt
             sys.exit(1)
         raise
     if code == 130:  # typer turns Ctrl-C into exit status 130, silently when not standalone
         _error("interrupted; what was stored so far is kept, and running the command again carries on from there")
+    try:  # what is still buffered (a `--json` print) fails here, not in Python's own exit, when the reader left
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_went_away()
     sys.exit(code if isinstance(code, int) else 0)
