@@ -1,8 +1,10 @@
 """A Reddit-shaped HTTP server on 127.0.0.1, enough for the real praw client.
 
 It serves the token endpoint (401 for credentials other than `credentials`),
-`/r/NAME/new/` and `/r/NAME/search/` listings (`after` pagination, `+`
-multireddits), `/api/info/` (posts by fullname), `/comments/ID/` with nested replies, a `more` stub and
+`/r/NAME/new/` and `/r/NAME/search/` listings and `/r/NAME/comments/` (every
+comment of the subreddit's posts, nested ones and those behind `more` included,
+as `t1` things with the post's `link_id`, `link_title` and `over_18`), all
+newest first with `after` pagination and `+` multireddits, `/api/info/` (posts by fullname), `/comments/ID/` with nested replies, a `more` stub and
 "continue this thread" links (`/comments/ID/_/COMMENT`), `/api/morechildren/`,
 a redirect for unknown subreddits, 403 for `private` and 404 for `banned`
 ones, extra `headers` on every answer (rate-limit headers), and canned
@@ -100,6 +102,21 @@ def _listing(children: list[dict[str, Any]], after: str | None) -> dict[str, Any
     return {"kind": "Listing", "data": {"after": after, "before": None, "dist": len(children), "children": children}}
 
 
+def _newest_first_page(things: list[tuple[str, str, float, dict[str, Any]]],
+                       query: dict[str, list[str]]) -> dict[str, Any]:
+    """One page of (kind, id, created, data) things, newest first, after the fullname in `after` (an unknown
+    one: an empty page, as Reddit answers when the item it names was deleted)."""
+    ordered = sorted(things, key=lambda thing: thing[2], reverse=True)
+    names = [f"{kind}_{id_}" for kind, id_, _, _ in ordered]
+    after = query.get("after", [None])[0]
+    start = (names.index(after) + 1 if after in names else len(ordered)) if after else 0
+    size = min(int(query.get("limit", [PAGE])[0]), PAGE)
+    page = ordered[start : start + size]
+    more = start + size < len(ordered)
+    return _listing([{"kind": kind, "data": data} for kind, _, _, data in page],
+                    names[start + len(page) - 1] if page and more else None)
+
+
 class RedditServer(LocalHTTPServer):
     def __init__(self) -> None:
         self.posts: list[Post] = []
@@ -119,16 +136,18 @@ class RedditServer(LocalHTTPServer):
     # --- what the endpoints answer ----------------------------------------------------------------
 
     def _page(self, posts: list[Post], query: dict[str, list[str]]) -> dict[str, Any]:
-        ordered = sorted(posts, key=lambda p: p.created, reverse=True)
-        after = query.get("after", [None])[0]
-        start = 0
-        if after:
-            names = [f"t3_{p.id}" for p in ordered]
-            start = names.index(after) + 1 if after in names else len(ordered)
-        size = min(int(query.get("limit", [PAGE])[0]), PAGE)
-        page = ordered[start : start + size]
-        more = start + size < len(ordered)
-        return _listing([{"kind": "t3", "data": p.data()} for p in page], f"t3_{page[-1].id}" if page and more else None)
+        return _newest_first_page([("t3", p.id, p.created, p.data()) for p in posts], query)
+
+    def _comments_page(self, posts: list[Post], query: dict[str, list[str]]) -> dict[str, Any]:
+        """A subreddit's comments as /r/NAME/comments lists them: flat, each naming its post, no replies."""
+        things = []
+        for post in posts:
+            link = {"link_title": post.title, "link_author": post.author or "[deleted]", "over_18": post.over_18,
+                    "link_permalink": f"https://www.reddit.com/r/{post.subreddit}/comments/{post.id}/x/"}
+            listed = [found for top in post.comments for found in top.walk()] + [(c, None, 0) for c in post.more]
+            things += [("t1", c.id, c.created, {**link, **c.data(post, parent, depth), "replies": ""})
+                       for c, parent, depth in listed]
+        return _newest_first_page(things, query)
 
     def _subreddit_posts(self, names: str) -> list[Post] | int | None:
         """The posts of NAME or NAME+NAME; an HTTP status for a private or banned one; None when unknown."""
@@ -151,7 +170,7 @@ class RedditServer(LocalHTTPServer):
 
     def answer_get(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
         parts = [p for p in path.split("/") if p]
-        if len(parts) == 3 and parts[0] == "r" and parts[2] in ("new", "search"):
+        if len(parts) == 3 and parts[0] == "r" and parts[2] in ("new", "search", "comments"):
             posts = self._subreddit_posts(parts[1])
             if posts is None:
                 return 302, "", {"Location": f"/subreddits/search?q={parts[1]}"}
@@ -159,6 +178,8 @@ class RedditServer(LocalHTTPServer):
                 reason = "private" if posts == 403 else "banned"
                 return posts, {"reason": reason, "message": "Forbidden" if posts == 403 else "Not Found",
                                "error": posts}, {}
+            if parts[2] == "comments":
+                return 200, self._comments_page(posts, query), {}
             if parts[2] == "search":
                 q = query.get("q", [""])[0]
                 if len(q) > 512:  # Reddit drops a longer q: a subreddit answers with all posts, r/all with none
