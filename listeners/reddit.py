@@ -1,7 +1,13 @@
-"""Reddit through praw: new posts of listed subreddits, searches for each brand, comments of matched posts.
+"""Reddit through praw: new posts of listed subreddits, searches for each brand, comments of matched posts,
+and the listed subreddits' new comments that name a brand themselves.
 
-Incremental: every listing (a subreddit's /new, one brand's search) keeps its
-own high-water mark, the newest `created_utc` and fullname it has seen.
+A comment naming the brand under a post that does not ("my Baratza died after
+two months" under "Which grinder should I buy?") is found only in its
+subreddit's comment listing (/r/NAME/comments): Reddit's search finds posts
+only, so a site-wide source (no subreddits listed) cannot see such comments.
+
+Incremental: every listing (a subreddit's /new, one brand's search, a subreddit's
+comments) keeps its own high-water mark, the newest `created_utc` and fullname it has seen.
 Listings come newest-first, so a mark may only move once its listing has been
 read down to the previous mark: intermediate batches carry the old mark plus
 a `pass` cursor (the newest item of this pass and the last one committed),
@@ -260,8 +266,8 @@ def submission_mention(source: str, data: Mapping[str, Any], site: str) -> Menti
     )
 
 
-def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site: str) -> Mention | None:
-    """A comment as a Mention tied to its submission; None when deleted or removed, or when it has no time."""
+def _comment(source: str, data: Mapping[str, Any], site: str, parent_id: str | None, nsfw: bool) -> Mention | None:
+    """A comment as a Mention tied to the post `parent_id`; None when deleted or removed, or when it has no time."""
     body = _plain(data.get("body") or "")
     created = _created(data)
     if not body or _gone(body) or created is None:
@@ -274,11 +280,27 @@ def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site:
         source_kind="reddit",
         url=site + data["permalink"] if data.get("permalink") else None,
         author=_author(data),
-        parent_id=parent.external_id,
-        nsfw=parent.nsfw,
+        parent_id=parent_id,
+        nsfw=nsfw,
         stickied=bool(data.get("stickied")),
-        brands=list(parent.brands),  # a reply to a brand's thread is about the brand
     )
+
+
+def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site: str) -> Mention | None:
+    """A comment of a matched post's thread; it takes the post's brands: a reply in a brand's thread is about it."""
+    mention = _comment(source, data, site, parent.external_id, parent.nsfw)
+    if mention is not None:
+        mention.brands = list(parent.brands)
+    return mention
+
+
+def listed_comment_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
+    """A comment from a subreddit's comment listing, which names its post (`link_id`) and the post's `over_18`.
+
+    The same item, by the same fullname, as when the comment is read in its post's thread.
+    """
+    return _comment(source, data, site, str(data["link_id"]) if data.get("link_id") else None,
+                    bool(data.get("over_18")))
 
 
 def _source_error(source: str, exc: Exception) -> SourceError:
@@ -305,13 +327,18 @@ _UNSERVED = ((prawcore.Forbidden, "private, quarantined or banned (HTTP 403)"),
 
 
 def _listing_name(key: str) -> str:
-    """A listing's watermark key in words: 'r/NAME' or 'the search of r/NAME for BRAND'."""
+    """A listing's watermark key in words: 'r/NAME', 'the comments of r/NAME' or 'the search of r/NAME for BRAND'."""
     kind, _, rest = key.partition(":")
     target, _, brand = rest.partition(":")
+    if kind == "comments":
+        return f"the comments of r/{rest}"
     return f"r/{rest}" if kind == "new" else f"the search of r/{target} for {brand}"
 # A listing opens newest-first, optionally after a fullname (to resume a pass that was cut off).
 Opener = Callable[[str | None], Iterable[Any]]
-Listing = tuple[str, Opener]
+# What one listed item gives, from praw's object and its data (with `name`), the site's base URL and the
+# batch's warnings: the mentions to store and how many items were deleted, removed or undated.
+Reader = Callable[[Any, dict[str, Any], str, list[str]], tuple[list[Mention], int]]
+Listing = tuple[str, Opener, Reader]
 
 
 class RedditListener:
@@ -353,7 +380,8 @@ class RedditListener:
         )
 
     def listings(self, reddit: praw.Reddit) -> list[Listing]:
-        """(watermark key, listing) for each subreddit's /new and each brand's search, newest first."""
+        """(watermark key, listing, reader of its items) for each subreddit's /new, each brand's search and each
+        subreddit's comments, newest first."""
         limit = self.settings.limit
         out: list[Listing] = []
 
@@ -362,7 +390,8 @@ class RedditListener:
 
         for name in self.subreddits:
             out.append((f"new:{name}",
-                        lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after))))
+                        lambda after, n=name: reddit.subreddit(n).new(limit=limit, **after_params(after)),
+                        self._post))
         if self.settings.search:
             target = "+".join(self.subreddits) or "all"
 
@@ -374,7 +403,17 @@ class RedditListener:
                                                        **after_params(after))
 
             for brand in self.searchable_brands():
-                out.append((f"search:{target}:{brand.name}", lambda after, q=brand.query: search(q, after)))
+                out.append((f"search:{target}:{brand.name}", lambda after, q=brand.query: search(q, after),
+                            self._post))
+        if self.settings.comments and self.settings.subreddit_comments and self.matcher is not None:
+
+            def comments(name: str, after: str | None) -> Iterable[Any]:
+                if name.lower() in self._unserved:
+                    return []  # its /new was refused: already reported, not asked twice
+                return reddit.subreddit(name).comments(limit=limit, **after_params(after))
+
+            for name in self.subreddits:
+                out.append((f"comments:{name}", lambda after, n=name: comments(n, after), self._listed_comment))
         return out
 
     def _served_target(self) -> str:
@@ -423,10 +462,51 @@ class RedditListener:
                 kept.append(mention)
         return kept, gone
 
-    def _read_pass(self, key: str, items: Iterable[Any], stop: dict[str, Any] | None,
+    def _post(self, submission: Any, data: dict[str, Any], site: str,
+              warnings: list[str]) -> tuple[list[Mention], int]:
+        """A listed post, and the comments of its thread when it names a brand (and comments are wanted)."""
+        subreddit = data.get("subreddit")
+        if self._subreddits and subreddit is not None and str(subreddit).lower() not in self._subreddits:
+            return [], 0  # a search answered from outside the listed subreddits
+        mention = submission_mention(self.name, data, site)
+        if mention is None:
+            return [], 1
+        if not self.settings.comments or self.matcher is None:
+            return [mention], 0
+        mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
+        if not mention.brands:
+            return [mention], 0
+        try:
+            comments, deleted = self._comments(submission, mention, site, warnings)
+        except (prawcore.NotFound, prawcore.Forbidden) as exc:
+            warnings.append(f"comments of {mention.external_id}: {exc}; skipped")
+            return [mention], 0
+        self._track(mention, data.get("num_comments"))
+        return [mention, *comments], deleted
+
+    def _listed_comment(self, comment: Any, data: dict[str, Any], site: str,
+                        warnings: list[str]) -> tuple[list[Mention], int]:
+        """A comment of a subreddit's comment listing, kept when its own words name a brand.
+
+        Most of a subreddit's comments name none; those are not the source's items, so deleted or removed
+        ones (whose words are gone) are not counted either. Bots' comments are left out as in threads.
+        """
+        if self.matcher is None or str(data.get("author") or "").lower() in BOTS:
+            return [], 0
+        body = _plain(data.get("body") or "")
+        brands = self.matcher.brands_of(body) if body and not _gone(body) else []
+        if not brands:
+            return [], 0
+        mention = listed_comment_mention(self.name, data, site)
+        if mention is None:
+            return [], 1  # it names a brand but has no time
+        mention.brands = brands
+        return [mention], 0
+
+    def _read_pass(self, key: str, items: Iterable[Any], read_item: Reader, stop: dict[str, Any] | None,
                    newest: dict[str, Any] | None, marks: dict[str, Any], seen: set[str],
                    site: str) -> Iterator[Batch]:
-        """One newest-first pass down to the `stop` mark, in batches.
+        """One newest-first pass down to the `stop` mark, in batches of what `read_item` makes of each item.
 
         While the pass is under way the listing's mark stays at `stop` and a
         `pass` entry records the newest item of the pass and the last one
@@ -441,43 +521,25 @@ class RedditListener:
         warnings: list[str] = []
         last: str | None = None
         read, reached = 0, False
-        for submission in items:
+        for item in items:
             read += 1
             # The listing's data as given (attribute access could trigger a fetch); `name` may be missing there.
-            data = {**vars(submission), "name": submission.fullname}
-            when = _created(data)
-            if when is None:  # no time to place it against the mark by: unreadable
-                gone += 1
-                continue
-            created = float(data["created_utc"])
-            if stop and (created < stop["created"] or data["name"] == stop["id"]):
-                reached = True
-                break
-            if newest is None:
-                newest = {"created": created, "id": data["name"]}
-            last = data["name"]
-            if last in seen:
-                continue
-            seen.add(last)
-            subreddit = data.get("subreddit")
-            if self._subreddits and subreddit is not None and str(subreddit).lower() not in self._subreddits:
-                continue  # a search answered from outside the listed subreddits
-            mention = submission_mention(self.name, data, site)
-            if mention is None:
-                gone += 1
-                continue
-            chunk.append(mention)
-            if self.settings.comments and self.matcher is not None:
-                mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
-                if mention.brands:
-                    try:
-                        comments, deleted = self._comments(submission, mention, site, warnings)
-                    except (prawcore.NotFound, prawcore.Forbidden) as exc:
-                        warnings.append(f"comments of {mention.external_id}: {exc}; skipped")
-                    else:
-                        chunk.extend(comments)
-                        gone += deleted
-                        self._track(mention, data.get("num_comments"))
+            data = {**vars(item), "name": item.fullname}
+            if _created(data) is not None:  # an undated item cannot be placed against the mark: its reader drops it
+                created = float(data["created_utc"])
+                if stop and (created < stop["created"] or data["name"] == stop["id"]):
+                    reached = True
+                    break
+                if newest is None:
+                    newest = {"created": created, "id": data["name"]}
+                last = data["name"]
+                if last in seen:
+                    continue
+                seen.add(last)
+            found, lost = read_item(item, data, site, warnings)
+            seen.update(mention.external_id for mention in found)  # a thread's comments: not again from a listing
+            chunk.extend(found)
+            gone += lost
             if len(chunk) >= self._batch_size:
                 marks[key] = {**base, "pass": {"newest": newest, "after": last}}
                 yield Batch(chunk, self._watermark(marks), skipped=gone, warnings=warnings)
@@ -559,7 +621,7 @@ class RedditListener:
                 chunk, warnings = [], []
         yield Batch(chunk, self._watermark(marks), warnings=warnings)
 
-    def _read_listing(self, key: str, listing: Opener, marks: dict[str, Any], seen: set[str],
+    def _read_listing(self, key: str, listing: Opener, read_item: Reader, marks: dict[str, Any], seen: set[str],
                       site: str) -> Iterator[Batch]:
         """What is new in one listing: first the rest of a pass an earlier run left (cut off, or at `limit`), then
         a fresh pass from the top."""
@@ -570,18 +632,19 @@ class RedditListener:
             resumed = iter(listing(pending["after"]))
             first = next(resumed, None)
             if first is not None:  # an empty page means the cursor item vanished: a full pass below covers it
-                yield from self._read_pass(key, itertools.chain([first], resumed), stop, pending["newest"],
-                                           marks, seen, site)
+                yield from self._read_pass(key, itertools.chain([first], resumed), read_item, stop,
+                                           pending["newest"], marks, seen, site)
                 if "pass" in marks[key]:  # the limit came first again: the rest, and what is newer, next run
                     return
                 state = marks[key]
                 stop = {"created": state["created"], "id": state["id"]}
             else:
                 marks[key] = stop or {}
-        yield from self._read_pass(key, listing(None), stop, None, marks, seen, site)
+        yield from self._read_pass(key, listing(None), read_item, stop, None, marks, seen, site)
 
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
-        """Yield what is new in every listing since its mark, with comments of brand-matching submissions."""
+        """Yield what is new in every listing since its mark, with comments of brand-matching submissions and the
+        listed subreddits' new comments that name a brand."""
         marks: dict[str, Any] = dict((watermark or {}).get("listings", {}))
         oldest = self._clock() - THREAD_DAYS * 86400
         stored = dict((watermark or {}).get("threads") or {}) if self.settings.comments and self.matcher else {}
@@ -597,9 +660,9 @@ class RedditListener:
         seen: set[str] = set()
         self._unserved = set()
         unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
-        for key, listing in self.listings(reddit):
+        for key, listing, read_item in self.listings(reddit):
             try:
-                yield from self._read_listing(key, listing, marks, seen, site)
+                yield from self._read_listing(key, listing, read_item, marks, seen, site)
             except tuple(kind for kind, _ in _UNSERVED) as exc:
                 meaning = next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
                 unserved.setdefault(meaning, []).append(_listing_name(key))

@@ -98,7 +98,8 @@ def test_second_run_asks_only_for_what_is_new(kettles: RedditServer) -> None:
     again = _mentions(listener, mark)
     assert [m.external_id for m in again] == ["t3_fresh"]
     listings = [p for _, p, _ in kettles.requests[before:] if p.startswith("/r/")]
-    assert sorted(listings) == ["/r/kettles/new", "/r/kettles/search/"]  # one page each: the mark stops them
+    # one page each: the mark stops them
+    assert sorted(listings) == ["/r/kettles/comments/", "/r/kettles/new", "/r/kettles/search/"]
 
 
 def test_site_wide_search_without_subreddits(kettles: RedditServer) -> None:

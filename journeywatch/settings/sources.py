@@ -41,7 +41,12 @@ class RedditSource(_Remote):
     kind: Literal["reddit"]
     subreddits: list[str] = Field(default_factory=list,
                                   description="subreddits to read; empty means site-wide search")
-    comments: bool = Field(default=True, description="also collect comments of matched submissions")
+    comments: bool = Field(default=True, description="also collect comments of matched submissions; false: "
+                                                      "no comments at all")
+    subreddit_comments: bool = Field(default=True,
+                                     description="also read each listed subreddit's new comments and keep those "
+                                                 "naming a brand under posts that do not (one more listing per "
+                                                 "subreddit per run; needs comments)")
     search: bool = Field(default=True, description="search each brand's terms, not only /new")
     limit: int = Field(default=500, ge=1, le=1000, description="most items per listing per run")
     replace_more_limit: int = Field(default=8, ge=0, le=64,
