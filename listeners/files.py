@@ -30,7 +30,6 @@ import csv
 import glob
 import gzip
 import hashlib
-import io
 import json
 import os
 import re
@@ -38,6 +37,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, get_args
 
@@ -48,6 +48,7 @@ from journeywatch.settings.sources import SourceKindLabel
 
 from .base import FUTURE_SLACK, Batch, Watermark
 from .dates import DateError, parse_time
+from .streams import JsonError, MadeFile, decoded, json_values
 from .text import clean_text, plain_to_text
 
 BATCH_SIZE = 2000
@@ -111,8 +112,9 @@ def _open_bytes(path: Path) -> IO[bytes]:
 
 
 def _length(handle: IO[bytes]) -> int:
-    """How many bytes `handle` holds; a gzip file is decompressed once to count them (offsets are the text's)."""
-    if not isinstance(handle, gzip.GzipFile):
+    """How many bytes `handle` holds; a gzip file is decompressed once to count them (offsets are the text's), and
+    bytes made on the fly (UTF-16 as UTF-8, a JSON array as lines) are made once."""
+    if not isinstance(handle, (gzip.GzipFile, MadeFile)):
         return os.fstat(handle.fileno()).st_size
     total = 0
     while chunk := handle.read(_CHUNK):
@@ -165,21 +167,10 @@ def _delimiter_of(header: str, default: str) -> str:
     return best if counts[best] else default
 
 
-_BETWEEN_VALUES = re.compile(r"[\s,]*")
-
-
 def _spans_lines(start: bytes) -> bool:
     """Whether a JSONL file's first line is the opening of an object written over several lines (`{` alone)."""
     first = start.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)
     return len(first) == 2 and first[0].strip() == b"{"
-
-
-def _as_lines(values: list[Any]) -> io.BytesIO:
-    """JSON values as JSON Lines, in a fixed form: the offsets of the first values stay when more follow them.
-
-    ASCII (\\u escapes) reads back the same in every encoding the source may name.
-    """
-    return io.BytesIO(b"".join(json.dumps(value).encode("ascii") + b"\n" for value in values))
 
 
 def _json_line(line: str) -> Any:
@@ -526,66 +517,47 @@ class FileListener:
         """Where a row is, for warnings: the line its record ends on, or its place in a JSON array."""
         return f"row ending at line {number}" if self._unit == "line" else f"{self._unit} {number}"
 
-    def _array_as_lines(self, handle: IO[bytes]) -> io.BytesIO:
-        """A file holding one JSON array, as JSON Lines: one element per line, the Nth element on line N.
+    def _json_as_lines(self, handle: IO[bytes], *, array: bool) -> Iterator[bytes]:
+        """The JSON array's elements (`array`), else the JSON values one after another in the file, as JSON Lines.
 
-        Exports saved as .json are often one array (`[{...}, {...}]`, indented or not); they were refused.
-        The whole array is read at once. Its elements written back one per line in a fixed form keep the
-        offsets of those already read when the exporter writes a longer array, so a rerun reads the new
-        elements only, as for JSON Lines; warnings name an element by its place in the array.
+        Exports saved as .json are often one array (`[{...}, {...}]`, indented or not), and `jq '.[]'` without -c
+        writes each object over many lines: they were refused, or every line was a bad row. Each value is written
+        in a fixed form, one per line: a longer array written over the file keeps the offsets of the values already
+        read, so a rerun reads the new ones only, as for JSON Lines; warnings name a value by its place. ASCII (\\u
+        escapes) reads back the same in every encoding the source may name.
         """
-        raw = handle.read()
+        what = "the JSON array" if array else "the JSON values"
         try:
-            elements = json.loads(raw.decode(self._encoding).removeprefix("\ufeff"))
+            for value in json_values(decoded(handle, self._encoding), array=array):
+                yield json.dumps(value).encode("ascii") + b"\n"
         except UnicodeDecodeError:
-            raise SourceError(self.name, f"the JSON array is {self._not_valid}{self._encoding_hint}",
-                              retryable=False) from None
-        except json.JSONDecodeError as exc:
-            raise SourceError(self.name, f"the JSON array is not valid JSON ({exc.msg}: line {exc.lineno} column "
+            raise SourceError(self.name, f"{what} is {self._not_valid}{self._encoding_hint}", retryable=False) from None
+        except JsonError as exc:
+            raise SourceError(self.name, f"{what} is not valid JSON ({exc.msg}: line {exc.lineno} column "
                               f"{exc.colno}); a file still being written is read next run", retryable=False) from None
-        if not isinstance(elements, list):
-            raise SourceError(self.name, "the file holds one JSON value, not JSON Lines or an array", retryable=False)
-        self._unit = "element"
-        return _as_lines(elements)
 
-    def _utf16_as_utf8(self, handle: IO[bytes]) -> io.BytesIO:
-        """A UTF-16 file (Meltwater's export, Excel's "Unicode Text": tab-separated) as UTF-8, read whole.
+    def _utf16_as_utf8(self, handle: IO[bytes]) -> Iterator[bytes]:
+        """A UTF-16 file (Meltwater's export, Excel's "Unicode Text": tab-separated) as UTF-8.
 
         Lines are split on the byte b"\\n", which UTF-16 does not write alone: such files were refused.
         The same text gives the same UTF-8, so a longer file written over it is read from where it stopped.
         """
-        handle.seek(0)
         try:
-            text = handle.read().decode("utf-16")
+            for text in decoded(handle, "utf-16"):
+                yield text.encode("utf-8")
         except UnicodeDecodeError as exc:
             raise SourceError(self.name, f"the UTF-16 file is cut short or damaged ({exc.reason}); a file still "
                               "being written is read next run", retryable=False) from None
-        return io.BytesIO(text.encode("utf-8"))
 
-    def _values_of(self, handle: IO[bytes]) -> list[Any] | None:
-        """The JSON values one after another in the file (each may span lines), or None where it is not that.
-
-        `jq '.[]'` without -c, and other pretty printers, write each object over many lines: every line
-        was a bad row ('all 15 rows read were skipped'). A file that does not read whole this way is left
-        to the line reader, which says which lines are bad.
-        """
+    def _values_of(self, handle: IO[bytes]) -> tuple[MadeFile, int] | None:
+        """The JSON values one after another in the file (each may span lines) as JSON Lines, and their length;
+        None where the file is not that: it is left to the line reader, which says which lines are bad."""
+        values = MadeFile(partial(self._json_as_lines, handle, array=False))
         try:
-            text = handle.read().decode(self._encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            return None
-        finally:
+            return values, _length(values)
+        except SourceError:
             handle.seek(0)
-        decoder = json.JSONDecoder()
-        values: list[Any] = []
-        position = _BETWEEN_VALUES.match(text, 0).end()  # type: ignore[union-attr]
-        while position < len(text):
-            try:
-                value, position = decoder.raw_decode(text, position)
-            except json.JSONDecodeError:
-                return None
-            values.append(value)
-            position = _BETWEEN_VALUES.match(text, position).end()  # type: ignore[union-attr]
-        return values
+            return None
 
     def _csv_records(self, handle: IO[bytes], cursor: _Cursor,
                      header: list[str]) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
@@ -796,8 +768,8 @@ class FileListener:
             start = handle.read(HEAD_BYTES)
             utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
             if utf16:
-                handle = self._utf16_as_utf8(handle)
-                size = len(handle.getvalue())
+                handle = MadeFile(partial(self._utf16_as_utf8, handle))
+                size = _length(handle)  # made once through: a damaged file fails here, before any row is taken
                 start = handle.read(HEAD_BYTES)
             self._check_start(start)
             handle.seek(0)
@@ -806,12 +778,12 @@ class FileListener:
             # accent mojibake ('cafÃ©'), as when the tool that once wrote cp1252 now writes UTF-8.
             self._use_encoding("utf-8" if utf16 or start.startswith(codecs.BOM_UTF8) else self.settings.encoding)
             if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
-                handle = self._array_as_lines(handle)
-                size = len(handle.getvalue())
+                self._unit = "element"
+                handle = MadeFile(partial(self._json_as_lines, handle, array=True))
+                size = _length(handle)  # an array that is not valid JSON fails here, before any row is taken
             elif self.format == "jsonl" and _spans_lines(start) and (values := self._values_of(handle)) is not None:
                 self._unit = "object"
-                handle = _as_lines(values)
-                size = len(handle.getvalue())
+                handle, size = values
             offset, line_no, rows, head_len = self._resume_point(handle, watermark, size)
             if offset >= size and offset > 0:
                 return
