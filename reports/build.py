@@ -35,6 +35,7 @@ from journeywatch.storage.digest_queries import (
     Cues,
     ItemRow,
     brand_week_counts,
+    first_mention_time,
     most_confident,
     repeat_authors,
     texts_for_terms,
@@ -267,6 +268,20 @@ def _scaled(terms: list[Term], week_stride: int, baseline_stride: int) -> list[T
             for t in terms]
 
 
+def _first_bucket(first_item: datetime | None, edges: list[datetime]) -> int:
+    """The first week bucket with an item of the brand (this week at the latest: its figures are always shown)."""
+    current = len(edges) - 2
+    if first_item is None:
+        return current
+    return min(sum(1 for edge in edges[1:] if edge <= first_item), current)
+
+
+def _no_data_before(counts: dict[str, dict[str, list[int]]], first: int) -> dict[str, dict[str, list[int | None]]]:
+    """Weekly counts with the weeks before the brand's first item as None: a 0 there read as a measured quiet week."""
+    return {moment: {sentiment: [None] * first + weekly[first:] for sentiment, weekly in by_sentiment.items()}
+            for moment, by_sentiment in counts.items()}
+
+
 def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> Coverage:
     failed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for failure in failures_between(engine, start, end):
@@ -300,6 +315,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     terms = _terms_by_stage(engine, config, brand, model, baseline_start, start, end, settings.terms_per_stage,
                             sizes)
     now = TREND_WEEKS - 1
+    first = _first_bucket(first_mention_time(engine, brand), edges)
     # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
     # (the same forum post stood under both share and complete), unless it has nothing else.
     quotes: dict[str, list[Quote]] = {}
@@ -319,6 +335,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         # these stages were not measured, and 0 there would read as a quiet week.
         measured_from = now - BASELINE_WEEKS if stage == model.retention_stage or stage in (
             model.comparison_split or ()) else 0
+        measured_from = max(measured_from, first)
         history: list[int | None] = [None] * measured_from + counted[measured_from:]
         sentiment = {s: tally.stage_sentiment[stage].get(s, 0) for s in SENTIMENTS}
         volume = counted[now]
@@ -355,7 +372,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         stages.append(figures)
     unmapped = {m: sum(tally.by_moment[m][s][now] for s in SENTIMENTS) for m in MOMENTS
                 if m != "none" and not model.stage_for(m) and not model.stage_for(m, True)}
-    first = week.shift(-(TREND_WEEKS - 1))
+    oldest = week.shift(-(TREND_WEEKS - 1))
     generated = datetime.now(timezone.utc).replace(microsecond=0)
     data_to = generated.astimezone(ZoneInfo(tz)) if generated < end else None
     digest = Digest(
@@ -368,7 +385,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         stage_names=list(model.stages),
         headline=_headline(tally),
         stages=stages,
-        trend=Trend(weeks=[first.shift(i).label for i in range(TREND_WEEKS)], counts=tally.by_moment),
+        trend=Trend(weeks=[oldest.shift(i).label for i in range(TREND_WEEKS)], counts=_no_data_before(
+            tally.by_moment, first)),
         negative_share_items=_distinct([_quote(i, ZoneInfo(tz)) for i in most_confident(
             engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * COPIES_READ)],
             settings.top_negative),

@@ -152,8 +152,11 @@ def trend_png(digest: Digest) -> bytes:
     figure, axes = plt.subplots(2, 3, figsize=(6.4, 3.9), sharex=True, sharey=True)
     for ax, moment in zip(axes.flat, moments):
         bottom = [0] * len(weeks)
+        missing = [i for i, n in enumerate(digest.trend.counts[moment]["negative"]) if n is None]
+        if missing:  # before the brand's first item: shaded as no data, not drawn as a zero
+            ax.axvspan(missing[0] - 0.5, missing[-1] + 0.5, facecolor="#f0f2f5", hatch="///", edgecolor=GRID, lw=0)
         for sentiment in ("negative", "neutral", "positive"):
-            values = digest.trend.counts[moment][sentiment]
+            values = [n or 0 for n in digest.trend.counts[moment][sentiment]]
             ax.bar(range(len(weeks)), values, bottom=bottom, color=COLOURS[sentiment], width=0.75,
                    label=sentiment, edgecolor="white", linewidth=0.3)
             bottom = [b + v for b, v in zip(bottom, values)]

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from .model import Change
+from .model import Change, Digest
 
 QUOTE_CHARS = 280
 
@@ -108,3 +108,13 @@ def tone(delta: float | None, good_when_up: bool = True) -> str:
     if delta is None or abs(delta) < 0.05:
         return "flat"
     return "good" if (delta > 0) == good_when_up else "bad"
+
+
+NO_DATA_NOTE = "No data: weeks before the brand's first item, not measured as empty"
+
+
+def no_data_weeks(digest: Digest) -> list[str]:
+    """The trend's weeks before the brand's first item (its counts are None there)."""
+    counts = next(iter(digest.trend.counts.values()), {})
+    weekly = next(iter(counts.values()), [])
+    return [week for week, n in zip(digest.trend.weeks, weekly) if n is None]

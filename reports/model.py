@@ -67,7 +67,9 @@ class StageFigures:
     net_sentiment: float | None  # (positive - negative) / volume × 100
     baseline: float  # mean weekly volume over the previous four weeks
     change_vs_baseline: float | None  # % change of volume against `baseline`
-    history: list[int | None]  # weekly volumes, oldest first, ending with this week; None: not measured that week
+    # weekly volumes, oldest first, ending with this week; None: not measured that week (before the brand's
+    # first item, or before a cue-measured stage's baseline)
+    history: list[int | None]
     touchpoints: list[Touchpoint] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     emerging_terms: list[Term] = field(default_factory=list)
@@ -89,7 +91,8 @@ class Trend:
     """Moment × sentiment per week, oldest first."""
 
     weeks: list[str]
-    counts: dict[str, dict[str, list[int]]]  # moment -> sentiment -> weekly counts
+    # moment -> sentiment -> weekly counts; None: a week before the brand's first item (no data, not 0)
+    counts: dict[str, dict[str, list[int | None]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,18 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short, stage_title, tone, unmapped_text
+from .formatting import (
+    NO_DATA_NOTE,
+    change_text,
+    change_vs_baseline,
+    figure,
+    no_data_weeks,
+    safe_url,
+    short,
+    stage_title,
+    tone,
+    unmapped_text,
+)
 from .model import Digest
 
 
@@ -70,6 +81,8 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         cards=headline_cards(digest),
         retention=retention,
         unmapped=unmapped_text(digest.unmapped),
+        no_data=no_data_weeks(digest),
+        no_data_note=NO_DATA_NOTE,
         alerts=[alert_summary(a) for a in digest.alerts],
         charts=image_src or {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
                              for name, png in digest.charts.items()},

@@ -12,7 +12,17 @@ from __future__ import annotations
 import re
 
 from .fired_alerts import alert_summary
-from .formatting import change_text, change_vs_baseline, figure, safe_url, short, stage_title, unmapped_text
+from .formatting import (
+    NO_DATA_NOTE,
+    change_text,
+    change_vs_baseline,
+    figure,
+    no_data_weeks,
+    safe_url,
+    short,
+    stage_title,
+    unmapped_text,
+)
 from .model import Digest, Quote, Term
 from .render_html import period_text
 
@@ -127,9 +137,13 @@ def render_markdown(digest: Digest) -> str:
         cells = []
         for i in range(len(digest.trend.weeks)):
             negative = by_sentiment["negative"][i]
-            cells.append(f"{sum(v[i] for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
+            if negative is None:
+                cells.append("no data")
+                continue
+            cells.append(f"{sum(v[i] or 0 for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
-    lines += ["", "Cells: items that week (of which negative).", "", "## Most negative share-stage talk", ""]
+    lines += ["", "Cells: items that week (of which negative)." + (f" {NO_DATA_NOTE}." if no_data_weeks(digest) else ""),
+              "", "## Most negative share-stage talk", ""]
     unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."
                 if h.negative_share_count else "None this week.")
     lines += [_quote(q) + "\n" for q in digest.negative_share_items] or [unlisted, ""]

@@ -320,3 +320,15 @@ def latest_mention_time(engine: Engine, brands: Sequence[str], before: datetime 
     if value is None:
         return None
     return _utc(value)
+
+
+def first_mention_time(engine: Engine, brand: str) -> datetime | None:
+    """When the oldest stored mention of `brand` was written; None: it has none.
+
+    The weeks before it were not measured as empty: the brand was not watched yet, or its sources held
+    nothing that old, and a digest shows them as no data rather than 0.
+    """
+    query = select(func.min(mention_brands.c.created_at)).where(mention_brands.c.brand == brand)
+    with engine.connect() as connection:
+        value = connection.execute(query).scalar()
+    return None if value is None else _utc(value)

@@ -1,0 +1,45 @@
+"""Weeks before a brand's first item are no data, not a measured zero, in every format."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import timedelta
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_json, render_markdown
+from journeywatch.settings import parse_config
+from journeywatch.storage import open_database, save_predictions, store_batch
+from tests.test_digest_data import BRAND, WEEK, WEEK_START
+
+
+def _two_weeks_old_brand(sqlite_url: str):  # type: ignore[no-untyped-def]
+    """A brand first seen the week before WEEK: five use-stage items a week, then its digest for WEEK."""
+    engine = open_database(sqlite_url)
+    posts = [(w, n) for w in (0, 1) for n in range(5)]
+    store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=f"Northwind grinder is fine {w} {n}",
+                                 author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=2 + n))
+                         for w, n in posts])
+    save_predictions(engine, "v", [(i + 1, Prediction("second_moment", 0.9, "positive", 0.9, {}, {}))
+                                   for i in range(len(posts))])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    return build_digest(engine, config, BRAND, parse_week(WEEK))
+
+
+def test_weeks_before_the_first_item_are_no_data(sqlite_url: str) -> None:
+    digest = _two_weeks_old_brand(sqlite_url)
+    use = next(s for s in digest.stages if s.name == "use")
+    engage = next(s for s in digest.stages if s.name == "engage")
+    assert use.history == [None] * 6 + [5, 5]
+    assert engage.history == [None] * 6 + [0, 0]  # measured, and nothing: a zero
+    assert digest.trend.counts["second_moment"]["positive"] == [None] * 6 + [5, 5]
+    data = json.loads(render_json(digest))
+    assert data["trend"]["counts"]["stimulus"]["negative"] == [None] * 6 + [0, 0]
+
+    table = render_markdown(digest).split("## Moments and sentiment")[1].split("## Most negative")[0]
+    second = next(line for line in table.splitlines() if line.startswith("| second"))
+    assert second.split(" | ")[1:7] == ["no data"] * 6 and second.rstrip(" |").endswith("| 5 | 5"), second
+    assert "No data: weeks before the brand's first item" in table
+    add_charts(digest)
+    assert "before the brand's first item" in html.unescape(render_html(digest))
