@@ -316,6 +316,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
                             sizes)
     now = TREND_WEEKS - 1
     first = _first_bucket(first_mention_time(engine, brand), edges)
+    # Weeks before the brand's first item are not zeros to average in: a steady second week read '+300%'.
+    baseline_weeks = min(BASELINE_WEEKS, now - first)
     # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
     # (the same forum post stood under both share and complete), unless it has nothing else.
     quotes: dict[str, list[Quote]] = {}
@@ -330,7 +332,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     stages = []
     for stage in model.stages:
         counted = list(tally.stage_volume[stage])
-        baseline = sum(counted[now - BASELINE_WEEKS:now]) / BASELINE_WEEKS
+        baseline = sum(counted[now - BASELINE_WEEKS:now]) / baseline_weeks if baseline_weeks else 0.0
         # Cue language (retention, comparison) is matched only from the baseline weeks on: before them
         # these stages were not measured, and 0 there would read as a quiet week.
         measured_from = now - BASELINE_WEEKS if stage == model.retention_stage or stage in (
@@ -397,6 +399,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         unmapped=unmapped,
         terms_listed=settings.terms_per_stage > 0,
         baseline_items=sizes[1],
+        baseline_weeks=baseline_weeks,
         partial_note=None if data_to is None else
         f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )

@@ -22,6 +22,7 @@ from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from .formatting import previous_weeks  # noqa: E402
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
@@ -136,7 +137,8 @@ def journey_map_png(digest: Digest) -> bytes:
             ax.text(x, y + (0.3 if above else -0.3), f"{net:+.0f}", ha="center", va="bottom" if above else "top",
                     fontsize=9.1 * fit, color=colour, fontweight="bold", zorder=5)
     ax.text(0.03, 2.45, "sentiment split and top source", fontsize=7, color=MUTED, va="center")
-    ax.text(n - 0.05, 0.37, "▲▼ change vs the previous 4 weeks' average", fontsize=7, color=MUTED,
+    against = previous_weeks(digest.baseline_weeks) + ("' average" if digest.baseline_weeks > 1 else "")
+    ax.text(n - 0.05, 0.37, f"▲▼ change vs {against}", fontsize=7, color=MUTED,
             va="center", ha="right")
     step = 0.6 * n / 5  # the legend keeps its size in inches whatever the number of stages
     for k, sentiment in enumerate(("negative", "neutral", "positive")):

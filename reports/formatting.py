@@ -85,6 +85,23 @@ def figure(value: float | None, template: str) -> str:
     return "—" if value is None else template.format(value)
 
 
+_WEEKS = {1: "week", 2: "two weeks", 3: "three weeks", 4: "four weeks"}
+
+
+def previous_weeks(n: int) -> str:
+    """'the previous four weeks', 'the previous week': the weeks a stage's change is measured against.
+
+    A brand two weeks old has one: its average over four, three of them before its first item, read
+    '+300%' for a steady week.
+    """
+    return "earlier weeks (none yet)" if n <= 0 else f"the previous {_WEEKS.get(n, f'{n} weeks')}"
+
+
+def average_label(n: int) -> str:
+    """A column heading for the change against the baseline weeks: 'vs 4-wk avg', 'vs last week'."""
+    return "vs last week" if n == 1 else f"vs {n}-wk avg" if n > 0 else "vs earlier weeks"
+
+
 def change_vs_baseline(value: float | None, volume: int = 1) -> str:
     """'+43%', 'new' (talk where the baseline had none), or '—' (no talk either way)."""
     if value is None:

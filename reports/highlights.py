@@ -7,22 +7,24 @@ loudest emerging term), so the top of the email and its body cannot disagree.
 
 from __future__ import annotations
 
+from .formatting import previous_weeks
 from .model import Digest, StageFigures
 
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
 
 
-def _biggest_move(stages: list[StageFigures]) -> str | None:
+def _biggest_move(stages: list[StageFigures], weeks: int) -> str | None:
     moving = [s for s in stages if s.change_vs_baseline is not None and s.volume >= MIN_ITEMS]
     if not moving:
         return None
     stage = max(moving, key=lambda s: abs(s.change_vs_baseline or 0))
     direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
-    return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on its "
-            f"four-week average ({stage.volume} items, {stage.baseline:.1f} a week before).")
+    against = "last week" if weeks == 1 else f"its average over {previous_weeks(weeks)}"
+    return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on "
+            f"{against} ({stage.volume} items, {stage.baseline:.1f} a week before).")
 
 
-def _so_far(stages: list[StageFigures]) -> str | None:
+def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
     """A running week's first line: where the talk is so far, with no move against whole weeks.
 
     "share talk is down 71% on its four-week average" on a Tuesday compared
@@ -32,8 +34,9 @@ def _so_far(stages: list[StageFigures]) -> str | None:
     if not busy:
         return None
     stage = max(busy, key=lambda s: s.volume)
-    return (f"Week so far: {stage.name} talk leads with {stage.volume} item{'' if stage.volume == 1 else 's'} "
-            f"({stage.baseline:.1f} a week in the previous four); moves are judged when the week is over.")
+    before = f" ({stage.baseline:.1f} a week in {previous_weeks(weeks)})" if weeks else ""
+    return (f"Week so far: {stage.name} talk leads with {stage.volume} item{'' if stage.volume == 1 else 's'}"
+            f"{before}; moves are judged when the week is over.")
 
 
 def _most_negative(stages: list[StageFigures]) -> str | None:
@@ -47,25 +50,26 @@ def _most_negative(stages: list[StageFigures]) -> str | None:
             f"({stage.sentiment['negative']} of {stage.volume} items negative).")
 
 
-def _emerging(stages: list[StageFigures]) -> str | None:
+def _emerging(stages: list[StageFigures], weeks: int) -> str | None:
     candidates = [(t.z, s.name, t.term, t.count, t.baseline_count) for s in stages for t in s.emerging_terms]
     if not candidates:
         return None
     _, stage, term, count, before = max(candidates)
     items = f"{count} item{'' if count == 1 else 's'}"
     if not before:  # "new" only when the four weeks before never used it
-        return f"New this week in {stage}: “{term}” ({items}, none in the previous four weeks)."
-    return f"Rising in {stage}: “{term}” ({items} this week, {before} in the previous four weeks)."
+        return f"New this week in {stage}: “{term}” ({items}, none in {previous_weeks(weeks)})."
+    return f"Rising in {stage}: “{term}” ({items} this week, {before} in {previous_weeks(weeks)})."
 
 
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
-    first = _so_far(digest.stages) if digest.partial_note else _biggest_move(digest.stages)
+    weeks = digest.baseline_weeks
+    first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
     lines = [first, _most_negative(digest.stages)]
     if digest.alerts:
         lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
                      "negative share-stage talk this week.")
-    lines.append(_emerging(digest.stages))
+    lines.append(_emerging(digest.stages, weeks))
     failed = digest.coverage.failed_sources
     if failed:
         lines.append(f"Coverage gap: {', '.join(f.source for f in failed)} failed to fetch during the week.")

@@ -65,7 +65,7 @@ class StageFigures:
     volume: int
     sentiment: dict[str, int]
     net_sentiment: float | None  # (positive - negative) / volume × 100
-    baseline: float  # mean weekly volume over the previous four weeks
+    baseline: float  # mean weekly volume over the baseline weeks (Digest.baseline_weeks)
     change_vs_baseline: float | None  # % change of volume against `baseline`
     # weekly volumes, oldest first, ending with this week; None: not measured that week (before the brand's
     # first item, or before a cue-measured stage's baseline)
@@ -138,6 +138,8 @@ class Digest:
     terms_listed: bool = True  # False: digest.terms_per_stage is 0, no terms were looked for
     # Journey items in the four weeks before: 0 (a brand's first week) leaves emerging terms nothing to compare with.
     baseline_items: int = 0
+    # The weeks before this one that changes are measured against: four, fewer for a brand first seen since.
+    baseline_weeks: int = 4
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.
     unmapped: dict[str, int] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts

@@ -16,10 +16,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from .fired_alerts import alert_summary
 from .formatting import (
     NO_DATA_NOTE,
+    average_label,
     change_text,
     change_vs_baseline,
     figure,
     no_data_weeks,
+    previous_weeks,
     safe_url,
     short,
     stage_title,
@@ -83,6 +85,8 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         unmapped=unmapped_text(digest.unmapped),
         no_data=no_data_weeks(digest),
         no_data_note=NO_DATA_NOTE,
+        versus=average_label(digest.baseline_weeks),
+        previous=previous_weeks(digest.baseline_weeks),
         alerts=[alert_summary(a) for a in digest.alerts],
         charts=image_src or {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
                              for name, png in digest.charts.items()},

@@ -14,10 +14,12 @@ import re
 from .fired_alerts import alert_summary
 from .formatting import (
     NO_DATA_NOTE,
+    average_label,
     change_text,
     change_vs_baseline,
     figure,
     no_data_weeks,
+    previous_weeks,
     safe_url,
     short,
     stage_title,
@@ -100,7 +102,7 @@ def render_markdown(digest: Digest) -> str:
         "" if digest.highlights else None,
         "## Journey map",
         "",
-        "| Stage | Items | vs 4-wk avg | Net | Neg / Neu / Pos | Top touchpoints |",
+        f"| Stage | Items | {average_label(digest.baseline_weeks)} | Net | Neg / Neu / Pos | Top touchpoints |",
         "|---|---:|---:|---:|---|---|",
     ]
     for s in digest.stages:
@@ -154,7 +156,7 @@ def render_markdown(digest: Digest) -> str:
         lines += [f"| {md_escape(s.name)} | "
                   f"{_terms(s.emerging_terms) if digest.baseline_items else 'no earlier weeks'} "
                   f"| {_terms(s.pain_points)} |" for s in digest.stages]
-        lines += ["", "Emerging: used in more of this week's items than in the previous four weeks'. Pain points: "
+        lines += ["", f"Emerging: used in more of this week's items than in {previous_weeks(digest.baseline_weeks)}'. Pain points: "
                       "used in more of this week's negative items than in the rest. In brackets: this week's items "
                       "using it."]
     else:

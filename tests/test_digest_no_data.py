@@ -43,3 +43,16 @@ def test_weeks_before_the_first_item_are_no_data(sqlite_url: str) -> None:
     assert "No data: weeks before the brand's first item" in table
     add_charts(digest)
     assert "before the brand's first item" in html.unescape(render_html(digest))
+
+
+def test_a_young_brands_average_is_over_the_weeks_it_has(sqlite_url: str) -> None:
+    # Five use-stage items last week and five this week read '+300% vs 4-wk avg': three weeks before the
+    # brand's first item were averaged in as zeros.
+    digest = _two_weeks_old_brand(sqlite_url)
+    use = next(s for s in digest.stages if s.name == "use")
+    assert (use.baseline, use.change_vs_baseline, digest.baseline_weeks) == (5.0, 0.0, 1)
+    markdown = render_markdown(digest)
+    assert "| vs last week |" in markdown and "4-wk" not in markdown
+    add_charts(digest)
+    page = html.unescape(render_html(digest))
+    assert "+0% vs last week" in page and "4-wk" not in page and "four weeks" not in page

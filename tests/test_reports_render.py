@@ -160,7 +160,7 @@ def test_a_stage_new_this_week_says_what_new_means(digest: Digest) -> None:
     stages = [dataclasses.replace(s, change_vs_baseline=None, baseline=0.0) if i == 0 else s
               for i, s in enumerate(digest.stages)]
     text = " ".join(" ".join(_parse(render_html(dataclasses.replace(digest, stages=stages))).text).split())
-    assert "new: none in the previous 4 weeks" in text and "new vs 4-wk avg" not in text
+    assert "new: none in the previous four weeks" in text and "new vs 4-wk avg" not in text
 
 
 def test_a_volume_change_names_the_count_it_is_relative_to(digest: Digest) -> None:
