@@ -80,6 +80,12 @@ def _url_of(value: str | None) -> str | None:
     return value
 
 
+# An id a spreadsheet saved as a rounded number: Excel shows a long number (a post's 18-digit id) as 1.23457E+17 and
+# saves it so in a CSV, and a tool that read ids as floats writes 1.8612345678901235e+18. Rows of different posts
+# share it: a later run's row was taken for the one already stored under it, and lost.
+_ROUNDED_ID = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d{1,3}")
+
+
 class RowError(ValueError):
     """Why one row cannot be used."""
 
@@ -364,7 +370,7 @@ class FileListener:
             hint = " (date_format reads months as days?)" if self.settings.date_format else " (a zone gone wrong?)"
             raise RowError(f"created_at {value!r} is {created:%Y-%m-%d %H:%M} UTC, over a day ahead{hint}")
         identity = _text_or_none(self._scalar(row, "id"))
-        if identity is None:
+        if identity is None or _ROUNDED_ID.fullmatch(identity):  # identified as a row without an id is
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
         kind = (_text_or_none(self._scalar(row, "source_kind")) or "").casefold()  # an export's "Review", "NEWS"
         title = _text_or_none(self._scalar(row, "title"))
@@ -512,6 +518,19 @@ class FileListener:
         rows_shared = "1 row shared its id" if len(rows) == 1 else f"{len(rows)} rows shared their id"
         return (f"{rows_shared} ({self.columns['id']!r}) with an earlier row of other text "
                 f"({where}); each is stored under that id and a hash of its text (is the column unique?)")
+
+    def _rounded_id(self, row: dict[str, Any]) -> str | None:
+        """The row's id when it is a number a spreadsheet rounded (`1.23457E+17`), else None."""
+        identity = _text_or_none(self._scalar(row, "id"))
+        return identity if identity is not None and _ROUNDED_ID.fullmatch(identity) else None
+
+    def _rounded_ids(self, ids: list[str]) -> str:
+        """The warning for rows whose id is a number a spreadsheet rounded: stored, identified by text and time."""
+        rows = "1 row's id" if len(ids) == 1 else f"{len(ids)} rows' ids"
+        numbers = "is a number" if len(ids) == 1 else "are numbers"
+        return (f"{rows} ({self.columns['id']!r}, e.g. {ids[0]!r}) {numbers} rounded by a spreadsheet, shared by "
+                "different posts: each is identified by its text and time instead (format the id column as text "
+                "before saving the sheet to keep the ids)")
 
     def _row_at(self, number: int) -> str:
         """Where a row is, for warnings: the line its record ends on, or its place in a JSON array."""
@@ -807,6 +826,7 @@ class FileListener:
             first_row: dict[str, Any] = {}
             identities = _Identities(self._row_at)
             shared: list[str] = []  # rows whose id an earlier row of other text had, since the last batch
+            rounded: list[str] = []  # rows whose id is a rounded number (1.23457E+17), since the last batch
 
             def flush() -> Batch:
                 nonlocal batch, warnings, skipped, flushed_at, unseen
@@ -817,6 +837,9 @@ class FileListener:
                 if shared:
                     warnings.append(self._shared_ids(shared))
                     shared.clear()
+                if rounded:
+                    warnings.append(self._rounded_ids(rounded))
+                    rounded.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
                 batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}
@@ -842,6 +865,8 @@ class FileListener:
                             good += 1
                             if mention.external_id != taken:
                                 shared.append(f"{self._unit} {cursor.line_no}")
+                            if (value := self._rounded_id(row)) is not None:
+                                rounded.append(value)
                 if problem is not None:
                     skipped += 1
                     if len(warnings) < MAX_WARNINGS:

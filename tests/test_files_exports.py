@@ -1,0 +1,48 @@
+"""Exports as listening tools and spreadsheets write them, collected into a real database run after run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import BrandMatcher, prepare_mentions
+from journeywatch.listeners.files import FileListener
+from journeywatch.settings import Brand, FileSource
+from journeywatch.storage import open_database
+from journeywatch.storage.tables import mentions as mentions_table
+
+
+def _collect(url: str, source: FileSource) -> tuple[int, int, list[str]]:
+    """(new, seen, warnings) of one run of `source` into the database at `url`."""
+    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
+    outcome = collect_source(open_database(url), FileListener(source), lambda ms: prepare_mentions(ms, matcher))
+    return outcome.new, outcome.seen, outcome.warnings
+
+
+def _texts(url: str) -> list[str]:
+    with open_database(url).connect() as connection:
+        return sorted(connection.execute(select(mentions_table.c.text)).scalars())
+
+
+def test_ids_a_spreadsheet_rounded_do_not_cost_a_later_runs_rows(tmp_path: Path, sqlite_url: str) -> None:
+    """Excel saves a post's 18-digit id as 1,23457E+17: every row shared it, so a row appended later was taken for
+    the one stored under it and lost (new 0, seen 1)."""
+    path = tmp_path / "excel.csv"
+    rows = ["Id;Datum;Text", "1,23457E+17;24.11.2026 14:05;Café Acme: Wasserkocher kaputt",
+            "1,23457E+17;24.11.2026 14:06;Acme Lieferung pünktlich"]
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    source = FileSource(kind="file", name="excel", path=path, encoding="cp1252",
+                        columns={"id": "Id", "text": "Text", "created_at": "Datum"})
+    new, seen, warnings = _collect(sqlite_url, source)
+    assert (new, seen) == (2, 0)
+    assert warnings == ["2 rows' ids ('Id', e.g. '1,23457E+17') are numbers rounded by a spreadsheet, shared by "
+                        "different posts: each is identified by its text and time instead (format the id column "
+                        "as text before saving the sheet to keep the ids)"]
+    with path.open("ab") as handle:
+        handle.write("1,23457E+17;24.11.2026 15:00;Acme Kundendienst antwortet nie\r\n".encode("cp1252"))
+    assert _collect(sqlite_url, source)[:2] == (1, 0)
+    assert _collect(sqlite_url, source)[:2] == (0, 0)
+    assert _texts(sqlite_url) == ["Acme Kundendienst antwortet nie", "Acme Lieferung pünktlich",
+                                  "Café Acme: Wasserkocher kaputt"]
