@@ -45,9 +45,28 @@ def _most_negative(stages: list[StageFigures]) -> str | None:
         return None
     stage = min(rated, key=lambda s: s.net_sentiment or 0)
     if (stage.net_sentiment or 0) >= 0:
-        return f"No stage leans negative; the lowest is {stage.name} at net {stage.net_sentiment:+.0f}."
+        judged = f" of {MIN_ITEMS} items or more" if _too_few(stages) else ""
+        return f"No stage{judged} leans negative; the lowest is {stage.name} at net {stage.net_sentiment:+.0f}."
     return (f"Most negative stage: {stage.name}, net sentiment {stage.net_sentiment:+.0f} "
             f"({stage.sentiment['negative']} of {stage.volume} items negative).")
+
+
+def _too_few(stages: list[StageFigures]) -> list[StageFigures]:
+    """Stages with talk, but too little for a move or a sentiment to be judged."""
+    return [s for s in stages if 0 < s.volume < MIN_ITEMS]
+
+
+def _too_few_line(stages: list[StageFigures]) -> str | None:
+    """'Too few items to highlight: purchase (3 items)': said, not left out.
+
+    The lines above judge only stages of MIN_ITEMS or more; three furious purchase-stage items left
+    out unsaid read as a week where nothing happened there ("No stage leans negative").
+    """
+    quiet = _too_few(stages)
+    if not quiet:
+        return None
+    named = ", ".join(f"{s.name} ({s.volume} item{'' if s.volume == 1 else 's'})" for s in quiet)
+    return f"Too few items to highlight: {named}; read them below."
 
 
 def _emerging(stages: list[StageFigures], weeks: int) -> str | None:
@@ -65,7 +84,7 @@ def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
     weeks = digest.baseline_weeks
     first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
-    lines = [first, _most_negative(digest.stages)]
+    lines = [first, _most_negative(digest.stages), _too_few_line(digest.stages)]
     if digest.alerts:
         lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
                      "negative share-stage talk this week.")
