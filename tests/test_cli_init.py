@@ -1,0 +1,48 @@
+"""`journeywatch init`: the config it writes says only what the settings accept."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import get_args
+
+from journeywatch.settings import load_config
+from journeywatch.settings.sources import SourceKindLabel
+
+CLI = [sys.executable, "-m", "journeywatch"]
+
+
+def _written_config(tmp_path: Path) -> str:
+    result = subprocess.run([*CLI, "init", "journeywatch.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return (tmp_path / "journeywatch.yaml").read_text(encoding="utf-8")
+
+
+def test_each_source_kind_comment_lists_every_value_the_settings_accept(tmp_path: Path) -> None:
+    """The feed's comment named four of the six: `reddit` and `file` looked refused, and are not."""
+    accepted = set(get_args(SourceKindLabel))
+    comments = [line.split("#")[-1] for line in _written_config(tmp_path).splitlines()
+                if re.match(r"\s*(# )?source_kind:", line)]
+    assert comments, "the template shows no source_kind"
+    for comment in comments:
+        listed = re.sub(r"\(default: \w+\)", "", comment).split(":")[-1]  # after "a row's when it gives none:"
+        named = set(re.findall(r"[a-z]+", listed))
+        assert accepted <= named and named - accepted <= {"or"}, comment
+
+
+def test_the_written_config_loads_with_every_commented_key_switched_on(tmp_path: Path) -> None:
+    """Each `# key: value` the template offers is a key the settings know, with a value they accept."""
+    text = _written_config(tmp_path)
+    switched = re.sub(r"^(\s*)# ([a-z_]+: )", r"\1\2", text, flags=re.MULTILINE)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "switched.yaml").write_text(switched, encoding="utf-8")
+    config = load_config(tmp_path / "switched.yaml")
+    kinds = {source.name: getattr(source, "source_kind", None) for source in config.sources}
+    assert kinds == {"travel": None, "acme-reviews": "review", "export": "file"}
+    for value in get_args(SourceKindLabel):  # what the comment says is accepted is accepted
+        (tmp_path / "kind.yaml").write_text(switched.replace("source_kind: review", f"source_kind: {value}"),
+                                            encoding="utf-8")
+        assert load_config(tmp_path / "kind.yaml").sources[1].source_kind == value
