@@ -84,14 +84,14 @@ def generate(path: Path, total: int, seed: int = 5) -> float:
             supported = rng.random() > 0.02
             mentions.append((i, SOURCES[i % len(SOURCES)], f"x{i}", "social", None, text,
                              f"https://example.org/{i}", f"a{rng.randrange(total // 4)}", None, created, fetched,
-                             "en", supported, False, False))
-            links.append((i, brand, created))
+                             "en", supported, False, False, True))
+            links.append((i, brand, created, True))
             if supported and rng.random() > 0.01:
                 classes.append((i, "bench", moment, rng.uniform(0.4, 1), sentiment, rng.uniform(0.4, 1), "{}",
                                 rng.random() < 0.05, fetched))
         with connection:
-            connection.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mentions)
-            connection.executemany("INSERT INTO mention_brands VALUES (?,?,?)", links)
+            connection.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mentions)
+            connection.executemany("INSERT INTO mention_brands VALUES (?,?,?,?)", links)
             connection.executemany("INSERT INTO classifications VALUES (?,?,?,?,?,?,?,?,?)", classes)
     with connection:
         for _, sql in indexes:

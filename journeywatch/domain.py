@@ -57,6 +57,10 @@ class Mention:
     nsfw: bool = False
     stickied: bool = False
     brands: list[str] = field(default_factory=list)
+    # False: the source gave no usable date, and the fetch time stored in `created_at` may be months after it was
+    # written (a feed's backlog on its first reading). Such an item is in the week it was collected, but no alert
+    # window counts it: a backlog stamped into one hour is no spike.
+    date_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

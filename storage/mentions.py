@@ -33,7 +33,7 @@ class StoreResult:
 
 
 _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "url", "author", "parent_id",
-                    "created_at", "fetched_at", "lang", "lang_supported", "nsfw", "stickied")
+                    "created_at", "fetched_at", "lang", "lang_supported", "nsfw", "stickied", "date_known")
 
 
 # --- the bulk path ------------------------------------------------------------------------------
@@ -95,33 +95,36 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
     rows = []
     links = []
     for m in unique:  # one pass builds both: the rows and the brand links
-        when = as_time(m.created_at)
         rows.append((m.source, m.external_id, m.source_kind, m.title, m.text, m.url, m.author, m.parent_id,
-                     when, now, m.lang, bool(m.lang_supported), bool(m.nsfw), bool(m.stickied)))
+                     as_time(m.created_at), now, m.lang, bool(m.lang_supported), bool(m.nsfw), bool(m.stickied),
+                     bool(m.date_known)))
         brands = m.brands
         if len(brands) == 1:
-            links.append((brands[0], when, m.source, m.external_id))
+            links.append((brands[0], m.source, m.external_id))
         else:
-            links.extend([(brand, when, m.source, m.external_id) for brand in dict.fromkeys(brands)])
+            links.extend([(brand, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
     linked = _link_brands(connection, links) if links else {}
     return StoreResult(new=new, seen=len(unique) - new, linked=linked)
 
 
-def _link_brands(connection: Connection, links: list[tuple[str, Any, str, str]]) -> dict[str, int]:
-    """(brand, created_at, source, external_id) links, each finding its mention's id by the unique key itself;
+def _link_brands(connection: Connection, links: list[tuple[str, str, str]]) -> dict[str, int]:
+    """(brand, source, external_id) links, each finding its mention's id by the unique key itself;
     returns how many links each brand gained.
 
     One INSERT ... SELECT per link, in one executemany per brand: the id lookup is an index probe inside
-    the database instead of a round trip that brings every id back to Python. The row counts are what
-    this batch added, so a run's new items per brand are its own even while another run (another config
-    sharing the database, or this one's overlapping cron run) stores the same minutes.
+    the database instead of a round trip that brings every id back to Python. The link copies the stored
+    row's created_at and date_known: taken from the batch, an undated feed entry of the feed's first reading
+    (date unknown) that a brand added later matches would be linked at that later fetch time as a known date,
+    and counted in its hour's alert window. The row counts are what this batch added, so a run's new items
+    per brand are its own even while another run (another config sharing the database, or this one's
+    overlapping cron run) stores the same minutes.
     """
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {mention_brands.name} (mention_id, brand, created_at) "
-           f"SELECT id, {mark}, {mark} FROM {mentions.name} WHERE source = {mark} AND external_id = {mark} "
-           f"ON CONFLICT (mention_id, brand) DO NOTHING")
-    by_brand: defaultdict[str, list[tuple[str, Any, str, str]]] = defaultdict(list)
+    sql = (f"INSERT INTO {mention_brands.name} (mention_id, brand, created_at, date_known) "
+           f"SELECT id, {mark}, created_at, date_known FROM {mentions.name} "
+           f"WHERE source = {mark} AND external_id = {mark} ON CONFLICT (mention_id, brand) DO NOTHING")
+    by_brand: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for link in links:
         by_brand[link[0]].append(link)
     return {brand: int(connection.exec_driver_sql(sql, rows).rowcount) for brand, rows in by_brand.items()}

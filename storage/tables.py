@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -68,17 +69,20 @@ mentions = Table(
     Column("lang_supported", Boolean, nullable=False, default=True),
     Column("nsfw", Boolean, nullable=False, default=False),
     Column("stickied", Boolean, nullable=False, default=False),
+    # False: written at an unknown time, `created_at` is when it was fetched (see Mention.date_known)
+    Column("date_known", Boolean, nullable=False, default=True, server_default=true()),
     UniqueConstraint("source", "external_id", name="uq_mentions_source_external_id"),
     Index("ix_mentions_created_at", "created_at"),
 )
 
-# created_at is copied here so a brand's week is one index range scan, not a join over all mentions.
+# created_at and date_known are copied here so a brand's week is one index range scan, not a join over all mentions.
 mention_brands = Table(
     "mention_brands",
     metadata,
     Column("mention_id", Id, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
     Column("brand", String(200), primary_key=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("date_known", Boolean, nullable=False, default=True, server_default=true()),
     Index("ix_mention_brands_brand_created_at", "brand", "created_at"),
 )
 
