@@ -20,7 +20,16 @@ from sqlalchemy import Engine
 from journeywatch.settings import AlertSettings, Config
 
 from .alert import Alert
-from .counts import evidence, first_seen, late_items, unclassified, window_counts, window_index, window_start
+from .counts import (
+    evidence,
+    first_seen,
+    late_items,
+    unclassified,
+    undated_items,
+    window_counts,
+    window_index,
+    window_start,
+)
 from .detector import WEEK, Series, Verdict, evaluate
 from .message import message
 from .notify import deliver
@@ -150,6 +159,9 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
             return []
     if previous and (late := _late_note(engine, brand, settings, previous)):
         _note(notes, late)
+    if undated := undated_items(engine, brand, window_start(start, window), window_start(stop, window)):
+        _note(notes, f"{brand}: {undated} negative share-stage item(s) of unknown date (undated entries on a feed's "
+                     "first reading, stored at its fetch time: a backlog of any age) count towards no alert")
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
     counts = window_counts(engine, brand, window, first, stop)
     series = Series(window_start(first, window), window, counts.negative, counts.share,

@@ -49,6 +49,12 @@ def _is_negative_share() -> ColumnElement[bool]:
                 classifications.c.sentiment == Sentiment.NEGATIVE.value)
 
 
+def _date_known() -> ColumnElement[bool]:
+    """Items whose written time is known. A feed's undated backlog is stored at its first fetch time
+    (`Mention.date_known`): counted, shown or waited for, months of it made one hour a spike."""
+    return mention_brands.c.date_known.is_(True)
+
+
 def window_counts(engine: Engine, brand: str, window: timedelta, first: int, stop: int) -> WindowCounts:
     """Share-stage counts per window for windows first..stop-1 (missing windows are zeros)."""
     seconds = int(window.total_seconds())
@@ -62,7 +68,7 @@ def window_counts(engine: Engine, brand: str, window: timedelta, first: int, sto
         .where(mention_brands.c.brand == brand,
                mention_brands.c.created_at >= window_start(first, window),
                mention_brands.c.created_at < window_start(stop, window),
-               classifications.c.moment == Moment.ULTIMATE.value)
+               classifications.c.moment == Moment.ULTIMATE.value, _date_known())
         .group_by(bucket)
     )
     negative = np.zeros(max(stop - first, 0), dtype=int)
@@ -88,18 +94,31 @@ def unclassified(engine: Engine, brand: str, since: datetime) -> tuple[int, date
     """Items of the brand written since `since` that wait for the classifier: how many, and the oldest's time.
 
     A window holding one cannot be judged yet: counted as if it were not
-    negative, its window would be claimed and never judged again.
+    negative, its window would be claimed and never judged again. Items of
+    unknown date count in no window, so none waits for them.
     """
     query = (
         select(func.count(), func.min(mention_brands.c.created_at))
         .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).outerjoin(
             classifications, classifications.c.mention_id == mention_brands.c.mention_id))
-        .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+        .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since, _date_known(),
                mentions.c.lang_supported.is_(True), classifications.c.mention_id.is_(None))
     )
     with engine.connect() as connection:
         count, oldest = connection.execute(query).one()
     return int(count or 0), oldest
+
+
+def undated_items(engine: Engine, brand: str, since: datetime, until: datetime) -> int:
+    """Negative share-stage items of unknown date stored at a time in [since, until): counted in no window."""
+    query = (
+        select(func.count())
+        .select_from(mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
+               mention_brands.c.created_at < until, mention_brands.c.date_known.is_(False), _is_negative_share())
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one() or 0)
 
 
 def late_items(engine: Engine, brand: str, since: datetime, judged_until: datetime,
@@ -116,7 +135,7 @@ def late_items(engine: Engine, brand: str, since: datetime, judged_until: dateti
             classifications, classifications.c.mention_id == mention_brands.c.mention_id))
         .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
                mention_brands.c.created_at < judged_until,
-               mentions.c.fetched_at > checked_at, _is_negative_share())
+               mentions.c.fetched_at > checked_at, _is_negative_share(), _date_known())
     )
     with engine.connect() as connection:
         count, oldest = connection.execute(query).one()
@@ -134,7 +153,7 @@ def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
     joined = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
         classifications, classifications.c.mention_id == mention_brands.c.mention_id)
     where = (mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
-             mention_brands.c.created_at < until, _is_negative_share())
+             mention_brands.c.created_at < until, _is_negative_share(), _date_known())
     top = (
         select(mentions.c.text, mentions.c.title, mentions.c.url, mentions.c.source, mentions.c.source_kind,
                mentions.c.created_at)

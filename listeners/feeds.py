@@ -351,10 +351,16 @@ def _author_of(entry: Any) -> str | None:
 
 
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
-                     base: str = "") -> tuple[Mention | None, str | None]:
+                     base: str = "", first_reading: bool = False) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
 
-    `base` is the URL relative links are resolved against.
+    `base` is the URL relative links are resolved against. An entry without a usable date gets the fetch
+    time. On the feed's `first_reading` that time says nothing of when it was written: the feed lists its
+    backlog, months of it in a review or forum feed, and stamped into one hour it made an alert spike that
+    never happened, so its date is stored as unknown (`Mention.date_known`). On a later reading an entry
+    not listed before was written since the last reading, as near the fetch time as readings are frequent
+    (hourly: one alert window), so it is dated by the fetch as known: a burst of new undated reviews is a
+    real spike.
     """
     get = dict.get  # see `_field`; bound once, this runs for every entry
     title = _text_of(get(entry, "title_detail") or {"value": get(entry, "title")})
@@ -375,7 +381,7 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
-                      author=_author_of(entry))
+                      author=_author_of(entry), date_known=not (problem and first_reading))
     return mention, warning
 
 
@@ -477,10 +483,12 @@ def _entries(count: int) -> str:
 
 
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
-              noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None) -> FeedReading:
+              noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None,
+              first_reading: bool = False) -> FeedReading:
     """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
 
-    `ids_by_text` is the last reading's: an entry back under a new id keeps its earlier one.
+    `ids_by_text` is the last reading's: an entry back under a new id keeps its earlier one. On the
+    feed's `first_reading` an undated entry's date is unknown (see `mention_of_entry`).
 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
@@ -492,7 +500,7 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
     undated: set[int] = set()  # id() of the mentions given the fetch time
     for entry in parsed.entries:
         try:
-            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base)
+            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base, first_reading)
         except Exception as exc:  # one malformed entry must not cost the others  # noqa: BLE001
             mention, warning = None, f"entry {entry.get('id', '(no id)')}: unreadable ({type(exc).__name__}: {exc}); skipped"
         if mention is None:
@@ -549,7 +557,8 @@ class FeedListener:
     It names the URL by a fingerprint (`url_sha256`): the URL may hold a token, and validators from
     another URL must not be sent. Watermarks written before keep a plain `url`, still recognised.
     `noted` fingerprints the entries already warned about (see `FeedReading`), `ids_by_text` the ids
-    of the entries last listed, by what they say (see `_keep_earlier_ids`).
+    of the entries last listed, by what they say (see `_keep_earlier_ids`). Without a watermark for this
+    URL a reading is the feed's first, and its undated entries are of unknown date (see `mention_of_entry`).
     """
 
     def __init__(self, settings: FeedSource, *, sleep: Sleep = default_sleep, clock: Clock = _utc_now,
@@ -578,14 +587,15 @@ class FeedListener:
         parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
         reading = read_feed(self.name, parsed, self.settings.source_kind, self._clock(), fetched.url,
                             noted=previous.get("noted", []) if same_url else [],
-                            ids_by_text=previous.get("ids_by_text", {}) if same_url else {})
+                            ids_by_text=previous.get("ids_by_text", {}) if same_url else {},
+                            first_reading=not same_url)
         mentions, skipped, warnings = reading.mentions, reading.skipped, reading.warnings
         final = {"url_sha256": fingerprint, **fetched.validators}
         if reading.noted:
             final["noted"] = reading.noted
         if reading.ids_by_text:
             final["ids_by_text"] = reading.ids_by_text
-        holding = previous or {"url_sha256": fingerprint}
+        holding = previous  # a first reading cut off half-way leaves none for this URL: the next is a first one too
         starts = list(range(0, len(mentions), self._batch_size)) or [0]
         for i, start in enumerate(starts):
             last = i == len(starts) - 1
