@@ -173,6 +173,21 @@ def _delimiter_of(header: str, default: str) -> str:
     return best if counts[best] else default
 
 
+def _distinct(names: list[str]) -> list[str]:
+    """A header's names with each repeat numbered ("Author", "Author (2)"): read as a row's keys, the last
+    column of a name stood for it, and a mapped `Author` or `Date` read an empty column next to the full one."""
+    taken = set(names)
+    seen: dict[str, int] = {}
+    distinct = []
+    for name in names:
+        seen[name] = count = seen.get(name, 0) + 1
+        while count > 1 and f"{name} ({count})" in taken:
+            count += 1
+        distinct.append(name if count == 1 else f"{name} ({count})")
+        taken.add(distinct[-1])
+    return distinct
+
+
 def _spans_lines(start: bytes) -> bool:
     """Whether a JSONL file's first line is the opening of an object written over several lines (`{` alone)."""
     first = start.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)
@@ -439,7 +454,7 @@ class FileListener:
         best_found = -1
         try:
             for _ in range(PREAMBLE_ROWS):
-                header = [name.strip() for name in next(rows)]  # Excel keeps a typed "Body " as it is
+                header = _distinct([name.strip() for name in next(rows)])  # Excel keeps a typed "Body " as it is
                 columns = self._columns_in(header)
                 found = sum(f in columns for f in needed)
                 if found == len(needed):
@@ -472,6 +487,16 @@ class FileListener:
             elif len(same := by_folded.get(wanted.casefold(), [])) == 1:
                 found[name] = same[0]
         return found
+
+    def _repeated_columns(self, header: list[str]) -> list[str]:
+        """A note for each column the config reads whose name the header repeats: which one is read, how to read
+        the other."""
+        notes = []
+        for name, column in self.columns.items():
+            if column in header and f"{column} (2)" in header:
+                notes.append(f"the header names {column!r} more than once: {name} reads the first; map "
+                             f"{name}: {column} (2) for the second")
+        return notes
 
     def _check_columns(self, missing: list[str], has: list[str]) -> None:
         """A `ConfigError` naming the source and each field whose column the file lacks, with what it has.
@@ -651,7 +676,7 @@ class FileListener:
             empty = ", the last empty" if not values[-1].strip() else ""
             yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)}{empty} "
                          f"(a {self._delimiter!r} in a field that is not quoted?)")
-        elif [v.strip().removeprefix("\ufeff") for v in values] == header:
+        elif _distinct([v.strip().removeprefix("\ufeff") for v in values]) == header:
             return  # the header again: exports joined end to end (cat a.csv b.csv) repeat it; it is no row
         elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
             self._header_wide = self._header_wide or len(values) == len(header)
@@ -811,6 +836,7 @@ class FileListener:
             head_len = min(size, HEAD_BYTES)
             head = self._head_hash(handle, head_len)
             header, data_start, header_line = self._csv_header(handle) if self.format == "csv" else ([], 0, 0)
+            notes = self._repeated_columns(header) if offset == 0 else []  # said on the file's first reading
             if offset == 0:
                 offset, line_no = data_start, header_line
             handle.seek(offset)
@@ -840,6 +866,8 @@ class FileListener:
                 if rounded:
                     warnings.append(self._rounded_ids(rounded))
                     rounded.clear()
+                warnings.extend(notes)
+                notes.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
                 batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}

@@ -49,3 +49,21 @@ def test_rows_that_all_end_in_a_delimiter_are_read(tmp_path: Path) -> None:
     batches = _read(path, columns={"author": "author"})
     assert _rows(batches) == [("1", "fine", "bob"), ("2", "also fine", None)]
     assert _warnings(batches) == []
+
+
+def test_a_column_name_the_header_repeats_reads_the_first_column(tmp_path: Path) -> None:
+    """A sheet with two 'Date' columns (the second empty) read the last: every row 'no created_at', the source failed."""
+    path = tmp_path / "x.csv"
+    path.write_text("id,Date,text,Author,Date,Author\n1,2026-11-20,Acme ok,bob,,\n2,2026-11-20,Acme too,ann,x,y\n")
+    listener = FileListener(FileSource(kind="file", name="export", path=path,
+                                       columns={"created_at": "Date", "author": "Author (2)"}))
+    batches = list(listener.fetch(None))
+    assert [(m.external_id, m.created_at.day, m.author) for b in batches for m in b.mentions] == [
+        ("1", 20, None), ("2", 20, "y")]
+    assert _warnings(batches) == [
+        "the header names 'Date' more than once: created_at reads the first; map created_at: Date (2) for the second"]
+    with path.open("a") as handle:
+        handle.write("id,Date,text,Author,Date,Author\n3,2026-11-21,Acme again,cy,,z\n")  # exports joined end to end
+    again = list(listener.fetch(batches[-1].watermark))
+    assert [(m.external_id, m.author) for b in again for m in b.mentions] == [("3", "z")]
+    assert _warnings(again) == []
