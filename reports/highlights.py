@@ -18,8 +18,12 @@ def _biggest_move(stages: list[StageFigures], weeks: int) -> str | None:
     if not moving:
         return None
     stage = max(moving, key=lambda s: abs(s.change_vs_baseline or 0))
-    direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
     against = "last week" if weeks == 1 else f"its average over {previous_weeks(weeks)}"
+    if abs(stage.change_vs_baseline or 0) < 1:  # 'down 0%' read as a fall
+        busiest = max(moving, key=lambda s: s.volume)
+        return (f"No stage moved: each is within 1% of {against} (the busiest, {busiest.name}, had "
+                f"{busiest.volume} items, {busiest.baseline:.1f} a week before).")
+    direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
     return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on "
             f"{against} ({stage.volume} items, {stage.baseline:.1f} a week before).")
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import build_digest, parse_week, render_markdown
+from journeywatch.reports.highlights import _biggest_move
+from journeywatch.reports.model import StageFigures
 from journeywatch.settings import parse_config
 from journeywatch.storage import open_database, save_predictions, store_batch
 from tests.test_digest_data import BRAND, WEEK, WEEK_START
@@ -30,3 +32,18 @@ def test_stages_too_quiet_to_highlight_are_named(sqlite_url: str) -> None:
         digest.highlights
     assert quiet[0] in render_markdown(digest).replace("\\", "")  # Markdown escapes the brackets
     assert "No stage of 5 items or more leans negative; the lowest is use at net +100." in digest.highlights
+
+
+def _stage(name: str, volume: int, change: float | None, baseline: float) -> StageFigures:
+    return StageFigures(name=name, moments=[], derived=None, volume=volume,
+                        sentiment={"negative": volume, "neutral": 0, "positive": 0}, net_sentiment=-100.0,
+                        baseline=baseline, change_vs_baseline=change, history=[])
+
+
+def test_a_stage_level_with_its_average_is_no_move_down_0_percent() -> None:
+    # Hearth & Co's only busy stage read 'Biggest move: purchase talk is down 0% on its average'.
+    stages = [_stage("purchase", 6, 0.0, 6.0), _stage("use", 7, 0.4, 6.97)]
+    line = _biggest_move(stages, 4)
+    assert line == ("No stage moved: each is within 1% of its average over the previous four weeks "
+                    "(the busiest, use, had 7 items, 7.0 a week before)."), line
+    assert _biggest_move([_stage("use", 9, -22.0, 11.5)], 4).startswith("Biggest move: use talk is down 22%")
