@@ -19,7 +19,7 @@ from prefect.utilities.annotations import unmapped
 from sqlalchemy.exc import DBAPIError
 
 from journeywatch.errors import JourneywatchError, SourceError
-from journeywatch.settings import Config, SourceSettings, load_config
+from journeywatch.settings import Config, SourceSettings
 from journeywatch.storage import (
     DatabaseUnavailable,
     close_abandoned_runs,
@@ -33,7 +33,7 @@ from journeywatch.storage import (
     unclassified_by_brand,
 )
 
-from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_source
+from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_source, load_flow_config
 
 
 def _short(exc: BaseException) -> str:
@@ -256,7 +256,7 @@ def monitor_flow(config_path: str) -> dict[str, Any]:
     """Listen, store, classify and check alerts for the brands in `config_path` (hourly in prefect.yaml)."""
     from journeywatch.listeners import BrandMatcher
 
-    config = load_config(config_path, strict=False)
+    config = load_flow_config(config_path)
     BrandMatcher(config.brands)  # a bad query stops the run before any source is read
     return run_monitor(config)
 

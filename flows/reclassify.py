@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger
 from sqlalchemy import Engine
 
 from journeywatch.classifiers.base import Classifier
-from journeywatch.flows.steps import classify_pending
+from journeywatch.flows.steps import classify_pending, load_flow_config
 
 
 def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 256,
@@ -25,10 +25,9 @@ def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 
 def reclassify_flow(config_path: str) -> int:
     """Load the config, open its database and the configured classifier, reclassify what is stale."""
     from journeywatch.classifiers import load_classifier
-    from journeywatch.settings import load_config
     from journeywatch.storage import open_database, require_existing
 
-    config = load_config(config_path, strict=False)
+    config = load_flow_config(config_path)
     require_existing(config.database)  # a mistyped path: an error, not an empty database and "0 reclassified"
     engine = open_database(config.database)
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,

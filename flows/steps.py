@@ -16,9 +16,25 @@ from sqlalchemy import Engine
 from journeywatch.classifiers.base import Classifier
 from journeywatch.listeners.base import Listener
 from journeywatch.domain import Mention
+from journeywatch.errors import ConfigError
+from journeywatch.settings import Config, load_config
 from journeywatch.storage import get_watermark, iter_pending, save_predictions, store_batch
 
 Prepare = Callable[[list[Mention]], list[Mention]]
+
+
+def load_flow_config(config_path: str) -> Config:
+    """The config a flow run was given; an empty path says that JOURNEYWATCH_CONFIG was unset at deploy time.
+
+    prefect.yaml fills each deployment's `config_path` from $JOURNEYWATCH_CONFIG when
+    `prefect deploy` runs, and an unset variable becomes '' without a word: every
+    scheduled run then failed with "config '.' is a directory", far from the cause.
+    """
+    if not config_path.strip():
+        raise ConfigError("this flow run has no config path: JOURNEYWATCH_CONFIG was not set when `prefect deploy` "
+                          "ran; export it (the config's absolute path) and run `prefect --no-prompt deploy --all` "
+                          "again")
+    return load_config(config_path, strict=False)
 
 
 @dataclass(slots=True)
