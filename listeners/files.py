@@ -408,9 +408,13 @@ class FileListener:
         return f"{'column' if self.format == 'csv' else 'key'} {self.columns[name]!r}"
 
     def _empty(self, row: dict[str, Any], name: str) -> str:
-        """Why a row has no value for a field: its column is empty, or (JSON) the row lacks the key."""
+        """Why a row has no value for a field: its column is empty, the row ends before it (CSV), or (JSON) the
+        row lacks the key."""
         if self.format != "csv" and not self._present(row, self.columns[name]):
             return f"no key {self.columns[name]!r}"
+        if self.format == "csv" and self.columns[name] not in row:  # said to be empty, the column was not there
+            return (f"the row ends before {self._where_is(name)}: {len(row)} fields where the header has more (a line "
+                    "break in a field that is not quoted?)")
         return f"{self._where_is(name)} is empty"
 
     # --- reading -------------------------------------------------------------------------------

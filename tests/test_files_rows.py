@@ -67,3 +67,14 @@ def test_a_column_name_the_header_repeats_reads_the_first_column(tmp_path: Path)
     again = list(listener.fetch(batches[-1].watermark))
     assert [(m.external_id, m.author) for b in again for m in b.mentions] == [("3", "z")]
     assert _warnings(again) == []
+
+
+def test_a_row_that_ends_before_the_date_column_says_so_not_that_the_column_is_empty(tmp_path: Path) -> None:
+    """A text broken over two lines without quotes made two short rows, each 'no created_at (column ... is empty)'."""
+    path = tmp_path / "x.csv"
+    path.write_text("id,text,author,created_at\n1,Acme ok,bob,2026-11-20\n2,Acme kettle broke\nagain,ann,2026-11-20\n")
+    batches = _read(path, columns={"author": "author"})
+    assert _rows(batches) == [("1", "Acme ok", "bob")]
+    assert _warnings(batches) == [
+        f"row ending at line {n}: no created_at (the row ends before column 'created_at': {fields} fields where the "
+        "header has more (a line break in a field that is not quoted?))" for n, fields in ((3, 2), (4, 3))]
