@@ -315,7 +315,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     terms = _terms_by_stage(engine, config, brand, model, baseline_start, start, end, settings.terms_per_stage,
                             sizes)
     now = TREND_WEEKS - 1
-    first = _first_bucket(first_mention_time(engine, brand), edges)
+    first_item = first_mention_time(engine, brand)
+    first = _first_bucket(first_item, edges)
     # Weeks before the brand's first item are not zeros to average in: a steady second week read '+300%'.
     baseline_weeks = min(BASELINE_WEEKS, now - first)
     # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
@@ -400,6 +401,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         terms_listed=settings.terms_per_stage > 0,
         baseline_items=sizes[1],
         baseline_weeks=baseline_weeks,
+        first_item=None if first_item is None else first_item.astimezone(ZoneInfo(tz)),
         partial_note=None if data_to is None else
         f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
     )

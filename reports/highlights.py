@@ -86,6 +86,9 @@ def _emerging(stages: list[StageFigures], weeks: int) -> str | None:
 
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
+    if digest.first_item is None:  # zeros and 'no data' alone read like a dead week, not a query matching nothing
+        return [f"Nothing is stored for {digest.brand} yet: no collected item has matched its query. Check the "
+                "query and the sources in the config."]
     weeks = digest.baseline_weeks
     first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
     lines = [first, _most_negative(digest.stages), _too_few_line(digest.stages)]

@@ -138,6 +138,8 @@ class Digest:
     terms_listed: bool = True  # False: digest.terms_per_stage is 0, no terms were looked for
     # Journey items in the four weeks before: 0 (a brand's first week) leaves emerging terms nothing to compare with.
     baseline_items: int = 0
+    # When the brand's oldest stored item was written (the digest's timezone); None: nothing is stored for it.
+    first_item: datetime | None = None
     # The weeks before this one that changes are measured against: four, fewer for a brand first seen since.
     baseline_weeks: int = 4
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.

@@ -11,7 +11,7 @@ from .model import Digest
 # 2: a stage's `history` may hold null (weeks a cue-measured stage was not measured), term `count` and
 # `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added. Since added:
 # `baseline_items` and the retention stage's `extra.history_items`; `history` and `trend.counts` hold null
-# for the weeks before the brand's first item.
+# for the weeks before the brand's first item, and `first_item` says when that was (null: none stored).
 FORMAT_VERSION = 2
 
 

@@ -47,3 +47,14 @@ def test_a_stage_level_with_its_average_is_no_move_down_0_percent() -> None:
     assert line == ("No stage moved: each is within 1% of its average over the previous four weeks "
                     "(the busiest, use, had 7 items, 7.0 a week before)."), line
     assert _biggest_move([_stage("use", 9, -22.0, 11.5)], 4).startswith("Biggest move: use talk is down 22%")
+
+
+def test_a_brand_with_nothing_stored_says_so_first(sqlite_url: str) -> None:
+    # A brand whose query matched nothing yet got a digest of zeros and 'no data' that read like a dead week.
+    open_database(sqlite_url)
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Zephyr Mobile", "query": "zephyr"}]})
+    digest = build_digest(open_database(sqlite_url), config, "Zephyr Mobile", parse_week(WEEK))
+    assert digest.first_item is None
+    assert digest.highlights[0] == ("Nothing is stored for Zephyr Mobile yet: no collected item has matched its "
+                                    "query. Check the query and the sources in the config."), digest.highlights
+    assert digest.highlights[0] in render_markdown(digest)
