@@ -188,6 +188,22 @@ def _distinct(names: list[str]) -> list[str]:
     return distinct
 
 
+def _utf16_codec(start: bytes) -> str | None:
+    """The UTF-16 codec a file's opening bytes are in: told by a byte-order mark, or without one by ASCII written as
+    UTF-16 (a zero byte after, or before, each character); None for other files.
+
+    Without a mark, a UTF-16 file's zero bytes were read as text and the file refused as one whose lines end in a
+    bare CR (Excel's "CSV (Macintosh)").
+    """
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    pairs = start[:min(len(start), 128) // 2 * 2]
+    for codec, zeros, text in (("utf-16-le", pairs[1::2], pairs[0::2]), ("utf-16-be", pairs[0::2], pairs[1::2])):
+        if len(pairs) >= 8 and not zeros.strip(b"\x00") and b"\x00" not in text:
+            return codec
+    return None
+
+
 def _spans_lines(start: bytes) -> bool:
     """Whether a JSONL file's first line is the opening of an object written over several lines (`{` alone)."""
     first = start.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)
@@ -584,14 +600,14 @@ class FileListener:
             raise SourceError(self.name, f"{what} is not valid JSON ({exc.msg}: line {exc.lineno} column "
                               f"{exc.colno}); a file still being written is read next run", retryable=False) from None
 
-    def _utf16_as_utf8(self, handle: IO[bytes]) -> Iterator[bytes]:
+    def _utf16_as_utf8(self, handle: IO[bytes], codec: str) -> Iterator[bytes]:
         """A UTF-16 file (Meltwater's export, Excel's "Unicode Text": tab-separated) as UTF-8.
 
         Lines are split on the byte b"\\n", which UTF-16 does not write alone: such files were refused.
         The same text gives the same UTF-8, so a longer file written over it is read from where it stopped.
         """
         try:
-            for text in decoded(handle, "utf-16"):
+            for text in decoded(handle, codec):
                 yield text.encode("utf-8")
         except UnicodeDecodeError as exc:
             raise SourceError(self.name, f"the UTF-16 file is cut short or damaged ({exc.reason}); a file still "
@@ -814,9 +830,9 @@ class FileListener:
         with handle:
             size = _length(handle)
             start = handle.read(HEAD_BYTES)
-            utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            utf16 = _utf16_codec(start)
             if utf16:
-                handle = MadeFile(partial(self._utf16_as_utf8, handle))
+                handle = MadeFile(partial(self._utf16_as_utf8, handle, utf16))
                 size = _length(handle)  # made once through: a damaged file fails here, before any row is taken
                 start = handle.read(HEAD_BYTES)
             self._check_start(start)

@@ -94,3 +94,12 @@ def test_made_bytes_seek_back_and_forth_like_a_file() -> None:
     assert made.read(10) == data[5:15]
     made.seek(0)
     assert list(made) == data.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_export_without_a_byte_order_mark_is_read_as_utf16(tmp_path: Path, codec: str) -> None:
+    """Its zero bytes were read as text: the file was refused as one whose lines end in a bare CR."""
+    path = tmp_path / "export.tsv"
+    path.write_bytes("id\ttext\tcreated_at\r\n1\tCafé Acme\t2026-11-20\r\n".encode(codec))
+    batches = list(FileListener(FileSource(kind="file", name="export", path=path)).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "Café Acme")]
