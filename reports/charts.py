@@ -22,16 +22,12 @@ from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from .formatting import previous_weeks  # noqa: E402
+from .formatting import MOMENT_TITLES, previous_weeks  # noqa: E402
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
 INK, MUTED, GRID = "#1f2933", "#616e7c", "#e4e7eb"
 _NET = LinearSegmentedColormap.from_list("net", ["#f4c7cc", "#eef1f5", "#c6ead7"])
-MOMENT_TITLES = {
-    "stimulus": "Stimulus", "zero_moment": "ZMOT · research", "first_moment": "FMOT · purchase",
-    "second_moment": "SMOT · use", "ultimate_moment": "UMOT · share", "none": "No journey moment",
-}
 DPI = 200
 
 

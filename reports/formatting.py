@@ -14,6 +14,11 @@ from urllib.parse import urlsplit
 from .model import Change, Digest
 
 QUOTE_CHARS = 280
+# A moment as the chart and the Markdown table name it: 'zero\_moment' in a table was the code's label.
+MOMENT_TITLES = {
+    "stimulus": "Stimulus", "zero_moment": "ZMOT · research", "first_moment": "FMOT · purchase",
+    "second_moment": "SMOT · use", "ultimate_moment": "UMOT · share", "none": "No journey moment",
+}
 
 
 def safe_url(url: str | None) -> str | None:

@@ -13,6 +13,7 @@ import re
 
 from .fired_alerts import alert_summary
 from .formatting import (
+    MOMENT_TITLES,
     NO_DATA_NOTE,
     average_label,
     change_text,
@@ -143,7 +144,7 @@ def render_markdown(digest: Digest) -> str:
                 cells.append("no data")
                 continue
             cells.append(f"{sum(v[i] or 0 for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
-        lines.append(f"| {md_escape(moment)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {md_escape(MOMENT_TITLES.get(moment, moment))} | " + " | ".join(cells) + " |")
     lines += ["", "Cells: items that week (of which negative)." + (f" {NO_DATA_NOTE}." if no_data_weeks(digest) else ""),
               "", "## Most negative share-stage talk", ""]
     unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."
