@@ -96,7 +96,7 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
         parsed = _other_date(text)
         if parsed is None:
             raise DateError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time; "
-                           "set the source's date_format for others)") from None
+                           f"set the source's date_format for others{_format_hint(text)})") from None
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
@@ -121,3 +121,30 @@ def _other_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+# A date with the day and month as numbers, as a sheet in a locale's own layout writes it: "11/24/2026 2:05 PM".
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d\d)"
+                           r"(?:(\s+|T)(\d{1,2}):\d\d(:\d\d)?(\s*)([AaPp][Mm])?)?")
+
+
+def _format_hint(text: str) -> str:
+    """The date_format that reads `text`, when it is a date in numbers: ': '%m/%d/%Y %I:%M %p' reads it'.
+
+    Month first or day first cannot be told from a day up to 12, so both are given then; a refused
+    "11/24/2026 2:05 PM" said only to set a date_format, and users wrote one that matched nothing.
+    """
+    match = _NUMERIC_DATE.fullmatch(text)
+    if match is None:
+        return ""
+    first, sep, second, year, gap, _hour, seconds, space, meridiem = match.groups()
+    tail = "%Y" if len(year) == 4 else "%y"
+    if gap is not None:
+        clock = "%I:%M" if meridiem else "%H:%M"
+        tail += f"{gap}{clock}{':%S' if seconds else ''}{space + '%p' if meridiem else ''}"
+    month_first, day_first = f"%m{sep}%d{sep}{tail}", f"%d{sep}%m{sep}{tail}"
+    if int(first) > 12:
+        return f": {day_first!r} reads this one"
+    if int(second) > 12:
+        return f": {month_first!r} reads this one"
+    return f": {month_first!r} if months come first, {day_first!r} if days do"
