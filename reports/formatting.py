@@ -135,6 +135,22 @@ def tone(delta: float | None, good_when_up: bool = True) -> str:
 NO_DATA_NOTE = "No data: weeks before the brand's first item, not measured as empty"
 
 
+def overlap_text(digest: Digest) -> str | None:
+    """The retention stage's items are other stages' items too: said, so the map's items are not summed.
+
+    Summed, a week's 3 + 2 + 2 map items read as 7 where the headline said 5 journey items.
+    """
+    retention = next((s for s in digest.stages if s.derived == "retention"), None)
+    if retention is None or not retention.volume:
+        return None
+    text = (f"{retention.name}'s {retention.volume:,} item{'' if retention.volume == 1 else 's'} "
+            f"{'is' if retention.volume == 1 else 'are'} counted in their own stages too")
+    others = sum(s.volume for s in digest.stages if s is not retention)
+    if others == digest.headline.journey_items:
+        text += f": the other stages add up to the week's {others:,} journey items"
+    return text
+
+
 def no_data_weeks(digest: Digest) -> list[str]:
     """The trend's weeks before the brand's first item (its counts are None there)."""
     counts = next(iter(digest.trend.counts.values()), {})

@@ -20,6 +20,7 @@ from .formatting import (
     change_vs_baseline,
     figure,
     no_data_weeks,
+    overlap_text,
     previous_weeks,
     safe_url,
     short,
@@ -125,8 +126,10 @@ def render_markdown(digest: Digest) -> str:
                    f"{_count(x['authors'], 'author')} with")
         if not x["authors"]:  # '0 of 0 authors this week also wrote' on an empty week
             authors = "no authors this week"
+        overlap = overlap_text(digest)
         lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
-                      f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."]
+                      f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."
+                      + (f" {md_escape(overlap)}." if overlap else "")]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(stage_title(s.name))}", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from journeywatch.domain import Mention, Prediction
@@ -30,3 +31,19 @@ def test_the_trend_table_names_moments_as_the_chart_does(sqlite_url: str) -> Non
     rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[2:]]
     assert rows == ["Stimulus", "ZMOT · research", "FMOT · purchase", "SMOT · use", "UMOT · share",
                     "No journey moment"], rows
+
+
+def test_the_retention_stage_says_its_items_are_counted_in_other_stages_too(sqlite_url: str) -> None:
+    # The map's items read 3 + 2 + 2 = 7 where the headline said 5 journey items: the complete stage's two
+    # churn posts are use-stage posts too, and nothing said so.
+    from journeywatch.reports import add_charts, render_html
+    digest = _digest(sqlite_url, [("second_moment", "negative", "I cancelled my Northwind subscription"),
+                                  ("second_moment", "negative", "Never buying Northwind again"),
+                                  ("second_moment", "positive", "Northwind grinder is fine"),
+                                  ("ultimate_moment", "negative", "Avoid Northwind"),
+                                  ("ultimate_moment", "negative", "Avoid Northwind please")])
+    note = ("complete's 2 items are counted in their own stages too: the other stages add up to the week's 5 "
+            "journey items")
+    assert note in render_markdown(digest).replace("*", "")
+    page = html.unescape(render_html(add_charts(digest)))
+    assert note[0].upper() + note[1:] in page  # a sentence of its own there
