@@ -12,9 +12,10 @@ A folder or a pattern (`exports/*.csv`) is read file by file, under one watermar
 columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
 
-The watermark is the byte offset reached plus a fingerprint of the file's
-opening bytes: a re-run reads only what was appended, a replaced file is read
-from the start (the upsert drops rows stored before). Each id is read once
+The watermark is the byte offset reached plus fingerprints of the file's
+opening bytes and of the bytes before that offset: a re-run reads only what was
+appended, a replaced or edited file is read from the start (the upsert drops
+rows stored before). Each id is read once
 per run: a repeated row is skipped, a row reusing an id with other text gets a hash added. Bad rows are skipped,
 counted and described; they never cost the good ones, but a file with no good
 row fails the source rather than passing for an empty one. A last line that
@@ -127,6 +128,23 @@ def _length(handle: IO[bytes]) -> int:
         total += len(chunk)
     handle.seek(0)
     return total
+
+
+TAIL_BYTES = 256  # how much of the file before the offset reached identifies what was read
+
+
+def _tail_hash(handle: IO[bytes], offset: int) -> str | None:
+    """A fingerprint of the bytes just before `offset`, read without moving the handle; None where they cannot be
+    (a gzip file, bytes made on the fly: exports nobody edits by hand) or there are none.
+
+    The head's fingerprint missed an edit past the file's first 4 KiB: a row deleted in Excel and rows appended
+    made the next run start mid-row, losing rows and reading a piece of one as a bad row. With the bytes before
+    the offset changed, the file is read from the start (the rows already stored are counted as seen).
+    """
+    if offset == 0 or isinstance(handle, (gzip.GzipFile, MadeFile)):
+        return None
+    length = min(offset, TAIL_BYTES)
+    return hashlib.sha256(os.pread(handle.fileno(), length, offset - length)).hexdigest()[:32]
 
 
 @dataclass(slots=True)
@@ -347,7 +365,8 @@ class FileListener:
         if watermark:
             head_len = int(watermark.get("head_len", 0))
             offset = int(watermark.get("offset", 0))
-            if 0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(handle, head_len):
+            if (0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(handle, head_len)
+                    and watermark.get("tail") in (None, _tail_hash(handle, offset))):
                 return offset, int(watermark.get("line", 0)), int(watermark.get("rows", 0)), head_len
         return 0, 0, 0, min(size, HEAD_BYTES)
 
@@ -889,6 +908,8 @@ class FileListener:
                 warnings.extend(notes)
                 notes.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
+                if (tail := _tail_hash(handle, cursor.offset)) is not None:
+                    mark["tail"] = tail
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
                 batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}
                 return out

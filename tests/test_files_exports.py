@@ -46,3 +46,18 @@ def test_ids_a_spreadsheet_rounded_do_not_cost_a_later_runs_rows(tmp_path: Path,
     assert _collect(sqlite_url, source)[:2] == (0, 0)
     assert _texts(sqlite_url) == ["Acme Kundendienst antwortet nie", "Acme Lieferung pünktlich",
                                   "Café Acme: Wasserkocher kaputt"]
+
+
+def test_an_export_edited_past_its_opening_bytes_is_read_again_not_from_mid_row(tmp_path: Path, sqlite_url: str) -> None:
+    """A spam row deleted in Excel past the first 4 KiB, then rows appended: the next run started mid-row, two rows
+    were lost and a piece of one was a bad row."""
+    path = tmp_path / "export.csv"
+    rows = [f"{i},Acme row number {i} says hello,2026-11-20T10:00:00Z\n" for i in range(200)]
+    path.write_text("id,text,created_at\n" + "".join(rows))
+    source = FileSource(kind="file", name="export", path=path)
+    assert _collect(sqlite_url, source)[:2] == (200, 0)
+    added = [f"{i},Acme new row {i},2026-11-20T11:00:00Z\n" for i in range(200, 203)]
+    path.write_text("id,text,created_at\n" + "".join(rows[:150] + rows[151:] + added))
+    assert _collect(sqlite_url, source) == (3, 199, [])
+    assert len(_texts(sqlite_url)) == 203
+    assert _collect(sqlite_url, source) == (0, 0, [])
