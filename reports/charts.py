@@ -26,7 +26,7 @@ from .formatting import MOMENT_TITLES, previous_weeks  # noqa: E402
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
-INK, MUTED, GRID = "#1f2933", "#616e7c", "#e4e7eb"
+INK, MUTED, GRID, NO_DATA = "#1f2933", "#616e7c", "#e4e7eb", "#f0f2f5"
 _NET = LinearSegmentedColormap.from_list("net", ["#f4c7cc", "#eef1f5", "#c6ead7"])
 DPI = 200
 
@@ -152,7 +152,7 @@ def trend_png(digest: Digest) -> bytes:
         bottom = [0] * len(weeks)
         missing = [i for i, n in enumerate(digest.trend.counts[moment]["negative"]) if n is None]
         if missing:  # before the brand's first item: shaded as no data, not drawn as a zero
-            ax.axvspan(missing[0] - 0.5, missing[-1] + 0.5, facecolor="#f0f2f5", hatch="///", edgecolor=GRID, lw=0)
+            ax.axvspan(missing[0] - 0.5, missing[-1] + 0.5, facecolor=NO_DATA, hatch="///", edgecolor=GRID, lw=0)
         for sentiment in ("negative", "neutral", "positive"):
             values = [n or 0 for n in digest.trend.counts[moment][sentiment]]
             ax.bar(range(len(weeks)), values, bottom=bottom, color=COLOURS[sentiment], width=0.75,
@@ -174,7 +174,10 @@ def trend_png(digest: Digest) -> bytes:
     for ax in axes[1, :]:
         ax.set_xlabel("ISO week", fontsize=7, color=MUTED)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.1, frameon=False,
+    if any(n is None for n in next(iter(digest.trend.counts.values()), {}).get("negative", [])):
+        handles.append(Rectangle((0, 0), 1, 1, facecolor=NO_DATA, hatch="///", edgecolor=GRID, lw=0))
+        labels.append("no data (before the brand's first item)")
+    figure.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8.1, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
     # fixed margins: tight_layout measured every tick label and took most of this chart's time
     figure.subplots_adjust(left=0.08, right=0.99, top=0.92, bottom=0.17, hspace=0.42, wspace=0.08)

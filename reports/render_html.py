@@ -15,7 +15,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .fired_alerts import alert_summary
 from .formatting import (
-    NO_DATA_NOTE,
     average_label,
     change_text,
     change_vs_baseline,
@@ -85,7 +84,6 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         retention=retention,
         unmapped=unmapped_text(digest.unmapped),
         no_data=no_data_weeks(digest),
-        no_data_note=NO_DATA_NOTE,
         overlap=overlap_text(digest),
         versus=average_label(digest.baseline_weeks),
         previous=previous_weeks(digest.baseline_weeks),

@@ -160,7 +160,8 @@ def render_markdown(digest: Digest) -> str:
         lines += [f"| {md_escape(s.name)} | "
                   f"{_terms(s.emerging_terms) if digest.baseline_items else 'no earlier weeks'} "
                   f"| {_terms(s.pain_points)} |" for s in digest.stages]
-        lines += ["", f"Emerging: used in more of this week's items than in {previous_weeks(digest.baseline_weeks)}'. Pain points: "
+        lines += ["", f"Emerging: used in more of this week's items than in those of {previous_weeks(digest.baseline_weeks)}. "
+                      "Pain points: "
                       "used in more of this week's negative items than in the rest. In brackets: this week's items "
                       "using it."]
     else:

@@ -38,7 +38,7 @@ def test_weeks_before_the_first_item_are_no_data(sqlite_url: str) -> None:
     assert data["trend"]["counts"]["stimulus"]["negative"] == [None] * 6 + [0, 0]
 
     table = render_markdown(digest).split("## Moments and sentiment")[1].split("## Most negative")[0]
-    second = next(line for line in table.splitlines() if line.startswith("| second"))
+    second = next(line for line in table.splitlines() if line.startswith("| SMOT"))
     assert second.split(" | ")[1:7] == ["no data"] * 6 and second.rstrip(" |").endswith("| 5 | 5"), second
     assert "No data: weeks before the brand's first item" in table
     add_charts(digest)
@@ -56,3 +56,16 @@ def test_a_young_brands_average_is_over_the_weeks_it_has(sqlite_url: str) -> Non
     add_charts(digest)
     page = html.unescape(render_html(digest))
     assert "+0% vs last week" in page and "4-wk" not in page and "four weeks" not in page
+
+
+def test_the_no_data_and_baseline_notes_read_as_sentences(sqlite_url: str) -> None:
+    # 'than in earlier weeks (none yet)'.' and 'Shaded, 2026-W39 to 2026-W44: no data: weeks before ...'.
+    digest = _two_weeks_old_brand(sqlite_url)
+    add_charts(digest)
+    page = html.unescape(render_html(digest))
+    assert "Shaded weeks (2026-W39 to 2026-W44) have no data: they come before the brand's first item." in page
+    first = build_digest(open_database(sqlite_url), parse_config({"database": sqlite_url, "brands": [
+        {"name": BRAND, "query": "northwind"}]}), BRAND, parse_week(WEEK).shift(-1))
+    for text in (render_markdown(first), html.unescape(render_html(add_charts(first)))):
+        assert "Emerging: used in more of this week's items than in those of earlier weeks (none yet)." in text
+        assert "weeks'" not in text and ")'" not in text
