@@ -36,3 +36,14 @@ def test_a_sheet_with_us_dates_reads_with_the_format_its_warning_names(tmp_path:
     read = FileListener(FileSource(kind="file", name="sheet", path=path, columns=columns,
                                    date_format="%m/%d/%Y %I:%M %p"))
     assert [m.created_at.isoformat() for b in read.fetch(None) for m in b.mentions] == ["2026-11-24T14:05:00+00:00"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Nov 20, 2026, 2:05 PM", "2026-11-20T14:05:00+00:00"),  # a browser's en-US date and time
+    ("November 20, 2026 at 2:05 PM", "2026-11-20T14:05:00+00:00"),
+    ("20.11.2026, 14:05:09", "2026-11-20T14:05:09+00:00"),  # de-DE
+    ("20 November 2026, 14:05", "2026-11-20T14:05:00+00:00"),  # en-GB
+])
+def test_a_year_joined_to_the_time_by_a_comma_or_at_is_read(value: str, expected: str) -> None:
+    """Dates that cannot be misread, refused for the comma (or 'at') browsers and Google put before the time."""
+    assert parse_time(value).isoformat() == expected
