@@ -63,12 +63,12 @@ _COMPARISON_SPLIT = {"seven": ("interest", "consideration")}
 # Regular expressions, matched case-insensitively and at word boundaries (\b): LIKE's '%i cancel%' read
 # "my taxi cancelled on me" as churn, '%ive cancel%' "five cancelled flights" and '%still us%' "still useless"
 # as loyalty. Each costs one pass over the texts a digest compares (all of a list are one expression). Kept to
-# what Python and PostgreSQL both read: \b, (?:...), (?!...), \w, {m,n}, and no apostrophe in [...]. An
+# what Python and PostgreSQL both read: \b, (?:...), (?!...), \w, \S, {m,n}, and no apostrophe in [...]. An
 # apostrophe stands for a straight one, a curly one or none ("I've", "I’ve", "Ive"), `{brand}` for the brand's
 # names. Churn wins over loyalty when an item has both.
 LOYALTY_PATTERNS: tuple[str, ...] = (
     r"\bbought (?:my|our) (?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\b",
-    r"\b(?:buy|bought|order|ordered|ordering)(?: \w+){0,3} again\b",
+    r"\b(?:buy|bought|order|ordered|ordering)(?: \S+){0,4} again\b",
     r"\brenew(?:ed|ing)?\b", r"\bstill us(?:e|ing)\b", r"\byears now\b", r"\bloyal\b",
     r"\balways (?:buy|order|fly|get|choose)\b", r"\brepeat customer\b", r"\bback for more\b",
 )
@@ -87,7 +87,7 @@ CHURN_PATTERNS: tuple[str, ...] = (
     r"\bnever again\b",
     r"\bnever (?:buying|buy|ordering|order|flying|fly|using|use|shopping|shop|going back)\b"
     r"(?! (?:anything|any other|anyone|anywhere) else\b)",
-    r"\b(?:won't|will not|wouldn't|would not) (?:be )?(?:buy|order|fly|us|shop|renew)\w*(?: \w+){0,3} again\b",
+    r"\b(?:won't|will not|wouldn't|would not) (?:be )?(?:buy|order|fly|us|shop|renew)\w*(?: \S+){0,4} again\b",
     r"\b(?:won't|will not) be (?:back|returning|renewing)\b", r"\bnot coming back\b",
     r"\bunsubscrib(?:e|ed|ing)\b", r"\bclos(?:ed|ing) (?:my|our)(?: \w+)? account\b", r"\breturned it\b",
     r"\b(?:i'm|i am|we're|we are)(?: so| totally| officially| completely| really)? done with (?:you|them"

@@ -21,6 +21,7 @@ CHURN = [
     "Switched to Blue Bottle, bye Northwind",
     "Won't be renewing, the grinder broke twice",
     "I will not order from them again",
+    "Won't buy from Northwind & Co again",
 ]
 NOT_CHURN = [
     "My taxi cancelled on me so I was late for my Northwind tasting",
@@ -34,7 +35,8 @@ NOT_CHURN = [
     "They cancelled it without telling me, the tasting event I mean",
 ]
 LOYAL = ["Bought my third bag of Northwind this month", "Renewed for another year",
-         "Still using my Northwind grinder daily", "Ordered the autumn blend again"]
+         "Still using my Northwind grinder daily", "Ordered the autumn blend again",
+         "Ordered from Northwind & Co again, third order this year"]
 NOT_LOYAL = ["Still useless after the update", "Disloyal staff at the Northwind kiosk",
              "The renewable packaging is nice"]
 
