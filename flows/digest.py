@@ -2,26 +2,29 @@
 
 Thin Prefect wrappers over `journeywatch.reports`: one task builds, writes and
 delivers all brands (a handful of rows of work, so one task, not one per
-brand); retries cover a database that is briefly unreachable.
+brand); retries cover a database that is briefly unreachable. The config is
+read by the flow, before that task: a wrong config is not retried.
 """
 
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
+from journeywatch.flows.steps import load_flow_config
 from journeywatch.reports import DigestRun, make_digests
-from journeywatch.settings import load_config
+from journeywatch.settings import Config
 
 
-@task(retries=2, retry_delay_seconds=[30, 120])
-def make_digests_task(config_path: str, week: str | None, out: str) -> DigestRun:
-    return make_digests(load_config(config_path, strict=False), out, week=week)
+@task(retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
+def make_digests_task(config: Config, week: str | None, out: str) -> DigestRun:
+    return make_digests(config, out, week=week)
 
 
 @flow(name="digest")
 def digest_flow(config_path: str, week: str | None = None, out: str = "digests") -> list[str]:
     """Write every brand's digest for `week` (default: the last complete week) and send it; returns the paths."""
-    run = make_digests_task(config_path, week, out)
+    run = make_digests_task(load_flow_config(config_path), week, out)
     logger = get_run_logger()
     if run.partial_note:
         logger.warning("%s is not over yet. %s.", run.week, run.partial_note)

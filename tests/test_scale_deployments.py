@@ -46,3 +46,20 @@ def test_a_deployment_made_without_journeywatch_config_says_so_when_it_runs(
 
     with pytest.raises(ConfigError, match="JOURNEYWATCH_CONFIG was not set when `prefect deploy` ran"):
         flow(**parameters)
+
+
+def test_a_digest_deployment_without_a_config_fails_at_once_not_after_its_retries(
+        prefect_harness: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest task retries (30 s, then 120 s) for a database that is briefly away, not for a config error."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    monkeypatch.delenv("JOURNEYWATCH_CONFIG", raising=False)
+    flow = load_flow_from_entrypoint(str(REPO / _deployment("digest-weekly")["entrypoint"]))
+
+    state = flow(**_deployed_parameters("digest-weekly"), return_state=True)
+
+    assert state.is_failed() and "JOURNEYWATCH_CONFIG was not set" in state.message
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    assert runs == []  # the config is read before the task that retries
