@@ -352,6 +352,17 @@ class FileListener:
 
     # --- the watermark -------------------------------------------------------------------------
 
+    def _reading(self) -> str:
+        """A fingerprint of the settings that decide how rows read: the ones a skipped row's warning says to set.
+
+        Rows skipped as undecodable or with an unreadable date lay behind the watermark: once the user set the
+        `encoding` or `date_format` the warning asked for, they were never read. With these changed, the file is
+        read from the start; the rows stored before are counted as seen.
+        """
+        settings = self.settings
+        reading = [settings.encoding, settings.delimiter, settings.date_format, settings.format]
+        return hashlib.sha256(json.dumps(reading).encode()).hexdigest()[:16]
+
     @staticmethod
     def _head_hash(handle: IO[bytes], length: int) -> str:
         handle.seek(0)
@@ -366,7 +377,8 @@ class FileListener:
             head_len = int(watermark.get("head_len", 0))
             offset = int(watermark.get("offset", 0))
             if (0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(handle, head_len)
-                    and watermark.get("tail") in (None, _tail_hash(handle, offset))):
+                    and watermark.get("tail") in (None, _tail_hash(handle, offset))
+                    and watermark.get("reading") in (None, self._reading())):
                 return offset, int(watermark.get("line", 0)), int(watermark.get("rows", 0)), head_len
         return 0, 0, 0, min(size, HEAD_BYTES)
 
@@ -907,7 +919,8 @@ class FileListener:
                     rounded.clear()
                 warnings.extend(notes)
                 notes.clear()
-                mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows}
+                mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows,
+                        "reading": self._reading()}
                 if (tail := _tail_hash(handle, cursor.offset)) is not None:
                     mark["tail"] = tail
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)

@@ -61,3 +61,27 @@ def test_an_export_edited_past_its_opening_bytes_is_read_again_not_from_mid_row(
     assert _collect(sqlite_url, source) == (3, 199, [])
     assert len(_texts(sqlite_url)) == 203
     assert _collect(sqlite_url, source) == (0, 0, [])
+
+
+def test_rows_skipped_for_the_encoding_are_read_once_it_is_set(tmp_path: Path, sqlite_url: str) -> None:
+    """A Windows export read as UTF-8 skips its accented rows and says to set `encoding`: set, the rerun read only
+    what was appended, and the skipped rows were lost for good."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,text,created_at\n1,Acme ok,2026-11-20\n2,Café Acme,2026-11-20\n".encode("cp1252"))
+    source = FileSource(kind="file", name="excel", path=path)
+    new, seen, warnings = _collect(sqlite_url, source)
+    assert (new, seen) == (1, 0) and "set the source's encoding" in warnings[0]
+    assert _collect(sqlite_url, source.model_copy(update={"encoding": "cp1252"})) == (1, 1, [])
+    assert _texts(sqlite_url) == ["Acme ok", "Café Acme"]
+
+
+def test_rows_skipped_for_their_dates_are_read_once_date_format_is_set(tmp_path: Path, sqlite_url: str) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("text,date\nAcme ok,2026-11-20 10:00\nAcme kettle broke,11/24/2026 2:05 PM\n")
+    source = FileSource(kind="file", name="sheet", path=path, columns={"created_at": "date"})
+    assert _collect(sqlite_url, source)[:2] == (1, 0)
+    with path.open("a") as handle:
+        handle.write("Acme late,11/24/2026 3:05 PM\n")
+    us = source.model_copy(update={"date_format": "%m/%d/%Y %I:%M %p"})
+    assert _collect(sqlite_url, us)[:2] == (2, 0)  # the first row now reads as no date: skipped, already stored
+    assert _texts(sqlite_url) == ["Acme kettle broke", "Acme late", "Acme ok"]
