@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -351,16 +351,17 @@ def _author_of(entry: Any) -> str | None:
 
 
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
-                     base: str = "", first_reading: bool = False) -> tuple[Mention | None, str | None]:
+                     base: str = "", undated_unknown: bool = False) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
 
     `base` is the URL relative links are resolved against. An entry without a usable date gets the fetch
-    time. On the feed's `first_reading` that time says nothing of when it was written: the feed lists its
-    backlog, months of it in a review or forum feed, and stamped into one hour it made an alert spike that
-    never happened, so its date is stored as unknown (`Mention.date_known`). On a later reading an entry
-    not listed before was written since the last reading, as near the fetch time as readings are frequent
-    (hourly: one alert window), so it is dated by the fetch as known: a burst of new undated reviews is a
-    real spike.
+    time. With `undated_unknown` that time says nothing of when it was written, and its date is stored as
+    unknown (`Mention.date_known`): on the feed's first reading the feed lists its backlog, months of it
+    in a review or forum feed, and stamped into one hour it made an alert spike that never happened; on a
+    reading long after the last one that succeeded (see `MAX_READING_GAP`) the entries written during the
+    gap did the same. On a reading soon after the last one an entry not listed before was written since
+    it, as near the fetch time as readings are frequent (hourly: one alert window), so it is dated by the
+    fetch as known: a burst of new undated reviews is a real spike.
     """
     get = dict.get  # see `_field`; bound once, this runs for every entry
     title = _text_of(get(entry, "title_detail") or {"value": get(entry, "title")})
@@ -381,7 +382,7 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
-                      author=_author_of(entry), date_known=not (problem and first_reading))
+                      author=_author_of(entry), date_known=not (problem and undated_unknown))
     return mention, warning
 
 
@@ -484,11 +485,12 @@ def _entries(count: int) -> str:
 
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
               noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None,
-              first_reading: bool = False) -> FeedReading:
+              undated_unknown: bool = False) -> FeedReading:
     """Every usable entry of a parsed feed, each identity once, with warnings about entries not in `noted`.
 
-    `ids_by_text` is the last reading's: an entry back under a new id keeps its earlier one. On the
-    feed's `first_reading` an undated entry's date is unknown (see `mention_of_entry`).
+    `ids_by_text` is the last reading's: an entry back under a new id keeps its earlier one. With
+    `undated_unknown` (a first reading, or one long after the last) an undated entry's date is unknown
+    (see `mention_of_entry`).
 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
@@ -500,7 +502,7 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
     undated: set[int] = set()  # id() of the mentions given the fetch time
     for entry in parsed.entries:
         try:
-            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base, first_reading)
+            mention, warning = mention_of_entry(source, entry, source_kind, fetched_at, base, undated_unknown)
         except Exception as exc:  # one malformed entry must not cost the others  # noqa: BLE001
             mention, warning = None, f"entry {entry.get('id', '(no id)')}: unreadable ({type(exc).__name__}: {exc}); skipped"
         if mention is None:
@@ -546,6 +548,32 @@ def mentions_of_feed(source: str, parsed: Any, source_kind: str, fetched_at: dat
     return reading.mentions, reading.skipped, reading.warnings
 
 
+# How long after the feed's last successful reading (a 304 included) an undated entry new at this one is still
+# dated by the fetch. Such an entry was written at some time since that reading; dated by the fetch, a gap of G
+# puts G's worth of entries into one alert window. The monitor reads hourly (prefect.yaml) and alerts count
+# one-hour windows (alerts.window's default): two hours is one late or failed run, at most doubling a window
+# (the detector's least ratio, min_ratio 2.0, and its tail test wants more). A week's gap, the monitor stopped
+# or the feed unreachable, multiplied it by 168: a fake spike. Past the bound the entries are of unknown date.
+MAX_READING_GAP = timedelta(hours=2)
+READ_AT = "read_at"  # the watermark's key for when the feed was last read successfully (ISO 8601, UTC)
+
+
+def _last_read(watermark: Mapping[str, Any]) -> datetime | None:
+    """When the feed was last read successfully, as the watermark says; None for one written before it said so."""
+    try:
+        return datetime.fromisoformat(watermark[READ_AT])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _age(gap: timedelta) -> str:
+    """A gap in words: '7 days', '5 hours'."""
+    if gap >= timedelta(days=2):
+        return f"{gap.days} days"
+    hours = int(gap / timedelta(hours=1))
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
 def url_fingerprint(url: str) -> str:
     """What the watermark keeps of the feed's URL: enough to tell another URL, without its credentials."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
@@ -557,18 +585,41 @@ class FeedListener:
     It names the URL by a fingerprint (`url_sha256`): the URL may hold a token, and validators from
     another URL must not be sent. Watermarks written before keep a plain `url`, still recognised.
     `noted` fingerprints the entries already warned about (see `FeedReading`), `ids_by_text` the ids
-    of the entries last listed, by what they say (see `_keep_earlier_ids`). Without a watermark for this
-    URL a reading is the feed's first, and its undated entries are of unknown date (see `mention_of_entry`).
+    of the entries last listed, by what they say (see `_keep_earlier_ids`), and `read_at` when the feed
+    was last read successfully (a 304 saves the watermark again for it). Without a watermark for this URL
+    a reading is the feed's first; it and one more than `max_gap` after the last successful reading (or
+    after a watermark that does not say when) store their undated entries as of unknown date (see
+    `mention_of_entry`).
     """
 
     def __init__(self, settings: FeedSource, *, sleep: Sleep = default_sleep, clock: Clock = _utc_now,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, max_gap: timedelta = MAX_READING_GAP) -> None:
         self.name = settings.name
         self.settings = settings
         self.policy = RetryPolicy(attempts=settings.retries + 1, backoff=settings.backoff, max_delay=settings.max_delay)
         self._sleep = sleep
         self._clock = clock
         self._batch_size = batch_size
+        self._max_gap = max_gap
+
+    @staticmethod
+    def _new_undated(mentions: list[Mention], noted: Collection[str]) -> int:
+        """How many of `mentions` are of unknown date and were not warned about as undated before (not listed before)."""
+        before = set(noted)
+        return sum(not m.date_known and _note("undated", m.external_id) not in before for m in mentions)
+
+    def _gap_warning(self, previous: Mapping[str, Any], now: datetime) -> str | None:
+        """Why the fetch time cannot date this reading's new undated entries; None when it can.
+
+        A first reading needs no words (its undated entries are the backlog); a long gap does: the
+        alerts leave those entries out, and the check's note alone did not say why.
+        """
+        last = _last_read(previous)
+        if last is None:
+            return "the feed's last successful reading is not on record"
+        if now - last <= self._max_gap:
+            return None
+        return f"the feed was last read {_age(now - last)} ago, over {_age(self._max_gap)}"
 
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
         """Yield the feed's entries in batches; the new validators ride only on the last batch.
@@ -582,15 +633,23 @@ class FeedListener:
         validators = {k: previous[k] for k in ("etag", "last_modified") if same_url and k in previous}
         fetched = fetch_url(self.name, self.settings.url, previous=validators, timeout=self.settings.timeout,
                             max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep)
+        now = self._clock()
         if fetched.not_modified:
+            if same_url:  # nothing to store, but the feed was read: the next reading's gap starts here
+                yield Batch(mentions=[], watermark={**previous, READ_AT: now.isoformat()})
             return
         parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
-        reading = read_feed(self.name, parsed, self.settings.source_kind, self._clock(), fetched.url,
+        gap = self._gap_warning(previous, now) if same_url else None
+        reading = read_feed(self.name, parsed, self.settings.source_kind, now, fetched.url,
                             noted=previous.get("noted", []) if same_url else [],
                             ids_by_text=previous.get("ids_by_text", {}) if same_url else {},
-                            first_reading=not same_url)
+                            undated_unknown=not same_url or gap is not None)
         mentions, skipped, warnings = reading.mentions, reading.skipped, reading.warnings
-        final = {"url_sha256": fingerprint, **fetched.validators}
+        if gap and (count := self._new_undated(mentions, previous.get("noted", []))):
+            warnings.append(f"{gap}: {_entries(count)} without a date, new since, may have been written at any "
+                            "time in between and are stored as of unknown date (in the digest's week, in no alert "
+                            "window)")
+        final = {"url_sha256": fingerprint, **fetched.validators, READ_AT: now.isoformat()}
         if reading.noted:
             final["noted"] = reading.noted
         if reading.ids_by_text:

@@ -118,9 +118,9 @@ def test_a_new_feeds_undated_backlog_raises_no_alert_but_its_later_undated_entri
     counts = window_counts(engine, "Acme", HOUR, hour, hour + 1)
     assert counts.negative.tolist() == [0] and counts.share.tolist() == [0]
 
-    # Three hours on, the feed lists twelve new undated reviews above the backlog: written since the last
-    # reading, dated by this fetch, a real burst that alerts.
-    second = FIRST + 3 * HOUR
+    # At the next hourly run the feed lists twelve new undated reviews above the backlog: written since the
+    # last reading, dated by this fetch, a real burst that alerts.
+    second = FIRST + HOUR
     feed_server.routes["/reviews"].body = _rss(_backlog(12, "new") + _backlog(BACKLOG))
     _collect(engine, feed_server, config, "reviews", second)
     assert Counter(_stored(engine, "reviews")) == {(FIRST, False): BACKLOG, (second, True): 12}
