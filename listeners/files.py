@@ -419,6 +419,10 @@ class FileListener:
         # An export's text is what people typed ("I <3 Acme <sigh>"): read as HTML, "<sigh>" vanished as a tag.
         # One holding real markup (a closing tag, <br>, a link: an article's body) is read as HTML.
         text = plain_to_text(_text_or_none(self._scalar(row, "text")))
+        title = plain_to_text(_text_or_none(self._scalar(row, "title"))) or None
+        # A headline or a video's title with no body (a news hit, a YouTube mention) was skipped as 'no text';
+        # as in a feed or on Reddit, the title stands in.
+        text = text or title or ""
         if not text:
             raise RowError(f"no text ({self._empty(row, 'text')})")
         value = self._scalar(row, "created_at")  # an object: {"$date": ...} of mongoexport says where to look
@@ -435,7 +439,6 @@ class FileListener:
         if identity is None or _ROUNDED_ID.fullmatch(identity):  # identified as a row without an id is
             identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
         kind = (_text_or_none(self._scalar(row, "source_kind")) or "").casefold()  # an export's "Review", "NEWS"
-        title = _text_or_none(self._scalar(row, "title"))
         brand = _text_or_none(self._scalar(row, "brand"))
         return Mention(
             source=self.name,
@@ -443,7 +446,7 @@ class FileListener:
             text=text,
             created_at=created,
             source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
-            title=plain_to_text(title) or None if title else None,
+            title=title,
             url=_url_of(_text_or_none(self._scalar(row, "url"))),
             author=_text_or_none(self._scalar(row, "author")),
             brands=[brand] if brand else [],  # prepare_mentions keeps it when it names a configured brand

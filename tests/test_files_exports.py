@@ -85,3 +85,18 @@ def test_rows_skipped_for_their_dates_are_read_once_date_format_is_set(tmp_path:
     us = source.model_copy(update={"date_format": "%m/%d/%Y %I:%M %p"})
     assert _collect(sqlite_url, us)[:2] == (2, 0)  # the first row now reads as no date: skipped, already stored
     assert _texts(sqlite_url) == ["Acme kettle broke", "Acme late", "Acme ok"]
+
+
+def test_a_row_with_a_title_and_no_text_is_read_with_its_title_as_text(tmp_path: Path) -> None:
+    """A news hit or a video mention exports a headline and an empty body: skipped as 'no text', where a feed
+    entry or a Reddit post with only a title is kept."""
+    path = tmp_path / "brandwatch.csv"
+    path.write_text('"Date","Title","Full Text","Url"\n'
+                    '"2026-11-20 14:05:00.0","Acme recalls 10,000 kettles","","https://news.example/1"\n'
+                    '"2026-11-20 14:06:00.0","","","https://news.example/2"\n')
+    source = FileSource(kind="file", name="bw", path=path,
+                        columns={"text": "Full Text", "created_at": "Date", "title": "Title", "url": "Url"})
+    batches = list(FileListener(source).fetch(None))
+    assert [(m.title, m.text) for b in batches for m in b.mentions] == [
+        ("Acme recalls 10,000 kettles", "Acme recalls 10,000 kettles")]
+    assert [w for b in batches for w in b.warnings] == ["row ending at line 3: no text (column 'Full Text' is empty)"]
