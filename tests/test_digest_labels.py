@@ -47,3 +47,13 @@ def test_the_retention_stage_says_its_items_are_counted_in_other_stages_too(sqli
     assert note in render_markdown(digest).replace("*", "")
     page = html.unescape(render_html(add_charts(digest)))
     assert note[0].upper() + note[1:] in page  # a sentence of its own there
+
+
+def test_a_right_to_left_quote_is_isolated_from_its_quote_marks(sqlite_url: str) -> None:
+    # An Arabic post quoted in the left-to-right page took the opening quote mark into its own run: the mark
+    # showed at its far end and the English words after it in the wrong place.
+    from journeywatch.reports import add_charts, render_html
+    text = "تطبيق Northwind لا يعمل منذ أمس"
+    digest = _digest(sqlite_url, [("second_moment", "negative", text)])
+    page = render_html(add_charts(digest))
+    assert f'&ldquo;<span dir="auto">{text}</span>&rdquo;' in page
