@@ -141,7 +141,7 @@ def _tail_hash(handle: IO[bytes], offset: int) -> str | None:
     made the next run start mid-row, losing rows and reading a piece of one as a bad row. With the bytes before
     the offset changed, the file is read from the start (the rows already stored are counted as seen).
     """
-    if offset == 0 or isinstance(handle, (gzip.GzipFile, MadeFile)):
+    if offset == 0 or isinstance(handle, (gzip.GzipFile, MadeFile)) or not hasattr(os, "pread"):  # Windows has none
         return None
     length = min(offset, TAIL_BYTES)
     return hashlib.sha256(os.pread(handle.fileno(), length, offset - length)).hexdigest()[:32]
