@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
 from typing import Any
 
@@ -119,12 +120,30 @@ def classify_everything(config: Config) -> dict[str, Any]:
     from journeywatch.flows import monitor as importable
 
     try:
-        result = importable.classify_distributed_flow.with_options(task_runner=DaskTaskRunner(address=address))(config)
+        with _api_for_dask_workers():
+            result = importable.classify_distributed_flow.with_options(
+                task_runner=DaskTaskRunner(address=address))(config)
     except Exception as exc:  # an unreachable cluster is a failed step, like a failed in-process classify
         error = f"Dask cluster {address}: {_short(exc)}"
         _run_logger().error("classification failed: %s", error)
         return {"classified": 0, "error": error}
     return result if "classified" in result else {"classified": 0}
+
+
+def _api_for_dask_workers() -> AbstractContextManager[Any]:
+    """Settings that name the Prefect API this run reports to, for the task runs on the Dask workers.
+
+    The workers get the run's settings with each task. Without PREFECT_API_URL (`journeywatch run`
+    on a temporary server) those named no API, and each Dask worker started a temporary server of
+    its own for its task runs: their logs went there, and the server lived as long as the worker.
+    """
+    from prefect.context import FlowRunContext
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    run = FlowRunContext.get()
+    if PREFECT_API_URL.value() or run is None:
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_API_URL: str(run.client.api_url).rstrip("/")})  # the temporary server
 
 
 def _run_logger() -> Any:

@@ -1,0 +1,82 @@
+"""`journeywatch run` with a Dask cluster and no Prefect server: the workers' task runs report to the run's server.
+
+The scheduler and worker run in fresh processes, as `dask scheduler` and
+`dask worker` do, with no PREFECT_API_URL in their environment.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from journeywatch.flows import monitor
+
+pytest.importorskip("prefect_dask", reason="prefect-dask (the `scale` extra) is not installed")
+
+TEXTS = ["Acme lost my bag", "acme checkout keeps failing", "Is Acme worth it?", "Avoid Acme, never again"]
+
+
+def _config(tmp_path: Path, sqlite_url: str) -> Path:
+    t0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    (tmp_path / "export.jsonl").write_text("".join(
+        json.dumps({"id": str(i), "text": text, "created_at": (t0 + timedelta(hours=i)).isoformat()}) + "\n"
+        for i, text in enumerate(TEXTS)), encoding="utf-8")
+    path = tmp_path / "journeywatch.yaml"
+    path.write_text(f"""
+database: {sqlite_url}
+brands: [{{name: Acme, query: acme}}]
+sources: [{{name: export, kind: file, path: export.jsonl}}]
+alerts: {{enabled: false}}
+""", encoding="utf-8")
+    return path
+
+
+def _prefect_servers_under_this_process() -> list[str]:
+    """Run on a Dask worker: the command lines of any Prefect server it started."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    return [" ".join(child.cmdline()) for child in children if "prefect.server" in " ".join(child.cmdline())]
+
+
+def _task_run_names(tag: str) -> list[str]:
+    """The task runs the current Prefect API holds with `tag`, waiting a little for their events to land."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
+
+    with get_client(sync_client=True) as client:
+        for _ in range(30):
+            runs = client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag])))
+            if any(run.name.startswith("classify") for run in runs):
+                break
+            time.sleep(1)
+    return sorted(run.name for run in runs)
+
+
+def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
+        prefect_harness: None, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import Client
+    from distributed.deploy.subprocess import SubprocessCluster
+    from prefect import tags
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    config_path = _config(tmp_path, sqlite_url)
+    tag = f"h5-{uuid.uuid4().hex[:8]}"
+
+    with SubprocessCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as dask_client:
+        monkeypatch.setenv(monitor.DASK_ENV, cluster.scheduler_address)
+        # as `journeywatch run` without PREFECT_API_URL: the run is on a temporary server (the harness's)
+        with temporary_settings(restore_defaults={PREFECT_API_URL}), tags(tag):
+            summary = monitor.monitor_flow(str(config_path))
+        strays = [line for lines in dask_client.run(_prefect_servers_under_this_process).values() for line in lines]
+
+    assert "error" not in summary["classification"] and summary["classification"]["classified"] == len(TEXTS)
+    assert strays == []  # no Prefect server of the worker's own, left running as long as the worker
+    assert any(name.startswith("classify") for name in _task_run_names(tag))  # its task run is the run's
