@@ -41,14 +41,14 @@ NOT_LOYAL = ["Still useless after the update", "Disloyal staff at the Northwind 
              "The renewable packaging is nice"]
 
 
-def _cues(database_url: str, texts: list[str]) -> dict[str, str | None]:
+def _cues(database_url: str, texts: list[str], brand: str = BRAND) -> dict[str, str | None]:
     """Each text's cue ('churn', 'loyalty' or None) as the digest's query reads it, as a use-stage item."""
     engine = open_database(database_url)
-    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[brand],
                                  created_at=WEEK_START + timedelta(hours=1 + n)) for n, text in enumerate(texts)])
     save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, "neutral", 0.9, {}, {}))
                                    for n in range(len(texts))])
-    rows = texts_for_terms(engine, BRAND, WEEK_START, WEEK_START, WEEK_START + timedelta(weeks=1), CUES)
+    rows = texts_for_terms(engine, brand, WEEK_START, WEEK_START, WEEK_START + timedelta(weeks=1), CUES)
     return {row.text: row.cue for row in rows}
 
 
@@ -64,3 +64,10 @@ def test_loyalty_words_are_whole_words(database_url: str) -> None:
     cues = _cues(database_url, LOYAL + NOT_LOYAL)
     assert [t for t in LOYAL if cues[t] != "loyalty"] == []
     assert [t for t in NOT_LOYAL if cues[t] is not None] == []
+
+
+def test_a_brand_name_with_regex_characters_is_read_as_written(database_url: str) -> None:
+    # The brand's names go into the expression: "C&A (Ltd.)" must match itself, not a group and any character.
+    cues = _cues(database_url, ["Switched to C&A (Ltd.) last month, cheaper", "Switched to H&M, bye C&A",
+                                "I'm done with C&A (Ltd.)", "I'm done with CxA (Ltd)"], brand="C&A (Ltd.)")
+    assert list(cues.values()) == [None, "churn", "churn", None], cues
