@@ -11,7 +11,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from .model import Change, Digest
+from .model import Change, Digest, StageFigures
 
 QUOTE_CHARS = 280
 # A moment as the chart and the Markdown table name it: 'zero\_moment' in a table was the code's label.
@@ -149,6 +149,19 @@ def overlap_text(digest: Digest) -> str | None:
     if others == digest.headline.journey_items:
         text += f": the other stages add up to the week's {others:,} journey items"
     return text
+
+
+def emerging_note(digest: Digest, stage: StageFigures) -> str | None:
+    """Why a stage's emerging terms were not compared, or None when they were.
+
+    With nothing before (the brand's first week, or a stage whose talk began this week) an empty list
+    read as 'nothing stands out' where nothing could.
+    """
+    if not digest.baseline_items:
+        return "no earlier weeks"
+    if stage.volume and not stage.baseline:
+        return "nothing earlier in this stage"
+    return None
 
 
 def no_data_weeks(digest: Digest) -> list[str]:

@@ -18,6 +18,7 @@ from .formatting import (
     average_label,
     change_text,
     change_vs_baseline,
+    emerging_note,
     figure,
     no_data_weeks,
     overlap_text,
@@ -158,7 +159,7 @@ def render_markdown(digest: Digest) -> str:
         lines += ["| Stage | Emerging | Pain points |", "|---|---|---|"]
         # With no earlier weeks, "—" would read as "nothing stands out"; nothing was compared.
         lines += [f"| {md_escape(s.name)} | "
-                  f"{_terms(s.emerging_terms) if digest.baseline_items else 'no earlier weeks'} "
+                  f"{emerging_note(digest, s) or _terms(s.emerging_terms)} "
                   f"| {_terms(s.pain_points)} |" for s in digest.stages]
         lines += ["", f"Emerging: used in more of this week's items than in those of {previous_weeks(digest.baseline_weeks)}. "
                       "Pain points: "

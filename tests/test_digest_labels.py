@@ -57,3 +57,22 @@ def test_a_right_to_left_quote_is_isolated_from_its_quote_marks(sqlite_url: str)
     digest = _digest(sqlite_url, [("second_moment", "negative", text)])
     page = render_html(add_charts(digest))
     assert f'&ldquo;<span dir="auto">{text}</span>&rdquo;' in page
+
+
+def test_a_stage_with_no_earlier_items_says_its_terms_had_nothing_to_compare_with(sqlite_url: str) -> None:
+    # Share talk began this week (twelve posts about a login outage): its emerging terms read '—', as if
+    # nothing stood out, where there was nothing in that stage to compare with.
+    from journeywatch.reports import add_charts, render_html
+    engine = open_database(sqlite_url)
+    posts = [(1, "second_moment", f"Northwind grinder works fine {n}") for n in range(6)]
+    posts += [(0, "ultimate_moment", f"Avoid Northwind, cannot log in for days {n}") for n in range(12)]
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
+                                 created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=2 + n))
+                         for n, (w, _m, text) in enumerate(posts)])
+    save_predictions(engine, "v", [(n + 1, Prediction(moment, 0.9, "negative", 0.9, {}, {}))
+                                   for n, (_w, moment, _t) in enumerate(posts)])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    assert "| share | nothing earlier in this stage |" in render_markdown(digest)
+    page = html.unescape(render_html(add_charts(digest)))
+    assert "nothing earlier in this stage" in page
