@@ -13,11 +13,14 @@ watchdog: it imports nothing heavy and polls once a second.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from typing import Any
 
 POLL_SECONDS = 1.0
 _watchdogs: list[subprocess.Popen[bytes]] = []  # held, so no warning says a child was left running
@@ -35,7 +38,8 @@ def start_guarded_server() -> None:
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return  # a real server (or none allowed): Prefect's own rules apply, nothing of ours to guard
     server = SubprocessASGIServer()
-    server.start()
+    with _children_in_their_own_session():
+        server.start()
     if server.server_process is None:
         return
     _watchdogs.append(subprocess.Popen(
@@ -43,6 +47,35 @@ def start_guarded_server() -> None:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C or a signal to the run's process group leaves the watchdog to finish
     ))
+
+
+@contextlib.contextmanager
+def _children_in_their_own_session() -> Iterator[None]:
+    """Processes that Prefect's server module starts meanwhile (the server) get a session of their own.
+
+    A terminal's Ctrl-C goes to the whole foreground process group: the server,
+    in the run's group, stopped at once, and the interrupted run then spent some
+    90 seconds retrying to record the crash with it before ending in an
+    httpx.ConnectError traceback. Out of the group, it serves until the run has
+    unwound and stops it at exit, as after any run (and the watchdog still
+    stops it if the run is killed). Prefect builds the server's command itself,
+    so its module's `subprocess` is swapped for one whose Popen adds the option.
+    """
+    import prefect.server.api.server as server_module
+
+    class _OwnSession:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(subprocess, name)
+
+        @staticmethod
+        def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:  # noqa: N802 (subprocess's name)
+            return subprocess.Popen(*args, **{"start_new_session": True, **kwargs})
+
+    server_module.subprocess = _OwnSession()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        server_module.subprocess = subprocess
 
 
 def _alive(pid: int) -> bool:
