@@ -22,7 +22,7 @@ from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from .formatting import MOMENT_TITLES, previous_weeks  # noqa: E402
+from .formatting import MOMENT_TITLES, previous_weeks, signed  # noqa: E402
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
@@ -130,7 +130,7 @@ def journey_map_png(digest: Digest) -> bytes:
             colour = COLOURS["positive"] if net > 5 else COLOURS["negative"] if net < -5 else MUTED
             ax.scatter([x], [y], s=28, color=colour, zorder=4, edgecolor="white", linewidth=0.8)
             above = net >= 0  # labels point away from the zero line, so they never sit on it
-            ax.text(x, y + (0.3 if above else -0.3), f"{net:+.0f}", ha="center", va="bottom" if above else "top",
+            ax.text(x, y + (0.3 if above else -0.3), signed(net), ha="center", va="bottom" if above else "top",
                     fontsize=9.1 * fit, color=colour, fontweight="bold", zorder=5)
     ax.text(0.03, 2.45, "sentiment split and top source", fontsize=7, color=MUTED, va="center")
     against = previous_weeks(digest.baseline_weeks) + ("' average" if digest.baseline_weeks > 1 else "")

@@ -81,8 +81,14 @@ def change_text(change: Change) -> str:
         # and 'Mentions: 5' over 'Net sentiment: — (no data this week)' read as a contradiction.
         return "no journey items this week" if change.value is None else "no journey items last week"
     if change.unit == "%":
-        return f"{change.delta:+.1f}% vs last week's {int(change.previous or 0):,}"
-    return f"{change.delta:+.1f} pts vs last week"
+        return f"{signed(change.delta, 1)}% vs last week's {int(change.previous or 0):,}"
+    return f"{signed(change.delta, 1)} pts vs last week"
+
+
+def signed(value: float, decimals: int = 0) -> str:
+    """'+12', '-3', and '0' for a value that rounds to zero: a net sentiment of -0.4 read '-0'."""
+    text = f"{value:+.{decimals}f}"
+    return f"{0:.{decimals}f}" if float(text) == 0 else text
 
 
 def figure(value: float | None, template: str) -> str:
@@ -111,7 +117,7 @@ def change_vs_baseline(value: float | None, volume: int = 1) -> str:
     """'+43%', 'new' (talk where the baseline had none), or '—' (no talk either way)."""
     if value is None:
         return "new" if volume else "—"
-    return f"{value:+.0f}%"
+    return f"{signed(value)}%"
 
 
 def unmapped_text(unmapped: dict[str, int]) -> str | None:

@@ -7,7 +7,7 @@ loudest emerging term), so the top of the email and its body cannot disagree.
 
 from __future__ import annotations
 
-from .formatting import previous_weeks
+from .formatting import previous_weeks, signed
 from .model import Digest, StageFigures
 
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
@@ -50,8 +50,8 @@ def _most_negative(stages: list[StageFigures]) -> str | None:
     stage = min(rated, key=lambda s: s.net_sentiment or 0)
     if (stage.net_sentiment or 0) >= 0:
         judged = f" of {MIN_ITEMS} items or more" if _too_few(stages) else ""
-        return f"No stage{judged} leans negative; the lowest is {stage.name} at net {stage.net_sentiment:+.0f}."
-    return (f"Most negative stage: {stage.name}, net sentiment {stage.net_sentiment:+.0f} "
+        return f"No stage{judged} leans negative; the lowest is {stage.name} at net {signed(stage.net_sentiment or 0)}."
+    return (f"Most negative stage: {stage.name}, net sentiment {signed(stage.net_sentiment or 0)} "
             f"({stage.sentiment['negative']} of {stage.volume} items negative).")
 
 

@@ -25,6 +25,7 @@ from .formatting import (
     previous_weeks,
     safe_url,
     short,
+    signed,
     stage_title,
     tone,
     unmapped_text,
@@ -58,7 +59,7 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     return [
         {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": change_text(h.volume),
          "tone": "flat", "note": f"{h.journey_items:,} on the journey"},
-        {"label": "Net sentiment", "value": figure(h.net_sentiment.value, "{:+.0f}"),
+        {"label": "Net sentiment", "value": "—" if h.net_sentiment.value is None else signed(h.net_sentiment.value),
          "change": change_text(h.net_sentiment), "tone": tone(h.net_sentiment.delta),
          "note": "positive minus negative, pts"},
         {"label": "Negative share-stage", "value": figure(h.negative_share_talk.value, "{:.1f}%"),

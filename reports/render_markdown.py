@@ -25,6 +25,7 @@ from .formatting import (
     previous_weeks,
     safe_url,
     short,
+    signed,
     stage_title,
     unmapped_text,
 )
@@ -96,7 +97,8 @@ def render_markdown(digest: Digest) -> str:
         "## Headline",
         "",
         f"- **Mentions:** {int(h.volume.value or 0):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
-        f"- **Net sentiment:** {figure(h.net_sentiment.value, '{:+.0f}')} ({change_text(h.net_sentiment)})",
+        f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "
+        f"({change_text(h.net_sentiment)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
         f"{h.negative_share_count:,} item{'' if h.negative_share_count == 1 else 's'} "
         f"({change_text(h.negative_share_talk)})",
@@ -109,7 +111,7 @@ def render_markdown(digest: Digest) -> str:
         "|---|---:|---:|---:|---|---|",
     ]
     for s in digest.stages:
-        net = "—" if s.net_sentiment is None else f"{s.net_sentiment:+.0f}"
+        net = "—" if s.net_sentiment is None else signed(s.net_sentiment)
         touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({t.share:.0f}%)" for t in s.touchpoints) or "—"
         split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
         change = change_vs_baseline(s.change_vs_baseline, s.volume)

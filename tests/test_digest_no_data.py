@@ -55,7 +55,7 @@ def test_a_young_brands_average_is_over_the_weeks_it_has(sqlite_url: str) -> Non
     assert "| vs last week |" in markdown and "4-wk" not in markdown
     add_charts(digest)
     page = html.unescape(render_html(digest))
-    assert "+0% vs last week" in page and "4-wk" not in page and "four weeks" not in page
+    assert "0% vs last week" in page and "4-wk" not in page and "four weeks" not in page
 
 
 def test_the_no_data_and_baseline_notes_read_as_sentences(sqlite_url: str) -> None:

@@ -1,0 +1,40 @@
+"""Signed figures as a brand manager reads them: a value that rounds to nothing has no sign."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_markdown
+from journeywatch.reports.formatting import signed
+from journeywatch.reports.model import Change
+from journeywatch.settings import parse_config
+from journeywatch.storage import open_database, save_predictions, store_batch
+from tests.test_digest_data import BRAND, WEEK, WEEK_START
+
+
+def test_signed_drops_the_sign_of_a_figure_that_rounds_to_zero() -> None:
+    assert [signed(v) for v in (-0.4, 0.0, 0.4, -0.6, 12.0)] == ["0", "0", "0", "-1", "+12"]
+    assert signed(-0.04, 1) == "0.0" and signed(2.26, 1) == "+2.3"
+
+
+def test_a_net_sentiment_of_minus_a_fraction_reads_0_not_minus_0(sqlite_url: str) -> None:
+    # 124 negative and 125 positive items... and one more negative: net -0.4 read '-0' beside '+0' stages.
+    engine = open_database(sqlite_url)
+    sentiments = ["negative", "positive"] * 5
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=f"Northwind grinder {n}", author=f"a{n}",
+                                 brands=[BRAND], created_at=WEEK_START + timedelta(hours=2 + n))
+                         for n in range(len(sentiments))])
+    save_predictions(engine, "v", [(n + 1, Prediction("second_moment", 0.9, s, 0.9, {}, {}))
+                                   for n, s in enumerate(sentiments)])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    use = next(s for s in digest.stages if s.name == "use")
+    use.net_sentiment = -0.4
+    digest.headline = dataclasses.replace(digest.headline, net_sentiment=Change(-0.4, 0.3, -0.7, "pts"))
+    markdown = render_markdown(digest)
+    assert "**Net sentiment:** 0 (-0.7 pts vs last week)" in markdown
+    assert "| use | 10 | new | 0 |" in markdown
+    page = render_html(add_charts(digest))
+    assert ">-0<" not in page and ">+0<" not in page
