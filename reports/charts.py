@@ -49,11 +49,12 @@ def _png(figure: Figure) -> bytes:
 
 
 def _change_text(stage: StageFigures) -> str:
-    """'▲ 43%' against the four-week average (the map's subtitle says so once)."""
+    """'▲ 43%' against the baseline weeks' average (the map's subtitle says which)."""
     if stage.change_vs_baseline is None:
         return "new" if stage.volume else "no talk"
-    arrow = "▲" if stage.change_vs_baseline > 0 else "▼" if stage.change_vs_baseline < 0 else "●"
-    return f"{arrow} {abs(stage.change_vs_baseline):.0f}%"
+    change = round(stage.change_vs_baseline)  # -0.3% is level: '▼ 0%' drew a fall
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "●"
+    return f"{arrow} {abs(change)}%"
 
 
 def _clip(text: str, limit: int) -> str:

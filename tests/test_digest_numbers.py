@@ -38,3 +38,12 @@ def test_a_net_sentiment_of_minus_a_fraction_reads_0_not_minus_0(sqlite_url: str
     assert "| use | 10 | new | 0 |" in markdown
     page = render_html(add_charts(digest))
     assert ">-0<" not in page and ">+0<" not in page
+
+
+def test_the_maps_arrow_follows_the_figure_it_shows() -> None:
+    # A stage 0.3% below its average was drawn '▼ 0%'.
+    from journeywatch.reports.charts import _change_text
+    from journeywatch.reports.model import StageFigures
+    stage = StageFigures("use", [], None, 10, {"negative": 0, "neutral": 10, "positive": 0}, 0.0, 10.03, -0.3, [])
+    assert _change_text(stage) == "● 0%"
+    assert _change_text(dataclasses.replace(stage, change_vs_baseline=-12.6)) == "▼ 13%"
