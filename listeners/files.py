@@ -730,7 +730,8 @@ class FileListener:
             empty = ", the last empty" if not values[-1].strip() else ""
             yield None, (f"line {first_line}: {len(values)} fields where the header has {len(header)}{empty} "
                          f"(a {self._delimiter!r} in a field that is not quoted?)")
-        elif _distinct([v.strip().removeprefix("\ufeff") for v in values]) == header:
+        elif values and values[0].strip().removeprefix("\ufeff") == header[0] and _distinct(
+                [v.strip().removeprefix("\ufeff") for v in values]) == header:
             return  # the header again: exports joined end to end (cat a.csv b.csv) repeat it; it is no row
         elif any(v.strip() for v in values):  # not a blank line, nor a spreadsheet's empty row: ",,,,"
             self._header_wide = self._header_wide or len(values) == len(header)
@@ -950,7 +951,7 @@ class FileListener:
                             good += 1
                             if mention.external_id != taken:
                                 shared.append(f"{self._unit} {cursor.line_no}")
-                            if (value := self._rounded_id(row)) is not None:
+                            if taken.startswith("sha256:") and (value := self._rounded_id(row)) is not None:
                                 rounded.append(value)
                 if problem is not None:
                     skipped += 1
