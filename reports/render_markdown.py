@@ -34,7 +34,10 @@ from .render_html import period_text
 
 # Backslash escapes that CommonMark and Python-Markdown both honour; the rest become entities.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+# An '&' is escaped only where it would start an entity ('&lt;' typed in a post): chat clients that show
+# entities as typed (Discord, Slack) read 'Hearth &amp; Co' for a bare one, which Markdown shows as itself.
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
 
 def _count(n: int, noun: str) -> str:
@@ -42,15 +45,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: str, table: bool = True) -> str:
     """Text from the internet, made inert for Markdown and for HTML that Markdown passes through.
 
     Whitespace collapses to single spaces (a post cannot start a heading,
-    list or code block on a line of its own).
+    list or code block on a line of its own). `table=False` leaves '|' as
+    it is, for a line that cannot be a table row (a quote, a list item, a
+    heading: a table needs a delimiter row under it); chat clients showed
+    'fees &#124; hidden'.
     """
     flat = " ".join(str(text).split())
     flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)  # before the entities: '&\#124;' shows as itself in CommonMark
-    flat = "".join(_ENTITIES.get(char, char) for char in flat)
+    flat = _ENTITY_START.sub("&amp;", flat)
+    flat = "".join(char if char == "|" and not table else _ENTITIES.get(char, char) for char in flat)
     if flat.startswith("-"):
         return "\\" + flat
     return re.sub(r"^(\d+)\.", r"\1\\.", flat)
@@ -69,7 +76,7 @@ def md_link(label: str, url: str | None) -> str:
 def _quote(q: Quote) -> str:
     meta = f"{md_escape(q.source)} · {q.created_at:%a} {q.created_at.day} {q.created_at:%b} · {q.sentiment}"
     link = md_link("open", q.url) if safe_url(q.url) else ""
-    return f"> “{md_escape(short(q.text))}”  \n> — {meta}{' · ' + link if link else ''}"
+    return f"> “{md_escape(short(q.text), table=False)}”  \n> — {meta}{' · ' + link if link else ''}"
 
 
 def _terms(terms: list[Term]) -> str:
@@ -89,7 +96,7 @@ def render_markdown(digest: Digest) -> str:
     """The Markdown digest (no pictures: chat clients rarely show inline images; the HTML has them)."""
     h = digest.headline
     lines = [
-        f"# {md_escape(digest.brand)}: customer-journey digest {digest.week}",
+        f"# {md_escape(digest.brand, table=False)}: customer-journey digest {digest.week}",
         "",
         f"{period_text(digest)} ({md_escape(digest.timezone)}) · stage model **{md_escape(digest.stage_model)}**",
         "",
@@ -103,7 +110,7 @@ def render_markdown(digest: Digest) -> str:
         f"{h.negative_share_count:,} item{'' if h.negative_share_count == 1 else 's'} "
         f"({change_text(h.negative_share_talk)})",
         "",
-        *[f"- {md_escape(line)}" for line in digest.highlights],
+        *[f"- {md_escape(line, table=False)}" for line in digest.highlights],
         "" if digest.highlights else None,
         "## Journey map",
         "",
