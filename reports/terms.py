@@ -129,7 +129,8 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     """A CountVectorizer analyzer: words, and two-word phrases of words adjacent in the text.
 
     A stop word, a brand word or a clause mark between two words breaks the
-    phrase instead of being skipped over (see the module docstring).
+    phrase instead of being skipped over (see the module docstring); a phrasal
+    verb ("log in") is a term of its own, paired with neither neighbour.
     """
     def analyze(text: str) -> list[str]:
         features: list[str] = []
@@ -138,12 +139,15 @@ def phrase_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
         for clause in _CLAUSE.split(_NOISE.sub(" . ", plain)):
             run: list[str] = []
             for token in [*_phrasal(list(map(_word, _WORD.findall(clause)))), ""]:
-                if token and len(token) > 1 and token not in stop:
+                if token and len(token) > 1 and token not in stop and " " not in token:
                     run.append(token)
                     continue
                 features.extend(run)
                 features.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
+                # A phrasal verb is a phrase already: paired, "checkout kept failing" gave "check out kept".
                 run = []
+                if token and " " in token:
+                    features.append(token)
         return features
     return analyze
 
