@@ -90,6 +90,12 @@ _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")
 _DECODER = json.JSONDecoder()
 
 
+def _cut_short(exc: json.JSONDecodeError, buffer: str) -> bool:
+    """Whether decoding failed at the buffer's end, where the next chunk may mend it (a string, a `true` or an
+    object split between chunks); an error before that is the file's, and reading on would only hold more of it."""
+    return exc.msg.startswith("Unterminated string") or exc.pos >= len(buffer) - 16
+
+
 class _Text:
     """Text read a chunk at a time: a buffer, the place reached in it, and the lines and columns read before it."""
 
@@ -142,7 +148,7 @@ class _Text:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.at)
             except json.JSONDecodeError as exc:
-                if self.ended:
+                if self.ended or not _cut_short(exc, self.buffer):
                     raise self.error(exc.msg, exc.pos) from None
                 self.more()
                 continue

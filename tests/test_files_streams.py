@@ -103,3 +103,20 @@ def test_a_utf16_export_without_a_byte_order_mark_is_read_as_utf16(tmp_path: Pat
     path.write_bytes("id\ttext\tcreated_at\r\n1\tCafé Acme\t2026-11-20\r\n".encode(codec))
     batches = list(FileListener(FileSource(kind="file", name="export", path=path)).fetch(None))
     assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "Café Acme")]
+
+
+def test_an_array_broken_early_fails_without_reading_the_rest_into_memory() -> None:
+    """An error before the buffer's end was read on to the file's end, chunk after chunk held, before failing."""
+    def chunks() -> Iterator[str]:
+        yield '[{"a": tru}, '
+        yield from (json.dumps({"text": "x" * 10_000}) + ", " for _ in range(2_000))
+        yield "1]"
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(JsonError, match="Expecting value: line 1 column 8"):
+            list(json_values(chunks(), array=True))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
