@@ -127,7 +127,19 @@ def classify_everything(config: Config) -> dict[str, Any]:
         error = f"Dask cluster {address}: {_short(exc)}"
         _run_logger().error("classification failed: %s", error)
         return {"classified": 0, "error": error}
-    return result if "classified" in result else {"classified": 0}
+    result = result if "classified" in result else {"classified": 0}
+    _log_dask_outcome(result, address)
+    return result
+
+
+def _log_dask_outcome(result: dict[str, Any], address: str) -> None:
+    """Say in the run's own log what the Dask tasks did: their lines are in the workers' logs and the subflow's."""
+    logger = _run_logger()
+    if "error" in result:
+        logger.error("classification failed on the Dask cluster %s: %s", address, result["error"])
+    else:
+        logger.info("classified %d mentions in %d Dask task(s) on %s", result["classified"], result.get("ranges", 0),
+                    address)
 
 
 def _api_for_dask_workers() -> AbstractContextManager[Any]:

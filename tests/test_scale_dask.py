@@ -58,6 +58,20 @@ def _task_run_names(tag: str) -> list[str]:
     return sorted(run.name for run in runs)
 
 
+def _log_lines(flow_run_id: object, expected: str) -> list[str]:
+    """The run's log lines on the current Prefect API, waiting a little for one containing `expected`."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        for _ in range(30):
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+            if any(expected in log.message for log in logs):
+                break
+            time.sleep(1)
+    return [log.message for log in logs]
+
+
 def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
         prefect_harness: None, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
@@ -74,9 +88,12 @@ def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
         monkeypatch.setenv(monitor.DASK_ENV, cluster.scheduler_address)
         # as `journeywatch run` without PREFECT_API_URL: the run is on a temporary server (the harness's)
         with temporary_settings(restore_defaults={PREFECT_API_URL}), tags(tag):
-            summary = monitor.monitor_flow(str(config_path))
+            state = monitor.monitor_flow(str(config_path), return_state=True)
+            summary = state.result()
         strays = [line for lines in dask_client.run(_prefect_servers_under_this_process).values() for line in lines]
 
     assert "error" not in summary["classification"] and summary["classification"]["classified"] == len(TEXTS)
     assert strays == []  # no Prefect server of the worker's own, left running as long as the worker
     assert any(name.startswith("classify") for name in _task_run_names(tag))  # its task run is the run's
+    said = f"classified {len(TEXTS)} mentions in 1 Dask task(s) on {cluster.scheduler_address}"
+    assert said in _log_lines(state.state_details.flow_run_id, said)  # the run's own log says it, not only the worker's
