@@ -156,9 +156,11 @@ def render_markdown(digest: Digest) -> str:
             if negative is None:
                 cells.append("no data")
                 continue
-            cells.append(f"{sum(v[i] or 0 for v in by_sentiment.values())}" + (f" ({negative} neg)" if negative else ""))
+            total = sum(v[i] or 0 for v in by_sentiment.values())
+            cells.append(f"{total}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(MOMENT_TITLES.get(moment, moment))} | " + " | ".join(cells) + " |")
-    lines += ["", "Cells: items that week (of which negative)." + (f" {NO_DATA_NOTE}." if no_data_weeks(digest) else ""),
+    no_data = f" {NO_DATA_NOTE}." if no_data_weeks(digest) else ""
+    lines += ["", f"Cells: items that week (of which negative).{no_data}",
               "", "## Most negative share-stage talk", ""]
     unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."
                 if h.negative_share_count else "None this week.")
@@ -170,7 +172,8 @@ def render_markdown(digest: Digest) -> str:
         lines += [f"| {md_escape(s.name)} | "
                   f"{emerging_note(digest, s) or _terms(s.emerging_terms)} "
                   f"| {_terms(s.pain_points)} |" for s in digest.stages]
-        lines += ["", f"Emerging: used in more of this week's items than in those of {previous_weeks(digest.baseline_weeks)}. "
+        before = previous_weeks(digest.baseline_weeks)
+        lines += ["", f"Emerging: used in more of this week's items than in those of {before}. "
                       "Pain points: "
                       "used in more of this week's negative items than in the rest. In brackets: this week's items "
                       "using it."]

@@ -270,7 +270,8 @@ def texts_for_terms(
     )
     query = (
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
-               _cue(cues, engine.dialect.name, brand).label("cue"), _compares(cues, engine.dialect.name, brand).label("compares"),
+               _cue(cues, engine.dialect.name, brand).label("cue"),
+               _compares(cues, engine.dialect.name, brand).label("compares"),
                mentions.c.title, mentions.c.text, mentions.c.author)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
