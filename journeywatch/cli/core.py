@@ -23,6 +23,7 @@ from ..settings import DATABASE_ENV, load_config
 from .alerts import print_alert_notes
 from .app import app, db_app
 from .database import database_engine
+from .output import print_whole_table
 
 console = Console(emoji=False)  # ":Coffee:" in a listing name or warning is text, not an emoji
 CONFIG_OPTION = typer.Option(..., "--config", "-c", help="path to the YAML config", exists=False)
@@ -182,7 +183,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             table.add_row(moment, *map(str, row), str(sum(row)))
         totals = [sum(counts.get((m, s), 0) for m in MOMENTS) for s in SENTIMENTS]
         table.add_row("all", *map(str, totals), str(sum(totals)), style="bold")
-        console.print(table)
+        print_whole_table(console, table)
 
     for run in summary.get("abandoned", []):
         console.print(f"[yellow]! run {run['run_id']}[/] (started {run['started_at'][:16].replace('T', ' ')} UTC) "
@@ -201,7 +202,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         status = "[red]failed[/]" if s["error"] else "[green]ok[/]"
         sources.add_row(escape(s["source"]), status, *(str(s[k]) for k in ("fetched", "new", "seen", "skipped", "unmatched")))
     if summary["sources"]:  # a table of headings alone under "No source was read" looked like a failed listing
-        console.print(sources)
+        print_whole_table(console, sources)
     for s in summary["sources"]:
         for warning in s.get("warnings", []):
             console.print(f"[yellow]! {escape(s['source'])}[/]: {escape(warning)}")

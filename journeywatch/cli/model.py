@@ -24,6 +24,7 @@ from rich.table import Table
 from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError, ModelError
 from .app import app
+from .output import print_whole_table
 
 _console = Console()
 # progress, warnings and skipped lines, one unwrapped line each: stdout keeps the results
@@ -460,14 +461,14 @@ def _print_report(kind: str, report: dict[str, Any]) -> None:
     for label, v in report["per_label"].items():
         table.add_row(label, f"{v['precision']:.4f}", f"{v['recall']:.4f}", f"{v['f1']:.4f}", str(v["support"]),
                       str(v["predicted"]))
-    _console.print(table)
+    print_whole_table(_console, table)
     labels = report["confusion"]["labels"]
     # the taxonomy's abbreviations keep six columns in 80 (cut to 10 letters, zero_momen and first_mome read badly)
     confusion = Table("true \\ predicted", *[_SHORT.get(label, label[:10]) for label in labels],
                       title=f"{kind} confusion")
     for label, row in zip(labels, report["confusion"]["rows"]):
         confusion.add_row(label, *[str(x) for x in row])
-    _console.print(confusion)
+    print_whole_table(_console, confusion)
 
 
 @app.command()

@@ -1,0 +1,29 @@
+"""Printing what the commands show, the same way wherever a table is printed."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+WIDEST = 10_000  # "as wide as it likes" when measuring a table
+
+
+def print_whole_table(console: Console, table: Table) -> None:
+    """Print `table` no narrower than its contents: every count, figure and name whole.
+
+    Fitted to a narrow terminal (a split pane, a phone, COLUMNS=40), Rich cut
+    cells short: a count of 12345 showed as "123…" and a precision of 0.8123 as
+    "0.…", and in a log (80 columns) a long source name lost its end. Wider than
+    the terminal, the lines wrap on screen, but what they say stays true.
+    """
+    needed = Measurement.get(console, console.options.update_width(WIDEST), table).maximum
+    width = console.width
+    if needed <= width:
+        console.print(table)
+        return
+    console.width = needed
+    try:
+        console.print(table)
+    finally:
+        console.width = width
