@@ -138,7 +138,10 @@ def tone(delta: float | None, good_when_up: bool = True) -> str:
     return "good" if (delta > 0) == good_when_up else "bad"
 
 
-NO_DATA_NOTE = "No data: weeks before the brand's first item, not measured as empty"
+def no_data_reason(digest: Digest) -> str:
+    """Why the shaded weeks have no data: before the brand's first item, or nothing stored for it at all."""
+    return "nothing is stored for the brand yet" if digest.first_item is None else \
+        "they come before the brand's first item"
 
 
 def overlap_text(digest: Digest) -> str | None:

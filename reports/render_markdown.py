@@ -14,12 +14,12 @@ import re
 from .fired_alerts import alert_summary
 from .formatting import (
     MOMENT_TITLES,
-    NO_DATA_NOTE,
     average_label,
     change_text,
     change_vs_baseline,
     emerging_note,
     figure,
+    no_data_reason,
     no_data_weeks,
     overlap_text,
     previous_weeks,
@@ -159,7 +159,7 @@ def render_markdown(digest: Digest) -> str:
             total = sum(v[i] or 0 for v in by_sentiment.values())
             cells.append(f"{total}" + (f" ({negative} neg)" if negative else ""))
         lines.append(f"| {md_escape(MOMENT_TITLES.get(moment, moment))} | " + " | ".join(cells) + " |")
-    no_data = f" {NO_DATA_NOTE}." if no_data_weeks(digest) else ""
+    no_data = f" No data: not measured as empty, {no_data_reason(digest)}." if no_data_weeks(digest) else ""
     lines += ["", f"Cells: items that week (of which negative).{no_data}",
               "", "## Most negative share-stage talk", ""]
     unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."

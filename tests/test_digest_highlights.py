@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from journeywatch.domain import Mention, Prediction
-from journeywatch.reports import build_digest, parse_week, render_markdown
+from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_markdown
 from journeywatch.reports.highlights import _biggest_move
 from journeywatch.reports.model import StageFigures
 from journeywatch.settings import parse_config
@@ -58,3 +59,5 @@ def test_a_brand_with_nothing_stored_says_so_first(sqlite_url: str) -> None:
     assert digest.highlights[0] == ("Nothing is stored for Zephyr Mobile yet: no collected item has matched its "
                                     "query. Check the query and the sources in the config."), digest.highlights
     assert digest.highlights[0] in render_markdown(digest)
+    page = html.unescape(render_html(add_charts(digest)))
+    assert "have no data: nothing is stored for the brand yet." in page and "first item" not in page

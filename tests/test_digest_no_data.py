@@ -40,7 +40,7 @@ def test_weeks_before_the_first_item_are_no_data(sqlite_url: str) -> None:
     table = render_markdown(digest).split("## Moments and sentiment")[1].split("## Most negative")[0]
     second = next(line for line in table.splitlines() if line.startswith("| SMOT"))
     assert second.split(" | ")[1:7] == ["no data"] * 6 and second.rstrip(" |").endswith("| 5 | 5"), second
-    assert "No data: weeks before the brand's first item" in table
+    assert "No data: not measured as empty, they come before the brand's first item." in table
     add_charts(digest)
     assert "before the brand's first item" in html.unescape(render_html(digest))
 
