@@ -46,3 +46,14 @@ def test_the_written_config_loads_with_every_commented_key_switched_on(tmp_path:
         (tmp_path / "kind.yaml").write_text(switched.replace("source_kind: review", f"source_kind: {value}"),
                                             encoding="utf-8")
         assert load_config(tmp_path / "kind.yaml").sources[1].source_kind == value
+
+
+def test_init_given_a_folder_names_the_file_to_give(tmp_path: Path) -> None:
+    """A folder was "already exists; pass --force", and with --force "Is a directory": two errors, no answer."""
+    for extra in ([], ["--force"]):
+        result = subprocess.run([*CLI, "init", str(tmp_path), *extra], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 1
+        assert result.stderr == (f"Error: {str(tmp_path)!r} is a folder; give the config file's path, e.g. "
+                                 f"{str(tmp_path / 'journeywatch.yaml')!r}\n")
+    assert list(tmp_path.iterdir()) == []

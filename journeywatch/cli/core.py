@@ -38,6 +38,9 @@ def init(
 
     Example: journeywatch init my-brand.yaml
     """
+    if path.is_dir():  # "already exists; pass --force" led to a second error: --force cannot write over a folder
+        raise ConfigError(f"{str(path)!r} is a folder; give the config file's path, e.g. "
+                          f"{str(path / 'journeywatch.yaml')!r}")
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
