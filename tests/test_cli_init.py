@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -57,3 +58,13 @@ def test_init_given_a_folder_names_the_file_to_give(tmp_path: Path) -> None:
         assert result.stderr == (f"Error: {str(tmp_path)!r} is a folder; give the config file's path, e.g. "
                                  f"{str(tmp_path / 'journeywatch.yaml')!r}\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_prints_the_run_command_whole_on_one_line(tmp_path: Path) -> None:
+    """Wrapped at the terminal's width, the command to copy broke mid-path (and a space in it split it)."""
+    path = tmp_path / "a rather long folder name for the brand team" / "acme air.yaml"
+    result = subprocess.run([*CLI, "init", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "COLUMNS": "40"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(f"then: journeywatch run --config '{path}'\n"), result.stdout
+    assert result.stdout.count("\n") == 1

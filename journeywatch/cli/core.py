@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shlex
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,8 +46,9 @@ def init(
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8"))
+    # Unwrapped: cut at the console's width, the command broke mid-path and could not be copied whole.
     console.print(f"Wrote {escape(str(path))}. Edit the brands and sources, then: "
-                  f"journeywatch run --config {escape(str(path))}")
+                  f"journeywatch run --config {escape(shlex.quote(str(path)))}", soft_wrap=True, highlight=False)
 
 
 class Terminated(KeyboardInterrupt):
