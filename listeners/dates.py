@@ -115,7 +115,7 @@ def _other_date(text: str) -> datetime | None:
             return parsedate_to_datetime(text)  # as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
         except (TypeError, ValueError, IndexError):
             pass
-    text = _YEAR_THEN_TIME.sub(r"\1 ", text)
+    text = _MERIDIEM_JOINED.sub(" ", _YEAR_THEN_TIME.sub(r"\1 ", text))
     for pattern in _OTHER_FORMATS:
         try:
             return datetime.strptime(text, pattern)
@@ -127,6 +127,8 @@ def _other_date(text: str) -> datetime | None:
 # The year and the time joined by a comma or "at", as browsers' and Google's locale formats write them: "Nov 20, 2026,
 # 2:05 PM" (en-US), "20.11.2026, 14:05:00" (de-DE), "November 20, 2026 at 2:05 PM". Read as if a space joined them.
 _YEAR_THEN_TIME = re.compile(r"(\d{4})(?:,\s*|\s+at\s+|,\s*at\s+)(?=\d{1,2}:)")
+# AM or PM written onto the time, "Nov 20, 2026 10:15PM", read as if a space came before it.
+_MERIDIEM_JOINED = re.compile(r"(?<=\d)(?=[AaPp][Mm]$)")
 
 
 # A date with the day and month as numbers, as a sheet in a locale's own layout writes it: "11/24/2026 2:05 PM".

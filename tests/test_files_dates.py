@@ -47,3 +47,13 @@ def test_a_sheet_with_us_dates_reads_with_the_format_its_warning_names(tmp_path:
 def test_a_year_joined_to_the_time_by_a_comma_or_at_is_read(value: str, expected: str) -> None:
     """Dates that cannot be misread, refused for the comma (or 'at') browsers and Google put before the time."""
     assert parse_time(value).isoformat() == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Nov 20, 2026 10:15PM", "2026-11-20T22:15:00+00:00"),
+    ("2026-11-20 10:15pm", "2026-11-20T22:15:00+00:00"),
+    ("2026/11/20 10:15AM", "2026-11-20T10:15:00+00:00"),
+])
+def test_am_or_pm_written_onto_the_time_is_read(value: str, expected: str) -> None:
+    """Only Meltwater's '20-Nov-2026 10:15PM' read so; the same clock after other dates was refused."""
+    assert parse_time(value).isoformat() == expected
