@@ -5,8 +5,9 @@ The digest only reports alerts; it never decides them (see journeywatch.alerts).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -19,10 +20,17 @@ def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -
     return [dict(alert) for alert in alerts_between(engine, brand, since, until)]
 
 
-def alert_summary(alert: dict[str, Any]) -> tuple[str, str]:
-    """(when, what) for one alert: the spike's start, and its figures against the baseline."""
+def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
+    """(when, what) for one alert: the spike's start in the digest's timezone, and its figures against the baseline.
+
+    In UTC, a New York digest listed 'Tue 10 Nov 03:00 UTC' for a spike its own week and quotes put on Monday.
+    """
     start = alert.get("window_start")
-    when = start.strftime("%a %d %b %H:%M UTC") if isinstance(start, datetime) else str(start or "")
+    if isinstance(start, datetime):
+        local = (start if start.tzinfo else start.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(tz))
+        when = f"{local:%a} {local.day} {local:%b %H:%M %Z}"
+    else:
+        when = str(start or "")
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = f"{observed} negative share-stage items"
     if expected is not None:  # as alerts list writes it: "0.0 were expected" read as nothing at all

@@ -92,7 +92,7 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         not_compared={s.name: emerging_note(digest, s) for s in digest.stages},
         versus=average_label(digest.baseline_weeks),
         previous=previous_weeks(digest.baseline_weeks),
-        alerts=[alert_summary(a) for a in digest.alerts],
+        alerts=[alert_summary(a, digest.timezone) for a in digest.alerts],
         charts=image_src or {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
                              for name, png in digest.charts.items()},
     )

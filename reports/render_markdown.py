@@ -180,7 +180,7 @@ def render_markdown(digest: Digest) -> str:
     else:
         lines += ["Not looked for: `digest.terms_per_stage` is 0 in the config."]
     lines += ["", "## Alerts fired", ""]
-    alerts = [alert_summary(a) for a in digest.alerts]
+    alerts = [alert_summary(a, digest.timezone) for a in digest.alerts]
     lines += [f"- {md_escape(when)}: {md_escape(what)}" for when, what in alerts] or [
         "No negative share-stage spike alerts this week."]
     c = digest.coverage

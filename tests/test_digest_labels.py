@@ -76,3 +76,25 @@ def test_a_stage_with_no_earlier_items_says_its_terms_had_nothing_to_compare_wit
     assert "| share | nothing earlier in this stage |" in render_markdown(digest)
     page = html.unescape(render_html(add_charts(digest)))
     assert "nothing earlier in this stage" in page
+
+
+def test_an_alerts_time_is_in_the_digests_timezone(sqlite_url: str) -> None:
+    # A New York team's digest listed 'Tue 10 Nov 03:00 UTC' for a spike its quotes would date Mon 9 Nov.
+    from sqlalchemy import insert
+
+    from journeywatch.reports.fired_alerts import alert_summary
+    from journeywatch.storage.tables import alerts
+    engine = open_database(sqlite_url)
+    at = WEEK_START + timedelta(days=1, hours=3)  # Tue 10 Nov 03:00 UTC: Mon 9 Nov 22:00 in New York
+    with engine.begin() as connection:
+        connection.execute(insert(alerts), [{
+            "brand": BRAND, "window_start": at, "window_end": at + timedelta(hours=1),
+            "last_window_end": at + timedelta(hours=1), "status": "ended", "observed": 9, "expected": 1.0,
+            "ratio": 9.0, "p_value": 1e-5, "model": "poisson", "windows": 1, "negative_share": 0.6,
+            "share_items": 15, "evidence": {"sources": {}, "top_items": []}, "deliveries": [],
+            "created_at": at + timedelta(hours=1)}])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}],
+                           "digest": {"timezone": "America/New_York"}})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    assert alert_summary(digest.alerts[0], digest.timezone)[0] == "Mon 9 Nov 22:00 EST"
+    assert "- Mon 9 Nov 22:00 EST: 9 negative share-stage items" in render_markdown(digest)
