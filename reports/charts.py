@@ -57,6 +57,21 @@ def _change_text(stage: StageFigures) -> str:
     return f"{arrow} {abs(change)}%"
 
 
+def whole_percentages(counts: dict[str, int]) -> dict[str, int]:
+    """Each count's share in whole percent, adding up to 100 (largest remainders round up).
+
+    Rounded one by one, a stage split 1 / 1 / 1 read 33% + 33% + 33%, and 2 / 2 / 3 read 29% + 29% + 43%... = 101%.
+    """
+    total = sum(counts.values())
+    if not total:
+        return {key: 0 for key in counts}
+    exact = {key: n * 100 / total for key, n in counts.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    for key in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:100 - sum(shares.values())]:
+        shares[key] += 1
+    return shares
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -111,6 +126,7 @@ def journey_map_png(digest: Digest) -> bytes:
             points.append((i + 0.5, net_y(net), net))
         # sentiment split bar
         total = sum(stage.sentiment.values())
+        percent = whole_percentages({s: stage.sentiment.get(s, 0) for s in ("negative", "neutral", "positive")})
         x, width = i + 0.08, 0.84
         ax.add_patch(Rectangle((x, 1.7), width, 0.55, facecolor="#f5f7fa", edgecolor="none"))
         for sentiment in ("negative", "neutral", "positive"):
@@ -119,7 +135,7 @@ def journey_map_png(digest: Digest) -> bytes:
                 ax.add_patch(Rectangle((x, 1.7), width * share, 0.55, facecolor=COLOURS[sentiment], edgecolor="white",
                                        lw=0.5))
                 if share >= 0.22 / fit:
-                    ax.text(x + width * share / 2, 1.975, f"{share * 100:.0f}%", ha="center", va="center",
+                    ax.text(x + width * share / 2, 1.975, f"{percent[sentiment]}%", ha="center", va="center",
                             fontsize=7.8 * fit, color="white" if sentiment != "neutral" else INK)
                 x += width * share
         top = stage.touchpoints[0].source if stage.touchpoints else "—"

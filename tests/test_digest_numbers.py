@@ -47,3 +47,15 @@ def test_the_maps_arrow_follows_the_figure_it_shows() -> None:
     stage = StageFigures("use", [], None, 10, {"negative": 0, "neutral": 10, "positive": 0}, 0.0, 10.03, -0.3, [])
     assert _change_text(stage) == "● 0%"
     assert _change_text(dataclasses.replace(stage, change_vs_baseline=-12.6)) == "▼ 13%"
+
+
+def test_a_stages_sentiment_split_adds_up_to_100_percent() -> None:
+    # Rounded one by one, the map's split of 1 / 1 / 1 read 33% three times, and 2 / 2 / 3 read 29 + 29 + 43 = 101.
+    from journeywatch.reports.charts import whole_percentages
+    assert whole_percentages({"negative": 1, "neutral": 1, "positive": 1}) == {
+        "negative": 34, "neutral": 33, "positive": 33}
+    assert sum(whole_percentages({"negative": 2, "neutral": 2, "positive": 3}).values()) == 100
+    assert whole_percentages({"negative": 0, "neutral": 5, "positive": 0}) == {"negative": 0, "neutral": 100,
+                                                                                "positive": 0}
+    assert whole_percentages({"negative": 0, "neutral": 0, "positive": 0}) == {"negative": 0, "neutral": 0,
+                                                                                "positive": 0}
