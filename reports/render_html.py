@@ -65,8 +65,10 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
          "note": "positive minus negative, pts"},
         {"label": "Negative share-stage", "value": figure(h.negative_share_talk.value, "{:.1f}%"),
          "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),
-         "note": f"{h.negative_share_count:,} warning or bad review" if h.negative_share_count == 1 else
-         f"{h.negative_share_count:,} warnings and bad reviews"},
+         # 'of N journey items': '20.0%' over '11 warnings' read as a fifth of the share stage being negative
+         "note": (f"{h.negative_share_count:,} warning or bad review" if h.negative_share_count == 1 else
+                  f"{h.negative_share_count:,} warnings and bad reviews")
+         + f" of {h.journey_items:,} journey item{'' if h.journey_items == 1 else 's'}"},
     ]
 
 

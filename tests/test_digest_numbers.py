@@ -59,3 +59,17 @@ def test_a_stages_sentiment_split_adds_up_to_100_percent() -> None:
                                                                                 "positive": 0}
     assert whole_percentages({"negative": 0, "neutral": 0, "positive": 0}) == {"negative": 0, "neutral": 0,
                                                                                 "positive": 0}
+
+
+def test_the_negative_share_card_says_what_its_percentage_is_of(sqlite_url: str) -> None:
+    # 'NEGATIVE SHARE-STAGE 20.0%' over '11 warnings and bad reviews' read as a fifth of the share stage being
+    # negative, where 11 of its 12 items were: the figure is of all 55 journey items.
+    engine = open_database(sqlite_url)
+    posts = [("ultimate_moment", "negative")] * 2 + [("second_moment", "positive")] * 8
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=f"Northwind grinder {n}", author=f"a{n}",
+                                 brands=[BRAND], created_at=WEEK_START + timedelta(hours=2 + n))
+                         for n in range(len(posts))])
+    save_predictions(engine, "v", [(n + 1, Prediction(m, 0.9, s, 0.9, {}, {})) for n, (m, s) in enumerate(posts)])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    page = render_html(add_charts(build_digest(engine, config, BRAND, parse_week(WEEK))))
+    assert "20.0%" in page and "2 warnings and bad reviews of 10 journey items" in page
