@@ -30,6 +30,7 @@ from journeywatch.storage import (
     open_database,
     pending_id_ranges,
     record_source_result,
+    require_existing,
     start_run,
     unclassified_by_brand,
 )
@@ -86,6 +87,8 @@ def classify_task(config: Config, id_range: tuple[int, int] | None = None) -> di
     """Classify what is stored but not yet classified (within `id_range`), in streamed batches."""
     logger = get_run_logger()
     try:
+        if id_range is not None:  # a Dask task, perhaps on another host than the run's
+            _require_database_on_this_host(config.database)
         classifier = _classifier(config)
         done = classify_pending(open_database(config.database), classifier, batch_size=512, id_range=id_range)
     except Exception as exc:
@@ -93,6 +96,18 @@ def classify_task(config: Config, id_range: tuple[int, int] | None = None) -> di
         return {"classified": 0, "error": _short(exc)}
     logger.info("classified %d mentions with %s", done, classifier.version)
     return {"classified": done, "model_version": classifier.version}
+
+
+def _require_database_on_this_host(database: str) -> None:
+    """ConfigError when a Dask task's SQLite file is not on its worker's host.
+
+    Opening it there created an empty database: the task classified nothing and
+    said nothing, and the run's pending rows waited for ever.
+    """
+    import socket
+
+    require_existing(database, where=f"Dask worker {socket.gethostname()} (a SQLite file is on the run's host "
+                                     "only: Dask workers on other hosts need PostgreSQL)")
 
 
 @flow(name="classify-distributed")

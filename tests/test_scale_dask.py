@@ -97,3 +97,16 @@ def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
     assert any(name.startswith("classify") for name in _task_run_names(tag))  # its task run is the run's
     said = f"classified {len(TEXTS)} mentions in 1 Dask task(s) on {cluster.scheduler_address}"
     assert said in _log_lines(state.state_details.flow_run_id, said)  # the run's own log says it, not only the worker's
+
+
+def test_a_dask_task_whose_sqlite_file_is_not_on_its_host_says_so(prefect_harness: None, tmp_path: Path) -> None:
+    """A Dask worker on another host than the run's does not see the run's SQLite file (here: a path not on this one)."""
+    from journeywatch.settings import parse_config
+
+    elsewhere = tmp_path / "on-the-runs-host" / "journeywatch.db"
+    config = parse_config({"database": f"sqlite:///{elsewhere}", "brands": [{"name": "Acme", "query": "acme"}]})
+
+    result = monitor.classify_task(config, (1, 5_000))
+
+    assert result["classified"] == 0 and "Dask worker" in result["error"] and "PostgreSQL" in result["error"]
+    assert not elsewhere.exists()  # no empty database left where the worker looked
