@@ -293,6 +293,7 @@ def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> 
         not_classifiable=tally.not_classifiable,
         awaiting_classification=tally.awaiting,
         needs_review=tally.needs_review,
+        off_journey=sum(tally.by_moment["none"][s][now] for s in SENTIMENTS),
         failed_sources=[
             FailedSource(source, len(rows), rows[-1]["error"], rows[-1]["finished_at"])
             for source, rows in sorted(failed.items())

@@ -111,6 +111,7 @@ class Coverage:
     awaiting_classification: int
     needs_review: int
     failed_sources: list[FailedSource]
+    off_journey: int = 0  # classified, moment none: in the mentions, on no stage
 
 
 @dataclass(slots=True)

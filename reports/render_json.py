@@ -11,7 +11,8 @@ from .model import Digest
 # 2: a stage's `history` may hold null (weeks a cue-measured stage was not measured), term `count` and
 # `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added. Since added:
 # `baseline_items` and the retention stage's `extra.history_items`; `history` and `trend.counts` hold null
-# for the weeks before the brand's first item, and `first_item` says when that was (null: none stored).
+# for the weeks before the brand's first item, `first_item` says when that was (null: none stored), and
+# `coverage.off_journey` counts the classified items of moment none.
 FORMAT_VERSION = 2
 
 

@@ -185,10 +185,11 @@ def render_markdown(digest: Digest) -> str:
         "No negative share-stage spike alerts this week."]
     c = digest.coverage
     lines += ["", "## Data coverage", "",
-              f"- Mentions collected: {c.mentions:,}; classified: {c.classified:,}",
+              f"- Mentions collected: {c.mentions:,}; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
+              f"{c.off_journey:,} off it: no journey moment)",
               f"- Not classifiable (language not supported): {c.not_classifiable:,}",
               f"- Waiting for the classifier: {c.awaiting_classification:,}",
-              f"- Flagged for human review: {c.needs_review:,}"]
+              f"- Flagged for human review: {c.needs_review:,} (counted in the figures, never quoted)"]
     failed = "; ".join(f"{md_escape(f.source)} ×{f.failures} ({md_escape(short(f.last_error or '', 120))})"
                        for f in c.failed_sources)
     lines += [f"- Sources that failed: {failed or 'none'}", "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from datetime import timedelta
 
 from journeywatch.domain import Mention, Prediction
@@ -73,3 +74,23 @@ def test_the_negative_share_card_says_what_its_percentage_is_of(sqlite_url: str)
     config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
     page = render_html(add_charts(build_digest(engine, config, BRAND, parse_week(WEEK))))
     assert "20.0%" in page and "2 warnings and bad reviews of 10 journey items" in page
+
+
+def test_the_coverage_adds_up_to_the_mentions(sqlite_url: str) -> None:
+    # 'Mentions collected 78, Classified 77' beside '55 on the journey': 22 items were nowhere, and the 12
+    # flagged for review read as left out of the figures.
+    engine = open_database(sqlite_url)
+    posts = [("second_moment", "positive")] * 5 + [("none", "neutral")] * 3
+    store_batch(engine, [Mention(source="s", external_id=str(n), text=f"Northwind grinder {n}", author=f"a{n}",
+                                 brands=[BRAND], created_at=WEEK_START + timedelta(hours=2 + n))
+                         for n in range(len(posts))])
+    save_predictions(engine, "v", [(n + 1, Prediction(m, 0.9, s, 0.9, {}, {}, needs_review=n == 0))
+                                   for n, (m, s) in enumerate(posts)])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    assert digest.coverage.off_journey == 3
+    markdown = render_markdown(digest)
+    assert "- Mentions collected: 8; classified: 8 (5 on the journey, 3 off it: no journey moment)" in markdown
+    assert "- Flagged for human review: 1 (counted in the figures, never quoted)" in markdown
+    text = html.unescape(render_html(add_charts(digest)))
+    assert "Off the journey (no journey moment)" in text and "counted in the figures, never quoted" in text
