@@ -82,9 +82,10 @@ def _url_of(value: str | None) -> str | None:
 
 
 # An id a spreadsheet saved as a rounded number: Excel shows a long number (a post's 18-digit id) as 1.23457E+17 and
-# saves it so in a CSV, and a tool that read ids as floats writes 1.8612345678901235e+18. Rows of different posts
-# share it: a later run's row was taken for the one already stored under it, and lost.
-_ROUNDED_ID = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d{1,3}")
+# saves it so in a CSV, or, formatted as a number, keeps 15 digits and zeros after them (1861234567890120000); a tool
+# that read ids as floats writes 1.8612345678901235e+18. Rows of different posts share it: a later run's row was
+# taken for the one already stored under it, and lost. (Three zeros or more: a real id ends so once in a thousand.)
+_ROUNDED_ID = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d{1,3}|\d{15}000+")
 
 
 class RowError(ValueError):
@@ -923,8 +924,8 @@ class FileListener:
                     rounded.clear()
                 warnings.extend(notes)
                 notes.clear()
-                mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no, "rows": rows,
-                        "reading": self._reading()}
+                mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no,
+                        "rows": rows, "reading": self._reading()}
                 if (tail := _tail_hash(handle, cursor.offset)) is not None:
                     mark["tail"] = tail
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)

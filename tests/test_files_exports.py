@@ -48,7 +48,7 @@ def test_ids_a_spreadsheet_rounded_do_not_cost_a_later_runs_rows(tmp_path: Path,
                                   "Café Acme: Wasserkocher kaputt"]
 
 
-def test_an_export_edited_past_its_opening_bytes_is_read_again_not_from_mid_row(tmp_path: Path, sqlite_url: str) -> None:
+def test_an_export_edited_past_its_opening_bytes_is_read_again_not_mid_row(tmp_path: Path, sqlite_url: str) -> None:
     """A spam row deleted in Excel past the first 4 KiB, then rows appended: the next run started mid-row, two rows
     were lost and a piece of one was a bad row."""
     path = tmp_path / "export.csv"
@@ -100,3 +100,16 @@ def test_a_row_with_a_title_and_no_text_is_read_with_its_title_as_text(tmp_path:
     assert [(m.title, m.text) for b in batches for m in b.mentions] == [
         ("Acme recalls 10,000 kettles", "Acme recalls 10,000 kettles")]
     assert [w for b in batches for w in b.warnings] == ["row ending at line 3: no text (column 'Full Text' is empty)"]
+
+
+def test_ids_excel_kept_15_digits_of_are_no_ids(tmp_path: Path) -> None:
+    """Formatted as a number, Excel keeps a 19-digit id's first 15 digits and writes zeros after them."""
+    path = tmp_path / "excel.csv"
+    path.write_text("id,text,created_at\n1861234567890120000,Acme one,2026-11-20\n"
+                    "1861234567890120000,Acme two,2026-11-20\n"
+                    "1861234567890123456,Acme three,2026-11-20\n186123456789012340,Acme four,2026-11-20\n")
+    batches = list(FileListener(FileSource(kind="file", name="excel", path=path)).fetch(None))
+    assert [m.external_id[:7] for b in batches for m in b.mentions] == [
+        "sha256:", "sha256:", "1861234", "1861234"]
+    assert [w[:60] for b in batches for w in b.warnings] == [
+        "2 rows' ids ('id', e.g. '1861234567890120000') are numbers r"]
