@@ -152,7 +152,8 @@ class _Text:
                     raise self.error(exc.msg, exc.pos) from None
                 self.more()
                 continue
-            if not self.ended and _NUMBER_GOES_ON.match(self.buffer, end).end() == len(self.buffer):  # type: ignore[union-attr]
+            goes_on = _NUMBER_GOES_ON.match(self.buffer, end).end()  # type: ignore[union-attr]
+            if not self.ended and goes_on == len(self.buffer):
                 self.more()  # "2" of "2.5" split between chunks was read as 2
                 continue
             self.at = end

@@ -52,7 +52,8 @@ def test_rows_that_all_end_in_a_delimiter_are_read(tmp_path: Path) -> None:
 
 
 def test_a_column_name_the_header_repeats_reads_the_first_column(tmp_path: Path) -> None:
-    """A sheet with two 'Date' columns (the second empty) read the last: every row 'no created_at', the source failed."""
+    """A sheet with two 'Date' columns (the second empty) read the last: every row 'no created_at', the source
+    failed."""
     path = tmp_path / "x.csv"
     path.write_text("id,Date,text,Author,Date,Author\n1,2026-11-20,Acme ok,bob,,\n2,2026-11-20,Acme too,ann,x,y\n")
     listener = FileListener(FileSource(kind="file", name="export", path=path,
