@@ -110,3 +110,31 @@ def test_a_dask_task_whose_sqlite_file_is_not_on_its_host_says_so(prefect_harnes
 
     assert result["classified"] == 0 and "Dask worker" in result["error"] and "PostgreSQL" in result["error"]
     assert not elsewhere.exists()  # no empty database left where the worker looked
+
+
+@pytest.mark.postgres
+def test_dask_tasks_classify_every_pending_postgresql_row_once(prefect_harness: None, postgres_url: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The team set-up: PostgreSQL, its pending rows split into id ranges, one Dask task a range."""
+    from prefect_dask import DaskTaskRunner
+    from sqlalchemy import func, select
+
+    from journeywatch.domain import Mention
+    from journeywatch.settings import parse_config
+    from journeywatch.storage import count_pending, open_database, store_batch
+    from journeywatch.storage.tables import classifications
+
+    config = parse_config({"database": postgres_url, "brands": [{"name": "Acme", "query": "acme"}]})
+    engine = open_database(postgres_url)
+    t0 = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    store_batch(engine, [Mention(source="s", external_id=str(i), text=f"{TEXTS[i % len(TEXTS)]} #{i}",
+                                 created_at=t0 + timedelta(minutes=i), brands=["Acme"]) for i in range(10)])
+    monkeypatch.setattr(monitor, "DASK_RANGE", 4)  # three ranges from ten rows
+
+    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
+    result = monitor.classify_distributed_flow.with_options(task_runner=runner)(config)
+
+    assert result["ranges"] == 3 and result["classified"] == 10 and "error" not in result
+    assert count_pending(engine) == 0
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(classifications)).scalar_one() == 10
