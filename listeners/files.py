@@ -561,8 +561,11 @@ class FileListener:
         """
         if missing:
             pairs = ", ".join(f"{f} -> {self.columns[f]!r}" for f in missing)
+            # a name the encoding could not decode ('Gr\ufffd\ufffde' for cp1252's 'Größe') is the file's encoding
+            undecoded = (f" (names {self._not_valid}: set the source's encoding, e.g. encoding: cp1252)"
+                         if any("\ufffd" in name for name in has) else "")
             raise ConfigError(f"config key 'columns' of source '{self.name}': the file has no column for "
-                              f"{pairs}; its columns are {has}")
+                              f"{pairs}; its columns are {has}{undecoded}")
 
     def _dialect(self) -> type[csv.Dialect]:
         return csv.excel_tab if _suffix(self.settings.path) == ".tsv" else csv.excel

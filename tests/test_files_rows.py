@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from journeywatch.errors import ConfigError
 from journeywatch.listeners.base import Batch
 from journeywatch.listeners.files import FileListener
 from journeywatch.settings import FileSource
@@ -79,3 +82,14 @@ def test_a_row_that_ends_before_the_date_column_says_so_not_that_the_column_is_e
     assert _warnings(batches) == [
         f"row ending at line {n}: no created_at (the row ends before column 'created_at': {fields} fields where the "
         "header has more (a line break in a field that is not quoted?))" for n, fields in ((3, 2), (4, 3))]
+
+
+def test_a_header_in_another_encoding_says_to_set_it(tmp_path: Path) -> None:
+    """A cp1252 header read as UTF-8 failed as 'no column for title -> 'Größe'', its columns shown garbled."""
+    path = tmp_path / "x.csv"
+    path.write_bytes("Datum;Beitrag;Größe\r\n24.11.2026 14:05;Acme gut;1\r\n".encode("cp1252"))
+    with pytest.raises(ConfigError, match=r"its columns are \['Datum', 'Beitrag', 'Gr\ufffd\ufffde'\] \(names not valid "
+                                          r"UTF-8: set the source's encoding, e.g. encoding: cp1252\)"):
+        _read(path, columns={"text": "Beitrag", "created_at": "Datum", "title": "Größe"})
+    batches = _read(path, encoding="cp1252", columns={"text": "Beitrag", "created_at": "Datum", "title": "Größe"})
+    assert [(m.title, m.text) for b in batches for m in b.mentions] == [("1", "Acme gut")]
