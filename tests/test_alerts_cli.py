@@ -85,7 +85,7 @@ def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPat
     # A URL given as --database is named as --database, not as the config key it did not come from.
     bad = runner.invoke(app, ["alerts", "list", "--database", "not-a-url"])
     assert isinstance(bad.exception, ConfigError)
-    assert str(bad.exception).startswith("--database: cannot open the URL"), str(bad.exception)
+    assert str(bad.exception).startswith("--database: 'not-a-url' is not a database URL"), str(bad.exception)
 
 
 def test_check_says_which_brands_are_held_back_by_min_history(sqlite_url: str, tmp_path: Path,

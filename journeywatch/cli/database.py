@@ -32,6 +32,9 @@ def database_engine(config: Path | None, database: str | None, *,
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
     where = "--database" if database else None
+    if "://" not in url:  # SQLAlchemy's "Could not parse SQLAlchemy URL" did not say what to write instead
+        raise ConfigError(f"{where or DATABASE_ENV}: {url!r} is not a database URL; for a SQLite file there, give "
+                          f"sqlite:///{Path(url).expanduser().resolve()} (or postgresql://user@host:5432/db)")
     if problem := in_memory_problem(url):  # the config refuses these itself; --database and the variable here
         raise ConfigError(f"{where or DATABASE_ENV}: {problem}")
     if must_exist:
