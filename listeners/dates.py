@@ -137,7 +137,8 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d\d)"
 
 
 def _format_hint(text: str) -> str:
-    """The date_format that reads `text`, when it is a date in numbers: ': '%m/%d/%Y %I:%M %p' reads it'.
+    """The date_format that reads `text`, when it is a date in numbers (": '%m/%d/%Y %I:%M %p' reads this one"),
+    else "".
 
     Month first or day first cannot be told from a day up to 12, so both are given then; a refused
     "11/24/2026 2:05 PM" said only to set a date_format, and users wrote one that matched nothing.
