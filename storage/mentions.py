@@ -2,7 +2,7 @@
 
 The watermark moves only when the mentions it covers are committed with it,
 so a crash between fetch and store loses nothing: the next run fetches again
-and the upsert drops what is already there.
+and the upsert drops what is already there (taking an edited title or text).
 """
 
 from __future__ import annotations
@@ -14,22 +14,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, or_, select, update
 
 from journeywatch.domain import Mention
 
 from .dialect import insert_for
-from .tables import mention_brands, mentions, watermarks
+from .tables import classifications, mention_brands, mentions, watermarks
 
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
-    """How a batch landed: `new` rows added, `seen` already stored before; `linked`: per brand, the items this
-    batch linked to it first (its new items, and stored ones that match it for the first time)."""
+    """How a batch landed: `new` rows added, `seen` already stored before, of which `edited` came with another
+    title or text; `linked`: per brand, the items this batch linked to it first (its new items, and stored ones
+    that match it for the first time)."""
 
     new: int
     seen: int
     linked: dict[str, int] = field(default_factory=dict)
+    edited: int = 0
 
 
 _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "url", "author", "parent_id",
@@ -81,11 +83,12 @@ def _unique(batch: Iterable[Mention]) -> list[Mention]:
 
 
 def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreResult:
-    """Insert what is new in `batch` and link every item to its brands; already-stored items are left as they are.
+    """Insert what is new in `batch`, take the newest title and text of stored items edited since, and link every
+    item to its brands.
 
     The INSERT skips stored keys itself (ON CONFLICT DO NOTHING), and the
     driver's row count says how many were new; one lookup then finds the ids
-    the brand links need.
+    the brand links need. See `_take_edits` for the stored items.
     """
     unique = _unique(batch)
     if not unique:
@@ -104,8 +107,37 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
         else:
             links.extend([(brand, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
+    edited = _take_edits(connection, unique) if new < len(unique) else 0
     linked = _link_brands(connection, links) if links else {}
-    return StoreResult(new=new, seen=len(unique) - new, linked=linked)
+    return StoreResult(new=new, seen=len(unique) - new, linked=linked, edited=edited)
+
+
+# A stored item whose title or text is not the batch's: the keys and the newest values are bound by these names.
+# Compared in SQL a row at a time (executemany: an index probe each, 11 us a seen item on SQLite, 50 us on
+# PostgreSQL): read back in IN lists instead, PostgreSQL filtered every row of the source against the list, a
+# second per batch of an export read again.
+_EDITED = and_(mentions.c.source == bindparam("b_source"), mentions.c.external_id == bindparam("b_external_id"),
+               or_(mentions.c.text != bindparam("b_text"), mentions.c.title.is_distinct_from(bindparam("b_title"))))
+_FORGET_CLASSIFICATION = delete(classifications).where(
+    classifications.c.mention_id == select(mentions.c.id).where(_EDITED).scalar_subquery())
+_TAKE_EDIT = update(mentions).where(_EDITED).values(
+    text=bindparam("b_text"), title=bindparam("b_title"), lang=bindparam("b_lang"),
+    lang_supported=bindparam("b_lang_supported"))
+
+
+def _take_edits(connection: Connection, batch: list[Mention]) -> int:
+    """Give stored items the title and text `batch` has for them where those changed; how many did.
+
+    A review its author edited, a news item updated: the first text was kept for ever, classified
+    and shown as the item's. The row keeps its id, its created_at and date_known (the item was written
+    then: its windows and weeks do not change, so nothing counts twice), and its classification is
+    dropped, so the next classification step classifies the newest text like any pending item. Items
+    this batch inserted have its text already: neither statement touches them.
+    """
+    rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
+             "b_lang": m.lang, "b_lang_supported": bool(m.lang_supported)} for m in batch]
+    connection.execute(_FORGET_CLASSIFICATION, rows)  # first: it finds the rows by their old text
+    return int(connection.execute(_TAKE_EDIT, rows).rowcount)
 
 
 def _link_brands(connection: Connection, links: list[tuple[str, str, str]]) -> dict[str, int]:
