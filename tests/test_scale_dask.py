@@ -138,3 +138,22 @@ def test_dask_tasks_classify_every_pending_postgresql_row_once(prefect_harness: 
     assert count_pending(engine) == 0
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(classifications)).scalar_one() == 10
+
+
+def test_the_scale_extra_serves_the_dask_dashboard_the_run_log_links_to() -> None:
+    """prefect-dask logs 'The Dask dashboard is available at ...'; without bokeh that page only says to install it."""
+    import tomllib
+    from urllib.request import urlopen
+
+    from distributed import LocalCluster
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(req.startswith("bokeh") for req in pyproject["project"]["optional-dependencies"]["scale"])
+    pytest.importorskip("bokeh", reason="bokeh (the `scale` extra) is not installed: run `make install`")
+
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        with urlopen(cluster.dashboard_link, timeout=30) as response:
+            page = response.read().decode("utf-8", "replace")
+
+    assert "needs bokeh" not in page and "Dask" in page
