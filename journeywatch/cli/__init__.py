@@ -85,7 +85,7 @@ def main() -> None:
             sys.exit(1)
         raise
     if code == 130:  # typer turns Ctrl-C into exit status 130, silently when not standalone
-        _error("interrupted; what was stored so far is kept, and running the command again carries on from there")
+        _error(state["interrupted"])
     try:  # what is still buffered (a `--json` print) fails here, not in Python's own exit, when the reader left
         sys.stdout.flush()
     except BrokenPipeError:

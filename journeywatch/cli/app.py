@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 app = typer.Typer(
@@ -16,7 +18,10 @@ alerts_app = typer.Typer(help="Negative share-stage spike alerts.", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(alerts_app, name="alerts")
 
-state = {"debug": False}
+# What `main` says of a Ctrl-C that no command handled itself: only a command that stores as it goes
+# (run, reclassify) may promise that what it did is kept and that running it again carries on.
+KEPT_AND_CARRIED_ON = "interrupted; what was stored so far is kept, and running the command again carries on from there"
+state: dict[str, Any] = {"debug": False, "interrupted": "interrupted"}
 
 
 @app.callback()

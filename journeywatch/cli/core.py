@@ -22,7 +22,7 @@ from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config
 from .alerts import print_alert_notes
-from .app import app, db_app
+from .app import KEPT_AND_CARRIED_ON, app, db_app, state
 from .database import database_engine
 from .output import print_whole_table
 
@@ -103,6 +103,7 @@ def run(
 
     from ..storage import open_database
 
+    state["interrupted"] = KEPT_AND_CARRIED_ON
     loaded = load_config(config, strict=False)
     BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
     open_database(loaded.database)

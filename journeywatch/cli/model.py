@@ -23,7 +23,7 @@ from rich.table import Table
 
 from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError, ModelError
-from .app import app
+from .app import KEPT_AND_CARRIED_ON, app, state
 from .output import print_whole_table
 
 _console = Console()
@@ -624,6 +624,7 @@ def reclassify(
 
     from .database import database_engine
 
+    state["interrupted"] = KEPT_AND_CARRIED_ON  # each batch is stored as it is done
     engine, settings = database_engine(config, database)
     options = settings.classifier if settings else ClassifierSettings()
     from journeywatch.classifiers import load_classifier
