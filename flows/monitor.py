@@ -57,7 +57,7 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
     engine = open_database(config.database)
     try:
         matcher = BrandMatcher(config.brands)
-        listener = build_listener(settings, brands=config.brands)
+        listener = build_listener(settings, brands=config.brands, alert_window=config.alerts.window)
         outcome = collect_source(engine, listener, lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
     except Exception as exc:  # a source's failure is data for the summary, not a crash
         outcome = getattr(exc, "outcome", None) or SourceOutcome(settings.name)

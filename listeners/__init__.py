@@ -2,7 +2,7 @@
 
 Public API:
 
-- `build_listener(settings, brands=None) -> Listener`: the listener for one source's settings;
+- `build_listener(settings, brands=None, alert_window=None) -> Listener`: the listener for one source's settings;
   Reddit needs the brands to search for their query terms.
 - `BrandMatcher(brands).brands_of(text)`: which brands' boolean queries a text matches.
 - `prepare_mentions(mentions, matcher, raw_authors=False)`: brands, language, pseudonymous
@@ -14,6 +14,7 @@ Nothing here touches the database or imports Prefect.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from journeywatch.settings import Brand, FeedSource, FileSource, RedditSource, SourceSettings
 
@@ -23,12 +24,17 @@ from .prepare import prepare_mentions
 from .retry import RetryPolicy
 
 
-def build_listener(settings: SourceSettings, brands: Sequence[Brand] | None = None) -> Listener:
-    """The listener for one configured source."""
-    if isinstance(settings, FeedSource):
-        from .feeds import FeedListener
+def build_listener(settings: SourceSettings, brands: Sequence[Brand] | None = None,
+                   alert_window: timedelta | None = None) -> Listener:
+    """The listener for one configured source.
 
-        return FeedListener(settings)
+    `alert_window` bounds how long after its last reading a feed's new undated entries may still be dated
+    by the fetch: two windows, so that stamping them into one window at most doubles it.
+    """
+    if isinstance(settings, FeedSource):
+        from .feeds import MAX_READING_GAP, FeedListener
+
+        return FeedListener(settings, max_gap=2 * alert_window if alert_window else MAX_READING_GAP)
     if isinstance(settings, FileSource):
         from .files import FileListener
 
