@@ -403,8 +403,9 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         baseline_items=sizes[1],
         baseline_weeks=baseline_weeks,
         first_item=None if first_item is None else first_item.astimezone(ZoneInfo(tz)),
-        partial_note=None if data_to is None else
-        f"Partial week, data to {data_to:%a %d %b %H:%M} ({tz}); changes compare it with full weeks",
+        partial_note=None if data_to is None else  # 'Wed 4 Nov', as the period and the quotes date it
+        f"Partial week, data to {data_to:%a} {data_to.day} {data_to:%b %H:%M} ({tz}); changes compare it with "
+        "full weeks",
     )
     digest.highlights = highlights(digest)
     return digest

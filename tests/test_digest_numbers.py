@@ -6,6 +6,8 @@ import dataclasses
 import html
 from datetime import timedelta
 
+import pytest
+
 from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_markdown
 from journeywatch.reports.formatting import signed
@@ -94,3 +96,20 @@ def test_the_coverage_adds_up_to_the_mentions(sqlite_url: str) -> None:
     assert "- Flagged for human review: 1 (counted in the figures, never quoted)" in markdown
     text = html.unescape(render_html(add_charts(digest)))
     assert "Off the journey (no journey moment)" in text and "counted in the figures, never quoted" in text
+
+
+def test_a_partial_weeks_date_reads_as_the_period_does(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 'Partial week, data to Wed 04 Nov 09:05' under a period 'Mon 2 Nov – Sun 8 Nov 2026'.
+    from datetime import datetime, timezone
+
+    import journeywatch.reports.build as build_module
+
+    class Wednesday(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            return datetime(2026, 11, 4, 9, 5, tzinfo=timezone.utc).astimezone(tz)
+
+    monkeypatch.setattr(build_module, "datetime", Wednesday)
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(open_database(sqlite_url), config, BRAND, parse_week("2026-W45"))
+    assert digest.partial_note == "Partial week, data to Wed 4 Nov 09:05 (UTC); changes compare it with full weeks"
