@@ -139,7 +139,7 @@ def render_markdown(digest: Digest) -> str:
         overlap = overlap_text(digest)
         lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
                       f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."
-                      + (f" {md_escape(overlap)}." if overlap else "")]
+                      + (f" {md_escape(stage_title(overlap))}." if overlap else "")]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(stage_title(s.name))}", ""]

@@ -44,7 +44,7 @@ def test_the_retention_stage_says_its_items_are_counted_in_other_stages_too(sqli
                                   ("ultimate_moment", "negative", "Avoid Northwind please")])
     note = ("complete's 2 items are counted in their own stages too: the other stages add up to the week's 5 "
             "journey items")
-    assert note in render_markdown(digest).replace("*", "")
+    assert f". {note[0].upper()}{note[1:]}." in render_markdown(digest).replace("*", "")  # a sentence of its own
     page = html.unescape(render_html(add_charts(digest)))
     assert note[0].upper() + note[1:] in page  # a sentence of its own there
 
