@@ -98,3 +98,12 @@ def test_an_alerts_time_is_in_the_digests_timezone(sqlite_url: str) -> None:
     digest = build_digest(engine, config, BRAND, parse_week(WEEK))
     assert alert_summary(digest.alerts[0], digest.timezone)[0] == "Mon 9 Nov 22:00 EST"
     assert "- Mon 9 Nov 22:00 EST: 9 negative share-stage items" in render_markdown(digest)
+
+
+def test_returning_authors_say_from_when(sqlite_url: str) -> None:
+    # The HTML's '22 of 62 authors came back (35.5%)' did not say in which weeks they had written before.
+    from journeywatch.reports import add_charts, render_html
+    digest = _digest(sqlite_url, [("second_moment", "negative", "Never buying Northwind again")])
+    digest.stages[-1].extra.update(authors=62, repeat_authors=22, repeat_author_share=35.5, history_items=80)
+    text = html.unescape(render_html(add_charts(digest)))
+    assert "22 of 62 authors came back (35.5%): wrote in the previous 7 weeks too" in text
