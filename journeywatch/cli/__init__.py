@@ -24,7 +24,7 @@ from rich.markup import escape  # noqa: E402
 
 from ..errors import JourneywatchError  # noqa: E402
 from . import alerts, core, digest, model  # noqa: E402,F401  (each registers its commands)
-from .app import app, state  # noqa: E402
+from .app import app, plain_help_when_narrow, state  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -54,6 +54,7 @@ def _reader_went_away() -> NoReturn:
 
 
 def main() -> None:
+    plain_help_when_narrow()
     try:
         code = app(standalone_mode=False, prog_name="journeywatch")  # usage errors come here: one line
     except JourneywatchError as exc:

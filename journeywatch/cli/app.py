@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import typer
@@ -27,3 +28,16 @@ state: dict[str, Any] = {"debug": False, "interrupted": "interrupted"}
 @app.callback()
 def _options(debug: bool = typer.Option(False, "--debug", help="show tracebacks instead of one-line errors")) -> None:
     state["debug"] = debug
+
+
+RICH_HELP_COLUMNS = 80  # the narrowest terminal every command's boxed help fits uncut
+
+
+def plain_help_when_narrow() -> None:
+    """Below 80 columns (a split pane, a phone), `--help` in click's plain layout, which wraps.
+
+    Typer's boxed help cuts what does not fit: at 40 columns `alerts list --help`
+    showed "--databa…" and "JOURNEYW…", the very names a reader came for.
+    """
+    if shutil.get_terminal_size().columns < RICH_HELP_COLUMNS:
+        app.rich_markup_mode = None
