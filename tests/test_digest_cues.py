@@ -33,6 +33,8 @@ NOT_CHURN = [
     "Switched to the annual plan, cheaper per bag",
     "I'll never use anything else than Northwind beans",
     "They cancelled it without telling me, the tasting event I mean",
+    "Anyone else's Northwind app crash when switching to night mode?",  # from the demo's forum feed
+    "Is the Northwind plan refundable if I cancel? Asking before I renew",
 ]
 LOYAL = ["Bought my third bag of Northwind this month", "Renewed for another year",
          "Still using my Northwind grinder daily", "Ordered the autumn blend again",
