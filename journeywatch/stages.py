@@ -79,8 +79,8 @@ _NOT_A_BOOKING = (r"(?! (?:my|our|the|a|an|their|his|her)(?: \w+)? (?:flight|ord
 # with <brand>", "switched to" a brand that is not this one (for "switched to <brand>" is its win, and
 # "switched to the annual plan" nobody leaving). Not "my taxi cancelled on me", nor "I'm done with the setup".
 CHURN_PATTERNS: tuple[str, ...] = (
-    r"(?<!\bif )\b(?:i|we)(?:'ve|'m| am| are| have| had| just| finally| already| going to| gonna)* cancell?(?:ed|ing)?\b"
-    + _NOT_A_BOOKING,  # "is it refundable if I cancel?" is a question
+    r"(?<!\bif )\b(?:i|we)(?:'ve|'m| am| are| have| had| just| finally| already| going to| gonna)*"
+    r" cancell?(?:ed|ing)?\b" + _NOT_A_BOOKING,  # "is it refundable if I cancel?" is a question
     r"\bcancell?(?:ed|ing)? (?:my|our|the|their)(?: [\w-]+){0,2} (?:subscription|membership|contract|account"
     r"|policy|plan)s?\b",
     r"(?<!they )\bcancell?ed it\b",
