@@ -150,7 +150,7 @@ def test_evaluate_names_every_skipped_line(tmp_path: Path, monkeypatch: pytest.M
     result = runner.invoke(app, ["evaluate", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        f"{path}:2: skipped, not valid JSON",
+        f"{path}:2: skipped, not valid JSON (Unterminated string starting at column 10)",
         f"{path}:3: skipped, no `text`",
         f"{path}:4: skipped, unknown sentiment 'angry' (sentiment labels are negative, neutral, positive)",
         f"{path}:6: skipped, no `moment` or `sentiment` label",
@@ -199,7 +199,7 @@ def test_classify_jsonl_caps_the_skipped_list_and_fails_when_nothing_is_usable(
     assert result.exit_code == 0, result.output
     assert [line["text"] for line in _lines(result.stdout)] == ["avoid them"]
     err = result.stderr.splitlines()
-    assert err[:10] == [f"{path}:{n}: skipped, not valid JSON" for n in range(1, 11)]
+    assert err[:10] == [f"{path}:{n}: skipped, not valid JSON (Expecting value at column 1)" for n in range(1, 11)]
     assert err[10:] == [f"{path}: … and 2 more skipped lines", f"{path}: 12 of 13 lines skipped, 1 used"]
 
     hopeless = _write_lines(tmp_path / "hopeless.jsonl", ['{"txt": "typo"}', "[]"])
@@ -276,7 +276,8 @@ def test_classify_and_evaluate_read_stdin_for_a_dash(monkeypatch: pytest.MonkeyP
     result = runner.invoke(app, ["classify", "--jsonl", "-"], input=lines)
     assert result.exit_code == 0, result.output
     assert [(line.get("id"), line["line"]) for line in _lines(result.stdout)] == [(1, 1), (None, 3)]
-    assert result.stderr.splitlines() == ["<stdin>:2: skipped, not valid JSON", "<stdin>: 1 of 3 lines skipped, 2 used"]
+    assert result.stderr.splitlines() == ["<stdin>:2: skipped, not valid JSON (Expecting value at column 1)",
+                                          "<stdin>: 1 of 3 lines skipped, 2 used"]
     scored = runner.invoke(app, ["evaluate", "-", "--json"], input=lines)
     assert scored.exit_code == 0, scored.output
     assert _lines(scored.stdout)[0]["sentiment"]["n"] == 2

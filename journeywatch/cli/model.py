@@ -187,12 +187,13 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     from journeywatch.classifiers.data import JsonObject
 
     try:
-        row = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=JsonObject, parse_constant=_NonFinite,
-                         parse_float=_finite)
+        # without its line end: a line cut off mid-string is "Unterminated string", not "Invalid control character"
+        row = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"), object_pairs_hook=JsonObject,
+                         parse_constant=_NonFinite, parse_float=_finite)
     except UnicodeDecodeError:
         return "not UTF-8 text"
-    except json.JSONDecodeError:
-        return "not valid JSON"
+    except json.JSONDecodeError as exc:  # where and why, as a source's bad line says it in the run summary
+        return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     if not isinstance(row, dict):
         return "not a JSON object"
     used = _KEPT if labelled else ("id", "text")  # `id` too: results join back to rows by it
