@@ -25,8 +25,24 @@ KEPT_AND_CARRIED_ON = "interrupted; what was stored so far is kept, and running 
 state: dict[str, Any] = {"debug": False, "interrupted": "interrupted"}
 
 
+def _print_version(given: bool) -> None:
+    """`--version`: the installed package's version, for a bug report or a deployment check; then exit."""
+    if given:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"journeywatch {version('journeywatch')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("journeywatch (not installed: no version recorded)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _options(debug: bool = typer.Option(False, "--debug", help="show tracebacks instead of one-line errors")) -> None:
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks instead of one-line errors"),
+    _version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                  help="print journeywatch's version and exit"),
+) -> None:
     state["debug"] = debug
 
 
