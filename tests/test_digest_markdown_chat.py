@@ -38,3 +38,13 @@ def test_a_brand_with_an_ampersand_and_a_post_with_pipes_read_as_written(sqlite_
 def test_md_escape_keeps_a_table_cells_pipe_escaped() -> None:
     assert md_escape("a | b") == "a &#124; b" and md_escape("a | b", table=False) == "a | b"
     assert md_escape("AT&T & Co &amp;") == "AT&T & Co &amp;amp;"
+
+
+def test_a_greater_than_sign_is_written_as_itself_where_it_cannot_quote() -> None:
+    # The alerts line read '(&gt;1000×)' in chat; only a line that starts with '>' is a quote.
+    assert md_escape("12 items (>1000×)") == "12 items (>1000×)"
+    assert md_escape("> not a quote") == "\\> not a quote"
+    assert md_escape("<script>x</script>") == "&lt;script>x&lt;/script>"
+    for source in ("- " + md_escape("> a <b>bold</b> -> c"), md_escape("> a")):
+        for page in (markdown.markdown(source), MarkdownIt("commonmark").render(source)):
+            assert "<blockquote>" not in page and "<b>" not in page
