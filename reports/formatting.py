@@ -152,8 +152,8 @@ def overlap_text(digest: Digest) -> str | None:
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention is None or not retention.volume:
         return None
-    text = (f"{retention.name}'s {retention.volume:,} item{'' if retention.volume == 1 else 's'} "
-            f"{'is' if retention.volume == 1 else 'are'} counted in their own stages too")
+    text = (f"{retention.name}'s 1 item is counted in its own stage too" if retention.volume == 1 else
+            f"{retention.name}'s {retention.volume:,} items are counted in their own stages too")
     others = sum(s.volume for s in digest.stages if s is not retention)
     if others == digest.headline.journey_items:
         text += f": the other stages add up to the week's {others:,} journey items"

@@ -107,3 +107,9 @@ def test_returning_authors_say_from_when(sqlite_url: str) -> None:
     digest.stages[-1].extra.update(authors=62, repeat_authors=22, repeat_author_share=35.5, history_items=80)
     text = html.unescape(render_html(add_charts(digest)))
     assert "22 of 62 authors came back (35.5%): wrote in the previous 7 weeks too" in text
+
+
+def test_one_retention_item_is_counted_in_its_own_stage(sqlite_url: str) -> None:
+    # 'Complete's 1 item is counted in their own stages too'.
+    digest = _digest(sqlite_url, [("second_moment", "negative", "Never buying Northwind again")])
+    assert "Complete's 1 item is counted in its own stage too" in render_markdown(digest)
