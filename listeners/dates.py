@@ -8,7 +8,7 @@ before EARLIEST is a placeholder, not a date.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -39,19 +39,39 @@ _MILLISECONDS = 1e11  # as Unix seconds, year 5138: a number this large is milli
 _UNITS = ((1e17, 1e9), (1e14, 1e6), (_MILLISECONDS, 1e3))
 
 
-def parse_time(value: Any, date_format: str | None = None) -> datetime:
-    """A row's time as aware UTC: ISO 8601 (zone-less means UTC), RFC 2822, Twitter's, d.m.Y, a named month
-    ("Nov 20, 2026 10:00 PM"), Y/m/d, Unix seconds or ms, or a spreadsheet's serial day number (45981.5 is
-    2025-11-20 12:00).
+def parse_time(value: Any, date_format: str | None = None, zone: tzinfo = timezone.utc) -> datetime:
+    """A row's time as aware UTC: ISO 8601, RFC 2822, Twitter's, d.m.Y, a named month ("Nov 20, 2026 10:00 PM"),
+    Y/m/d, Unix seconds or ms, or a spreadsheet's serial day number (45981.5 is 2025-11-20 12:00).
 
-    With `date_format` (the source's strptime format) only that format is read, so a slashed
-    date means what the export's locale meant. A time before 1990 is a placeholder (a database's
-    0001-01-01, Unix time 0), not a date.
+    A time written without a zone is `zone`'s wall-clock time (see `in_utc`); one with an offset, `Z` or a
+    trailing UTC keeps it, and Unix time is UTC. With `date_format` (the source's strptime format) only that
+    format is read, so a slashed date means what the export's locale meant. A time before 1990 is a
+    placeholder (a database's 0001-01-01, Unix time 0), not a date.
     """
+    return in_utc(read_time(value, date_format), zone)
+
+
+def read_time(value: Any, date_format: str | None = None) -> datetime:
+    """A row's time as the export wrote it: aware where the value says its zone (or is Unix time), naive where
+    it is a wall-clock time; `DateError` for no date or a placeholder (see `parse_time`)."""
     parsed = _parse_time(value, date_format)
-    if parsed < EARLIEST:
+    if in_utc(parsed) < EARLIEST:
         raise DateError(f"created_at {value!r} is before 1990: a placeholder, not a date")
     return parsed
+
+
+def in_utc(written: datetime, zone: tzinfo = timezone.utc) -> datetime:
+    """`written` as aware UTC, a naive time read as `zone`'s wall-clock time.
+
+    Sprout Social's, Excel's and many tools' exports write local times without an offset: read as UTC they
+    were hours off, moving items across alert windows and digest days. A local time that does not exist
+    (skipped when clocks go forward) or exists twice (when they go back) is read with the offset in force
+    before the change (`fold=0`): 02:30 on a spring-forward night in Europe/Berlin is 01:30 UTC, and the
+    autumn's first 02:30 (summer time) is 00:30 UTC.
+    """
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=zone, fold=0)
+    return written.astimezone(timezone.utc)
 
 
 # All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and
@@ -59,11 +79,12 @@ def parse_time(value: Any, date_format: str | None = None) -> datetime:
 _COMPACT = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
 # A spreadsheet's date cell saved as its number: days since 1899-12-30 (Excel, Google Sheets, LibreOffice), the
 # fraction the time of day. Days 32874 to 73050 are 1990 to 2099; as Unix seconds they were 1970 and refused.
-_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=timezone.utc)
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # a cell's wall-clock time, as the sheet showed it
 _EXCEL_DAYS = (32874, 73051)
 
 
 def _parse_time(value: Any, date_format: str | None) -> datetime:
+    """`read_time` but for the placeholder check."""
     if isinstance(value, bool) or value is None or value == "":
         raise DateError("no created_at")
     if date_format is not None:
@@ -71,10 +92,10 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
             parsed = datetime.strptime(str(value).strip(), date_format)
         except ValueError:
             raise DateError(f"created_at {value!r} does not match date_format {date_format!r}") from None
-        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+        return parsed
     if isinstance(value, (int, str)) and (digits := str(value).strip()).isdigit() and len(digits) in _COMPACT:
         try:
-            return datetime.strptime(digits, _COMPACT[len(digits)]).replace(tzinfo=timezone.utc)
+            return datetime.strptime(digits, _COMPACT[len(digits)])
         except ValueError:
             raise DateError(f"created_at {value!r} is not a date (read as {_COMPACT[len(digits)]})") from None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
@@ -97,7 +118,7 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
         if parsed is None:
             raise DateError(f"created_at {value!r} is not a date (ISO 8601, RFC 2822 or Unix time; "
                            f"set the source's date_format for others{_format_hint(text)})") from None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    return parsed
 
 
 # ISO 8601 with the zone named after it, as BigQuery's and Snowflake's exports write: "2026-11-01 10:00:00 UTC".
@@ -112,9 +133,11 @@ def _other_date(text: str) -> datetime | None:
             return None
     if _RFC_2822.fullmatch(text):
         try:
-            return parsedate_to_datetime(text)  # as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
+            parsed = parsedate_to_datetime(text)  # as in e-mail and RSS: "Mon, 02 Nov 2026 10:00:00 +0000"
         except (TypeError, ValueError, IndexError):
             pass
+        else:  # -0000 is UTC said by a writer that knows no local zone (RFC 5322), read naive by email.utils
+            return parsed.replace(tzinfo=timezone.utc) if text.endswith("-0000") else parsed
     text = _MERIDIEM_JOINED.sub(" ", _YEAR_THEN_TIME.sub(r"\1 ", text))
     for pattern in _OTHER_FORMATS:
         try:

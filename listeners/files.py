@@ -2,8 +2,8 @@
 
 Fields: `id`, `text`, `created_at` (ISO 8601, also with a trailing UTC or GMT, RFC 2822, Twitter's, d.m.Y, Unix
 seconds or milliseconds, a spreadsheet's serial day number, or the source's `date_format`; a time without a zone is
-read as UTC), and optional `author`, `url`, `title`, `source_kind`, `brand` (kept by `prepare_mentions` when it
-names a configured brand). A CSV's
+read in the source's `timezone`, UTC by default), and optional `author`, `url`, `title`, `source_kind`, `brand`
+(kept by `prepare_mentions` when it names a configured brand). A CSV's
 delimiter is the source's `delimiter`, else the one that splits its first line
 (`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header.
 A gzip-compressed file (`.csv.gz`) is read decompressed; a JSON array as JSON Lines, one element a line.
@@ -41,6 +41,7 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, get_args
+from zoneinfo import ZoneInfo
 
 from journeywatch.domain import Mention
 from journeywatch.errors import ConfigError, SourceError
@@ -48,7 +49,7 @@ from journeywatch.settings import FileSource
 from journeywatch.settings.sources import SourceKindLabel
 
 from .base import FUTURE_SLACK, Batch, Watermark
-from .dates import DateError, parse_time
+from .dates import DateError, in_utc, parse_time, read_time  # noqa: F401 (parse_time: tests import it from here)
 from .streams import JsonError, MadeFile, decoded, json_values
 from .text import clean_text, plain_to_text
 
@@ -326,6 +327,7 @@ class FileListener:
         self._delimiter = "\t" if _suffix(settings.path) == ".tsv" else ","  # the header's, once read
         self._encoding = ""
         self._use_encoding(settings.encoding)
+        self._zone = timezone.utc if settings.timezone == "UTC" else ZoneInfo(settings.timezone)  # of naive times
 
     def _use_encoding(self, encoding: str) -> None:
         """Decode with `encoding` from now on; the words for a line it cannot decode follow it."""
@@ -428,17 +430,21 @@ class FileListener:
             raise RowError(f"no text ({self._empty(row, 'text')})")
         value = self._scalar(row, "created_at")  # an object: {"$date": ...} of mongoexport says where to look
         try:
-            created = parse_time(value, self.settings.date_format)
+            written = read_time(value, self.settings.date_format)
         except DateError as exc:
             if value is None or value == "":
                 raise RowError(f"no created_at ({self._empty(row, 'created_at')})") from None
             raise RowError(f"{exc} (in {self._where_is('created_at')})") from None
+        created = in_utc(written, self._zone)
         if created > self._latest:
             hint = " (date_format reads months as days?)" if self.settings.date_format else " (a zone gone wrong?)"
             raise RowError(f"created_at {value!r} is {created:%Y-%m-%d %H:%M} UTC, over a day ahead{hint}")
         identity = _text_or_none(self._scalar(row, "id"))
         if identity is None or _ROUNDED_ID.fullmatch(identity):  # identified as a row without an id is
-            identity = "sha256:" + hashlib.sha256(f"{created.isoformat()}\x1f{text}".encode()).hexdigest()
+            # by the time as written (read as UTC, as before `timezone` was set): a changed timezone, and the file
+            # read again, would otherwise store every row without an id a second time
+            as_written = in_utc(written).isoformat()
+            identity = "sha256:" + hashlib.sha256(f"{as_written}\x1f{text}".encode()).hexdigest()
         kind = (_text_or_none(self._scalar(row, "source_kind")) or "").casefold()  # an export's "Review", "NEWS"
         brand = _text_or_none(self._scalar(row, "brand"))
         return Mention(

@@ -7,6 +7,7 @@ import string
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
@@ -79,6 +80,19 @@ class FileSource(_Source):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1,
                                   description="a CSV's delimiter when reading it off the header guesses wrong")
     date_format: str | None = Field(default=None, description="strptime format of created_at, e.g. '%m/%d/%Y %H:%M'")
+    timezone: str = Field(default="UTC", description="IANA zone of times written without one, e.g. Europe/Berlin "
+                                                     "(an offset, Z or Unix time in the file keeps its own)")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str, info: ValidationInfo) -> str:
+        """A zone name checked on load: a typo would otherwise fail every row, or the run, later."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"source '{info.data.get('name', '?')}': unknown timezone {value!r}; use an IANA "
+                             "name such as Europe/Berlin, America/New_York or UTC") from None
+        return value
 
     @field_validator("date_format")
     @classmethod
