@@ -7,7 +7,10 @@ print one line instead of a traceback.
 
 from __future__ import annotations
 
+import difflib
 import os
+import types
+import typing
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -153,13 +156,58 @@ def _plain_words(kind: str, ctx: dict[str, object], given: object, message: str)
     return message
 
 
+def _model_at(location: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The settings model whose keys sit at `location` (`('brands', 0)` is a `Brand`), to name the keys it has."""
+    annotation: object = Config
+    for part in location:
+        while typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if isinstance(part, int) and origin is list:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):  # a source: pydantic's location names the `kind` tag
+            annotation = next((member for member in args if _kind_of(member) == part), None)
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
+            annotation = annotation.model_fields[part].annotation
+        else:
+            return None
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _kind_of(model: object) -> object:
+    """A source model's `kind` (`feed` for `FeedSource`), or None for anything else."""
+    field = getattr(model, "model_fields", {}).get("kind")
+    kinds = typing.get_args(field.annotation) if field else ()
+    return kinds[0] if kinds else None
+
+
+def _meant_key(location: tuple[int | str, ...]) -> str | None:
+    """The key an unknown one is a misspelling of (`qeury` -> `query`), among the keys its mapping takes."""
+    model = _model_at(location[:-1])
+    if model is None:
+        return None
+    close = difflib.get_close_matches(str(location[-1]).lower(), list(model.model_fields), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
     lines = []
-    for err in exc.errors():
-        location, kind = prefix + tuple(err["loc"]), err["type"]
+    errors = [(prefix + tuple(err["loc"]), err) for err in exc.errors()]
+    # A misspelt required key (`qeury:`) is also a missing one: the one line says which was meant, not both.
+    meant = {location: key for location, err in errors
+             if err["type"] == "extra_forbidden" and (key := _meant_key(location))}
+    explained = {location[:-1] + (key,) for location, key in meant.items()}
+    for location, err in errors:
+        kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
         given = _TYPE_WORDS.get(type(err.get("input")), "something else")
-        if kind == "extra_forbidden":
+        if kind == "missing" and location in explained:
+            continue
+        if kind == "extra_forbidden" and location in meant:
+            message = f"unknown key; did you mean '{meant[location]}'?"
+        elif kind == "extra_forbidden":
             message = "unknown key (check the spelling; `journeywatch init` writes every key)"
             if len(location) == 1:
                 message = message[:-1] + "; a block kept for YAML anchors goes under a key starting 'x-')"
