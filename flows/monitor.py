@@ -65,6 +65,9 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
         logger.warning("source %s failed: %s", settings.name, outcome.error)
     for warning in outcome.warnings[:20]:
         logger.warning("source %s: %s", settings.name, warning)
+    # A deployment's run has no summary table: this line is what `run` prints for the source.
+    logger.info("source %s: %d fetched, %d new, %d seen, %d skipped, %d unmatched", settings.name, outcome.fetched,
+                outcome.new, outcome.seen, outcome.skipped, outcome.unmatched)
     return outcome
 
 

@@ -63,3 +63,34 @@ def test_a_digest_deployment_without_a_config_fails_at_once_not_after_its_retrie
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
     assert runs == []  # the config is read before the task that retries
+
+
+def test_a_deployed_monitor_run_logs_what_each_source_gave(prefect_harness: None, tmp_path: Path,
+                                                          sqlite_url: str) -> None:
+    """A worker's run prints no summary table; its log is what the team sees of each source."""
+    import json
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    (tmp_path / "export.jsonl").write_text("".join(json.dumps(
+        {"id": str(i), "text": text, "created_at": f"2026-11-02T0{i}:00:00Z"}) + "\n" for i, text in enumerate(
+        ["Acme lost my bag", "acme checkout keeps failing", "Weather is lovely today"])), encoding="utf-8")
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(f"database: {sqlite_url}\nbrands: [{{name: Acme, query: acme}}]\n"
+                      "sources: [{name: export, kind: file, path: export.jsonl}]\nalerts: {enabled: false}\n",
+                      encoding="utf-8")
+    flow = load_flow_from_entrypoint(str(REPO / _deployment("monitor-hourly")["entrypoint"]))
+
+    state = flow(config_path=str(config), return_state=True)
+
+    expected = "source export: 3 fetched, 2 new, 0 seen, 0 skipped, 1 unmatched"
+    with get_client(sync_client=True) as client:
+        for _ in range(30):  # the run's logs reach the API in batches
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(
+                any_=[state.state_details.flow_run_id])))
+            if any(log.message == expected for log in logs):
+                break
+            time.sleep(1)
+    assert state.is_completed() and expected in [log.message for log in logs]
