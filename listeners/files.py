@@ -8,8 +8,8 @@ delimiter is the source's `delimiter`, else the one that splits its first line
 (`,`, tab for `.tsv`, else `;`, tab or `|`), else the first of those that splits out the header.
 A gzip-compressed file (`.csv.gz`) is read decompressed; a JSON array as JSON Lines, one element a line.
 A folder or a pattern (`exports/*.csv`) is read file by file, under one watermark keeping each file's.
-`columns` maps our field to the export's column (`{text: body}`); JSONL
-columns may be dotted paths into nested objects (`user.name`). A row without
+`columns` maps our field to the export's column (`{text: body}`), `created_at` may join a date column and a
+time column (`[Date, Hour]`); JSONL columns may be dotted paths into nested objects (`user.name`). A row without
 an id gets a hash of its text and time as identity.
 
 The watermark is the byte offset reached plus fingerprints of the file's
@@ -87,6 +87,18 @@ def _url_of(value: str | None) -> str | None:
 # that read ids as floats writes 1.8612345678901235e+18. Rows of different posts share it: a later run's row was
 # taken for the one already stored under it, and lost. (Three zeros or more: a real id ends so once in a thousand.)
 _ROUNDED_ID = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d{1,3}|\d{15}000+")
+
+
+def _flat_columns(columns: dict[str, str | list[str]]) -> dict[str, str]:
+    """Each mapped field's column; a created_at joined from columns (`[Date, Hour]`) as `created_at[0]`,
+    `created_at[1]`: each looked up in the header, checked and named in errors like a field of its own."""
+    flat: dict[str, str] = {}
+    for name, column in columns.items():
+        if isinstance(column, str):
+            flat[name] = column
+        else:
+            flat.update({f"{name}[{i}]": part for i, part in enumerate(column)})
+    return flat
 
 
 class RowError(ValueError):
@@ -314,7 +326,9 @@ class FileListener:
         path = settings.path  # a pattern, unless a file has that very name ("export [1].csv")
         self._many = not one_file and (path.is_dir() or (_names_many(path) and not path.is_file()))
         self.format = settings.format if self._many else self._format_of(settings)  # a folder's: each file's
-        self._configured = {f: settings.columns.get(f, f) for f in FIELDS}
+        self._mapped = _flat_columns(settings.columns)
+        self._time_parts = [f for f in self._mapped if f.startswith("created_at[")]  # a date and a time column
+        self._configured = {f: f for f in FIELDS if f != "created_at" or not self._time_parts} | self._mapped
         self.columns = dict(self._configured)  # a CSV's header may spell them in another case: see _columns_in
         unknown = sorted(set(settings.columns) - set(FIELDS))
         if unknown:
@@ -388,6 +402,8 @@ class FileListener:
     # --- rows to mentions ----------------------------------------------------------------------
 
     def _get(self, row: dict[str, Any], name: str) -> Any:
+        if name == "created_at" and self._time_parts:
+            return self._joined(row)
         column = self.columns[name]
         if column in row or self.format == "csv":
             return row.get(column)
@@ -397,6 +413,14 @@ class FileListener:
                 return None
             value = value.get(part)
         return value
+
+    def _joined(self, row: dict[str, Any]) -> str:
+        """The date and time columns' values, joined with a space (an empty one left out): `2026-11-20 14:05`;
+        "" for a CSV row that ends before one of them (a line break in a field that is not quoted)."""
+        if self.format == "csv" and any(self.columns[part] not in row for part in self._time_parts):
+            return ""
+        values = (self._get(row, part) for part in self._time_parts)
+        return " ".join(text for value in values if value is not None and (text := str(value).strip()))
 
     def _scalar(self, row: dict[str, Any], name: str) -> Any:
         """A field's value, or `RowError` when a JSONL row holds an object or a list there.
@@ -462,11 +486,16 @@ class FileListener:
     def _where_is(self, name: str) -> str:
         """The export's column (a JSON key) a field is read from, in words: a row's warning names it, since the
         config's field and the export's column rarely share a name ('no created_at' for a column called 'Date')."""
-        return f"{'column' if self.format == 'csv' else 'key'} {self.columns[name]!r}"
+        what = "column" if self.format == "csv" else "key"
+        if name == "created_at" and self._time_parts:
+            return f"{what}s " + " and ".join(repr(self.columns[part]) for part in self._time_parts)
+        return f"{what} {self.columns[name]!r}"
 
     def _empty(self, row: dict[str, Any], name: str) -> str:
         """Why a row has no value for a field: its column is empty, the row ends before it (CSV), or (JSON) the
         row lacks the key."""
+        if name == "created_at" and self._time_parts:  # the first column missing or empty
+            name = next((p for p in self._time_parts if self._get(row, p) in (None, "")), self._time_parts[0])
         if self.format != "csv" and not self._present(row, self.columns[name]):
             return f"no key {self.columns[name]!r}"
         if self.format == "csv" and self.columns[name] not in row:  # said to be empty, the column was not there
@@ -489,7 +518,7 @@ class FileListener:
         first = next(_lines(handle, _Cursor(0, 0), self._encoding), "")
         guessed = _delimiter_of(first, "\t" if self._dialect() is csv.excel_tab else ",")
         order = [self.settings.delimiter] if self.settings.delimiter else list(dict.fromkeys([guessed, *_DELIMITERS]))
-        needed = dict.fromkeys(["text", "created_at", *self.settings.columns])  # required, and every one mapped
+        needed = dict.fromkeys(["text", *(self._time_parts or ["created_at"]), *self._mapped])  # required, mapped
         best: list[str] | None = None  # the row with most needed columns, named when none has them all
         best_found = -1
         for delimiter in order:
@@ -912,7 +941,7 @@ class FileListener:
             read = good = 0  # rows read and usable in this fetch
             flushed_at: int | None = None
             # JSONL has no header: from the file's start, the mapped columns must turn up in the first batch
-            unseen = dict(self.settings.columns) if self.format == "jsonl" and offset == data_start else {}
+            unseen = dict(self._mapped) if self.format == "jsonl" and offset == data_start else {}
             first_keys: list[str] = []
             first_row: dict[str, Any] = {}
             identities = _Identities(self._row_at)

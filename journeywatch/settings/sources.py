@@ -71,10 +71,11 @@ class FileSource(_Source):
                                    "exports/*.csv; relative paths start at the config file")
     format: Literal["auto", "jsonl", "csv"] = Field(default="auto", description="auto: by file suffix")
     source_kind: SourceKindLabel = Field(default="file", description="default when a row has none")
-    columns: dict[str, str] = Field(
+    columns: dict[str, str | list[str]] = Field(
         default_factory=dict,
         description="our field (id, text, created_at, author, url, title, source_kind, brand) -> the export's "
-                    "column, e.g. {text: body, created_at: date}",
+                    "column, e.g. {text: body, created_at: date}; created_at may join a date and a time column "
+                    "with a space: created_at: [Date, Hour]",
     )
     encoding: str = Field(default="utf-8", description="the file's text encoding, e.g. utf-8, latin-1, cp1252")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1,
@@ -93,6 +94,29 @@ class FileSource(_Source):
             raise ValueError(f"source '{info.data.get('name', '?')}': unknown timezone {value!r}; use an IANA "
                              "name such as Europe/Berlin, America/New_York or UTC") from None
         return value
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _column_names(cls, value: object, info: ValidationInfo) -> object:
+        """Each field's column name; a list joins columns into one value: a date and its time in two columns
+        (Brand24's Date and Hour), where the date alone stored every row of a day at 00:00. Only a time is
+        written so. Checked here, before the types: a union's two failures said 'columns.id.str' and
+        'columns.id.list[str]'."""
+        if not isinstance(value, dict):
+            return value
+        source = info.data.get("name", "?")
+        for field, column in value.items():
+            if isinstance(column, list) and field != "created_at":
+                raise ValueError(f"source '{source}': columns: {field} is read from one column; only created_at "
+                                 "may join several (created_at: [Date, Hour])")
+            if isinstance(column, list) and (not column or not all(isinstance(c, str) and c.strip() for c in column)):
+                raise ValueError(f"source '{source}': columns: created_at {column!r} must name its columns, e.g. "
+                                 "created_at: [Date, Hour]")
+            if not isinstance(column, (str, list)):
+                raise ValueError(f"source '{source}': columns: {field} must be a column's name, not {column!r} (put "
+                                 "it in quotes)")
+        return {field: column[0] if isinstance(column, list) and len(column) == 1 else column
+                for field, column in value.items()}
 
     @field_validator("date_format")
     @classmethod
