@@ -10,6 +10,7 @@ the HTML tables share.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import matplotlib
 
@@ -18,6 +19,8 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI toolkit, safe in work
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
 from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -72,6 +75,22 @@ def whole_percentages(counts: dict[str, int]) -> dict[str, int]:
     return shares
 
 
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    """The code points the charts' font can draw."""
+    return frozenset(FT2Font(findfont(FontProperties(family=plt.rcParams["font.family"]))).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """`text` without the characters the charts' font lacks (emoji), spaces tidied.
+
+    Drawn, 'share 📣' showed an empty box and printed a 'Glyph missing' warning on the digest
+    command's terminal; the HTML and Markdown keep the name as written.
+    """
+    known = _font_characters()
+    return " ".join("".join(c for c in text if ord(c) in known or c.isspace()).split())
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -117,7 +136,7 @@ def journey_map_png(digest: Digest) -> bytes:
         ax.add_patch(polygon)
         cx = i + 0.5 + (0.04 if i else 0)
         name_size = 11.1 * fit * min(1.0, 10 / max(len(stage.name), 10))
-        ax.text(cx, 9.25, stage.name.upper(), ha="center", va="center", fontsize=name_size, fontweight="bold",
+        ax.text(cx, 9.25, drawable(stage.name).upper(), ha="center", va="center", fontsize=name_size, fontweight="bold",
                 color=INK)
         ax.text(cx, 8.2, f"{stage.volume:,}", ha="center", va="center", fontsize=19.5 * fit, fontweight="bold",
                 color=INK)
@@ -139,7 +158,7 @@ def journey_map_png(digest: Digest) -> bytes:
                             fontsize=7.8 * fit, color="white" if sentiment != "neutral" else INK)
                 x += width * share
         top = stage.touchpoints[0].source if stage.touchpoints else "—"
-        ax.text(i + 0.5, 1.2, _clip(top, int(18 * fit)), ha="center", va="center", fontsize=7.5 * fit, color=MUTED)
+        ax.text(i + 0.5, 1.2, _clip(drawable(top), int(18 * fit)), ha="center", va="center", fontsize=7.5 * fit, color=MUTED)
     if points:
         xs, ys, nets = zip(*points)
         ax.plot(xs, ys, color=INK, lw=1.4, zorder=3)

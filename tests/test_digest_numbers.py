@@ -113,3 +113,22 @@ def test_a_partial_weeks_date_reads_as_the_period_does(sqlite_url: str, monkeypa
     config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
     digest = build_digest(open_database(sqlite_url), config, BRAND, parse_week("2026-W45"))
     assert digest.partial_note == "Partial week, data to Wed 4 Nov 09:05 (UTC); changes compare it with full weeks"
+
+
+def test_emoji_in_stage_and_source_names_are_left_out_of_the_chart_not_drawn_as_boxes(sqlite_url: str) -> None:
+    # A mapping to 'see 👀' and 'share 📣' drew empty boxes in the journey map and printed a 'Glyph missing'
+    # warning per emoji on the digest command's terminal.
+    import warnings
+
+    from journeywatch.reports.charts import drawable
+    assert drawable("share 📣") == "share" and drawable("Café ★ 👀 x") == "Café ★ x"
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="reviews 🔥", external_id="1", text="Northwind grinder", author="a",
+                                 brands=[BRAND], created_at=WEEK_START + timedelta(hours=2))])
+    save_predictions(engine, "v", [(1, Prediction("ultimate_moment", 0.9, "negative", 0.9, {}, {}))])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}], "digest": {
+        "stages": {"stimulus": "see 👀", "zero_moment": "think", "first_moment": "buy", "second_moment": "use",
+                   "ultimate_moment": "share 📣"}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        add_charts(build_digest(engine, config, BRAND, parse_week(WEEK)))
