@@ -25,6 +25,7 @@ from rich.markup import escape  # noqa: E402
 from ..errors import JourneywatchError  # noqa: E402
 from . import alerts, core, digest, model  # noqa: E402,F401  (each registers its commands)
 from .app import app, plain_help_when_narrow, state  # noqa: E402
+from .output import stdout_is_utf8  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -32,6 +33,17 @@ __all__ = ["app", "main"]
 def _error(message: str) -> None:
     console = Console(stderr=True, emoji=False)  # a brand named ":fire:" is text, not an emoji
     console.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+
+
+def _show_what_stdout_cannot_encode_escaped() -> None:
+    """On a stdout that is not UTF-8, a character it cannot encode written as `\u2013`, as stderr writes it.
+
+    Left strict, the window's en dash in `alerts list`, an emoji in a brand or an item's
+    text, or a path given as `init café✈.yaml` ended the command in a UnicodeEncodeError
+    traceback, after its work was done.
+    """
+    if not stdout_is_utf8() and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 SIGPIPE_STATUS = 128 + 13  # what a shell shows for a writer whose reader closed the pipe (`yes | head -1`)
@@ -55,6 +67,7 @@ def _reader_went_away() -> NoReturn:
 
 def main() -> None:
     plain_help_when_narrow()
+    _show_what_stdout_cannot_encode_escaped()
     try:
         code = app(standalone_mode=False, prog_name="journeywatch")  # usage errors come here: one line
     except JourneywatchError as exc:

@@ -24,7 +24,7 @@ from rich.table import Table
 from ..domain import MOMENTS, SENTIMENTS
 from ..errors import ConfigError, ModelError
 from .app import KEPT_AND_CARRIED_ON, app, state
-from .output import print_whole_table
+from .output import print_whole_table, stdout_is_utf8
 
 _console = Console()
 # progress, warnings and skipped lines, one unwrapped line each: stdout keeps the results
@@ -449,8 +449,11 @@ def _json_line(row: dict[str, Any]) -> str:
     A lone surrogate (a JSON `\\ud83d` escape with no pair) stays the same
     escape, so the text echoed is the text given; written raw it cannot be encoded.
     A U+2028 in a text written raw split the line for Python's splitlines().
+    On a stdout that is not UTF-8 (a legacy locale, PYTHONIOENCODING=ascii) every
+    character past ASCII is escaped: written raw, the first one ended the output
+    in a UnicodeEncodeError traceback, and replaced it would change the text.
     """
-    line = json.dumps(row, ensure_ascii=False)
+    line = json.dumps(row, ensure_ascii=not stdout_is_utf8())
     return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 

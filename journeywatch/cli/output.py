@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import sys
+
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -27,3 +30,9 @@ def print_whole_table(console: Console, table: Table) -> None:
         console.print(table)
     finally:
         console.width = width
+
+
+def stdout_is_utf8() -> bool:
+    """Whether stdout takes any character: not so under a legacy locale, PYTHONIOENCODING=ascii or a cp1252 console."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32")
