@@ -65,6 +65,24 @@ def _reader_went_away() -> NoReturn:
     sys.exit(SIGPIPE_STATUS)
 
 
+ROOT_OPTIONS = ("--debug", "--version")  # the main command's: after a command's name they are unknown
+
+
+def _where_the_option_goes(exc: Exception, ctx: object) -> str:
+    """For `journeywatch run ... --debug`: that --debug belongs before the command; else ''.
+
+    The error said only "No such option: --debug (see `journeywatch run --help`)",
+    and that help does not list it: it is the main command's option.
+    """
+    option = getattr(exc, "option_name", None)
+    path = getattr(ctx, "command_path", "journeywatch")
+    if option not in ROOT_OPTIONS or path == "journeywatch":
+        return ""
+    if option == "--version":
+        return " (journeywatch --version prints the version)"
+    return f" (--debug goes before the command: journeywatch --debug {path.removeprefix('journeywatch ')} ...)"
+
+
 def main() -> None:
     plain_help_when_narrow()
     _show_what_stdout_cannot_encode_escaped()
@@ -88,7 +106,8 @@ def main() -> None:
             raise  # not a usage error (a missing or bad option, an unknown command)
         if type(exc).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
             ctx = getattr(exc, "ctx", None)
-            _error(exc.format_message() + (f" (see `{ctx.command_path} --help`)" if ctx else ""))
+            _error(exc.format_message() + (_where_the_option_goes(exc, ctx) or
+                                           (f" (see `{ctx.command_path} --help`)" if ctx else "")))
         sys.exit(exc.exit_code)
     except SystemExit as exc:
         if isinstance(exc.__context__, BrokenPipeError):
