@@ -51,6 +51,7 @@ class Resent:
     target: str  # redacted
     ok: bool
     error: str | None
+    final: bool = False  # failed in a way no later check retries (it reached the target: a refused login, a 401)
 
     def note(self, alert: Alert) -> str:
         """The line `alerts check` and `run` print for it."""
@@ -58,8 +59,11 @@ class Resent:
         when = f"{alert.window_start:%Y-%m-%d %H:%M} UTC"
         if self.ok:
             return f"{self.brand}: {what} #{self.alert_id} (window from {when}) sent to {self.target}, which had failed"
-        return (f"{self.brand}: {what} #{self.alert_id} (window from {when}) still not delivered to {self.target}: "
-                f"{self.error} (tried again at each check until {alert.created_at + RESEND_FOR:%Y-%m-%d %H:%M} UTC)")
+        head = f"{self.brand}: {what} #{self.alert_id} (window from {when}) still not delivered to {self.target}: "
+        if self.final:  # said "tried again at each check" of a target that no check tries again
+            return head + f"{self.error}; not tried again (mend the target in the config, and the next alert goes out)"
+        until = alert.created_at + RESEND_FOR
+        return head + f"{self.error} (tried again at each check until {until:%Y-%m-%d %H:%M} UTC)"
 
 
 def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
@@ -171,7 +175,8 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
                 settle_delivery(engine, alert.id, kind, target, result.as_dict())
                 if not result.ok:
                     down.add(target)
-                done.append((Resent(alert.id, brand, kind, target, result.ok, result.error), alert))
+                final = not result.ok and not _retryable(result.as_dict())
+                done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final), alert))
     return done
 
 
