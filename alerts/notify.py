@@ -268,6 +268,26 @@ def _attempt(target: apprise.Apprise, title: str, body: str, body_format: str, n
     return False, error, permanent
 
 
+def _target_secrets(url: str) -> set[str]:
+    """What to mask in a target's failure reasons and apprise's lines: `secrets_in`, less a web URL's host.
+
+    Slack's and Discord's webhooks, written as handed out (`https://hooks.slack.com/services/...`), are
+    redacted to apprise's `slack://****/...`; the host, left out of that form, was then masked as a token,
+    and a Slack that could not be reached read 'host **** could not be resolved'. The host of an
+    http(s):// address is a public DNS name, never a token.
+    """
+    secrets = secrets_in(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname if parts.scheme.lower() in ("http", "https") else None
+    except ValueError:
+        return secrets
+    if not host:
+        return secrets
+    public = {host, f"{host[0]}...{host[-1]}", f"...{host[-4:]}"}
+    return {secret for secret in secrets if secret.lower() not in public}
+
+
 def deliver(
     urls: list[str],
     title: str,
@@ -303,7 +323,7 @@ def deliver(
             logger.info("notification to %s not sent: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
-        secrets = secrets_in(url)
+        secrets = _target_secrets(url)
         _scrubber.add(secrets)
         target = apprise.Apprise()
         if not target.add(file_target.apprise_file_url(url)):
