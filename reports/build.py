@@ -81,11 +81,13 @@ class _Tally:
     def __init__(self, rows: Iterable[CountRow], model: StageModel, weeks: int) -> None:
         self.weeks = weeks
         self.volume = [0] * weeks
+        self.undated = [0] * weeks  # of `volume`: items of unknown date (a feed's backlog, stored when read)
         self.journey = [0] * weeks
         self.by_moment: dict[str, dict[str, list[int]]] = {
             m: {s: [0] * weeks for s in SENTIMENTS} for m in MOMENTS
         }
         self.stage_volume: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
+        self.stage_undated: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
         self.stage_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
         self.stage_sources: dict[str, Counter[str]] = defaultdict(Counter)
         self.cues: Counter[str] = Counter()
@@ -96,6 +98,8 @@ class _Tally:
                 continue
             b, n = row.bucket, row.count
             self.volume[b] += n
+            if not row.date_known:
+                self.undated[b] += n
             if row.moment is None:
                 if b == current:
                     if row.lang_supported:
@@ -120,9 +124,15 @@ class _Tally:
                 if stage is None:
                     continue
                 self.stage_volume[stage][b] += n
+                if not row.date_known:
+                    self.stage_undated[stage][b] += n
                 if b == current:
                     self.stage_sentiment[stage][row.sentiment or "neutral"] += n
                     self.stage_sources[stage][row.source or ""] += n
+
+    def dated(self, bucket: int) -> int:
+        """The week's mentions of known date: what a change in volume compares."""
+        return self.volume[bucket] - self.undated[bucket]
 
     def moment_sentiment(self, bucket: int, moment: str, sentiment: str) -> int:
         return self.by_moment[moment][sentiment][bucket]
@@ -141,12 +151,17 @@ def _headline(tally: _Tally) -> Headline:
     net_now, net_before = _net(tally.sentiment_totals(now)), _net(tally.sentiment_totals(before))
     share_now, share_before = neg_share(now), neg_share(before)
     volume, previous = tally.volume[now], tally.volume[before]
+    # A feed's backlog read this week (hundreds of items of unknown date) is no growth: the change is in items
+    # of known date, both weeks.
+    growth = _pct_change(tally.dated(now), tally.dated(before))
     return Headline(
-        volume=Change(volume, previous, _pct_change(volume, previous) if volume else None, "%"),
+        volume=Change(volume, previous, growth if volume else None, "%"),
         net_sentiment=Change(net_now, net_before, _points(net_now, net_before), "pts"),
         negative_share_talk=Change(share_now, share_before, _points(share_now, share_before), "pts"),
         negative_share_count=tally.moment_sentiment(now, SHARE, NEGATIVE),
         journey_items=tally.journey[now],
+        undated=tally.undated[now],
+        undated_previous=tally.undated[before],
     )
 
 
@@ -243,12 +258,15 @@ def _terms_by_stage(
                           authors=[t.author for t in texts])
     current = np.array([t.current for t in texts])
     negative = np.array([t.sentiment == NEGATIVE for t in texts])
+    # A feed's backlog (unknown date, stored when read) is no week's talk: its words 'emerged' in the week read.
+    known = np.array([t.date_known for t in texts])
     out: dict[str, tuple[list[Any], list[Any]]] = {}
     for stage in model.stages:
         if stage == model.retention_stage:
             in_stage = np.array([t.cue is not None for t in texts])
         else:
             in_stage = np.array([model.stage_for(t.moment, t.compares) == stage for t in texts])
+        in_stage &= known
         emerging = top_terms(counter, in_stage & current, in_stage & ~current, limit=limit)
         pains = top_terms(counter, in_stage & current & negative, in_stage & ~(current & negative), limit=limit,
                           min_count=2)
@@ -289,6 +307,7 @@ def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> 
     now = tally.weeks - 1
     return Coverage(
         mentions=tally.volume[now],
+        undated=tally.undated[now],
         classified=tally.volume[now] - tally.not_classifiable - tally.awaiting,
         not_classifiable=tally.not_classifiable,
         awaiting_classification=tally.awaiting,
@@ -334,7 +353,10 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
     stages = []
     for stage in model.stages:
         counted = list(tally.stage_volume[stage])
-        baseline = sum(counted[now - BASELINE_WEEKS:now]) / baseline_weeks if baseline_weeks else 0.0
+        undated = tally.stage_undated[stage]
+        # The change is in items of known date: a feed's backlog, read in one week, is no move of that week's talk.
+        dated = [n - u for n, u in zip(counted, undated)]
+        baseline = sum(dated[now - BASELINE_WEEKS:now]) / baseline_weeks if baseline_weeks else 0.0
         # Cue language (retention, comparison) is matched only from the baseline weeks on: before them
         # these stages were not measured, and 0 there would read as a quiet week.
         measured_from = now - BASELINE_WEEKS if stage == model.retention_stage or stage in (
@@ -354,12 +376,13 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             net_sentiment=_net(sentiment),
             baseline=round(baseline, 2),
             # An empty week has no trend: '-100%' on every stage would read as one.
-            change_vs_baseline=_pct_change(volume, baseline) if tally.volume[now] else None,
+            change_vs_baseline=_pct_change(dated[now], baseline) if tally.volume[now] else None,
             history=history,
             touchpoints=[Touchpoint(s, n, round(n / volume * 100, 1)) for s, n in sources],
             quotes=quotes[stage],
             emerging_terms=terms.get(stage, ([], []))[0],
             pain_points=terms.get(stage, ([], []))[1],
+            undated=undated[now],
         )
         if stage == model.retention_stage:
             authors, repeat = repeat_authors(engine, brand, edges[0], start, end)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from .model import Change, Digest, StageFigures
+from .model import Change, Digest, Headline, StageFigures
 
 QUOTE_CHARS = 280
 # A moment as the chart and the Markdown table name it: 'zero\_moment' in a table was the code's label.
@@ -83,6 +83,42 @@ def change_text(change: Change) -> str:
     if change.unit == "%":
         return f"{signed(change.delta, 1)}% vs last week's {int(change.previous or 0):,}"
     return f"{signed(change.delta, 1)} pts vs last week"
+
+
+BACKLOG = "a feed's backlog, collected this week"  # what an item of unknown date is (Mention.date_known)
+
+
+def undated_note(undated: int) -> str | None:
+    """'240 of unknown date (a feed's backlog, collected this week)' beside the week's mentions; None: none.
+
+    A new feed's undated entries (its first reading, or one after a long gap) are stored when read: hundreds
+    of months-old reviews in one week read as that week's talk unless said.
+    """
+    return f"{undated:,} of unknown date ({BACKLOG})" if undated else None
+
+
+def volume_change_text(headline: Headline) -> str:
+    """The mentions' change; with items of unknown date in either week, said to be in items of known date.
+
+    '+733% vs last week's 30' over a week of 10 new posts and a feed's 240-item backlog read as the brand's
+    talk growing eightfold.
+    """
+    if not headline.undated and not headline.undated_previous:
+        return change_text(headline.volume)
+    now = int(headline.volume.value or 0) - headline.undated
+    before = int(headline.volume.previous or 0) - headline.undated_previous
+    if headline.volume.delta is None:
+        return change_text(headline.volume) if not headline.volume.value else \
+            f"no items of known date last week, {now:,} this week"
+    return f"{signed(headline.volume.delta, 1)}% in items of known date: {now:,} vs last week's {before:,}"
+
+
+def undated_map_note(digest: Digest) -> str | None:
+    """Why a stage's items and its change disagree: the items include a feed's backlog, the change does not."""
+    if not any(s.undated for s in digest.stages):
+        return None
+    return (f"A stage's items include those of unknown date ({BACKLOG}); its change against "
+            f"{'last week' if digest.baseline_weeks == 1 else 'the average'} compares items of known date")
 
 
 def signed(value: float, decimals: int = 0) -> str:

@@ -7,7 +7,7 @@ loudest emerging term), so the top of the email and its body cannot disagree.
 
 from __future__ import annotations
 
-from .formatting import previous_weeks, signed
+from .formatting import BACKLOG, previous_weeks, signed
 from .model import Digest, StageFigures
 
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
@@ -22,10 +22,26 @@ def _biggest_move(stages: list[StageFigures], weeks: int) -> str | None:
     if abs(stage.change_vs_baseline or 0) < 1:  # 'down 0%' read as a fall
         busiest = max(moving, key=lambda s: s.volume)
         return (f"No stage moved: each is within 1% of {against} (the busiest, {busiest.name}, had "
-                f"{busiest.volume} items, {busiest.baseline:.1f} a week before).")
+                f"{_compared(busiest)}, {busiest.baseline:.1f} a week before).")
     direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
     return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on "
-            f"{against} ({stage.volume} items, {stage.baseline:.1f} a week before).")
+            f"{against} ({_compared(stage)}, {stage.baseline:.1f} a week before).")
+
+
+def _compared(stage: StageFigures) -> str:
+    """The stage's items its change compares: '250 items' beside '10.0 a week before' read as a 25-fold rise
+    where 240 were a feed's backlog of unknown date."""
+    return f"{stage.volume - stage.undated} items of known date" if stage.undated else f"{stage.volume} items"
+
+
+def _undated(digest: Digest) -> str | None:
+    """'240 of this week's 250 mentions are of unknown date': a new feed's backlog, said before it is read as news."""
+    h = digest.headline
+    if not h.undated:
+        return None
+    total = int(h.volume.value or 0)
+    return (f"{h.undated:,} of this week's {total:,} mentions are of unknown date ({BACKLOG}): counted in "
+            "the week's figures, left out of its changes in volume.")
 
 
 def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
@@ -91,7 +107,7 @@ def highlights(digest: Digest) -> list[str]:
                 "query and the sources in the config."]
     weeks = digest.baseline_weeks
     first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
-    lines = [first, _most_negative(digest.stages), _too_few_line(digest.stages)]
+    lines = [first, _undated(digest), _most_negative(digest.stages), _too_few_line(digest.stages)]
     if digest.alerts:
         lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
                      "negative share-stage talk this week.")

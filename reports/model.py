@@ -75,6 +75,9 @@ class StageFigures:
     emerging_terms: list[Term] = field(default_factory=list)
     pain_points: list[Term] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # retention: repeat authors, loyalty, churn
+    # Of `volume`: items of unknown date (a feed's backlog, stored when read). Counted in the week, left out of
+    # `baseline` and `change_vs_baseline`, which compare items of known date.
+    undated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,10 @@ class Headline:
     negative_share_talk: Change  # negative share-stage items as % of journey items
     negative_share_count: int
     journey_items: int
+    # Of the week's mentions (and last week's): items of unknown date, a feed's backlog stored when it was read.
+    # `volume.delta` is the change in items of known date: a backlog read in one week is no growth.
+    undated: int = 0
+    undated_previous: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,7 @@ class Coverage:
     needs_review: int
     failed_sources: list[FailedSource]
     off_journey: int = 0  # classified, moment none: in the mentions, on no stage
+    undated: int = 0  # of `mentions`: of unknown date (a feed's backlog, stored when read)
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .fired_alerts import alert_summary
 from .formatting import (
+    BACKLOG,
     average_label,
     change_text,
     change_vs_baseline,
@@ -29,7 +30,10 @@ from .formatting import (
     signed,
     stage_title,
     tone,
+    undated_map_note,
+    undated_note,
     unmapped_text,
+    volume_change_text,
 )
 from .model import Digest
 
@@ -58,8 +62,9 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     """The three numbers at the top, with their change and a note saying what they count."""
     h = digest.headline
     return [
-        {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": change_text(h.volume),
-         "tone": "flat", "note": f"{h.journey_items:,} on the journey"},
+        {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": volume_change_text(h),
+         "tone": "flat", "note": f"{h.journey_items:,} on the journey"
+         + (f"; of which {undated_note(h.undated)}" if h.undated else "")},
         {"label": "Net sentiment", "value": "—" if h.net_sentiment.value is None else signed(h.net_sentiment.value),
          "change": change_text(h.net_sentiment), "tone": tone(h.net_sentiment.delta),
          "note": "positive minus negative, pts"},
@@ -91,6 +96,8 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         no_data=no_data_weeks(digest),
         no_data_reason=no_data_reason(digest),
         overlap=overlap_text(digest),
+        undated_map=undated_map_note(digest),
+        backlog=BACKLOG,
         not_compared={s.name: emerging_note(digest, s) for s in digest.stages},
         versus=average_label(digest.baseline_weeks),
         previous=previous_weeks(digest.baseline_weeks),

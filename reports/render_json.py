@@ -12,7 +12,9 @@ from .model import Digest
 # `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added. Since added:
 # `baseline_items` and the retention stage's `extra.history_items`; `history` and `trend.counts` hold null
 # for the weeks before the brand's first item, `first_item` says when that was (null: none stored), and
-# `coverage.off_journey` counts the classified items of moment none.
+# `coverage.off_journey` counts the classified items of moment none; `headline.undated`, `undated_previous`,
+# `coverage.undated` and each stage's `undated` count items of unknown date (a feed's backlog, stored when read),
+# and `headline.volume.delta` and a stage's `baseline` and `change_vs_baseline` count items of known date.
 FORMAT_VERSION = 2
 
 

@@ -29,7 +29,10 @@ from .formatting import (
     short,
     signed,
     stage_title,
+    undated_map_note,
+    undated_note,
     unmapped_text,
+    volume_change_text,
 )
 from .model import Digest, Quote, Term
 from .render_html import period_text
@@ -109,7 +112,9 @@ def render_markdown(digest: Digest) -> str:
         *([f"> ⚠ **{md_escape(digest.partial_note)}**", ""] if digest.partial_note else []),
         "## Headline",
         "",
-        f"- **Mentions:** {int(h.volume.value or 0):,} ({change_text(h.volume)}); {h.journey_items:,} on the journey",
+        f"- **Mentions:** {int(h.volume.value or 0):,} ({volume_change_text(h)})"
+        + (f", of which {md_escape(undated_note(h.undated) or '')}" if h.undated else "")
+        + f"; {h.journey_items:,} on the journey",
         f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "
         f"({change_text(h.net_sentiment)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
@@ -128,8 +133,12 @@ def render_markdown(digest: Digest) -> str:
         touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({t.share:.0f}%)" for t in s.touchpoints) or "—"
         split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
         change = change_vs_baseline(s.change_vs_baseline, s.volume)
-        lines.append(f"| {md_escape(s.name)} | {s.volume:,} | {change} | {net} | "
+        items = f"{s.volume:,}" + (f" ({s.undated:,} of unknown date)" if s.undated else "")
+        lines.append(f"| {md_escape(s.name)} | {items} | {change} | {net} | "
                      f"{split} | {touch} |")
+    undated_map = undated_map_note(digest)
+    if undated_map:
+        lines += ["", f"{md_escape(undated_map)}."]
     unmapped = unmapped_text(digest.unmapped)
     if unmapped:
         lines += ["", f"⚠ {md_escape(unmapped)}"]
@@ -191,7 +200,8 @@ def render_markdown(digest: Digest) -> str:
         "No negative share-stage spike alerts this week."]
     c = digest.coverage
     lines += ["", "## Data coverage", "",
-              f"- Mentions collected: {c.mentions:,}; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
+              f"- Mentions collected: {c.mentions:,}"
+              + (f" ({c.undated:,} of unknown date)" if c.undated else "") + f"; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
               f"{c.off_journey:,} off it: no journey moment)",
               f"- Not classifiable (language not supported): {c.not_classifiable:,}",
               f"- Waiting for the classifier: {c.awaiting_classification:,}",

@@ -46,6 +46,8 @@ class CountRow:
     cue: str | None  # 'loyalty', 'churn' or None
     compares: bool
     count: int
+    # False: a feed's undated backlog, stored at its fetch time (in the week collected, written any time before)
+    date_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,8 @@ def brand_week_counts(
     Cue phrases are matched only from `detail_since` on (the weeks a stage's
     change is measured against) and sources only for the last week (its
     touchpoints), so older weeks cost an index step and a primary-key lookup.
+    Items of unknown date (`date_known`) are grouped apart: a new feed's backlog
+    of months is in the week it was read, and must not read as that week's growth.
     """
     dialect = engine.dialect.name
     bucket = _bucket(edges).label("bucket")
@@ -151,7 +155,7 @@ def brand_week_counts(
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
     source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
     columns = (bucket, classifications.c.moment, classifications.c.sentiment, source,
-               mentions.c.lang_supported, review, cue, compares)
+               mentions.c.lang_supported, review, cue, compares, mention_brands.c.date_known)
     query = (
         select(*columns, func.count().label("n"))
         .select_from(_JOINED)
@@ -162,7 +166,7 @@ def brand_week_counts(
         rows = connection.execute(query).all()
     return [
         CountRow(int(r.bucket), r.moment, r.sentiment, r.source, bool(r.lang_supported), bool(r.needs_review),
-                 r.cue, bool(r.compares), int(r.n))
+                 r.cue, bool(r.compares), int(r.n), bool(r.date_known))
         for r in rows
     ]
 
@@ -251,6 +255,7 @@ class TermText:
     compares: bool
     text: str
     author: str | None = None  # pseudonymised; a term needs several authors, not one author's many posts
+    date_known: bool = True  # False: a feed's backlog stored when read, of no week's talk in particular
 
 
 def texts_for_terms(
@@ -272,7 +277,7 @@ def texts_for_terms(
         select(current.label("current"), classifications.c.moment, classifications.c.sentiment,
                _cue(cues, engine.dialect.name, brand).label("cue"),
                _compares(cues, engine.dialect.name, brand).label("compares"),
-               mentions.c.title, mentions.c.text, mentions.c.author)
+               mentions.c.title, mentions.c.text, mentions.c.author, mention_brands.c.date_known)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
                classifications.c.moment != "none", sampled)
@@ -281,7 +286,8 @@ def texts_for_terms(
         rows = connection.execute(query).all()
     return [
         TermText(bool(r.current), r.moment, r.sentiment, r.cue, bool(r.compares),
-                 f"{r.title}. {r.text}" if r.title and not r.text.startswith(r.title) else r.text, r.author)
+                 f"{r.title}. {r.text}" if r.title and not r.text.startswith(r.title) else r.text, r.author,
+                 bool(r.date_known))
         for r in rows
     ]
 
