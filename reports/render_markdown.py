@@ -201,7 +201,8 @@ def render_markdown(digest: Digest) -> str:
     c = digest.coverage
     lines += ["", "## Data coverage", "",
               f"- Mentions collected: {c.mentions:,}"
-              + (f" ({c.undated:,} of unknown date)" if c.undated else "") + f"; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
+              + (f" ({c.undated:,} of unknown date)" if c.undated else "")
+              + f"; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
               f"{c.off_journey:,} off it: no journey moment)",
               f"- Not classifiable (language not supported): {c.not_classifiable:,}",
               f"- Waiting for the classifier: {c.awaiting_classification:,}",
