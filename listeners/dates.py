@@ -55,9 +55,12 @@ def read_time(value: Any, date_format: str | None = None) -> datetime:
     """A row's time as the export wrote it: aware where the value says its zone (or is Unix time), naive where
     it is a wall-clock time; `DateError` for no date or a placeholder (see `parse_time`)."""
     parsed = _parse_time(value, date_format)
-    if in_utc(parsed) < EARLIEST:
+    if parsed < (EARLIEST if parsed.tzinfo else _EARLIEST_WRITTEN):  # a zone's hours do not make 1989 a date
         raise DateError(f"created_at {value!r} is before 1990: a placeholder, not a date")
     return parsed
+
+
+_EARLIEST_WRITTEN = EARLIEST.replace(tzinfo=None)
 
 
 def in_utc(written: datetime, zone: tzinfo = timezone.utc) -> datetime:
@@ -69,9 +72,11 @@ def in_utc(written: datetime, zone: tzinfo = timezone.utc) -> datetime:
     before the change (`fold=0`): 02:30 on a spring-forward night in Europe/Berlin is 01:30 UTC, and the
     autumn's first 02:30 (summer time) is 00:30 UTC.
     """
-    if written.tzinfo is None:
-        written = written.replace(tzinfo=zone, fold=0)
-    return written.astimezone(timezone.utc)
+    if written.tzinfo is not None:
+        return written.astimezone(timezone.utc)
+    if zone is timezone.utc:  # the default, read per row: no conversion
+        return written.replace(tzinfo=timezone.utc)
+    return written.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
 
 
 # All-digit dates of these lengths are ISO 8601's basic format, not Unix time: "20261120" was 1970-08-23, and

@@ -402,8 +402,6 @@ class FileListener:
     # --- rows to mentions ----------------------------------------------------------------------
 
     def _get(self, row: dict[str, Any], name: str) -> Any:
-        if name == "created_at" and self._time_parts:
-            return self._joined(row)
         column = self.columns[name]
         if column in row or self.format == "csv":
             return row.get(column)
@@ -452,7 +450,8 @@ class FileListener:
         text = text or title or ""
         if not text:
             raise RowError(f"no text ({self._empty(row, 'text')})")
-        value = self._scalar(row, "created_at")  # an object: {"$date": ...} of mongoexport says where to look
+        # an object: {"$date": ...} of mongoexport says where to look
+        value = self._joined(row) if self._time_parts else self._scalar(row, "created_at")
         try:
             written = read_time(value, self.settings.date_format)
         except DateError as exc:
