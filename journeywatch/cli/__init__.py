@@ -36,7 +36,7 @@ def _error(message: str) -> None:
 
 
 def _show_what_stdout_cannot_encode_escaped() -> None:
-    """On a stdout that is not UTF-8, a character it cannot encode written as `\u2013`, as stderr writes it.
+    """On a stdout that is not UTF-8, a character it cannot encode written as `\\u2013`, as stderr writes it.
 
     Left strict, the window's en dash in `alerts list`, an emoji in a brand or an item's
     text, or a path given as `init café✈.yaml` ended the command in a UnicodeEncodeError
