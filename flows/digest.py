@@ -8,6 +8,8 @@ read by the flow, before that task: a wrong config is not retried.
 
 from __future__ import annotations
 
+import socket
+
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -28,8 +30,9 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
     logger = get_run_logger()
     if run.partial_note:
         logger.warning("%s is not over yet. %s.", run.week, run.partial_note)
+    host = socket.gethostname()  # a relative `out` is in the checkout of whichever worker ran this
     for path in run.paths:
-        logger.info("wrote %s", path)
+        logger.info("wrote %s on %s", path.resolve(), host)
     failed = [r for r in run.deliveries if not r.ok]
     for result in failed:
         logger.warning("%s digest not delivered to %s: %s", result.brand, result.target, result.detail)

@@ -94,3 +94,36 @@ def test_a_deployed_monitor_run_logs_what_each_source_gave(prefect_harness: None
                 break
             time.sleep(1)
     assert state.is_completed() and expected in [log.message for log in logs]
+
+
+def test_a_deployed_digest_run_logs_where_its_files_are(prefect_harness: None, tmp_path: Path, sqlite_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deployment's `out: digests` is relative to the worker's checkout: the log names the full path and host."""
+    import socket
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    from journeywatch.storage import open_database
+
+    open_database(sqlite_url)  # an empty week: the digest says so, and is written all the same
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(f"database: {sqlite_url}\nbrands: [{{name: Acme, query: acme}}]\n", encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)  # where the deployment's pull step puts the run
+    parameters = {**_deployed_parameters("digest-weekly"), "config_path": str(config), "week": "2026-W46"}
+    flow = load_flow_from_entrypoint(str(REPO / _deployment("digest-weekly")["entrypoint"]))
+
+    state = flow(**parameters, return_state=True)
+
+    expected = f"wrote {checkout / 'digests' / 'acme-2026-W46.html'} on {socket.gethostname()}"
+    with get_client(sync_client=True) as client:
+        for _ in range(30):  # the run's logs reach the API in batches
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(
+                any_=[state.state_details.flow_run_id])))
+            if any(log.message == expected for log in logs):
+                break
+            time.sleep(1)
+    assert state.is_completed() and expected in [log.message for log in logs]
