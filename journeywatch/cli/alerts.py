@@ -202,6 +202,9 @@ def list_alerts(
 
     if not 1 <= limit <= 1000:  # typer's range check answered in pydantic's words ("Input should be ...")
         raise typer.BadParameter(f"must be from 1 to 1000, not {limit}", param_hint="'--limit'")
+    if brand is not None and not brand.strip():  # `--brand "$BRAND"`, unset: "No alerts", as if none were stored
+        raise typer.BadParameter("is empty; leave --brand out to list every brand's alerts", param_hint="'--brand'")
+    brand = brand.strip() if brand else None  # ' Acme ' pasted from a list is Acme, with a config or without
     start = _since(since, datetime.now(timezone.utc))
     if config and brand:  # a typo would otherwise read as "No alerts yet."
         from journeywatch.reports.digests import select_brands
