@@ -13,6 +13,7 @@ from journeywatch.settings import load_config
 from journeywatch.settings.sources import SourceKindLabel
 
 CLI = [sys.executable, "-m", "journeywatch"]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _written_config(tmp_path: Path) -> str:
@@ -68,3 +69,11 @@ def test_init_prints_the_run_command_whole_on_one_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith(f"then: journeywatch run --config '{path}'\n"), result.stdout
     assert result.stdout.count("\n") == 1
+
+
+def test_init_dash_prints_the_config(tmp_path: Path) -> None:
+    """`init -` wrote a file named '-', and then said to run `journeywatch run --config -`, which finds none."""
+    result = subprocess.run([*CLI, "init", "-"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (REPO / "journeywatch" / "example.yaml").read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == []

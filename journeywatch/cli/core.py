@@ -7,6 +7,7 @@ import logging
 import re
 import shlex
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -32,20 +33,24 @@ CONFIG_OPTION = typer.Option(..., "--config", "-c", help="path to the YAML confi
 
 @app.command()
 def init(
-    path: Path = typer.Argument(Path("journeywatch.yaml"), help="where to write the example config"),
+    path: Path = typer.Argument(Path("journeywatch.yaml"), help="where to write the example config (- prints it)"),
     force: bool = typer.Option(False, "--force", help="overwrite an existing file"),
 ) -> None:
     """Write a commented example config.
 
     Example: journeywatch init my-brand.yaml
     """
+    template = resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8")
+    if str(path) == "-":  # as `--jsonl -` reads stdin; it wrote a file named '-' that `run --config -` could not find
+        sys.stdout.write(template)
+        return
     if path.is_dir():  # "already exists; pass --force" led to a second error: --force cannot write over a folder
         raise ConfigError(f"{str(path)!r} is a folder; give the config file's path, e.g. "
                           f"{str(path / 'journeywatch.yaml')!r}")
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(resources.files("journeywatch").joinpath("example.yaml").read_text(encoding="utf-8"))
+    path.write_text(template, encoding="utf-8")
     # Unwrapped: cut at the console's width, the command broke mid-path and could not be copied whole.
     console.print(f"Wrote {escape(str(path))}. Edit the brands and sources, then: "
                   f"journeywatch run --config {escape(shlex.quote(str(path)))}", soft_wrap=True, highlight=False)
