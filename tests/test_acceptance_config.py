@@ -30,7 +30,8 @@ BRANDS = [{"name": "Velora Bikes", "query": "velora"}]
      "config key 'sources[0].colums': unknown key; did you mean 'columns'?"),
     ({"brands": BRANDS, "classifier": {"batchsize": 8}},
      "config key 'classifier.batchsize': unknown key; did you mean 'batch_size'?"),
-    ({"brands": BRANDS, "alerts": {"min-count": 3}}, "config key 'alerts.min-count': unknown key; did you mean 'min_count'?"),
+    ({"brands": BRANDS, "alerts": {"min-count": 3}},
+     "config key 'alerts.min-count': unknown key; did you mean 'min_count'?"),
     ({"brands": BRANDS, "digest": {"stage": "five"}}, "config key 'digest.stage': unknown key; did you mean 'stages'?"),
 ])
 def test_a_misspelt_key_names_the_key_meant(data: dict[str, object], expected: str) -> None:
