@@ -13,9 +13,9 @@ time column (`[Date, Hour]`); JSONL columns may be dotted paths into nested obje
 an id gets a hash of its text and time as identity.
 
 The watermark is the byte offset reached plus fingerprints of the file's
-opening bytes and of the bytes before that offset: a re-run reads only what was
-appended, a replaced or edited file is read from the start (the upsert drops
-rows stored before). Each id is read once
+opening bytes and of the bytes before that offset (of the text a gzip file holds, of a JSON array or UTF-16
+file as the lines it is read as): a re-run reads only what was appended, a replaced or edited file is read from
+the start (the upsert drops rows stored before). Each id is read once
 per run: a repeated row is skipped, a row reusing an id with other text gets a hash added. Bad rows are skipped,
 counted and described; they never cost the good ones, but a file with no good
 row fails the source rather than passing for an empty one. A last line that
@@ -35,6 +35,7 @@ import json
 import os
 import re
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -132,33 +133,41 @@ def _open_bytes(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb")
 
 
-def _length(handle: IO[bytes]) -> int:
-    """How many bytes `handle` holds; a gzip file is decompressed once to count them (offsets are the text's), and
-    bytes made on the fly (UTF-16 as UTF-8, a JSON array as lines) are made once."""
+TAIL_BYTES = 256  # how much of the file before the offset reached identifies what was read
+KEPT_BYTES = 64 * 1024  # the last lines read are kept to fingerprint the bytes before a row given back
+
+
+def _measure(handle: IO[bytes], mark: int) -> tuple[int, bytes]:
+    """How many bytes `handle` holds, and the `TAIL_BYTES` before offset `mark` (fewer near the start): what a
+    watermark's tail fingerprint was taken of. A gzip file is decompressed once to count them (offsets are the
+    text's), and bytes made on the fly (UTF-16 as UTF-8, a JSON array as lines) are made once; the bytes before
+    `mark` are kept on the way, so checking them costs no second pass.
+    """
+    first = max(0, mark - TAIL_BYTES)
     if not isinstance(handle, (gzip.GzipFile, MadeFile)):
-        return os.fstat(handle.fileno()).st_size
+        handle.seek(first)
+        before = handle.read(mark - first)
+        handle.seek(0)
+        return os.fstat(handle.fileno()).st_size, before
     total = 0
+    before = b""
     while chunk := handle.read(_CHUNK):
+        if total < mark and total + len(chunk) > first:
+            before += chunk[max(0, first - total):mark - total]
         total += len(chunk)
     handle.seek(0)
-    return total
+    return total, before
 
 
-TAIL_BYTES = 256  # how much of the file before the offset reached identifies what was read
+def _tail_hash(before: bytes) -> str:
+    """The fingerprint of the bytes before a watermark's offset.
 
-
-def _tail_hash(handle: IO[bytes], offset: int) -> str | None:
-    """A fingerprint of the bytes just before `offset`, read without moving the handle; None where they cannot be
-    (a gzip file, bytes made on the fly: exports nobody edits by hand) or there are none.
-
-    The head's fingerprint missed an edit past the file's first 4 KiB: a row deleted in Excel and rows appended
-    made the next run start mid-row, losing rows and reading a piece of one as a bad row. With the bytes before
-    the offset changed, the file is read from the start (the rows already stored are counted as seen).
+    The head's fingerprint missed an edit past the file's first 4 KiB: a row deleted in Excel (or in a JSON
+    array, or in an export compressed again) and rows appended made the next run start mid-row, losing rows and
+    reading a piece of one as a bad row. With the bytes before the offset changed, the file is read from the
+    start (the rows already stored are counted as seen).
     """
-    if offset == 0 or isinstance(handle, (gzip.GzipFile, MadeFile)) or not hasattr(os, "pread"):  # Windows has none
-        return None
-    length = min(offset, TAIL_BYTES)
-    return hashlib.sha256(os.pread(handle.fileno(), length, offset - length)).hexdigest()[:32]
+    return hashlib.sha256(before).hexdigest()[:32]
 
 
 @dataclass(slots=True)
@@ -170,6 +179,32 @@ class _Cursor:
     bad_lines: set[int] = field(default_factory=set)
     last_bytes: int = 0  # length of the last line handed out, to give it back
     last_complete: bool = True  # whether that line ended in b"\n" (else the file ends in it, mid-write maybe)
+    # The last lines handed out (KEPT_BYTES of them or more, with the bytes before the first), from offset
+    # `recent_start` on: a gzip file and bytes made on the fly cannot be read back cheaply for the tail fingerprint.
+    recent: deque[bytes] = field(default_factory=deque)
+    recent_bytes: int = 0
+    recent_start: int = 0
+
+    def keep(self, raw: bytes) -> None:
+        """Keep `raw`, the bytes before the first line (`_lines` keeps each line itself, as this does)."""
+        self.recent.append(raw)
+        self.recent_bytes += len(raw)
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the lines kept that lie KEPT_BYTES back."""
+        while self.recent_bytes - len(self.recent[0]) >= KEPT_BYTES:
+            dropped = len(self.recent.popleft())
+            self.recent_bytes -= dropped
+            self.recent_start += dropped
+
+    def tail(self) -> str | None:
+        """The tail fingerprint at `offset`; None at the file's start, or where the bytes before it are no longer
+        kept (a last row over 64 KiB given back, still being written): the next run then checks the head alone."""
+        begin = self.offset - min(self.offset, TAIL_BYTES)
+        if self.offset == 0 or begin < self.recent_start:
+            return None
+        return _tail_hash(b"".join(self.recent)[begin - self.recent_start:self.offset - self.recent_start])
 
 
 def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Iterator[str]:
@@ -178,8 +213,13 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
     Lines are split on the byte b"\\n", which is why `FileSource.encoding` accepts only codecs that
     write ASCII as ASCII.
     """
+    recent = cursor.recent
     for raw in handle:
         cursor.offset += len(raw)
+        recent.append(raw)  # what `cursor.keep` does, inline: it runs for every line
+        cursor.recent_bytes += len(raw)
+        if cursor.recent_bytes - len(recent[0]) >= KEPT_BYTES:
+            cursor.forget()
         cursor.line_no += 1
         cursor.last_bytes = len(raw)
         cursor.last_complete = raw.endswith(b"\n")
@@ -387,14 +427,15 @@ class FileListener:
         handle.seek(0)
         return digest
 
-    def _resume_point(self, handle: IO[bytes], watermark: Watermark | None,
-                      size: int) -> tuple[int, int, int, int]:
-        """(byte offset, line, rows done, fingerprinted length): where to continue; the start for another file."""
+    def _resume_point(self, handle: IO[bytes], watermark: Watermark | None, size: int,
+                      before: bytes) -> tuple[int, int, int, int]:
+        """(byte offset, line, rows done, fingerprinted length): where to continue; the start for another file.
+        `before`: the bytes before the watermark's offset, as `_measure` kept them."""
         if watermark:
             head_len = int(watermark.get("head_len", 0))
             offset = int(watermark.get("offset", 0))
             if (0 < head_len <= size and offset <= size and watermark.get("head") == self._head_hash(handle, head_len)
-                    and watermark.get("tail") in (None, _tail_hash(handle, offset))
+                    and watermark.get("tail") in (None, _tail_hash(before))
                     and watermark.get("reading") in (None, self._reading())):
                 return offset, int(watermark.get("line", 0)), int(watermark.get("rows", 0)), head_len
         return 0, 0, 0, min(size, HEAD_BYTES)
@@ -685,12 +726,12 @@ class FileListener:
             raise SourceError(self.name, f"the UTF-16 file is cut short or damaged ({exc.reason}); a file still "
                               "being written is read next run", retryable=False) from None
 
-    def _values_of(self, handle: IO[bytes]) -> tuple[MadeFile, int] | None:
-        """The JSON values one after another in the file (each may span lines) as JSON Lines, and their length;
-        None where the file is not that: it is left to the line reader, which says which lines are bad."""
+    def _values_of(self, handle: IO[bytes], mark: int) -> tuple[MadeFile, int, bytes] | None:
+        """The JSON values one after another in the file (each may span lines) as JSON Lines, measured as `_measure`
+        does; None where the file is not that: it is left to the line reader, which says which lines are bad."""
         values = MadeFile(partial(self._json_as_lines, handle, array=False))
         try:
-            return values, _length(values)
+            return values, *_measure(values, mark)
         except SourceError:
             handle.seek(0)
             return None
@@ -900,13 +941,14 @@ class FileListener:
         """`fetch`, once the file is open."""
         self._unit = "line"
         self._latest = datetime.now(timezone.utc) + FUTURE_SLACK
+        mark = int((watermark or {}).get("offset", 0))  # where the last run stopped: see _resume_point
         with handle:
-            size = _length(handle)
+            size, before = _measure(handle, mark)
             start = handle.read(HEAD_BYTES)
             utf16 = _utf16_codec(start)
             if utf16:
                 handle = MadeFile(partial(self._utf16_as_utf8, handle, utf16))
-                size = _length(handle)  # made once through: a damaged file fails here, before any row is taken
+                size, before = _measure(handle, mark)  # made once through: a damaged file fails here, before any row
                 start = handle.read(HEAD_BYTES)
             self._check_start(start)
             handle.seek(0)
@@ -917,11 +959,11 @@ class FileListener:
             if self.format == "jsonl" and start.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
                 self._unit = "element"
                 handle = MadeFile(partial(self._json_as_lines, handle, array=True))
-                size = _length(handle)  # an array that is not valid JSON fails here, before any row is taken
-            elif self.format == "jsonl" and _spans_lines(start) and (values := self._values_of(handle)) is not None:
+                size, before = _measure(handle, mark)  # an array not valid JSON fails here, before any row
+            elif self.format == "jsonl" and _spans_lines(start) and (values := self._values_of(handle, mark)):
                 self._unit = "object"
-                handle, size = values
-            offset, line_no, rows, head_len = self._resume_point(handle, watermark, size)
+                handle, size, before = values
+            offset, line_no, rows, head_len = self._resume_point(handle, watermark, size, before)
             if offset >= size and offset > 0:
                 return
             # The fingerprint grows with the file: one first read holding only its header kept a fingerprint of the
@@ -932,8 +974,9 @@ class FileListener:
             notes = self._repeated_columns(header) if offset == 0 else []  # said on the file's first reading
             if offset == 0:
                 offset, line_no = data_start, header_line
-            handle.seek(offset)
-            cursor = _Cursor(offset, line_no)
+            handle.seek(max(0, offset - TAIL_BYTES))
+            cursor = _Cursor(offset, line_no, recent_start=handle.tell())
+            cursor.keep(handle.read(offset - handle.tell()))  # the bytes before the first line, for its tail
             batch: list[Mention] = []
             warnings: list[str] = []
             skipped = 0
@@ -963,7 +1006,7 @@ class FileListener:
                 notes.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no,
                         "rows": rows, "reading": self._reading()}
-                if (tail := _tail_hash(handle, cursor.offset)) is not None:
+                if (tail := cursor.tail()) is not None:
                     mark["tail"] = tail
                 out = Batch(batch, mark, skipped=skipped, warnings=warnings)
                 batch, warnings, skipped, flushed_at, unseen = [], [], 0, cursor.offset, {}
