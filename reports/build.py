@@ -34,6 +34,7 @@ from journeywatch.storage.digest_queries import (
     CountRow,
     Cues,
     ItemRow,
+    TermText,
     brand_week_counts,
     first_mention_time,
     most_confident,
@@ -250,7 +251,7 @@ def _terms_by_stage(
     TERM_SAMPLE each is sampled down to about TERM_SAMPLE texts.
     """
     strides = tuple(max(1, -(-size // TERM_SAMPLE)) for size in sizes)
-    texts = texts_for_terms(engine, brand, since, start, end, CUES, strides)  # type: ignore[arg-type]
+    texts = _one_per_copy(texts_for_terms(engine, brand, since, start, end, CUES, strides))  # type: ignore[arg-type]
     if not texts or limit <= 0:
         return {}
     # The brand is in every text: its words, its handle and the other names its query watches are no news.
@@ -273,6 +274,18 @@ def _terms_by_stage(
         week_stride, baseline_stride = strides
         out[stage] = (_scaled(emerging, week_stride, baseline_stride), _scaled(pains, week_stride, 1))
     return out
+
+
+def _one_per_copy(texts: list[TermText]) -> list[TermText]:
+    """The texts with copies of one post (`copy_key`) counted once in each period, as the quotes are.
+
+    One post pasted by five accounts (a copy-paste campaign) was five items from five authors, and its
+    words the week's pain points.
+    """
+    kept: dict[tuple[bool, str], TermText] = {}
+    for text in texts:
+        kept.setdefault((text.current, copy_key(text.text)), text)
+    return list(kept.values())
 
 
 def _scaled(terms: list[Term], week_stride: int, baseline_stride: int) -> list[Term]:

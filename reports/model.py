@@ -43,7 +43,7 @@ class Term:
     """A word or phrase used more than its baseline: z of the log-odds ratio with a Dirichlet prior."""
 
     term: str
-    count: int  # this week's items of the group that use it (an item counts once)
+    count: int  # this week's items of the group that use it (an item counts once, and copies of one post too)
     baseline_count: int  # items of the comparison group that use it
     z: float
 

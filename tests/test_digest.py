@@ -387,8 +387,8 @@ def test_a_brand_with_punctuation_is_no_emerging_term_and_warns_nothing(sqlite_u
     mentions_, week_start = [], WEEK_START
     for weeks_before in range(5):
         for n in range(8):
-            text = ("Rolls-Royce, Rolls-Royce! #rollsroyce engine recall again, warning everyone" if weeks_before == 0
-                    else "the Rolls-Royce engine runs fine")
+            text = (f"Rolls-Royce, Rolls-Royce! #rollsroyce engine recall again, warning everyone ({n})"
+                    if weeks_before == 0 else f"the Rolls-Royce engine runs fine ({n})")
             created = week_start - timedelta(weeks=weeks_before) + timedelta(hours=3 + 7 * n)
             mentions_.append(Mention(source="s", external_id=f"{weeks_before}-{n}", text=text, created_at=created,
                                      brands=[brand]))
@@ -519,7 +519,7 @@ def test_the_brands_query_aliases_are_no_emerging_terms(sqlite_url: str) -> None
     # The query's other names for the brand ('nwcoffee', "north wind roasters") topped the emerging
     # terms in the week people used them more: only the brand's display name was left out.
     engine = open_database(sqlite_url)
-    posts = [(weeks_before, n, "Northwind coffee tastes fine, my order came on time" if weeks_before else
+    posts = [(weeks_before, n, f"Northwind coffee tastes fine, my order came on time ({n})" if weeks_before else
               f"#nwcoffee North Wind Roasters grinder broke, refund refused ({n})")
              for weeks_before in range(5) for n in range(6)]
     store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, brands=[BRAND],
@@ -574,9 +574,10 @@ def test_one_author_posting_again_and_again_does_not_make_a_term_emerge(sqlite_u
     # One customer's twelve posts about 'voucher code' made it the use stage's emerging term and pain
     # point at '12 items': a term needs as many authors as items (three, a pain point two).
     engine = open_database(sqlite_url)
-    posts = [(w, n, "a", "Northwind coffee tastes fine, my order came on time") for w in range(1, 5) for n in range(6)]
+    posts = [(w, n, "a", f"Northwind coffee tastes fine, my order came on time ({w}.{n})") for w in range(1, 5)
+             for n in range(6)]
     posts += [(0, n, "angry", f"Northwind voucher code rejected again, attempt {n}") for n in range(12)]
-    posts += [(0, 20 + n, f"u{n}", f"Northwind grinder broke, refund refused {'!' * n}") for n in range(5)]
+    posts += [(0, 20 + n, f"u{n}", f"Northwind grinder broke, refund refused ({n})") for n in range(5)]
     store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, author=author, brands=[BRAND],
                                  created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=3 + 2 * n))
                          for w, n, author, text in posts])
@@ -641,8 +642,9 @@ def test_a_sampled_weeks_term_counts_are_scaled_to_the_whole_week(
     import journeywatch.reports.build as build_module
     monkeypatch.setattr(build_module, "TERM_SAMPLE", 10)
     engine = open_database(sqlite_url)
-    posts = [(w, n, "Northwind coffee tastes fine, my order came on time") for w in range(1, 5) for n in range(10)]
-    posts += [(0, n, f"Northwind grinder broke, refund refused {'!' * (n % 4)}") for n in range(30)]
+    posts = [(w, n, f"Northwind coffee tastes fine, my order came on time ({n})") for w in range(1, 5)
+             for n in range(10)]
+    posts += [(0, n, f"Northwind grinder broke, refund refused ({n})") for n in range(30)]
     store_batch(engine, [Mention(source="s", external_id=f"{w}-{n}", text=text, author=f"{w}-{n}", brands=[BRAND],
                                  created_at=WEEK_START - timedelta(weeks=w) + timedelta(hours=3 + n))
                          for w, n, text in posts])

@@ -83,6 +83,8 @@ def make_items(seed: int = 7, weeks: int = 9, hostile: bool = True) -> list[Item
                 text = rng.choice(_BURST[(moment, sentiment)])
             created = week_start + timedelta(minutes=rng.randrange(7 * 24 * 60))
             number = len(items)
+            # Each author's own post, not copies of a few: the digest's terms count copies of one post once.
+            text = f"{text} ({number})"
             unsupported = rng.random() < 0.04
             mention = Mention(
                 source=SOURCES[number % len(SOURCES)], external_id=f"n-{number}", text=text,
