@@ -35,12 +35,17 @@ def _json_array(rows: list[Row]) -> bytes:
     return json.dumps([{"id": i, "text": t, "created_at": d} for i, t, d in rows], indent=1).encode()
 
 
+def _objects(rows: list[Row]) -> bytes:
+    """`jq '.[]'` without -c: each object over several lines."""
+    return "".join(json.dumps({"id": i, "text": t, "created_at": d}, indent=2) + "\n" for i, t, d in rows).encode()
+
+
 def _utf16(rows: list[Row]) -> bytes:
     return ("id\ttext\tcreated_at\r\n" + "".join(f"{i}\t{t}\t{d}\r\n" for i, t, d in rows)).encode("utf-16")
 
 
 @pytest.mark.parametrize(("name", "write"), [("export.csv.gz", _csv_gz), ("export.json", _json_array),
-                                             ("export.tsv", _utf16)])
+                                             ("objects.json", _objects), ("export.tsv", _utf16)])
 def test_an_export_rewritten_before_where_the_last_run_stopped_is_read_again(
         tmp_path: Path, sqlite_url: str, name: str, write: Callable[[list[Row]], bytes]) -> None:
     """The tail fingerprint covered plain files only: a .gz compressed again, or a JSON array edited by hand, with
