@@ -317,6 +317,29 @@ def _database_with_variables(url: str) -> str:
         raise ConfigError(f"config key 'database': environment variable {missing.args[0]} is not set") from None
 
 
+def _feeds_with_variables(config: Config, strict: bool) -> None:
+    """`${NAME}` in a feed URL is the environment variable NAME, URL-encoded, as in notify and database URLs.
+
+    A private feed's token (`?token=...`, `https://user:pass@host/feed`) had no place but the config file:
+    `${FEED_TOKEN}` was fetched as written. A variable that is not set fails that source alone (or, with
+    `strict`, the config), and commands that read no source do not need it.
+    """
+    kept = []
+    for source in config.sources:
+        if isinstance(source, FeedSource) and ENV_PLACEHOLDER.search(source.url):
+            try:
+                source.url = ENV_PLACEHOLDER.sub(lambda match: quote(os.environ[match.group(1)], safe=""), source.url)
+            except KeyError as missing:
+                problem = (f"config key 'url' of source '{source.name}': "
+                           f"environment variable {missing.args[0]} is not set")
+                if strict:
+                    raise ConfigError(problem) from None
+                config._source_errors.append((source.name, problem))
+                continue
+        kept.append(source)
+    config.sources = kept
+
+
 def _is_extension(key: object) -> bool:
     """A top-level `x-...` key holds only YAML anchors (`x-file: &file {kind: file, format: jsonl}`), as in Docker
     Compose: every other unknown key is refused as a typo, so a block of shared source settings had no place."""
@@ -344,6 +367,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True,
         raise ConfigError(_validation_message(exc)) from None
     _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
     config._source_errors = source_errors
+    _feeds_with_variables(config, strict)
     if not (database_given or os.environ.get(DATABASE_ENV)):  # overridden, the key's variables need not be set
         config.database = _database_with_variables(config.database)
     config = _resolve_paths(config, base or Path.cwd())

@@ -1,0 +1,73 @@
+"""Acceptance: a private feed's token stays in the environment, as `${NAME}`, like notify and database URLs.
+
+Found by rehearsing the README ("Secrets never go in the file"): a feed URL written
+`https://host/feed.rss?token=${FEED_TOKEN}` was fetched with the text `${FEED_TOKEN}` in it, so a private
+feed's token had to be written into the config itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeywatch.errors import ConfigError, SourceError
+from journeywatch.flows.steps import collect_source
+from journeywatch.listeners import BrandMatcher, build_listener
+from journeywatch.listeners.prepare import prepare_mentions
+from journeywatch.settings import FeedSource, load_config
+from journeywatch.storage import open_database
+from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+
+TOKEN = "h7/Feed+Token=1&x"  # characters a URL must encode
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x.example/</link>
+<item><guid>1</guid><title>Velora Bikes review</title><description>My Velora Bikes e-bike is great</description>
+<pubDate>Mon, 23 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>"""
+
+
+def _config(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "brands.yaml"
+    path.write_text(f"database: sqlite:///jw.db\nbrands: [{{name: Velora Bikes, query: velora}}]\n"
+                    f"sources:\n  - {{name: private, kind: feed, url: '{url}', retries: 0}}\n"
+                    f"  - {{name: public, kind: feed, url: 'https://x.example/feed.rss'}}\n", encoding="utf-8")
+    return path
+
+
+def test_a_feed_token_comes_from_the_environment(tmp_path: Path, feed_server: FeedServer,  # noqa: F811
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    feed_server.routes["/feed.rss?token=h7%2FFeed%2BToken%3D1%26x"] = Route(RSS)
+    monkeypatch.setenv("H7_FEED_TOKEN", TOKEN)
+    config = load_config(_config(tmp_path, feed_server.url("/feed.rss?token=${H7_FEED_TOKEN}")), strict=False)
+    [source] = [s for s in config.sources if s.name == "private"]
+    engine = open_database(config.database)
+    matcher = BrandMatcher(config.brands)
+    result = collect_source(engine, build_listener(source, brands=config.brands),
+                            lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    assert result.new == 1
+    assert [hit.path for hit in feed_server.requests] == ["/feed.rss?token=h7%2FFeed%2BToken%3D1%26x"]
+
+
+def test_an_unset_feed_variable_fails_that_source_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("H7_FEED_TOKEN", raising=False)
+    path = _config(tmp_path, "https://feeds.example/feed.rss?token=${H7_FEED_TOKEN}")
+    config = load_config(path, strict=False)
+    assert [s.name for s in config.sources if isinstance(s, FeedSource)] == ["public"]
+    assert config.source_errors == [
+        ("private", "config key 'url' of source 'private': environment variable H7_FEED_TOKEN is not set")]
+    with pytest.raises(ConfigError, match="environment variable H7_FEED_TOKEN is not set"):
+        load_config(path)
+
+
+def test_a_feed_token_from_the_environment_is_masked_in_the_error(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    monkeypatch.setenv("H7_FEED_TOKEN", "h7SecretFeedToken42")
+    feed_server.routes["/feed.rss?token=h7SecretFeedToken42"] = Route(b"denied", status=401)
+    config = load_config(_config(tmp_path, feed_server.url("/feed.rss?token=${H7_FEED_TOKEN}")), strict=False)
+    [source] = [s for s in config.sources if s.name == "private"]
+    matcher = BrandMatcher(config.brands)
+    with pytest.raises(SourceError) as raised:
+        collect_source(open_database(config.database), build_listener(source, brands=config.brands),
+                       lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    assert "401" in str(raised.value)
+    assert "h7SecretFeedToken42" not in str(raised.value) and "token=****" in str(raised.value)
