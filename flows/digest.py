@@ -3,22 +3,36 @@
 Thin Prefect wrappers over `journeywatch.reports`: one task builds, writes and
 delivers all brands (a handful of rows of work, so one task, not one per
 brand); retries cover a database that is briefly unreachable. The config is
-read by the flow, before that task: a wrong config is not retried.
+read by the flow, before that task, and a config error in the task is not
+retried: it is the same two minutes later.
 """
 
 from __future__ import annotations
 
 import socket
+from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from journeywatch.errors import ConfigError
 from journeywatch.flows.steps import load_flow_config
 from journeywatch.reports import DigestRun, make_digests
 from journeywatch.settings import Config
 
 
-@task(retries=2, retry_delay_seconds=[30, 120], cache_policy=NO_CACHE)
+def _worth_retrying(task: Any, task_run: Any, state: State) -> bool:
+    """Retry what may pass (a database briefly away), not a config error (no database file, an unknown week)."""
+    try:
+        state.result()
+    except ConfigError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(retries=2, retry_delay_seconds=[30, 120], retry_condition_fn=_worth_retrying, cache_policy=NO_CACHE)
 def make_digests_task(config: Config, week: str | None, out: str) -> DigestRun:
     return make_digests(config, out, week=week)
 

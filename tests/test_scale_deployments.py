@@ -127,3 +127,29 @@ def test_a_deployed_digest_run_logs_where_its_files_are(prefect_harness: None, t
                 break
             time.sleep(1)
     assert state.is_completed() and expected in [log.message for log in logs]
+
+
+def test_a_digest_run_whose_database_file_is_missing_fails_without_retries(
+        prefect_harness: None, tmp_path: Path) -> None:
+    """A config error found inside the digest task (no database at the path) waited 30 s and 120 s for retries."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(f"database: sqlite:///{tmp_path / 'never-collected.db'}\nbrands: [{{name: Acme, query: acme}}]\n",
+                      encoding="utf-8")
+    flow = load_flow_from_entrypoint(str(REPO / _deployment("digest-weekly")["entrypoint"]))
+
+    state = flow(config_path=str(config), out=str(tmp_path / "digests"), return_state=True)
+
+    assert state.is_failed() and "no database at" in state.message
+    with get_client(sync_client=True) as client:
+        for _ in range(30):  # the task run is recorded from its events, shortly after
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+            if runs and runs[0].state_type == "FAILED":
+                break
+            time.sleep(1)
+    assert [run.run_count for run in runs] == [1]
