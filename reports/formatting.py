@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from urllib.parse import urlsplit
 
-from .model import Change, Digest, Headline, StageFigures
+from .model import Change, Digest, StageFigures
 
 QUOTE_CHARS = 280
 # A moment as the chart and the Markdown table name it: 'zero\_moment' in a table was the code's label.
@@ -72,6 +73,8 @@ def short(text: str, limit: int = QUOTE_CHARS) -> str:
 def change_text(change: Change) -> str:
     """'+12.5% vs last week's 40', '-3.1 pts vs last week', 'no data this week', 'no journey items last week'.
 
+    The mentions' change reads through `volume_change_text`, which knows whether an empty week was measured.
+
     A relative change names the count it is relative to: '+200.0%' of 1 item is 3 items.
     """
     if change.delta is None:
@@ -97,19 +100,49 @@ def undated_note(undated: int) -> str | None:
     return f"{undated:,} of unknown date ({BACKLOG})" if undated else None
 
 
-def volume_change_text(headline: Headline) -> str:
+def _measured(digest: Digest, last_week: bool = False) -> bool:
+    """Whether the week (or the one before it) is on or after the brand's first item: its 0 was measured."""
+    if digest.first_item is None:
+        return False
+    start, end = date.fromisoformat(digest.week_start), date.fromisoformat(digest.week_end)
+    return digest.first_item.date() < start if last_week else digest.first_item.date() <= end
+
+
+def _empty_week_text(digest: Digest) -> str:
+    """The mentions' change where this week or the last has none: measured (the sources were read, nobody
+    wrote) or no data (before the brand's first item).
+
+    A quiet week of a brand watched for months read '0 (no data this week)', as if collection had failed.
+    """
+    h = digest.headline
+    previous = int(h.volume.previous or 0)
+    if h.volume.value:
+        return "none last week" if _measured(digest, last_week=True) else "no data last week"
+    if not _measured(digest):
+        return "no data this week"
+    text = f"none this week, {previous:,} last week" if previous else "none this week or last"
+    failed = len(digest.coverage.failed_sources)
+    if failed:  # the sources that were read said nothing; these could not be read
+        text += f"; {failed} source{'' if failed == 1 else 's'} failed to fetch: see coverage"
+    return text
+
+
+def volume_change_text(digest: Digest) -> str:
     """The mentions' change; with items of unknown date in either week, said to be in items of known date.
 
     '+733% vs last week's 30' over a week of 10 new posts and a feed's 240-item backlog read as the brand's
     talk growing eightfold.
     """
-    if not headline.undated and not headline.undated_previous:
+    headline = digest.headline
+    undated = headline.undated or headline.undated_previous
+    if headline.volume.delta is None and not (headline.volume.value and undated):
+        return _empty_week_text(digest)
+    if not undated:
         return change_text(headline.volume)
     now = int(headline.volume.value or 0) - headline.undated
     before = int(headline.volume.previous or 0) - headline.undated_previous
     if headline.volume.delta is None:
-        return change_text(headline.volume) if not headline.volume.value else \
-            f"no items of known date last week, {now:,} this week"
+        return f"no items of known date last week, {now:,} this week"
     return f"{signed(headline.volume.delta, 1)}% in items of known date: {now:,} vs last week's {before:,}"
 
 

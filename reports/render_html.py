@@ -62,7 +62,7 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     """The three numbers at the top, with their change and a note saying what they count."""
     h = digest.headline
     return [
-        {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": volume_change_text(h),
+        {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": volume_change_text(digest),
          "tone": "flat", "note": f"{h.journey_items:,} on the journey"
          + (f"; of which {undated_note(h.undated)}" if h.undated else "")},
         {"label": "Net sentiment", "value": "—" if h.net_sentiment.value is None else signed(h.net_sentiment.value),

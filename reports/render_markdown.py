@@ -112,7 +112,7 @@ def render_markdown(digest: Digest) -> str:
         *([f"> ⚠ **{md_escape(digest.partial_note)}**", ""] if digest.partial_note else []),
         "## Headline",
         "",
-        f"- **Mentions:** {int(h.volume.value or 0):,} ({volume_change_text(h)})"
+        f"- **Mentions:** {int(h.volume.value or 0):,} ({volume_change_text(digest)})"
         + (f", of which {md_escape(undated_note(h.undated) or '')}" if h.undated else "")
         + f"; {h.journey_items:,} on the journey",
         f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "

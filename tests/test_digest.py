@@ -333,14 +333,16 @@ def test_an_empty_week_shows_no_change_figures(sqlite_url: str) -> None:
     assert first.headline.volume.previous == 0 and first.headline.volume.delta is None
     assert first.headline.net_sentiment.value is not None and first.headline.net_sentiment.delta is None
 
-    for digest, when in ((empty, "this week"), (first, "last week")):
+    # the week after WEEK was measured (the brand has items before it): none, not no data
+    for digest, when, volume in ((empty, "this week", f"none this week, {h.volume.previous:,} last week"),
+                                 (first, "last week", "no data last week")):
         md = render_markdown(digest)
         head = md.split("## Journey map")[0]
-        assert head.count(f"(no data {when})") == 1 and head.count(f"(no journey items {when})") == 2
+        assert head.count(f"({volume})") == 1 and head.count(f"(no journey items {when})") == 2
         assert "+0" not in head and "vs last week" not in head
         html = render_html(digest)
         cards = html.split('data-section="headline"')[1].split('data-section="journey-map"')[0]
-        assert cards.count(f"no data {when}") == 1 and cards.count(f"no journey items {when}") == 2
+        assert cards.count(volume) == 1 and cards.count(f"no journey items {when}") == 2
         assert "+0" not in cards and "vs last week" not in cards
         data = json.loads(render_json(digest))["headline"]
         assert [data[k]["delta"] for k in ("volume", "net_sentiment", "negative_share_talk")] == [None] * 3
