@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -86,17 +86,37 @@ def notify_url_problem(url: str) -> str | None:
     if scheme not in NotificationManager() and not web:
         return f"apprise has no {scheme}:// service (check the scheme)"
     try:
-        expanded = expand_url(url)
+        expanded: str | None = expand_url(url)
     except MissingVariable:
-        return None
+        expanded = None  # loaded with a stand-in only for its options: delivery reports the missing variable
     with apprise_quiet():
-        loaded = Apprise.instantiate(expanded, suppress_exceptions=True)
+        loaded = Apprise.instantiate(expanded or ENV_PLACEHOLDER.sub("x", url), suppress_exceptions=True)
     if loaded:
+        return _dropped_option(url, loaded)
+    if expanded is None:
         return None
     if web:
         return (f"apprise knows no service at this {scheme}:// URL; for a plain webhook write json://host/path "
                 f"(or jsons://), for a service its own scheme (slack://, msteams://, ...)")
     return f"apprise cannot load this {scheme}:// URL (check its host, credentials and options)"
+
+
+def _dropped_option(url: str, loaded: object) -> str | None:
+    """A query value a webhook target (json://, xml://, form://) would drop without a word, named with the fix.
+
+    apprise sends only values written `-name=` (URL parameters) or `+Name=` (headers), beside its own
+    options: `json://host/hook?token=${HOOK_TOKEN}` was 'sent' with no token, and the receiver got none.
+    """
+    prefixes = {spec.get("prefix") for spec in (getattr(loaded, "template_kwargs", None) or {}).values()}
+    if not {"-", "+"} <= prefixes:
+        return None  # not a webhook that forwards query values: its options are its own
+    known = set(getattr(loaded, "template_args", {}))
+    for pair in urlsplit(url).query.split("&"):
+        name = unquote(pair.split("=", 1)[0])  # not parse_qsl: its '+' is a space, here it marks a header
+        if name and name[:1] not in prefixes and name.lower() not in known:
+            return (f"apprise sends the query value {name!r} nowhere (it is no option of {url.split('://')[0]}://); "
+                    f"write '-{name}=' to send it as a URL parameter, or '+{name}=' as a header")
+    return None
 
 
 def _loadable(url: str) -> str:
