@@ -41,7 +41,8 @@ def _undated(digest: Digest) -> str | None:
         return None
     total = int(h.volume.value or 0)
     return (f"{h.undated:,} of this week's {total:,} mentions are of unknown date ({BACKLOG}): counted in "
-            "the week's figures, left out of its changes in volume.")
+            "the week's figures; its changes in volume and its emerging terms and pain points compare items of "
+            "known date.")
 
 
 def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
