@@ -63,8 +63,9 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
     h = digest.headline
     return [
         {"label": "Mentions", "value": f"{int(h.volume.value or 0):,}", "change": volume_change_text(digest),
-         "tone": "flat", "note": f"{h.journey_items:,} on the journey"
-         + (f"; of which {undated_note(h.undated)}" if h.undated else "")},
+         # the mentions first: 'N on the journey; of which 240 ...' read as 240 of the journey items
+         "tone": "flat", "note": (f"of which {undated_note(h.undated)}; " if h.undated else "")
+         + f"{h.journey_items:,} on the journey"},
         {"label": "Net sentiment", "value": "—" if h.net_sentiment.value is None else signed(h.net_sentiment.value),
          "change": change_text(h.net_sentiment), "tone": tone(h.net_sentiment.delta),
          "note": "positive minus negative, pts"},

@@ -54,7 +54,7 @@ def test_a_feeds_backlog_is_counted_in_its_week_said_and_left_out_of_the_changes
 
     page = html.unescape(render_html(add_charts(digest)))
     assert "0.0% in items of known date: 10 vs last week's 10" in page
-    assert "of which 240 of unknown date (a feed's backlog, collected this week)" in page
+    assert "of which 240 of unknown date (a feed's backlog, collected this week); 250 on the journey" in page
     assert "250 items (240 of unknown date)" in page
     assert "its change against the average compares items of known date" in page
 
