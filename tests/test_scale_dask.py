@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from journeywatch.flows import monitor
+from tests.test_scale_deployments import info_logs, run_log_messages  # noqa: F401  (info_logs: a fixture)
 
 pytest.importorskip("prefect_dask", reason="prefect-dask (the `scale` extra) is not installed")
 
@@ -58,22 +59,9 @@ def _task_run_names(tag: str) -> list[str]:
     return sorted(run.name for run in runs)
 
 
-def _log_lines(flow_run_id: object, expected: str) -> list[str]:
-    """The run's log lines on the current Prefect API, waiting a little for one containing `expected`."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
-
-    with get_client(sync_client=True) as client:
-        for _ in range(30):
-            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
-            if any(expected in log.message for log in logs):
-                break
-            time.sleep(1)
-    return [log.message for log in logs]
-
-
 def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
-        prefect_harness: None, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        prefect_harness: None, info_logs: None, tmp_path: Path, sqlite_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
     from distributed.deploy.subprocess import SubprocessCluster
     from prefect import tags
@@ -96,11 +84,11 @@ def test_dask_workers_report_to_the_runs_temporary_server_and_start_none(
     assert strays == []  # no Prefect server of the worker's own, left running as long as the worker
     assert any(name.startswith("classify") for name in _task_run_names(tag))  # its task run is the run's
     said = f"classified {len(TEXTS)} mentions in 1 Dask task(s) on {cluster.scheduler_address}"
-    assert said in _log_lines(state.state_details.flow_run_id, said)  # the run's own log says it, not only the worker's
+    assert said in run_log_messages(state.state_details.flow_run_id, said)  # the run's own log, not only the worker's
 
 
 def test_a_dask_task_whose_sqlite_file_is_not_on_its_host_says_so(prefect_harness: None, tmp_path: Path) -> None:
-    """A Dask worker on another host than the run's does not see the run's SQLite file (here: a path not on this one)."""
+    """A Dask worker on another host does not see the run's SQLite file (here: a path not on this one)."""
     from journeywatch.settings import parse_config
 
     elsewhere = tmp_path / "on-the-runs-host" / "journeywatch.db"
