@@ -343,7 +343,7 @@ def test_ctrl_c_in_classify_or_evaluate_says_what_was_written(
     result = runner.invoke(app, ["classify", "--jsonl", str(path)])
     assert result.exit_code == 130
     assert [line["line"] for line in _lines(result.stdout)] == [2, 3]
-    assert result.stderr.splitlines()[-1] == ("interrupted: 2 of 5 results written, the last for input line 3; "
+    assert result.stderr.splitlines()[-1] == ("interrupted: 2 results written, the last for input line 3; "
                                               "nothing else was classified")
     Interrupted.calls = 1
     scored = runner.invoke(app, ["evaluate", str(path)])

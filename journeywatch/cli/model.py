@@ -7,6 +7,7 @@ Heavy imports (torch, transformers) happen inside the commands, so
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import platform
@@ -244,11 +245,18 @@ _KEPT = ("id", "text", "moment", "sentiment")
 
 
 def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[str, Any]]]:
-    """The usable rows of a user's JSONL file with their line numbers, naming every skipped line on stderr.
+    """The usable rows of a user's JSONL file with their line numbers, naming every skipped line on stderr."""
+    return list(_usable_rows(path, flag, labelled))
+
+
+def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The usable rows of a user's JSONL file with their line numbers, as they are read.
 
     The library reader skips bad lines quietly (right for training data);
     a user scoring or tagging their own file must know what was left out,
-    and a file with no usable line is an error, not an empty result.
+    and a file with no usable line is an error, not an empty result: the
+    skipped lines are named on stderr, and that error raised, once the
+    last line is read.
     """
     stdin = str(path) == "-"
     if stdin:
@@ -257,26 +265,28 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         raise ConfigError(f"{flag}{str(path)!r} is a folder; give a JSONL file, one JSON object per line")
     elif not path.exists():  # a pipe (`<(zcat posts.jsonl.gz)`) or a device is read as a file is
         raise ConfigError(f"{flag}{str(path)!r}: no such file")
-    rows: list[tuple[int, dict[str, Any]]] = []
+    used = 0
     skipped: list[tuple[int, str]] = []
     first = b""  # the first line, when it was skipped: a whole-file JSON document shows there
     notes: list[tuple[int, str]] = []  # what stderr says of each line skipped or used in part, in line order
     partly = 0
     from journeywatch.classifiers.data import utf8_lines
 
+    number = 0
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle, \
-            _damaged_is_an_error(path):
+            _damaged_is_an_error(path, lambda: number):
         for number, raw in enumerate(utf8_lines(handle), 1):
             parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
-                rows.append((number, {key: parsed[key] for key in _KEPT if key in parsed}))
+                used += 1
                 if _PARTLY in parsed:
                     notes.append((number, parsed[_PARTLY]))
                     partly += 1
+                yield number, {key: parsed[key] for key in _KEPT if key in parsed}
             elif parsed is not None:
                 skipped.append((number, parsed))
                 notes.append((number, f"skipped, {parsed}"))
-                if len(skipped) == 1 and not rows:
+                if len(skipped) == 1 and not used:
                     first = raw.strip(b" \t\r\n\xef\xbb\xbf")
     for number, note in notes[:MAX_LISTED]:
         _stderr.print(f"{path}:{number}: {note}")
@@ -285,35 +295,33 @@ def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[st
         _stderr.print(f"{path}: … and {len(notes) - MAX_LISTED} more {more}")
     if skipped or partly:
         left_out = f", {partly} of them with one label left out" if partly else ""
-        counts = f"{len(skipped)} of {len(rows) + len(skipped)} lines skipped, " if skipped else ""
-        _stderr.print(f"{path}: {counts}{len(rows)} used{left_out}")
-    if not rows:
+        counts = f"{len(skipped)} of {used + len(skipped)} lines skipped, " if skipped else ""
+        _stderr.print(f"{path}: {counts}{used} used{left_out}")
+    if not used:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
             raise ConfigError(f"{path}: the file is empty (no line but blank ones); "
                               f"it needs one JSON object per line, each with {need}")
         raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}"
                           f"{_one_document_hint(first, path)}")
-    return rows
 
 
-def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> list[tuple[dict[str, Any], str]]:
-    """Each text to classify with what identifies it in the output (its `id` and `line` for --jsonl)."""
-    items: list[tuple[dict[str, Any], str]] = []
+def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each text to classify with what identifies it in the output (its `id` and `line` for --jsonl), as read.
+
+    One at a time: a 200,000-line file's texts were all read (some 160 MB, ten seconds) before the first result.
+    """
     for number, text in enumerate(texts or [], 1):
         problem = _argument_problem(text)
         if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
             _stderr.print(f"TEXT argument {number}: skipped, {problem}")
         else:
-            items.append(({}, text))
+            yield {}, text
     if jsonl is not None:
         # The row's `id` and line number (not the whole row: its other fields may be large, and
         # `text` is echoed already), so results join back to the rows even when lines were skipped.
-        items.extend(({**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"])
-                     for number, row in _read_rows(jsonl, "--jsonl ", labelled=False))
-    if not items:
-        raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
-    return items
+        for number, row in _usable_rows(jsonl, "--jsonl ", labelled=False):
+            yield {**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"]
 
 
 def _one_document_hint(first: bytes, path: Path) -> str:
@@ -333,14 +341,16 @@ def _one_document_hint(first: bytes, path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _damaged_is_an_error(path: Path) -> Iterator[None]:
-    """A damaged gzip file as one line naming it (it was a traceback)."""
+def _damaged_is_an_error(path: Path, lines_read: Callable[[], int]) -> Iterator[None]:
+    """A damaged gzip file as one line naming it (it was a traceback), and the last line read whole."""
     from journeywatch.classifiers.data import DamagedStream
 
     try:
         yield
     except DamagedStream as exc:
-        raise ConfigError(f"{path}: {exc}; nothing was classified or scored") from exc
+        read = lines_read()  # classify has written the results of the lines before: say where it stopped
+        raise ConfigError(f"{path}: {exc}; " + (f"nothing after line {read} could be read" if read else
+                                                "nothing was classified or scored")) from exc
 
 
 @contextlib.contextmanager
@@ -376,38 +386,51 @@ def classify(
     """
     from journeywatch.classifiers import load_classifier
 
+    items = _classify_items(texts, jsonl)
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
-        items = _classify_items(texts, jsonl)
+        chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
+        if not chunk:
+            raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
         classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
     # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
-    show = len(items) > CLASSIFY_CHUNK and not sys.stdout.isatty()
-    written: list[dict[str, Any]] = []  # the key of each result written, for what Ctrl-C says
+    show = len(chunk) == CLASSIFY_CHUNK and not sys.stdout.isatty()
+    written, last = 0, ""  # for what Ctrl-C says
     try:
-        with _progress_bar("classifying", len(items), show=show) as advance:
-            for start in range(0, len(items), CLASSIFY_CHUNK):
-                chunk = items[start:start + CLASSIFY_CHUNK]
+        with _progress_bar("classifying", None, show=show) as advance:
+            while chunk:
                 for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
                     sys.stdout.write(_json_line({
                         **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
                         "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
                         "needs_review": p.needs_review, "model_version": classifier.version,
                     }))
-                    written.append(key)
+                    written, last = written + 1, f", the last for input line {key['line']}" if "line" in key else ""
                 sys.stdout.flush()
                 advance(len(chunk))
+                try:
+                    chunk = _next_chunk(items)
+                except ConfigError as exc:  # a gzip file damaged part way: say how far the results go
+                    raise ConfigError(f"{exc} ({written} result{'' if written == 1 else 's'} written{last})") from exc
     except KeyboardInterrupt:
         # The generic message ("what was stored so far is kept ... carries on from there") is untrue here.
-        last = f", the last for input line {written[-1]['line']}" if written and "line" in written[-1] else ""
-        _stderr.print(f"interrupted: {len(written)} of {len(items)} results written{last}; "
-                        "nothing else was classified")
+        _stderr.print(f"interrupted: {written} result{'' if written == 1 else 's'} written{last}; "
+                      "nothing else was classified")
         sys.exit(130)
 
 
+def _next_chunk(items: Iterator[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
+    """The next CLASSIFY_CHUNK items, fewer at the end; none when all are done."""
+    return list(itertools.islice(items, CLASSIFY_CHUNK))
+
+
 @contextlib.contextmanager
-def _progress_bar(what: str, total: int, show: bool = True) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, only when stderr is a terminal (never in a log or a pipe); yields `advance(n)`."""
+def _progress_bar(what: str, total: int | None, show: bool = True) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, only when stderr is a terminal (never in a log or a pipe); yields `advance(n)`.
+
+    `total` None: not known (classify reads as it goes), the bar counts what is done.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_stderr,
