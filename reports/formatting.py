@@ -154,6 +154,34 @@ def undated_map_note(digest: Digest) -> str | None:
             f"{'last week' if digest.baseline_weeks == 1 else 'the average'} compares items of known date")
 
 
+def count(n: int, noun: str = "item") -> str:
+    """'1 item', '6,248 items': a count as a brand manager reads it.
+
+    '6248 items' was hard to read at a glance, and a quiet week's '1 items' read as a slip.
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def weekly_average(value: float) -> str:
+    """A mean of weekly counts, rounded as it is read: '2,032' (not '2032.0'), '5.5', '7'.
+
+    Ten or more a week reads whole; below, one decimal says more than a count would, unless it is whole.
+    """
+    text = f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def baseline_text(baseline: float, weeks: int) -> str:
+    """What a stage's change is measured against, named as it is computed: the mean over `weeks` weeks.
+
+    '(6248 items, 2032.0 a week before)' read as last week's count; it was the average of the four weeks
+    before: '2,032 a week on average over the previous four weeks', or with one week '100 last week'.
+    """
+    if weeks == 1:
+        return f"{weekly_average(baseline)} last week"
+    return f"{weekly_average(baseline)} a week on average over {previous_weeks(weeks)}"
+
+
 def signed(value: float, decimals: int = 0) -> str:
     """'+12', '-3', and '0' for a value that rounds to zero: a net sentiment of -0.4 read '-0'."""
     text = f"{value:+.{decimals}f}"

@@ -7,7 +7,7 @@ loudest emerging term), so the top of the email and its body cannot disagree.
 
 from __future__ import annotations
 
-from .formatting import BACKLOG, previous_weeks, signed
+from .formatting import BACKLOG, baseline_text, count, previous_weeks, signed
 from .model import Digest, StageFigures
 
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
@@ -18,20 +18,21 @@ def _biggest_move(stages: list[StageFigures], weeks: int) -> str | None:
     if not moving:
         return None
     stage = max(moving, key=lambda s: abs(s.change_vs_baseline or 0))
-    against = "last week" if weeks == 1 else f"its average over {previous_weeks(weeks)}"
     if abs(stage.change_vs_baseline or 0) < 1:  # 'down 0%' read as a fall
         busiest = max(moving, key=lambda s: s.volume)
+        against = "last week" if weeks == 1 else "its weekly average"  # the period is named with the figure
         return (f"No stage moved: each is within 1% of {against} (the busiest, {busiest.name}, had "
-                f"{_compared(busiest)}, {busiest.baseline:.1f} a week before).")
+                f"{_compared(busiest)} this week, {baseline_text(busiest.baseline, weeks)}).")
     direction = "up" if (stage.change_vs_baseline or 0) > 0 else "down"
-    return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):.0f}% on "
-            f"{against} ({_compared(stage)}, {stage.baseline:.1f} a week before).")
+    # The period is named once, with the baseline: '(6248 items, 2032.0 a week before)' read as last week's count.
+    return (f"Biggest move: {stage.name} talk is {direction} {abs(stage.change_vs_baseline or 0):,.0f}% "
+            f"({_compared(stage)} this week, {baseline_text(stage.baseline, weeks)}).")
 
 
 def _compared(stage: StageFigures) -> str:
     """The stage's items its change compares: '250 items' beside '10.0 a week before' read as a 25-fold rise
     where 240 were a feed's backlog of unknown date."""
-    return f"{stage.volume - stage.undated} items of known date" if stage.undated else f"{stage.volume} items"
+    return f"{count(stage.volume - stage.undated)} of known date" if stage.undated else count(stage.volume)
 
 
 def _undated(digest: Digest) -> str | None:
@@ -55,9 +56,8 @@ def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
     if not busy:
         return None
     stage = max(busy, key=lambda s: s.volume)
-    before = f" ({stage.baseline:.1f} a week in {previous_weeks(weeks)})" if weeks else ""
-    return (f"Week so far: {stage.name} talk leads with {stage.volume} item{'' if stage.volume == 1 else 's'}"
-            f"{before}; moves are judged when the week is over.")
+    before = f" ({baseline_text(stage.baseline, weeks)})" if weeks else ""
+    return f"Week so far: {stage.name} talk leads with {count(stage.volume)}{before}; moves are judged when the week is over."
 
 
 def _most_negative(stages: list[StageFigures]) -> str | None:
@@ -69,7 +69,7 @@ def _most_negative(stages: list[StageFigures]) -> str | None:
         judged = f" of {MIN_ITEMS} items or more" if _too_few(stages) else ""
         return f"No stage{judged} leans negative; the lowest is {stage.name} at net {signed(stage.net_sentiment or 0)}."
     return (f"Most negative stage: {stage.name}, net sentiment {signed(stage.net_sentiment or 0)} "
-            f"({stage.sentiment['negative']} of {stage.volume} items negative).")
+            f"({stage.sentiment['negative']:,} of {count(stage.volume)} negative).")
 
 
 def _too_few(stages: list[StageFigures]) -> list[StageFigures]:
@@ -86,7 +86,7 @@ def _too_few_line(stages: list[StageFigures]) -> str | None:
     quiet = _too_few(stages)
     if not quiet:
         return None
-    named = ", ".join(f"{s.name} ({s.volume} item{'' if s.volume == 1 else 's'})" for s in quiet)
+    named = ", ".join(f"{s.name} ({count(s.volume)})" for s in quiet)
     return f"Too few items to highlight: {named}; read them below."
 
 
@@ -94,11 +94,10 @@ def _emerging(stages: list[StageFigures], weeks: int) -> str | None:
     candidates = [(t.z, s.name, t.term, t.count, t.baseline_count) for s in stages for t in s.emerging_terms]
     if not candidates:
         return None
-    _, stage, term, count, before = max(candidates)
-    items = f"{count} item{'' if count == 1 else 's'}"
+    _, stage, term, now, before = max(candidates)
     if not before:  # "new" only when the four weeks before never used it
-        return f"New this week in {stage}: “{term}” ({items}, none in {previous_weeks(weeks)})."
-    return f"Rising in {stage}: “{term}” ({items} this week, {before} in {previous_weeks(weeks)})."
+        return f"New this week in {stage}: “{term}” ({count(now)}, none in {previous_weeks(weeks)})."
+    return f"Rising in {stage}: “{term}” ({count(now)} this week, {before:,} in {previous_weeks(weeks)})."
 
 
 def highlights(digest: Digest) -> list[str]:

@@ -18,6 +18,7 @@ from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week
 from journeywatch.reports import render_html, render_json, render_markdown
 from journeywatch.reports.fired_alerts import alert_summary
+from journeywatch.reports.formatting import weekly_average
 from journeywatch.reports.highlights import highlights
 from journeywatch.reports.model import StageFigures
 from journeywatch.reports.terms import TermCounter, top_terms
@@ -313,8 +314,8 @@ def test_a_running_weeks_highlights_give_no_move_against_whole_weeks(stored: tup
     lines = highlights(running)
     assert not [line for line in lines if "%" in line or line.startswith("Biggest move")], lines
     leader = max(digest.stages, key=lambda s: s.volume)
-    assert lines[0] == (f"Week so far: {leader.name} talk leads with {leader.volume} items ({leader.baseline:.1f} "
-                        "a week in the previous four weeks); moves are judged when the week is over.")
+    assert lines[0] == (f"Week so far: {leader.name} talk leads with {leader.volume} items ({weekly_average(leader.baseline)} "
+                        "a week on average over the previous four weeks); moves are judged when the week is over.")
     assert highlights(digest)[0].startswith("Biggest move: ")  # a finished week keeps its move
 
 

@@ -1,0 +1,86 @@
+"""Counts and averages in the digest read as a brand manager reads them: '6,248 items', and an average
+named as the average it is ('2,032 a week on average over the previous four weeks'), not '2032.0 a week before'.
+
+The digests are built from rows stored through the real storage API (SQLite), then rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+from datetime import timedelta
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_json, render_markdown
+from journeywatch.reports.formatting import baseline_text, count, weekly_average
+from journeywatch.reports.highlights import highlights
+from journeywatch.reports.model import Digest
+from journeywatch.settings import parse_config
+from journeywatch.storage import open_database, save_predictions, store_batch
+from tests.test_digest_data import BRAND, WEEK, WEEK_START
+
+BEFORE = (2030, 2031, 2033, 2034)  # share-stage items in the four weeks before WEEK, oldest first: 2,032 a week
+NOW = 6248
+
+
+def _busy_brand(url: str, weekly: tuple[int, ...] = (*BEFORE, NOW), sources: tuple[str, ...] = ("forum",),
+                moment: str = "ultimate_moment", lean: str = "positive") -> Digest:
+    """`weekly` items a week ending with WEEK, all in one stage, every third one not `lean`, spread over `sources`."""
+    engine = open_database(url)
+    mentions, labels = [], []
+    for age, n_items in enumerate(reversed(weekly)):
+        start = WEEK_START - timedelta(weeks=age)
+        for n in range(n_items):
+            mentions.append(Mention(source=sources[n % len(sources)], external_id=f"{age}-{n}",
+                                    text=f"Northwind beans note {age} {n}", author=f"a{n}", brands=[BRAND],
+                                    created_at=start + timedelta(hours=1, seconds=60 * n)))
+            labels.append(lean if n % 3 else "negative" if lean == "positive" else "positive")
+    store_batch(engine, mentions)
+    save_predictions(engine, "v", [(i + 1, Prediction(moment, 0.9, sentiment, 0.9, {}, {}))
+                                   for i, sentiment in enumerate(labels)])
+    config = parse_config({"database": url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    return build_digest(engine, config, BRAND, parse_week(WEEK))
+
+
+def test_count_average_and_baseline_wording() -> None:
+    assert [count(1), count(0), count(6248), count(3, "author")] == ["1 item", "0 items", "6,248 items", "3 authors"]
+    assert [weekly_average(v) for v in (2032.0, 2031.5, 12.4, 5.5, 7.0, 6.97, 0.25)] == [
+        "2,032", "2,032", "12", "5.5", "7", "7", "0.2"]
+    assert baseline_text(2032.0, 4) == "2,032 a week on average over the previous four weeks"
+    assert baseline_text(100.0, 1) == "100 last week"
+
+
+def test_the_biggest_move_names_its_counts_with_separators_and_its_baseline_as_an_average(sqlite_url: str) -> None:
+    # '(6248 items, 2032.0 a week before)': no separator, and 2032.0 was the mean of the four weeks before,
+    # read as last week's count.
+    digest = _busy_brand(sqlite_url)
+    share = next(s for s in digest.stages if s.name == "share")
+    assert (share.volume, share.baseline) == (NOW, 2032.0)
+    expected = ("Biggest move: share talk is up 208% (6,248 items this week, 2,032 a week on average over the "
+                "previous four weeks).")
+    assert digest.highlights[0] == expected, digest.highlights
+    assert "Most negative stage" not in " ".join(digest.highlights)
+    assert expected in render_markdown(digest)
+    assert expected in html.unescape(render_html(add_charts(digest)))
+    data = json.loads(render_json(digest))  # JSON keeps the raw figures
+    assert next(s for s in data["stages"] if s["name"] == "share")["baseline"] == 2032.0
+    assert data["headline"]["volume"]["value"] == NOW
+
+
+def test_a_brand_one_week_old_compares_with_last_weeks_count(sqlite_url: str) -> None:
+    digest = _busy_brand(sqlite_url, weekly=(1000, 1250))
+    assert digest.baseline_weeks == 1
+    assert digest.highlights[0] == "Biggest move: share talk is up 25% (1,250 items this week, 1,000 last week).", \
+        digest.highlights
+    running = dataclasses.replace(digest, partial_note="Partial week")
+    assert highlights(running)[0] == ("Week so far: share talk leads with 1,250 items (1,000 last week); moves are "
+                                      "judged when the week is over."), highlights(running)
+
+
+def test_the_most_negative_stage_counts_with_separators(sqlite_url: str) -> None:
+    digest = _busy_brand(sqlite_url, weekly=(1200, 1203), moment="second_moment", lean="negative")
+    assert "Most negative stage: use, net sentiment -33 (802 of 1,203 items negative)." in digest.highlights, \
+        digest.highlights
+    assert digest.highlights[0] == ("No stage moved: each is within 1% of last week (the busiest, use, had 1,203 "
+                                    "items this week, 1,200 last week)."), digest.highlights
