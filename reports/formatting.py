@@ -162,6 +162,11 @@ def count(n: int, noun: str = "item") -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def thousands(n: int) -> str:
+    """'6,248': a count with thousands separators ('6248' in a table cell or a card was read digit by digit)."""
+    return f"{n:,}"
+
+
 def weekly_average(value: float) -> str:
     """A mean of weekly counts, rounded as it is read: '2,032' (not '2032.0'), '5.5', '7'.
 

@@ -19,6 +19,7 @@ from .formatting import (
     average_label,
     change_text,
     change_vs_baseline,
+    count,
     emerging_note,
     figure,
     no_data_reason,
@@ -29,6 +30,7 @@ from .formatting import (
     short,
     signed,
     stage_title,
+    thousands,
     tone,
     undated_map_note,
     undated_note,
@@ -47,7 +49,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline, stage_title=stage_title)
+    env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline, stage_title=stage_title,
+                       count=count, thousands=thousands)
     return env
 
 

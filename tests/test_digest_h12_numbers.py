@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import re
 from datetime import timedelta
 
 from journeywatch.domain import Mention, Prediction
@@ -84,3 +85,29 @@ def test_the_most_negative_stage_counts_with_separators(sqlite_url: str) -> None
         digest.highlights
     assert digest.highlights[0] == ("No stage moved: each is within 1% of last week (the busiest, use, had 1,203 "
                                     "items this week, 1,200 last week)."), digest.highlights
+
+
+def _text(page: str) -> str:
+    """The HTML page's words, tags left out, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_html_digest_writes_its_counts_with_thousands_separators(sqlite_url: str) -> None:
+    # 'Share 6248 items', '2083 neg', 'forum 2083 (33%)', '2034 of 6248 authors', 'Mentions collected 6248':
+    # only the headline cards had separators.
+    digest = _busy_brand(sqlite_url, sources=("forum", "reviews", "reddit"))
+    page = render_html(add_charts(digest))
+    text = _text(page)
+    assert "Share 6,248 items · +208% vs 4-wk avg 2,083 neg · 0 neu · 4,165 pos" in text, text
+    assert "Touchpoints: forum 2,083 (" in text
+    assert "2,034 of 6,248 authors came back" in text
+    assert "against the brand (2,083 this week)" in text
+    assert "Mentions collected 6,248 Classified 6,248 On the journey 6,248" in text
+    assert "share 6,248 items, complete 0 items" in html.unescape(page)  # the journey map's alt text
+    assert not re.search(r"\b(2083|2034|4165|6248)\b", text), re.findall(r".{40}\b(?:2083|6248)\b.{20}", text)
+
+
+def test_the_html_digest_says_1_item_not_1_items(sqlite_url: str) -> None:
+    digest = _busy_brand(sqlite_url, weekly=(1,))
+    page = html.unescape(render_html(add_charts(digest)))
+    assert "share 1 item," in page and "1 items" not in page and "1 item ·" in _text(page)
