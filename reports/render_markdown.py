@@ -19,6 +19,7 @@ from .formatting import (
     average_label,
     change_text,
     change_vs_baseline,
+    count,
     emerging_note,
     figure,
     no_data_reason,
@@ -47,11 +48,6 @@ _ENTITIES = {"<": "&lt;", "|": "&#124;", "~": "&#126;"}
 # An '&' is escaped only where it would start an entity ('&lt;' typed in a post): chat clients that show
 # entities as typed (Discord, Slack) read 'Hearth &amp; Co' for a bare one, which Markdown shows as itself.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 item', '3 items': a brand's quiet week reads '1 items with loyalty language' otherwise."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def md_escape(text: str, table: bool = True) -> str:
@@ -89,7 +85,7 @@ def _quote(q: Quote) -> str:
 
 
 def _terms(terms: list[Term]) -> str:
-    return ", ".join(f"{md_escape(t.term)} ({t.count})" for t in terms) or "—"
+    return ", ".join(f"{md_escape(t.term)} ({t.count:,})" for t in terms) or "—"
 
 
 def _week_headers(weeks: list[str]) -> list[str]:
@@ -118,7 +114,7 @@ def render_markdown(digest: Digest) -> str:
         f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "
         f"({change_text(h.net_sentiment)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
-        f"{h.negative_share_count:,} item{'' if h.negative_share_count == 1 else 's'} "
+        f"{count(h.negative_share_count)} "
         f"({change_text(h.negative_share_talk)})",
         "",
         *[f"- {md_escape(line, table=False)}" for line in digest.highlights],
@@ -131,7 +127,7 @@ def render_markdown(digest: Digest) -> str:
     for s in digest.stages:
         net = "—" if s.net_sentiment is None else signed(s.net_sentiment)
         touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({t.share:.0f}%)" for t in s.touchpoints) or "—"
-        split = f"{s.sentiment['negative']} / {s.sentiment['neutral']} / {s.sentiment['positive']}"
+        split = f"{s.sentiment['negative']:,} / {s.sentiment['neutral']:,} / {s.sentiment['positive']:,}"
         change = change_vs_baseline(s.change_vs_baseline, s.volume)
         items = f"{s.volume:,}" + (f" ({s.undated:,} of unknown date)" if s.undated else "")
         lines.append(f"| {md_escape(s.name)} | {items} | {change} | {net} | "
@@ -145,20 +141,20 @@ def render_markdown(digest: Digest) -> str:
     retention = next((s for s in digest.stages if s.derived == "retention"), None)
     if retention:
         x = retention.extra
-        authors = (f"{x['repeat_authors']} of {_count(x['authors'], 'author')} this week also wrote in the "
+        authors = (f"{x['repeat_authors']:,} of {count(x['authors'], 'author')} this week also wrote in the "
                    f"previous {x['history_weeks']} weeks" if x.get("history_items", 1) else
                    f"no items in the previous {x['history_weeks']} weeks to compare its "
-                   f"{_count(x['authors'], 'author')} with")
+                   f"{count(x['authors'], 'author')} with")
         if not x["authors"]:  # '0 of 0 authors this week also wrote' on an empty week
             authors = "no authors this week"
         overlap = overlap_text(digest)
-        lines += ["", f"*{md_escape(retention.name)}* is measured over time: {_count(x['loyalty_mentions'], 'item')} "
-                      f"with loyalty language, {x['churn_mentions']} with churn language; {authors}."
+        lines += ["", f"*{md_escape(retention.name)}* is measured over time: {count(x['loyalty_mentions'])} "
+                      f"with loyalty language, {x['churn_mentions']:,} with churn language; {authors}."
                       + (f" {md_escape(stage_title(overlap))}." if overlap else "")]
     lines += ["", "## Stage by stage", ""]
     for s in digest.stages:
         lines += [f"### {md_escape(stage_title(s.name))}", ""]
-        empty = f"{s.volume:,} item{'' if s.volume == 1 else 's'} this week, none quoted." if s.volume else \
+        empty = f"{count(s.volume)} this week, none quoted." if s.volume else \
             "No items this week."
         lines += [_quote(q) + "\n" for q in s.quotes] or [empty, ""]
     lines += [f"## Moments and sentiment, last {len(digest.trend.weeks)} weeks", "",
@@ -172,7 +168,7 @@ def render_markdown(digest: Digest) -> str:
                 cells.append("no data")
                 continue
             total = sum(v[i] or 0 for v in by_sentiment.values())
-            cells.append(f"{total}" + (f" ({negative} neg)" if negative else ""))
+            cells.append(f"{total:,}" + (f" ({negative:,} neg)" if negative else ""))
         lines.append(f"| {md_escape(MOMENT_TITLES.get(moment, moment))} | " + " | ".join(cells) + " |")
     no_data = f" No data: not measured as empty, {no_data_reason(digest)}." if no_data_weeks(digest) else ""
     lines += ["", f"Cells: items that week (of which negative).{no_data}",
@@ -207,7 +203,7 @@ def render_markdown(digest: Digest) -> str:
               f"- Not classifiable (language not supported): {c.not_classifiable:,}",
               f"- Waiting for the classifier: {c.awaiting_classification:,}",
               f"- Flagged for human review: {c.needs_review:,} (counted in the figures, never quoted)"]
-    failed = "; ".join(f"{md_escape(f.source)} ×{f.failures} ({md_escape(short(f.last_error or '', 120))})"
+    failed = "; ".join(f"{md_escape(f.source)} ×{f.failures:,} ({md_escape(short(f.last_error or '', 120))})"
                        for f in c.failed_sources)
     lines += [f"- Sources that failed: {failed or 'none'}", "",
               f"_Stage model {md_escape(digest.stage_model)}: {' → '.join(md_escape(n) for n in digest.stage_names)}. "

@@ -111,3 +111,13 @@ def test_the_html_digest_says_1_item_not_1_items(sqlite_url: str) -> None:
     digest = _busy_brand(sqlite_url, weekly=(1,))
     page = html.unescape(render_html(add_charts(digest)))
     assert "share 1 item," in page and "1 items" not in page and "1 item ·" in _text(page)
+
+
+def test_the_markdown_digest_writes_its_counts_with_thousands_separators(sqlite_url: str) -> None:
+    # The map's split read '2083 / 0 / 4165', the trend '6248 (2083 neg)', the retention line '2034 of 6,248 authors'.
+    markdown = render_markdown(_busy_brand(sqlite_url, sources=("forum", "reviews", "reddit")))
+    assert "| share | 6,248 | +208% | +33 | 2,083 / 0 / 4,165 | forum 2,083 (" in markdown, markdown
+    assert "| 2,034 (678 neg) | 6,248 (2,083 neg) |" in markdown
+    assert "2,034 of 6,248 authors this week also wrote in the previous 7 weeks" in markdown
+    assert not re.search(r"\b(2083|2034|4165|6248)\b", markdown)
+
