@@ -25,7 +25,7 @@ from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from .formatting import MOMENT_TITLES, previous_weeks, signed  # noqa: E402
+from .formatting import MOMENT_TITLES, previous_weeks, signed, whole_percentages  # noqa: E402
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
@@ -58,21 +58,6 @@ def _change_text(stage: StageFigures) -> str:
     change = round(stage.change_vs_baseline)  # -0.3% is level: '▼ 0%' drew a fall
     arrow = "▲" if change > 0 else "▼" if change < 0 else "●"
     return f"{arrow} {abs(change)}%"
-
-
-def whole_percentages(counts: dict[str, int]) -> dict[str, int]:
-    """Each count's share in whole percent, adding up to 100 (largest remainders round up).
-
-    Rounded one by one, a stage split 1 / 1 / 1 read 33% + 33% + 33%, and 2 / 2 / 3 read 29% + 29% + 43%... = 101%.
-    """
-    total = sum(counts.values())
-    if not total:
-        return {key: 0 for key in counts}
-    exact = {key: n * 100 / total for key, n in counts.items()}
-    shares = {key: int(value) for key, value in exact.items()}
-    for key in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:100 - sum(shares.values())]:
-        shares[key] += 1
-    return shares
 
 
 @lru_cache(maxsize=1)

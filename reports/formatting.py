@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from .model import Change, Digest, StageFigures
 
 QUOTE_CHARS = 280
+K = TypeVar("K")
 # A moment as the chart and the Markdown table name it: 'zero\_moment' in a table was the code's label.
 MOMENT_TITLES = {
     "stimulus": "Stimulus", "zero_moment": "ZMOT · research", "first_moment": "FMOT · purchase",
@@ -185,6 +188,35 @@ def baseline_text(baseline: float, weeks: int) -> str:
     if weeks == 1:
         return f"{weekly_average(baseline)} last week"
     return f"{weekly_average(baseline)} a week on average over {previous_weeks(weeks)}"
+
+
+def whole_percentages(counts: Mapping[K, int]) -> dict[K, int]:
+    """Each count's share in whole percent, adding up to 100 (largest remainders round up).
+
+    Rounded one by one, a stage split 1 / 1 / 1 read 33% + 33% + 33%, and 2 / 2 / 3 read 29% + 29% + 43%... = 101%.
+    """
+    total = sum(counts.values())
+    if not total:
+        return {key: 0 for key in counts}
+    exact = {key: n * 100 / total for key, n in counts.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    for key in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:100 - sum(shares.values())]:
+        shares[key] += 1
+    return shares
+
+
+def touchpoint_shares(stage: StageFigures) -> list[int]:
+    """The stage's top sources' shares of its items in whole percent, one per touchpoint, as every format shows them.
+
+    Where the sources shown are all of the stage's, they add up to 100 (largest remainders): three sources of
+    2,083, 2,083 and 2,082 items read 33% + 33% + 33%. Where more sources feed the stage than are shown, each
+    share is its own count's, rounded once (not the stored share, already rounded to a tenth).
+    """
+    counts = [t.count for t in stage.touchpoints]
+    if sum(counts) < stage.volume:
+        return [round(n * 100 / stage.volume) for n in counts]
+    shares = whole_percentages(dict(enumerate(counts)))
+    return [shares[i] for i in range(len(counts))]
 
 
 def signed(value: float, decimals: int = 0) -> str:

@@ -32,6 +32,7 @@ from .formatting import (
     stage_title,
     thousands,
     tone,
+    touchpoint_shares,
     undated_map_note,
     undated_note,
     unmapped_text,
@@ -50,7 +51,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline, stage_title=stage_title,
-                       count=count, thousands=thousands)
+                       count=count, thousands=thousands, touchpoint_shares=touchpoint_shares)
     return env
 
 

@@ -30,6 +30,7 @@ from .formatting import (
     short,
     signed,
     stage_title,
+    touchpoint_shares,
     undated_map_note,
     undated_note,
     unmapped_text,
@@ -126,7 +127,8 @@ def render_markdown(digest: Digest) -> str:
     ]
     for s in digest.stages:
         net = "—" if s.net_sentiment is None else signed(s.net_sentiment)
-        touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({t.share:.0f}%)" for t in s.touchpoints) or "—"
+        touch = ", ".join(f"{md_escape(t.source)} {t.count:,} ({share}%)"
+                          for t, share in zip(s.touchpoints, touchpoint_shares(s))) or "—"
         split = f"{s.sentiment['negative']:,} / {s.sentiment['neutral']:,} / {s.sentiment['positive']:,}"
         change = change_vs_baseline(s.change_vs_baseline, s.volume)
         items = f"{s.volume:,}" + (f" ({s.undated:,} of unknown date)" if s.undated else "")

@@ -121,3 +121,12 @@ def test_the_markdown_digest_writes_its_counts_with_thousands_separators(sqlite_
     assert "2,034 of 6,248 authors this week also wrote in the previous 7 weeks" in markdown
     assert not re.search(r"\b(2083|2034|4165|6248)\b", markdown)
 
+
+
+def test_a_stages_touchpoint_shares_add_up_to_100_percent(sqlite_url: str) -> None:
+    # Three sources of 2,083, 2,083 and 2,082 items, all of the stage's, read 33% + 33% + 33%.
+    digest = _busy_brand(sqlite_url, sources=("forum", "reviews", "reddit"))
+    expected = "forum 2,083 (34%), reviews 2,083 (33%), reddit 2,082 (33%)"
+    assert expected in render_markdown(digest)
+    assert expected.replace(", ", " ") in _text(render_html(add_charts(digest)))
+

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from journeywatch.reports import Digest, add_charts, build_digest, parse_week, render_json, render_markdown
 from journeywatch.reports import md_escape, render_html, write_digest
+from journeywatch.reports.formatting import touchpoint_shares
 from journeywatch.settings import parse_config
 from journeywatch.storage import open_database
 from tests.test_digest_data import BRAND, WEEK, fill, make_items
@@ -176,7 +177,7 @@ def test_touchpoints_show_their_counts_beside_their_shares(digest: Digest) -> No
     # "social 100%" of a one-item stage read like a trend; the count says how much it is.
     stage = next(s for s in digest.stages if s.touchpoints)
     top = stage.touchpoints[0]
-    shown = f"{top.source} {top.count} ({top.share:.0f}%)"
+    shown = f"{top.source} {top.count:,} ({touchpoint_shares(stage)[0]}%)"  # largest remainders: they add up
     assert shown in render_markdown(digest)
     assert shown in " ".join(_parse(render_html(digest)).text)
 
