@@ -638,15 +638,13 @@ def reclassify(
                                            "(or set JOURNEYWATCH_DATABASE_URL)"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: config's or shipped]"),
 ) -> None:
-    """Re-tag stored items that an older (or no) model classified, with a progress bar on stderr.
+    """Re-tag stored items that an older (or no) model classified, with a progress bar on a terminal.
 
     A SQLite database that is not there is an error naming its path (nothing has
     been stored there to re-tag), and no empty database is created in its place.
 
     Example: journeywatch reclassify --config journeywatch.yaml
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from journeywatch.flows.reclassify import reclassify_stored
     from journeywatch.settings.classifier import ClassifierSettings
     from journeywatch.storage import count_pending
@@ -661,9 +659,13 @@ def reclassify(
     classifier = load_classifier(model or options.model_dir, batch_size=options.batch_size,
                                  review_below=options.review_below)
     total = count_pending(engine, classifier.version)
-    with Progress(TextColumn("reclassifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=False) as progress:  # stdout: the result only
-        task = progress.add_task("reclassify", total=total)
-        done = reclassify_stored(engine, classifier, options.batch_size,
-                                 progress=lambda n: progress.update(task, completed=n))
+    # The bar of classify and evaluate: on a terminal only (a cron log got a drawn bar line, "0/0 -:--:--")
+    with _progress_bar("reclassifying", total) as advance:
+        counted = [0]
+
+        def progressed(done: int) -> None:  # told how many so far, the bar advances by the difference
+            advance(done - counted[0])
+            counted[0] = done
+
+        done = reclassify_stored(engine, classifier, options.batch_size, progress=progressed)
     _console.print(f"reclassified {done} items with {classifier.version}", highlight=False)
