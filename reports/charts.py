@@ -57,7 +57,7 @@ def _change_text(stage: StageFigures) -> str:
         return "new" if stage.volume else "no talk"
     change = round(stage.change_vs_baseline)  # -0.3% is level: '▼ 0%' drew a fall
     arrow = "▲" if change > 0 else "▼" if change < 0 else "●"
-    return f"{arrow} {abs(change)}%"
+    return f"{arrow} {abs(change):,}%"
 
 
 @lru_cache(maxsize=1)

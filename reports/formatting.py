@@ -220,9 +220,9 @@ def touchpoint_shares(stage: StageFigures) -> list[int]:
 
 
 def signed(value: float, decimals: int = 0) -> str:
-    """'+12', '-3', and '0' for a value that rounds to zero: a net sentiment of -0.4 read '-0'."""
-    text = f"{value:+.{decimals}f}"
-    return f"{0:.{decimals}f}" if float(text) == 0 else text
+    """'+12', '-3', '+2,400.0', and '0' for a value that rounds to zero: a net sentiment of -0.4 read '-0'."""
+    text = f"{value:+,.{decimals}f}"
+    return f"{0:.{decimals}f}" if float(text.replace(",", "")) == 0 else text
 
 
 def figure(value: float | None, template: str) -> str:

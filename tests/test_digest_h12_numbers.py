@@ -130,3 +130,14 @@ def test_a_stages_touchpoint_shares_add_up_to_100_percent(sqlite_url: str) -> No
     assert expected in render_markdown(digest)
     assert expected.replace(", ", " ") in _text(render_html(add_charts(digest)))
 
+
+
+def test_a_change_of_thousands_of_percent_has_separators(sqlite_url: str) -> None:
+    # Ten items last week, 1,250 this week read '+12400.0% vs last week's 10' and '+12400%' on the map.
+    digest = _busy_brand(sqlite_url, weekly=(10, 1250))
+    markdown = render_markdown(digest)
+    assert "**Mentions:** 1,250 (+12,400.0% vs last week's 10)" in markdown, markdown
+    assert "| share | 1,250 | +12,400% |" in markdown
+    assert "+12,400.0% vs last week's 10" in _text(render_html(add_charts(digest)))
+    from journeywatch.reports.charts import _change_text
+    assert _change_text(next(s for s in digest.stages if s.name == "share")) == "▲ 12,400%"
