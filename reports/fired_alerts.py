@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from journeywatch.alerts import alerts_between
 from journeywatch.alerts.alert import expected_text
 
+from .formatting import count
+
 
 def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Alerts whose spike began in [since, until) for `brand`, oldest first, as plain data."""
@@ -32,14 +34,14 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
     else:
         when = str(start or "")
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
-    what = f"{observed} negative share-stage items"
+    what = count(int(observed or 0), "negative share-stage item")
     if expected is not None:  # as alerts list writes it: "0.0 were expected" read as nothing at all
         what += f" where {expected_text(float(expected))} were expected"
     if ratio is not None:  # against a near-zero baseline the ratio is huge and meaningless past this
         what += " (>1000×)" if float(ratio) >= 1000 else f" ({float(ratio):.1f}×)"
     sources = alert.get("sources") or {}
     if sources:
-        what += "; top sources: " + ", ".join(f"{name} {n}" for name, n in list(sources.items())[:3])
+        what += "; top sources: " + ", ".join(f"{name} {n:,}" for name, n in list(sources.items())[:3])
     if alert.get("status"):
         what += f"; {alert['status']}"
     return when, what

@@ -141,3 +141,26 @@ def test_a_change_of_thousands_of_percent_has_separators(sqlite_url: str) -> Non
     assert "+12,400.0% vs last week's 10" in _text(render_html(add_charts(digest)))
     from journeywatch.reports.charts import _change_text
     assert _change_text(next(s for s in digest.stages if s.name == "share")) == "▲ 12,400%"
+
+
+def test_an_alerts_counts_have_separators(sqlite_url: str) -> None:
+    # A spike of 1500 items read '1500 negative share-stage items ...; top sources: trustpilot 1200, reddit 300'.
+    from sqlalchemy import insert
+
+    from journeywatch.storage.tables import alerts
+    _busy_brand(sqlite_url, weekly=(1,))
+    at = WEEK_START + timedelta(days=2, hours=9)
+    row = {"brand": BRAND, "window_start": at, "window_end": at + timedelta(hours=1),
+           "last_window_end": at + timedelta(hours=1), "status": "ended", "observed": 1500, "expected": 4.0,
+           "ratio": 375.0, "p_value": 1e-9, "model": "poisson", "windows": 1, "negative_share": 0.6,
+           "share_items": 2500, "evidence": {"sources": {"trustpilot": 1200, "reddit": 300}, "top_items": []},
+           "deliveries": [], "created_at": at + timedelta(hours=1)}
+    engine = open_database(sqlite_url)
+    with engine.begin() as connection:
+        connection.execute(insert(alerts), [row])
+    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
+    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    expected = ("1,500 negative share-stage items where 4 were expected (375.0×); top sources: trustpilot 1,200, "
+                "reddit 300; ended")
+    assert f"- Wed 11 Nov 09:00 UTC: {expected}" in render_markdown(digest)
+    assert expected in _text(render_html(add_charts(digest)))
