@@ -66,7 +66,7 @@ def md_escape(text: str, table: bool = True) -> str:
     flat = "".join(char if char == "|" and not table else _ENTITIES.get(char, char) for char in flat)
     if flat.startswith(("-", ">")):
         return "\\" + flat
-    return re.sub(r"^(\d+)\.", r"\1\\.", flat)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", flat)  # '1)' opens an ordered list in CommonMark as '1.' does
 
 
 def md_link(label: str, url: str | None) -> str:
