@@ -22,7 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
 from matplotlib.ft2font import FT2Font  # noqa: E402
 from matplotlib.patches import Polygon, Rectangle  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from .formatting import MOMENT_TITLES, previous_weeks, signed, whole_percentages  # noqa: E402
@@ -166,6 +166,11 @@ def journey_map_png(digest: Digest) -> bytes:
 
 def trend_png(digest: Digest) -> bytes:
     """Moment × sentiment over the trend weeks: one small panel per moment, stacked by sentiment, shared scale."""
+    return _png(trend_figure(digest))
+
+
+def trend_figure(digest: Digest) -> Figure:
+    """The trend chart as a matplotlib figure (`trend_png` draws it)."""
     weeks = [w.split("-W")[1] for w in digest.trend.weeks]
     moments = list(digest.trend.counts)
     figure, axes = plt.subplots(2, 3, figsize=(6.4, 3.9), sharex=True, sharey=True)
@@ -184,6 +189,7 @@ def trend_png(digest: Digest) -> bytes:
         ax.set_xticks(range(len(weeks)), weeks, fontsize=6.9, color=MUTED, rotation=0)
         ax.tick_params(axis="y", labelsize=7.5, colors=MUTED, length=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # '6000' read as the other counts do not
         ax.tick_params(axis="x", length=0)
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -202,7 +208,7 @@ def trend_png(digest: Digest) -> bytes:
                   bbox_to_anchor=(0.5, 0.0))
     # fixed margins: tight_layout measured every tick label and took most of this chart's time
     figure.subplots_adjust(left=0.08, right=0.99, top=0.92, bottom=0.17, hspace=0.42, wspace=0.08)
-    return _png(figure)
+    return figure
 
 
 def add_charts(digest: Digest) -> Digest:

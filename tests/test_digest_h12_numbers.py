@@ -164,3 +164,16 @@ def test_an_alerts_counts_have_separators(sqlite_url: str) -> None:
                 "reddit 300; ended")
     assert f"- Wed 11 Nov 09:00 UTC: {expected}" in render_markdown(digest)
     assert expected in _text(render_html(add_charts(digest)))
+
+
+def test_the_trend_charts_item_axis_has_separators(sqlite_url: str) -> None:
+    # The trend chart's axis read '2000 4000 6000' beside the tables' '6,248'.
+    import matplotlib.pyplot as plt
+
+    from journeywatch.reports.charts import trend_figure
+    figure = trend_figure(_busy_brand(sqlite_url))
+    figure.canvas.draw()
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    plt.close(figure)
+    assert "2,000" in labels or "5,000" in labels, labels
+    assert not any(re.fullmatch(r"\d{4,}", label) for label in labels), labels
