@@ -114,10 +114,10 @@ def _exclusions(engine: Engine, brand: str, settings: AlertSettings, first: int,
 
 
 def _alert_values(engine: Engine, brand: str, verdict: Verdict, settings: AlertSettings,
-                  now: datetime) -> dict[str, Any]:
+                  now: datetime, judged_until: datetime | None) -> dict[str, Any]:
     start = verdict.start - (verdict.windows - 1) * settings.window
     end = verdict.start + settings.window
-    items, sources = evidence(engine, brand, start, end)
+    items, sources = evidence(engine, brand, start, end, judged_until=judged_until)
     return {
         "brand": brand, "window_start": start, "window_end": end, "last_window_end": end, "status": "active",
         "observed": verdict.observed, "expected": verdict.expected, "ratio": verdict.ratio,
@@ -163,7 +163,8 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
         _note(notes, f"{brand}: {undated} negative share-stage item(s) of unknown date (undated entries on a feed's "
                      "first reading, stored at its fetch time: a backlog of any age) count towards no alert")
     first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
-    counts = window_counts(engine, brand, window, first, stop)
+    judged_at = datetime.now(timezone.utc)  # wall-clock, as mentions.fetched_at: items fetched later are late
+    counts = window_counts(engine, brand, window, first, stop, judged_until=previous)
     series = Series(window_start(first, window), window, counts.negative, counts.share,
                     history_start=history - first, first_seen=seen)
     exclude = _exclusions(engine, brand, settings, first, stop)
@@ -171,12 +172,12 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     current = open_alert(engine, brand)
     spike = OpenSpike(current.window_start, current.last_window_end, current.id) if current else None
     events, _ = track(verdicts, window, settings.cooldown, spike)
-    new_values = {id(e.spike): _alert_values(engine, brand, e.verdict, settings, now)
+    new_values = {id(e.spike): _alert_values(engine, brand, e.verdict, settings, now, previous)
                   for e in events if e.kind == "start" and e.verdict is not None}
     new_ids: list[int] = []
     ended_ids: list[int] = []
     with engine.begin() as connection:
-        if not claim_windows(connection, brand, previous, window_start(stop, window), now):
+        if not claim_windows(connection, brand, previous, window_start(stop, window), now, judged_at):
             logger.info("alerts for %s: another check judged these windows first", brand)
             return []
         for event in events:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, not_, select, true
 
 from journeywatch.copies import copy_key
 from journeywatch.domain import Moment, Sentiment
 from journeywatch.storage.dialect import epoch_bucket
-from journeywatch.storage.tables import classifications, mention_brands, mentions
+from journeywatch.storage.tables import alert_judgments, classifications, mention_brands, mentions
 
 from .alert import EvidenceItem
 
@@ -55,20 +55,52 @@ def _date_known() -> ColumnElement[bool]:
     return mention_brands.c.date_known.is_(True)
 
 
-def window_counts(engine: Engine, brand: str, window: timedelta, first: int, stop: int) -> WindowCounts:
-    """Share-stage counts per window for windows first..stop-1 (missing windows are zeros)."""
+def _judged_at() -> ColumnElement[datetime]:
+    """When the window of a mention_brands row was judged: the first judgment past its time (NULL: not yet)."""
+    return (
+        select(alert_judgments.c.judged_at)
+        .where(alert_judgments.c.brand == mention_brands.c.brand,
+               alert_judgments.c.judged_until > mention_brands.c.created_at)
+        .order_by(alert_judgments.c.judged_until).limit(1)
+        .scalar_subquery()
+    )
+
+
+def _on_time(judged_until: datetime | None) -> ColumnElement[bool]:
+    """Leaves out items written before `judged_until` (windows an earlier check judged) but fetched after it did.
+
+    Such an item was not in its window's count when it was judged, and no
+    check judges the window again: counted in later baselines and scan sums
+    over earlier windows, a late batch held back the next real spike.
+    Windows not judged yet count every item. Needs `mentions` in the FROM.
+    """
+    if judged_until is None:
+        return true()
+    fetched_after = mentions.c.fetched_at > func.coalesce(_judged_at(), mentions.c.fetched_at)  # no row: on time
+    return not_(and_(mention_brands.c.created_at < judged_until, fetched_after))
+
+
+def window_counts(engine: Engine, brand: str, window: timedelta, first: int, stop: int,
+                  judged_until: datetime | None = None) -> WindowCounts:
+    """Share-stage counts per window for windows first..stop-1 (missing windows are zeros).
+
+    Items of windows before `judged_until` count only if fetched by the time
+    their window was judged (`_on_time`).
+    """
     seconds = int(window.total_seconds())
     bucket = epoch_bucket(mention_brands.c.created_at, seconds).label("bucket")
+    joined = mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id)
+    if judged_until is not None:
+        joined = joined.join(mentions, mentions.c.id == mention_brands.c.mention_id)
     query = (
         select(bucket,
                func.sum(case((_is_negative_share(), 1), else_=0)).label("negative"),
                func.count().label("share"))
-        .select_from(mention_brands.join(classifications,
-                                         classifications.c.mention_id == mention_brands.c.mention_id))
+        .select_from(joined)
         .where(mention_brands.c.brand == brand,
                mention_brands.c.created_at >= window_start(first, window),
                mention_brands.c.created_at < window_start(stop, window),
-               classifications.c.moment == Moment.ULTIMATE.value, _date_known())
+               classifications.c.moment == Moment.ULTIMATE.value, _date_known(), _on_time(judged_until))
         .group_by(bucket)
     )
     negative = np.zeros(max(stop - first, 0), dtype=int)
@@ -142,18 +174,19 @@ def late_items(engine: Engine, brand: str, since: datetime, judged_until: dateti
     return int(count or 0), oldest
 
 
-def evidence(engine: Engine, brand: str, since: datetime, until: datetime,
-             limit: int = 5) -> tuple[list[EvidenceItem], dict[str, int]]:
+def evidence(engine: Engine, brand: str, since: datetime, until: datetime, limit: int = 5,
+             judged_until: datetime | None = None) -> tuple[list[EvidenceItem], dict[str, int]]:
     """The most confidently negative share-stage items of a span, one per text, and how many each source gave.
 
     A spike is often one post shared or pasted many times (a copy-paste
     campaign, cross-posts), each copy with its own link or hashtag: five copies
-    of it left no room for what else was said (`copy_key`).
+    of it left no room for what else was said (`copy_key`). Late items are
+    left out as the counts leave them out (`_on_time`).
     """
     joined = mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
         classifications, classifications.c.mention_id == mention_brands.c.mention_id)
     where = (mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
-             mention_brands.c.created_at < until, _is_negative_share(), _date_known())
+             mention_brands.c.created_at < until, _is_negative_share(), _date_known(), _on_time(judged_until))
     top = (
         select(mentions.c.text, mentions.c.title, mentions.c.url, mentions.c.source, mentions.c.source_kind,
                mentions.c.created_at)

@@ -4,6 +4,8 @@ The watermark (`alert_checks.checked_until`) says every window before it has
 been judged. It is claimed with a compare-and-set in the same transaction
 that stores the alerts, so two checks running at once cannot both judge a
 window, and a crash before commit leaves the windows to the next check.
+Each claim also records when its windows were judged (`alert_judgments`):
+items fetched after that count in no later check (`counts.window_counts`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Text, and_, cast, func, select, update
+from sqlalchemy import Connection, Engine, Row, Text, and_, cast, delete, func, select, update
 
 from journeywatch.storage.dialect import insert_for
-from journeywatch.storage.tables import alert_checks, alerts
+from journeywatch.storage.tables import alert_checks, alert_judgments, alerts
 
 from .alert import Alert, EvidenceItem
 
@@ -50,8 +52,13 @@ def last_checked_at(engine: Engine, brand: str) -> datetime | None:
 
 
 def claim_windows(connection: Connection, brand: str, previous: datetime | None, until: datetime,
-                  now: datetime) -> bool:
-    """Move the brand's watermark from `previous` to `until`; False when another check moved it first."""
+                  now: datetime, judged_at: datetime) -> bool:
+    """Move the brand's watermark from `previous` to `until`; False when another check moved it first.
+
+    Won, the windows up to `until` are recorded as judged at `judged_at` (the
+    wall-clock time their counts were read). A first check (no watermark)
+    judges all history afresh, so judgments of an earlier one are dropped.
+    """
     # RETURNING, not rowcount: drivers disagree on rowcount for INSERT ... ON CONFLICT DO NOTHING.
     if previous is None:
         insert = insert_for(connection, alert_checks).values(brand=brand, checked_until=until, updated_at=now)
@@ -62,7 +69,12 @@ def claim_windows(connection: Connection, brand: str, previous: datetime | None,
             .where(alert_checks.c.brand == brand, alert_checks.c.checked_until == previous)
             .values(checked_until=until, updated_at=now)
         )
-    return connection.execute(statement.returning(alert_checks.c.brand)).first() is not None
+    if connection.execute(statement.returning(alert_checks.c.brand)).first() is None:
+        return False
+    if previous is None:
+        connection.execute(delete(alert_judgments).where(alert_judgments.c.brand == brand))
+    connection.execute(alert_judgments.insert().values(brand=brand, judged_until=until, judged_at=judged_at))
+    return True
 
 
 def open_alert(engine: Engine, brand: str) -> Alert | None:

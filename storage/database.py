@@ -154,7 +154,7 @@ def require_existing(url: str, where: str | None = None) -> None:
 def _refuse_foreign(url: str, where: str) -> None:
     """ConfigError when `url` names a SQLite file holding another program's tables and none of journeywatch's.
 
-    Migrating it added journeywatch's eight tables beside them: `run` or `db upgrade` pointed at an
+    Migrating it added journeywatch's nine tables beside them: `run` or `db upgrade` pointed at an
     existing file of another program (a mistyped path, a data extract) changed it without a word.
     """
     try:

@@ -170,3 +170,13 @@ alert_checks = Table(
     Column("checked_until", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Per brand, one row per check that judged windows: those before `judged_until` (and from the previous row's) were
+# judged at `judged_at`, a wall-clock time like mentions.fetched_at, so items fetched later count in no window.
+alert_judgments = Table(
+    "alert_judgments",
+    metadata,
+    Column("brand", String(200), primary_key=True),
+    Column("judged_until", UTCDateTime, primary_key=True),
+    Column("judged_at", UTCDateTime, nullable=False),
+)
