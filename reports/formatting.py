@@ -242,6 +242,14 @@ def previous_weeks(n: int) -> str:
     return "earlier weeks (none yet)" if n <= 0 else f"the previous {_WEEKS.get(n, f'{n} weeks')}"
 
 
+def baseline_name(n: int) -> str:
+    """What a stage's change is against, in words: 'the weekly average of the previous four weeks', 'last week'.
+
+    'change against the previous four weeks' did not say whether the four weeks were summed or averaged.
+    """
+    return "last week" if n == 1 else f"the weekly average of {previous_weeks(n)}" if n > 0 else previous_weeks(n)
+
+
 def average_label(n: int) -> str:
     """A column heading for the change against the baseline weeks: 'vs 4-wk avg', 'vs last week'."""
     return "vs last week" if n == 1 else f"vs {n}-wk avg" if n > 0 else "vs earlier weeks"

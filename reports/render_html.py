@@ -17,6 +17,7 @@ from .fired_alerts import alert_summary
 from .formatting import (
     BACKLOG,
     average_label,
+    baseline_name,
     change_text,
     change_vs_baseline,
     count,
@@ -106,6 +107,7 @@ def render_html(digest: Digest, image_src: dict[str, str] | None = None) -> str:
         not_compared={s.name: emerging_note(digest, s) for s in digest.stages},
         versus=average_label(digest.baseline_weeks),
         previous=previous_weeks(digest.baseline_weeks),
+        baseline_name=baseline_name(digest.baseline_weeks),
         alerts=[alert_summary(a, digest.timezone) for a in digest.alerts],
         charts=image_src or {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
                              for name, png in digest.charts.items()},

@@ -177,3 +177,14 @@ def test_the_trend_charts_item_axis_has_separators(sqlite_url: str) -> None:
     plt.close(figure)
     assert "2,000" in labels or "5,000" in labels, labels
     assert not any(re.fullmatch(r"\d{4,}", label) for label in labels), labels
+
+
+def test_the_html_map_says_its_change_is_against_a_weekly_average(sqlite_url: str) -> None:
+    # 'change against the previous four weeks' did not say whether the four weeks were summed or averaged.
+    text = _text(render_html(add_charts(_busy_brand(sqlite_url))))
+    assert "volume, change against the weekly average of the previous four weeks, net sentiment" in text
+
+
+def test_the_html_map_of_a_brand_one_week_old_says_last_week(sqlite_url: str) -> None:
+    text = _text(render_html(add_charts(_busy_brand(sqlite_url, weekly=(1000, 1250)))))
+    assert "volume, change against last week, net sentiment" in text
