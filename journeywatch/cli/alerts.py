@@ -26,8 +26,9 @@ console = Console(emoji=False)  # a brand or target holding ":fire:" is text, no
 
 
 def _window(alert: Alert) -> str:
-    end = f"{alert.window_end:%H:%M}" if alert.window_end.date() == alert.window_start.date() \
-        else f"{alert.window_end:%Y-%m-%d %H:%M}"
+    """From the spike's first window to its last flagged one: the first window alone hid a spike's length."""
+    last = max(alert.window_end, alert.last_window_end)
+    end = f"{last:%H:%M}" if last.date() == alert.window_start.date() else f"{last:%Y-%m-%d %H:%M}"
     return f"{alert.window_start:%Y-%m-%d %H:%M}–{end} UTC"
 
 

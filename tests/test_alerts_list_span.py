@@ -1,0 +1,33 @@
+"""`alerts list` shows how long a spike lasted, not only the window that first raised it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from journeywatch.alerts.state import extend_alert, recent_alerts
+from journeywatch.cli import app
+from journeywatch.settings import DATABASE_ENV
+from journeywatch.storage import open_database
+from tests.test_alerts_cli import demo_config_file
+
+runner = CliRunner()
+
+
+def test_a_spike_flagged_for_three_more_hours_lists_until_its_last_window(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "notify": ["file://out/alerts.log"]})
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    engine = open_database(sqlite_url)
+    (alert,) = recent_alerts(engine)
+    with engine.begin() as connection:  # as the checks of the next hours do while the spike stays flagged
+        extend_alert(connection, alert.id, datetime(2026, 11, 18, 18, 0, tzinfo=timezone.utc))
+
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "120"})
+    assert listed.exit_code == 0, listed.output
+    assert "2026-11-18 14:00–18:00 UTC" in listed.output, listed.output
