@@ -46,8 +46,8 @@ def _busy_brand(url: str, weekly: tuple[int, ...] = (*BEFORE, NOW), sources: tup
 
 def test_count_average_and_baseline_wording() -> None:
     assert [count(1), count(0), count(6248), count(3, "author")] == ["1 item", "0 items", "6,248 items", "3 authors"]
-    assert [weekly_average(v) for v in (2032.0, 2031.5, 12.4, 5.5, 7.0, 6.97, 0.25)] == [
-        "2,032", "2,032", "12", "5.5", "7", "7", "0.2"]
+    assert [weekly_average(v) for v in (2032.0, 2031.5, 120.4, 10.4, 5.5, 7.0, 6.97, 0.25)] == [
+        "2,032", "2,032", "120", "10.4", "5.5", "7", "7", "0.2"]
     assert baseline_text(2032.0, 4) == "2,032 a week on average over the previous four weeks"
     assert baseline_text(100.0, 1) == "100 last week"
 
@@ -188,3 +188,10 @@ def test_the_html_map_says_its_change_is_against_a_weekly_average(sqlite_url: st
 def test_the_html_map_of_a_brand_one_week_old_says_last_week(sqlite_url: str) -> None:
     text = _text(render_html(add_charts(_busy_brand(sqlite_url, weekly=(1000, 1250)))))
     assert "volume, change against last week, net sentiment" in text
+
+
+def test_an_average_under_a_hundred_keeps_its_decimal(sqlite_url: str) -> None:
+    # '(17 items this week, 10 a week on average ...)' beside 'up 62%': the average was 10.5.
+    digest = _busy_brand(sqlite_url, weekly=(10, 10, 11, 11, 17))
+    assert digest.highlights[0] == ("Biggest move: share talk is up 62% (17 items this week, 10.5 a week on average "
+                                    "over the previous four weeks)."), digest.highlights
