@@ -111,7 +111,10 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
         except exc.ArgumentError:
             shown = "the URL"  # unparsable: not shown, it may hold a password
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        if isinstance(error, (ImportError, exc.ArgumentError, exc.NoSuchModuleError)):
+        if shown.startswith("sqlite") and (folder := make_url(shown).database) and Path(folder).is_dir():
+            # SQLite's own words, "unable to open database file", did not say the path was a folder
+            reason = f"{folder} is a folder; name a database file in it, e.g. {shown.rstrip('/')}/journeywatch.db"
+        elif isinstance(error, (ImportError, exc.ArgumentError, exc.NoSuchModuleError)):
             # another database's URL (its driver is not installed) or no URL at all: say which ones work
             reason += f"; {_SUPPORTED}"
         raise ConfigError(f"{where}: cannot open {shown}: {reason}") from error
