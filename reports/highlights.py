@@ -57,7 +57,8 @@ def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
         return None
     stage = max(busy, key=lambda s: s.volume)
     before = f" ({baseline_text(stage.baseline, weeks)})" if weeks else ""
-    return f"Week so far: {stage.name} talk leads with {count(stage.volume)}{before}; moves are judged when the week is over."
+    return (f"Week so far: {stage.name} talk leads with {count(stage.volume)}{before}; "
+            "moves are judged when the week is over.")
 
 
 def _most_negative(stages: list[StageFigures]) -> str | None:

@@ -314,8 +314,9 @@ def test_a_running_weeks_highlights_give_no_move_against_whole_weeks(stored: tup
     lines = highlights(running)
     assert not [line for line in lines if "%" in line or line.startswith("Biggest move")], lines
     leader = max(digest.stages, key=lambda s: s.volume)
-    assert lines[0] == (f"Week so far: {leader.name} talk leads with {leader.volume} items ({weekly_average(leader.baseline)} "
-                        "a week on average over the previous four weeks); moves are judged when the week is over.")
+    assert lines[0] == (f"Week so far: {leader.name} talk leads with {leader.volume} items "
+                        f"({weekly_average(leader.baseline)} a week on average over the previous four weeks); "
+                        "moves are judged when the week is over.")
     assert highlights(digest)[0].startswith("Biggest move: ")  # a finished week keeps its move
 
 

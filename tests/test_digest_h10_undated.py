@@ -80,4 +80,5 @@ def test_a_feeds_backlog_makes_no_emerging_term(sqlite_url: str) -> None:
     digest = _backlog_week(sqlite_url)
     assert all(not s.emerging_terms and not s.pain_points for s in digest.stages), digest.stages
     assert not any("review number" in line for line in digest.highlights), digest.highlights
-    assert "10 items of known date this week, 10 a week on average over the previous four weeks" in digest.highlights[0], digest.highlights
+    assert ("10 items of known date this week, 10 a week on average over the previous four weeks"
+            in digest.highlights[0]), digest.highlights

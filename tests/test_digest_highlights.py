@@ -45,8 +45,8 @@ def test_a_stage_level_with_its_average_is_no_move_down_0_percent() -> None:
     # Hearth & Co's only busy stage read 'Biggest move: purchase talk is down 0% on its average'.
     stages = [_stage("purchase", 6, 0.0, 6.0), _stage("use", 7, 0.4, 6.97)]
     line = _biggest_move(stages, 4)
-    assert line == ("No stage moved: each is within 1% of its weekly average "
-                    "(the busiest, use, had 7 items this week, 7 a week on average over the previous four weeks)."), line
+    assert line == ("No stage moved: each is within 1% of its weekly average (the busiest, use, had 7 items "
+                    "this week, 7 a week on average over the previous four weeks)."), line
     assert _biggest_move([_stage("use", 9, -22.0, 11.5)], 4).startswith("Biggest move: use talk is down 22%")
 
 
