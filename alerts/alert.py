@@ -8,8 +8,9 @@ from typing import Any
 
 
 def expected_text(expected: float) -> str:
-    """0.0063, 2.5, 150: two significant digits below 10, whole numbers above (".2g" wrote 150 as "1.5e+02")."""
-    return f"{expected:.2g}" if expected < 10 else f"{expected:.0f}"
+    """0.0063, 2.5, 150, 1,500: two significant digits below 10, whole numbers above (".2g" wrote 150 as "1.5e+02"),
+    grouped as the digest groups its counts."""
+    return f"{expected:.2g}" if expected < 10 else f"{expected:,.0f}"
 
 
 def _times(ratio: float) -> str:
