@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, literal, or_, select, update
 
 from journeywatch.domain import Mention
 
@@ -136,8 +136,28 @@ def _take_edits(connection: Connection, batch: list[Mention]) -> int:
     """
     rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
              "b_lang": m.lang, "b_lang_supported": bool(m.lang_supported)} for m in batch]
-    connection.execute(_FORGET_CLASSIFICATION, rows)  # first: it finds the rows by their old text
+    connection.execute(_FORGET_CLASSIFICATION, rows)  # these two first: they find the rows by their old text
+    _unlink_brands_no_longer_named(connection, batch, rows)
     return int(connection.execute(_TAKE_EDIT, rows).rowcount)
+
+
+def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]]) -> None:
+    """Drop the brand links of edited items to brands their newest version does not match.
+
+    "Acme and Globex lost my bag" edited into "Globex lost my bag": kept, the Acme link would keep the
+    item in Acme's counts and digest. Links to brands still matched stay as they are (not linked anew,
+    so `StoreResult.linked` does not count them). Items are grouped by their brands, one DELETE each
+    group, which touches only rows `_EDITED` finds: unchanged items cost an index probe, as above.
+    """
+    by_brands: defaultdict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for mention, row in zip(batch, rows):
+        by_brands[tuple(dict.fromkeys(mention.brands))].append(row)
+    edited_item = mention_brands.c.mention_id == select(mentions.c.id).where(_EDITED).scalar_subquery()
+    for brands, group in by_brands.items():
+        # literal(): one bound value per brand, the same for every row of the executemany
+        named = mention_brands.c.brand.in_([literal(brand) for brand in brands]) if brands else None
+        condition = edited_item if named is None else and_(edited_item, ~named)
+        connection.execute(delete(mention_brands).where(condition), group)
 
 
 def _link_brands(connection: Connection, links: list[tuple[str, str, str]]) -> dict[str, int]:
