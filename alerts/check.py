@@ -40,6 +40,7 @@ from .state import (
     claim_windows,
     end_alert,
     extend_alert,
+    forget_judgments_before,
     get_alert,
     insert_alert,
     last_checked_at,
@@ -162,7 +163,7 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     if undated := undated_items(engine, brand, window_start(start, window), window_start(stop, window)):
         _note(notes, f"{brand}: {undated} negative share-stage item(s) of unknown date (undated entries on a feed's "
                      "first reading, stored at its fetch time: a backlog of any age) count towards no alert")
-    first = max(history, start - int(settings.baseline_weeks * WEEK / window) - 1)
+    first = max(history, _baseline_first(start, settings))
     judged_at = datetime.now(timezone.utc)  # wall-clock, as mentions.fetched_at: items fetched later are late
     counts = window_counts(engine, brand, window, first, stop, judged_until=previous)
     series = Series(window_start(first, window), window, counts.negative, counts.share,
@@ -180,6 +181,7 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
         if not claim_windows(connection, brand, previous, window_start(stop, window), now, judged_at):
             logger.info("alerts for %s: another check judged these windows first", brand)
             return []
+        forget_judgments_before(connection, brand, _judgments_needed_from(stop, settings))
         for event in events:
             if event.kind == "start":
                 event.spike.alert_id = insert_alert(connection, new_values[id(event.spike)])
@@ -196,6 +198,26 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     for alert in fired:  # every caller shows what it returns (`alerts check`, the monitor's summary and log)
         logger.info("ALERT %s", alert.summary_line())
     return [get_alert(engine, alert.id) for alert in fired]
+
+
+def _baseline_first(start: int, settings: AlertSettings) -> int:
+    """The first window a check judging from window `start` reads: its baseline's, one window early."""
+    return start - int(settings.baseline_weeks * WEEK / settings.window) - 1
+
+
+# Judgments kept a week past what the next check reads: a baseline_weeks raised by up to a week still finds them.
+_JUDGMENTS_MARGIN = WEEK
+
+
+def _judgments_needed_from(stop: int, settings: AlertSettings) -> datetime:
+    """The oldest time an item any later check counts can have, less a margin; judgments before it are not used.
+
+    A later check judges from window `stop` or later, so it reads items from
+    `_baseline_first(stop)` on. An item's judgment is the first one past its
+    time (`counts._judged_at`): for those items, judgments ending before this
+    time are never the first past them, so forgetting them changes no count.
+    """
+    return window_start(_baseline_first(stop, settings), settings.window) - _JUDGMENTS_MARGIN
 
 
 def _note(notes: list[str] | None, text: str) -> None:

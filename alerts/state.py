@@ -5,7 +5,8 @@ been judged. It is claimed with a compare-and-set in the same transaction
 that stores the alerts, so two checks running at once cannot both judge a
 window, and a crash before commit leaves the windows to the next check.
 Each claim also records when its windows were judged (`alert_judgments`):
-items fetched after that count in no later check (`counts.window_counts`).
+items fetched after that count in no later check (`counts.window_counts`);
+judgments of windows older than any later check reads are then forgotten.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def claim_windows(connection: Connection, brand: str, previous: datetime | None,
         connection.execute(delete(alert_judgments).where(alert_judgments.c.brand == brand))
     connection.execute(alert_judgments.insert().values(brand=brand, judged_until=until, judged_at=judged_at))
     return True
+
+
+def forget_judgments_before(connection: Connection, brand: str, before: datetime) -> None:
+    """Delete the brand's judgments of windows ending at or before `before`, which no later check reads.
+
+    Kept, they grew by one row a check for ever (8,760 a year per brand with
+    hourly checks). The caller passes a time no later count reaches below
+    (`check._judgments_needed_from`), so no count changes.
+    """
+    connection.execute(delete(alert_judgments).where(alert_judgments.c.brand == brand,
+                                                     alert_judgments.c.judged_until <= before))
 
 
 def open_alert(engine: Engine, brand: str) -> Alert | None:
