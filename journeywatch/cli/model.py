@@ -376,7 +376,10 @@ def classify(
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
 ) -> None:
-    """Print one JSON line per text: moment, sentiment, their confidences, needs_review.
+    """Print one JSON line per text: moment, sentiment, their confidences, needs_review, lang.
+
+    The model reads English only: a text in another language (`lang_supported`
+    false) is still labelled, but with needs_review true, and stderr says how many.
 
     A --jsonl line's result also carries that line's `id` (when it has one) and its
     `line` number in the file, to join results back to the input. --jsonl lines that
@@ -385,6 +388,7 @@ def classify(
     Example: journeywatch classify "PSA: never fly with them, they lost my bag"
     """
     from journeywatch.classifiers import load_classifier
+    from journeywatch.listeners.language import detect_languages
 
     items = _classify_items(texts, jsonl)
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
@@ -396,17 +400,22 @@ def classify(
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
     # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
     show = len(chunk) == CLASSIFY_CHUNK and not sys.stdout.isatty()
-    written, last = 0, ""  # for what Ctrl-C says
+    written, last, foreign = 0, "", 0  # for what Ctrl-C and the closing note say
     try:
         with _progress_bar("classifying", None, show=show) as advance:
             while chunk:
-                for (key, text), p in zip(chunk, classifier.predict([text for _, text in chunk])):
+                chunk_texts = [text for _, text in chunk]
+                for (key, text), p, language in zip(chunk, classifier.predict(chunk_texts),
+                                                    detect_languages(chunk_texts)):
                     sys.stdout.write(_json_line({
                         **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
                         "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
-                        "needs_review": p.needs_review, "model_version": classifier.version,
+                        "needs_review": p.needs_review or not language.supported,
+                        "lang": language.code, "lang_supported": language.supported,
+                        "model_version": classifier.version,
                     }))
                     written, last = written + 1, f", the last for input line {key['line']}" if "line" in key else ""
+                    foreign += not language.supported
                 sys.stdout.flush()
                 advance(len(chunk))
                 try:
@@ -418,6 +427,19 @@ def classify(
         _stderr.print(f"interrupted: {written} result{'' if written == 1 else 's'} written{last}; "
                       "nothing else was classified")
         sys.exit(130)
+    if foreign:
+        _stderr.print(_not_english_note(foreign))
+
+
+def _not_english_note(count: int) -> str:
+    """What stderr says once of texts in a language the model does not read.
+
+    Their labels are still given (a user asked for them) but marked `needs_review`; `run` stores such
+    items unclassified. A German complaint came back "neutral" at 0.93 with no word that the model
+    reads English only.
+    """
+    return (f"{count} text{'' if count == 1 else 's'} not in English: labels unreliable (the model reads English "
+            "only; such lines have \"lang_supported\": false and \"needs_review\": true)")
 
 
 def _next_chunk(items: Iterator[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
