@@ -612,10 +612,10 @@ def test_classify_jsonl_keeps_a_bom_line_and_says_what_is_wrong_with_each_line(t
     path = tmp_path / "export.jsonl"
     path.write_bytes(b'\xef\xbb\xbf{"text": "the box arrived damaged"}\n\n'
                      b'{"text": 42}\n{"text": "  "}\n{"body": "x"}\n[1]\n{"text": "caf\xe9"}\n'
-                     b'{"text": "follow for follow"}\n')
+                     b'{"text": "follow for follow back"}\n')
     result = runner.invoke(app, ["classify", "--jsonl", str(path), "--backend", "torch"])
     assert result.exit_code == 0, result.output
-    assert [line["text"] for line in _lines(result.stdout)] == ["the box arrived damaged", "follow for follow"]
+    assert [line["text"] for line in _lines(result.stdout)] == ["the box arrived damaged", "follow for follow back"]
     assert result.stderr.splitlines() == [
         f"{path}:3: skipped, `text` is a number, not a string",
         f"{path}:4: skipped, `text` is empty",
