@@ -131,15 +131,29 @@ def run(
         raise typer.Exit(143) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    failed = any(s["error"] for s in summary["sources"]) or any(
+        "error" in summary[step] for step in ("classification", "alerts")) or bool(
+        summary["alerts"].get("undelivered"))  # as `alerts check` exits 2: the alert is stored, no one was told
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
         print_summary(summary)
-    failed = any(s["error"] for s in summary["sources"]) or any(
-        "error" in summary[step] for step in ("classification", "alerts")) or bool(
-        summary["alerts"].get("undelivered"))  # as `alerts check` exits 2: the alert is stored, no one was told
+        if failed and not strict:
+            console.print(_exit_status_note(summary), highlight=False)
     if strict and failed:
         raise typer.Exit(2)
+
+
+def _exit_status_note(summary: dict[str, Any]) -> str:
+    """What a run with a failed step says of its exit status and of what waits for the next run.
+
+    A classifier.model_dir naming a missing folder showed "✗ classification" and exited 0: a cron job
+    saw success, and nothing said that the stored items wait unclassified or that --strict exits 2.
+    """
+    waiting = ("; the mentions stored stay unclassified until a run's classification succeeds"
+               if "error" in summary["classification"] else "")
+    return (f"A step failed (✗ above): fix it and run again{waiting}. The exit status is 0 all the same; "
+            "with --strict a failed step exits 2.")
 
 
 PROGRESS_ENV = "JOURNEYWATCH_PROGRESS_SECONDS"  # seconds between progress lines in a log (tests set 0: every batch)
