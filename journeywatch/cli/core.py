@@ -163,8 +163,9 @@ def _plain_progress() -> Callable[[int, int], None]:
     """A watcher that writes "classified 5,000 of 29,000 (1,020/s)" to stderr when that is not a terminal.
 
     In a log a long run was silent (29,000 items, six minutes, not a line; the spinner shows on a terminal
-    only). A line every $JOURNEYWATCH_PROGRESS_SECONDS (30 by default), every tenth of the total, and at
-    the end; no bar is drawn. On a terminal the spinner is left alone.
+    only). Once it has taken $JOURNEYWATCH_PROGRESS_SECONDS (30 by default), a line then, every as many
+    seconds or tenth of the total after, and at the end; no bar is drawn. A shorter one prints nothing
+    (`run --json 2>&1` stays JSON). On a terminal the spinner is left alone.
     """
     if sys.stderr.isatty():
         return lambda done, total: None
@@ -173,18 +174,20 @@ def _plain_progress() -> Callable[[int, int], None]:
     except ValueError:  # a typo in a cron line is no reason to stop the run
         every = 30.0
     started = time.monotonic()
-    said = {"at": started, "done": 0}
+    said = {"at": started, "done": 0, "lines": 0}
 
     def watch(done: int, total: int) -> None:
         now = time.monotonic()
         tenth = max(total // 10, 1)
-        if now - said["at"] < every and done // tenth == said["done"] // tenth and done < total:
+        if not said["lines"] and now - started < every:  # a short classification stays as quiet as it was
+            return
+        if said["lines"] and now - said["at"] < every and done // tenth == said["done"] // tenth and done < total:
             return
         rate = done / max(now - started, 1e-3)
         # Not print(): the flow's log_prints sends prints to Prefect's log, which `run` keeps off the terminal.
         sys.stderr.write(f"classified {done:,} of {total:,} ({rate:,.0f}/s)\n")
         sys.stderr.flush()
-        said.update(at=now, done=done)
+        said.update(at=now, done=done, lines=said["lines"] + 1)
 
     return watch
 
