@@ -65,7 +65,8 @@ def save_model(upper: UpperNet, config: ModelConfig, out: Path) -> None:
 def read_config(model_dir: Path) -> ModelConfig:
     path = model_dir / CONFIG
     if not path.is_file() or not (model_dir / WEIGHTS).is_file():
-        raise ModelError(f"no trained model in {model_dir} (need {CONFIG} and {WEIGHTS}): fix the path, or train "
+        where = f"no folder {model_dir}" if not model_dir.exists() else f"no trained model in {model_dir}"
+        raise ModelError(f"{where} (need {CONFIG} and {WEIGHTS}): fix the path, or train "
                          "one with `journeywatch train --out DIR` and point classifier.model_dir (or --model) at it")
     try:
         return ModelConfig.from_json(json.loads(path.read_text(encoding="utf-8")))
