@@ -180,8 +180,17 @@ def _format_hint(text: str) -> str:
         clock = "%I:%M" if meridiem else "%H:%M"
         tail += f"{gap}{clock}{':%S' if seconds else ''}{space + '%p' if meridiem else ''}"
     month_first, day_first = f"%m{sep}%d{sep}{tail}", f"%d{sep}%m{sep}{tail}"
-    if int(first) > 12:
-        return f": {day_first!r} reads this one"
-    if int(second) > 12:
-        return f": {month_first!r} reads this one"
+    reading = [layout for layout in (month_first, day_first) if _reads(text, layout)]
+    if not reading:  # '31/09/2026': the hint named a layout that refuses it too
+        return ": no day of the calendar, read day first or month first"
+    if len(reading) == 1:
+        return f": {reading[0]!r} reads this one"
     return f": {month_first!r} if months come first, {day_first!r} if days do"
+
+
+def _reads(text: str, layout: str) -> bool:
+    try:
+        datetime.strptime(text, layout)
+    except ValueError:
+        return False
+    return True
