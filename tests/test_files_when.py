@@ -7,29 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from journeywatch.errors import ConfigError, SourceError
-from journeywatch.flows.steps import collect_source
-from journeywatch.listeners import BrandMatcher, prepare_mentions
 from journeywatch.listeners.files import FileListener
-from journeywatch.settings import Brand, FileSource, parse_config
-from journeywatch.storage import open_database
-from journeywatch.storage.tables import mentions as mentions_table
-
-
-def _collect(url: str, source: FileSource) -> tuple[int, int, list[str]]:
-    """(new, seen, warnings) of one run of `source` into the database at `url`."""
-    matcher = BrandMatcher([Brand(name="Acme", query="acme")])
-    outcome = collect_source(open_database(url), FileListener(source), lambda ms: prepare_mentions(ms, matcher))
-    return outcome.new, outcome.seen, outcome.warnings
-
-
-def _stored(url: str) -> dict[str, str]:
-    """Each stored item's text and its created_at in UTC."""
-    with open_database(url).connect() as connection:
-        rows = connection.execute(select(mentions_table.c.text, mentions_table.c.created_at))
-        return {text: created.isoformat() for text, created in rows}
+from journeywatch.settings import FileSource, parse_config
+from tests.test_files_tz import _collect, _stored
 
 
 def test_a_date_and_a_time_column_are_read_together(tmp_path: Path, sqlite_url: str) -> None:
