@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
-from journeywatch.domain import Mention, Prediction
 from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_markdown
 from journeywatch.reports.highlights import _biggest_move
 from journeywatch.reports.model import StageFigures
 from journeywatch.settings import parse_config
-from journeywatch.storage import open_database, save_predictions, store_batch
-from tests.test_digest_data import BRAND, WEEK, WEEK_START
+from journeywatch.storage import open_database
+from tests.test_digest_data import WEEK
+from tests.test_digest_labels import _digest
 
 
 def test_stages_too_quiet_to_highlight_are_named(sqlite_url: str) -> None:
     # Purchase talk was three furious items, share one: the highlights named only use, and read as if
     # nothing else happened.
-    engine = open_database(sqlite_url)
     posts = ([("second_moment", "positive", f"Northwind grinder works fine {n}") for n in range(6)]
              + [("first_moment", "negative", f"Northwind checkout charged me twice {n}") for n in range(3)]
              + [("ultimate_moment", "negative", "Avoid Northwind")])
-    store_batch(engine, [Mention(source="s", external_id=str(n), text=text, author=f"a{n}", brands=[BRAND],
-                                 created_at=WEEK_START + timedelta(hours=2 + n))
-                         for n, (_m, _s, text) in enumerate(posts)])
-    save_predictions(engine, "v", [(n + 1, Prediction(moment, 0.9, sentiment, 0.9, {}, {}))
-                                   for n, (moment, sentiment, _t) in enumerate(posts)])
-    config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
-    digest = build_digest(engine, config, BRAND, parse_week(WEEK))
+    digest = _digest(sqlite_url, posts)
     quiet = [line for line in digest.highlights if "Too few" in line]
     assert quiet == ["Too few items to highlight: purchase (3 items), share (1 item); read them below."], \
         digest.highlights
