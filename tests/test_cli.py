@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -225,6 +226,24 @@ def _gone(pid: int, within: float) -> bool:
     return False
 
 
+def run_reading_a_slow_feed(tmp_path: Path, feed_server: FeedServer, **popen: Any) -> subprocess.Popen[str]:
+    """`journeywatch run` (config t.yaml, database t.db in `tmp_path`) started and busy reading a feed that
+    answers after ten seconds: a run to interrupt mid-read."""
+    feed_server.routes["/slow"] = Route(b"", failures=[Failure(200, delay=10)])
+    (tmp_path / "t.yaml").write_text(
+        "database: sqlite:///t.db\nbrands: [{name: A, query: acme}]\n"
+        f"sources: [{{name: slow, kind: feed, url: '{feed_server.url('/slow')}', timeout: 90}}]\n", encoding="utf-8")
+    run = subprocess.Popen([*CLI, "run", "--config", "t.yaml"], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, **popen)
+    deadline = time.monotonic() + 180
+    while not feed_server.hits("/slow") and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+    if not feed_server.hits("/slow"):
+        run.kill()
+        pytest.fail("the run never reached the feed")
+    return run
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
 @pytest.mark.parametrize(("sent", "status", "said"), [
     (signal.SIGTERM, 143, "Interrupted. What was stored is kept"),
@@ -234,17 +253,8 @@ def test_a_signal_ends_a_run_saying_what_was_kept_and_stops_its_prefect_server(
     tmp_path: Path, feed_server: FeedServer, sent: signal.Signals, status: int, said: str,
 ) -> None:
     """A cron `timeout` or a `kill` left the temporary Prefect server running for good, and no word on what was kept."""
-    feed_server.routes["/slow"] = Route(b"", failures=[Failure(200, delay=10)])  # the run is busy reading it
-    (tmp_path / "t.yaml").write_text(
-        "database: sqlite:///t.db\nbrands: [{name: A, query: acme}]\n"
-        f"sources: [{{name: slow, kind: feed, url: '{feed_server.url('/slow')}', timeout: 90}}]\n", encoding="utf-8")
-    run = subprocess.Popen([*CLI, "run", "--config", "t.yaml"], cwd=tmp_path, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = run_reading_a_slow_feed(tmp_path, feed_server)
     try:
-        deadline = time.monotonic() + 180
-        while not feed_server.hits("/slow") and time.monotonic() < deadline and run.poll() is None:
-            time.sleep(0.2)
-        assert feed_server.hits("/slow"), "the run never reached the feed"
         servers = _children(run.pid)
         run.send_signal(sent)
         out, err = run.communicate(timeout=90)  # the read in flight ends first: threads cannot be interrupted
