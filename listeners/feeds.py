@@ -107,12 +107,28 @@ def _without_space_before_declaration(body: bytes) -> bytes:
     return body
 
 
-def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> Any:
+def _page_hint(feed: str | None, asked: tuple[str, ...]) -> str:
+    """What to do about an HTML page served for a feed URL, given the feed the page names (if any).
+
+    A feed that served a page in its own place (a sign-in, error or bot-check page whose
+    `<link rel="alternate">` is the feed itself) was told "use url: " and the very URL it had.
+    """
+    if not feed:
+        return "check the feed URL"
+    if feed.partition("#")[0] in {u.partition("#")[0] for u in asked if u}:
+        return ("the page names this same URL as its feed, so the server sent a page in the feed's place this time "
+                "(a sign-in, error or bot-check page?); open the URL in a browser, or let the next run try again")
+    return f"the page names its feed: use url: {masked_url(feed)}"
+
+
+def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = None, url: str = "",
+               requested: str = "") -> Any:
     """feedparser's result for `body`; `SourceError` when it holds no feed at all.
 
     The body goes in as a stream: given bytes, feedparser would first try
     them as a local file name. An HTML page that names its feed gets that
-    feed's URL (`url`, where the page came from, resolves it) in the message.
+    feed's URL (`url`, where the page came from, resolves it) in the message,
+    unless that is `url` or `requested` (the configured URL) itself.
     """
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     body = _without_space_before_declaration(body)
@@ -126,8 +142,7 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet (whatever type the server gave it)
     if _looks_like_html(body, headers):
-        feed = _feed_link_of_page(body, url)
-        hint = f"the page names its feed: use url: {masked_url(feed)}" if feed else "check the feed URL"
+        hint = _page_hint(_feed_link_of_page(body, url), (url, requested))
         raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
     if body.lstrip()[:1] in (b"{", b"["):
         raise SourceError(source, "the URL returned JSON, not an RSS or Atom feed; check the feed URL (App Store "
@@ -638,7 +653,7 @@ class FeedListener:
             if same_url:  # nothing to store, but the feed was read: the next reading's gap starts here
                 yield Batch(mentions=[], watermark={**previous, READ_AT: now.isoformat()})
             return
-        parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url)
+        parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url, self.settings.url)
         gap = self._gap_warning(previous, now) if same_url else None
         reading = read_feed(self.name, parsed, self.settings.source_kind, now, fetched.url,
                             noted=previous.get("noted", []) if same_url else [],
