@@ -324,6 +324,20 @@ def _text_or_none(value: Any) -> str | None:
     return text or None
 
 
+MAX_ID_CHARS = 512  # the mentions.external_id column's length
+
+
+def _stored_id(identity: str) -> str:
+    """`identity` as stored: as it is when it fits the column, else a hash of all of it.
+
+    Cut to its first 512 characters, two long ids sharing them (article URLs with long query strings) were
+    one id: the later row was taken for an edit of the earlier one, whose text it replaced.
+    """
+    if len(identity) <= MAX_ID_CHARS:
+        return identity
+    return "sha256:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
 class _Identities:
     """The ids handed out in one fetch, so that each row's identity is stored once and counted once.
 
@@ -513,7 +527,7 @@ class FileListener:
         brand = _text_or_none(self._scalar(row, "brand"))
         return Mention(
             source=self.name,
-            external_id=identity[:512],
+            external_id=_stored_id(identity),
             text=text,
             created_at=created,
             source_kind=kind if kind in SOURCE_KINDS else self.settings.source_kind,
