@@ -360,7 +360,7 @@ class _Identities:
         if earlier is not None and earlier[0] == digest:
             return f"{self._row_at(line_no)}: repeats the {self._row_at(earlier[1])} (same id and text); read once"
         if earlier is not None:
-            mention.external_id = f"{identity[:480]}~{digest.hex()}"
+            mention.external_id = f"{identity[:MAX_ID_CHARS - 33]}~{digest.hex()}"  # "~" and 32 hex digits: fits
             if mention.external_id in self._seen:
                 return (f"{self._row_at(line_no)}: repeats the {self._row_at(self._seen[mention.external_id][1])} "
                         "(same id and text); read once")
