@@ -87,6 +87,10 @@ class _Tally:
         self.by_moment: dict[str, dict[str, list[int]]] = {
             m: {s: [0] * weeks for s in SENTIMENTS} for m in MOMENTS
         }
+        # Of `by_moment`: the items of unknown date, so the headline's changes can compare items of known date.
+        self.undated_by_moment: dict[str, dict[str, list[int]]] = {
+            m: {s: [0] * weeks for s in SENTIMENTS} for m in MOMENTS
+        }
         self.stage_volume: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
         self.stage_undated: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
         self.stage_sentiment: dict[str, Counter[str]] = defaultdict(Counter)
@@ -111,6 +115,8 @@ class _Tally:
             if row.moment not in self.by_moment:  # a label this code does not know: count it, show it nowhere
                 continue
             self.by_moment[row.moment][row.sentiment or "neutral"][b] += n
+            if not row.date_known:
+                self.undated_by_moment[row.moment][row.sentiment or "neutral"][b] += n
             if b == current and row.needs_review:
                 self.needs_review += n
             if row.moment == "none":
@@ -135,34 +141,54 @@ class _Tally:
         """The week's mentions of known date: what a change in volume compares."""
         return self.volume[bucket] - self.undated[bucket]
 
-    def moment_sentiment(self, bucket: int, moment: str, sentiment: str) -> int:
-        return self.by_moment[moment][sentiment][bucket]
+    def moment_sentiment(self, bucket: int, moment: str, sentiment: str, dated: bool = False) -> int:
+        """The week's items of `moment` and `sentiment`; `dated`: of known date only."""
+        undated = self.undated_by_moment[moment][sentiment][bucket] if dated else 0
+        return self.by_moment[moment][sentiment][bucket] - undated
 
-    def sentiment_totals(self, bucket: int) -> dict[str, int]:
-        return {s: sum(self.by_moment[m][s][bucket] for m in MOMENTS if m != "none") for s in SENTIMENTS}
+    def sentiment_totals(self, bucket: int, dated: bool = False) -> dict[str, int]:
+        """The week's journey items per sentiment; `dated`: of known date only."""
+        return {s: sum(self.moment_sentiment(bucket, m, s, dated) for m in MOMENTS if m != "none")
+                for s in SENTIMENTS}
 
 
 def _headline(tally: _Tally) -> Headline:
     now, before = tally.weeks - 1, tally.weeks - 2
 
-    def neg_share(b: int) -> float | None:
-        journey = tally.journey[b]
-        return round(tally.moment_sentiment(b, SHARE, NEGATIVE) / journey * 100, 1) if journey else None
+    def neg_share(b: int, dated: bool = False) -> float | None:
+        journey = sum(tally.sentiment_totals(b, dated).values()) if dated else tally.journey[b]
+        return round(tally.moment_sentiment(b, SHARE, NEGATIVE, dated) / journey * 100, 1) if journey else None
 
     net_now, net_before = _net(tally.sentiment_totals(now)), _net(tally.sentiment_totals(before))
     share_now, share_before = neg_share(now), neg_share(before)
+    net, share = Change(net_now, net_before, _points(net_now, net_before), "pts"), \
+        Change(share_now, share_before, _points(share_now, share_before), "pts")
+    net_known = share_known = None
+    if tally.undated[now] or tally.undated[before]:
+        # The week's figures count a feed's backlog (unknown date, stored when read); their changes, as the
+        # volume's, compare items of known date: 30 old one-star reviews read in one week moved net sentiment
+        # -46 pts.
+        known_now, known_before = _net(tally.sentiment_totals(now, True)), _net(tally.sentiment_totals(before, True))
+        net_known = Change(known_now, known_before, _points(known_now, known_before), "pts")
+        share_now_known, share_before_known = neg_share(now, dated=True), neg_share(before, dated=True)
+        share_known = Change(share_now_known, share_before_known, _points(share_now_known, share_before_known),
+                             "pts")
+        net = dataclasses.replace(net, delta=net_known.delta)
+        share = dataclasses.replace(share, delta=share_known.delta)
     volume, previous = tally.volume[now], tally.volume[before]
     # A feed's backlog read this week (hundreds of items of unknown date) is no growth: the change is in items
     # of known date, both weeks.
     growth = _pct_change(tally.dated(now), tally.dated(before))
     return Headline(
         volume=Change(volume, previous, growth if volume else None, "%"),
-        net_sentiment=Change(net_now, net_before, _points(net_now, net_before), "pts"),
-        negative_share_talk=Change(share_now, share_before, _points(share_now, share_before), "pts"),
+        net_sentiment=net,
+        negative_share_talk=share,
         negative_share_count=tally.moment_sentiment(now, SHARE, NEGATIVE),
         journey_items=tally.journey[now],
         undated=tally.undated[now],
         undated_previous=tally.undated[before],
+        net_sentiment_known_date=net_known,
+        negative_share_talk_known_date=share_known,
     )
 
 

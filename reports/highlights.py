@@ -42,8 +42,8 @@ def _undated(digest: Digest) -> str | None:
         return None
     total = int(h.volume.value or 0)
     return (f"{h.undated:,} of this week's {total:,} mentions are of unknown date ({BACKLOG}): counted in "
-            "the week's figures; its changes in volume and its emerging terms and pain points compare items of "
-            "known date.")
+            "the week's figures; their changes (in volume, net sentiment and negative share-stage talk) and the "
+            "emerging terms and pain points compare items of known date.")
 
 
 def _so_far(stages: list[StageFigures], weeks: int) -> str | None:

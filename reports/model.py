@@ -91,6 +91,11 @@ class Headline:
     # `volume.delta` is the change in items of known date: a backlog read in one week is no growth.
     undated: int = 0
     undated_previous: int = 0
+    # Where either week has items of unknown date: net sentiment and the negative share over the journey items of
+    # known date. `net_sentiment.delta` and `negative_share_talk.delta` are then these changes (their values count
+    # every journey item of the week, the backlog too), as `volume.delta` is. None: no item of unknown date.
+    net_sentiment_known_date: Change | None = None
+    negative_share_talk_known_date: Change | None = None
 
 
 @dataclass(frozen=True, slots=True)

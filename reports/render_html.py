@@ -18,11 +18,11 @@ from .formatting import (
     BACKLOG,
     average_label,
     baseline_name,
-    change_text,
     change_vs_baseline,
     count,
     emerging_note,
     figure,
+    known_change_text,
     no_data_reason,
     no_data_weeks,
     overlap_text,
@@ -72,10 +72,11 @@ def headline_cards(digest: Digest) -> list[dict[str, str]]:
          "tone": "flat", "note": (f"of which {undated_note(h.undated)}; " if h.undated else "")
          + f"{h.journey_items:,} on the journey"},
         {"label": "Net sentiment", "value": "—" if h.net_sentiment.value is None else signed(h.net_sentiment.value),
-         "change": change_text(h.net_sentiment), "tone": tone(h.net_sentiment.delta),
+         "change": known_change_text(h.net_sentiment, h.net_sentiment_known_date), "tone": tone(h.net_sentiment.delta),
          "note": "positive minus negative, pts"},
         {"label": "Negative share-stage", "value": figure(h.negative_share_talk.value, "{:.1f}%"),
-         "change": change_text(h.negative_share_talk), "tone": tone(h.negative_share_talk.delta, good_when_up=False),
+         "change": known_change_text(h.negative_share_talk, h.negative_share_talk_known_date, percent=True),
+         "tone": tone(h.negative_share_talk.delta, good_when_up=False),
          # 'of N journey items': '20.0%' over '11 warnings' read as a fifth of the share stage being negative
          "note": (f"{h.negative_share_count:,} warning or bad review" if h.negative_share_count == 1 else
                   f"{h.negative_share_count:,} warnings and bad reviews")

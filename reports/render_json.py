@@ -14,7 +14,9 @@ from .model import Digest
 # for the weeks before the brand's first item, `first_item` says when that was (null: none stored), and
 # `coverage.off_journey` counts the classified items of moment none; `headline.undated`, `undated_previous`,
 # `coverage.undated` and each stage's `undated` count items of unknown date (a feed's backlog, stored when read),
-# and `headline.volume.delta` and a stage's `baseline` and `change_vs_baseline` count items of known date.
+# and `headline.volume.delta` and a stage's `baseline` and `change_vs_baseline` count items of known date;
+# so, where either week has such items, do `headline.net_sentiment.delta` and `negative_share_talk.delta`, with
+# the figures they compare in `headline.net_sentiment_known_date` and `negative_share_talk_known_date` (else null).
 FORMAT_VERSION = 2
 
 

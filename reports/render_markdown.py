@@ -17,11 +17,11 @@ from .fired_alerts import alert_summary
 from .formatting import (
     MOMENT_TITLES,
     average_label,
-    change_text,
     change_vs_baseline,
     count,
     emerging_note,
     figure,
+    known_change_text,
     no_data_reason,
     no_data_weeks,
     overlap_text,
@@ -113,10 +113,10 @@ def render_markdown(digest: Digest) -> str:
         + (f", of which {md_escape(undated_note(h.undated) or '')}" if h.undated else "")
         + f"; {h.journey_items:,} on the journey",
         f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "
-        f"({change_text(h.net_sentiment)})",
+        f"({known_change_text(h.net_sentiment, h.net_sentiment_known_date)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
         f"{count(h.negative_share_count)} "
-        f"({change_text(h.negative_share_talk)})",
+        f"({known_change_text(h.negative_share_talk, h.negative_share_talk_known_date, percent=True)})",
         "",
         *[f"- {md_escape(line, table=False)}" for line in digest.highlights],
         "" if digest.highlights else None,
