@@ -9,6 +9,10 @@ process is gone.
 
 Run as `python -m journeywatch.server_guard RUN_PID SERVER_PID`, it is that
 watchdog: it imports nothing heavy and polls once a second.
+
+The other way round, a server that dies while the run goes on (killed, out of
+memory) ends the run at once with a word on what happened: see
+`ending_the_run_if_the_server_dies`.
 """
 
 from __future__ import annotations
@@ -18,35 +22,92 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 POLL_SECONDS = 1.0
 _watchdogs: list[subprocess.Popen[bytes]] = []  # held, so no warning says a child was left running
 
 
-def start_guarded_server() -> None:
-    """Start Prefect's temporary server now, as the flow run would, with a watchdog; nothing when a server is configured.
+def start_guarded_server() -> subprocess.Popen[Any] | None:
+    """Start Prefect's temporary server now, as the flow run would, with a watchdog; return its process.
 
-    The server is Prefect's own singleton: the run's client finds it already
-    started and uses it, and Prefect still stops it at a normal exit.
+    Nothing (None) when a server is configured. The server is Prefect's own
+    singleton: the run's client finds it already started and uses it, and
+    Prefect still stops it at a normal exit.
     """
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return  # a real server (or none allowed): Prefect's own rules apply, nothing of ours to guard
+        return None  # a real server (or none allowed): Prefect's own rules apply, nothing of ours to guard
     server = SubprocessASGIServer()
     with _children_in_their_own_session():
         server.start()
     if server.server_process is None:
-        return
+        return None
     _watchdogs.append(subprocess.Popen(
         [sys.executable, "-m", "journeywatch.server_guard", str(os.getpid()), str(server.server_process.pid)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C or a signal to the run's process group leaves the watchdog to finish
     ))
+    return server.server_process
+
+
+SERVER_LOST_STATUS = 1  # an error, as every command's: a cron job or a service manager sees the run failed
+
+
+@contextlib.contextmanager
+def ending_the_run_if_the_server_dies(
+    server: subprocess.Popen[Any] | None, last_words: Callable[[str], None],
+) -> Iterator[None]:
+    """While inside, the temporary server's death ends this process: `last_words(how)`, then exit status 1.
+
+    Prefect's client retries a server that was there before for about a minute a request (2, 4, 8, 16
+    and 32 s apart), for the flow's state and again for its crash: a run whose server was killed sat
+    some two and a half minutes (the task runs' events, then the flow run's states), then ended in an
+    httpx.ConnectError traceback. Nothing can reach the flow run's record any more, so the run stops
+    now: storage commits as it goes, so what was collected is kept and the next run carries on from
+    there. `last_words` (run on a watcher thread) says so and records the run as interrupted. The
+    block's own end, a normal one, stops the watching before Prefect stops the server at exit.
+    """
+    if server is None:
+        yield
+        return
+    done = threading.Event()
+    deciding = threading.Lock()  # the block's end and the watcher's verdict never cross
+
+    def watch() -> None:
+        while not done.wait(POLL_SECONDS / 2):
+            with deciding:
+                code = server.poll()
+                if code is None or done.is_set():
+                    continue
+                try:
+                    last_words(_how_it_ended(code))
+                finally:
+                    os._exit(SERVER_LOST_STATUS)  # not an exception: the main thread may be deep in Prefect's retries
+
+    watcher = threading.Thread(target=watch, name="prefect-server-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with deciding:
+            done.set()
+        watcher.join(timeout=POLL_SECONDS)
+
+
+def _how_it_ended(code: int) -> str:
+    """A Popen return code in words: 'killed by SIGKILL', 'exited with status 3'."""
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with status {code}"
 
 
 @contextlib.contextmanager

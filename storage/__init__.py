@@ -22,7 +22,15 @@ from .database import (
     upgrade,
 )
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
-from .runs import close_abandoned_runs, failures_between, finish_run, record_source_result, source_results, start_run
+from .runs import (
+    close_abandoned_runs,
+    failures_between,
+    finish_run,
+    interrupt_this_process_runs,
+    record_source_result,
+    source_results,
+    start_run,
+)
 from .trends import TrendRow, label_counts_by_brand, trend_counts, unclassified_by_brand
 
 __all__ = [
@@ -39,6 +47,7 @@ __all__ = [
     "forget_engines",
     "get_watermark",
     "insert_mentions",
+    "interrupt_this_process_runs",
     "iter_pending",
     "label_counts_by_brand",
     "normalise_url",

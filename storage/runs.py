@@ -71,6 +71,27 @@ def close_abandoned_runs(engine: Engine, flow: str) -> list[dict[str, Any]]:
     return closed
 
 
+def interrupt_this_process_runs(engine: Engine, flow: str, reason: str) -> int:
+    """Mark as 'interrupted' this process's runs of `flow` still 'running', saying `reason`; how many.
+
+    For a run that must end at once (its temporary Prefect server died): it never reaches its own
+    `finish_run`, and left 'running' the next run would take it for one killed outright and say so.
+    """
+    mine = {"pid": os.getpid(), "host": socket.gethostname()}
+    with engine.begin() as connection:
+        rows = connection.execute(select(runs.c.id, runs.c.summary).where(
+            runs.c.flow == flow, runs.c.status == "running")).all()
+        closed = 0
+        for row in rows:
+            owner = row.summary if isinstance(row.summary, dict) else {}
+            if {key: owner.get(key) for key in mine} != mine:
+                continue
+            closed += connection.execute(update(runs).where(runs.c.id == row.id, runs.c.status == "running").values(
+                status="interrupted", finished_at=datetime.now(timezone.utc),
+                summary={**owner, "interrupted": reason})).rowcount
+    return closed
+
+
 def record_source_result(
     engine: Engine, run_id: int, source: str, status: str, *, fetched: int = 0, new: int = 0,
     skipped: int = 0, error: str | None = None,

@@ -113,19 +113,20 @@ def run(
     state["interrupted"] = KEPT_AND_CARRIED_ON
     loaded = load_config(config, strict=False)
     BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
-    open_database(loaded.database)
+    engine = open_database(loaded.database)
     _require_prefect_server()
     from ..flows.monitor import monitor_flow
-    from ..server_guard import start_guarded_server
+    from ..server_guard import ending_the_run_if_the_server_dies, start_guarded_server
 
     from ..flows.steps import watching_classification
 
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        with console.status("Collecting, storing and classifying…", spinner="dots"), _run_logs_in_prefect_only(), \
-                watching_classification(_plain_progress()):
-            start_guarded_server()  # even a SIGKILL'd run must not leave Prefect's temporary server behind
-            summary = monitor_flow(str(config))
+        with console.status("Collecting, storing and classifying…", spinner="dots") as spinner, \
+                _run_logs_in_prefect_only(), watching_classification(_plain_progress()):
+            server = start_guarded_server()  # even a SIGKILL'd run must not leave Prefect's temporary server behind
+            with ending_the_run_if_the_server_dies(server, _server_lost(engine, spinner.stop)):
+                summary = monitor_flow(str(config))
     except Terminated:  # Ctrl-C goes on to `main`, which says the same
         console.print("[yellow]Interrupted.[/] What was stored is kept; the next run carries on from there.")
         raise typer.Exit(143) from None
@@ -142,6 +143,29 @@ def run(
             console.print(_exit_status_note(summary), highlight=False)
     if strict and failed:
         raise typer.Exit(2)
+
+
+def _server_lost(engine: Any, stop_spinner: Callable[[], None]) -> Callable[[str], None]:
+    """What a run whose temporary Prefect server died says and records before it ends (see server_guard).
+
+    It hung for minutes while Prefect's client retried the dead server, then ended in a traceback.
+    """
+    from ..storage import interrupt_this_process_runs
+
+    def last_words(how: str) -> None:
+        stop_spinner()
+        what = f"the temporary Prefect server this run started stopped in the middle of the run ({how})"
+        try:
+            interrupt_this_process_runs(engine, "monitor", what)
+        except Exception:  # noqa: BLE001 - best effort: the next run then records it as interrupted
+            pass
+        Console(stderr=True, emoji=False).print(
+            f"[bold red]Error:[/] {escape(what)}, and the run cannot go on without it, so it stopped. "
+            "What was stored is kept; run the command again and it carries on from there.",
+            highlight=False, soft_wrap=True)
+        sys.stderr.flush()
+
+    return last_words
 
 
 def _exit_status_note(summary: dict[str, Any]) -> str:
