@@ -52,12 +52,14 @@ def _so_far(stages: list[StageFigures], weeks: int) -> str | None:
     "share talk is down 71% on its four-week average" on a Tuesday compared
     two days with whole weeks: every stage read as collapsing.
     """
-    busy = [s for s in stages if s.volume]
+    # A feed's backlog of unknown date is no talk of the week so far: "share talk leads with 35 items (22 a week
+    # on average)" was 5 posts and 30 old reviews, set beside a baseline of items of known date.
+    busy = [s for s in stages if s.volume - s.undated]
     if not busy:
         return None
-    stage = max(busy, key=lambda s: s.volume)
+    stage = max(busy, key=lambda s: s.volume - s.undated)
     before = f" ({baseline_text(stage.baseline, weeks)})" if weeks else ""
-    return (f"Week so far: {stage.name} talk leads with {count(stage.volume)}{before}; "
+    return (f"Week so far: {stage.name} talk leads with {_compared(stage)}{before}; "
             "moves are judged when the week is over.")
 
 
