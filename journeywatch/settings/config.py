@@ -188,8 +188,20 @@ def _meant_key(location: tuple[int | str, ...]) -> str | None:
     model = _model_at(location[:-1])
     if model is None:
         return None
-    close = difflib.get_close_matches(str(location[-1]).lower(), list(model.model_fields), n=1, cutoff=0.75)
+    given = str(location[-1]).lower()
+    swapped = [key for key in model.model_fields if _transposed(given, key)]
+    if swapped:  # difflib rates a swap in a short key low: `ulr` is 0.67 to `url`, under the cutoff
+        return swapped[0]
+    close = difflib.get_close_matches(given, list(model.model_fields), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _transposed(typed: str, key: str) -> bool:
+    """Whether `typed` is `key` with two neighbouring letters swapped (`ulr` for `url`, `knid` for `kind`)."""
+    if len(typed) != len(key) or typed == key:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, key)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == key[diff[1]] and typed[diff[1]] == key[diff[0]]
 
 
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
