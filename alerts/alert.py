@@ -13,8 +13,9 @@ def expected_text(expected: float) -> str:
     return f"{expected:.2g}" if expected < 10 else f"{expected:,.0f}"
 
 
-def _times(ratio: float) -> str:
-    """3.4×, 27×, or ">1000×" when the baseline is nearly silent."""
+def ratio_text(ratio: float) -> str:
+    """3.4×, 27×, or ">1000×" when the baseline is nearly silent: as the alert message, `alerts list` and the
+    digest all write it (they read "431×", "431.0×" and "(431.0×)" for one alert)."""
     if ratio >= 1000:
         return ">1000×"
     return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
@@ -71,7 +72,7 @@ class Alert:
         when = self.window_start.strftime("%Y-%m-%d %H:%M")
         top = ", ".join(f"{name} {n}" for name, n in list(self.sources.items())[:3])
         return (f"{self.brand}: {self.observed} negative share-stage items in the window from {when} UTC, "
-                f"expected {expected_text(self.expected)} ({_times(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
+                f"expected {expected_text(self.expected)} ({ratio_text(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`).

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from journeywatch.alerts import alerts_between
-from journeywatch.alerts.alert import expected_text
+from journeywatch.alerts.alert import expected_text, ratio_text
 
 from .formatting import count
 
@@ -38,7 +38,7 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
     if expected is not None:  # as alerts list writes it: "0.0 were expected" read as nothing at all
         what += f" where {expected_text(float(expected))} were expected"
     if ratio is not None:  # against a near-zero baseline the ratio is huge and meaningless past this
-        what += " (>1000×)" if float(ratio) >= 1000 else f" ({float(ratio):.1f}×)"
+        what += f" ({ratio_text(float(ratio))})"
     sources = alert.get("sources") or {}
     if sources:
         what += "; top sources: " + ", ".join(f"{name} {n:,}" for name, n in list(sources.items())[:3])

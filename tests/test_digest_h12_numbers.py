@@ -160,7 +160,7 @@ def test_an_alerts_counts_have_separators(sqlite_url: str) -> None:
         connection.execute(insert(alerts), [row])
     config = parse_config({"database": sqlite_url, "brands": [{"name": BRAND, "query": "northwind"}]})
     digest = build_digest(engine, config, BRAND, parse_week(WEEK))
-    expected = ("1,500 negative share-stage items where 4 were expected (375.0×); top sources: trustpilot 1,200, "
+    expected = ("1,500 negative share-stage items where 4 were expected (375×); top sources: trustpilot 1,200, "
                 "reddit 300; ended")
     assert f"- Wed 11 Nov 09:00 UTC: {expected}" in render_markdown(digest)
     assert expected in _text(render_html(add_charts(digest)))

@@ -38,7 +38,7 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> No
     A table of ten columns at 80 columns wraps every cell into fragments;
     these lines only wrap where a brand name or the source list is long.
     """
-    from journeywatch.alerts.alert import expected_text
+    from journeywatch.alerts.alert import expected_text, ratio_text
 
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
@@ -46,7 +46,7 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> No
         sent = [d for (kind, _), d in outcomes.items() if kind == "alert"]
         # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
         delivered = f"delivered {sum(bool(d.get('ok')) for d in sent)}/{len(sent)}" if sent else "no notify targets"
-        ratio = ">1000×" if alert.ratio >= 1000 else f"{alert.ratio:.1f}×"
+        ratio = ratio_text(alert.ratio)
         sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
         console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
                       highlight=False)
