@@ -16,6 +16,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
+from prefect.futures import as_completed
 from prefect.utilities.annotations import unmapped
 from sqlalchemy.exc import DBAPIError
 
@@ -24,6 +25,7 @@ from journeywatch.settings import Config, SourceSettings
 from journeywatch.storage import (
     DatabaseUnavailable,
     close_abandoned_runs,
+    count_pending,
     database_problem,
     finish_run,
     label_counts_by_brand,
@@ -35,7 +37,14 @@ from journeywatch.storage import (
     unclassified_by_brand,
 )
 
-from journeywatch.flows.steps import SourceOutcome, classify_pending, collect_source, load_flow_config
+from journeywatch.flows.steps import (
+    SourceOutcome,
+    classification_watched,
+    classify_pending,
+    collect_source,
+    load_flow_config,
+    tell_watchers,
+)
 
 
 def _short(exc: BaseException) -> str:
@@ -115,9 +124,20 @@ def _require_database_on_this_host(database: str) -> None:
 
 @flow(name="classify-distributed")
 def classify_distributed_flow(config: Config) -> dict[str, Any]:
-    """Map classification over id ranges of the pending rows; run with a DaskTaskRunner."""
-    ranges = pending_id_ranges(open_database(config.database), DASK_RANGE)
-    results = [future.result() for future in classify_task.map(unmapped(config), ranges)]
+    """Map classification over id ranges of the pending rows; run with a DaskTaskRunner.
+
+    Each range's count goes to the classification watchers as it comes back (`journeywatch run`'s progress
+    lines in a log): the ranges classify on the Dask workers, where this process's watchers are not.
+    """
+    engine = open_database(config.database)
+    ranges = pending_id_ranges(engine, DASK_RANGE)
+    total = count_pending(engine) if classification_watched() else 0
+    futures = classify_task.map(unmapped(config), ranges)
+    done = 0
+    for future in as_completed(list(futures)):
+        done += future.result()["classified"]
+        tell_watchers(done, total)
+    results = [future.result() for future in futures]
     merged: dict[str, Any] = {"classified": sum(r["classified"] for r in results), "ranges": len(ranges)}
     for result in results:  # the first error, else the model version, speaks for all ranges
         merged.update({k: result[k] for k in ("error", "model_version") if k in result and k not in merged})

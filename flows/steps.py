@@ -120,8 +120,10 @@ def classify_pending(
     Streams in batches, so memory stays flat however many rows wait.
     Returns how many were classified.
     """
-    watchers = list(_watchers)
-    total = count_pending(engine, model_version) if watchers and id_range is None else 0
+    # One id range of a classification mapped over Dask says nothing: the flow that mapped the ranges tells the
+    # watchers of the whole (`tell_watchers`); a range on an in-process worker said "classified 8 of 8".
+    watchers = list(_watchers) if id_range is None else []
+    total = count_pending(engine, model_version) if watchers else 0
     done = 0
     for pending in iter_pending(engine, batch_size, model_version, id_range):
         predictions = classifier.predict([p.text for p in pending])
@@ -132,3 +134,14 @@ def classify_pending(
         for watcher in watchers:
             watcher(done, max(total, done))
     return done
+
+
+def classification_watched() -> bool:
+    """Whether a watcher is registered here, so that counting the pending rows for it is worth a query."""
+    return bool(_watchers)
+
+
+def tell_watchers(done: int, total: int) -> None:
+    """Tell the watchers how far a classification done elsewhere (Dask tasks) has got: `done` of `total`."""
+    for watcher in list(_watchers):
+        watcher(done, max(total, done))
