@@ -604,7 +604,7 @@ class FileListener:
                 if found == len(needed):
                     self.columns = {**self._configured, **columns}
                     return (header, cursor.offset, cursor.line_no), header, found
-                if found > best_found:
+                if found > best_found and any(header):  # a blank line, or a lone byte-order mark, names nothing
                     best, best_found = header, found
         except StopIteration:
             pass
