@@ -75,8 +75,9 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
     for warning in outcome.warnings[:20]:
         logger.warning("source %s: %s", settings.name, warning)
     # A deployment's run has no summary table: this line is what `run` prints for the source.
-    logger.info("source %s: %d fetched, %d new, %d seen, %d skipped, %d unmatched", settings.name, outcome.fetched,
-                outcome.new, outcome.seen, outcome.skipped, outcome.unmatched)
+    edited = f" ({outcome.edited} edited)" if outcome.edited else ""
+    logger.info("source %s: %d fetched, %d new, %d seen%s, %d skipped, %d unmatched", settings.name, outcome.fetched,
+                outcome.new, outcome.seen, edited, outcome.skipped, outcome.unmatched)
     return outcome
 
 
@@ -307,7 +308,7 @@ def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str,
         "disabled": [s.name for s in config.sources if not s.enabled],
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
-             "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5],
+             "edited": o.edited, "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5],
              "more_warnings": max(len(o.warnings) - 5, 0)}
             for o in outcomes
         ],

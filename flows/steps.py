@@ -46,6 +46,7 @@ class SourceOutcome:
     fetched: int = 0
     new: int = 0
     seen: int = 0
+    edited: int = 0  # of the seen, those read with another title or text (and so classified again)
     skipped: int = 0
     unmatched: int = 0
     brand_hits: Counter[str] = field(default_factory=Counter)  # kept items per brand, new or seen
@@ -80,6 +81,7 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> Sour
             outcome.brand_new.update(result.linked)
             outcome.new += result.new
             outcome.seen += result.seen
+            outcome.edited += result.edited
             outcome.skipped += batch.skipped
             outcome.warnings.extend(batch.warnings)
     except Exception as exc:
