@@ -72,7 +72,8 @@ class Alert:
         when = self.window_start.strftime("%Y-%m-%d %H:%M")
         top = ", ".join(f"{name} {n}" for name, n in list(self.sources.items())[:3])
         return (f"{self.brand}: {self.observed} negative share-stage items in the window from {when} UTC, "
-                f"expected {expected_text(self.expected)} ({ratio_text(self.ratio)}, p={self.p_value:.1e}); sources: {top or 'none'}")
+                f"expected {expected_text(self.expected)} ({ratio_text(self.ratio)}, p={self.p_value:.1e}); "
+                f"sources: {top or 'none'}")
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (datetimes stay datetimes) for digests and JSON (use `default=str`).

@@ -47,7 +47,8 @@ def alert_html(alert: Alert) -> str:
     lines = [
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
         f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(start)}–{escape(end)} UTC) "
-        f"against {expected_text(alert.expected)} expected: {ratio_text(alert.ratio)} the brand's usual level for that time, "
+        f"against {expected_text(alert.expected)} expected: {ratio_text(alert.ratio)} the brand's usual level "
+        f"for that time, "
         f"upper-tail probability {alert.p_value:.1e} ({escape(alert.model)} model). "
         f"Negative share of share-stage items in the window: {escape(share)} of {alert.share_items}.</p>",
         "<h3>Sources</h3>",
