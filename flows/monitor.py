@@ -67,7 +67,8 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
     try:
         matcher = BrandMatcher(config.brands)
         listener = build_listener(settings, brands=config.brands, alert_window=config.alerts.window)
-        outcome = collect_source(engine, listener, lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+        outcome = collect_source(engine, listener, lambda batch: prepare_mentions(batch, matcher, config.raw_authors),
+                                 brands=[brand.name for brand in config.brands])  # another config's are its own
     except Exception as exc:  # a source's failure is data for the summary, not a crash
         outcome = getattr(exc, "outcome", None) or SourceOutcome(settings.name)
         outcome.error = _short(exc)

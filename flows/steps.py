@@ -8,7 +8,7 @@ and tests call them directly.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -59,19 +59,22 @@ class SourceOutcome:
         return "failed" if self.error else "ok"
 
 
-def collect_source(engine: Engine, listener: Listener, prepare: Prepare) -> SourceOutcome:
+def collect_source(engine: Engine, listener: Listener, prepare: Prepare,
+                   brands: Collection[str] | None = None) -> SourceOutcome:
     """Fetch what is new from one source and commit it batch by batch with its watermark.
 
     Every batch is committed with the watermark that covers it, so when the
     source fails half-way what was collected stays and the next run resumes
     after it. Exceptions from the source are raised to the caller after the
     committed batches are counted in `outcome` (attached as `.outcome`).
+    `brands`: the names `prepare` matches against (the config's), the only brands
+    whose links an edited item's new text re-judges (None: every brand).
     """
     outcome = SourceOutcome(listener.name)
     try:
         for batch in listener.fetch(get_watermark(engine, listener.name)):
             kept = prepare(batch.mentions)
-            result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark)
+            result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark, judged=brands)
             outcome.fetched += len(batch.mentions)
             outcome.unmatched += len(batch.mentions) - len(kept)
             # An item listed twice in one batch is stored once (and counted as neither new nor seen):

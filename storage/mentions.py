@@ -8,7 +8,7 @@ and the upsert drops what is already there (taking an edited title or text).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -82,13 +82,15 @@ def _unique(batch: Iterable[Mention]) -> list[Mention]:
     return list(kept.values())
 
 
-def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreResult:
+def insert_mentions(connection: Connection, batch: Iterable[Mention],
+                    judged: Collection[str] | None = None) -> StoreResult:
     """Insert what is new in `batch`, take the newest title and text of stored items edited since, and link every
     item to its brands.
 
     The INSERT skips stored keys itself (ON CONFLICT DO NOTHING), and the
     driver's row count says how many were new; one lookup then finds the ids
-    the brand links need. See `_take_edits` for the stored items.
+    the brand links need. See `_take_edits` for the stored items, and for
+    `judged`: the brands the batch was matched against (None: every brand).
     """
     unique = _unique(batch)
     if not unique:
@@ -107,7 +109,7 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention]) -> StoreRe
         else:
             links.extend([(brand, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
-    edited = _take_edits(connection, unique) if new < len(unique) else 0
+    edited = _take_edits(connection, unique, judged) if new < len(unique) else 0
     linked = _link_brands(connection, links) if links else {}
     return StoreResult(new=new, seen=len(unique) - new, linked=linked, edited=edited)
 
@@ -125,38 +127,49 @@ _TAKE_EDIT = update(mentions).where(_EDITED).values(
     lang_supported=bindparam("b_lang_supported"))
 
 
-def _take_edits(connection: Connection, batch: list[Mention]) -> int:
+def _take_edits(connection: Connection, batch: list[Mention], judged: Collection[str] | None = None) -> int:
     """Give stored items the title and text `batch` has for them where those changed; how many did.
 
     A review its author edited, a news item updated: the first text was kept for ever, classified
     and shown as the item's. The row keeps its id, its created_at and date_known (the item was written
     then: its windows and weeks do not change, so nothing counts twice), and its classification is
     dropped, so the next classification step classifies the newest text like any pending item. Items
-    this batch inserted have its text already: neither statement touches them.
+    this batch inserted have its text already: neither statement touches them. Of an edited item's
+    brand links, only those to `judged` brands are judged again (see `_unlink_brands_no_longer_named`).
     """
     rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
              "b_lang": m.lang, "b_lang_supported": bool(m.lang_supported)} for m in batch]
     connection.execute(_FORGET_CLASSIFICATION, rows)  # these two first: they find the rows by their old text
-    _unlink_brands_no_longer_named(connection, batch, rows)
+    _unlink_brands_no_longer_named(connection, batch, rows, judged)
     return int(connection.execute(_TAKE_EDIT, rows).rowcount)
 
 
-def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]]) -> None:
-    """Drop the brand links of edited items to brands their newest version does not match.
+def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]],
+                                   judged: Collection[str] | None) -> None:
+    """Drop the brand links of edited items to brands their newest version does not match, of the `judged` ones.
 
     "Acme and Globex lost my bag" edited into "Globex lost my bag": kept, the Acme link would keep the
     item in Acme's counts and digest. Links to brands still matched stay as they are (not linked anew,
-    so `StoreResult.linked` does not count them). Items are grouped by their brands, one DELETE each
-    group, which touches only rows `_EDITED` finds: unchanged items cost an index probe, as above.
+    so `StoreResult.linked` does not count them). `judged` are the brands the batch was matched against
+    (its config's; None: every brand): another config sharing the database and the source name links
+    its own brands, which this batch cannot speak for (all of them dropped, Globex's counts lost an item
+    that Acme's config read edited). Items are grouped by their brands, one DELETE each group, which
+    touches only rows `_EDITED` finds: unchanged items cost an index probe, as above.
     """
     by_brands: defaultdict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for mention, row in zip(batch, rows):
         by_brands[tuple(dict.fromkeys(mention.brands))].append(row)
     edited_item = mention_brands.c.mention_id == select(mentions.c.id).where(_EDITED).scalar_subquery()
     for brands, group in by_brands.items():
-        # literal(): one bound value per brand, the same for every row of the executemany
-        named = mention_brands.c.brand.in_([literal(brand) for brand in brands]) if brands else None
-        condition = edited_item if named is None else and_(edited_item, ~named)
+        if judged is None:
+            # literal(): one bound value per brand, the same for every row of the executemany
+            named = mention_brands.c.brand.in_([literal(brand) for brand in brands]) if brands else None
+            condition = edited_item if named is None else and_(edited_item, ~named)
+        else:
+            dropped = [brand for brand in dict.fromkeys(judged) if brand not in brands]
+            if not dropped:
+                continue
+            condition = and_(edited_item, mention_brands.c.brand.in_([literal(brand) for brand in dropped]))
         connection.execute(delete(mention_brands).where(condition), group)
 
 
@@ -206,11 +219,16 @@ def _json_text(connection: Connection, value: Any) -> str:
 
 
 def store_batch(
-    engine: Engine, batch: Iterable[Mention], source: str | None = None, watermark: dict[str, Any] | None = None
+    engine: Engine, batch: Iterable[Mention], source: str | None = None, watermark: dict[str, Any] | None = None,
+    judged: Collection[str] | None = None,
 ) -> StoreResult:
-    """Commit a batch of mentions and, in the same transaction, the watermark that covers it."""
+    """Commit a batch of mentions and, in the same transaction, the watermark that covers it.
+
+    `judged`: the brands the batch was matched against (a config's); an edited item's links to other
+    brands (another config's, sharing the database) are left alone. None: every brand.
+    """
     with engine.begin() as connection:
-        result = insert_mentions(connection, batch)
+        result = insert_mentions(connection, batch, judged)
         if source is not None and watermark is not None:
             set_watermark(connection, source, watermark)
     return result
