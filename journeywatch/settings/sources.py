@@ -64,6 +64,16 @@ class FeedSource(_Remote):
     timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a fetch gives up")
     max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, description="largest feed body accepted")
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _without_surrounding_space(cls, value: object) -> object:
+        """The URL without the spaces or line end pasted around it, as a browser's address bar drops them.
+
+        Kept, a trailing space was fetched as `feed.xml%20` (a 404 naming a URL that looked right), a leading
+        one was refused as not starting with http://, and a block scalar's line end was an invalid URL.
+        """
+        return value.strip() if isinstance(value, str) else value
+
 
 class FileSource(_Source):
     kind: Literal["file"]
