@@ -16,10 +16,18 @@ from sqlalchemy import Engine
 
 from journeywatch.classifiers.base import Classifier
 from journeywatch.listeners.base import Listener
+from journeywatch.listeners.language import detect_languages
 from journeywatch.domain import Mention
 from journeywatch.errors import ConfigError
 from journeywatch.settings import Config, load_config
-from journeywatch.storage import count_pending, get_watermark, iter_pending, save_predictions, store_batch
+from journeywatch.storage import (
+    count_pending,
+    get_watermark,
+    iter_pending,
+    save_predictions,
+    store_batch,
+    stored_with_other_text,
+)
 
 Prepare = Callable[[list[Mention]], list[Mention]]
 
@@ -46,7 +54,7 @@ class SourceOutcome:
     fetched: int = 0
     new: int = 0
     seen: int = 0
-    edited: int = 0  # of the seen, those read with another title or text (and so classified again)
+    edited: int = 0  # stored items read with another title or text (seen, or unmatched now), classified again
     skipped: int = 0
     unmatched: int = 0
     brand_hits: Counter[str] = field(default_factory=Counter)  # kept items per brand, new or seen
@@ -74,7 +82,8 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare,
     try:
         for batch in listener.fetch(get_watermark(engine, listener.name)):
             kept = prepare(batch.mentions)
-            result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark, judged=brands)
+            result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark, judged=brands,
+                                 no_longer_matched=_edited_out_of_every_brand(engine, batch.mentions, kept))
             outcome.fetched += len(batch.mentions)
             outcome.unmatched += len(batch.mentions) - len(kept)
             # An item listed twice in one batch is stored once (and counted as neither new nor seen):
@@ -91,6 +100,22 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare,
         exc.outcome = outcome  # type: ignore[attr-defined]
         raise
     return outcome
+
+
+def _edited_out_of_every_brand(engine: Engine, fetched: list[Mention], kept: list[Mention]) -> list[Mention]:
+    """The fetched items `prepare` dropped that are stored: edited so that they name none of the brands now.
+
+    Dropped unseen, such an item kept its first text and its brand link ("Acme lost my bag" edited into
+    "Globex lost my bag" stayed in Acme's counts). Their language is identified here, as `prepare` does
+    for what it keeps (the text taken may be in another), and only for them: most dropped items are new.
+    """
+    taken = {(mention.source, mention.external_id) for mention in kept}
+    dropped = [mention for mention in fetched if (mention.source, mention.external_id) not in taken]
+    edited = stored_with_other_text(engine, dropped) if dropped else []
+    texts = [f"{m.title}\n{m.text}" if m.title else m.text for m in edited]
+    for mention, language in zip(edited, detect_languages(texts) if edited else []):
+        mention.lang, mention.lang_supported = language.code, language.supported
+    return edited
 
 
 ProgressWatcher = Callable[[int, int], None]  # (classified so far, how many were pending)

@@ -21,7 +21,7 @@ from .database import (
     require_existing,
     upgrade,
 )
-from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch
+from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch, stored_with_other_text
 from .runs import (
     close_abandoned_runs,
     failures_between,
@@ -60,6 +60,7 @@ __all__ = [
     "source_results",
     "start_run",
     "store_batch",
+    "stored_with_other_text",
     "text_for_classifier",
     "trend_counts",
     "unclassified_by_brand",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Sequence
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -220,18 +220,50 @@ def _json_text(connection: Connection, value: Any) -> str:
 
 def store_batch(
     engine: Engine, batch: Iterable[Mention], source: str | None = None, watermark: dict[str, Any] | None = None,
-    judged: Collection[str] | None = None,
+    judged: Collection[str] | None = None, no_longer_matched: Sequence[Mention] = (),
 ) -> StoreResult:
     """Commit a batch of mentions and, in the same transaction, the watermark that covers it.
 
     `judged`: the brands the batch was matched against (a config's); an edited item's links to other
     brands (another config's, sharing the database) are left alone. None: every brand.
+    `no_longer_matched`: stored items read again edited so that they match none of those brands (see
+    `stored_with_other_text`): their newest text is taken and their links to the judged brands dropped.
     """
     with engine.begin() as connection:
         result = insert_mentions(connection, batch, judged)
+        gone = [replace(mention, brands=[]) for mention in _unique(no_longer_matched)]  # they match no judged brand
+        if gone:
+            result = replace(result, edited=result.edited + _take_edits(connection, gone, judged))
         if source is not None and watermark is not None:
             set_watermark(connection, source, watermark)
     return result
+
+
+STORED_LOOKUP = 500  # ids a query: well under SQLite's and PostgreSQL's limits on bound values
+
+
+def stored_with_other_text(engine: Engine, batch: Sequence[Mention]) -> list[Mention]:
+    """The mentions of `batch` stored already (same source and id) with another title or text.
+
+    For the items a run drops as matching no brand: one that is stored was matched before, so it was
+    edited into not naming the brand. Dropped unseen, it kept its first text and its brand link for
+    ever ("Acme lost my bag" edited into "Globex lost my bag" stayed in Acme's counts). One query a
+    source and STORED_LOOKUP ids, on the unique (source, external_id) index.
+    """
+    wanted: defaultdict[str, dict[str, Mention]] = defaultdict(dict)
+    for mention in batch:
+        wanted[mention.source].setdefault(mention.external_id, mention)
+    query = select(mentions.c.external_id, mentions.c.title, mentions.c.text).where(
+        mentions.c.source == bindparam("source"), mentions.c.external_id.in_(bindparam("ids", expanding=True)))
+    found: list[Mention] = []
+    with engine.connect() as connection:
+        for source, by_id in wanted.items():
+            ids = list(by_id)
+            for start in range(0, len(ids), STORED_LOOKUP):
+                rows = connection.execute(query, {"source": source, "ids": ids[start:start + STORED_LOOKUP]})
+                found += [by_id[row.external_id] for row in rows
+                          if (row.text, row.title) != (by_id[row.external_id].text, by_id[row.external_id].title)]
+    return found
 
 
 def get_watermark(engine: Engine, source: str) -> dict[str, Any] | None:
