@@ -382,9 +382,14 @@ _QUERY_CHARACTERS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', 
 def compile_query(query: str) -> CompiledQuery:
     """Parse and compile `query`; raises `QueryError` (problem + position) when it cannot be used."""
     terms: set[str] = set()
+    written = canonical(query).translate(_QUERY_CHARACTERS)
     try:
-        tree = _parse(canonical(query).translate(_QUERY_CHARACTERS))
+        tree = _parse(written)
         matcher = _compile(tree, terms)
+    except QueryError as exc:
+        if exc.problem != _UNSUPPORTED["SearchField"]:
+            raise
+        raise _field_search(written, exc.position) from None
     except RecursionError:  # parsing and compiling recurse once per nesting level: a crash with a traceback
         raise QueryError("parentheses nested too deeply (a few hundred levels)", _deepest(query)) from None
     if matcher("", frozenset()):
@@ -400,6 +405,21 @@ def compile_query(query: str) -> CompiledQuery:
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def _field_search(written: str, position: int) -> QueryError:
+    """The error for a `name:value` in `written`, quoting what was written there as the phrase to search for.
+
+    The hint read `quote the text: "name:value"` whatever was written, and a brand's web address
+    (`https://acme.com`) was called a field search with no word of how to search for it.
+    """
+    token = (written[position:].split() or [""])[0].strip("()")
+    problem = "field searches (name:value) are not supported"
+    if '"' in token:  # name:"a phrase": the phrase cannot be quoted again
+        return QueryError(f"{problem}; search for the value alone, without '{token.partition(':')[0]}:'", position)
+    if re.match(r"[a-z][a-z0-9+.-]*://", token, re.IGNORECASE):
+        problem = "a web address is read as a field search (name:value)"
+    return QueryError(f"{problem}; to search for the text, quote it: \"{token}\"", position)
 
 
 def _deepest(query: str) -> int:
