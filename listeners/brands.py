@@ -16,12 +16,18 @@ _warned: set[tuple[str, str, str]] = set()  # (brand, query, word): a run builds
 
 
 def _warn_operator_words(brand: str, query: CompiledQuery) -> None:
-    """Say once per process that a lowercase `or` is searched as a word: the query still runs as written."""
+    """Say once per process that a lowercase `or` is searched as a word, or that words side by side bind looser
+    than OR: the query still runs as written."""
     for word in query.operator_words:
         if (brand, query.source, word) not in _warned:
             _warned.add((brand, query.source, word))
             log.warning("brand '%s': lowercase '%s' is searched as a word; write %s for the operator",
                         brand, word, word.upper())
+    if query.loose_and and (brand, query.source, "") not in _warned:
+        _warned.add((brand, query.source, ""))
+        log.warning("brand '%s': words side by side bind looser than OR: %s; add "
+                    "parentheses, or quotes for a phrase (\"acme air\" OR acmeair), to say what you mean",
+                    brand, query.loose_and)
 
 
 class BrandMatcher:

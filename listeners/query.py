@@ -134,6 +134,9 @@ class CompiledQuery:
     # Words spelled like an operator but not in upper case (`or`, `Not`): searched as words, as documented,
     # though the author most likely meant the operator.
     operator_words: tuple[str, ...] = ()
+    # How a query that puts words side by side with an unbracketed OR is read ("'acme air OR acmeair' reads as
+    # acme AND (air OR acmeair)"), else None: side by side binds looser than OR, unlike a written AND.
+    loose_and: str | None = None
 
     def matches(self, text: str) -> bool:
         lowered = lowered_text(text)
@@ -401,7 +404,22 @@ def compile_query(query: str) -> CompiledQuery:
         decided_by_terms=not any("*" in w or "?" in w or _has_symbols(w) for w in words) and not any(
             _has_symbols(p) for p in _phrases(tree)),
         operator_words=tuple(dict.fromkeys(w for w in words if w.upper() in _OPERATORS and w != w.upper())),
+        loose_and=_loose_and(tree),
     )
+
+
+def _loose_and(node: Item) -> str | None:
+    """How the first words-side-by-side operation in `node` holding an unbracketed OR reads, else None.
+
+    luqum binds OR tighter than words side by side but looser than AND: `acme air OR acmeair` is
+    `acme AND (air OR acmeair)` and never matched "acmeair is great", while `acme AND air OR acmeair`
+    is `(acme AND air) OR acmeair`. Said plainly, the author can bracket or quote what was meant.
+    """
+    if isinstance(node, UnknownOperation) and any(isinstance(child, OrOperation) for child in node.children):
+        reading = " AND ".join(f"({str(child).strip()})" if isinstance(child, OrOperation) else str(child).strip()
+                               for child in node.children)
+        return f"'{str(node).strip()}' reads as {reading}"
+    return next((found for child in node.children if (found := _loose_and(child))), None)
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
