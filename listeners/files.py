@@ -39,7 +39,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, get_args
 from zoneinfo import ZoneInfo
@@ -177,6 +177,7 @@ class _Cursor:
     offset: int
     line_no: int
     bad_lines: set[int] = field(default_factory=set)
+    utf8_lines: list[int] = field(default_factory=list)  # lines read as UTF-8 though a one-byte encoding was set
     last_bytes: int = 0  # length of the last line handed out, to give it back
     last_complete: bool = True  # whether that line ended in b"\n" (else the file ends in it, mid-write maybe)
     # The last lines handed out (KEPT_BYTES of them or more, with the bytes before the first), from offset
@@ -214,6 +215,7 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
     write ASCII as ASCII.
     """
     recent = cursor.recent
+    utf8_first = _one_byte(encoding)
     for raw in handle:
         cursor.offset += len(raw)
         recent.append(raw)  # what `cursor.keep` does, inline: it runs for every line
@@ -228,9 +230,32 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
         except UnicodeDecodeError:
             cursor.bad_lines.add(cursor.line_no)
             line = raw.decode(encoding, errors="replace")
+        if utf8_first and not raw.isascii():
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                cursor.bad_lines.discard(cursor.line_no)
+                cursor.utf8_lines.append(cursor.line_no)
         if cursor.offset == len(raw):
             line = line.removeprefix("\ufeff")
         yield line
+
+
+@lru_cache(maxsize=None)
+def _one_byte(encoding: str) -> bool:
+    """Whether `encoding` is a one-byte code page other than UTF-8 (latin-1, cp1252, iso-8859-15, mac-roman).
+
+    A line in such an encoding that also reads as UTF-8 with a character past ASCII is UTF-8: "cafÃ©" is
+    what a UTF-8 "café" reads as in latin-1, and no one writes that. Set by mistake (or for an export whose
+    tool since moved to UTF-8), `encoding: latin-1` stored every accent as two letters, and a brand query
+    for "nestlé" missed them; cp1252 skipped the lines holding a byte it leaves undefined. Multibyte
+    encodings (shift_jis, gbk) overlap UTF-8 too often to be told apart so.
+    """
+    if codecs.lookup(encoding).name == "utf-8":
+        return False
+    return len(bytes(range(128, 256)).decode(encoding, errors="replace")) == 128
 
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -704,6 +729,12 @@ class FileListener:
                 "different posts: each is identified by its text and time instead (format the id column as text "
                 "before saving the sheet to keep the ids)")
 
+    def _utf8_lines(self, lines: list[int]) -> str:
+        """The warning for lines that read as UTF-8 in a file whose source names a one-byte encoding."""
+        which = f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} lines (the first line {lines[0]})"
+        return (f"{which} read as UTF-8, not {self.settings.encoding} as the source's encoding says; if the "
+                "whole export is UTF-8, remove encoding from the source")
+
     def _row_at(self, number: int) -> str:
         """Where a row is, for warnings: the line its record ends on, or its place in a JSON array."""
         return f"row ending at line {number}" if self._unit == "line" else f"{self._unit} {number}"
@@ -1016,6 +1047,9 @@ class FileListener:
                 if rounded:
                     warnings.append(self._rounded_ids(rounded))
                     rounded.clear()
+                if cursor.utf8_lines:
+                    warnings.append(self._utf8_lines(cursor.utf8_lines))
+                    cursor.utf8_lines.clear()
                 warnings.extend(notes)
                 notes.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no,
