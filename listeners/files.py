@@ -90,6 +90,19 @@ def _url_of(value: str | None) -> str | None:
 _ROUNDED_ID = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d{1,3}|\d{15}000+")
 
 
+def _reversed_hint(columns: dict[str, str | list[str]], unknown: list[str]) -> str:
+    """A hint when `columns` was written the other way round (`{body: text}`: the export's column, then ours).
+
+    The error named the export's columns as unknown fields, leaving the reader to see that the mapping
+    reads "our field: the export's column".
+    """
+    flipped = [f"{columns[name]}: {name}" for name in unknown
+               if isinstance(columns[name], str) and columns[name] in FIELDS]
+    if not flipped:
+        return ""
+    return f" (each entry is our field, then the export's column: write {', '.join(flipped)})"
+
+
 def _flat_columns(columns: dict[str, str | list[str]]) -> dict[str, str]:
     """Each mapped field's column; a created_at joined from columns (`[Date, Hour]`) as `created_at[0]`,
     `created_at[1]`: each looked up in the header, checked and named in errors like a field of its own."""
@@ -412,7 +425,7 @@ class FileListener:
         unknown = sorted(set(settings.columns) - set(FIELDS))
         if unknown:
             raise ConfigError(f"config key 'columns' of source '{self.name}': unknown field(s) {unknown}; "
-                              f"fields are {list(FIELDS)}")
+                              f"fields are {list(FIELDS)}{_reversed_hint(settings.columns, unknown)}")
         self._batch_size = batch_size
         self._header_wide = False  # a CSV row as wide as its header was read in this fetch: see _shifted
         self._unit = "line"  # what a row's number counts: lines, or a JSON array's elements
