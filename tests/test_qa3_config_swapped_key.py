@@ -21,7 +21,8 @@ def test_a_swapped_url_key_of_a_source_names_url() -> None:
 
 
 @pytest.mark.parametrize(("data", "expected"), [
-    ({"brands": [{"nmae": "Zephyr", "query": "zephyr"}]}, "config key 'brands[0].nmae': unknown key; did you mean 'name'?"),
+    ({"brands": [{"nmae": "Zephyr", "query": "zephyr"}]},
+     "config key 'brands[0].nmae': unknown key; did you mean 'name'?"),
     ({"brands": BRANDS, "alerts": {"widnow": "1h"}}, "config key 'alerts.widnow': unknown key; did you mean 'window'?"),
 ])
 def test_swapped_letters_elsewhere_name_the_key(data: dict, expected: str) -> None:

@@ -1,4 +1,4 @@
-"""An export that holds no row yet but is not zero bytes: a lone byte-order mark (Excel's empty "CSV UTF-8"), blank lines."""
+"""An export with no row yet that is not zero bytes: a lone byte-order mark (Excel's empty CSV UTF-8), blank lines."""
 
 from __future__ import annotations
 

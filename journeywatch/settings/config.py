@@ -201,7 +201,9 @@ def _transposed(typed: str, key: str) -> bool:
     if len(typed) != len(key) or typed == key:
         return False
     diff = [i for i, (a, b) in enumerate(zip(typed, key)) if a != b]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == key[diff[1]] and typed[diff[1]] == key[diff[0]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    return typed[diff[0]] == key[diff[1]] and typed[diff[1]] == key[diff[0]]
 
 
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
