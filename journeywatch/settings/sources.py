@@ -122,6 +122,9 @@ class FileSource(_Source):
             if isinstance(column, list) and (not column or not all(isinstance(c, str) and c.strip() for c in column)):
                 raise ValueError(f"source '{source}': columns: created_at {column!r} must name its columns, e.g. "
                                  "created_at: [Date, Hour]")
+            if column is None or (isinstance(column, str) and not column.strip()):  # `author:` left empty, or ""
+                raise ValueError(f"source '{source}': columns: {field} names no column; write the export's "
+                                 f"column after '{field}:', or leave {field} out")
             if not isinstance(column, (str, list)):
                 raise ValueError(f"source '{source}': columns: {field} must be a column's name, not {column!r} (put "
                                  "it in quotes)")
