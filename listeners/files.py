@@ -434,6 +434,9 @@ class FileListener:
         self._encoding = ""
         self._use_encoding(settings.encoding)
         self._zone = timezone.utc if settings.timezone == "UTC" else ZoneInfo(settings.timezone)  # of naive times
+        self._keys_seen: set[str] = set()  # a JSONL row's keys met so far, and by their case-folded form:
+        self._keys_by_folded: dict[str, list[str]] = {}  # see _learn_keys
+        self._alias: dict[str, str] = {}  # a column -> the one key spelling it in another case
 
     def _use_encoding(self, encoding: str) -> None:
         """Decode with `encoding` from now on; the words for a line it cannot decode follow it."""
@@ -494,10 +497,27 @@ class FileListener:
 
     # --- rows to mentions ----------------------------------------------------------------------
 
+    def _learn_keys(self, row: dict[str, Any]) -> None:
+        """Take in the keys of a JSONL `row` not met before: a column no key has exactly, but one key has but for
+        case, is read from that key (`_alias`), as a CSV header's `ID`, `Text`, `URL` are (`_columns_in`).
+
+        A JSON Lines export with those keys had its ids hashed from the text (an edited post stored again), its
+        author and link dropped, without a word. A name two keys share but for case is not guessed.
+        """
+        if row.keys() <= self._keys_seen:
+            return
+        for key in row.keys() - self._keys_seen:
+            self._keys_seen.add(key)
+            self._keys_by_folded.setdefault(key.casefold(), []).append(key)
+        self._alias = {column: same[0] for column in self.columns.values() if column not in self._keys_seen
+                       and len(same := self._keys_by_folded.get(column.casefold(), [])) == 1}
+
     def _get(self, row: dict[str, Any], name: str) -> Any:
         column = self.columns[name]
         if column in row or self.format == "csv":
             return row.get(column)
+        if (key := self._alias.get(column)) is not None and key in row:
+            return row[key]
         value: Any = row
         for part in column.split("."):
             if not isinstance(value, dict):
@@ -720,6 +740,7 @@ class FileListener:
             if not isinstance(row, dict):
                 yield None, f"{self._unit} {cursor.line_no}: not a JSON object"
                 continue
+            self._learn_keys(row)
             yield row, None
 
     def _shared_ids(self, rows: list[str]) -> str:
@@ -910,8 +931,8 @@ class FileListener:
                               "the sheet as CSV UTF-8 (or unzip the export)", retryable=False)
 
     def _present(self, row: dict[str, Any], column: str) -> bool:
-        """Whether a JSONL row has `column` (a key, or a dotted path), even with a null value."""
-        if column in row:
+        """Whether a JSONL row has `column` (a key, in any case, or a dotted path), even with a null value."""
+        if column in row or self._alias.get(column, "") in row:
             return True
         value: Any = row
         for part in column.split("."):
