@@ -303,6 +303,16 @@ def listed_comment_mention(source: str, data: Mapping[str, Any], site: str) -> M
                     bool(data.get("over_18")))
 
 
+def _not_json(response: requests.Response) -> str:
+    """Why an answer that is not JSON (a maintenance or CDN page served with 200, the web site where the API should
+    be) failed the source: the reason said 'HTTP 200 from Reddit', which reads as success. The query is left out."""
+    url = urlsplit(str(response.url or ""))
+    kind = str(response.headers.get("content-type") or "").split(";")[0].strip() or "no content type"
+    return (f"Reddit answered {url.scheme}://{url.netloc}{url.path} with HTTP {response.status_code} and {kind}, "
+            "not JSON (an outage or maintenance page, or oauth_url pointing at a web page rather than Reddit's API, "
+            "https://oauth.reddit.com); check oauth_url, or let the next run try again")
+
+
 def _source_error(source: str, exc: Exception) -> SourceError:
     """praw's and prawcore's failures as the reason a brand manager can act on."""
     if isinstance(exc, SourceError):
@@ -313,6 +323,8 @@ def _source_error(source: str, exc: Exception) -> SourceError:
     if isinstance(exc, prawcore.ResponseException) and exc.response.status_code == 401:  # e.g. the token endpoint's
         return SourceError(source, "Reddit refused the credentials (HTTP 401); check REDDIT_CLIENT_ID and "
                                    "REDDIT_CLIENT_SECRET (a 'script' app's id and secret)", retryable=False)
+    if isinstance(exc, prawcore.BadJSON):
+        return SourceError(source, _not_json(exc.response))
     if isinstance(exc, prawcore.ResponseException):
         status = exc.response.status_code
         return SourceError(source, f"HTTP {status} from Reddit", retryable=status >= 500 or status == 429)
