@@ -302,6 +302,19 @@ def _anchored_file_url(url: str, base: Path) -> str:
     return "file://" + quote(str(local.resolve()), safe="/")
 
 
+def _anchored_feed_file(url: str, base: Path) -> str:
+    """A feed's `file://` URL with an absolute path: a relative one starts at the config file, `~` is home.
+
+    Written as RFC 8089 and file managers write it, `file://localhost/srv/feed.xml` read `localhost` as a
+    folder beside the config, and a relative path's `%20` stayed `%20` (an absolute one's was a space).
+    """
+    rest = url.removeprefix("file://")
+    if rest.lower().startswith("localhost/"):
+        rest = rest[len("localhost"):]
+    local = Path(unquote(rest))
+    return url if local.is_absolute() and rest == url.removeprefix("file://") else _local(local, base).as_uri()
+
+
 def _resolve_paths(config: Config, base: Path) -> Config:
     """Make file paths absolute, so a config works from any directory: relative ones start at the config file."""
     config.database = _anchored_sqlite(config.database, base)
@@ -313,9 +326,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         if isinstance(source, FileSource):
             source.path = _local(source.path, base)
         if isinstance(source, FeedSource) and source.url.startswith("file://"):
-            local = Path(source.url.removeprefix("file://"))
-            if not local.is_absolute():
-                source.url = _local(local, base).as_uri()
+            source.url = _anchored_feed_file(source.url, base)
     return config
 
 
