@@ -87,6 +87,19 @@ def _buildable(value: Any) -> Any:
     return out
 
 
+def _rate_limit_reset(headers: Mapping[str, str]) -> float | None:
+    """Seconds until Reddit's rate-limit window resets (`x-ratelimit-reset`), for a 429 that sends no Retry-After.
+
+    Retried after the short backoff alone, each attempt fell inside the used-up window and the source failed,
+    though the window reset within `max_delay`. None when the header is missing or unreadable.
+    """
+    try:
+        reset = float(headers.get("x-ratelimit-reset") or "")
+    except ValueError:
+        return None
+    return max(reset, 0.0) if math.isfinite(reset) else None
+
+
 class RetryingRequestor(prawcore.Requestor):
     """praw's HTTP layer with journeywatch's bounded retries; gives up with `SourceError`.
 
@@ -128,6 +141,8 @@ class RetryingRequestor(prawcore.Requestor):
                     return response
                 reason = f"HTTP {response.status_code} from Reddit"
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
+                if retry_after is None and response.status_code == 429:
+                    retry_after = _rate_limit_reset(response.headers)
             if attempt < self._policy.attempts:
                 delay = self._policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
