@@ -47,6 +47,7 @@ import requests
 
 from journeywatch.domain import Mention
 from journeywatch.errors import SourceError
+from journeywatch.redaction import masked_url
 from journeywatch.settings import Brand, RedditSource
 
 from .base import Batch, Watermark
@@ -131,7 +132,8 @@ class RetryingRequestor(prawcore.Requestor):
                     raise
                 kind = "timed out" if isinstance(original, requests.exceptions.Timeout) else "network error"
                 url = urlsplit(str(args[1] if len(args) > 1 else kwargs.get("url", "")))
-                reason = f"{kind} calling {url.scheme}://{url.netloc} ({type(original).__name__})"
+                server = masked_url(f"{url.scheme}://{url.netloc}")  # a proxy's user and password stay out
+                reason = f"{kind} calling {server} ({type(original).__name__})"
             else:
                 if response.status_code not in RETRYABLE_STATUS:
                     self._tame_rate_limit_headers(response.headers)
@@ -323,7 +325,7 @@ def _not_json(response: requests.Response) -> str:
     be) failed the source: the reason said 'HTTP 200 from Reddit', which reads as success. The query is left out."""
     url = urlsplit(str(response.url or ""))
     kind = str(response.headers.get("content-type") or "").split(";")[0].strip() or "no content type"
-    return (f"Reddit answered {url.scheme}://{url.netloc}{url.path} with HTTP {response.status_code} and {kind}, "
+    return (f"Reddit answered {masked_url(f'{url.scheme}://{url.netloc}{url.path}')} with HTTP {response.status_code} and {kind}, "
             "not JSON (an outage or maintenance page, or oauth_url pointing at a web page rather than Reddit's API, "
             "https://oauth.reddit.com); check oauth_url, or let the next run try again")
 
