@@ -192,6 +192,9 @@ def _parse(query: str) -> Item:
             raise QueryError("the query ends where a term is expected (after AND, OR or NOT?)", position) from None
         unexpected = message.split("unexpected", 1)[-1].split(" at position")[0].strip()
         raise QueryError(f"unexpected {unexpected}", position) from None
+    except (ValueError, ArithmeticError):  # luqum reading the number after a `~`: `acme~.` raised decimal's
+        # InvalidOperation, `"a b"~.` int()'s ValueError, each a traceback where a config error was due
+        raise QueryError("fuzzy terms and proximity phrases (~) are not supported", max(query.find("~"), 0)) from None
 
 
 def _term_pattern(term: str, wildcards: bool) -> str:
