@@ -69,6 +69,9 @@ MAX_SEARCH_CHARS = 512
 # Accounts whose comments are boilerplate, not people: AutoModerator posts its subreddit's rules (often stickied)
 # under every post, so each matched post counted one more mention, classified like a customer's.
 BOTS = frozenset({"automoderator"})
+# Threads per run whose comments Reddit failed to serve (a 5xx after the retries) left for the next run; one more
+# such failure is taken as Reddit's trouble, not the thread's, and fails the source.
+MAX_DEFERRED_THREADS = 2
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
@@ -101,6 +104,14 @@ def _rate_limit_reset(headers: Mapping[str, str]) -> float | None:
     return max(reset, 0.0) if math.isfinite(reset) else None
 
 
+class GaveUp(SourceError):
+    """The retries are used up; `status` is Reddit's last HTTP status (None after a network error or timeout)."""
+
+    def __init__(self, source: str, reason: str, *, status: int | None) -> None:
+        super().__init__(source, reason)
+        self.status = status
+
+
 class RetryingRequestor(prawcore.Requestor):
     """praw's HTTP layer with journeywatch's bounded retries; gives up with `SourceError`.
 
@@ -121,9 +132,9 @@ class RetryingRequestor(prawcore.Requestor):
             log.info("source %r: Reddit's rate limit is used up; waiting %.0f s", self._source, self._rate_limit_wait)
             self._sleep(self._rate_limit_wait)
             self._rate_limit_wait = 0.0
-        reason = "no attempt made"
+        reason, status = "no attempt made", None
         for attempt in range(1, self._policy.attempts + 1):
-            retry_after = None
+            retry_after, status = None, None
             try:  # the source's timeout, not prawcore's fixed default
                 response = super().request(*args, timeout=self.timeout, **kwargs)
             except prawcore.RequestException as exc:
@@ -141,7 +152,7 @@ class RetryingRequestor(prawcore.Requestor):
                         with contextlib.suppress(ValueError):  # not JSON after all: prawcore reports that
                             response._content = json.dumps(_buildable(response.json())).encode()
                     return response
-                reason = f"HTTP {response.status_code} from Reddit"
+                reason, status = f"HTTP {response.status_code} from Reddit", response.status_code
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
                 if retry_after is None and response.status_code == 429:
                     retry_after = _rate_limit_reset(response.headers)
@@ -150,7 +161,7 @@ class RetryingRequestor(prawcore.Requestor):
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
                          attempt + 1, self._policy.attempts)
                 self._sleep(delay)
-        raise SourceError(self._source, f"{reason} (gave up after {self._policy.attempts} attempts)")
+        raise GaveUp(self._source, f"{reason} (gave up after {self._policy.attempts} attempts)", status=status)
 
     def _tame_rate_limit_headers(self, headers: MutableMapping[str, str]) -> None:
         """Rate-limit headers as prawcore's limiter can read them; when none remain, wait here instead.
@@ -391,6 +402,7 @@ class RedditListener:
         # {"created": epoch seconds, "comments": Reddit's comment count when last read, or None}.
         self._threads: dict[str, dict[str, Any]] = {}
         self._unserved: set[str] = set()  # during a fetch: subreddits (lower case) whose /new Reddit refused
+        self._deferred = 0  # during a fetch: threads whose comments were left for the next run (see `_defer`)
 
     def client(self) -> praw.Reddit:
         """A read-only praw client pointed at the configured URLs, never checking for updates."""
@@ -469,14 +481,35 @@ class RedditListener:
                 f"{MAX_SEARCH_CHARS}, so it is not searched; {where}. Shorten the query (fewer OR terms)"
                 for brand in self.brands if len(brand.query) > MAX_SEARCH_CHARS]
 
+    def _defer(self, exc: SourceError, fullname: str, failed: str, warnings: list[str]) -> bool:
+        """Whether a thread whose comments Reddit failed to serve is left for the next run, with a warning.
+
+        Only a server error (5xx) after the retries, a megathread's 504 or a 'load more comments' that keeps
+        failing: raised, it failed the source before anything was committed, so every later run stalled on that
+        thread. At most `MAX_DEFERRED_THREADS` a run; past that Reddit itself is failing and the source fails.
+        """
+        status = exc.status if isinstance(exc, GaveUp) else None
+        if status is None or status < 500 or self._deferred >= MAX_DEFERRED_THREADS:
+            return False
+        self._deferred += 1
+        warnings.append(f"comments of {fullname}: {failed}{exc.reason}; the next run reads the thread again")
+        return True
+
     def _comments(self, submission: Any, parent: Mention, site: str,
-                  warnings: list[str]) -> tuple[list[Mention], int]:
+                  warnings: list[str]) -> tuple[list[Mention], int, bool]:
+        """The thread's comments, how many were deleted or removed, and whether all of it that was asked for came."""
         forest = submission.comments
+        complete = True
         try:
             forest.replace_more(limit=self.settings.replace_more_limit)
         except (prawcore.NotFound, prawcore.Forbidden, AssertionError) as exc:  # praw asserts on odd shapes
             warnings.append(f"comments of {parent.external_id}: loading more failed ({exc or type(exc).__name__}); "
                             "kept the comments already loaded")
+        except SourceError as exc:
+            if not self._defer(exc, parent.external_id, "loading more failed, kept the comments already loaded: ",
+                               warnings):
+                raise
+            complete = False
         kept, gone = [], 0
         for comment in forest.list():
             if isinstance(comment, praw.models.MoreComments):  # left unexpanded when loading more failed
@@ -489,7 +522,7 @@ class RedditListener:
                 gone += 1
             else:
                 kept.append(mention)
-        return kept, gone
+        return kept, gone, complete
 
     def _post(self, submission: Any, data: dict[str, Any], site: str,
               warnings: list[str]) -> tuple[list[Mention], int]:
@@ -506,11 +539,16 @@ class RedditListener:
         if not mention.brands:
             return [mention], 0
         try:
-            comments, deleted = self._comments(submission, mention, site, warnings)
+            comments, deleted, complete = self._comments(submission, mention, site, warnings)
         except (prawcore.NotFound, prawcore.Forbidden) as exc:
             warnings.append(f"comments of {mention.external_id}: {exc}; skipped")
             return [mention], 0
-        self._track(mention, data.get("num_comments"))
+        except SourceError as exc:
+            if not self._defer(exc, mention.external_id, "", warnings):
+                raise
+            self._track(mention, None)  # no count: the next run reads the thread whatever Reddit counts
+            return [mention], 0
+        self._track(mention, data.get("num_comments") if complete else None)
         return [mention, *comments], deleted
 
     def _listed_comment(self, comment: Any, data: dict[str, Any], site: str,
@@ -636,14 +674,19 @@ class RedditListener:
                 warnings.append(f"comments of {fullname}: {exc}; no longer revisited")
                 del self._threads[fullname]
                 continue
+            except SourceError as exc:
+                if not self._defer(exc, fullname, "", warnings):
+                    raise
+                self._threads[fullname]["comments"] = None
+                continue
             parent = submission_mention(self.name, {**vars(submission), "name": fullname}, site)
             if parent is not None and self.matcher is not None:
                 parent.brands = self.matcher.brands_of(f"{parent.title}\n{parent.text}")
             if parent is None or not parent.brands:
                 del self._threads[fullname]
                 continue
-            comments, _ = self._comments(submission, parent, site, warnings)
-            self._threads[fullname]["comments"] = _count(vars(submission).get("num_comments"))
+            comments, _, complete = self._comments(submission, parent, site, warnings)
+            self._threads[fullname]["comments"] = _count(vars(submission).get("num_comments")) if complete else None
             chunk.extend(comments)
             if len(chunk) >= self._batch_size:
                 yield Batch(chunk, self._watermark(marks), warnings=warnings)
@@ -688,6 +731,7 @@ class RedditListener:
         site = self.settings.reddit_url.rstrip("/")
         seen: set[str] = set()
         self._unserved = set()
+        self._deferred = 0
         unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
         for key, listing, read_item in self.listings(reddit):
             try:
