@@ -107,6 +107,45 @@ def _without_space_before_declaration(body: bytes) -> bytes:
     return body
 
 
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7]\d{3});")  # a quick look first
+_NUMERIC_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,10}));")
+
+
+def _without_surrogate_refs(body: bytes) -> bytes:
+    """`body` with character references to UTF-16 surrogates made whole: a pair as the one character it
+    encodes (`&#55357;&#56832;` is `&#x1F600;`), a lone one as U+FFFD.
+
+    Feeds written by tools that escape UTF-16 code units (Java, .NET, JavaScript) give an emoji so. No XML
+    parser takes them, and feedparser's lenient one failed on them with "UnicodeEncodeError: 'utf-8' codec
+    can't encode character '\\ud83d'": one emoji in one entry failed the whole source, run after run.
+    """
+    if not _SURROGATE_REF.search(body):
+        return body
+    out: list[bytes] = []
+    at = 0
+    high: tuple[int, int] | None = None  # (value, end) of a high surrogate waiting for its low one
+    for match in _NUMERIC_REF.finditer(body):
+        value = int(match[1], 16) if match[1] is not None else int(match[2])
+        if high is not None and (match.start() != high[1] or not 0xDC00 <= value <= 0xDFFF):
+            out.append(b"&#xFFFD;")  # the high surrogate had no low one after it
+            at, high = high[1], None
+        if 0xD800 <= value <= 0xDBFF:
+            out.append(body[at:match.start()])
+            at, high = match.end(), (value, match.end())
+        elif 0xDC00 <= value <= 0xDFFF:
+            out.append(body[at:match.start()])
+            if high is not None:
+                out.append(b"&#x%X;" % (0x10000 + ((high[0] - 0xD800) << 10) + (value - 0xDC00)))
+            else:
+                out.append(b"&#xFFFD;")
+            at, high = match.end(), None
+    if high is not None:
+        out.append(b"&#xFFFD;")
+        at = high[1]
+    out.append(body[at:])
+    return b"".join(out)
+
+
 def _page_hint(feed: str | None, asked: tuple[str, ...]) -> str:
     """What to do about an HTML page served for a feed URL, given the feed the page names (if any).
 
@@ -131,7 +170,7 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     unless that is `url` or `requested` (the configured URL) itself.
     """
     headers = {k.lower(): v for k, v in (headers or {}).items()}
-    body = _without_space_before_declaration(body)
+    body = _without_surrogate_refs(_without_space_before_declaration(body))
     # sanitize_html=False: html_to_text makes the text; feedparser's sanitizer drops an <iframe> but keeps its
     # fallback text ("Your browser does not support iframes"), which the parser library then could not tell apart.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=_as_xml(body, headers), sanitize_html=False)
