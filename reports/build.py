@@ -193,11 +193,15 @@ def _headline(tally: _Tally) -> Headline:
 
 
 def _quote(item: ItemRow, zone: ZoneInfo) -> Quote:
-    """The item as a quote, dated in the digest's timezone (the week it is counted in)."""
+    """The item as a quote, dated in the digest's timezone; an item of unknown date is quoted undated.
+
+    A feed's undated backlog is stored at its fetch time: dated by it, a months-old review read 'Tue 24 Nov'.
+    """
     text = f"{item.title}. {item.text}" if item.title and not item.text.startswith(item.title) else item.text
     return Quote(text=text, url=item.url, source=item.source, moment=item.moment, sentiment=item.sentiment,
-                 created_at=item.created_at.astimezone(zone),
-                 confidence=round(item.moment_confidence * item.sentiment_confidence, 3))
+                 created_at=item.created_at.astimezone(zone) if item.date_known else None,
+                 confidence=round(item.moment_confidence * item.sentiment_confidence, 3),
+                 date_known=item.date_known)
 
 
 def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: int, zone: ZoneInfo) -> list[Quote]:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from .model import Change, Digest, StageFigures
+from .model import Change, Digest, Quote, StageFigures
 
 QUOTE_CHARS = 280
 K = TypeVar("K")
@@ -71,6 +71,17 @@ def short(text: str, limit: int = QUOTE_CHARS) -> str:
     if len(flat) <= limit:
         return flat
     return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def quote_date(quote: Quote) -> str:
+    """'Mon 9 Nov', as the period reads; 'date unknown' for an item of unknown date (a feed's undated backlog).
+
+    Such an item is stored at its fetch time: dated by it, a review of last spring read as written this week.
+    """
+    when = quote.created_at
+    if when is None or not quote.date_known:
+        return "date unknown"
+    return f"{when:%a} {when.day} {when:%b}"
 
 
 def change_text(change: Change) -> str:

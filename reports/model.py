@@ -27,15 +27,20 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """One item quoted in the digest; `text` is exactly what the author wrote (escaped only when rendered)."""
+    """One item quoted in the digest; `text` is exactly what the author wrote (escaped only when rendered).
+
+    `created_at` is None for an item of unknown date (a feed's undated backlog): the time stored for it is when
+    it was fetched, and quoting that as its date told a reader a months-old review was written this week.
+    """
 
     text: str
     url: str | None
     source: str
     moment: str
     sentiment: str
-    created_at: datetime
+    created_at: datetime | None  # None: date unknown (`date_known` False)
     confidence: float
+    date_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from .formatting import (
     no_data_weeks,
     overlap_text,
     previous_weeks,
+    quote_date,
     safe_url,
     short,
     signed,
@@ -52,7 +53,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(short=short, safe_url=safe_url, vs_baseline=change_vs_baseline, stage_title=stage_title,
-                       count=count, thousands=thousands, touchpoint_shares=touchpoint_shares)
+                       count=count, thousands=thousands, touchpoint_shares=touchpoint_shares,
+                       quote_date=quote_date)
     return env
 
 

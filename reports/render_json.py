@@ -17,6 +17,8 @@ from .model import Digest
 # and `headline.volume.delta` and a stage's `baseline` and `change_vs_baseline` count items of known date;
 # so, where either week has such items, do `headline.net_sentiment.delta` and `negative_share_talk.delta`, with
 # the figures they compare in `headline.net_sentiment_known_date` and `negative_share_talk_known_date` (else null).
+# A quote (a stage's `quotes`, `negative_share_items`) of unknown date has `date_known` false and `created_at`
+# null: the time stored for it is when the feed was read, not when it was written.
 FORMAT_VERSION = 2
 
 

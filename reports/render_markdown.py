@@ -26,6 +26,7 @@ from .formatting import (
     no_data_weeks,
     overlap_text,
     previous_weeks,
+    quote_date,
     safe_url,
     short,
     signed,
@@ -80,7 +81,7 @@ def md_link(label: str, url: str | None) -> str:
 
 
 def _quote(q: Quote) -> str:
-    meta = f"{md_escape(q.source)} · {q.created_at:%a} {q.created_at.day} {q.created_at:%b} · {q.sentiment}"
+    meta = f"{md_escape(q.source)} · {quote_date(q)} · {q.sentiment}"
     link = md_link("open", q.url) if safe_url(q.url) else ""
     return f"> “{md_escape(short(q.text), table=False)}”  \n> — {meta}{' · ' + link if link else ''}"
 

@@ -66,6 +66,8 @@ class ItemRow:
     sentiment_confidence: float
     cue: str | None
     compares: bool
+    # False: a feed's undated backlog; `created_at` is when it was fetched, not written, and no date to quote
+    date_known: bool = True
 
 
 def cue_regex(patterns: Sequence[str], brand: str) -> str | None:
@@ -195,8 +197,8 @@ def top_items(
     inner = (
         select(
             mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
-            mentions.c.url, mentions.c.created_at, classifications.c.moment, classifications.c.sentiment,
-            classifications.c.moment_confidence, classifications.c.sentiment_confidence,
+            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, classifications.c.moment,
+            classifications.c.sentiment, classifications.c.moment_confidence, classifications.c.sentiment_confidence,
             cue.label("cue"), compares.label("compares"), rank.label("rank"),
         )
         .select_from(_JOINED)
@@ -220,7 +222,7 @@ def _utc(value: Any) -> datetime:
 def _item(r: Any) -> ItemRow:
     return ItemRow(int(r.mention_id), r.source, r.title, r.text, r.url, _utc(r.created_at), r.moment,
                    r.sentiment, float(r.moment_confidence), float(r.sentiment_confidence),
-                   getattr(r, "cue", None), bool(getattr(r, "compares", False)))
+                   getattr(r, "cue", None), bool(getattr(r, "compares", False)), bool(r.date_known))
 
 
 def most_confident(
@@ -230,8 +232,8 @@ def most_confident(
     query = (
         select(
             mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
-            mentions.c.url, mentions.c.created_at, classifications.c.moment, classifications.c.sentiment,
-            classifications.c.moment_confidence, classifications.c.sentiment_confidence,
+            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, classifications.c.moment,
+            classifications.c.sentiment, classifications.c.moment_confidence, classifications.c.sentiment_confidence,
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment == moment,
