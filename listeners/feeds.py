@@ -173,7 +173,14 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     body = _without_surrogate_refs(_without_space_before_declaration(body))
     # sanitize_html=False: html_to_text makes the text; feedparser's sanitizer drops an <iframe> but keeps its
     # fallback text ("Your browser does not support iframes"), which the parser library then could not tell apart.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=_as_xml(body, headers), sanitize_html=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=_as_xml(body, headers), sanitize_html=False)
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:  # its lenient parser's own slips
+        # on tags closed out of order ('KeyError: tags' for a stray </category>): the source failed with
+        # feedparser's bare exception as its only word
+        raise SourceError(source, f"not a readable RSS or Atom feed (feedparser's lenient reading of this malformed "
+                          f"body failed: {type(exc).__name__}: {exc}); check the feed in a feed validator",
+                          retryable=False) from None
     if parsed.entries:
         return parsed
     if not body.strip():
