@@ -20,5 +20,6 @@ def test_a_body_feedparser_trips_on_fails_the_source_in_words(content_type: str)
     with pytest.raises(SourceError) as caught:
         parse_feed("reviews", _BODY.encode(), {"content-type": content_type}, "http://127.0.0.1/f")
     message = str(caught.value)
-    assert "not a readable RSS or Atom feed (feedparser's lenient reading of this malformed body failed: KeyError" in message
+    assert ("not a readable RSS or Atom feed (feedparser's lenient reading of this malformed body failed: "
+            "KeyError") in message
     assert not caught.value.retryable
