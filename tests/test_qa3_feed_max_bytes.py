@@ -23,7 +23,8 @@ def test_a_feed_over_max_bytes_names_the_setting(feed_server: FeedServer, chunk:
                             sleep=lambda _: None, clock=lambda: datetime(2026, 11, 20, tzinfo=timezone.utc))
     with pytest.raises(SourceError) as caught:
         list(listener.fetch(None))
-    assert "1024-byte limit (the source's max_bytes: raise it if the feed is meant to be this large)" in str(caught.value)
+    message = str(caught.value)
+    assert "1024-byte limit (the source's max_bytes: raise it if the feed is meant to be this large)" in message
 
 
 def test_a_feed_file_over_max_bytes_names_the_setting(tmp_path: Path) -> None:
