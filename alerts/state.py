@@ -22,6 +22,7 @@ from journeywatch.storage.dialect import insert_for
 from journeywatch.storage.tables import alert_checks, alert_judgments, alerts
 
 from .alert import Alert, EvidenceItem
+from .counts import window_counts, window_index
 
 
 def _alert(row: Row[Any]) -> Alert:
@@ -196,3 +197,19 @@ def alerts_between(engine: Engine, brand: str | None, since: datetime, until: da
         query = query.where(alerts.c.brand == brand)
     with engine.connect() as connection:
         return [_alert(row).as_dict() for row in connection.execute(query)]
+
+
+def span_observed(engine: Engine, alert: Alert) -> int:
+    """Negative share-stage items over the alert's whole span, from its first window to its last flagged one.
+
+    `observed` counts only the window(s) that raised it; a spike flagged for
+    three more hours listed "14:00–17:00" beside the first hour's 18 items
+    while 27 fell in the span. The later windows are counted as the checks
+    that extended it counted them: items of known date, late ones left out.
+    """
+    if alert.last_window_end <= alert.window_end:
+        return alert.observed
+    window = (alert.window_end - alert.window_start) / max(alert.windows, 1)
+    later = window_counts(engine, alert.brand, window, window_index(alert.window_end, window),
+                          window_index(alert.last_window_end, window), judged_until=alert.last_window_end)
+    return alert.observed + int(later.negative.sum())

@@ -32,13 +32,35 @@ def _window(alert: Alert) -> str:
     return f"{alert.window_start:%Y-%m-%d %H:%M}–{end} UTC"
 
 
-def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> None:
+def _hours(start: datetime, end: datetime) -> str:
+    """'14:00–17:00' within a day (the alert's first line gives the date); dates too across midnight."""
+    if start.date() == end.date():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+
+
+def _figures(alert: Alert, span: int) -> str:
+    """The count, its expectation and sources; for a spike flagged past the windows that raised it, the span's
+    count first: '18 items' beside '14:00–17:00' read as the whole spike, where 27 fell in it."""
+    from journeywatch.alerts.alert import expected_text, ratio_text
+
+    against = f"{expected_text(alert.expected)} expected ({ratio_text(alert.ratio)}, p={alert.p_value:.1e})"
+    sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
+    if alert.last_window_end <= alert.window_end:
+        return f"{alert.observed} items, {against}; sources: {sources}"
+    raised = "the windows that raised it" if alert.windows > 1 else "the window that raised it"
+    return (f"{span} items over {_hours(alert.window_start, alert.last_window_end)}, {alert.observed} of them in "
+            f"{_hours(alert.window_start, alert.window_end)} ({raised}): {against}; its sources: {sources}")
+
+
+def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engine: Any = None) -> None:
     """Two short lines per alert, so 80 columns hold it: who, when, status; then the figures and sources.
 
     A table of ten columns at 80 columns wraps every cell into fragments;
     these lines only wrap where a brand name or the source list is long.
+    With `engine`, a spike's items over its whole span are counted (`span_observed`).
     """
-    from journeywatch.alerts.alert import expected_text, ratio_text
+    from journeywatch.alerts.state import span_observed
 
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
@@ -46,12 +68,9 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False) -> No
         sent = [d for (kind, _), d in outcomes.items() if kind == "alert"]
         # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
         delivered = f"delivered {sum(bool(d.get('ok')) for d in sent)}/{len(sent)}" if sent else "no notify targets"
-        ratio = ratio_text(alert.ratio)
-        sources = ", ".join(f"{name} {n}" for name, n in alert.sources.items()) or "none"
         console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
                       highlight=False)
-        _indented(f"{alert.observed} items, {expected_text(alert.expected)} expected ({ratio}, p={alert.p_value:.1e}); "
-                  f"sources: {sources}", 4)
+        _indented(_figures(alert, span_observed(engine, alert) if engine is not None else alert.observed), 4)
         for delivery in outcomes.values() if failures else []:  # "delivered 0/2" alone said not to whom or why
             if not delivery.get("ok"):
                 notice = "ended notice " if delivery.get("kind") == "ended" else ""
@@ -141,7 +160,7 @@ def check(
         if still_failing:
             raise typer.Exit(2)
         return
-    _print_alerts(fired, f"{len(fired)} new alert(s)")
+    _print_alerts(fired, f"{len(fired)} new alert(s)", engine=engine)
     failed = [d for alert in fired for d in alert.deliveries if d.get("kind") in ("alert", "ended") and not d["ok"]]
     for delivery in failed:  # with notify_ended, a target that failed may fail for both notices
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
@@ -200,6 +219,7 @@ def list_alerts(
     """
     from journeywatch.alerts import alert_brands, recent_alerts
     from journeywatch.alerts.message import BIDI_CONTROLS
+    from journeywatch.alerts.state import span_observed
 
     if not 1 <= limit <= 1000:  # typer's range check answered in pydantic's words ("Input should be ...")
         raise typer.BadParameter(f"must be from 1 to 1000, not {limit}", param_hint="'--limit'")
@@ -217,14 +237,15 @@ def list_alerts(
         brand = next((b for b in stored if b == brand), None) or next(
             (b for b in stored if b.casefold() == brand.casefold()), brand)
     alerts = recent_alerts(engine, limit=limit, brand=brand, since=start)
-    if as_json:
-        print(json.dumps([alert.as_dict() for alert in alerts], indent=2,
+    if as_json:  # `observed` is the raising window(s)' count; `span_observed` the whole span's (`_figures`)
+        print(json.dumps([{**alert.as_dict(), "span_observed": span_observed(engine, alert)} for alert in alerts],
+                         indent=2,
                          default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value)))
         return
     if not alerts:
         console.print(escape(_none_found(engine, brand, start)), highlight=False, soft_wrap=True)  # the URL whole
         return
-    _print_alerts(alerts, "Recent alerts", failures=True)
+    _print_alerts(alerts, "Recent alerts", failures=True, engine=engine)
     if evidence:
         for alert in alerts:
             console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
