@@ -72,6 +72,11 @@ BOTS = frozenset({"automoderator"})
 # Threads per run whose comments Reddit failed to serve (a 5xx after the retries) left for the next run; one more
 # such failure is taken as Reddit's trouble, not the thread's, and fails the source.
 MAX_DEFERRED_THREADS = 2
+# Reddit's search index lags: a post can show up in search minutes after newer ones. A brand search reads this
+# far below its mark (a post written then but indexed after the last run is still read), skipping the posts it
+# read there before, which its mark keeps (`recent`: fullname -> created, at most MAX_RECENT, the newest).
+SEARCH_LAG = 3600.0
+MAX_RECENT = 1000
 log = logging.getLogger(__name__)
 _NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                    requests.exceptions.ChunkedEncodingError)
@@ -366,6 +371,19 @@ _UNSERVED = ((prawcore.Forbidden, "private, quarantined or banned (HTTP 403)"),
              (prawcore.Redirect, "does not exist (Reddit redirected to its subreddit search)"))
 
 
+def _stop(state: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A listing's mark (`created`, `id` and a search's `recent`) without its pass cursor; None before any mark."""
+    if "created" not in state:
+        return None
+    return {name: state[name] for name in ("created", "id", "recent") if name in state}
+
+
+def _recent(read: Mapping[str, float], since: float) -> dict[str, float]:
+    """The posts a search read that were written since `since`, at most `MAX_RECENT`, the newest."""
+    kept = sorted(((created, name) for name, created in read.items() if created >= since), reverse=True)
+    return {name: created for created, name in kept[:MAX_RECENT]}
+
+
 def _listing_name(key: str) -> str:
     """A listing's watermark key in words: 'r/NAME', 'the comments of r/NAME' or 'the search of r/NAME for BRAND'."""
     kind, _, rest = key.partition(":")
@@ -582,7 +600,10 @@ class RedditListener:
         down to the old mark: one that ran into the source's `limit` first
         keeps its cursor, and the next run goes on from there.
         """
-        base = {"created": stop["created"], "id": stop["id"]} if stop else {}
+        base = dict(stop) if stop else {}
+        lag = SEARCH_LAG if key.startswith("search:") else 0.0
+        recent: dict[str, float] = dict(base.get("recent") or {})
+        fresh: dict[str, float] = {}  # read in this pass within `lag` of its newest: the next mark's `recent`
         chunk: list[Mention] = []
         gone = 0
         warnings: list[str] = []
@@ -594,13 +615,15 @@ class RedditListener:
             data = {**vars(item), "name": item.fullname}
             if _created(data) is not None:  # an undated item cannot be placed against the mark: its reader drops it
                 created = float(data["created_utc"])
-                if stop and (created < stop["created"] or data["name"] == stop["id"]):
+                if stop and (created < stop["created"] - lag or (not lag and data["name"] == stop["id"])):
                     reached = True
                     break
                 if newest is None:
                     newest = {"created": created, "id": data["name"]}
                 last = data["name"]
-                if last in seen:
+                if lag and created >= newest["created"] - lag:
+                    fresh[last] = created
+                if last in seen or last in recent:  # `recent`: read by an earlier run below the mark
                     continue
                 seen.add(last)
             found, lost = read_item(item, data, site, warnings)
@@ -615,6 +638,8 @@ class RedditListener:
             marks[key] = {**base, "pass": {"newest": newest, "after": last}}  # more than `limit` arrived
         elif newest is not None:
             marks[key] = dict(newest)  # read down to the old mark: only now may the mark move
+            if lag:
+                marks[key]["recent"] = _recent({**recent, **fresh}, newest["created"] - lag)
         elif base:
             marks[key] = base
         if gone:
@@ -698,7 +723,7 @@ class RedditListener:
         """What is new in one listing: first the rest of a pass an earlier run left (cut off, or at `limit`), then
         a fresh pass from the top."""
         state = marks.get(key) or {}
-        stop = {"created": state["created"], "id": state["id"]} if "created" in state else None
+        stop = _stop(state)
         pending = state.get("pass")
         if pending:
             resumed = iter(listing(pending["after"]))
@@ -708,8 +733,7 @@ class RedditListener:
                                            pending["newest"], marks, seen, site)
                 if "pass" in marks[key]:  # the limit came first again: the rest, and what is newer, next run
                     return
-                state = marks[key]
-                stop = {"created": state["created"], "id": state["id"]}
+                stop = _stop(marks[key])
             else:
                 marks[key] = stop or {}
         yield from self._read_pass(key, listing(None), read_item, stop, None, marks, seen, site)
