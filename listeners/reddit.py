@@ -96,6 +96,16 @@ def _buildable(value: Any) -> Any:
     return out
 
 
+def _asked_wait(response: requests.Response) -> tuple[float | None, str]:
+    """Seconds Reddit asked to wait before a retry, and the header that asked: `Retry-After`, or on a 429
+    without one the rate-limit window's `x-ratelimit-reset`; (None, "") when it asked nothing."""
+    retry_after = retry_after_seconds(response.headers.get("retry-after"))
+    if retry_after is not None:
+        return retry_after, "Retry-After"
+    reset = _rate_limit_reset(response.headers) if response.status_code == 429 else None
+    return (reset, "x-ratelimit-reset") if reset is not None else (None, "")
+
+
 def _rate_limit_reset(headers: Mapping[str, str]) -> float | None:
     """Seconds until Reddit's rate-limit window resets (`x-ratelimit-reset`), for a 429 that sends no Retry-After.
 
@@ -137,7 +147,7 @@ class RetryingRequestor(prawcore.Requestor):
             log.info("source %r: Reddit's rate limit is used up; waiting %.0f s", self._source, self._rate_limit_wait)
             self._sleep(self._rate_limit_wait)
             self._rate_limit_wait = 0.0
-        reason, status = "no attempt made", None
+        reason, status, asked = "no attempt made", None, ""
         for attempt in range(1, self._policy.attempts + 1):
             retry_after, status = None, None
             try:  # the source's timeout, not prawcore's fixed default
@@ -158,14 +168,15 @@ class RetryingRequestor(prawcore.Requestor):
                             response._content = json.dumps(_buildable(response.json())).encode()
                     return response
                 reason, status = f"HTTP {response.status_code} from Reddit", response.status_code
-                retry_after = retry_after_seconds(response.headers.get("retry-after"))
-                if retry_after is None and response.status_code == 429:
-                    retry_after = _rate_limit_reset(response.headers)
+                retry_after, asked = _asked_wait(response)
             if attempt < self._policy.attempts:
                 delay = self._policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
                          attempt + 1, self._policy.attempts)
                 self._sleep(delay)
+        if retry_after is not None and retry_after > self._policy.max_delay:  # said, or it reads as a short outage
+            reason += (f"; Reddit asked to wait {retry_after:.0f} s ({asked}), over the source's max_delay "
+                       f"({self._policy.max_delay:g} s): the next run tries again")
         raise GaveUp(self._source, f"{reason} (gave up after {self._policy.attempts} attempts)", status=status)
 
     def _tame_rate_limit_headers(self, headers: MutableMapping[str, str]) -> None:
