@@ -115,6 +115,8 @@ _KINDS = "use reddit, feed or file"
 _PATTERNS = {  # what a field's pattern means, in words
     "name": "use only letters, digits, '-', '_' and '.' (no spaces)",
     "url": "must start with http://, https:// or file://",
+    "oauth_url": "must start with http:// or https:// (Reddit's API is https://oauth.reddit.com)",
+    "reddit_url": "must start with http:// or https:// (Reddit's site is https://www.reddit.com)",
 }
 _TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or false", list: "a list",
                dict: "a mapping", type(None): "empty"}

@@ -52,9 +52,21 @@ class RedditSource(_Remote):
     limit: int = Field(default=500, ge=1, le=1000, description="most items per listing per run")
     replace_more_limit: int = Field(default=8, ge=0, le=64,
                                     description="'load more comments' expansions per submission")
-    oauth_url: str = Field(default="https://oauth.reddit.com", description="API base, for proxies and tests")
-    reddit_url: str = Field(default="https://www.reddit.com", description="site base, for proxies and tests")
+    oauth_url: str = Field(default="https://oauth.reddit.com", pattern=r"^https?://",
+                           description="API base, for proxies and tests")
+    reddit_url: str = Field(default="https://www.reddit.com", pattern=r"^https?://",
+                            description="site base, for proxies and tests")
     timeout: float = Field(default=16.0, gt=0, le=300, description="seconds before a request gives up")
+
+    @field_validator("oauth_url", "reddit_url", mode="before")
+    @classmethod
+    def _api_url_without_surrounding_space(cls, value: object) -> object:
+        """The URL without the spaces or line end pasted around it, as a feed's `url`.
+
+        Without a scheme ('oauth.reddit.com') the pattern refuses it: joined with an API path it lost its host,
+        and the source failed "Invalid URL 'r/travel/new'", naming neither the key nor the URL.
+        """
+        return value.strip() if isinstance(value, str) else value
 
 
 class FeedSource(_Remote):
