@@ -567,6 +567,9 @@ class RedditListener:
         mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
         if not mention.brands:
             return [mention], 0
+        if _count(data.get("num_comments")) == 0:
+            self._track(mention, 0)
+            return [mention], 0
         try:
             comments, deleted, complete = self._comments(submission, mention, site, warnings)
         except (prawcore.NotFound, prawcore.Forbidden) as exc:

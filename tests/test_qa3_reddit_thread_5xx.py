@@ -134,7 +134,7 @@ def test_a_thread_reddit_cannot_serve_is_read_again_by_the_next_run(reddit: Loca
 
 def test_reddit_failing_every_thread_still_fails_the_source(reddit: LocalHTTPServer) -> None:
     """Not a thread's trouble but Reddit's: the source fails as before, its marks where they were."""
-    many = [_post(f"p{i}", f"Acme post {i}", NOW - 100 - i, 0) for i in range(6)]
+    many = [_post(f"p{i}", f"Acme post {i}", NOW - 100 - i, 1) for i in range(6)]
     POSTS.extend(many)
     try:
         _Reddit.broken = {"/comments/"}
