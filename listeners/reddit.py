@@ -352,7 +352,8 @@ def _not_json(response: requests.Response) -> str:
     be) failed the source: the reason said 'HTTP 200 from Reddit', which reads as success. The query is left out."""
     url = urlsplit(str(response.url or ""))
     kind = str(response.headers.get("content-type") or "").split(";")[0].strip() or "no content type"
-    return (f"Reddit answered {masked_url(f'{url.scheme}://{url.netloc}{url.path}')} with HTTP {response.status_code} and {kind}, "
+    where = masked_url(f"{url.scheme}://{url.netloc}{url.path}")
+    return (f"Reddit answered {where} with HTTP {response.status_code} and {kind}, "
             "not JSON (an outage or maintenance page, or oauth_url pointing at a web page rather than Reddit's API, "
             "https://oauth.reddit.com); check oauth_url, or let the next run try again")
 
