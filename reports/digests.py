@@ -77,6 +77,31 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
     return chosen
 
 
+def where_the_items_are(engine: Engine, config: Config, brand: str, week: Week) -> str:
+    """For a brand whose digest of `week` is empty: where its items are, and the `--week` that shows them.
+
+    A first `run` on a Tuesday stores that week's talk, and the default digest (the last complete
+    week) came out empty with only "its digest says so": a user could not tell a query that matches
+    nothing from a week that holds nothing yet.
+    """
+    tz = config.digest.timezone
+    newest = latest_mention_time(engine, [brand])
+    if newest is None:
+        return "Nothing is stored for it yet: no item collected so far matched its query"
+    running = current_week(tz)
+    if newest < week.start_utc(tz):
+        found = week_of(newest.astimezone(ZoneInfo(tz)).date())
+        return f"Its newest items are from {found.label}: --week {found.label} shows them"
+    finished = latest_mention_time(engine, [brand], before=running.start_utc(tz))
+    if finished is not None and finished >= week.end_utc(tz):
+        found = week_of(finished.astimezone(ZoneInfo(tz)).date())
+        return f"It has items in {found.label}, its newest finished week with data: --week latest shows it"
+    if newest < running.end_utc(tz) and running != week:
+        return (f"Its newest items are from {running.label}, the week still running: --week {running.label} "
+                "gives a partial digest")
+    return f"Its items are dated after this week ({running.label} in {tz}); check the dates its sources give"
+
+
 def file_slugs(names: list[str]) -> dict[str, str]:
     """A distinct file-name slug per brand: 'Acme Co' -> 'acme-co', then 'acme-co' -> 'acme-co-2'.
 
@@ -125,6 +150,7 @@ class DigestRun:
     files: dict[str, list[Path]] = field(default_factory=dict)
     deliveries: list[SentDigest] = field(default_factory=list)
     partial_note: str | None = None  # set when the week was still running: callers must say so
+    empty: dict[str, str] = field(default_factory=dict)  # brand -> where its items are, for an empty digest
 
     @property
     def paths(self) -> list[Path]:
@@ -146,6 +172,8 @@ def make_digests(
         digest = add_charts(build_digest(engine, config, name, chosen))
         run.files[name] = write_digest(digest, out_dir, slugs[name])
         run.partial_note = digest.partial_note
+        if not digest.headline.volume.value:
+            run.empty[name] = where_the_items_are(engine, config, name, chosen)
         digests.append(digest)
     if send and config.digest.notify:
         for digest in digests:

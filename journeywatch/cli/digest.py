@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -37,11 +36,9 @@ def digest(
         console.print(f"[yellow]Warning:[/] {run.week} is not over yet. {escape(run.partial_note)}.", highlight=False)
     for path in run.paths:
         typer.echo(str(path))
-    for name, paths in run.files.items():  # an empty digest is right, but should not pass unnoticed
-        figures = json.loads(next(p for p in paths if p.suffix == ".json").read_text(encoding="utf-8"))
-        if not figures["headline"]["volume"]["value"]:
-            console.print(f"[yellow]Note:[/] no items for {escape(name)} in {run.week}; its digest says so.",
-                          highlight=False)
+    for name, where in run.empty.items():  # an empty digest is right, but should not pass unnoticed
+        console.print(f"[yellow]Note:[/] no items for {escape(name)} in {run.week}; its digest says so. "
+                      f"{escape(where)}.", highlight=False)
     for result in run.deliveries:
         mark = "[green]sent[/]" if result.ok else f"[red]not sent[/] ({escape(result.detail)})"
         console.print(f"{run.week}: {escape(result.brand)} digest {mark} to {escape(result.target)}", highlight=False)
