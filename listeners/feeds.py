@@ -2,8 +2,9 @@
 
 Identity is the entry's id, else its link, else a hash of its content, so an
 entry re-listed next hour is the same row. Every date becomes UTC. A feed that
-is HTML or unreadable fails the source with a clear reason; one broken entry
-is skipped, counted and the rest kept.
+is HTML or unreadable is fetched again within the source's retries, then fails
+the source with a clear reason; one broken entry is skipped, counted and the
+rest kept.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from journeywatch.redaction import masked_url
 from journeywatch.settings import FeedSource
 
 from .base import EARLIEST, FUTURE_SLACK, Batch, Watermark
-from .http import fetch_url, without_credentials
+from .http import Fetched, fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
 from .text import clean_text, collapse_whitespace, html_to_text, plain_to_text
 
@@ -168,6 +169,10 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
     them as a local file name. An HTML page that names its feed gets that
     feed's URL (`url`, where the page came from, resolves it) in the message,
     unless that is `url` or `requested` (the configured URL) itself.
+
+    An HTML page, an empty body and broken XML are retryable errors: servers hand them out for a moment
+    (a CDN's error or bot-check page, a feed file half-written by its generator), and `fetch_url` tries
+    again. JSON is not: it is another URL's answer (App Store's /json), the same on every try.
     """
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     body = _without_surrogate_refs(_without_space_before_declaration(body))
@@ -179,22 +184,20 @@ def parse_feed(source: str, body: bytes, headers: Mapping[str, str] | None = Non
         # on tags closed out of order ('KeyError: tags' for a stray </category>): the source failed with
         # feedparser's bare exception as its only word
         raise SourceError(source, f"not a readable RSS or Atom feed (feedparser's lenient reading of this malformed "
-                          f"body failed: {type(exc).__name__}: {exc}); check the feed in a feed validator",
-                          retryable=False) from None
+                          f"body failed: {type(exc).__name__}: {exc}); check the feed in a feed validator") from None
     if parsed.entries:
         return parsed
     if not body.strip():
-        raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed", retryable=False)
+        raise SourceError(source, "the URL returned an empty body, not an RSS or Atom feed")
     if not parsed.get("bozo") and parsed.get("version"):
         return parsed  # a well-formed feed with no entries yet (whatever type the server gave it)
     if _looks_like_html(body, headers):
         hint = _page_hint(_feed_link_of_page(body, url), (url, requested))
-        raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}", retryable=False)
+        raise SourceError(source, f"the URL returned an HTML page, not an RSS or Atom feed; {hint}")
     if body.lstrip()[:1] in (b"{", b"["):
         raise SourceError(source, "the URL returned JSON, not an RSS or Atom feed; check the feed URL (App Store "
                           "reviews: the URL ending /xml, not /json)", retryable=False)
-    raise SourceError(source, f"not a readable RSS or Atom feed ({_problem(parsed.get('bozo_exception'))})",
-                      retryable=False)
+    raise SourceError(source, f"not a readable RSS or Atom feed ({_problem(parsed.get('bozo_exception'))})")
 
 
 # A canonical key of a feedparser entry, read as a plain dict (its aliasing lookup is slow and warns):
@@ -682,6 +685,10 @@ class FeedListener:
             return None
         return f"the feed was last read {_age(now - last)} ago, over {_age(self._max_gap)}"
 
+    def _parse(self, fetched: Fetched) -> Any:
+        """`parse_feed` of one fetched body, for `fetch_url` to retry on a page or broken XML."""
+        return parse_feed(self.name, fetched.body, fetched.headers, fetched.url, self.settings.url)
+
     def fetch(self, watermark: Watermark | None) -> Iterator[Batch]:
         """Yield the feed's entries in batches; the new validators ride only on the last batch.
 
@@ -693,13 +700,14 @@ class FeedListener:
         same_url = previous.get("url_sha256") == fingerprint or previous.get("url") == self.settings.url
         validators = {k: previous[k] for k in ("etag", "last_modified") if same_url and k in previous}
         fetched = fetch_url(self.name, self.settings.url, previous=validators, timeout=self.settings.timeout,
-                            max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep)
+                            max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep,
+                            read=self._parse)  # a page or broken XML is retried as a 5xx is
         now = self._clock()
         if fetched.not_modified:
             if same_url:  # nothing to store, but the feed was read: the next reading's gap starts here
                 yield Batch(mentions=[], watermark={**previous, READ_AT: now.isoformat()})
             return
-        parsed = parse_feed(self.name, fetched.body, fetched.headers, fetched.url, self.settings.url)
+        parsed = fetched.parsed
         gap = self._gap_warning(previous, now) if same_url else None
         reading = read_feed(self.name, parsed, self.settings.source_kind, now, fetched.url,
                             noted=previous.get("noted", []) if same_url else [],

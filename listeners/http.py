@@ -15,9 +15,11 @@ import logging
 import ssl
 import stat as stat_module
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlparse, urlsplit, urlunsplit
 
 import httpx
@@ -62,7 +64,8 @@ def _hide(text: str, url: str) -> str:
 class Fetched:
     """A response body, or `not_modified` with no body; `validators` go into the next conditional GET.
 
-    `url` is where the body came from after redirects: the base for the feed's relative links.
+    `url` is where the body came from after redirects: the base for the feed's relative links. `parsed` is
+    what `fetch_url`'s `read` made of the body (None without one, or for a 304).
     """
 
     body: bytes
@@ -70,6 +73,7 @@ class Fetched:
     validators: dict[str, str] = field(default_factory=dict)
     not_modified: bool = False
     url: str = ""
+    parsed: Any = None
 
 
 def _validators_of(headers: httpx.Headers) -> dict[str, str]:
@@ -165,6 +169,19 @@ _WHAT_TO_DO = {
 }
 
 
+def _failed_status(source: str, response: httpx.Response, shown: str) -> tuple[str, float | None]:
+    """The reason for an error status and the wait it asks for (Retry-After); `SourceError` at once when no retry
+    can mend it."""
+    status = response.status_code
+    phrase = response.reason_phrase or (f"({CLOUDFLARE_STATUS[status]})" if status in CLOUDFLARE_STATUS else "")
+    reason = " ".join(filter(None, [f"HTTP {status}", phrase, f"from {shown}"]))
+    if response.headers.get("cf-mitigated", "").lower() == "challenge":
+        raise SourceError(source, reason + _CHALLENGED, retryable=False)
+    if status not in RETRYABLE_STATUS:
+        raise SourceError(source, reason + _WHAT_TO_DO.get(status, ""), retryable=False)
+    return reason, retry_after_seconds(response.headers.get("retry-after"))
+
+
 def fetch_url(
     source: str,
     url: str,
@@ -174,11 +191,21 @@ def fetch_url(
     max_bytes: int = 32 * 1024 * 1024,
     policy: RetryPolicy | None = None,
     sleep: Sleep = default_sleep,
+    read: Callable[[Fetched], Any] | None = None,
 ) -> Fetched:
-    """GET `url` (conditionally, given the previous validators), retrying what may pass; else `SourceError`."""
+    """GET `url` (conditionally, given the previous validators), retrying what may pass; else `SourceError`.
+
+    `read` (the feed's parser) is given every 2xx body; what it returns is `Fetched.parsed`. A `SourceError` it
+    raises marked retryable (an HTML page or broken XML in the feed's place) is retried like a 5xx, within the
+    same attempts: a CDN's error page or a half-written file served for a moment failed the source at once,
+    its new entries waiting for the next run. A `file://` body is read once.
+    """
     previous = previous or {}
     if url.startswith("file://"):
-        return _read_file(source, url, previous, max_bytes)
+        local = _read_file(source, url, previous, max_bytes)
+        if read is not None and not local.not_modified:
+            local.parsed = read(local)
+        return local
     shown = masked_url(url)  # what messages name: the URL may hold a password or token
     policy = policy or RetryPolicy()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
@@ -191,6 +218,7 @@ def fetch_url(
         for attempt in range(1, policy.attempts + 1):
             retry_after = None
             deadline = time.monotonic() + timeout
+            got: Fetched | None = None
             try:
                 with client.stream("GET", url) as response:
                     status = response.status_code
@@ -199,16 +227,10 @@ def fetch_url(
                                        not_modified=True)
                     if 200 <= status < 300:
                         body = _read_capped(source, response, max_bytes, deadline)
-                        return Fetched(body, dict(response.headers), _validators_of(response.headers),
-                                       url=str(response.url))
-                    phrase = response.reason_phrase or (f"({CLOUDFLARE_STATUS[status]})" if status in CLOUDFLARE_STATUS
-                                                        else "")
-                    reason = " ".join(filter(None, [f"HTTP {status}", phrase, f"from {shown}"]))
-                    if response.headers.get("cf-mitigated", "").lower() == "challenge":
-                        raise SourceError(source, reason + _CHALLENGED, retryable=False)
-                    if status not in RETRYABLE_STATUS:
-                        raise SourceError(source, reason + _WHAT_TO_DO.get(status, ""), retryable=False)
-                    retry_after = retry_after_seconds(response.headers.get("retry-after"))
+                        got = Fetched(body, dict(response.headers), _validators_of(response.headers),
+                                      url=str(response.url))
+                    else:
+                        reason, retry_after = _failed_status(source, response, shown)
             except httpx.TimeoutException:
                 reason = f"timed out after {timeout:g} s fetching {shown}"
             except httpx.ConnectError as exc:
@@ -231,6 +253,16 @@ def fetch_url(
             except httpx.InvalidURL as exc:
                 raise SourceError(source, f"cannot fetch {shown}: invalid URL ({_hide(str(exc), url)})",
                                   retryable=False) from None
+            if got is not None:
+                if read is None:
+                    return got
+                try:
+                    got.parsed = read(got)
+                    return got
+                except SourceError as exc:
+                    if not exc.retryable:
+                        raise
+                    reason = exc.reason
             if attempt < policy.attempts:
                 delay = policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,

@@ -1,4 +1,5 @@
-"""Bounded retries with backoff for the outside world: 429 (Retry-After), 5xx, timeouts, refused connections.
+"""Bounded retries with backoff for the outside world: 429 (Retry-After), 5xx, timeouts, refused connections,
+and a feed URL answering a page or broken XML.
 
 A source gets a few short attempts within a run; after that it is recorded
 as failed with the reason and the run carries on with the other sources.

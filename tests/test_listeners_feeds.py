@@ -199,11 +199,14 @@ def test_an_untrusted_certificate_fails_at_once_saying_what_to_do(monkeypatch: p
         assert len(list(_listener(server.url("/feed")).fetch(None))[-1].mentions) == 3
 
 
-def test_html_instead_of_a_feed_is_a_clear_failure(feed_server: FeedServer) -> None:
+def test_html_instead_of_a_feed_is_a_clear_failure_after_bounded_retries(feed_server: FeedServer) -> None:
+    """A page in the feed's place (a CDN's error page) was one request and a failure: now retried as a 5xx is."""
     feed_server.routes["/page"] = Route((DATA / "page.html").read_bytes(), content_type="text/html")
+    sleeps = Sleeps()
     with pytest.raises(SourceError, match="HTML page, not an RSS or Atom feed") as caught:
-        list(_listener(feed_server.url("/page")).fetch(None))
-    assert not caught.value.retryable
+        list(_listener(feed_server.url("/page"), sleeps).fetch(None))
+    assert caught.value.retryable and caught.value.reason.endswith("(gave up after 4 attempts)")
+    assert len(feed_server.hits("/page")) == 4 and sleeps == [1.0, 2.0, 4.0]
 
 
 _MASTODON_PAGE = (b'<!DOCTYPE html><html><head><title>#acme</title><link href="/tags/acme.rss" rel="alternate" '
@@ -554,7 +557,7 @@ def test_html_page_naming_its_feed_shows_that_feed_url_masked(feed_server: FeedS
     feed_server.routes["/page"] = Route(page, content_type="text/html")
     with pytest.raises(SourceError) as caught:
         list(_listener(feed_server.url("/page")).fetch(None))
-    assert caught.value.reason.endswith(f"use url: {feed_server.base}/f.rss?key=****")
+    assert caught.value.reason.endswith(f"use url: {feed_server.base}/f.rss?key=**** (gave up after 4 attempts)")
 
 
 def test_dates_naming_a_zone_feedparser_does_not_know(feed_server: FeedServer) -> None:
