@@ -24,8 +24,10 @@ from rich.markup import escape  # noqa: E402
 
 from ..errors import JourneywatchError  # noqa: E402
 from . import alerts, core, digest, model  # noqa: E402,F401  (each registers its commands)
-from .app import app, plain_help_when_narrow, state  # noqa: E402
+from .app import app, plain_help_when_narrow, reflow_help, state  # noqa: E402
 from .output import stdout_is_utf8  # noqa: E402
+
+reflow_help(app)  # every command has registered itself (the imports above)
 
 __all__ = ["app", "main"]
 

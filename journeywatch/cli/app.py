@@ -57,3 +57,23 @@ def plain_help_when_narrow() -> None:
     """
     if shutil.get_terminal_size().columns < RICH_HELP_COLUMNS:
         app.rich_markup_mode = None
+
+
+def reflow_help(typer_app: typer.Typer) -> None:
+    """Join the single line breaks of each command's docstring paragraphs, so `--help` wraps them whole.
+
+    Typer's boxed help keeps a docstring's line breaks after its first paragraph and wraps
+    at the terminal's width on top of them: `alerts check --help` at 80 columns ended a
+    line on "A SQLite" alone, and `classify --help` put "that" on a line of its own.
+    Paragraphs (blank-line separated) stay apart; click's plain layout joins lines itself.
+    """
+    import inspect
+
+    for info in typer_app.registered_commands:
+        doc = info.help if info.help is not None else inspect.getdoc(info.callback)
+        if doc:
+            info.help = "\n\n".join(" ".join(line.strip() for line in paragraph.splitlines())
+                                    for paragraph in inspect.cleandoc(doc).split("\n\n"))
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)
