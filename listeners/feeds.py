@@ -373,7 +373,30 @@ def _date_with_any_day_name(value: str) -> time.struct_time | None:
     return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).timetuple()
 
 
-for _handler in (_date_with_zone_name, _iso_date_with_zone_name, _date_with_any_day_name):
+# RFC 850 ("Monday, 23-Nov-26 10:00:00 GMT"), HTTP's obsolete date form, which older CMSs and feed generators
+# built on HTTP libraries still write in pubDate: feedparser found no date, and the fetch time was used.
+_RFC_850 = re.compile(r"\s*(?:[^\W\d_]{2,12}\.?,?\s*)?(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4})\s+(\d{1,2}:\d\d(?::\d\d)?)"
+                      r"\s*([A-Za-z]{1,4}|[+-]\d{4})?\s*$")
+
+
+def _rfc_850_date(value: str) -> time.struct_time | None:
+    """feedparser's date handler for RFC 850 dates, a two-digit year as e-mail reads it (26 is 2026, 94 is 1994);
+    without a zone, GMT (as HTTP writes them). None leaves the rest to feedparser."""
+    match = _RFC_850.match(value)
+    if not match:
+        return None
+    zone = (match[5] or "GMT").upper()
+    offset = zone if zone[0] in "+-" else _OFFSETS.get(zone)
+    if offset is None:
+        return None
+    try:
+        when = parsedate_to_datetime(f"{match[1]} {match[2]} {match[3]} {match[4]} {offset}")
+    except (TypeError, ValueError):
+        return None
+    return when.astimezone(timezone.utc).timetuple()
+
+
+for _handler in (_date_with_zone_name, _iso_date_with_zone_name, _date_with_any_day_name, _rfc_850_date):
     feedparser.registerDateHandler(_handler)
 
 
