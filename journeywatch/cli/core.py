@@ -248,6 +248,20 @@ def _require_prefect_server() -> None:
                           "starts a temporary one")
 
 
+def _classified_line(count: int, edited: int, model: str) -> str:
+    """The summary's line for the classification: 'new' only when no item was read edited.
+
+    An item read again with another title or text is classified again: a run that read one edited
+    review and nothing new said "Classified 1 new mention". How many of `count` were edited is not
+    known here (an edited item in a language the classifier does not read is not classified), so the
+    line gives the run's edited count beside it.
+    """
+    mentions = f"mention{'' if count == 1 else 's'}"
+    if not edited:
+        return f"Classified {count} new {mentions} with {model}."
+    return f"Classified {count} {mentions} with {model} (new or edited: {edited} edited this run)."
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     """Per brand: moment × sentiment counts, new vs already seen; then the sources and their failures."""
     for brand, figures in summary["brands"].items():
@@ -308,8 +322,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         console.print(f"[red]✗ classification[/]: {escape(classification['error'])}")
     else:
         model = classification.get("model_version", "the current model")
-        count = classification["classified"]
-        console.print(f"Classified {count} new mention{'' if count == 1 else 's'} with {escape(model)}.")
+        edited = sum(s.get("edited") or 0 for s in summary["sources"])
+        console.print(_classified_line(classification["classified"], edited, escape(model)))
     alerts = summary["alerts"]
     print_alert_notes(alerts.get("notes", []))
     if "error" in alerts:
