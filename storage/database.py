@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from contextlib import closing
@@ -117,8 +118,33 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
         elif isinstance(error, (ImportError, exc.ArgumentError, exc.NoSuchModuleError)):
             # another database's URL (its driver is not installed) or no URL at all: say which ones work
             reason += f"; {_SUPPORTED}"
+        elif NO_SCHEMA in reason:
+            reason += _missing_schema(shown)
         raise ConfigError(f"{where}: cannot open {shown}: {reason}") from error
     return engine
+
+
+NO_SCHEMA = "no schema has been selected to create in"  # PostgreSQL's words when no search_path schema exists
+
+
+def _missing_schema(shown: str) -> str:
+    """What to do when PostgreSQL found no schema to create the tables in: name the schema and how to make it.
+
+    A team sharing one database gives journeywatch a schema of its own in the URL
+    (`?options=-csearch_path%3Djw`); one not created yet gave only PostgreSQL's
+    "no schema has been selected to create in", which names neither the schema nor the fix.
+    """
+    try:
+        options = str(make_url(shown).query.get("options", ""))
+    except exc.ArgumentError:
+        options = ""
+    named = re.search(r"search_path\s*=\s*([^\s]+)", options)
+    if named:
+        schema = named.group(1).split(",")[0].strip('"')
+        return (f": the URL's search_path names schema '{schema}', which does not exist in that database; "
+                f'create it (CREATE SCHEMA "{schema}";) or name one that exists')
+    return ": none of the schemas on the user's search_path exists; create one, or name one in the URL " \
+           "(?options=-csearch_path%3Djw)"
 
 
 def open_database(url: str) -> Engine:
