@@ -741,7 +741,10 @@ class FeedListener:
             warnings.append(f"{gap}: {_entries(count)} without a date, new since, may have been written at any "
                             "time in between and are stored as of unknown date (in the digest's week, in no alert "
                             "window)")
-        final = {"url_sha256": fingerprint, **fetched.validators, READ_AT: now.isoformat()}
+        # A feed read leniently (cut off, broken XML) keeps no validators: with them the next run got a 304
+        # and never read the entries after the break, though the server's feed may since be whole.
+        validators = {} if parsed.get("bozo") else fetched.validators
+        final = {"url_sha256": fingerprint, **validators, READ_AT: now.isoformat()}
         if reading.noted:
             final["noted"] = reading.noted
         if reading.ids_by_text:
