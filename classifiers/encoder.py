@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import emoji
 import torch
 from torch import nn
 
@@ -34,7 +33,6 @@ _MENTION = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SKIN_TONE = re.compile(r"_(?:medium-light|medium-dark|light|medium|dark)_skin_tone")
 _UNREADABLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # control, format (zero-width, bidi marks), separators
 
 
@@ -47,23 +45,6 @@ def normalise_text(text: str) -> str:
     text = fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text or ""))
     text = _URL.sub("http", _MENTION.sub("@user", text))
     return " ".join(text.split())
-
-
-def emoji_as_words(text: str) -> str:
-    """`text` with every emoji spelt out as its name: '😡' becomes 'enraged face', '👍🏽' 'thumbs up'.
-
-    The encoder's vocabulary has no emoji, so each one was [UNK]: '😡😡😡' and '😍'
-    read alike, though on social media they often carry the whole sentiment. Their
-    names are words the encoder knows (BERTweet normalises tweets the same way).
-    Skin tones are left out: they say nothing of the opinion.
-    """
-    if text.isascii():
-        return text
-    return " ".join(emoji.replace_emoji(text, replace=_emoji_name).split())
-
-
-def _emoji_name(_: str, data: dict[str, Any]) -> str:
-    return " " + _SKIN_TONE.sub("", data["en"].strip(":")).replace("_", " ") + " "
 
 
 def readable(text: str) -> bool:

@@ -41,7 +41,6 @@ class ModelConfig:
     sentiment_bias: list[float] = field(default_factory=lambda: [0.0] * len(SENTIMENTS))
     moment_bias: list[float] = field(default_factory=lambda: [0.0] * len(MOMENTS))
     max_tokens: int = 256
-    emoji_words: bool = False  # trained on emoji spelt out as words (`emoji_as_words`); older models saw [UNK]
     training: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

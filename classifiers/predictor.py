@@ -24,8 +24,7 @@ import torch
 from journeywatch.domain import Prediction
 
 from .calibration import softmax
-from .encoder import (emoji_as_words, length_sorted_batches, load_base_encoder, load_fast_tokenizer, normalise_text,
-                      readable)
+from .encoder import length_sorted_batches, load_base_encoder, load_fast_tokenizer, normalise_text, readable
 from .files import ModelConfig, load_weights, model_version, read_config
 from .fused import fused_bf16_layers
 from .network import JourneyNet, upper_from_base
@@ -123,8 +122,6 @@ class JourneyClassifier:
         was tokenized to millions of ids (half a gigabyte) to keep 256 of them.
         """
         clean = [normalise_text(t) if isinstance(t, str) else "" for t in texts]
-        if self.config.emoji_words:
-            clean = [emoji_as_words(text) for text in clean]
         cut = [_prefix(text) for text in clean]
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(cut)]
         for i, (text, prefix) in enumerate(zip(clean, cut)):
