@@ -92,6 +92,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def recorded_revision(url: str) -> str | None:
+    """The schema revision the database at `url` records; None for one never migrated, or unreadable.
+
+    Unreadable is left to `migrated_engine`, which says why; `db upgrade` compares this before and
+    after, since it said "up to date" even when it had just created every table.
+    """
+    try:
+        engine = create_database_engine(url)
+    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError):
+        return None
+    try:
+        with engine.connect() as connection:
+            return ", ".join(MigrationContext.configure(connection).get_current_heads()) or None
+    except exc.DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
 DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"  # the settings' override; named in errors when it is the source
 _SUPPORTED = "journeywatch stores in SQLite (sqlite:///journeywatch.db) or PostgreSQL (postgresql://user@host:5432/db)"
 

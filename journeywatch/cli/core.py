@@ -26,7 +26,7 @@ from ..errors import ConfigError
 from ..settings import DATABASE_ENV, load_config
 from .alerts import print_alert_notes
 from .app import KEPT_AND_CARRIED_ON, app, db_app, state
-from .database import database_engine
+from .database import database_engine, database_url
 from .output import print_whole_table
 
 console = Console(emoji=False)  # ":Coffee:" in a listing name or warning is text, not an emoji
@@ -349,5 +349,17 @@ def db_upgrade(
 
     Example: journeywatch db upgrade --database postgresql://jw@db:5432/journeywatch
     """
-    engine, _ = database_engine(config, database, must_exist=False)
-    console.print(f"Database at {escape(engine.url.render_as_string(hide_password=True))} is up to date.")
+    from journeywatch.storage.database import migrated_engine, recorded_revision
+
+    url, where, _ = database_url(config, database, must_exist=False)
+    before = recorded_revision(url)
+    engine = migrated_engine(url, where)
+    after = recorded_revision(url)
+    shown = escape(engine.url.render_as_string(hide_password=True))
+    if before == after:
+        said = f"Database at {shown} is up to date (schema revision {after})."
+    elif before is None:
+        said = f"Database at {shown}: created journeywatch's tables (schema revision {after})."
+    else:
+        said = f"Database at {shown} upgraded from schema revision {before} to {after}."
+    console.print(said, soft_wrap=True)

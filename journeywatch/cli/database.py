@@ -16,7 +16,16 @@ if TYPE_CHECKING:
 
 def database_engine(config: Path | None, database: str | None, *,
                     must_exist: bool = True) -> tuple[Engine, Config | None]:
-    """The migrated engine and the loaded config (None without --config), for `db upgrade`, `reclassify`, `alerts list`.
+    """The migrated engine and the loaded config (None without --config), for `reclassify`, `alerts list`..."""
+    from journeywatch.storage.database import migrated_engine
+
+    url, where, settings = database_url(config, database, must_exist=must_exist)
+    return migrated_engine(url, where), settings
+
+
+def database_url(config: Path | None, database: str | None, *,
+                 must_exist: bool = True) -> tuple[str, str | None, Config | None]:
+    """The database URL, the option it came from (None: the config or the variable) and the loaded config.
 
     One place, so every such command refuses the same URLs: a database in
     memory (everything gone when the command ends), and, for commands that
@@ -24,7 +33,6 @@ def database_engine(config: Path | None, database: str | None, *,
     another program's tables. Errors name the option the URL came from.
     """
     from journeywatch.storage import require_existing
-    from journeywatch.storage.database import migrated_engine
 
     # A bad source entry is the monitor's business; with --database, the config's database key is not used.
     settings = load_config(config, strict=False, database_given=database is not None) if config else None
@@ -39,4 +47,4 @@ def database_engine(config: Path | None, database: str | None, *,
         raise ConfigError(f"{where or DATABASE_ENV}: {problem}")
     if must_exist:
         require_existing(url, where)
-    return migrated_engine(url, where), settings
+    return url, where, settings
