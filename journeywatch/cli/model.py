@@ -78,6 +78,10 @@ def train(
     card: bool = typer.Option(True, "--card/--no-card", help="evaluate and write the model card afterwards"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache "
                                              "[default: ~/.cache/journeywatch/hidden]"),
+    precision: str = typer.Option("fp32", "--precision", metavar="fp32|bf16",
+                                  help="training arithmetic: fp32 (the same model on any processor) or bf16 "
+                                  "(a training step about 1.8x as fast where the CPU has AMX or AVX512-BF16; the model "
+                                  "then depends on the processor)"),
 ) -> None:
     """Fine-tune the encoder's top layers and both heads, calibrate them and save the model.
 
@@ -92,6 +96,7 @@ def train(
     from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
 
     folder = _model_dir(out)
+    _check_precision(precision)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
     with _quiet_interrupt(f"interrupted while reading the training data: no model was written to {folder}"):
         for path in data:  # what each file gives, its bad lines named (the training reader skips them quietly)
@@ -109,7 +114,7 @@ def train(
                             f"and its {kind} predictions mean nothing")
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
-                           cache_dir=cache_dir or default_cache_dir())
+                           cache_dir=cache_dir or default_cache_dir(), precision=precision)
     try:
         result = train_model(dataset, folder, options, log=_stderr.print)
     except KeyboardInterrupt:  # not the generic "running again carries on from there": training starts over
@@ -125,6 +130,18 @@ def train(
         sys.exit(130)
     sys.stdout.write(json.dumps({"model": str(folder), **written,
                                  **{k: round(v, 4) for k, v in result.dev.items()}}) + "\n")
+
+
+def _check_precision(precision: str) -> None:
+    """Refuse an unknown --precision; warn when bf16 would run without hardware support (slower than fp32)."""
+    from journeywatch.classifiers.predictor import native_bf16
+    from journeywatch.classifiers.training import PRECISIONS
+
+    if precision not in PRECISIONS:
+        raise ConfigError(f"--precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    if precision == "bf16" and not native_bf16():
+        _stderr.print("warning: this processor has no native bf16 (AMX or AVX512-BF16); "
+                      "--precision bf16 will train slower than fp32 here")
 
 
 def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
