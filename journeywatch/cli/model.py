@@ -64,7 +64,7 @@ def train(
     data: list[Path] = typer.Option([], "--data", help="extra JSONL files: text and moment and/or sentiment "
                                     "(labels as `evaluate` reads them); unusable lines are named on stderr"),
     seed: int = typer.Option(13, "--seed", help="random seed; the same seed and data give the same model"),
-    out: Optional[Path] = typer.Option(None, "--out", help="model folder [default: the shipped classifiers/model]"),
+    out: Optional[Path] = typer.Option(None, "--out", help="model folder", show_default="the shipped classifiers/model"),
     epochs: int = typer.Option(2, "--epochs", min=1, metavar="N", help="passes over the sampled training pool"),
     # metavar N: "<int range>" widened the type column until --sentiment-per-epoch was cut at 80 columns
     tuned_layers: int = typer.Option(4, "--tuned-layers", min=0, max=6, metavar="N",
@@ -73,11 +73,12 @@ def train(
                                             help="sentiment tweets sampled per epoch (0: all)"),
     corpus: bool = typer.Option(True, "--corpus/--no-corpus", help="use the moments corpus in classifiers/data"),
     benchmarks: Optional[Path] = typer.Option(None, "--benchmarks",
-                                              help="shared benchmarks folder [default: ../shared/benchmarks]"),
+                                              help="shared benchmarks folder",
+                                              show_default="../shared/benchmarks"),
     no_benchmarks: bool = typer.Option(False, "--no-benchmarks", help="train on --data and the corpus only"),
     card: bool = typer.Option(True, "--card/--no-card", help="evaluate and write the model card afterwards"),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache "
-                                             "[default: ~/.cache/journeywatch/hidden]"),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache",
+                                             show_default="~/.cache/journeywatch/hidden"),
     precision: str = typer.Option("fp32", "--precision", metavar="fp32|bf16",
                                   help="training arithmetic: fp32 (the same model on any processor) or bf16 "
                                   "(a training step about 1.8x as fast where the CPU has AMX or AVX512-BF16; the model "
@@ -389,7 +390,7 @@ def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl",
                                          help="JSONL file with a `text` field per line (- reads stdin)"),
-    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
 ) -> None:
@@ -544,7 +545,7 @@ def evaluate(
     file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line "
                                 "(- reads stdin)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
-    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
 ) -> None:
@@ -612,8 +613,9 @@ def _unmeasured() -> dict[str, Any]:
 
 @app.command()
 def card(
-    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: the shipped model]"),
-    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="[default: ../shared/benchmarks]"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
+    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="shared benchmarks folder",
+                                              show_default="../shared/benchmarks"),
 ) -> None:
     """Evaluate a trained model on the card's sets and rewrite its card.
 
@@ -634,7 +636,8 @@ def card(
 @app.command("evaluation-data")
 def evaluation_data(
     out: Path = typer.Argument(..., help="folder to write the evaluation JSONL files into (outside the repo)"),
-    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="[default: ../shared/benchmarks]"),
+    benchmarks: Optional[Path] = typer.Option(None, "--benchmarks", help="shared benchmarks folder",
+                                              show_default="../shared/benchmarks"),
 ) -> None:
     """Write the model card's evaluation sets as JSONL for `journeywatch evaluate`.
 
@@ -675,7 +678,7 @@ def reclassify(
                                           "and classifier settings"),
     database: Optional[str] = typer.Option(None, "--database", help="database URL, instead of the config's "
                                            "(or set JOURNEYWATCH_DATABASE_URL)"),
-    model: Optional[Path] = typer.Option(None, "--model", help="model folder [default: config's or shipped]"),
+    model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="config's or shipped"),
 ) -> None:
     """Re-tag stored items that an older (or no) model classified, with a progress bar on a terminal.
 
