@@ -43,6 +43,9 @@ def evaluate_examples(classifier: Classifier, examples: Sequence[Example],
     return out
 
 
+EVALUATION_SETS = ("tweeteval-test", "airline", "moments-holdout", "real-posts-holdout")
+
+
 def evaluation_sets(benchmarks: Path | None = data.DEFAULT_BENCHMARKS,
                     dataset: TrainingSet | None = None) -> dict[str, list[Example]]:
     """The sets the model card reports, each only when its data is present.

@@ -644,15 +644,19 @@ def evaluation_data(
     Example: journeywatch evaluation-data /tmp/jw-eval && journeywatch evaluate /tmp/jw-eval/airline.jsonl
     """
     from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
-    from journeywatch.classifiers.evaluation import evaluation_sets, write_eval_file
+    from journeywatch.classifiers.evaluation import EVALUATION_SETS, evaluation_sets, write_eval_file
 
     _refuse_the_checkout(out)
-    sets = evaluation_sets(benchmarks or DEFAULT_BENCHMARKS)
+    folder = benchmarks or DEFAULT_BENCHMARKS
+    sets = evaluation_sets(folder)
     if not sets:
         raise ModelError("no evaluation data found: is the shared benchmarks folder beside the project?")
     for name, examples in sets.items():
         write_eval_file(examples, out / f"{name}.jsonl")
         _console.print(f"{out / f'{name}.jsonl'}: {len(examples)} texts", highlight=False)
+    if missing := [name for name in EVALUATION_SETS if name not in sets]:  # it wrote 1 of 4 and said nothing
+        _stderr.print(f"warning: not written, their data is not in {folder}: {', '.join(missing)} "
+                      "(give --benchmarks the shared benchmarks folder)")
 
 
 def _refuse_the_checkout(out: Path) -> None:
