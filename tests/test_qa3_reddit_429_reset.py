@@ -6,7 +6,6 @@ backoff (1, 2, 4 s), all inside the used-up window, and the source failed though
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -14,7 +13,7 @@ import pytest
 
 from journeywatch.listeners.reddit import RedditListener
 from journeywatch.settings import Brand, RedditSource
-from tests.servers.local import LocalHTTPServer, QuietHandler, running
+from tests.servers.local import JSONHandler, LocalHTTPServer, running
 
 ENV = {"REDDIT_CLIENT_ID": "qa-id", "REDDIT_CLIENT_SECRET": "qa-secret", "REDDIT_USER_AGENT": "journeywatch-qa/1"}
 POST = {"kind": "t3", "data": {"id": "a1", "name": "t3_a1", "title": "Acme kettle review", "selftext": "fine",
@@ -22,33 +21,23 @@ POST = {"kind": "t3", "data": {"id": "a1", "name": "t3_a1", "title": "Acme kettl
                                "permalink": "/r/kettles/comments/a1/x/", "over_18": False, "stickied": False}}
 
 
-class _Throttled(QuietHandler):
+class _Throttled(JSONHandler):
     """Token endpoint; /r/kettles/new answers 429 `throttled` times (window used up, resets in 12 s), then a post."""
 
     throttled: ClassVar[list[int]] = [2]
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {})
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.throttled[0] > 0:
             self.throttled[0] -= 1
-            self._answer(429, {"message": "Too Many Requests", "error": 429},
+            self.answer(429, {"message": "Too Many Requests", "error": 429},
                          {"x-ratelimit-remaining": "0", "x-ratelimit-used": "1000", "x-ratelimit-reset": "12"})
             return
-        self._answer(200, {"kind": "Listing", "data": {"after": None, "before": None, "dist": 1, "children": [POST]}},
+        self.answer(200, {"kind": "Listing", "data": {"after": None, "before": None, "dist": 1, "children": [POST]}},
                      {"x-ratelimit-remaining": "999.0", "x-ratelimit-used": "1", "x-ratelimit-reset": "588"})
-
-    def _answer(self, status: int, payload: object, headers: dict[str, str]) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture

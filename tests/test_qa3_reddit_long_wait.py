@@ -7,7 +7,6 @@ feeds say it since 6dc0b7e.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -16,32 +15,22 @@ import pytest
 from journeywatch.errors import SourceError
 from journeywatch.listeners.reddit import RedditListener
 from journeywatch.settings import Brand, RedditSource
-from tests.servers.local import LocalHTTPServer, QuietHandler, running
+from tests.servers.local import JSONHandler, LocalHTTPServer, running
 
 ENV = {"REDDIT_CLIENT_ID": "qa-id", "REDDIT_CLIENT_SECRET": "qa-secret", "REDDIT_USER_AGENT": "journeywatch-qa/1"}
 
 
-class _Busy(QuietHandler):
+class _Busy(JSONHandler):
     """A token endpoint, then 429 with `headers` for every API call."""
 
     headers_sent: ClassVar[dict[str, str]] = {}
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {})
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self._answer(429, {"message": "Too Many Requests", "error": 429}, self.headers_sent)
-
-    def _answer(self, status: int, payload: object, headers: dict[str, str]) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(429, {"message": "Too Many Requests", "error": 429}, self.headers_sent)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ the next runs as for any tracked thread.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ import pytest
 
 from journeywatch.listeners.reddit import RedditListener
 from journeywatch.settings import Brand, RedditSource
-from tests.servers.local import LocalHTTPServer, QuietHandler, running
+from tests.servers.local import JSONHandler, LocalHTTPServer, running
 
 ENV = {"REDDIT_CLIENT_ID": "qa-id", "REDDIT_CLIENT_SECRET": "qa-secret", "REDDIT_USER_AGENT": "journeywatch-qa/1"}
 NOW = 1_790_000_000.0
@@ -27,7 +26,7 @@ def _listing(children: list[dict[str, Any]]) -> dict[str, Any]:
     return {"kind": "Listing", "data": {"after": None, "before": None, "dist": len(children), "children": children}}
 
 
-class _Reddit(QuietHandler):
+class _Reddit(JSONHandler):
     """Token, r/kettles/new and /api/info with `posts`, /comments/ID/ with `trees`; GET paths in `asked`."""
 
     posts: ClassVar[list[dict[str, Any]]] = []
@@ -36,7 +35,7 @@ class _Reddit(QuietHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer({"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = urlsplit(self.path).path
@@ -44,17 +43,9 @@ class _Reddit(QuietHandler):
         if path.startswith("/comments/"):
             pid = path.split("/")[2]
             post = next(p for p in self.posts if p["data"]["id"] == pid)
-            self._answer([_listing([post]), _listing(self.trees.get(pid, []))])
+            self.answer(200, [_listing([post]), _listing(self.trees.get(pid, []))])
         else:  # /r/kettles/new/, /api/info/
-            self._answer(_listing(self.posts))
-
-    def _answer(self, payload: object) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            self.answer(200, _listing(self.posts))
 
 
 def _post(pid: str, comments: int) -> dict[str, Any]:

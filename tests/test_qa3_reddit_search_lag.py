@@ -7,7 +7,6 @@ listed (site-wide), search is the only listing, so that post was lost for good.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -16,7 +15,7 @@ import pytest
 
 from journeywatch.listeners.reddit import RedditListener
 from journeywatch.settings import Brand, RedditSource
-from tests.servers.local import LocalHTTPServer, QuietHandler, running
+from tests.servers.local import JSONHandler, LocalHTTPServer, running
 
 ENV = {"REDDIT_CLIENT_ID": "qa-id", "REDDIT_CLIENT_SECRET": "qa-secret", "REDDIT_USER_AGENT": "journeywatch-qa/1"}
 NOW = 1_790_000_000.0
@@ -29,7 +28,7 @@ def _post(pid: str, title: str, created: float) -> dict[str, Any]:
                                    "stickied": False}}
 
 
-class _Search(QuietHandler):
+class _Search(JSONHandler):
     """A token endpoint and a site-wide search answering `indexed`, newest first."""
 
     indexed: ClassVar[list[dict[str, Any]]] = []
@@ -37,7 +36,7 @@ class _Search(QuietHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer({"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         url = urlsplit(self.path)
@@ -47,16 +46,8 @@ class _Search(QuietHandler):
         if after:
             names = [post["data"]["name"] for post in posts]
             posts = posts[names.index(after) + 1:] if after in names else []
-        self._answer({"kind": "Listing", "data": {"after": None, "before": None, "dist": len(posts),
+        self.answer(200, {"kind": "Listing", "data": {"after": None, "before": None, "dist": len(posts),
                                                   "children": posts}})
-
-    def _answer(self, payload: object) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ comment listings of that source stalled for as long as the thread failed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ import pytest
 from journeywatch.errors import SourceError
 from journeywatch.listeners.reddit import RedditListener
 from journeywatch.settings import Brand, RedditSource
-from tests.servers.local import LocalHTTPServer, QuietHandler, running
+from tests.servers.local import JSONHandler, LocalHTTPServer, running
 
 ENV = {"REDDIT_CLIENT_ID": "qa-id", "REDDIT_CLIENT_SECRET": "qa-secret", "REDDIT_USER_AGENT": "journeywatch-qa/1"}
 NOW = 1_790_000_000.0
@@ -50,7 +49,7 @@ TREES = {
 }
 
 
-class _Reddit(QuietHandler):
+class _Reddit(JSONHandler):
     """Token, r/kettles/new, comment trees, and /api/morechildren/ and `broken` paths answering 500."""
 
     broken: ClassVar[set[str]] = set()
@@ -61,33 +60,25 @@ class _Reddit(QuietHandler):
         path = urlsplit(self.path).path
         self.seen.append(path)
         if path.startswith("/api/v1/access_token"):
-            self._answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
+            self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
         else:  # /api/morechildren/: a server error, every time
-            self._answer(500, {"message": "Internal Server Error", "error": 500})
+            self.answer(500, {"message": "Internal Server Error", "error": 500})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = urlsplit(self.path).path
         self.seen.append(path)
         if any(path.startswith(prefix) for prefix in self.broken):
-            self._answer(504, {"message": "Gateway Timeout", "error": 504})
+            self.answer(504, {"message": "Gateway Timeout", "error": 504})
         elif path.startswith("/r/kettles/new"):
-            self._answer(200, _listing(POSTS))
+            self.answer(200, _listing(POSTS))
         elif path.startswith("/api/info"):
-            self._answer(200, _listing(POSTS))
+            self.answer(200, _listing(POSTS))
         elif path.startswith("/comments/"):
             pid = path.split("/")[2]
             post = next(p for p in POSTS if p["data"]["id"] == pid)
-            self._answer(200, [_listing([post]), _listing(TREES[pid])])
+            self.answer(200, [_listing([post]), _listing(TREES[pid])])
         else:
-            self._answer(404, {"message": "Not Found", "error": 404})
-
-    def _answer(self, status: int, payload: object) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            self.answer(404, {"message": "Not Found", "error": 404})
 
 
 @pytest.fixture
