@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from pathlib import Path
 
 from journeywatch.domain import Moment, Prediction, Sentiment
@@ -24,6 +23,7 @@ from journeywatch.storage import open_database
 from journeywatch.storage.digest_queries import Cues, most_confident, top_items
 from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
 from tests.servers.smtp import SMTPServer, smtp_server  # noqa: F401
+from tests.test_undated_feeds import _rss
 
 WEEK = "2026-W46"  # Mon 9 Nov - Sun 15 Nov 2026
 FETCHED = datetime(2026, 11, 11, 14, 5, tzinfo=timezone.utc)  # Wed 11 Nov: the feed's first reading
@@ -41,16 +41,6 @@ class AnswerKey:
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         return [Prediction(Moment.ULTIMATE.value, 0.95 if "old review" in t else 0.9, Sentiment.NEGATIVE.value,
                            0.95 if "old review" in t else 0.9, {}, {}) for t in texts]
-
-
-def _rss(items: Sequence[tuple[str, str, datetime | None]]) -> bytes:
-    entries = "".join(
-        f"<item><guid isPermaLink='false'>{guid}</guid><title>{body}</title>"
-        f"<link>https://reviews.example/{guid}</link>"
-        + (f"<pubDate>{format_datetime(when)}</pubDate>" if when else "") + "</item>"
-        for guid, body, when in items)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
-            f"<link>https://reviews.example/</link><description>d</description>{entries}</channel></rss>").encode()
 
 
 def _read_feed(url: str, server: FeedServer) -> None:
