@@ -13,7 +13,8 @@ from journeywatch.storage import open_database, save_predictions
 from journeywatch.storage.tables import classifications, mentions
 from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
 from tests.test_storage import _prediction
-from tests.test_fix_shared_source_edits import WRITTEN, _collect, _config, _links
+from tests.test_fix_shared_source_edits import WRITTEN, _collect, _config
+from tests.test_h14_edited_brand_links import _links
 from tests.test_undated_feeds import _rss
 
 GERMAN = "Globex hat meinen Koffer verloren und niemand vom Kundendienst hat mich zurückgerufen"  # its language too

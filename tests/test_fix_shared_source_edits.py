@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from prefect import flow
-from sqlalchemy import Engine, select
 
 from journeywatch.flows.monitor import collect_task
 from journeywatch.flows.steps import SourceOutcome
 from journeywatch.settings import Config, parse_config
 from journeywatch.storage import open_database
-from journeywatch.storage.tables import mention_brands, mentions
 from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.test_h14_edited_brand_links import _links
 from tests.test_undated_feeds import _rss
 
 WRITTEN = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
@@ -39,14 +38,6 @@ def _collect(config: Config) -> SourceOutcome:
     outcome = _collect_flow(config)
     assert outcome.error is None, outcome.error
     return outcome
-
-
-def _links(engine: Engine) -> list[tuple[str, str]]:
-    query = (select(mentions.c.external_id, mention_brands.c.brand)
-             .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id))
-             .order_by(mentions.c.external_id, mention_brands.c.brand))
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(query)]
 
 
 def test_an_edit_read_by_one_config_keeps_the_brand_links_of_the_other(
