@@ -339,6 +339,20 @@ def comment_mention(source: str, data: Mapping[str, Any], parent: Mention, site:
     return mention
 
 
+def withdrawn_mention(source: str, data: Mapping[str, Any]) -> Mention | None:
+    """A stand-in for an item read again deleted or removed: no title, text or author, and no brand.
+
+    Storage takes it like an edit of the stored row (see `stored_with_other_text`), so the words and the
+    author the item had are blanked; an item not stored before is dropped unmatched as ever. None when it
+    has no time (it could not have been stored).
+    """
+    created = _created(data)
+    if created is None or not data.get("name"):
+        return None
+    return Mention(source=source, external_id=str(data["name"]), text="", created_at=created,
+                   source_kind="reddit", lang_supported=False)
+
+
 def listed_comment_mention(source: str, data: Mapping[str, Any], site: str) -> Mention | None:
     """A comment from a subreddit's comment listing, which names its post (`link_id`) and the post's `over_18`.
 
@@ -526,9 +540,13 @@ class RedditListener:
         warnings.append(f"comments of {fullname}: {failed}{exc.reason}; the next run reads the thread again")
         return True
 
-    def _comments(self, submission: Any, parent: Mention, site: str,
-                  warnings: list[str]) -> tuple[list[Mention], int, bool]:
-        """The thread's comments, how many were deleted or removed, and whether all of it that was asked for came."""
+    def _comments(self, submission: Any, parent: Mention, site: str, warnings: list[str],
+                  withdrawn: bool = False) -> tuple[list[Mention], int, bool]:
+        """The thread's comments, how many were deleted or removed, and whether all of it that was asked for came.
+
+        `withdrawn`: the thread is read again, so deleted or removed comments come as stand-ins that blank
+        the rows stored while they were live (see `withdrawn_mention`).
+        """
         forest = submission.comments
         complete = True
         try:
@@ -551,6 +569,8 @@ class RedditListener:
             mention = comment_mention(self.name, data, parent, site)
             if mention is None:
                 gone += 1
+                if withdrawn and (standin := withdrawn_mention(self.name, data)) is not None:
+                    kept.append(standin)
             else:
                 kept.append(mention)
         return kept, gone, complete
@@ -700,7 +720,9 @@ class RedditListener:
         """Comments written since an earlier run on its matched posts (those not read again in this run).
 
         The whole tree is read again and the upsert drops the comments already stored. Comments found deleted
-        are not counted: they were counted when their thread was first read, or had been stored before.
+        are not counted: they were counted when their thread was first read, or had been stored before; they
+        come as stand-ins, as does a post found deleted or removed, so the rows stored while they were live
+        lose their words (Reddit's `[deleted]` was skipped, and the stored text stayed for ever).
         A post since deleted, removed, gone private or edited to match no brand is no longer revisited.
         """
         chunk: list[Mention] = []
@@ -720,13 +742,16 @@ class RedditListener:
                     raise
                 self._threads[fullname]["comments"] = None
                 continue
-            parent = submission_mention(self.name, {**vars(submission), "name": fullname}, site)
+            data = {**vars(submission), "name": fullname}
+            parent = submission_mention(self.name, data, site)
             if parent is not None and self.matcher is not None:
                 parent.brands = self.matcher.brands_of(f"{parent.title}\n{parent.text}")
             if parent is None or not parent.brands:
                 del self._threads[fullname]
+                if parent is None and (standin := withdrawn_mention(self.name, data)) is not None:
+                    chunk.append(standin)  # the post since deleted or removed: its stored words blanked
                 continue
-            comments, _, complete = self._comments(submission, parent, site, warnings)
+            comments, _, complete = self._comments(submission, parent, site, warnings, withdrawn=True)
             self._threads[fullname]["comments"] = _count(vars(submission).get("num_comments")) if complete else None
             chunk.extend(comments)
             if len(chunk) >= self._batch_size:

@@ -125,6 +125,15 @@ _FORGET_CLASSIFICATION = delete(classifications).where(
 _TAKE_EDIT = update(mentions).where(_EDITED).values(
     text=bindparam("b_text"), title=bindparam("b_title"), lang=bindparam("b_lang"),
     lang_supported=bindparam("b_lang_supported"))
+# An item read again with no words left (a Reddit post or comment since deleted or removed): its author goes too.
+_BLANK_AUTHOR = update(mentions).where(
+    mentions.c.source == bindparam("b_source"), mentions.c.external_id == bindparam("b_external_id"),
+    mentions.c.text == "", mentions.c.title.is_(None)).values(author=None)
+
+
+def _wordless(mention: Mention) -> bool:
+    """Nothing left to read: the stand-in a listener gives for an item deleted or removed since it was stored."""
+    return not mention.text and mention.title is None
 
 
 def _take_edits(connection: Connection, batch: list[Mention], judged: Collection[str] | None = None) -> int:
@@ -136,12 +145,18 @@ def _take_edits(connection: Connection, batch: list[Mention], judged: Collection
     dropped, so the next classification step classifies the newest text like any pending item. Items
     this batch inserted have its text already: neither statement touches them. Of an edited item's
     brand links, only those to `judged` brands are judged again (see `_unlink_brands_no_longer_named`).
+    A wordless item (deleted or removed since) is blanked: no title, text or author, and marked as not
+    for the classifier, as an item in an unsupported language is, so it is not classified again.
     """
     rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
-             "b_lang": m.lang, "b_lang_supported": bool(m.lang_supported)} for m in batch]
+             "b_lang": None if _wordless(m) else m.lang,
+             "b_lang_supported": bool(m.lang_supported) and not _wordless(m)} for m in batch]
     connection.execute(_FORGET_CLASSIFICATION, rows)  # these two first: they find the rows by their old text
     _unlink_brands_no_longer_named(connection, batch, rows, judged)
-    return int(connection.execute(_TAKE_EDIT, rows).rowcount)
+    taken = int(connection.execute(_TAKE_EDIT, rows).rowcount)
+    if blanked := [row for mention, row in zip(batch, rows) if _wordless(mention)]:
+        connection.execute(_BLANK_AUTHOR, blanked)
+    return taken
 
 
 def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]],
