@@ -12,7 +12,7 @@ import pytest
 @pytest.mark.parametrize(("command", "shown"), [
     ("card", ["the shipped model", "../shared/benchmarks"]),
     ("evaluation-data", ["../shared/benchmarks"]),
-    ("train", ["the shipped classifiers/model", "../shared/benchmarks", "~/.cache/journeywatch/hidden"]),
+    ("train", ["the shipped classifiers/model", "../shared/benchmarks", "hidden/ in ~/.cache/journeywatch"]),
     ("classify", ["the shipped model"]),
 ])
 def test_help_names_each_default(command: str, shown: list[str]) -> None:

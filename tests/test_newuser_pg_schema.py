@@ -31,4 +31,4 @@ def test_the_schema_once_created_takes_the_tables(postgres_url: str, tmp_path: P
     done = subprocess.run([CLI, "db", "upgrade", "--database", postgres_url], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert "is up to date" in done.stdout
+    assert "created journeywatch's tables" in done.stdout

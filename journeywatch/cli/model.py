@@ -73,12 +73,12 @@ def train(
                                             help="sentiment tweets sampled per epoch (0: all)"),
     corpus: bool = typer.Option(True, "--corpus/--no-corpus", help="use the moments corpus in classifiers/data"),
     benchmarks: Optional[Path] = typer.Option(None, "--benchmarks",
-                                              help="shared benchmarks folder",
-                                              show_default="../shared/benchmarks"),
+                                              help="shared benchmarks folder; by default the one beside "
+                                                   "the project (../shared/benchmarks)"),
     no_benchmarks: bool = typer.Option(False, "--no-benchmarks", help="train on --data and the corpus only"),
     card: bool = typer.Option(True, "--card/--no-card", help="evaluate and write the model card afterwards"),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache",
-                                             show_default="~/.cache/journeywatch/hidden"),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="lower-layer state cache; by default hidden/ in "
+                                             "~/.cache/journeywatch"),
     precision: str = typer.Option("fp32", "--precision", metavar="fp32|bf16",
                                   help="training arithmetic: fp32 (the same model on any processor) or bf16 "
                                   "(a training step about 1.8x as fast where the CPU has AMX or AVX512-BF16; the model "
