@@ -268,9 +268,5 @@ def fetch_url(
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,
                          attempt + 1, policy.attempts)
                 sleep(delay)
-    tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
-    if retry_after is not None and retry_after > policy.max_delay:
-        # a 429 asking for an hour was given up on after a few short waits, with no word of what it asked for
-        reason += (f"; the server asked to wait {retry_after:.0f} s (Retry-After), over the source's max_delay "
-                   f"({policy.max_delay:g} s): the next run tries again")
-    raise SourceError(source, f"{reason} (gave up after {tries})")
+    reason += policy.wait_refused("the server", retry_after, "Retry-After")
+    raise SourceError(source, f"{reason} ({policy.gave_up()})")

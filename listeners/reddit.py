@@ -174,11 +174,8 @@ class RetryingRequestor(prawcore.Requestor):
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
                          attempt + 1, self._policy.attempts)
                 self._sleep(delay)
-        tries = "1 attempt" if self._policy.attempts == 1 else f"{self._policy.attempts} attempts"
-        if retry_after is not None and retry_after > self._policy.max_delay:  # said, or it reads as a short outage
-            reason += (f"; Reddit asked to wait {retry_after:.0f} s ({asked}), over the source's max_delay "
-                       f"({self._policy.max_delay:g} s): the next run tries again")
-        raise GaveUp(self._source, f"{reason} (gave up after {tries})", status=status)
+        reason += self._policy.wait_refused("Reddit", retry_after, asked)  # said, or it reads as a short outage
+        raise GaveUp(self._source, f"{reason} ({self._policy.gave_up()})", status=status)
 
     def _tame_rate_limit_headers(self, headers: MutableMapping[str, str]) -> None:
         """Rate-limit headers as prawcore's limiter can read them; when none remain, wait here instead.

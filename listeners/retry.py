@@ -37,6 +37,20 @@ class RetryPolicy:
             wait = max(wait, retry_after)
         return min(wait, self.max_delay)
 
+    def gave_up(self) -> str:
+        """How a failure ends once every attempt is spent: 'gave up after 4 attempts' ('1 attempt' with no retries)."""
+        return "gave up after 1 attempt" if self.attempts == 1 else f"gave up after {self.attempts} attempts"
+
+    def wait_refused(self, who: str, retry_after: float | None, header: str) -> str:
+        """What a failure adds when `who` asked (by `header`) for a longer wait than `max_delay` allows; else "".
+
+        A 429 asking for an hour was given up on after a few short waits, with no word of what it asked for.
+        """
+        if retry_after is None or retry_after <= self.max_delay:
+            return ""
+        return (f"; {who} asked to wait {retry_after:.0f} s ({header}), over the source's max_delay "
+                f"({self.max_delay:g} s): the next run tries again")
+
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """A Retry-After header (seconds or an HTTP date) as seconds from now; None when absent or unreadable."""
