@@ -13,13 +13,32 @@ from sqlalchemy import Engine
 
 from journeywatch.alerts import alerts_between
 from journeywatch.alerts.alert import expected_text, ratio_text
+from journeywatch.alerts.state import get_alert, span_observed
 
 from .formatting import count
 
 
 def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Alerts whose spike began in [since, until) for `brand`, oldest first, as plain data."""
-    return [dict(alert) for alert in alerts_between(engine, brand, since, until)]
+    """Alerts whose spike began in [since, until) for `brand`, oldest first, as plain data.
+
+    Each carries `span_observed` beside `observed` (the raising window(s)' count), as `alerts list --json`
+    does: the negative share-stage items from its first window to its last flagged one.
+    """
+    return [{**alert, "span_observed": span_observed(engine, get_alert(engine, int(alert["id"])))}
+            for alert in alerts_between(engine, brand, since, until)]
+
+
+def _local(value: Any, tz: str) -> Any:
+    if not isinstance(value, datetime):
+        return value
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(tz))
+
+
+def _hours(start: datetime, end: datetime) -> str:
+    """'14:00–17:00' within a day (the line's 'when' gives the day); the days too across midnight."""
+    if start.date() == end.date():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%a} {start.day} {start:%b %H:%M}–{end:%a} {end.day} {end:%b %H:%M}"
 
 
 def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
@@ -27,14 +46,19 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
 
     In UTC, a New York digest listed 'Tue 10 Nov 03:00 UTC' for a spike its own week and quotes put on Monday.
     """
-    start = alert.get("window_start")
-    if isinstance(start, datetime):
-        local = (start if start.tzinfo else start.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(tz))
-        when = f"{local:%a} {local.day} {local:%b %H:%M %Z}"
-    else:
-        when = str(start or "")
+    start = _local(alert.get("window_start"), tz)
+    when = f"{start:%a} {start.day} {start:%b %H:%M %Z}" if isinstance(start, datetime) else str(start or "")
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = count(int(observed or 0), "negative share-stage item")
+    end, last = _local(alert.get("window_end"), tz), _local(alert.get("last_window_end"), tz)
+    span = alert.get("span_observed")
+    if span is not None and isinstance(start, datetime) and isinstance(end, datetime) \
+            and isinstance(last, datetime) and last > end:
+        # Flagged past the window(s) that raised it: the first window's count alone read as the whole spike
+        # (16 items, where 27 fell in 14:00–17:00). Expected and sources are the raising window(s)'.
+        raised = "the windows that raised it" if int(alert.get("windows") or 1) > 1 else "the window that raised it"
+        what = (f"{count(int(span), 'negative share-stage item')} over {_hours(start, last)}, "
+                f"{int(observed or 0):,} of them in {_hours(start, end)} ({raised})")
     if expected is not None:  # as alerts list writes it: "0.0 were expected" read as nothing at all
         what += f" where {expected_text(float(expected))} were expected"
     if ratio is not None:  # against a near-zero baseline the ratio is huge and meaningless past this
