@@ -78,18 +78,53 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     A revision this journeywatch does not know (a newer journeywatch migrated the database, or
     another program that uses Alembic keeps its own `alembic_version` there) raises UnknownSchema
     before anything is touched: Alembic's own "Can't locate revision" came out as a traceback.
+
+    Processes opening the database at once (two workers' first runs, an overlapping cron run after
+    an upgrade of journeywatch) migrate one after the other: both created the tables, and all but
+    one failed with "table mentions already exists" (SQLite) or a duplicate key in `pg_type`
+    (PostgreSQL). A schema at `revision` already is seen without taking any lock.
     """
     config = alembic_config(engine)
+    script = ScriptDirectory.from_config(config)
+    known = {rev.revision for rev in script.walk_revisions()}
+    with engine.connect() as connection:
+        heads = _current_heads(connection, known)
+    if revision == "head" and set(heads) == set(script.get_heads()):
+        return
     with engine.begin() as connection:
-        known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-        unknown = [rev for rev in MigrationContext.configure(connection).get_current_heads() if rev not in known]
-        if unknown:
-            raise UnknownSchema(
-                f"its schema is at revision {', '.join(unknown)}, which this journeywatch does not know: a newer "
-                "journeywatch migrated it (upgrade this one), or another program's migrations live there "
-                "(give journeywatch a database of its own); it is left as it is")
+        _serialise_migrations(connection)
+        _current_heads(connection, known)  # read again under the lock: another process may have migrated it
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _current_heads(connection: Any, known: set[str]) -> tuple[str, ...]:
+    heads = tuple(MigrationContext.configure(connection).get_current_heads())
+    unknown = [rev for rev in heads if rev not in known]
+    if unknown:
+        raise UnknownSchema(
+            f"its schema is at revision {', '.join(unknown)}, which this journeywatch does not know: a newer "
+            "journeywatch migrated it (upgrade this one), or another program's migrations live there "
+            "(give journeywatch a database of its own); it is left as it is")
+    return heads
+
+
+# pg_advisory_xact_lock's key for journeywatch's migrations (any constant: it names the lock database-wide).
+_MIGRATION_LOCK = 0x6A77_6D69_6772  # "jwmigr"
+
+
+def _serialise_migrations(connection: Any) -> None:
+    """Hold the database's migration lock until this transaction ends; wait for it while another holds it.
+
+    PostgreSQL: a transaction-level advisory lock (DDL is transactional there, so the second process
+    then finds the schema migrated). SQLite: the write lock, taken at once (BEGIN IMMEDIATE; pysqlite
+    opens no transaction before DDL), waited for up to the busy timeout. Either is released when the
+    transaction ends or its process dies, so a migration killed half-way holds nothing.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def recorded_revision(url: str) -> str | None:

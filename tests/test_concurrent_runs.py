@@ -1,0 +1,74 @@
+"""Runs started at the same time on one database (a cron overlap, two Prefect workers), in real processes.
+
+What two overlapping monitor runs share is the database: each must leave it as one run would, and each
+must finish. These tests start real processes on a real SQLite file and a real PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from journeywatch.storage import open_database
+from journeywatch.storage.database import create_database_engine, migrated_engine, upgrade
+from journeywatch.storage.tables import alert_judgments, metadata
+
+PROCESSES = 3
+ROUNDS = 3  # each round a fresh schema: the race is lost often, not always, without the fix
+WAIT = 120  # seconds any one process may take before the test gives up on it
+
+
+def _open(url: str, barrier: Any, results: Any) -> None:
+    barrier.wait(timeout=WAIT)  # every process opens the database at the same moment
+    try:
+        engine = migrated_engine(url, "test")
+        engine.dispose()
+        results.put("ok")
+    except Exception as exc:  # the test shows what each process said
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _open_at_once(url: str) -> list[str]:
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    processes = [context.Process(target=_open, args=(url, barrier, results)) for _ in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    try:
+        return [results.get(timeout=WAIT) for _ in processes]
+    finally:
+        for process in processes:
+            process.join(timeout=WAIT)
+            if process.is_alive():
+                process.kill()
+
+
+def _empty(url: str) -> None:
+    """Drop every journeywatch table (and Alembic's) so the next round opens a fresh database."""
+    engine = create_database_engine(url)
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+
+
+@pytest.mark.parametrize("start", [None, "0003"], ids=["fresh", "older-schema"])
+def test_processes_opening_one_database_at_once_all_migrate_it(database_url: str, start: str | None) -> None:
+    """Two workers' first runs (or an overlapping cron run after an upgrade) opened the database at once: each
+    created the tables, and all but one ended 'cannot open ...: table mentions already exists' (SQLite) or
+    '... duplicate key value violates unique constraint "pg_type_typname_nsp_index"' (PostgreSQL)."""
+    for _ in range(ROUNDS):
+        _empty(database_url)
+        if start:
+            engine = create_database_engine(database_url)
+            upgrade(engine, start)
+            engine.dispose()
+        assert _open_at_once(database_url) == ["ok"] * PROCESSES
+        engine = open_database(database_url)
+        assert set(inspect(engine).get_table_names()) >= set(metadata.tables)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0004"]
+            assert connection.execute(select(func.count()).select_from(alert_judgments)).scalar_one() == 0
