@@ -11,7 +11,9 @@ confidences agree with `py3langid.classify`.
 Only English is classified today. Texts written mostly in a script English
 does not use (Cyrillic, Greek, Arabic, Chinese, Japanese, Korean...) are not
 supported however short, with `lang` the model's guess when it is sure of it;
-texts of emoji, links or handles only have no letters and stay unknown.
+texts of emoji, links or handles only have no letters and stay unknown, and
+py3langid's no-language class ("zxx", which many emoji beside a few words
+draw) is never taken as the text's language.
 
 A Latin-script text too short for the model to be sure of among all its
 languages ("Merci beaucoup", "Grazie mille", "great phone",
@@ -118,6 +120,8 @@ class _Model:
         # the first column of each of SHORT_TEXT_LANGUAGES (an alias's share is folded into it), and which are supported
         self.short_columns = np.array([self.classes.index(code) for code in SHORT_TEXT_LANGUAGES], dtype=np.int64)
         self.short_supported = np.array([code in SUPPORTED for code in SHORT_TEXT_LANGUAGES], dtype=bool)
+        # py3langid's class for text of no language: emoji runs, symbols ("Happy Acme day 😃😂💟🌭🍟🍔🍕🍔" at 0.96)
+        self.no_language = self.classes.index("zxx") if "zxx" in self.classes else -1
         self.depth = self._depth()
         self.separator = bytes([_SEPARATOR]) * self.depth
         # next_row[i] = the row offset of the state nextmove[i] leads to: one gather per byte instead of two
@@ -323,6 +327,7 @@ def detect_languages(texts: Sequence[str]) -> list[Language]:
     best = probs.argmax(axis=1)
     trusted = has_features & (probs[np.arange(len(samples)), best] >= np.float32(MIN_CONFIDENCE))
     trusted &= np.array(long_enough, dtype=bool)
+    trusted &= best != model.no_language  # "zxx" is the model's no-language class, not a language
     labels = model.languages
     for i, ok, column in zip(positions, trusted.tolist(), best.tolist()):
         if ok:

@@ -126,7 +126,7 @@ def test_batch_identification_agrees_with_py3langid(texts: list[str]) -> None:
         code, confidence = reference_classify(text)
         sample = sample_for_detection(text)
         if language.code != code and not language_module._foreign_script(sample) and (
-                not language_module._enough_letters(sample) or confidence < MIN_CONFIDENCE + 1e-3):
+                not language_module._enough_letters(sample) or confidence < MIN_CONFIDENCE + 1e-3 or code == "zxx"):
             assert not language.supported  # a short text judged among SHORT_TEXT_LANGUAGES (test_language_short.py)
             continue
         assert (language.code, language.supported) == (code, code == "en")

@@ -70,3 +70,11 @@ def test_short_text_shares_are_py3langids_own_restricted_scores() -> None:
         shares = row[model.short_columns] / row[model.short_columns].sum()
         expected = dict(reference.rank(sample))
         assert max(abs(float(share) - expected[code]) for share, code in zip(shares, SHORT_TEXT_LANGUAGES)) < 1e-4
+
+
+def test_emoji_beside_words_do_not_make_a_post_languageless() -> None:
+    """py3langid's no-language class ("zxx") took English with a run of emoji at 0.96, and the post went unclassified."""
+    english = detect_languages(["Happy Acme day 😃😂💟🌭🍟🍔🍕🍔", "The next Muhammad Ali 💯💪🏾👊🏾🏆"])
+    assert [(language.code, language.supported) for language in english] == [(None, True), (None, True)]
+    (russian,) = detect_languages(["Спасибо Acme 😃😂💟🌭🍟🍔🍕🍔"])
+    assert not russian.supported and russian.code != "zxx"
