@@ -7,6 +7,8 @@ must finish. These tests start real processes on a real SQLite file and a real P
 from __future__ import annotations
 
 import multiprocessing
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,9 @@ from sqlalchemy import func, inspect, select
 from journeywatch.storage import open_database
 from journeywatch.storage.database import create_database_engine, migrated_engine, upgrade
 from journeywatch.storage.tables import alert_judgments, metadata
+from tests.alerts_demo import demo_config, load_demo
+from tests.servers.webhook import WebhookServer, webhook_server  # noqa: F401
+from tests.test_alerts_check import AFTER_DEMO
 
 PROCESSES = 3
 ROUNDS = 3  # each round a fresh schema: the race is lost often, not always, without the fix
@@ -72,3 +77,62 @@ def test_processes_opening_one_database_at_once_all_migrate_it(database_url: str
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0004"]
             assert connection.execute(select(func.count()).select_from(alert_judgments)).scalar_one() == 0
+
+
+def _check(url: str, config: Any, now: Any, barrier: Any, results: Any) -> None:
+    from journeywatch.alerts import check_alerts
+
+    engine = create_database_engine(url)  # not the parent's pooled connections, which fork copied
+    barrier.wait(timeout=WAIT)
+    try:
+        results.put([alert.id for alert in check_alerts(engine, config, now=now)])
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+def _check_at_once(url: str, config: Any, now: Any) -> list[Any]:
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    processes = [context.Process(target=_check, args=(url, config, now, barrier, results)) for _ in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    try:
+        return [results.get(timeout=WAIT) for _ in processes]
+    finally:
+        for process in processes:
+            process.join(timeout=WAIT)
+            if process.is_alive():
+                process.kill()
+
+
+def test_alert_checks_at_once_store_and_deliver_one_alert(
+    database_url: str, webhook_server: WebhookServer, tmp_path: Path,  # noqa: F811
+) -> None:
+    """Two monitor runs' alert checks at the same moment: the spike is stored once and each target gets it once,
+    as is an alert sent again to a target that was down (each check first resends what failed)."""
+    from journeywatch.alerts import recent_alerts
+
+    hook = f"json://{webhook_server.host}:{webhook_server.port}/hook"
+    config = demo_config(database_url, [f"file://{tmp_path}/alerts.log", hook])
+    config.alerts.retries = 0
+    engine = open_database(database_url)
+    load_demo(engine, config)
+    webhook_server.fail_next(1, status=503)  # down for the check that raises it
+
+    fired = _check_at_once(database_url, config, AFTER_DEMO)
+    assert all(isinstance(ids, list) for ids in fired), fired
+    [stored] = recent_alerts(engine)
+    assert sorted(alert_id for ids in fired for alert_id in ids) == [stored.id]  # one check raised it
+    assert (tmp_path / "alerts.log").read_text(encoding="utf-8").count("journeywatch alert:") == 1
+    assert webhook_server.attempts == 1 and webhook_server.requests == []
+
+    # The checks' resends rarely overlap this tightly (each is milliseconds); this is the outcome, the claim's
+    # compare-and-set (alerts.resend) is what makes it so when they do.
+    later = _check_at_once(database_url, config, AFTER_DEMO + timedelta(hours=1))
+    assert later == [[]] * PROCESSES
+    assert len(webhook_server.wait_for(1)) == 1
+    assert webhook_server.attempts == 2  # sent again by one check only
+    [stored] = recent_alerts(engine)
+    assert [(d["kind"], d["ok"]) for d in stored.deliveries] == [("alert", True), ("alert", False), ("alert", True)]
