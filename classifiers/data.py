@@ -45,6 +45,7 @@ class Example:
     sentiment: str | None = None
     source: str = ""
     sentiment_trainable: bool = True
+    source_kind: str | None = None  # review, forum, ... where known: the guide's review-site rule needs it
 
 
 def is_holdout(text: str, percent: int = 20) -> bool:
@@ -197,23 +198,30 @@ def _label(value: object, allowed: tuple[str, ...]) -> str | None:
     return canonical_label(value, allowed)
 
 
-def examples_from_rows(rows: Iterable[dict], source: str) -> list[Example]:
-    """Rows with `text` and optional `moment`/`sentiment` (see `canonical_label`); unknown labels become None."""
+def examples_from_rows(rows: Iterable[dict], source: str, kind_key: str = "source_kind") -> list[Example]:
+    """Rows with `text` and optional `moment`/`sentiment` (see `canonical_label`) and source kind.
+
+    Unknown labels become None.
+    """
     out = []
     for row in rows:
         text = row.get("text")
         if not isinstance(text, str) or not text.strip():
             continue
         out.append(Example(normalise_text(text), _label(row.get("moment"), MOMENTS),
-                           _label(row.get("sentiment"), SENTIMENTS), source))
+                           _label(row.get("sentiment"), SENTIMENTS), source, source_kind=_kind(row.get(kind_key))))
     return out
 
 
+def _kind(value: Any) -> str | None:
+    return value.strip().lower() or None if isinstance(value, str) else None
+
+
 def moment_corpus(data_dir: Path = DATA_DIR) -> list[Example]:
-    """The project's own moments corpus, every `moments-*.jsonl` file."""
+    """The project's own moments corpus, every `moments-*.jsonl` file (its `kind` is the source kind)."""
     out: list[Example] = []
     for path in sorted(data_dir.glob("moments-*.jsonl")):
-        out.extend(examples_from_rows(read_jsonl(path), path.stem))
+        out.extend(examples_from_rows(read_jsonl(path), path.stem, kind_key="kind"))
     return out
 
 
@@ -242,6 +250,7 @@ def real_posts(benchmarks: Path = DEFAULT_BENCHMARKS, data_dir: Path = DATA_DIR)
             _label(row.get("sentiment"), SENTIMENTS),
             f"real-{post.get('source_kind', '')}",
             sentiment_trainable=not any(mark in origin for mark in SENTIMENT_BENCHMARK_ORIGINS),
+            source_kind=_kind(post.get("source_kind")),
         ))
     return out
 

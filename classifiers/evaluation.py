@@ -18,6 +18,7 @@ from . import data
 from .base import Classifier
 from .data import Example
 from .metrics import label_report
+from .rules import for_source
 from .splits import TrainingSet, build_training_set
 
 
@@ -26,15 +27,17 @@ def evaluate_examples(classifier: Classifier, examples: Sequence[Example],
     """Reports for each label kind present in `examples` (keys `moment`, `sentiment`).
 
     Texts are classified `chunk` at a time, `progress(n)` called after each with how many were done.
+    An example's source kind, where given, is read as the pipeline reads a stored item's (`rules.for_source`).
     """
     # Only the two labels of each prediction are kept: its probabilities (two dicts a text) took
     # some 2 KB a line, 100 MB over a 50,000-line file, for figures that never read them.
     predicted: list[tuple[str, str]] = []  # (moment, sentiment)
     for start in range(0, len(examples), chunk):
-        texts = [e.text for e in examples[start:start + chunk]]
-        predicted.extend((p.moment, p.sentiment) for p in classifier.predict(texts))
+        batch = examples[start:start + chunk]
+        predictions = classifier.predict([e.text for e in batch])
+        predicted.extend((p.moment, p.sentiment) for p in map(for_source, predictions, (e.source_kind for e in batch)))
         if progress is not None:
-            progress(len(texts))
+            progress(len(batch))
     out: dict[str, dict[str, Any]] = {}
     for index, (kind, labels) in enumerate((("moment", MOMENTS), ("sentiment", SENTIMENTS))):
         pairs = [(getattr(e, kind), p[index]) for e, p in zip(examples, predicted) if getattr(e, kind)]
@@ -74,5 +77,6 @@ def write_eval_file(examples: Sequence[Example], path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for e in examples:
             row = {"text": e.text, **({"moment": e.moment} if e.moment else {}),
-                   **({"sentiment": e.sentiment} if e.sentiment else {})}
+                   **({"sentiment": e.sentiment} if e.sentiment else {}),
+                   **({"source_kind": e.source_kind} if e.source_kind else {})}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

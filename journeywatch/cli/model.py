@@ -215,7 +215,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     if not isinstance(row, dict):
         return "not a JSON object"
-    used = _KEPT if labelled else ("id", "text")  # `id` too: results join back to rows by it
+    used = _KEPT if labelled else ("id", "text", "source_kind")  # `id` too: results join back to rows by it
     twice = [key for key in used if key in row.conflicts]
     if twice:  # which one is meant? json.loads kept the last, silently
         values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
@@ -259,7 +259,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
 _PARTLY = "_left_out"  # a used row's note: one of its labels was not read
 
 
-_KEPT = ("id", "text", "moment", "sentiment")
+_KEPT = ("id", "text", "moment", "sentiment", "source_kind")
 
 
 def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[str, Any]]]:
@@ -324,22 +324,28 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
                           f"{_one_document_hint(first, path)}")
 
 
-def _classify_items(texts: list[str] | None, jsonl: Optional[Path]) -> Iterator[tuple[dict[str, Any], str]]:
+def _classify_items(texts: list[str] | None, jsonl: Optional[Path],
+                    source_kind: str | None) -> Iterator[tuple[dict[str, Any], str]]:
     """Each text to classify with what identifies it in the output (its `id` and `line` for --jsonl), as read.
 
+    The source kind, a line's own or else `source_kind`, goes with it: the output echoes it and the
+    labelling guide's review-site rule reads it (`classifiers.rules.for_source`).
     One at a time: a 200,000-line file's texts were all read (some 160 MB, ten seconds) before the first result.
     """
+    given = {"source_kind": source_kind} if source_kind else {}
     for number, text in enumerate(texts or [], 1):
         problem = _argument_problem(text)
         if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
             _stderr.print(f"TEXT argument {number}: skipped, {problem}")
         else:
-            yield {}, text
+            yield given, text
     if jsonl is not None:
         # The row's `id` and line number (not the whole row: its other fields may be large, and
         # `text` is echoed already), so results join back to the rows even when lines were skipped.
         for number, row in _usable_rows(jsonl, "--jsonl ", labelled=False):
-            yield {**({"id": row["id"]} if "id" in row else {}), "line": number}, row["text"]
+            kind = row.get("source_kind")
+            yield {**({"id": row["id"]} if "id" in row else {}), "line": number,
+                   **({"source_kind": kind} if isinstance(kind, str) and kind.strip() else given)}, row["text"]
 
 
 def _one_document_hint(first: bytes, path: Path) -> str:
@@ -390,6 +396,9 @@ def classify(
     texts: list[str] = typer.Argument(None, help="texts to classify"),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl",
                                          help="JSONL file with a `text` field per line (- reads stdin)"),
+    source_kind: Optional[str] = typer.Option(
+        None, "--source-kind", help="where the texts were written (review, forum, news, social, reddit), for lines "
+        "without their own `source_kind`: on a review site a text is a review or a question", show_default="none"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
@@ -403,12 +412,17 @@ def classify(
     `line` number in the file, to join results back to the input. --jsonl lines that
     cannot be used are named on stderr; a file with none usable is an error.
 
+    A line's `source_kind` (or --source-kind) is echoed; `review` applies the labelling
+    guide's rule that a review-site entry is ultimate_moment unless it only asks a
+    question (zero_moment), as the pipeline does for a review source's items.
+
     Example: journeywatch classify "PSA: never fly with them, they lost my bag"
     """
     from journeywatch.classifiers import load_classifier
+    from journeywatch.classifiers.rules import for_source
     from journeywatch.listeners.language import detect_languages
 
-    items = _classify_items(texts, jsonl)
+    items = _classify_items(texts, jsonl, source_kind)
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
         chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
         if not chunk:
@@ -425,6 +439,7 @@ def classify(
                 chunk_texts = [text for _, text in chunk]
                 for (key, text), p, language in zip(chunk, classifier.predict(chunk_texts),
                                                     detect_languages(chunk_texts)):
+                    p = for_source(p, key.get("source_kind"))
                     sys.stdout.write(_json_line({
                         **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
                         "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
@@ -542,8 +557,8 @@ def _print_report(kind: str, report: dict[str, Any]) -> None:
 
 @app.command()
 def evaluate(
-    file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` per line "
-                                "(- reads stdin)"),
+    file: Path = typer.Argument(..., help="JSONL with `text` and optional `moment` / `sentiment` / "
+                                "`source_kind` per line (- reads stdin)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of tables"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
@@ -552,6 +567,7 @@ def evaluate(
     """Score the model on labelled texts: n, accuracy, macro-F1, macro recall, per label, confusion.
 
     Moments and sentiment are scored apart, each on the lines that carry its label.
+    A line's `source_kind` is read as `classify` reads it (review: the review-site rule).
     Per-label figures and the confusion matrix cover the labels in the file or in
     the predictions (taxonomy order); macro-F1 averages F1 over those labels and
     macro-recall averages recall over the labels in the file (scikit-learn's
