@@ -47,25 +47,54 @@ def iter_pending(
     Keyset pagination (id > last) keeps each query cheap however many rows
     there are, and makes the stream safe to interleave with writes.
     `id_range` (inclusive) limits the stream to one worker's share.
+
+    On PostgreSQL each batch is claimed: its mention rows stay locked (FOR NO KEY UPDATE, which the
+    classifications' foreign key does not wait for) until the caller asks for the next batch, and rows
+    another stream holds are skipped (SKIP LOCKED), so runs classifying at once (two configs' hourly
+    runs, an overlapping cron run, Dask tasks of two runs) share the work instead of each doing all of
+    it. A stream whose process dies releases its rows with its connection; they wait for the next run.
+    SQLite has no row locks: there, streams at once classify the same rows, and the first save wins.
     """
+    if engine.dialect.name == "postgresql":
+        yield from _claimed_batches(engine, batch_size, model_version, id_range)
+        return
     last_id, last_allowed = (id_range[0] - 1, id_range[1]) if id_range else (0, None)
     while True:
-        conditions = [mentions.c.id > last_id, mentions.c.lang_supported.is_(True), _pending_filter(model_version)]
-        if last_allowed is not None:
-            conditions.append(mentions.c.id <= last_allowed)
-        query = (
-            select(mentions.c.id, mentions.c.title, mentions.c.text)
-            .select_from(mentions.outerjoin(classifications))
-            .where(and_(*conditions))
-            .order_by(mentions.c.id)
-            .limit(batch_size)
-        )
+        query = _pending_query(last_id, last_allowed, batch_size, model_version)
         with engine.connect() as connection:
             rows = connection.execute(query).all()
         if not rows:
             return
         last_id = rows[-1].id
         yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
+
+
+def _pending_query(last_id: int, last_allowed: int | None, batch_size: int, model_version: str | None) -> Any:
+    conditions = [mentions.c.id > last_id, mentions.c.lang_supported.is_(True), _pending_filter(model_version)]
+    if last_allowed is not None:
+        conditions.append(mentions.c.id <= last_allowed)
+    return (
+        select(mentions.c.id, mentions.c.title, mentions.c.text)
+        .select_from(mentions.outerjoin(classifications))
+        .where(and_(*conditions))
+        .order_by(mentions.c.id)
+        .limit(batch_size)
+    )
+
+
+def _claimed_batches(engine: Engine, batch_size: int, model_version: str | None,
+                     id_range: tuple[int, int] | None) -> Iterator[list[PendingText]]:
+    """`iter_pending` on PostgreSQL: each batch locked in its own transaction while the caller classifies it."""
+    last_id, last_allowed = (id_range[0] - 1, id_range[1]) if id_range else (0, None)
+    while True:
+        query = _pending_query(last_id, last_allowed, batch_size, model_version).with_for_update(
+            of=mentions, key_share=True, skip_locked=True)  # FOR NO KEY UPDATE OF mentions SKIP LOCKED
+        with engine.begin() as connection:  # committed (the rows let go) when the caller asks for the next batch
+            rows = connection.execute(query).all()
+            if not rows:
+                return
+            last_id = rows[-1].id
+            yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
 
 
 def pending_id_ranges(engine: Engine, per_range: int, model_version: str | None = None) -> list[tuple[int, int]]:

@@ -136,3 +136,30 @@ def test_alert_checks_at_once_store_and_deliver_one_alert(
     assert webhook_server.attempts == 2  # sent again by one check only
     [stored] = recent_alerts(engine)
     assert [(d["kind"], d["ok"]) for d in stored.deliveries] == [("alert", True), ("alert", False), ("alert", True)]
+
+
+def test_runs_classifying_at_once_on_postgresql_share_the_pending_rows(postgres_url: str) -> None:
+    """Two runs classifying at once (two configs' hourly runs sharing a database, an overlapping cron run) each
+    classified every pending row: the second's work was thrown away (its saves kept the first's rows) and the
+    heavy step took twice the CPU. Each batch is now claimed; a stream skips the rows another holds."""
+    from journeywatch.storage import iter_pending, save_predictions, store_batch
+    from tests.test_storage import _mention, _prediction
+
+    url = postgres_url + "%20-clock_timeout%3D10000"  # a lock this test waits for fails it in 10 s, never hangs
+    engine = migrated_engine(url, "test")
+    store_batch(engine, [_mention(i) for i in range(6)])
+    first, second = iter_pending(engine, 3), iter_pending(engine, 3)
+    try:
+        mine = [p.mention_id for p in next(first)]
+        theirs = [p.mention_id for p in next(second)]  # while `first` classifies its batch
+        assert len(mine) == len(theirs) == 3 and not set(mine) & set(theirs)
+        # Saving goes through while the batch is held (the classifications' foreign key does not wait for it).
+        assert save_predictions(engine, "v1", [(i, _prediction("none", "neutral")) for i in mine],
+                                only_missing=True) == 3
+        assert list(first) == []  # the rest is the other stream's
+        second.close()  # its process died before saving: its rows are let go and wait for the next run
+        assert [p.mention_id for batch in iter_pending(engine, 3) for p in batch] == theirs
+    finally:
+        first.close()  # a failed assertion leaves no lock for the schema's DROP to wait on
+        second.close()
+        engine.dispose()
