@@ -138,6 +138,7 @@ def test_alert_checks_at_once_store_and_deliver_one_alert(
     assert [(d["kind"], d["ok"]) for d in stored.deliveries] == [("alert", True), ("alert", False), ("alert", True)]
 
 
+@pytest.mark.postgres
 def test_runs_classifying_at_once_on_postgresql_share_the_pending_rows(postgres_url: str) -> None:
     """Two runs classifying at once (two configs' hourly runs sharing a database, an overlapping cron run) each
     classified every pending row: the second's work was thrown away (its saves kept the first's rows) and the
