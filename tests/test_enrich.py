@@ -111,6 +111,7 @@ SENTENCES = [
     "SIX MONTHS IN AND THE BATTERY STILL LASTS TWO DAYS, LOVE IT",
     "ok",
     "12345 67890 !!! ???",
+    "Merci beaucoup",  # py3langid: French at 0.48, under the bar; flagged French among SHORT_TEXT_LANGUAGES
 ]
 
 
@@ -125,10 +126,9 @@ def test_batch_identification_agrees_with_py3langid(texts: list[str]) -> None:
             continue  # too short to try, or below the confidence bar: checked below where it was tried
         code, confidence = reference_classify(text)
         sample = sample_for_detection(text)
-        if language.code != code and not language_module._foreign_script(sample) and (
+        if not language.supported and not language_module._foreign_script(sample) and (
                 not language_module._enough_letters(sample) or confidence < MIN_CONFIDENCE + 1e-3 or code == "zxx"):
-            assert not language.supported  # a short text judged among SHORT_TEXT_LANGUAGES (test_language_short.py)
-            continue
+            continue  # a short text judged among SHORT_TEXT_LANGUAGES (test_language_short.py)
         assert (language.code, language.supported) == (code, code == "en")
         assert confidence >= MIN_CONFIDENCE - 1e-3
     tried = [sample_for_detection(t) for t in texts]
