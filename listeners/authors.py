@@ -26,6 +26,12 @@ _warned = False
 _warn_lock = threading.Lock()  # sources are collected in threads; warn once, not once each
 
 
+def quiet_author_key() -> bytes:
+    """`author_key` without its warning: for a fingerprint that must not hold a name in the clear even
+    when `raw_authors` stores names as given (such a run is not told to set a key)."""
+    return (os.environ.get(AUTHOR_KEY_ENV) or FALLBACK_KEY).encode("utf-8")
+
+
 def author_key() -> bytes:
     """The pseudonymisation key from the environment, or the documented fallback (with one warning)."""
     global _warned

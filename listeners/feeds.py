@@ -30,6 +30,7 @@ from journeywatch.errors import SourceError
 from journeywatch.redaction import masked_url
 from journeywatch.settings import FeedSource
 
+from .authors import pseudonym, quiet_author_key
 from .base import EARLIEST, FUTURE_SLACK, Batch, Watermark
 from .http import Fetched, fetch_url, without_credentials
 from .retry import RetryPolicy, Sleep, default_sleep
@@ -527,9 +528,15 @@ class FeedReading:
 MAX_REMEMBERED_IDS = 1000  # entries whose ids a watermark keeps; a feed lists fewer at a time
 
 
-def _text_fingerprint(mention: Mention) -> str:
-    """A short fingerprint of what an entry says and who said it, whatever its id."""
-    return _note("text", "\x1f".join((mention.title or "", mention.text, mention.author or "")))
+def _text_fingerprint(mention: Mention, author: str | None = None) -> str:
+    """A short fingerprint of what an entry says and who said it, whatever its id.
+
+    The author is in it as its keyed pseudonym: the watermark keeps these beside the stored title and
+    text, and a fingerprint of the name itself let anyone with the database test a guessed name against
+    it (one sha256), whatever the author column held.
+    """
+    who = author if author is not None else pseudonym(mention.author, quiet_author_key()) if mention.author else ""
+    return _note("text", "\x1f".join((mention.title or "", mention.text, who)))
 
 
 def _keep_earlier_ids(mentions: list[Mention], earlier: Mapping[str, str]) -> list[str]:
@@ -545,6 +552,8 @@ def _keep_earlier_ids(mentions: list[Mention], earlier: Mapping[str, str]) -> li
     given_back: list[str] = []
     for mention in mentions:
         before = earlier.get(_text_fingerprint(mention))
+        if before is None and mention.author:  # a watermark written before the fingerprint hid the author
+            before = earlier.get(_text_fingerprint(mention, mention.author))
         if before and before != mention.external_id and before not in current:
             mention.external_id = before
             current.add(before)
