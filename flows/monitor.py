@@ -18,9 +18,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.utilities.annotations import unmapped
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 
 from journeywatch.errors import JourneywatchError, SourceError
+from journeywatch.redaction import masked_url
 from journeywatch.settings import Config, SourceSettings
 from journeywatch.storage import (
     DatabaseUnavailable,
@@ -124,13 +126,32 @@ def _require_database_on_this_host(database: str) -> None:
                                      "only: Dask workers on other hosts need PostgreSQL)")
 
 
+class DaskRun(BaseModel):
+    """The run's config as the Dask subflow's parameter, recorded by Prefect without its secrets.
+
+    Prefect stores a flow run's parameters on its server, where the UI shows them to anyone with
+    access; the config itself, resolved from the environment, holds the database password and the
+    tokens of feed and notify URLs. Only `database`, masked, is recorded; the Dask tasks get the
+    whole config, pickled.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+    config: Config = Field(exclude=True)
+    database: str
+
+    @classmethod
+    def of(cls, config: Config) -> DaskRun:
+        return cls(config=config, database=masked_url(config.database))
+
+
 @flow(name="classify-distributed")
-def classify_distributed_flow(config: Config) -> dict[str, Any]:
+def classify_distributed_flow(run: DaskRun) -> dict[str, Any]:
     """Map classification over id ranges of the pending rows; run with a DaskTaskRunner.
 
     Each range's count goes to the classification watchers as it comes back (`journeywatch run`'s progress
     lines in a log): the ranges classify on the Dask workers, where this process's watchers are not.
     """
+    config = run.config
     engine = open_database(config.database)
     ranges = pending_id_ranges(engine, DASK_RANGE)
     total = count_pending(engine) if classification_watched() else 0
@@ -162,7 +183,7 @@ def classify_everything(config: Config) -> dict[str, Any]:
     try:
         with _api_for_dask_workers():
             result = importable.classify_distributed_flow.with_options(
-                task_runner=DaskTaskRunner(address=address))(config)
+                task_runner=DaskTaskRunner(address=address))(importable.DaskRun.of(config))
     except Exception as exc:  # an unreachable cluster is a failed step, like a failed in-process classify
         error = f"Dask cluster {address}: {_short(exc)}"
         _run_logger().error("classification failed: %s", error)

@@ -29,7 +29,7 @@ def test_classification_over_dask_covers_every_row(prefect_harness: None, sqlite
     monkeypatch.setattr(monitor, "DASK_RANGE", 8)  # several ranges from few rows
 
     runner = prefect_dask.DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
-    result = monitor.classify_distributed_flow.with_options(task_runner=runner)(config)
+    result = monitor.classify_distributed_flow.with_options(task_runner=runner)(monitor.DaskRun.of(config))
 
     assert result["ranges"] == 4 and result["classified"] == 30
     assert count_pending(engine) == 0

@@ -35,7 +35,7 @@ def test_each_dask_range_is_told_to_the_watchers_as_it_comes_back(prefect_harnes
 
     runner = prefect_dask.DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
     with watching_classification(lambda done, total: heard.append((done, total))):
-        result = monitor.classify_distributed_flow.with_options(task_runner=runner)(config)
+        result = monitor.classify_distributed_flow.with_options(task_runner=runner)(monitor.DaskRun.of(config))
 
     assert result["classified"] == 30
     assert len(heard) == 4 and all(total == 30 for _, total in heard), heard

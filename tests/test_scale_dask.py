@@ -120,7 +120,7 @@ def test_dask_tasks_classify_every_pending_postgresql_row_once(prefect_harness: 
     monkeypatch.setattr(monitor, "DASK_RANGE", 4)  # three ranges from ten rows
 
     runner = DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
-    result = monitor.classify_distributed_flow.with_options(task_runner=runner)(config)
+    result = monitor.classify_distributed_flow.with_options(task_runner=runner)(monitor.DaskRun.of(config))
 
     assert result["ranges"] == 3 and result["classified"] == 10 and "error" not in result
     assert count_pending(engine) == 0
