@@ -35,6 +35,7 @@ from journeywatch.storage import (
     pending_id_ranges,
     record_source_result,
     require_existing,
+    shown_url,
     start_run,
     unclassified_by_brand,
 )
@@ -307,7 +308,7 @@ def run_monitor(config: Config) -> dict[str, Any]:
 
 def _unavailable(engine: Any, error: DBAPIError) -> DatabaseUnavailable:
     """One line for a database that refuses the run's own records: a locked or read-only SQLite file was a traceback."""
-    shown = engine.url.render_as_string(hide_password=True)
+    shown = shown_url(engine.url)
     return DatabaseUnavailable(f"the database at {shown} refused the run's records: {database_problem(error)}")
 
 

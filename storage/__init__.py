@@ -19,6 +19,7 @@ from .database import (
     normalise_url,
     open_database,
     require_existing,
+    shown_url,
     upgrade,
 )
 from .mentions import StoreResult, get_watermark, insert_mentions, set_watermark, store_batch, stored_with_other_text
@@ -57,6 +58,7 @@ __all__ = [
     "record_source_result",
     "save_predictions",
     "set_watermark",
+    "shown_url",
     "source_results",
     "start_run",
     "store_batch",

@@ -15,9 +15,10 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from journeywatch.errors import ConfigError, JourneywatchError
+from journeywatch.redaction import SECRET_QUERY_KEY
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _lock = threading.Lock()
@@ -37,6 +38,18 @@ def normalise_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite" and (parsed.database or "").startswith("~"):
         parsed = parsed.set(database=os.path.expanduser(parsed.database or ""))
     return parsed.render_as_string(hide_password=False)
+
+
+def shown_url(url: str | URL) -> str:
+    """`url` for a message: its password masked, in the user info and in a query value (`?password=`).
+
+    libpq reads a password (`password=`, `sslpassword=`) from the query as well as from the user info,
+    and SQLAlchemy's `hide_password` masks only the user info's.
+    """
+    parsed = make_url(url) if isinstance(url, str) else url
+    secret = {k: "***" for k in parsed.query if SECRET_QUERY_KEY.search(k)}
+    shown = parsed.update_query_dict(secret).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")  # the mask as the user info's, not URL-encoded
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -162,7 +175,7 @@ def migrated_engine(url: str, where: str | None = None) -> Engine:
         upgrade(engine)  # DBAPIError: refused, unknown database, no right or no schema to create tables in
     except (ImportError, exc.ArgumentError, exc.NoSuchModuleError, exc.DBAPIError, UnknownSchema) as error:
         try:
-            shown = make_url(normalise_url(url)).render_as_string(hide_password=True)
+            shown = shown_url(normalise_url(url))
         except exc.ArgumentError:
             shown = "the URL"  # unparsable: not shown, it may hold a password
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]

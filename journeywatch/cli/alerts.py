@@ -192,7 +192,9 @@ def _none_found(engine, brand: str | None, since: datetime | None) -> str:  # ty
     """What was searched, and which brands do have alerts there: "No alerts yet." hid a wrong brand or database."""
     from journeywatch.alerts import alert_brands
 
-    where = engine.url.render_as_string(hide_password=True)
+    from journeywatch.storage import shown_url
+
+    where = shown_url(engine.url)
     text = f"No alerts in {where}" + (f" for {brand!r}" if brand else "")
     text += f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
     if brand or since:

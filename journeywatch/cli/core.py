@@ -349,13 +349,13 @@ def db_upgrade(
 
     Example: journeywatch db upgrade --database postgresql://jw@db:5432/journeywatch
     """
-    from journeywatch.storage.database import migrated_engine, recorded_revision
+    from journeywatch.storage.database import migrated_engine, recorded_revision, shown_url
 
     url, where, _ = database_url(config, database, must_exist=False)
     before = recorded_revision(url)
     engine = migrated_engine(url, where)
     after = recorded_revision(url)
-    shown = escape(engine.url.render_as_string(hide_password=True))
+    shown = escape(shown_url(engine.url))
     if before == after:
         said = f"Database at {shown} is up to date (schema revision {after})."
     elif before is None:
