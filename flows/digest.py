@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
 
 from journeywatch.errors import ConfigError
 from journeywatch.flows.steps import load_flow_config
@@ -38,8 +39,11 @@ def make_digests_task(config: Config, week: str | None, out: str) -> DigestRun:
 
 
 @flow(name="digest")
-def digest_flow(config_path: str, week: str | None = None, out: str = "digests") -> list[str]:
-    """Write every brand's digest for `week` (default: the last complete week) and send it; returns the paths."""
+def digest_flow(config_path: str, week: str | None = None, out: str = "digests") -> list[str] | State:
+    """Write every brand's digest for `week` (default: the last complete week) and send it; returns the paths.
+
+    A delivery that failed makes the run Failed (its message names each), with the files written all the same.
+    """
     run = make_digests_task(load_flow_config(config_path), week, out)
     logger = get_run_logger()
     if run.partial_note:
@@ -50,7 +54,11 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
     failed = [r for r in run.deliveries if not r.ok]
     for result in failed:
         logger.warning("%s digest not delivered to %s: %s", result.brand, result.target, result.detail)
-    return [str(p) for p in run.paths]
+    paths = [str(p) for p in run.paths]
+    if failed:  # as `journeywatch digest` exits 2: the run is Failed, so Prefect's notifications and the UI say so
+        return Failed(message=f"{len(failed)} of {len(run.deliveries)} digest deliveries failed (the files are "
+                              f"written): " + "; ".join(f"{r.brand} to {r.target}: {r.detail}" for r in failed))
+    return paths
 
 
 if __name__ == "__main__":
