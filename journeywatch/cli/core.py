@@ -102,7 +102,10 @@ def run(
 ) -> None:
     """Run the monitor once: listen to every source, store, classify, check alerts.
 
-    Runs under Prefect without a server (a temporary one starts for the run).
+    Reports to the Prefect server at PREFECT_API_URL where it is set (and stops before reading
+    any source when that server does not answer); unset, a temporary server starts for the run.
+    JOURNEYWATCH_DASK_ADDRESS (tcp://host:8786) maps the classification over a Dask cluster;
+    JOURNEYWATCH_DATABASE_URL overrides the config's database.
 
     Example: journeywatch run --config examples/demo/journeywatch.yaml
     """
