@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from journeywatch.classifiers.base import Classifier
+from journeywatch.classifiers.rules import for_source
 from journeywatch.listeners.base import Listener
 from journeywatch.listeners.language import detect_languages
 from journeywatch.domain import Mention
@@ -156,7 +157,8 @@ def classify_pending(
     total = count_pending(engine, model_version) if watchers else 0
     done = 0
     for pending in iter_pending(engine, batch_size, model_version, id_range):
-        predictions = classifier.predict([p.text for p in pending])
+        predicted = classifier.predict([p.text for p in pending])
+        predictions = [for_source(p, item.source_kind) for p, item in zip(predicted, pending)]  # the guide's rule
         done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)),
                                  only_missing=model_version is None)  # a concurrent run may have done them
         if progress:

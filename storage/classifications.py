@@ -19,6 +19,7 @@ from .tables import classifications, mentions
 class PendingText:
     mention_id: int
     text: str
+    source_kind: str = "social"  # a review source's items are read by the guide's review-site rule
 
 
 def _pending_filter(model_version: str | None) -> Any:
@@ -66,7 +67,7 @@ def iter_pending(
         if not rows:
             return
         last_id = rows[-1].id
-        yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
+        yield _pending_texts(rows)
 
 
 def _pending_query(last_id: int, last_allowed: int | None, batch_size: int, model_version: str | None) -> Any:
@@ -74,12 +75,16 @@ def _pending_query(last_id: int, last_allowed: int | None, batch_size: int, mode
     if last_allowed is not None:
         conditions.append(mentions.c.id <= last_allowed)
     return (
-        select(mentions.c.id, mentions.c.title, mentions.c.text)
+        select(mentions.c.id, mentions.c.title, mentions.c.text, mentions.c.source_kind)
         .select_from(mentions.outerjoin(classifications))
         .where(and_(*conditions))
         .order_by(mentions.c.id)
         .limit(batch_size)
     )
+
+
+def _pending_texts(rows: Any) -> list[PendingText]:
+    return [PendingText(r.id, text_for_classifier(r.title, r.text), r.source_kind) for r in rows]
 
 
 def _claimed_batches(engine: Engine, batch_size: int, model_version: str | None,
@@ -94,7 +99,7 @@ def _claimed_batches(engine: Engine, batch_size: int, model_version: str | None,
             if not rows:
                 return
             last_id = rows[-1].id
-            yield [PendingText(r.id, text_for_classifier(r.title, r.text)) for r in rows]
+            yield _pending_texts(rows)
 
 
 def pending_id_ranges(engine: Engine, per_range: int, model_version: str | None = None) -> list[tuple[int, int]]:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 import journeywatch.classifiers as classifiers
 from journeywatch.classifiers.rules import for_source
 from journeywatch.cli import app
-from journeywatch.domain import Prediction
+from journeywatch.domain import Mention, Prediction
+from journeywatch.flows.steps import classify_pending
+from journeywatch.storage import open_database, store_batch
+from journeywatch.storage.tables import classifications, mentions
 
 runner = CliRunner()
 
@@ -78,3 +83,17 @@ def test_evaluate_scores_review_lines_as_the_pipeline_labels_them(tmp_path: Path
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.splitlines()[-1])
     assert report["moment"]["n"] == 3 and report["moment"]["accuracy"] == 1.0
+
+
+def test_the_pipeline_reads_a_review_sources_items_by_the_rule(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'jw.db'}")
+    now = datetime.now(timezone.utc)
+    store_batch(engine, [Mention("shop-reviews", "r1", "Battery died in a week", now, source_kind="review"),
+                         Mention("shop-reviews", "r2", "Does it fit a queen bed?", now, source_kind="review"),
+                         Mention("social", "s1", "Battery died in a week", now, source_kind="social")])
+    assert classify_pending(engine, UseReader(), batch_size=2) == 3
+    query = (select(mentions.c.external_id, classifications.c.moment, classifications.c.moment_confidence)
+             .join(classifications, classifications.c.mention_id == mentions.c.id))
+    with engine.connect() as connection:
+        stored = {row.external_id: (row.moment, round(row.moment_confidence, 2)) for row in connection.execute(query)}
+    assert stored == {"r1": ("ultimate_moment", 0.75), "r2": ("zero_moment", 0.75), "s1": ("second_moment", 0.6)}
