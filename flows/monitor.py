@@ -13,10 +13,11 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
+from prefect.states import Failed
 from prefect.utilities.annotations import unmapped
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
@@ -344,14 +345,39 @@ def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str,
     return summary
 
 
+def failed_steps(summary: dict[str, Any]) -> list[str]:
+    """Each failed step of a run's summary in one line: a source, the classification, the alert check, a delivery.
+
+    What `journeywatch run --strict` exits 2 for, and what a strict flow run ends Failed for.
+    """
+    failed = [f"source {s['source']}: {s['error']}" for s in summary["sources"] if s["error"]]
+    if "error" in summary["classification"]:
+        failed.append(f"classification: {summary['classification']['error']}")
+    if "error" in summary["alerts"]:
+        failed.append(f"alert check: {summary['alerts']['error']}")
+    failed += [f"alert not delivered to {line}" for line in summary["alerts"].get("undelivered", [])]
+    return failed
+
+
 @flow(name="monitor", log_prints=True)
-def monitor_flow(config_path: str) -> dict[str, Any]:
-    """Listen, store, classify and check alerts for the brands in `config_path` (hourly in prefect.yaml)."""
+def monitor_flow(config_path: str, strict: bool = False) -> dict[str, Any] | State:
+    """Listen, store, classify and check alerts for the brands in `config_path` (hourly in prefect.yaml).
+
+    With `strict` (prefect.yaml's deployments set it), a failed step makes the run Failed, its message
+    naming each, as `journeywatch run --strict` exits 2: the run ended Completed, and only an ERROR line
+    said otherwise, so Prefect's UI and automations never told the team. It is Failed once all is done:
+    what was collected is stored and classified, the alerts checked and the run recorded all the same.
+    """
     from journeywatch.listeners import BrandMatcher
 
     config = load_flow_config(config_path)
     BrandMatcher(config.brands)  # a bad query stops the run before any source is read
-    return run_monitor(config)
+    summary = run_monitor(config)
+    failed = failed_steps(summary)
+    if strict and failed:
+        return Failed(message=f"monitor run {summary['run_id']}: {len(failed)} step(s) failed (what was collected "
+                              "is stored and the run recorded): " + "; ".join(failed))
+    return summary
 
 
 if __name__ == "__main__":  # a plain script run needs no Prefect server
