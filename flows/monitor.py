@@ -81,8 +81,9 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
         logger.warning("source %s: %s", settings.name, warning)
     # A deployment's run has no summary table: this line is what `run` prints for the source.
     edited = f" ({outcome.edited} edited)" if outcome.edited else ""
-    logger.info("source %s: %d fetched, %d new, %d seen%s, %d skipped, %d unmatched", settings.name, outcome.fetched,
-                outcome.new, outcome.seen, edited, outcome.skipped, outcome.unmatched)
+    withdrawn = f", {outcome.withdrawn} withdrawn" if outcome.withdrawn else ""  # deleted or removed since stored
+    logger.info("source %s: %d fetched, %d new, %d seen%s, %d skipped, %d unmatched%s", settings.name,
+                outcome.fetched, outcome.new, outcome.seen, edited, outcome.skipped, outcome.unmatched, withdrawn)
     return outcome
 
 
@@ -332,7 +333,8 @@ def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str,
         "disabled": [s.name for s in config.sources if not s.enabled],
         "sources": [
             {"source": o.source, "status": o.status, "fetched": o.fetched, "new": o.new, "seen": o.seen,
-             "edited": o.edited, "skipped": o.skipped, "unmatched": o.unmatched, "error": o.error, "warnings": o.warnings[:5],
+             "edited": o.edited, "skipped": o.skipped, "unmatched": o.unmatched, "withdrawn": o.withdrawn,
+             "error": o.error, "warnings": o.warnings[:5],
              "more_warnings": max(len(o.warnings) - 5, 0)}
             for o in outcomes
         ],

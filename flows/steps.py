@@ -29,6 +29,7 @@ from journeywatch.storage import (
     store_batch,
     stored_with_other_text,
 )
+from journeywatch.storage.mentions import wordless
 
 Prepare = Callable[[list[Mention]], list[Mention]]
 
@@ -58,6 +59,10 @@ class SourceOutcome:
     edited: int = 0  # stored items read with another title or text (seen, or unmatched now), classified again
     skipped: int = 0
     unmatched: int = 0
+    # Stored items read again deleted or removed (a Reddit stand-in) and blanked; in no other count, fetched
+    # included: one such item was "fetched, unmatched and edited" at once. A stand-in that blanks nothing (never
+    # stored, or blanked already) is counted nowhere, as a revisit's deleted comments are not.
+    withdrawn: int = 0
     brand_hits: Counter[str] = field(default_factory=Counter)  # kept items per brand, new or seen
     brand_new: Counter[str] = field(default_factory=Counter)  # of those, the ones this run linked to the brand first
     warnings: list[str] = field(default_factory=list)
@@ -85,8 +90,10 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare,
             kept = prepare(batch.mentions)
             result = store_batch(engine, kept, source=listener.name, watermark=batch.watermark, judged=brands,
                                  no_longer_matched=_edited_out_of_every_brand(engine, batch.mentions, kept))
-            outcome.fetched += len(batch.mentions)
-            outcome.unmatched += len(batch.mentions) - len(kept)
+            # Stand-ins name no brand, so `prepare` drops them: the dropped ones are counted, none twice.
+            standins = sum(map(wordless, batch.mentions)) - sum(map(wordless, kept))
+            outcome.fetched += len(batch.mentions) - standins
+            outcome.unmatched += len(batch.mentions) - len(kept) - standins
             # An item listed twice in one batch is stored once (and counted as neither new nor seen):
             # counted twice here, a first run into an empty database said "2 already seen" for a brand.
             once = {mention.external_id: mention for mention in reversed(kept)}.values()
@@ -95,6 +102,7 @@ def collect_source(engine: Engine, listener: Listener, prepare: Prepare,
             outcome.new += result.new
             outcome.seen += result.seen
             outcome.edited += result.edited
+            outcome.withdrawn += result.withdrawn
             outcome.skipped += batch.skipped
             outcome.warnings.extend(batch.warnings)
     except Exception as exc:

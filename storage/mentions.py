@@ -26,12 +26,14 @@ from .tables import classifications, mention_brands, mentions, watermarks
 class StoreResult:
     """How a batch landed: `new` rows added, `seen` already stored before, of which `edited` came with another
     title or text; `linked`: per brand, the items this batch linked to it first (its new items, and stored ones
-    that match it for the first time)."""
+    that match it for the first time); `withdrawn`: stored items blanked by a stand-in for an item deleted or
+    removed since (see `wordless`), not counted as `edited`."""
 
     new: int
     seen: int
     linked: dict[str, int] = field(default_factory=dict)
     edited: int = 0
+    withdrawn: int = 0
 
 
 _MENTION_COLUMNS = ("source", "external_id", "source_kind", "title", "text", "url", "author", "parent_id",
@@ -109,9 +111,9 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention],
         else:
             links.extend([(brand, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
-    edited = _take_edits(connection, unique, judged) if new < len(unique) else 0
+    edited, withdrawn = _take_edits(connection, unique, judged) if new < len(unique) else (0, 0)
     linked = _link_brands(connection, links) if links else {}
-    return StoreResult(new=new, seen=len(unique) - new, linked=linked, edited=edited)
+    return StoreResult(new=new, seen=len(unique) - new, linked=linked, edited=edited, withdrawn=withdrawn)
 
 
 # A stored item whose title or text is not the batch's: the keys and the newest values are bound by these names.
@@ -131,13 +133,15 @@ _BLANK_AUTHOR = update(mentions).where(
     mentions.c.text == "", mentions.c.title.is_(None)).values(author=None)
 
 
-def _wordless(mention: Mention) -> bool:
+def wordless(mention: Mention) -> bool:
     """Nothing left to read: the stand-in a listener gives for an item deleted or removed since it was stored."""
     return not mention.text and mention.title is None
 
 
-def _take_edits(connection: Connection, batch: list[Mention], judged: Collection[str] | None = None) -> int:
-    """Give stored items the title and text `batch` has for them where those changed; how many did.
+def _take_edits(connection: Connection, batch: list[Mention],
+                judged: Collection[str] | None = None) -> tuple[int, int]:
+    """Give stored items the title and text `batch` has for them where those changed; how many did: (edited,
+    withdrawn), the second those blanked by a wordless stand-in (not edited by anyone: deleted or removed).
 
     A review its author edited, a news item updated: the first text was kept for ever, classified
     and shown as the item's. The row keeps its id, its created_at and date_known (the item was written
@@ -149,14 +153,17 @@ def _take_edits(connection: Connection, batch: list[Mention], judged: Collection
     for the classifier, as an item in an unsupported language is, so it is not classified again.
     """
     rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
-             "b_lang": None if _wordless(m) else m.lang,
-             "b_lang_supported": bool(m.lang_supported) and not _wordless(m)} for m in batch]
+             "b_lang": None if wordless(m) else m.lang,
+             "b_lang_supported": bool(m.lang_supported) and not wordless(m)} for m in batch]
     connection.execute(_FORGET_CLASSIFICATION, rows)  # these two first: they find the rows by their old text
     _unlink_brands_no_longer_named(connection, batch, rows, judged)
-    taken = int(connection.execute(_TAKE_EDIT, rows).rowcount)
-    if blanked := [row for mention, row in zip(batch, rows) if _wordless(mention)]:
+    worded = [row for mention, row in zip(batch, rows) if not wordless(mention)]
+    blanked = [row for mention, row in zip(batch, rows) if wordless(mention)]
+    taken = int(connection.execute(_TAKE_EDIT, worded).rowcount) if worded else 0
+    withdrawn = int(connection.execute(_TAKE_EDIT, blanked).rowcount) if blanked else 0
+    if blanked:
         connection.execute(_BLANK_AUTHOR, blanked)
-    return taken
+    return taken, withdrawn
 
 
 def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]],
@@ -248,7 +255,8 @@ def store_batch(
         result = insert_mentions(connection, batch, judged)
         gone = [replace(mention, brands=[]) for mention in _unique(no_longer_matched)]  # they match no judged brand
         if gone:
-            result = replace(result, edited=result.edited + _take_edits(connection, gone, judged))
+            edited, withdrawn = _take_edits(connection, gone, judged)
+            result = replace(result, edited=result.edited + edited, withdrawn=result.withdrawn + withdrawn)
         if source is not None and watermark is not None:
             set_watermark(connection, source, watermark)
     return result

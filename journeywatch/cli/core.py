@@ -303,13 +303,17 @@ def print_summary(summary: dict[str, Any]) -> None:
     elif disabled:
         console.print(f"Disabled (skipped): {escape(', '.join(disabled))}", highlight=False)
     sources = Table(title="Sources", title_justify="left")
-    # edited: of the seen, those read with another title or text (taken, and classified again)
-    for column in ("source", "status", "fetched", "new", "seen", "edited", "skipped", "unmatched"):
+    # edited: of the seen, those read with another title or text (taken, and classified again). withdrawn:
+    # stored items read again deleted or removed (Reddit), blanked; in no other column, shown when a source had
+    # one (always under --json), so the usual table keeps its width at 80 columns.
+    figures = ["fetched", "new", "seen", "edited", "skipped", "unmatched"]
+    if any(s.get("withdrawn") for s in summary["sources"]):
+        figures.append("withdrawn")
+    for column in ("source", "status", *figures):
         sources.add_column(column, justify="left" if column in ("source", "status") else "right")
     for s in summary["sources"]:
         status = "[red]failed[/]" if s["error"] else "[green]ok[/]"
-        sources.add_row(escape(s["source"]), status, *(str(s.get(k, 0)) for k in (
-            "fetched", "new", "seen", "edited", "skipped", "unmatched")))
+        sources.add_row(escape(s["source"]), status, *(str(s.get(k, 0)) for k in figures))
     if summary["sources"]:  # a table of headings alone under "No source was read" looked like a failed listing
         print_whole_table(console, sources)
     for s in summary["sources"]:
