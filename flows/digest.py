@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
 from journeywatch.errors import ConfigError
-from journeywatch.flows.steps import load_flow_config
+from journeywatch.flows.steps import config_failed, load_flow_config
 from journeywatch.reports import DigestRun, make_digests
 from journeywatch.settings import Config
 
@@ -44,7 +44,11 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
 
     A delivery that failed makes the run Failed (its message names each), with the files written all the same.
     """
-    run = make_digests_task(load_flow_config(config_path), week, out)
+    try:
+        config = load_flow_config(config_path)
+    except ConfigError as error:  # its one line, not a traceback, in the worker's log
+        return config_failed(error)
+    run = make_digests_task(config, week, out)
     logger = get_run_logger()
     if run.partial_note:
         logger.warning("%s is not over yet. %s.", run.week, run.partial_note)

@@ -22,7 +22,7 @@ from prefect.utilities.annotations import unmapped
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 
-from journeywatch.errors import JourneywatchError, SourceError
+from journeywatch.errors import ConfigError, JourneywatchError, SourceError
 from journeywatch.redaction import masked_url
 from journeywatch.settings import Config, SourceSettings
 from journeywatch.storage import (
@@ -46,6 +46,7 @@ from journeywatch.flows.steps import (
     classification_watched,
     classify_pending,
     collect_source,
+    config_failed,
     load_flow_config,
     tell_watchers,
 )
@@ -372,8 +373,11 @@ def monitor_flow(config_path: str, strict: bool = False) -> dict[str, Any] | Sta
     """
     from journeywatch.listeners import BrandMatcher
 
-    config = load_flow_config(config_path)
-    BrandMatcher(config.brands)  # a bad query stops the run before any source is read
+    try:
+        config = load_flow_config(config_path)
+        BrandMatcher(config.brands)  # a bad query stops the run before any source is read
+    except ConfigError as error:  # its one line, not a traceback, in the worker's log
+        return config_failed(error)
     summary = run_monitor(config)
     failed = failed_steps(summary)
     if strict and failed:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prefect import flow, get_run_logger
+from prefect import State, flow, get_run_logger
 from sqlalchemy import Engine
 
 from journeywatch.classifiers.base import Classifier
-from journeywatch.flows.steps import classify_pending, load_flow_config
+from journeywatch.errors import ConfigError
+from journeywatch.flows.steps import classify_pending, config_failed, load_flow_config
 
 
 def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 256,
@@ -22,13 +23,16 @@ def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 
 
 
 @flow(name="reclassify")
-def reclassify_flow(config_path: str) -> int:
+def reclassify_flow(config_path: str) -> int | State:
     """Load the config, open its database and the configured classifier, reclassify what is stale."""
     from journeywatch.classifiers import load_classifier
     from journeywatch.storage import open_database, require_existing
 
-    config = load_flow_config(config_path)
-    require_existing(config.database)  # a mistyped path: an error, not an empty database and "0 reclassified"
+    try:
+        config = load_flow_config(config_path)
+        require_existing(config.database)  # a mistyped path: an error, not an empty database and "0 reclassified"
+    except ConfigError as error:  # its one line, not a traceback, in the worker's log
+        return config_failed(error)
     engine = open_database(config.database)
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                  review_below=config.classifier.review_below)

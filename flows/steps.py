@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -46,6 +47,19 @@ def load_flow_config(config_path: str) -> Config:
                           "ran; export it (the config's absolute path) and run `prefect --no-prompt deploy --all` "
                           "again")
     return load_config(config_path, strict=False)
+
+
+def config_failed(error: ConfigError) -> Any:
+    """A flow run's Failed state for a config error, returned by the flow instead of raising it.
+
+    Raised, the error showed in the worker's log as Prefect's traceback through the config loader
+    ("Encountered exception during execution"), before the one line that says what to fix (a `${VAR}`
+    not set, say). Returned, the run is Failed with that line as its message, and a flow called in
+    a process still raises the ConfigError itself.
+    """
+    from prefect.states import Failed  # here: the steps themselves run without Prefect
+
+    return Failed(message=f"ConfigError: {error}", data=error.with_traceback(None))
 
 
 @dataclass(slots=True)
