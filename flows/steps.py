@@ -181,7 +181,8 @@ def classify_pending(
     for pending in iter_pending(engine, batch_size, model_version, id_range):
         predicted = classifier.predict([p.text for p in pending])
         predictions = [for_source(p, item.source_kind) for p, item in zip(predicted, pending)]  # the guide's rule
-        done += save_predictions(engine, classifier.version, list(zip([p.mention_id for p in pending], predictions)),
+        # Each saved only if its item still has the text read (one edited meanwhile waits, uncounted, for the next).
+        done += save_predictions(engine, classifier.version, list(zip(pending, predictions)),
                                  only_missing=model_version is None)  # a concurrent run may have done them
         if progress:
             progress(done)

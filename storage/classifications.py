@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import JSON, Boolean, Connection, Engine, Float, String, and_, bindparam, func, or_, select
 
 from journeywatch.domain import Prediction
 
 from .dialect import insert_for
-from .tables import classifications, mentions
+from .tables import UTCDateTime, classifications, mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class PendingText:
     mention_id: int
     text: str
     source_kind: str = "social"  # a review source's items are read by the guide's review-site rule
+    # The stored (title, text) `text` was made from: a save is kept only while the mention still has them.
+    read: tuple[str | None, str] | None = None
 
 
 def _pending_filter(model_version: str | None) -> Any:
@@ -84,7 +86,7 @@ def _pending_query(last_id: int, last_allowed: int | None, batch_size: int, mode
 
 
 def _pending_texts(rows: Any) -> list[PendingText]:
-    return [PendingText(r.id, text_for_classifier(r.title, r.text), r.source_kind) for r in rows]
+    return [PendingText(r.id, text_for_classifier(r.title, r.text), r.source_kind, (r.title, r.text)) for r in rows]
 
 
 def _claimed_batches(engine: Engine, batch_size: int, model_version: str | None,
@@ -131,11 +133,30 @@ def text_for_classifier(title: str | None, text: str) -> str:
     return text
 
 
+# A classification made from a pending row's text, inserted only while the mention still has that title and text:
+# a run that stored an edit meanwhile (`store_batch` drops the classification so the newest text is classified) would
+# otherwise get the old text's classification kept on the edited item, which then never left it. The check is in the
+# INSERT itself, so nothing can change the text between it and the write (SQLite writes one at a time; PostgreSQL's
+# claimed batches hold the row until the save is done, see `iter_pending`).
+_SAVE_COLUMNS = ("model_version", "moment", "moment_confidence", "sentiment", "sentiment_confidence",
+                 "probabilities", "needs_review", "classified_at")
+_SAVE_TYPES = {"model_version": String(), "moment": String(), "moment_confidence": Float(), "sentiment": String(),
+               "sentiment_confidence": Float(), "probabilities": JSON(), "needs_review": Boolean(),
+               "classified_at": UTCDateTime()}
+_STILL_READ = select(mentions.c.id, *[bindparam(name, type_=_SAVE_TYPES[name]).label(name) for name in _SAVE_COLUMNS]
+                     ).where(mentions.c.id == bindparam("mention_id"), mentions.c.text == bindparam("read_text"),
+                             mentions.c.title.is_not_distinct_from(bindparam("read_title")))
+
+
 def save_predictions(
-    engine: Engine, model_version: str, items: Sequence[tuple[int, Prediction]], *, only_missing: bool = False
+    engine: Engine, model_version: str, items: Sequence[tuple[int | PendingText, Prediction]], *,
+    only_missing: bool = False,
 ) -> int:
     """Store (or replace) the classification of each mention; returns how many were stored.
 
+    An item given as the `PendingText` it was made from is stored only if the mention still has the title and
+    text that were read: one edited meanwhile stays pending, so the next classification reads its newest text
+    (and it is not counted). One given as a bare mention id (labels from elsewhere) is stored as it is.
     `only_missing` keeps a classification already there and counts only those added: two monitor
     runs sharing a database (two configs' crons) classify the same pending rows at the same time,
     and each said it had classified them all.
@@ -143,9 +164,11 @@ def save_predictions(
     if not items:
         return 0
     now = datetime.now(timezone.utc)
-    rows = [
-        {
-            "mention_id": mention_id,
+    plain: list[dict[str, Any]] = []
+    guarded: list[dict[str, Any]] = []
+    for item, p in items:
+        row = {
+            "mention_id": item if isinstance(item, int) else item.mention_id,
             "model_version": model_version,
             "moment": p.moment,
             "moment_confidence": p.moment_confidence,
@@ -155,14 +178,30 @@ def save_predictions(
             "needs_review": p.needs_review,
             "classified_at": now,
         }
-        for mention_id, p in items
-    ]
+        if isinstance(item, PendingText) and item.read is not None:
+            row["read_title"], row["read_text"] = item.read
+            guarded.append(row)
+        else:
+            plain.append(row)
     with engine.begin() as connection:
-        insert = insert_for(connection, classifications)
+        return sum(_save(connection, rows, only_missing, guard) for rows, guard in ((plain, False), (guarded, True))
+                   if rows)
+
+
+def _save(connection: Connection, rows: list[dict[str, Any]], only_missing: bool, guarded: bool) -> int:
+    insert = insert_for(connection, classifications)
+    if guarded:  # one INSERT ... SELECT a row; executemany's row count is their sum
+        insert = insert.from_select(["mention_id", *_SAVE_COLUMNS], _STILL_READ)
         if only_missing:
-            added = connection.execute(insert.on_conflict_do_nothing(index_elements=["mention_id"])
-                                       .returning(classifications.c.mention_id), rows)
-            return len(added.all())
-        replace = {c: insert.excluded[c] for c in rows[0] if c != "mention_id"}
-        connection.execute(insert.on_conflict_do_update(index_elements=["mention_id"], set_=replace), rows)
+            insert = insert.on_conflict_do_nothing(index_elements=["mention_id"])
+        else:
+            insert = insert.on_conflict_do_update(index_elements=["mention_id"],
+                                                  set_={c: insert.excluded[c] for c in _SAVE_COLUMNS})
+        return int(connection.execute(insert.execution_options(preserve_rowcount=True), rows).rowcount)
+    if only_missing:
+        added = connection.execute(insert.on_conflict_do_nothing(index_elements=["mention_id"])
+                                   .returning(classifications.c.mention_id), rows)
+        return len(added.all())
+    replace = {c: insert.excluded[c] for c in rows[0] if c != "mention_id"}
+    connection.execute(insert.on_conflict_do_update(index_elements=["mention_id"], set_=replace), rows)
     return len(rows)

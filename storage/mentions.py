@@ -124,6 +124,10 @@ _EDITED = and_(mentions.c.source == bindparam("b_source"), mentions.c.external_i
                or_(mentions.c.text != bindparam("b_text"), mentions.c.title.is_distinct_from(bindparam("b_title"))))
 _FORGET_CLASSIFICATION = delete(classifications).where(
     classifications.c.mention_id == select(mentions.c.id).where(_EDITED).scalar_subquery())
+# The same, first taking the edited rows' locks (FOR NO KEY UPDATE: what a claimed batch holds, see `iter_pending`).
+_FORGET_CLASSIFICATION_LOCKED = delete(classifications).where(
+    classifications.c.mention_id == select(mentions.c.id).where(_EDITED).with_for_update(key_share=True)
+    .scalar_subquery())
 _TAKE_EDIT = update(mentions).where(_EDITED).values(
     text=bindparam("b_text"), title=bindparam("b_title"), lang=bindparam("b_lang"),
     lang_supported=bindparam("b_lang_supported"))
@@ -155,7 +159,7 @@ def _take_edits(connection: Connection, batch: list[Mention],
     rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_text": m.text, "b_title": m.title,
              "b_lang": None if wordless(m) else m.lang,
              "b_lang_supported": bool(m.lang_supported) and not wordless(m)} for m in batch]
-    connection.execute(_FORGET_CLASSIFICATION, rows)  # these two first: they find the rows by their old text
+    _forget_classifications(connection, rows)  # these two first: they find the rows by their old text
     _unlink_brands_no_longer_named(connection, batch, rows, judged)
     worded = [row for mention, row in zip(batch, rows) if not wordless(mention)]
     blanked = [row for mention, row in zip(batch, rows) if wordless(mention)]
@@ -164,6 +168,22 @@ def _take_edits(connection: Connection, batch: list[Mention],
     if blanked:
         connection.execute(_BLANK_AUTHOR, blanked)
     return taken, withdrawn
+
+
+def _forget_classifications(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Drop the classifications of the stored items `rows` edits, so that their newest text is classified.
+
+    On PostgreSQL another run may be classifying an item's old text meanwhile: its claimed batch holds the row
+    (see `iter_pending`) until its save is committed. The edited rows are locked first (waiting for such a batch),
+    then their classifications dropped by a second statement, which sees one saved while the first waited; from
+    then on no run claims them until this transaction commits, and a later save of the old text (a batch read
+    before) finds the newest text and is not kept (see `save_predictions`). Dropped before the wait, as they were,
+    the old text's classification saved meanwhile stayed on the edited item, never classified again. SQLite
+    writes one at a time: a save there comes wholly before this transaction or after it.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(_FORGET_CLASSIFICATION_LOCKED, rows)
+    connection.execute(_FORGET_CLASSIFICATION, rows)
 
 
 def _unlink_brands_no_longer_named(connection: Connection, batch: list[Mention], rows: list[dict[str, Any]],
