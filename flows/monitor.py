@@ -184,16 +184,19 @@ def classify_everything(config: Config) -> dict[str, Any]:
     # path as plain `monitor`, which no Dask worker can import; the package's copy is importable.
     from journeywatch.flows import monitor as importable
 
+    shown = masked_url(address)  # the summary names the cluster (`run` prints it), without credentials
     try:
         with _api_for_dask_workers():
             result = importable.classify_distributed_flow.with_options(
                 task_runner=DaskTaskRunner(address=address))(importable.DaskRun.of(config))
     except Exception as exc:  # an unreachable cluster is a failed step, like a failed in-process classify
-        error = f"Dask cluster {address}: {_short(exc)}"
+        userinfo = address.split("://", 1)[-1].rpartition("@")[0]  # Dask's own error names the address, less scheme
+        problem = _short(exc).replace(f"{userinfo}@", "****@") if userinfo else _short(exc)
+        error = f"Dask cluster {shown}: {problem}"
         _run_logger().error("classification failed: %s", error)
-        return {"classified": 0, "error": error}
-    result = result if "classified" in result else {"classified": 0}
-    _log_dask_outcome(result, address)
+        return {"classified": 0, "error": error, "dask": shown}
+    result = {**(result if "classified" in result else {"classified": 0}), "dask": shown}
+    _log_dask_outcome(result, shown)
     return result
 
 

@@ -251,18 +251,30 @@ def _require_prefect_server() -> None:
                           "starts a temporary one")
 
 
-def _classified_line(count: int, edited: int, model: str) -> str:
+def _classified_line(count: int, edited: int, model: str, where: str = "") -> str:
     """The summary's line for the classification: 'new' only when no item was read edited.
 
     An item read again with another title or text is classified again: a run that read one edited
     review and nothing new said "Classified 1 new mention". How many of `count` were edited is not
     known here (an edited item in a language the classifier does not read is not classified), so the
-    line gives the run's edited count beside it.
+    line gives the run's edited count beside it. `where`: " on the Dask cluster ..." when it ran there.
     """
     mentions = f"mention{'' if count == 1 else 's'}"
     if not edited:
-        return f"Classified {count} new {mentions} with {model}."
-    return f"Classified {count} {mentions} with {model} (new or edited: {edited} edited this run)."
+        return f"Classified {count} new {mentions} with {model}{where}."
+    return f"Classified {count} {mentions} with {model}{where} (new or edited: {edited} edited this run)."
+
+
+def _on_dask(classification: dict[str, Any]) -> str:
+    """' on the Dask cluster tcp://host:8786 in 3 tasks' for a classification mapped over Dask, else ''.
+
+    Only Prefect's log said that the classification ran on the cluster (JOURNEYWATCH_DASK_ADDRESS),
+    not the summary on a terminal. The address comes masked (no credentials).
+    """
+    if not classification.get("dask"):
+        return ""
+    tasks = classification.get("ranges", 0)
+    return f" on the Dask cluster {classification['dask']} in {tasks} task{'' if tasks == 1 else 's'}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -330,7 +342,8 @@ def print_summary(summary: dict[str, Any]) -> None:
     else:
         model = classification.get("model_version", "the current model")
         edited = sum(s.get("edited") or 0 for s in summary["sources"])
-        console.print(_classified_line(classification["classified"], edited, escape(model)))
+        console.print(_classified_line(classification["classified"], edited, escape(model),
+                                       escape(_on_dask(classification))))
     alerts = summary["alerts"]
     print_alert_notes(alerts.get("notes", []))
     if "error" in alerts:
