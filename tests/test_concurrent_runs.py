@@ -36,10 +36,11 @@ def _open(url: str, barrier: Any, results: Any) -> None:
         results.put(f"{type(exc).__name__}: {exc}")
 
 
-def _open_at_once(url: str) -> list[str]:
+def _at_once(target: Any, *args: Any) -> list[Any]:
+    """What each of PROCESSES forked processes running `target(*args, barrier, results)` put on `results`."""
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
-    processes = [context.Process(target=_open, args=(url, barrier, results)) for _ in range(PROCESSES)]
+    processes = [context.Process(target=target, args=(*args, barrier, results)) for _ in range(PROCESSES)]
     for process in processes:
         process.start()
     try:
@@ -71,7 +72,7 @@ def test_processes_opening_one_database_at_once_all_migrate_it(database_url: str
             engine = create_database_engine(database_url)
             upgrade(engine, start)
             engine.dispose()
-        assert _open_at_once(database_url) == ["ok"] * PROCESSES
+        assert _at_once(_open, database_url) == ["ok"] * PROCESSES
         engine = open_database(database_url)
         assert set(inspect(engine).get_table_names()) >= set(metadata.tables)
         with engine.connect() as connection:
@@ -92,21 +93,6 @@ def _check(url: str, config: Any, now: Any, barrier: Any, results: Any) -> None:
         engine.dispose()
 
 
-def _check_at_once(url: str, config: Any, now: Any) -> list[Any]:
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(PROCESSES), context.Queue()
-    processes = [context.Process(target=_check, args=(url, config, now, barrier, results)) for _ in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    try:
-        return [results.get(timeout=WAIT) for _ in processes]
-    finally:
-        for process in processes:
-            process.join(timeout=WAIT)
-            if process.is_alive():
-                process.kill()
-
-
 def test_alert_checks_at_once_store_and_deliver_one_alert(
     database_url: str, webhook_server: WebhookServer, tmp_path: Path,  # noqa: F811
 ) -> None:
@@ -121,7 +107,7 @@ def test_alert_checks_at_once_store_and_deliver_one_alert(
     load_demo(engine, config)
     webhook_server.fail_next(1, status=503)  # down for the check that raises it
 
-    fired = _check_at_once(database_url, config, AFTER_DEMO)
+    fired = _at_once(_check, database_url, config, AFTER_DEMO)
     assert all(isinstance(ids, list) for ids in fired), fired
     [stored] = recent_alerts(engine)
     assert sorted(alert_id for ids in fired for alert_id in ids) == [stored.id]  # one check raised it
@@ -130,7 +116,7 @@ def test_alert_checks_at_once_store_and_deliver_one_alert(
 
     # The checks' resends rarely overlap this tightly (each is milliseconds); this is the outcome, the claim's
     # compare-and-set (alerts.resend) is what makes it so when they do.
-    later = _check_at_once(database_url, config, AFTER_DEMO + timedelta(hours=1))
+    later = _at_once(_check, database_url, config, AFTER_DEMO + timedelta(hours=1))
     assert later == [[]] * PROCESSES
     assert len(webhook_server.wait_for(1)) == 1
     assert webhook_server.attempts == 2  # sent again by one check only
