@@ -88,6 +88,9 @@ def test_example_config_loads(tmp_path: Path) -> None:
         ({"brands": BRANDS, "sources": [{"name": "x", "kind": "feed", "url": "gopher://x"}]},
          "config key 'sources[0].url'"),
         ({"brands": BRANDS, "database": "journeywatch.db"}, "config key 'database'"),
+        # A whole URL from the environment: told it "must be a database URL", not how to give one.
+        ({"brands": BRANDS, "database": "${PGURL}"},
+         "config key 'database': ${PGURL} cannot stand for the whole URL: ${NAME} fills in a part"),
         # A mistyped URL was quoted whole, password and all.
         ({"brands": BRANDS, "database": "postgresql:jw:S3cret@db/jw"},
          "config key 'database': must be a database URL like sqlite:///journeywatch.db or postgresql://user@"),

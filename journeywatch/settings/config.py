@@ -60,6 +60,10 @@ class Config(BaseModel):
     @field_validator("database")
     @classmethod
     def _url_shape(cls, value: str) -> str:
+        if ENV_PLACEHOLDER.fullmatch(value.strip()):  # `${PGURL}` was told it "must be a database URL"
+            raise ValueError(f"{value.strip()} cannot stand for the whole URL: ${{NAME}} fills in a part (such as "
+                             f"the password, URL-escaped); give the whole URL in the environment variable "
+                             f"{DATABASE_ENV} instead")
         if "://" not in value:  # not quoted: it may be a URL with a password, mistyped
             raise ValueError("must be a database URL like sqlite:///journeywatch.db or "
                              "postgresql://user@host:5432/journeywatch")
