@@ -19,13 +19,13 @@ source's `limit` before the old mark keeps its cursor the same way, so a burst
 of more than `limit` posts is read over the next runs.
 
 Faults: the HTTP layer is a praw `requestor_class` that retries 429 (honouring
-Retry-After, capped), 5xx, timeouts and refused connections with the source's
-backoff, then raises `SourceError`. Credentials come from the environment only.
+Retry-After, capped), 5xx, timeouts, refused connections and answers that are
+not JSON (an HTML page served with 200) with the source's backoff, then raises
+`SourceError`. Credentials come from the environment only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import html
 import html.entities
@@ -163,12 +163,19 @@ class RetryingRequestor(prawcore.Requestor):
             else:
                 if response.status_code not in RETRYABLE_STATUS:
                     self._tame_rate_limit_headers(response.headers)
-                    if _UNBUILDABLE.search(response.content):
-                        with contextlib.suppress(ValueError):  # not JSON after all: prawcore reports that
-                            response._content = json.dumps(_buildable(response.json())).encode()
-                    return response
-                reason, status = f"HTTP {response.status_code} from Reddit", response.status_code
-                retry_after, asked = _asked_wait(response)
+                    if response.status_code not in prawcore.Session.SUCCESS_STATUSES:
+                        return response  # prawcore raises by the status
+                    try:  # what prawcore would raise BadJSON for: a proxy's or CDN's page, a captcha, served with 200
+                        payload = response.json()
+                    except ValueError:
+                        reason, status = _not_json(response), response.status_code
+                    else:
+                        if _UNBUILDABLE.search(response.content):
+                            response._content = json.dumps(_buildable(payload)).encode()
+                        return response
+                else:
+                    reason, status = f"HTTP {response.status_code} from Reddit", response.status_code
+                    retry_after, asked = _asked_wait(response)
             if attempt < self._policy.attempts:
                 delay = self._policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", self._source, reason, delay,
