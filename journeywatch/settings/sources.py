@@ -34,8 +34,9 @@ class _Source(BaseModel):
 
 class _Remote(_Source):
     retries: int = Field(default=3, ge=0, le=10,
-                         description="extra attempts after a 429, 5xx, timeout or refused connection, and for a feed "
-                                     "after an HTML page, broken XML or an empty body in its place")
+                         description="extra attempts after a 429, 5xx, timeout or refused connection, for a feed "
+                                     "after an HTML page, broken XML or an empty body in its place, and for Reddit "
+                                     "after an answer that is not JSON (an HTML page)")
     backoff: float = Field(default=1.0, ge=0, le=60, description="seconds before the first retry; doubles each time")
     max_delay: float = Field(default=30.0, ge=0, le=600, description="longest single wait, Retry-After included")
 
