@@ -365,13 +365,13 @@ def db_upgrade(
     config: Path = typer.Option(None, "--config", "-c", help="take the database URL from this config"),
     database: str = typer.Option(None, "--database", help=f"database URL (or set {DATABASE_ENV})"),
 ) -> None:
-    """Apply the schema migrations (journeywatch also does this on first use).
+    """Apply the schema migrations (journeywatch also does this on first use); of a config, only `database` is read.
 
     Example: journeywatch db upgrade --database postgresql://jw@db:5432/journeywatch
     """
     from journeywatch.storage.database import migrated_engine, recorded_revision, shown_url
 
-    url, where, _ = database_url(config, database, must_exist=False)
+    url, where, _ = database_url(config, database, must_exist=False, whole_config=False)
     before = recorded_revision(url)
     engine = migrated_engine(url, where)
     after = recorded_revision(url)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, Config, load_config
-from ..settings.config import in_memory_problem
+from ..settings.config import database_from_config, in_memory_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -23,9 +23,11 @@ def database_engine(config: Path | None, database: str | None, *,
     return migrated_engine(url, where), settings
 
 
-def database_url(config: Path | None, database: str | None, *,
-                 must_exist: bool = True) -> tuple[str, str | None, Config | None]:
+def database_url(config: Path | None, database: str | None, *, must_exist: bool = True,
+                 whole_config: bool = True) -> tuple[str, str | None, Config | None]:
     """The database URL, the option it came from (None: the config or the variable) and the loaded config.
+
+    Without `whole_config` (`db upgrade`) only the config's `database` key is read, and no config is returned.
 
     One place, so every such command refuses the same URLs: a database in
     memory (everything gone when the command ends), and, for commands that
@@ -35,8 +37,13 @@ def database_url(config: Path | None, database: str | None, *,
     from journeywatch.storage import require_existing
 
     # A bad source entry is the monitor's business; with --database, the config's database key is not used.
-    settings = load_config(config, strict=False, database_given=database is not None) if config else None
-    url = database or (settings.database if settings else os.environ.get(DATABASE_ENV))
+    given = database is not None
+    settings = load_config(config, strict=False, database_given=given) if config and whole_config else None
+    if settings:
+        configured: str | None = settings.database
+    else:
+        configured = database_from_config(config, database_given=given) if config else None
+    url = database or configured or os.environ.get(DATABASE_ENV)
     if not url:
         raise ConfigError(f"give --config or --database (or set {DATABASE_ENV})")
     where = "--database" if database else None

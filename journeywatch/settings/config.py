@@ -39,23 +39,10 @@ class Brand(BaseModel):
     query: str = Field(min_length=1, description="boolean watch query: AND, OR, NOT, \"phrases\", (), @handles, #tags")
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _DatabaseKey(BaseModel):
+    """The `database` key alone, the other keys ignored: all `db upgrade` reads (see `database_from_config`)."""
 
     database: str = Field(default="sqlite:///journeywatch.db", description="SQLAlchemy URL; env overrides")
-    raw_authors: bool = Field(default=False, description="store author names as given instead of keyed hashes")
-    brands: list[Brand] = Field(min_length=1, description="what to listen for")
-    sources: list[SourceSettings] = Field(default_factory=list, description="where to listen")
-    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
-    alerts: AlertSettings = Field(default_factory=AlertSettings)
-    digest: DigestSettings = Field(default_factory=DigestSettings)
-    # Sources whose entries failed validation: `run` reports them as failed and runs the rest.
-    _source_errors: list[tuple[str, str]] = PrivateAttr(default_factory=list)
-
-    @property
-    def source_errors(self) -> list[tuple[str, str]]:
-        """(source name or key, problem) for each source entry that could not be used."""
-        return self._source_errors
 
     @field_validator("database")
     @classmethod
@@ -70,6 +57,24 @@ class Config(BaseModel):
         if problem := in_memory_problem(value):
             raise ValueError(problem)
         return value
+
+
+class Config(_DatabaseKey):
+    model_config = ConfigDict(extra="forbid")
+
+    raw_authors: bool = Field(default=False, description="store author names as given instead of keyed hashes")
+    brands: list[Brand] = Field(min_length=1, description="what to listen for")
+    sources: list[SourceSettings] = Field(default_factory=list, description="where to listen")
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    # Sources whose entries failed validation: `run` reports them as failed and runs the rest.
+    _source_errors: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def source_errors(self) -> list[tuple[str, str]]:
+        """(source name or key, problem) for each source entry that could not be used."""
+        return self._source_errors
 
 
 def in_memory_problem(url: str) -> str | None:
@@ -322,8 +327,10 @@ def _anchored_feed_file(url: str, base: Path) -> str:
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
-    """Make file paths absolute, so a config works from any directory: relative ones start at the config file."""
-    config.database = _anchored_sqlite(config.database, base)
+    """Make file paths absolute, so a config works from any directory: relative ones start at the config file.
+
+    The database URL's SQLite path is anchored by `_database_url`.
+    """
     config.alerts.notify = [_anchored_file_url(url, base) for url in config.alerts.notify]
     config.digest.notify = [_anchored_file_url(url, base) for url in config.digest.notify]
     if config.classifier.model_dir:
@@ -346,6 +353,20 @@ def _database_with_variables(url: str) -> str:
         return ENV_PLACEHOLDER.sub(lambda match: quote(os.environ[match.group(1)], safe=":"), url)
     except KeyError as missing:
         raise ConfigError(f"config key 'database': environment variable {missing.args[0]} is not set") from None
+
+
+def _database_url(database: str, base: Path, database_given: bool) -> str:
+    """The database a command opens: JOURNEYWATCH_DATABASE_URL when set, else the `database` key with its
+    `${NAME}`s filled in (unless the command names its own, `database_given`) and a relative SQLite path
+    anchored at `base`, the config's folder."""
+    if override := os.environ.get(DATABASE_ENV):  # overridden, the key's variables need not be set
+        if "://" not in override:
+            raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
+                              "postgresql://user@host:5432/journeywatch; fix or unset it")
+        if problem := in_memory_problem(override):
+            raise ConfigError(f"environment variable {DATABASE_ENV}: {problem}")
+        return override
+    return _anchored_sqlite(database if database_given else _database_with_variables(database), base)
 
 
 def _feeds_with_variables(config: Config, strict: bool) -> None:
@@ -399,17 +420,8 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True,
     _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
     config._source_errors = source_errors
     _feeds_with_variables(config, strict)
-    if not (database_given or os.environ.get(DATABASE_ENV)):  # overridden, the key's variables need not be set
-        config.database = _database_with_variables(config.database)
-    config = _resolve_paths(config, base or Path.cwd())
-    if override := os.environ.get(DATABASE_ENV):
-        if "://" not in override:
-            raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
-                              "postgresql://user@host:5432/journeywatch; fix or unset it")
-        if problem := in_memory_problem(override):
-            raise ConfigError(f"environment variable {DATABASE_ENV}: {problem}")
-        config.database = override
-    return config
+    config.database = _database_url(config.database, base or Path.cwd(), database_given)
+    return _resolve_paths(config, base or Path.cwd())
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -441,6 +453,25 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def load_config(path: str | Path, *, strict: bool = True, database_given: bool = False) -> Config:
     """Read, validate and return the config at `path` (see `parse_config` for `strict` and `database_given`)."""
     path = Path(path)
+    return parse_config(_read_yaml(path), path.parent.resolve(), strict=strict, database_given=database_given)
+
+
+def database_from_config(path: str | Path, *, database_given: bool = False) -> str:
+    """The database URL of the config at `path`, as `load_config(path).database`, reading no other key.
+
+    For `db upgrade`: a notify URL the alerts settings refuse, or a bad brand, stopped a schema upgrade
+    that needs none of them.
+    """
+    path = Path(path)
+    try:
+        key = _DatabaseKey.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise ConfigError(_validation_message(exc)) from None
+    return _database_url(key.database, path.parent.resolve(), database_given)
+
+
+def _read_yaml(path: Path) -> dict[object, object]:
+    """The config file's YAML mapping, or a `ConfigError` saying why the file cannot be one."""
     if path.is_dir():
         # "not found" would send the user looking for a file that is plainly there.
         example = path / "journeywatch.yaml"
@@ -464,4 +495,4 @@ def load_config(path: str | Path, *, strict: bool = True, database_given: bool =
                           "(`journeywatch init` writes an example)")
     if not isinstance(data, dict):
         raise ConfigError(f"config file {str(path)!r} must be a YAML mapping with keys like 'brands' and 'sources'")
-    return parse_config(data, path.parent.resolve(), strict=strict, database_given=database_given)
+    return data
