@@ -43,8 +43,9 @@ def test_an_unset_variable_fails_the_run_with_its_one_line(prefect_harness: None
     flow = load_flow_from_entrypoint(str(REPO / deployment["entrypoint"]))
     with get_client(sync_client=True) as client:
         flow_run = client.create_flow_run(flow, parameters=parameters)
+    # A worker logs at INFO; importing journeywatch.cli (another test file did) set WARNING in os.environ.
     env = {**os.environ, "PREFECT__FLOW_ENTRYPOINT": deployment["entrypoint"],
-           "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+           "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PREFECT_LOGGING_LEVEL": "INFO"}
     worker_log = subprocess.run([sys.executable, "-m", "prefect.engine", str(flow_run.id)], cwd=REPO, env=env,
                                 capture_output=True, text=True, timeout=240)
     output = worker_log.stdout + worker_log.stderr
