@@ -25,11 +25,14 @@ def print_whole_table(console: Console, table: Table) -> None:
     if needed <= width:
         console.print(table)
         return
+    # Restored as it was, not as `width`: set to a number, the console kept that width for good, and a later
+    # summary in the same process (COLUMNS=300 by then) was wrapped at the old 80 columns.
+    followed = console._width  # None: the width follows the terminal and COLUMNS
     console.width = needed
     try:
         console.print(table)
     finally:
-        console.width = width
+        console._width = followed
 
 
 def stdout_is_utf8() -> bool:
