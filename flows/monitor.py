@@ -378,7 +378,7 @@ def monitor_flow(config_path: str, strict: bool = False) -> dict[str, Any] | Sta
 
     try:
         config = load_flow_config(config_path)
-        BrandMatcher(config.brands)  # a bad query stops the run before any source is read
+        BrandMatcher(config.brands)  # its warnings (a lowercase 'or') once, before any source is read
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
     summary = run_monitor(config)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from journeywatch.errors import ConfigError
-from journeywatch.settings import Brand
-
-from .query import CompiledQuery, QueryError, batch_term_finder, compile_query, lowered_text
+from journeywatch.query import CompiledQuery, batch_term_finder, lowered_text
+from journeywatch.settings import Brand, compiled_queries
 
 
 log = logging.getLogger(__name__)
@@ -38,13 +36,9 @@ class BrandMatcher:
     """
 
     def __init__(self, brands: Sequence[Brand]) -> None:
-        compiled: list[tuple[str, CompiledQuery]] = []
-        for i, brand in enumerate(brands):
-            try:
-                compiled.append((brand.name, compile_query(brand.query)))
-            except QueryError as exc:
-                raise ConfigError(f"config key 'brands[{i}].query' ({brand.name}): {exc}") from None
-            _warn_operator_words(brand.name, compiled[-1][1])
+        compiled = [(brand.name, query) for brand, query in zip(brands, compiled_queries(brands))]
+        for name, query in compiled:
+            _warn_operator_words(name, query)
         self.brands = list(brands)
         self._compiled = compiled
         # The matchers only ever ask whether one of their terms is among a text's words, so the words they

@@ -143,6 +143,29 @@ def test_a_bad_brand_query_stops_the_run_with_its_position(tmp_path: Path) -> No
     assert "position" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", [["digest", "--no-send"], ["alerts", "check"], ["reclassify"]])
+def test_a_bad_brand_query_is_a_config_error_for_commands_that_read_no_source(tmp_path: Path,
+                                                                             command: list[str]) -> None:
+    """The config loader compiles every query: only `run` did, so `digest` went on to say the database was
+    not there yet, and a config no run could read passed every other command."""
+    (tmp_path / "q.yaml").write_text("brands:\n  - {name: Acme, query: acme}\n"
+                                     "  - {name: Globex, query: 'globex AND (x'}\nsources: []\n", encoding="utf-8")
+    result = _run(*command, "--config", "q.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: config key 'brands[1].query' (Globex): unbalanced parenthesis '(' "
+                                     "never closed at position 11")
+    assert not (tmp_path / "journeywatch.db").exists()
+
+
+def test_the_config_loader_imports_neither_listeners_nor_prefect() -> None:
+    """Settings sit below the listeners and flows (which import them): compiling queries pulls in neither."""
+    code = ("import sys, journeywatch.settings; "
+            "print(sorted({m.split('.')[0] if m.startswith('prefect') else m for m in sys.modules "
+            "if m.startswith(('prefect', 'journeywatch.listeners', 'journeywatch.flows'))}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "db.yaml").write_text("database: mysql://nobody@127.0.0.1/x\nbrands: [{name: A, query: a}]\n",
                                       encoding="utf-8")

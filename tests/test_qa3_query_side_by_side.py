@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from journeywatch.listeners import BrandMatcher
-from journeywatch.listeners.query import compile_query
+from journeywatch.query import compile_query
 from journeywatch.settings import Brand
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeywatch.listeners.query import QueryError, compile_query
+from journeywatch.query import QueryError, compile_query
 
 
 @pytest.mark.parametrize(("query", "position"), [("zephyr~.", 6), ('"zephyr kettle"~.', 15), ("a OR zephyr~.x", 11)])

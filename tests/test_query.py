@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from journeywatch.errors import ConfigError
 from journeywatch.listeners import BrandMatcher
-from journeywatch.listeners.query import QueryError, compile_query
+from journeywatch.query import QueryError, compile_query
 from journeywatch.settings import Brand
 
 

@@ -115,7 +115,7 @@ def run(
 
     state["interrupted"] = KEPT_AND_CARRIED_ON
     loaded = load_config(config, strict=False)
-    BrandMatcher(loaded.brands)  # fail fast, before Prefect starts
+    BrandMatcher(loaded.brands)  # its warnings (a lowercase 'or'), before Prefect starts
     engine = open_database(loaded.database)
     _require_prefect_server()
     from ..flows.monitor import monitor_flow

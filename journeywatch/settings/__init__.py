@@ -2,7 +2,7 @@
 
 from .alerts import AlertSettings, parse_duration
 from .classifier import ClassifierSettings
-from .config import DATABASE_ENV, Brand, Config, load_config, parse_config
+from .config import DATABASE_ENV, Brand, Config, compiled_queries, load_config, parse_config
 from .digest import DigestSettings
 from .sources import FeedSource, FileSource, RedditSource, SourceSettings
 
@@ -17,6 +17,7 @@ __all__ = [
     "FileSource",
     "RedditSource",
     "SourceSettings",
+    "compiled_queries",
     "load_config",
     "parse_config",
     "parse_duration",

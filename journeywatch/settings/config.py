@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import ConfigError
+from ..query import CompiledQuery, QueryError, compile_query
 from .alerts import ENV_PLACEHOLDER, AlertSettings
 from .classifier import ClassifierSettings
 from .digest import DigestSettings
@@ -75,6 +76,21 @@ class Config(_DatabaseKey):
     def source_errors(self) -> list[tuple[str, str]]:
         """(source name or key, problem) for each source entry that could not be used."""
         return self._source_errors
+
+
+def compiled_queries(brands: typing.Sequence[Brand]) -> list[CompiledQuery]:
+    """Each brand's query compiled, or a `ConfigError` naming the first bad one's key, brand and position.
+
+    One wording for the config loader and the brand matcher: only `run` compiled the queries, so `digest`,
+    `alerts check` and `reclassify` accepted a config whose query no run could read.
+    """
+    compiled = []
+    for index, brand in enumerate(brands):
+        try:
+            compiled.append(compile_query(brand.query))
+        except QueryError as exc:
+            raise ConfigError(f"config key 'brands[{index}].query' ({brand.name}): {exc}") from None
+    return compiled
 
 
 def in_memory_problem(url: str) -> str | None:
@@ -418,6 +434,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True,
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc)) from None
     _check_unique_names(config, [name for name, _ in source_errors if not name.startswith("sources[")])  # named ones
+    compiled_queries(config.brands)
     config._source_errors = source_errors
     _feeds_with_variables(config, strict)
     config.database = _database_url(config.database, base or Path.cwd(), database_given)
