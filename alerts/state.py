@@ -187,11 +187,14 @@ def alert_brands(engine: Engine) -> dict[str, int]:
 
 
 def alerts_between(engine: Engine, brand: str | None, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Alerts whose spike began in [since, until), oldest first, as plain data (for the weekly digest).
+    """Alerts whose spike (first window to last flagged one) overlaps [since, until), oldest first, as plain data.
 
-    `brand=None` gives every brand's. Datetimes stay timezone-aware datetimes.
+    For the weekly digest: a spike that began on Sunday evening and was still
+    flagged on Monday is this week's news too; selected by its start alone, it
+    showed only in last week's digest. `brand=None` gives every brand's.
+    Datetimes stay timezone-aware datetimes.
     """
-    query = (select(alerts).where(and_(alerts.c.window_start >= since, alerts.c.window_start < until))
+    query = (select(alerts).where(and_(alerts.c.window_start < until, alerts.c.last_window_end > since))
              .order_by(alerts.c.window_start, alerts.c.id))
     if brand is not None:
         query = query.where(alerts.c.brand == brand)

@@ -19,13 +19,21 @@ from .formatting import count
 
 
 def fired_alerts(engine: Engine, brand: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Alerts whose spike began in [since, until) for `brand`, oldest first, as plain data.
+    """`brand`'s alerts flagged in [since, until) (begun in it, or begun before and still flagged), oldest first.
 
     Each carries `span_observed` beside `observed` (the raising window(s)' count), as `alerts list --json`
-    does: the negative share-stage items from its first window to its last flagged one.
+    does: the negative share-stage items from its first window to its last flagged one; and
+    `began_before_week`, true for a spike raised before the week that was still flagged in it (a Sunday-night
+    spike running into Monday), which the digest says began earlier rather than counting it as fired this week.
     """
-    return [{**alert, "span_observed": span_observed(engine, get_alert(engine, int(alert["id"])))}
+    return [{**alert, "span_observed": span_observed(engine, get_alert(engine, int(alert["id"]))),
+             "began_before_week": alert["window_start"] < since}
             for alert in alerts_between(engine, brand, since, until)]
+
+
+def began_before_week(alert: dict[str, Any]) -> bool:
+    """True for an alert of an earlier week still flagged in this one (see `fired_alerts`)."""
+    return bool(alert.get("began_before_week"))
 
 
 def _local(value: Any, tz: str) -> Any:
@@ -68,4 +76,6 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
         what += "; top sources: " + ", ".join(f"{name} {n:,}" for name, n in list(sources.items())[:3])
     if alert.get("status"):
         what += f"; {alert['status']}"
+    if began_before_week(alert):  # its start, shown as 'when', lies in an earlier week: say so, not fired now
+        what = f"Began before this week, still flagged in it: {what}"
     return when, what

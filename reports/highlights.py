@@ -7,6 +7,9 @@ loudest emerging term), so the top of the email and its body cannot disagree.
 
 from __future__ import annotations
 
+from typing import Any
+
+from .fired_alerts import began_before_week
 from .formatting import BACKLOG, baseline_text, count, previous_weeks, signed
 from .model import Digest, StageFigures
 
@@ -103,6 +106,22 @@ def _emerging(stages: list[StageFigures], weeks: int) -> str | None:
     return f"Rising in {stage}: “{term}” ({count(now)} this week, {before:,} in {previous_weeks(weeks)})."
 
 
+def _alerts_line(alerts: list[dict[str, Any]]) -> str | None:
+    """How many spike alerts fired in the week, and how many begun earlier were still flagged in it."""
+    earlier = sum(1 for alert in alerts if began_before_week(alert))
+    fired = len(alerts) - earlier
+    carried = (f"{earlier} spike alert{'s' if earlier != 1 else ''} that began before this week "
+               f"{'were' if earlier != 1 else 'was'} still flagged in it")
+    if fired and earlier:
+        return (f"{fired} spike alert{'s' if fired != 1 else ''} fired on negative share-stage talk this week, "
+                f"and {carried}.")
+    if fired:
+        return f"{fired} spike alert{'s' if fired != 1 else ''} fired on negative share-stage talk this week."
+    if earlier:
+        return f"On negative share-stage talk, {carried}."
+    return None
+
+
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
     if digest.first_item is None:  # zeros and 'no data' alone read like a dead week, not a query matching nothing
@@ -111,9 +130,7 @@ def highlights(digest: Digest) -> list[str]:
     weeks = digest.baseline_weeks
     first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
     lines = [first, _undated(digest), _most_negative(digest.stages), _too_few_line(digest.stages)]
-    if digest.alerts:
-        lines.append(f"{len(digest.alerts)} spike alert{'s' if len(digest.alerts) != 1 else ''} fired on "
-                     "negative share-stage talk this week.")
+    lines.append(_alerts_line(digest.alerts))
     lines.append(_emerging(digest.stages, weeks))
     failed = digest.coverage.failed_sources
     if failed:
