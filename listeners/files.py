@@ -837,7 +837,9 @@ class FileListener:
             except csv.Error as exc:
                 yield None, f"line {first_line}: unreadable CSV ({exc})"
                 continue
-            swallowed = self._rows_taken_in(recent[1:], header, first_line) if len(recent) > 1 else None
+            # A record's last line without a quote did not close its field: the quote ran on to the end of the file
+            to_the_end = cursor.last_complete and '"' not in recent[-1]
+            swallowed = self._rows_taken_in(recent[1:], header, first_line, to_the_end) if len(recent) > 1 else None
             if swallowed is None and not cursor.last_complete and not self._usable(values, header):
                 # the file ends mid-row, one still being written: read it whole next run, as JSONL does
                 cursor.offset, cursor.line_no = start, first_line - 1
@@ -851,13 +853,16 @@ class FileListener:
             for inner_first, inner_values in swallowed:
                 yield from self._csv_record(inner_values, header, inner_first, cursor)
 
-    def _rows_taken_in(self, lines: list[str], header: list[str], line_no: int) -> list[tuple[int, list[str]]] | None:
+    def _rows_taken_in(self, lines: list[str], header: list[str], line_no: int,
+                       to_the_end: bool = False) -> list[tuple[int, list[str]]] | None:
         """The records in the lines after a record's first, when a stray quote made them one field of it.
 
         A `"` opening a field that the export did not quote (`2,"12 inch screen,2026-11-20`) makes the csv
         module read on to the next quote, as one field: the rows between were stored as one row's text, or
         lost. A field spanning lines is taken for such a run when one of its lines but the last reads as a whole,
-        usable row; a review's paragraphs do not. Returns (line, fields) for each record, else None.
+        usable row; a review's paragraphs do not. With `to_the_end` no quote closed it (the file ended inside
+        it), so its last line is one it took in like the others: a stray quote in the last row but one lost the
+        last row, unsaid. Returns (line, fields) for each record, else None.
         """
         number = line_no
 
@@ -875,7 +880,8 @@ class FileListener:
         except csv.Error:
             return None
         # the last line closes the field, and reads as a row in a review's paragraphs too ('... 2,3",2026-11-20')
-        if any(len(values) == len(header) and self._usable(values, header) for _, values in records[:-1]):
+        taken_in = records if to_the_end else records[:-1]
+        if any(len(values) == len(header) and self._usable(values, header) for _, values in taken_in):
             return records
         return None
 

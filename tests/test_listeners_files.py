@@ -734,6 +734,22 @@ def test_rows_a_stray_quote_took_into_one_field_are_read_as_rows(tmp_path: Path,
                       "6": "acme review first paragraph, 7 stars last 8,9"}
 
 
+def test_a_stray_quote_in_the_last_row_but_one_does_not_take_the_last_row(tmp_path: Path) -> None:
+    """No quote closed the field, so the file's last line was taken for the one closing it: the last row was
+    lost without a word, the warning saying only that row 2 had no created_at."""
+    path = tmp_path / "export.csv"
+    path.write_text("id,text,created_at\n1,acme one,2026-11-20\n"
+                    '2,"acme 12 inch screen,2026-11-20\n3,acme three,2026-11-20\n')
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "acme one"), ("3", "acme three")]
+    assert [w for b in batches for w in b.warnings] == [
+        "line 3: a quote opened in this row runs on to line 4, taking in lines that read as rows (a stray '\"' in "
+        "the export?); this row is skipped, the lines after it are read as rows"]
+    path.write_text("id,text,created_at\n1,acme one,2026-11-20\n"  # a last row still being written waits
+                    '2,"acme 12 inch screen,2026-11-20\n3,acme thr')
+    assert [m.external_id for b in FileListener(_source(path)).fetch(None) for m in b.mentions] == ["1"]
+
+
 def test_a_utf8_byte_order_mark_wins_over_the_sources_encoding(tmp_path: Path) -> None:
     """With encoding: cp1252, Excel's 'CSV UTF-8' lost its id column to 'ï»¿id' and stored 'cafÃ©'."""
     path = tmp_path / "excel.csv"
