@@ -271,6 +271,39 @@ def _one_byte(encoding: str) -> bool:
     return len(bytes(range(128, 256)).decode(encoding, errors="replace")) == 128
 
 
+# Latin-1 reads bytes 0x80-0x9F as C1 control characters, which no export means: a Windows tool's "latin-1" is
+# cp1252, whose “quotes”, – and € those bytes are. `encoding: latin-1` stored '\x93acme\x94 50\x80' (invisible in
+# digests), where browsers (the WHATWG encoding standard) and the feed reader read the same bytes as cp1252. So
+# latin-1 is read as this codec: cp1252 where it defines the byte, latin-1 for the five bytes it leaves undefined.
+WINDOWS_LATIN_1 = "journeywatch-windows-latin-1"
+_WINDOWS_LATIN_1_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
+
+
+class _WindowsLatin1Decoder(codecs.IncrementalDecoder):
+    def decode(self, input: bytes, final: bool = False) -> str:  # noqa: A002 - codecs' signature
+        return codecs.charmap_decode(input, self.errors, _WINDOWS_LATIN_1_TABLE)[0]
+
+
+def _windows_latin_1(name: str) -> codecs.CodecInfo | None:
+    """`WINDOWS_LATIN_1` for `codecs.lookup` (which hands search functions the name lower-cased, '-' as '_')."""
+    if name != WINDOWS_LATIN_1.replace("-", "_"):
+        return None
+    encoding_map = codecs.charmap_build(_WINDOWS_LATIN_1_TABLE)
+    return codecs.CodecInfo(name=WINDOWS_LATIN_1,
+                            encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, encoding_map),
+                            decode=lambda data, errors="strict": codecs.charmap_decode(data, errors,
+                                                                                       _WINDOWS_LATIN_1_TABLE),
+                            incrementaldecoder=_WindowsLatin1Decoder)
+
+
+codecs.register(_windows_latin_1)
+
+
+def _decoding(encoding: str) -> str:
+    """The codec a source's `encoding` is read with: latin-1 (any spelling) as `WINDOWS_LATIN_1`, others as named."""
+    return WINDOWS_LATIN_1 if codecs.lookup(encoding).name == "iso8859-1" else encoding
+
+
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -440,9 +473,9 @@ class FileListener:
 
     def _use_encoding(self, encoding: str) -> None:
         """Decode with `encoding` from now on; the words for a line it cannot decode follow it."""
-        if encoding == self._encoding:
+        if _decoding(encoding) == self._encoding:
             return
-        self._encoding = encoding
+        self._encoding = _decoding(encoding)
         utf8 = codecs.lookup(encoding).name == "utf-8"
         self._not_valid = "not valid UTF-8" if utf8 else f"not valid {encoding}"  # a bad line's warning
         # said with the first such line: the usual cause is an export in a Windows code page

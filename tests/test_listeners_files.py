@@ -750,6 +750,20 @@ def test_a_stray_quote_in_the_last_row_but_one_does_not_take_the_last_row(tmp_pa
     assert [m.external_id for b in FileListener(_source(path)).fetch(None) for m in b.mentions] == ["1"]
 
 
+@pytest.mark.parametrize("name", ["export.csv", "export.json"])
+def test_latin_1_reads_a_windows_exports_quotes_and_euro_as_cp1252_does(tmp_path: Path, name: str) -> None:
+    """`encoding: latin-1`, as a Windows tool's export is often said to be, stored its bytes 0x80-0x9F as C1
+    control characters: '\\x93acme\\x94 costs 5\\x80', where browsers and the feed reader read “acme” and 5€."""
+    path = tmp_path / name
+    text = "\u201cacme\u201d caf\u00e9 \u2013 costs 5\u20ac"
+    rows = ("id,text,created_at\n1," + text + ",2026-11-20\n" if name.endswith(".csv")
+            else '[{"id": "1", "text": "' + text + '", "created_at": "2026-11-20"}]\n')
+    path.write_bytes(rows.encode("cp1252"))
+    for encoding in ("latin-1", "ISO-8859-1", "cp1252"):
+        read = [m.text for b in FileListener(_source(path, encoding=encoding)).fetch(None) for m in b.mentions]
+        assert read == [text], encoding
+
+
 def test_a_utf8_byte_order_mark_wins_over_the_sources_encoding(tmp_path: Path) -> None:
     """With encoding: cp1252, Excel's 'CSV UTF-8' lost its id column to 'ï»¿id' and stored 'cafÃ©'."""
     path = tmp_path / "excel.csv"
