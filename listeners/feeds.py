@@ -579,6 +579,16 @@ def _entries(count: int) -> str:
     return "1 entry" if count == 1 else f"{count} entries"
 
 
+def _links_base(parsed: Any, fetched_from: str) -> str:
+    """What a feed's relative entry links start at: its site link when that is a web address, else `fetched_from`.
+
+    feedparser gives an Atom feed with no alternate link its `<id>` as the link: a `tag:` or `urn:uuid:` id made
+    every relative entry link (`posts/1`) no link at all, not one on the server the feed came from.
+    """
+    site = urljoin(fetched_from, parsed.feed.get("link") or "")
+    return site if _is_web_url(site) else fetched_from
+
+
 def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, url: str = "",
               noted: Collection[str] = (), ids_by_text: Mapping[str, str] | None = None,
               undated_unknown: bool = False) -> FeedReading:
@@ -591,7 +601,7 @@ def read_feed(source: str, parsed: Any, source_kind: str, fetched_at: datetime, 
     Relative entry links are resolved against the feed's own site link (as the channel's `<link>`
     says), else against `url`, where the feed was fetched from.
     """
-    base = urljoin(without_credentials(url), parsed.feed.get("link") or "")
+    base = _links_base(parsed, without_credentials(url))
     mentions: list[Mention] = []
     warnings: list[str] = []
     skipped = 0

@@ -115,6 +115,22 @@ def test_relative_links_resolve_against_the_site_link_or_where_a_redirect_led(fe
     assert (site.external_id, site.url) == ("2", "http://example.com/reviews/2")
 
 
+def test_relative_atom_links_resolve_where_the_feed_came_from_when_its_id_is_no_address(
+        feed_server: FeedServer) -> None:
+    """An Atom feed with only a `rel="self"` link: feedparser gives it its `tag:` id as its link, and every
+    relative entry link was stored as no link at all."""
+    entry = "<entry><title>Acme {0}</title><id>urn:e{0}</id><link href='posts/{0}'/><updated>{1}</updated></entry>"
+    for feed_id, path in (("tag:example.org,2026:blog", "/blog/atom.xml"), ("https://example.org/", "/web.xml")):
+        feed_server.routes[path] = Route((
+            "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+            f"<id>{feed_id}</id><link rel='self' href='{path}'/><updated>2026-11-19T10:00:00Z</updated>"
+            + entry.format(1, "2026-11-19T10:00:00Z") + "</feed>").encode(), content_type="application/atom+xml")
+    (tagged,) = [m.url for b in _listener(feed_server.url("/blog/atom.xml")).fetch(None) for m in b.mentions]
+    (addressed,) = [m.url for b in _listener(feed_server.url("/web.xml")).fetch(None) for m in b.mentions]
+    assert tagged == feed_server.url("/blog/posts/1")
+    assert addressed == "https://example.org/posts/1"  # an id that is an address stays the site link
+
+
 def test_server_error_once_then_success(feed_server: FeedServer) -> None:
     feed_server.routes["/feed"] = Route((DATA / "rss20.xml").read_bytes(), failures=[Failure(500)])
     sleeps = Sleeps()
