@@ -5,7 +5,7 @@ any notification (the digest uses it too) through apprise.
 """
 
 from .alert import Alert, EvidenceItem
-from .check import check_alerts, held_back
+from .check import check_alerts, ended_failures, held_back
 from .detector import Series, Verdict, evaluate
 from .notify import DeliveryResult, deliver
 from .redact import redact
@@ -24,6 +24,7 @@ __all__ = [
     "alerts_between",
     "check_alerts",
     "deliver",
+    "ended_failures",
     "evaluate",
     "held_back",
     "recent_alerts",

@@ -53,7 +53,8 @@ logger = logging.getLogger("journeywatch.alerts")
 
 
 def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
-                 notes: list[str] | None = None, resent: list[Resent] | None = None) -> list[Alert]:
+                 notes: list[str] | None = None, resent: list[Resent] | None = None,
+                 ended: list[Alert] | None = None) -> list[Alert]:
     """Judge each brand's complete windows since its last check; return the alerts this check raised.
 
     The first check of a brand scans its whole stored history once (no
@@ -66,6 +67,10 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
     Before judging, each brand's recent alerts go once more to the targets
     whose delivery failed (`alerts.resend`): a receiver that was down gets
     them once it is back. Each such send is a note, and is added to `resent`.
+
+    An alert raised by an earlier check whose ended notice this check sent
+    (`notify_ended`) is added to `ended`, with its delivery records: returned
+    nowhere, a notice that failed was said by no one until the next check.
     """
     now = now or datetime.now(timezone.utc)
     fired: list[Alert] = []
@@ -74,8 +79,14 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
             _note(notes, outcome.note(alert))
             if resent is not None:
                 resent.append(outcome)
-        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes))
+        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended))
     return fired
+
+
+def ended_failures(ended: list[Alert]) -> list[tuple[Alert, dict[str, Any]]]:
+    """Each ended notice of `ended` (see `check_alerts`) that a target did not get, with its alert."""
+    return [(alert, record) for alert in ended for record in alert.deliveries
+            if record.get("kind") == "ended" and not record.get("ok")]
 
 
 def held_back(engine: Engine, config: Config, now: datetime) -> list[str]:
@@ -138,7 +149,7 @@ def _item(item: Any) -> dict[str, Any]:
 
 
 def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
-                notes: list[str] | None = None) -> list[Alert]:
+                notes: list[str] | None = None, ended: list[Alert] | None = None) -> list[Alert]:
     """`check_alerts` for one brand."""
     window = settings.window
     seen = first_seen(engine, brand)
@@ -194,7 +205,9 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     fired = [_notify(engine, get_alert(engine, alert_id), settings) for alert_id in new_ids]
     if settings.notify_ended and settings.notify:
         for alert_id in ended_ids:
-            _notify(engine, get_alert(engine, alert_id), settings, ended=True)
+            notice = _notify(engine, get_alert(engine, alert_id), settings, ended=True)
+            if ended is not None and alert_id not in new_ids:  # a new one is returned with both notices
+                ended.append(notice)
     for alert in fired:  # every caller shows what it returns (`alerts check`, the monitor's summary and log)
         logger.info("ALERT %s", alert.summary_line())
     return [get_alert(engine, alert.id) for alert in fired]

@@ -243,12 +243,13 @@ def alerts_task(config: Config) -> dict[str, Any]:
     """
     notes: list[str] = []
     try:
-        from journeywatch.alerts import check_alerts, held_back
+        from journeywatch.alerts import check_alerts, ended_failures, held_back
 
         engine = open_database(config.database)
         now = datetime.now(timezone.utc)
         resent: list[Any] = []
-        fired = check_alerts(engine, config, now=now, notes=notes, resent=resent)
+        ended: list[Any] = []
+        fired = check_alerts(engine, config, now=now, notes=notes, resent=resent, ended=ended)
         notes += held_back(engine, config, now)
     except Exception as exc:
         _run_logger().error("alert check failed: %s", _short(exc))
@@ -257,10 +258,14 @@ def alerts_task(config: Config) -> dict[str, Any]:
     for note in notes:
         logger.warning("alerts: %s", note)
     outcomes = [d for alert in fired for d in alert.deliveries if d.get("kind") in ("alert", "ended")]  # no claims
-    # An earlier alert sent again that failed again is undelivered too: `--strict` exits 2 for it, as `alerts check`.
+    ended_sent = [d for alert in ended for d in alert.deliveries if d.get("kind") == "ended"]
+    # An earlier alert sent again that failed again is undelivered too: `--strict` exits 2 for it, as `alerts check`;
+    # so is an earlier alert's ended notice that this check sent.
     undelivered = [f"{d['target']}: {d['error']}" for d in outcomes if not d["ok"]] + [
-        f"{r.target}: {r.error} (alert #{r.alert_id}, sent again)" for r in resent if not r.ok]
-    delivered = sorted({d["target"] for d in outcomes if d["ok"]} | {r.target for r in resent if r.ok})
+        f"{r.target}: {r.error} (alert #{r.alert_id}, sent again)" for r in resent if not r.ok] + [
+        f"{d['target']}: {d['error']} (ended notice for {alert.brand} alert #{alert.id})"
+        for alert, d in ended_failures(ended)]
+    delivered = sorted({d["target"] for d in outcomes + ended_sent if d["ok"]} | {r.target for r in resent if r.ok})
     for alert in fired:
         logger.warning("ALERT %s", alert.summary_line())
     for line in undelivered:

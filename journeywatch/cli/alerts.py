@@ -138,7 +138,7 @@ def check(
 
     Example: journeywatch alerts check --config journeywatch.yaml
     """
-    from journeywatch.alerts import check_alerts, held_back
+    from journeywatch.alerts import check_alerts, ended_failures, held_back
     from journeywatch.storage import open_database, require_existing
 
     settings = load_config(config, strict=False)
@@ -149,15 +149,19 @@ def check(
     now = datetime.now(timezone.utc)
     notes: list[str] = []
     resent: list[Resent] = []
-    fired = check_alerts(engine, settings, now=now, notes=notes, resent=resent)
+    ended: list[Alert] = []
+    fired = check_alerts(engine, settings, now=now, notes=notes, resent=resent, ended=ended)
     if not settings.alerts.enabled:  # alerts seen by hand that never come from the hourly runs puzzle anyone
         notes.insert(0, "alerts.enabled is false: `journeywatch run` does not check; this check by hand does")
     print_alert_notes(notes + held_back(engine, settings, now))
     still_failing = any(not outcome.ok for outcome in resent)  # printed among the notes; a cron job sees the exit
+    # An earlier alert's ended notice, sent by this check: a failed one went unsaid, and the exit was 0.
+    ended_failed = ended_failures(ended)
     if not fired:
         console.print("No new alerts." + _judged_up_to(engine, [brand.name for brand in settings.brands]),
                       highlight=False)
-        if still_failing:
+        _print_ended_failures(ended_failed)
+        if still_failing or ended_failed:
             raise typer.Exit(2)
         return
     _print_alerts(fired, f"{len(fired)} new alert(s)", engine=engine)
@@ -166,8 +170,16 @@ def check(
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
         console.print(f"[red]{notice}not delivered[/] to {escape(delivery['target'])}: "
                       f"{escape(str(delivery['error']))}", highlight=False)
-    if failed or still_failing:  # the alerts are stored all the same; a cron job or script should see it
+    _print_ended_failures(ended_failed)
+    if failed or still_failing or ended_failed:  # the alerts are stored all the same; a cron job should see it
         raise typer.Exit(2)
+
+
+def _print_ended_failures(failures: list[tuple[Alert, dict[str, Any]]]) -> None:
+    """One line per ended notice of an earlier alert that a target did not get, naming the alert."""
+    for alert, delivery in failures:
+        console.print(f"[red]ended notice not delivered[/] to {escape(str(delivery['target']))}: "
+                      f"{escape(str(delivery['error']))} ({escape(alert.brand)}, alert #{alert.id})", highlight=False)
 
 
 def _since(value: str | None, now: datetime) -> datetime | None:
