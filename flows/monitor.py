@@ -234,6 +234,13 @@ def _run_logger() -> Any:
         return logging.getLogger("journeywatch.flows")
 
 
+def _undelivered(alert: Any, delivery: dict[str, Any]) -> str:
+    """'<target>: <why>', naming the alert for an ended notice: with notify_ended a dead target failed both
+    notices, and the summary printed two identical '✗ alert not delivered' lines."""
+    line = f"{delivery['target']}: {delivery['error']}"
+    return line + (f" (ended notice for {alert.brand} alert #{alert.id})" if delivery.get("kind") == "ended" else "")
+
+
 @task(name="check-alerts", cache_policy=NO_CACHE)
 def alerts_task(config: Config) -> dict[str, Any]:
     """Check alerts; the summary carries the fired alerts, where they went, and the check's notes.
@@ -261,10 +268,10 @@ def alerts_task(config: Config) -> dict[str, Any]:
     ended_sent = [d for alert in ended for d in alert.deliveries if d.get("kind") == "ended"]
     # An earlier alert sent again that failed again is undelivered too: `--strict` exits 2 for it, as `alerts check`;
     # so is an earlier alert's ended notice that this check sent.
-    undelivered = [f"{d['target']}: {d['error']}" for d in outcomes if not d["ok"]] + [
+    undelivered = [_undelivered(alert, d) for alert in fired for d in alert.deliveries
+                   if d.get("kind") in ("alert", "ended") and not d["ok"]] + [
         f"{r.target}: {r.error} (alert #{r.alert_id}, sent again)" for r in resent if not r.ok] + [
-        f"{d['target']}: {d['error']} (ended notice for {alert.brand} alert #{alert.id})"
-        for alert, d in ended_failures(ended)]
+        _undelivered(alert, d) for alert, d in ended_failures(ended)]
     delivered = sorted({d["target"] for d in outcomes + ended_sent if d["ok"]} | {r.target for r in resent if r.ok})
     for alert in fired:
         logger.warning("ALERT %s", alert.summary_line())

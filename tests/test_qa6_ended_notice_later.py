@@ -64,3 +64,19 @@ def test_the_monitor_summary_counts_a_failed_ended_notice_as_undelivered(
     assert result["fired"] == [] and webhook_server.attempts == 2
     [line] = result["undelivered"]  # what `run` prints with a ✗, and what makes `run --strict` exit 2
     assert line.startswith(f"{target}: ") and line.endswith(f"(ended notice for Northwind Air alert #{alert_id})")
+
+
+def test_the_monitor_summary_tells_a_failed_ended_notice_from_the_failed_alert(sqlite_url: str, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Judged after it is over, the demo spike's alert and ended notice go out in one check: a dead target
+    # gave the run summary two identical '✗ alert not delivered to json://127.0.0.1:1/hook: ...' lines.
+    from journeywatch.flows.monitor import alerts_task
+
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify_ended": True,
+                                                   "notify": ["json://127.0.0.1:1/hook"]})
+    result = alerts_task.fn(load_config(path))
+    [alert_id] = [alert.id for alert in recent_alerts(open_database(sqlite_url))]
+    first, second = result["undelivered"]
+    assert first.startswith("json://127.0.0.1:1/hook: ") and "ended notice" not in first
+    assert second == f"{first} (ended notice for Northwind Air alert #{alert_id})"
