@@ -115,7 +115,8 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "mean-pooled, feeds two linear heads: the journey **moment** (stimulus, zero_moment, first_moment, "
         "second_moment, ultimate_moment, none) and the **sentiment** (negative, neutral, positive). "
         "Texts are truncated at 256 tokens; handles become `@user` and links `http`, as in the training "
-        "tweets. Items whose moment confidence is below `review_below` (default 0.5) are flagged for review. "
+        "tweets. Items whose moment confidence is below `review_below` (default 0.5), and texts with no token the "
+        "encoder knows (emoji only: every emoji is one unknown token to it), are flagged for review. "
         "An item from a review source (`source_kind: review`) gets the likelier of ultimate_moment and "
         "zero_moment, as the labelling guide reads a review-site entry (`classifiers/rules.py`); the "
         "real-posts and corpus figures below carry their items' source kinds.",

@@ -91,6 +91,7 @@ class JourneyClassifier:
         self.batch_size = batch_size
         self.review_below = review_below
         self.tokenizer: Any = load_fast_tokenizer(self.config.max_tokens)
+        self._unknown: int = self.tokenizer.token_to_id("[UNK]")
         base = load_base_encoder()
         upper = upper_from_base(base, self.config.tuned_layers, len(self.config.moments),
                                 len(self.config.sentiments))
@@ -129,10 +130,21 @@ class JourneyClassifier:
                 ids[i] = self.tokenizer.encode(text).ids
         return ids
 
+    def reads_nothing(self, ids: Sequence[int]) -> bool:
+        """Whether a text's token ids hold no token the encoder's vocabulary knows: only [UNK] between [CLS] and [SEP].
+
+        Emoji are not in the vocabulary, so "😡😡", "😍" and "👎👎👎" were all one input,
+        [CLS] [UNK] [SEP], and got one confident answer (stimulus, positive) as if read.
+        """
+        return all(token == self._unknown for token in ids[1:-1])
+
     @torch.inference_mode()
     def logits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Raw (moment, sentiment) logits in input order, before bias and temperature."""
-        ids = self.token_ids(texts)
+        return self._logits_of(self.token_ids(texts))
+
+    @torch.inference_mode()
+    def _logits_of(self, ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         moments = np.zeros((len(ids), len(self.config.moments)), dtype=np.float32)
         sentiments = np.zeros((len(ids), len(self.config.sentiments)), dtype=np.float32)
         for chunk, input_ids, mask in length_sorted_batches(ids, self.batch_size):
@@ -143,7 +155,10 @@ class JourneyClassifier:
 
     def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated (moment, sentiment) probabilities: bias, then temperature, then softmax."""
-        moments, sentiments = self.logits(texts)
+        return self._probabilities_of(self.token_ids(texts))
+
+    def _probabilities_of(self, ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        moments, sentiments = self._logits_of(ids)
         return (softmax((moments + self._moment_bias) / self.config.moment_temperature),
                 softmax((sentiments + self._sentiment_bias) / self.config.sentiment_temperature))
 
@@ -151,9 +166,10 @@ class JourneyClassifier:
         """One prediction per text, in order; an empty input gives an empty list."""
         if not texts:
             return []
-        moment_probs, sentiment_probs = self.probabilities(texts)
+        ids = self.token_ids(texts)
+        moment_probs, sentiment_probs = self._probabilities_of(ids)
         out = []
-        for text, mp, sp in zip(texts, moment_probs, sentiment_probs):
+        for text, text_ids, mp, sp in zip(texts, ids, moment_probs, sentiment_probs):
             m, s = int(mp.argmax()), int(sp.argmax())
             out.append(Prediction(
                 moment=self.config.moments[m],
@@ -163,6 +179,7 @@ class JourneyClassifier:
                 moment_probs={k: round(float(v), 6) for k, v in zip(self.config.moments, mp)},
                 sentiment_probs={k: round(float(v), 6) for k, v in zip(self.config.sentiments, sp)},
                 # nothing to read is never a confident call, whatever the heads say
-                needs_review=bool(mp[m] < self.review_below) or not (isinstance(text, str) and readable(text)),
+                needs_review=bool(mp[m] < self.review_below) or not (isinstance(text, str) and readable(text))
+                or self.reads_nothing(text_ids),
             ))
         return out

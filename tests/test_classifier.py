@@ -350,6 +350,14 @@ def test_a_text_with_nothing_to_read_is_always_flagged_for_review(tiny_model: Pa
     assert [p.needs_review for p in flagged] == [True, False]
 
 
+def test_a_text_of_emoji_only_is_flagged_for_review(tiny_model: Path) -> None:
+    # Every emoji is one [UNK] to the encoder: "😡😡" and "😍" were the same input and got one confident answer.
+    classifier = load_classifier(tiny_model, review_below=0.0)
+    texts = ["😡😡", "😍", "👎 👎 👎", "😡 Which laptop should I buy?"]
+    assert [classifier.reads_nothing(ids) for ids in classifier.token_ids(texts)] == [True, True, True, False]
+    assert [p.needs_review for p in classifier.predict(texts)] == [True, True, True, False]
+
+
 def test_a_huge_text_gets_the_ids_the_whole_text_gives(tiny_model: Path) -> None:
     # A 10 MB post was tokenized whole (millions of ids, half a gigabyte) to keep 256; it is now cut first,
     # where that cannot change the ids.
