@@ -357,12 +357,18 @@ def _iso_date_with_zone_name(value: str) -> time.struct_time | None:
 # no space after its comma: feedparser found no date at all. The day name says nothing the date does not.
 _DAY_NAMED = re.compile(r"\s*[^\W\d_]{2,12}\.?,\s*(\d{1,2}\s+[^\W\d_]{3,}\.?\s+\d{2,4}\s.*)$")
 _ENGLISH_DAYS = ("mon,", "tue,", "wed,", "thu,", "fri,", "sat,", "sun,")
+_ZONELESS = re.compile(r"\s\d{1,2}:\d\d(?::\d\d)?\s*$")  # a date ending in its time (not in an offset's +01:00)
 
 
 def _date_with_any_day_name(value: str) -> time.struct_time | None:
-    """feedparser's date handler for RFC 822 dates after a day name it does not read; None leaves the rest to it."""
+    """feedparser's date handler for RFC 822 dates after a day name it does not read; None leaves the rest to it.
+
+    feedparser reads an English day name's dates, but not one without a zone ("Wed, 18 Nov 2026 10:00:00", as
+    feed scripts print a local time): that form alone had no date, while "Mi, ..." and "18 Nov 2026 10:00:00"
+    were read as UTC. It is read as UTC here too.
+    """
     match = _DAY_NAMED.match(value)
-    if not match or value.strip().lower().startswith(_ENGLISH_DAYS) and ", " in value:
+    if not match or value.strip().lower().startswith(_ENGLISH_DAYS) and ", " in value and not _ZONELESS.search(value):
         return None
     rest = match[1]
     if zoned := _date_with_zone_name(rest):

@@ -602,6 +602,20 @@ def test_dates_feedparser_half_reads_or_misses(feed_server: FeedServer) -> None:
     assert batch.warnings == []
 
 
+def test_an_rfc_822_date_with_an_english_day_name_and_no_zone_is_read_in_utc(feed_server: FeedServer) -> None:
+    """'Wed, 18 Nov 2026 10:00:00', as feed scripts print a local time, alone had no date (the fetch time, with a
+    warning; of unknown date on a first reading), while 'Mi, ...' and '18 Nov 2026 10:00:00' were read as UTC."""
+    dates = ["Wed, 18 Nov 2026 10:00:00", "Wed, 18 Nov 2026 10:00", "Mi, 18 Nov 2026 10:00:00",
+             "Wed, 18 Nov 2026 10:00:00 +01:00", "Wed, 18 Nov 2026 10:00:00 CET"]  # zones read as before
+    feed_server.routes["/feed"] = Route(_rss("".join(f"<item><guid>{i}</guid><title>Acme</title><pubDate>{d}</pubDate>"
+                                                     "</item>" for i, d in enumerate(dates))).encode())
+    (batch,) = _listener(feed_server.url("/feed")).fetch(None)
+    assert [m.created_at.isoformat() for m in batch.mentions] == [
+        "2026-11-18T10:00:00+00:00", "2026-11-18T10:00:00+00:00", "2026-11-18T10:00:00+00:00",
+        "2026-11-18T09:00:00+00:00", "2026-11-18T09:00:00+00:00"]
+    assert all(m.date_known for m in batch.mentions) and batch.warnings == []
+
+
 def test_an_entry_dated_over_a_day_ahead_gets_the_fetch_time(feed_server: FeedServer) -> None:
     """An event listing's date (or a zone gone wrong) put items in weeks that had not begun."""
     feed_server.routes["/feed"] = Route(_rss(
