@@ -14,6 +14,8 @@ for speed and agreement.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -69,15 +71,33 @@ _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
                         "\U0002f800-\U0002fa1f]")
 
 
+def _starts_a_word(char: str) -> bool:
+    """Whether the tokenizer starts a new word at `char`: a space, an ideograph or punctuation.
+
+    BERT's pre-tokenizer makes each ASCII punctuation character and each Unicode
+    punctuation character (category P) a word of its own, as it does an ideograph.
+    """
+    return (char == " " or char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith("P")
+            or _IDEOGRAPH.match(char) is not None)
+
+
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
+
+
 def _prefix(text: str) -> str:
-    """`text` cut between two words within `LONG_TEXT` characters (or `text` itself, when shorter or one word)."""
+    """`text` cut between two words within `LONG_TEXT` characters (or `text` itself, when shorter or one word).
+
+    The last place a word starts is taken, not only the last space: a pasted data URI
+    or base64 blob ("data:image/png;base64,iVBO.../AAAA+...") has no space, or one near
+    its start, and a 10 MB one was tokenized whole (2.3 GB) although its punctuation
+    splits it into words the tokenizer reads one by one.
+    """
     if len(text) <= LONG_TEXT:
         return text
-    space = text.rfind(" ", 0, LONG_TEXT)
-    if space > 0:
-        return text[:space]
-    ideographs = [m.start() for m in _IDEOGRAPH.finditer(text, LONG_TEXT // 2, LONG_TEXT)]
-    return text[:ideographs[-1]] if ideographs else text
+    for end in range(LONG_TEXT, 0, -1):
+        if _starts_a_word(text[end]):
+            return text[:end]
+    return text
 
 
 class JourneyClassifier:

@@ -15,7 +15,7 @@ import torch
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
-from journeywatch.classifiers import forget_classifiers, load_classifier
+from journeywatch.classifiers import JourneyClassifier, forget_classifiers, load_classifier
 from journeywatch.classifiers.encoder import load_base_encoder, load_tokenizer, run_layers, run_lower
 from journeywatch.classifiers.files import DEFAULT_MODEL_DIR, read_config
 from journeywatch.classifiers.predictor import native_bf16
@@ -358,18 +358,8 @@ def test_a_text_of_emoji_only_is_flagged_for_review(tiny_model: Path) -> None:
     assert [p.needs_review for p in classifier.predict(texts)] == [True, True, True, False]
 
 
-def test_a_huge_text_gets_the_ids_the_whole_text_gives(tiny_model: Path) -> None:
-    # A 10 MB post was tokenized whole (millions of ids, half a gigabyte) to keep 256; it is now cut first,
-    # where that cannot change the ids.
-    from journeywatch.classifiers.encoder import normalise_text
-
-    classifier = load_classifier(tiny_model, backend="torch")
-    texts = ["the flight was late again " * 40_000,  # cut at a space
-             ("x" * 150 + " ") * 1_000,  # words too long for a token each: the prefix falls short, read whole
-             "丢了我的行李" * 10_000,  # no space: cut before an ideograph (a word each)
-             "ありがとう" * 10_000,  # kana are no words of their own: read whole
-             "short one"]
-    whole = [classifier.tokenizer.encode(normalise_text(t)).ids for t in texts]
+def _lengths_tokenized(classifier: JourneyClassifier, texts: list[str], whole: list[list[int]]) -> list[int]:
+    """The lengths of the strings `classifier.token_ids(texts)` gave its tokenizer, having checked it returned `whole`."""
     tokenizer, seen = classifier.tokenizer, []
 
     class Recording:  # the Rust tokenizer takes no attributes: a stand-in that notes what it was given
@@ -386,5 +376,35 @@ def test_a_huge_text_gets_the_ids_the_whole_text_gives(tiny_model: Path) -> None
         assert classifier.token_ids(texts) == whole
     finally:
         classifier.tokenizer = tokenizer
+    return seen
+
+
+def test_a_huge_text_gets_the_ids_the_whole_text_gives(tiny_model: Path) -> None:
+    # A 10 MB post was tokenized whole (millions of ids, half a gigabyte) to keep 256; it is now cut first,
+    # where that cannot change the ids.
+    from journeywatch.classifiers.encoder import normalise_text
+
+    classifier = load_classifier(tiny_model, backend="torch")
+    texts = ["the flight was late again " * 40_000,  # cut at a space
+             ("x" * 150 + " ") * 1_000,  # words too long for a token each: the prefix falls short, read whole
+             "丢了我的行李" * 10_000,  # no space: cut before an ideograph (a word each)
+             "ありがとう" * 10_000,  # kana are no words of their own: read whole
+             "short one"]
+    whole = [classifier.tokenizer.encode(normalise_text(t)).ids for t in texts]
+    seen = _lengths_tokenized(classifier, texts, whole)
     assert [len(ids) for ids in whole[:3]] == [classifier.config.max_tokens] * 3
     assert seen[0] <= 20_000 and seen[2] <= 20_000  # cut, not tokenized whole (1,040,000 and 60,000 characters)
+
+
+def test_a_huge_text_without_spaces_is_cut_at_its_punctuation(tiny_model: Path) -> None:
+    # A 10 MB data URI pasted in a post has no space (or one near its start): it was tokenized whole (2.3 GB of
+    # memory) to keep 256 ids, though its punctuation ("/", "+", "," or "。") starts a word as a space does.
+    from journeywatch.classifiers.encoder import normalise_text
+
+    classifier = load_classifier(tiny_model, backend="torch")
+    blob = "iVBORw0KGgo/AAAANSUhEUg+AAAA" * 5_000
+    texts = ["data:image/png;base64," + blob, "look at this: data:image/png;base64," + blob, "ab,cd。" * 30_000]
+    whole = [classifier.tokenizer.encode(normalise_text(t)).ids for t in texts]
+    seen = _lengths_tokenized(classifier, texts, whole)
+    assert [len(ids) for ids in whole] == [classifier.config.max_tokens] * 3
+    assert max(seen) <= 20_000  # cut, not tokenized whole (140,000 to 180,000 characters)
