@@ -206,8 +206,9 @@ def evaluate(
     """Judge windows `start..stop` of `series`, in order.
 
     `exclude` marks windows kept out of every baseline (earlier spikes, so a
-    spike does not teach the detector that spikes are normal); windows this
-    call flags are added to it as it goes, so it is updated in place.
+    spike does not teach the detector that spikes are normal); the windows of
+    each scan this call flags (all of them, as a stored alert's span is kept
+    out by the next check) are added to it as it goes, so it is updated in place.
     """
     x_all = np.asarray(series.negative, dtype=float)
     n = len(x_all)
@@ -220,7 +221,7 @@ def evaluate(
     for i in range(max(start, 0), stop):
         verdict = _judge(series, settings, i, x_all, slot, weekday, slots_per_day, span, exclude)
         if verdict.flagged:
-            exclude[i] = True
+            exclude[i - verdict.windows + 1:i + 1] = True  # the scan's windows, as a stored alert's span is
         verdicts.append(verdict)
     return verdicts
 
