@@ -14,12 +14,16 @@ import logging
 import os
 import re
 import threading
+import unicodedata
 
 AUTHOR_KEY_ENV = "JOURNEYWATCH_AUTHOR_KEY"
 FALLBACK_KEY = "journeywatch-unkeyed-fallback"  # documented; set the env var for real protection
 PREFIX = "h:"
 # How handles are written around the name itself: '@bob' in a tweet export, 'u/bob' in a Reddit one.
 _HANDLE_MARK = re.compile(r"^(?:@|/?u/)(?=\S)", re.IGNORECASE)
+# Invisible characters a copied or scraped name carries (zero-width space, non-joiner, joiner, word joiner,
+# byte order mark): not part of the name, as they are not to whoever reads it.
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff")))
 
 log = logging.getLogger(__name__)
 _warned = False
@@ -46,13 +50,26 @@ def author_key() -> bytes:
     return FALLBACK_KEY.encode("utf-8")
 
 
+def author_name(author: str) -> str:
+    """`author` as one person's name is compared and stored: NFC, without invisible characters or surrounding space.
+
+    'bob' with a zero-width space pasted before it, or 'José' written with a combining accent (NFD, as macOS
+    files and some exports give it), read as the same name but hashed to another pseudonym: one person
+    counted as two authors. Plain ASCII names are as they were, so stored pseudonyms of them do not change.
+    """
+    if author.isascii():
+        return author.strip()
+    return unicodedata.normalize("NFC", author.translate(_INVISIBLE)).strip()
+
+
 @functools.lru_cache(maxsize=65536)  # the same authors recur run after run
 def pseudonym(author: str, key: bytes) -> str:
     """A stable, keyed stand-in for `author` (same name and key, same pseudonym).
 
     Case and a handle's '@' or 'u/' are not part of the name: one export writes '@Bob' where
-    another, or Reddit, writes 'bob', and one person must count as one author.
+    another, or Reddit, writes 'bob', and one person must count as one author; nor are invisible
+    characters or the Unicode normalisation form (`author_name`).
     """
-    name = _HANDLE_MARK.sub("", author.strip()).lower()
+    name = _HANDLE_MARK.sub("", author_name(author)).lower()
     digest = hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()
     return PREFIX + digest[:32]

@@ -6,7 +6,7 @@ import re
 
 from journeywatch.domain import Mention
 
-from .authors import author_key, pseudonym
+from .authors import author_key, author_name, pseudonym
 from .brands import BrandMatcher
 from .language import detect_languages
 
@@ -55,9 +55,17 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
         mention.lang, mention.lang_supported = language.code, language.supported
     key = None if raw_authors else author_key()
     for mention in kept:
-        if author := mention.author:
-            mention.author = pseudonym(author, key) if key else _fitting(author)
+        if mention.author:
+            mention.author = _stored_author(author_name(mention.author), key)
     return kept
+
+
+def _stored_author(name: str, key: bytes | None) -> str | None:
+    """What is stored of an author's `name` (see `author_name`): its pseudonym, or with no `key` the name itself.
+    A name of invisible characters only is no name."""
+    if not name:
+        return None
+    return pseudonym(name, key) if key else _fitting(name)
 
 
 def _fitting(author: str) -> str:

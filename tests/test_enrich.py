@@ -219,3 +219,25 @@ def test_neither_names_nor_key_reach_the_database(monkeypatch: pytest.MonkeyPatc
         rows = [tuple(r) for r in connection.execute(select(mentions_table))]
     dump = repr(rows)
     assert "RealName42" not in dump and "s3cret-key-value" not in dump
+
+
+def test_invisible_characters_and_normalisation_forms_do_not_make_another_author(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(AUTHOR_KEY_ENV, "first-secret")
+    spellings = {"bob": ["\u200bbob", "bob\u200c", "b\u200dob", "\u2060bob", "\ufeffbob", " \u200bbob\n"],
+                 "Jos\u00e9": ["Jose\u0301", "\u200bJose\u0301 "]}
+    for name, others in spellings.items():
+        found = prepare_mentions([_mention(i, "acme", author=a) for i, a in enumerate([name, *others])], MATCHER)
+        assert len({m.author for m in found}) == 1, name
+        raw = prepare_mentions([_mention(i, "acme", author=a) for i, a in enumerate([name, *others])], MATCHER,
+                               raw_authors=True)
+        assert {m.author for m in raw} == {name}
+    assert prepare_mentions([_mention(1, "acme", author="\u200b\ufeff ")], MATCHER)[0].author is None
+
+
+def test_pseudonyms_of_plain_names_stay_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(AUTHOR_KEY_ENV, "first-secret")
+    stored = {"Alice": "h:30177f430bfc9a51b610faa4f282e432", "@Bob_99": "h:8234ca9beb9ecf2481d434c51e5b0d5a",
+              " carol.d ": "h:77b251a27138a302145e701e10a42415", "u/Dan-Ex": "h:3f9fbb79410199d179f96cfc911dd9ef"}
+    found = prepare_mentions([_mention(i, "acme", author=name) for i, name in enumerate(stored)], MATCHER)
+    assert [m.author for m in found] == list(stored.values())
