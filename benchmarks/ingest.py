@@ -44,7 +44,7 @@ from journeywatch.listeners import language  # noqa: E402
 from journeywatch.listeners.authors import author_key, pseudonym  # noqa: E402
 from journeywatch.listeners.feeds import mentions_of_feed, parse_feed  # noqa: E402
 from journeywatch.listeners.language import detect_language  # noqa: E402
-from journeywatch.query import compile_query  # noqa: E402
+from journeywatch.query import compile_query, titled  # noqa: E402
 from journeywatch.settings import Brand  # noqa: E402
 from journeywatch.storage import forget_engines, open_database, store_batch  # noqa: E402
 from journeywatch.storage.dialect import insert_for  # noqa: E402
@@ -146,7 +146,7 @@ def plain_prepare(items: list[Mention], brands: list[Brand]) -> list[Mention]:
     kept = []
     for mention in items:
         text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-        names = [name for name, query in queries if query.matches(text)]
+        names = [name for name, query in queries if query.matches(titled(mention.title, mention.text))]
         if not names:
             continue
         mention.brands = names

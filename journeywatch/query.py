@@ -5,6 +5,7 @@ The syntax is the one listening tools share (Lucene's):
 - `acme`, `Acme` — a word, case-insensitive, whole words only (`acme` does not match `acmeville`);
 - `"acme corp"` — a phrase: the words in this order, separated only by spaces or punctuation; punctuation
   between the query's words separates them too (`"dr. oetker"` finds "Dr Oetker"), inside a word it stays;
+  a phrase is found in an item's title or in its text, never across the two (see `titled`);
 - `@acme`, `#acmefail` — a handle or hashtag, matched with its sigil; a plain `acme` also matches `@acme`;
 - `acme*`, `acm?` — wildcards inside one word;
 - `🔥`, `❤️` — emoji (and symbols such as `™`), found anywhere, beside a word or not; `👍` also finds
@@ -104,6 +105,18 @@ def _cjk_spaced(text: str) -> str:
     if text.isascii() or _HAS_CJK.search(text) is None:
         return text
     return _CJK_EDGE.sub(" ", text)
+
+
+# What stands between an item's title and its text in the text brand queries are matched against: not a word
+# character, so terms are found on either side of it, and no phrase's words are found across it. Joined by a
+# newline, the title "... love my acme" and the text "air fryer ..." matched "acme air". Sources' texts never
+# hold it (`listeners.text.clean_text` drops NUL, as no database stores it).
+TITLE_BREAK = "\0"
+
+
+def titled(title: str | None, text: str) -> str:
+    """The text brand queries are matched against for an item with `title` (or none) and `text`."""
+    return f"{title}{TITLE_BREAK}{text}" if title else text
 
 
 def lowered_text(text: str) -> str:
@@ -317,7 +330,7 @@ def _phrase(node: Phrase, terms: set[str]) -> Matcher:
               if (kept := _phrase_piece(piece, first=i == 0, last=i == len(pieces) - 1))]
     if len(pieces) == 1 and _PLAIN_TERM.fullmatch(pieces[0]):
         return _word(Word(pieces[0]), terms)
-    body = r"\W+".join(re.escape(p) for p in pieces)
+    body = r"[^\w\0]+".join(re.escape(p) for p in pieces)  # not across TITLE_BREAK
     required = frozenset(_WORD.findall(inner))
     terms.update(required)
     return _regex_matcher(r"(?<!\w)" + body + r"(?!\w)", required)

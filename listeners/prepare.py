@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from journeywatch.domain import Mention
+from journeywatch.query import titled
 
 from .authors import author_key, author_name, pseudonym
 from .brands import BrandMatcher
@@ -44,7 +45,8 @@ def prepare_mentions(mentions: list[Mention], matcher: BrandMatcher, raw_authors
     kept: list[Mention] = []
     combined: list[str] = []
     texts = [f"{mention.title}\n{mention.text}" if mention.title else mention.text for mention in mentions]
-    for mention, text, brands in zip(mentions, texts, matcher.brands_of_all(texts)):
+    matched = matcher.brands_of_all([titled(mention.title, mention.text) for mention in mentions])
+    for mention, text, brands in zip(mentions, texts, matched):
         if mention.brands:  # set by the listener from context: a reply in a brand's thread, an export's column
             brands = list(dict.fromkeys([*_configured(mention.brands, known), *brands]))
         if brands:

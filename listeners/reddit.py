@@ -47,6 +47,7 @@ import requests
 
 from journeywatch.domain import Mention
 from journeywatch.errors import SourceError
+from journeywatch.query import titled
 from journeywatch.redaction import masked_url
 from journeywatch.settings import Brand, RedditSource
 
@@ -590,7 +591,7 @@ class RedditListener:
             return [], 1
         if not self.settings.comments or self.matcher is None:
             return [mention], 0
-        mention.brands = self.matcher.brands_of(f"{mention.title}\n{mention.text}")
+        mention.brands = self.matcher.brands_of(titled(mention.title, mention.text))
         if not mention.brands:
             return [mention], 0
         if _count(data.get("num_comments")) == 0:
@@ -749,7 +750,7 @@ class RedditListener:
             data = {**vars(submission), "name": fullname}
             parent = submission_mention(self.name, data, site)
             if parent is not None and self.matcher is not None:
-                parent.brands = self.matcher.brands_of(f"{parent.title}\n{parent.text}")
+                parent.brands = self.matcher.brands_of(titled(parent.title, parent.text))
             if parent is None or not parent.brands:
                 del self._threads[fullname]
                 if parent is None and (standin := withdrawn_mention(self.name, data)) is not None:

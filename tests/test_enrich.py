@@ -88,6 +88,14 @@ def test_brands_come_from_title_and_text_and_unmatched_items_are_dropped() -> No
     assert [(m.external_id, m.brands) for m in kept] == [("1", ["Acme"]), ("3", ["Acme", "Globex"])]
 
 
+def test_a_phrase_is_matched_in_the_title_or_the_text_not_across_them() -> None:
+    matcher = BrandMatcher([Brand(name="Phrase", query='"acme air"'), Brand(name="Terms", query="acme AND air")])
+    items = [_mention(1, "air fryer arrived today", title="Weekend haul, love my acme"),
+             _mention(2, "acme air was on time", title="Nice")]
+    kept = prepare_mentions(items, matcher)
+    assert [(m.external_id, m.brands) for m in kept] == [("1", ["Terms"]), ("2", ["Phrase", "Terms"])]
+
+
 def test_language_is_stored_and_only_english_is_supported() -> None:
     english = "My Acme kettle stopped working after two weeks and support never answered my emails."
     german = "Mein Acme Wasserkocher ist nach zwei Wochen kaputt gegangen und der Kundendienst antwortet nicht."

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from journeywatch.errors import ConfigError
 from journeywatch.listeners import BrandMatcher
-from journeywatch.query import QueryError, compile_query
+from journeywatch.query import QueryError, compile_query, titled
 from journeywatch.settings import Brand
 
 
@@ -292,6 +292,25 @@ def test_a_batch_matches_as_its_texts_one_by_one(texts: list[list[tuple[str, str
     batch = ["".join(word + sep for word, sep in pieces) for pieces in texts]
     expected = [[str(i) for i, q in enumerate(queries) if compile_query(q).matches(text)] for text in batch]
     assert matcher.brands_of_all(batch) == expected
+
+
+@pytest.mark.parametrize(("title", "text", "phrase", "terms"), [
+    ("Weekend haul, love my acme", "air fryer arrived today", False, True),  # the phrase only across the two
+    ("Acme air", "delayed again", True, True),
+    ("Delayed", "acme\nair, again", True, True),  # a line break inside the text is no title boundary
+    ("Acme air", "", True, True),  # no text: the title alone
+    (None, "acme air", True, True),  # no title
+    ("My \"Acme #", "air\" fryer", False, True),
+])
+def test_a_phrase_is_not_found_across_an_items_title_and_text(title: str | None, text: str, phrase: bool,
+                                                                terms: bool) -> None:
+    """Title and text are one text to terms (`acme AND air`), but a phrase is found in one or the other."""
+    queries = ['"acme air"', "acme AND air", '"acme air" OR globex']
+    matcher = BrandMatcher([Brand(name=q, query=q) for q in queries])
+    expected = [q for q, found in zip(queries, [phrase, terms, phrase]) if found]
+    item = titled(title, text)
+    assert [q for q in queries if compile_query(q).matches(item)] == expected
+    assert matcher.brands_of_all([item, "acme air"]) == [expected, queries]  # the batch path agrees
 
 
 def test_only_wildcard_queries_are_asked_about_texts_without_their_terms() -> None:
