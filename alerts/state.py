@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Text, and_, cast, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, Text, and_, cast, delete, func, select, update
 
 from journeywatch.storage.dialect import insert_for
 from journeywatch.storage.tables import alert_checks, alert_judgments, alerts
@@ -100,12 +100,23 @@ def open_alert(engine: Engine, brand: str) -> Alert | None:
     return _alert(row) if row else None
 
 
+def _flagged_in(since: datetime, until: datetime | None = None) -> ColumnElement[bool]:
+    """Alerts whose flagged span (first window to last flagged one) overlaps [since, until), or [since, ...).
+
+    One rule for every reader that picks alerts by time (the weekly digest,
+    `alerts list --since`, the detector's baselines): a spike begun before
+    `since` and still flagged after it is in, as its later hours are.
+    """
+    still_flagged = alerts.c.last_window_end > since
+    return still_flagged if until is None else and_(alerts.c.window_start < until, still_flagged)
+
+
 def spans_between(engine: Engine, brand: str, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
     """(start, last window end) of the brand's alerts overlapping [since, until): kept out of baselines."""
     with engine.connect() as connection:
         rows = connection.execute(
             select(alerts.c.window_start, alerts.c.last_window_end)
-            .where(alerts.c.brand == brand, alerts.c.window_start < until, alerts.c.last_window_end > since)
+            .where(alerts.c.brand == brand, _flagged_in(since, until))
         ).all()
     return [(r.window_start, r.last_window_end) for r in rows]
 
@@ -169,12 +180,17 @@ def get_alert(engine: Engine, alert_id: int) -> Alert:
 
 def recent_alerts(engine: Engine, limit: int = 20, brand: str | None = None,
                   since: datetime | None = None) -> list[Alert]:
-    """The newest alerts first (by the window that raised them), optionally for one brand, or since a time."""
+    """The newest alerts first (by the window that raised them), optionally for one brand, or since a time.
+
+    `since` keeps the alerts still flagged after it (`_flagged_in`), as the
+    weekly digest picks a week's: picked by their start, a spike begun on
+    Sunday night and flagged into Monday was left out of `--since Monday`.
+    """
     query = select(alerts).order_by(alerts.c.window_start.desc(), alerts.c.id.desc()).limit(limit)
     if brand is not None:
         query = query.where(alerts.c.brand == brand)
     if since is not None:
-        query = query.where(alerts.c.window_start >= since)
+        query = query.where(_flagged_in(since))
     with engine.connect() as connection:
         return [_alert(row) for row in connection.execute(query)]
 
@@ -194,7 +210,7 @@ def alerts_between(engine: Engine, brand: str | None, since: datetime, until: da
     showed only in last week's digest. `brand=None` gives every brand's.
     Datetimes stay timezone-aware datetimes.
     """
-    query = (select(alerts).where(and_(alerts.c.window_start < until, alerts.c.last_window_end > since))
+    query = (select(alerts).where(_flagged_in(since, until))
              .order_by(alerts.c.window_start, alerts.c.id))
     if brand is not None:
         query = query.where(alerts.c.brand == brand)

@@ -221,8 +221,9 @@ def list_alerts(
     config: Path = typer.Option(None, "--config", "-c", help="take the database URL from this config"),
     database: str = typer.Option(None, "--database", help=f"database URL (or set {DATABASE_ENV})"),
     brand: str = typer.Option(None, "--brand", help="only this brand (any letter case)"),
-    since: str = typer.Option(None, "--since", help="only alerts whose window began at or after a UTC date "
-                                                     "(2026-11-18) or this long ago (7d, 12h)"),
+    since: str = typer.Option(None, "--since", help="only alerts still flagged at or after a UTC date "
+                                                     "(2026-11-18) or this long ago (7d, 12h), begun earlier "
+                                                     "or not"),
     limit: int = typer.Option(20, "--limit", help="how many, newest first (1 to 1000)"),
     evidence: bool = typer.Option(False, "--evidence", help="also print each alert's top items and links"),
     as_json: bool = typer.Option(False, "--json", help="print the alerts as a JSON list, evidence included"),
