@@ -130,10 +130,22 @@ def _parse_time(value: Any, date_format: str | None) -> datetime:
 _NAMED_UTC = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:UTC|GMT)", re.IGNORECASE)
 
 
+# ISO 8601 with a space before the offset and a fraction of a second, or the zone's name after the offset, as
+# Go's time.Time prints ("2026-11-22 10:00:00.123456789 +0100 CET") and Ruby's with milliseconds: Python reads
+# the space before an offset only after whole seconds. The offset says the time; a name after it is left out.
+_SPACED_OFFSET = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([+-]\d\d:?\d\d)"
+                            r"(?:\s+(?:[A-Z]{2,5}|[+-]\d\d(?:\d\d)?))?")
+
+
 def _other_date(text: str) -> datetime | None:
     if match := _NAMED_UTC.fullmatch(text):
         try:
             return datetime.fromisoformat(match[1]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    if match := _SPACED_OFFSET.fullmatch(text):
+        try:
+            return datetime.fromisoformat(match[1] + match[2])
         except ValueError:
             return None
     if _RFC_2822.fullmatch(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,3 +58,28 @@ def test_a_year_joined_to_the_time_by_a_comma_or_at_is_read(value: str, expected
 def test_am_or_pm_written_onto_the_time_is_read(value: str, expected: str) -> None:
     """Only Meltwater's '20-Nov-2026 10:15PM' read so; the same clock after other dates was refused."""
     assert parse_time(value).isoformat() == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2026-11-22 10:00:00 +0100", "2026-11-22T09:00:00+00:00"),  # Ruby's Time#to_s (read before too)
+    ("2026-11-22 10:00:00.000 +00:00", "2026-11-22T10:00:00+00:00"),
+    ("2026-11-22 10:00:00.250 +0100", "2026-11-22T09:00:00.250000+00:00"),
+    ("2026-11-22 10:00:00 +0100 CET", "2026-11-22T09:00:00+00:00"),  # Go's time.Time.String()
+    ("2026-11-22 10:00:00.123456789 -0800 PST", "2026-11-22T18:00:00.123456+00:00"),
+    ("2026-11-22 10:00:00 -0300 -03", "2026-11-22T13:00:00+00:00"),  # Go, a zone with no name of its own
+])
+def test_a_space_before_the_offset_after_a_fraction_or_before_a_zone_name_is_read(value: str,
+                                                                                  expected: str) -> None:
+    """Refused, every row of an export from Go or of Ruby's times with milliseconds was skipped; the offset says
+    the time, in whatever zone the source's `timezone` names."""
+    assert parse_time(value).isoformat() == expected
+    assert parse_time(value, zone=ZoneInfo("Asia/Tokyo")).isoformat() == expected
+
+
+def test_a_go_export_is_read_with_its_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "go.csv"
+    path.write_text("id,text,created_at\n1,Acme kettle broke,2026-11-22 10:00:00.5 +0100 CET\n"
+                    "2,Acme again,2026-11-22 10:00:00.000 +00:00\n")
+    read = FileListener(FileSource(kind="file", name="go", path=path))
+    assert [m.created_at.isoformat() for b in read.fetch(None) for m in b.mentions] == [
+        "2026-11-22T09:00:00.500000+00:00", "2026-11-22T10:00:00+00:00"]
