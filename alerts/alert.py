@@ -21,6 +21,14 @@ def ratio_text(ratio: float) -> str:
     return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
 
 
+def window_text(start: datetime, end: datetime) -> str:
+    """'2026-11-18 14:00–17:00 UTC'; with the end's date when it falls on another day than the start
+    ('2026-11-22 23:00–2026-11-23 00:00 UTC'): '23:00–00:00' read as the start day's own midnight.
+    As the alert message and `alerts list` write an alert's window."""
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{until} UTC"
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceItem:
     """One negative share-stage item from the window that raised the alert."""

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timezone
 from html import escape
 
-from .alert import Alert, expected_text, ratio_text
+from .alert import Alert, expected_text, ratio_text, window_text
 
 _TEXT_LIMIT = 400
 
@@ -40,13 +40,12 @@ def alert_title(alert: Alert) -> str:
 
 def alert_html(alert: Alert) -> str:
     """The alert body: figures, the sources that drove it, the top items with their links."""
-    start = alert.window_start.strftime("%Y-%m-%d %H:%M")
-    end = alert.window_end.strftime("%H:%M")
+    when = window_text(alert.window_start, alert.window_end)  # the end's date too when it is past midnight
     share = f"{alert.negative_share:.0%}" if alert.negative_share is not None else "n/a"
     span = "this window" if alert.windows == 1 else f"the last {alert.windows} windows"
     lines = [
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
-        f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(start)}–{escape(end)} UTC) "
+        f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(when)}) "
         f"against {expected_text(alert.expected)} expected: {ratio_text(alert.ratio)} the brand's usual level "
         f"for that time, "
         f"upper-tail probability {alert.p_value:.1e} ({escape(alert.model)} model). "

@@ -431,3 +431,17 @@ def test_a_url_credential_under_a_short_or_uncommon_name_is_masked(query: str) -
     assert query.split("=", 1)[1] in url_credentials(url)
     [result] = deliver([f"json://127.0.0.1:9/hook?{query}"], "t", "<p>b</p>", retries=0)
     assert "Secret-123x" not in repr(result)
+
+
+def test_a_window_past_midnight_gives_its_end_a_date_in_what_a_target_gets(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # "2026-11-22 23:00–00:00 UTC" read as the start day's own midnight, the hour before the spike began.
+    monkeypatch.chdir(tmp_path)
+    alert = _alert()
+    alert.window_start = datetime(2026, 11, 22, 23, tzinfo=timezone.utc)
+    alert.window_end = alert.last_window_end = datetime(2026, 11, 23, 0, tzinfo=timezone.utc)
+    [result] = deliver(["file://out/alerts.log"], alert_title(alert), alert_html(alert), "html", retries=0)
+    assert result.ok, result.error
+    text = (tmp_path / "out" / "alerts.log").read_text(encoding="utf-8")
+    assert "(this window, 2026-11-22 23:00–2026-11-23 00:00 UTC)" in text, text
+    assert "(this window, 2026-11-18 14:00–15:00 UTC)" in alert_html(_alert())  # within a day: the hours alone

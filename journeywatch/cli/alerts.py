@@ -27,9 +27,9 @@ console = Console(emoji=False)  # a brand or target holding ":fire:" is text, no
 
 def _window(alert: Alert) -> str:
     """From the spike's first window to its last flagged one: the first window alone hid a spike's length."""
-    last = max(alert.window_end, alert.last_window_end)
-    end = f"{last:%H:%M}" if last.date() == alert.window_start.date() else f"{last:%Y-%m-%d %H:%M}"
-    return f"{alert.window_start:%Y-%m-%d %H:%M}–{end} UTC"
+    from journeywatch.alerts.alert import window_text
+
+    return window_text(alert.window_start, max(alert.window_end, alert.last_window_end))
 
 
 def _hours(start: datetime, end: datetime) -> str:
