@@ -61,6 +61,9 @@ class Mention:
     # written (a feed's backlog on its first reading). Such an item is in the week it was collected, but no alert
     # window counts it: a backlog stamped into one hour is no spike.
     date_known: bool = True
+    # False: `created_at` is the fetch time standing in for a date the source did not give (known or not, as
+    # above). True: the source's own date, which replaces a stored stand-in of unknown date (see `storage`).
+    date_given: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -476,7 +476,8 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
         warning = f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: {problem}; fetch time used"
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
-                      author=_author_of(entry), date_known=not (problem and undated_unknown))
+                      author=_author_of(entry), date_known=not (problem and undated_unknown),
+                      date_given=problem is None)
     return mention, warning
 
 

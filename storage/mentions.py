@@ -111,6 +111,8 @@ def insert_mentions(connection: Connection, batch: Iterable[Mention],
         else:
             links.extend([(brand, m.source, m.external_id) for brand in dict.fromkeys(brands)])
     new = _bulk_insert(connection, mentions.name, _MENTION_COLUMNS, ("source", "external_id"), rows)
+    if new < len(unique):
+        _take_dates(connection, unique)
     edited, withdrawn = _take_edits(connection, unique, judged) if new < len(unique) else (0, 0)
     linked = _link_brands(connection, links) if links else {}
     return StoreResult(new=new, seen=len(unique) - new, linked=linked, edited=edited, withdrawn=withdrawn)
@@ -137,6 +139,31 @@ _BLANK_AUTHOR = update(mentions).where(
     mentions.c.text == "", mentions.c.title.is_(None)).values(author=None)
 
 
+# A stored item of unknown date (the fetch time standing in) that the batch gives its source's own date: the keys
+# and that date are bound by these names. Its brand links, which copy the row's date, take it too.
+_STAND_IN = and_(mentions.c.source == bindparam("b_source"), mentions.c.external_id == bindparam("b_external_id"),
+                 mentions.c.date_known.is_(False))
+_TAKE_DATE = update(mentions).where(_STAND_IN).values(created_at=bindparam("b_created_at"), date_known=True)
+_TAKE_LINK_DATES = update(mention_brands).where(
+    mention_brands.c.mention_id == select(mentions.c.id).where(_STAND_IN).scalar_subquery(),
+    mention_brands.c.date_known.is_(False)).values(created_at=bindparam("b_created_at"), date_known=True)
+
+
+def _take_dates(connection: Connection, batch: list[Mention]) -> None:
+    """Give stored items of unknown date the date `batch` now reads for them from their source.
+
+    A feed cut short that still parses leaves its last entry without a date: stored at the fetch time,
+    of unknown date (on a first reading), it kept that stand-in for ever, since an item keeps its first
+    date, though the whole feed served later says when it was written. Only a date the source gave
+    replaces it (`Mention.date_given`), not another fetch time; a known date is never changed.
+    """
+    rows = [{"b_source": m.source, "b_external_id": m.external_id, "b_created_at": m.created_at}
+            for m in batch if m.date_given and m.date_known]
+    if rows:
+        connection.execute(_TAKE_LINK_DATES, rows)  # first: it finds the rows while they are of unknown date
+        connection.execute(_TAKE_DATE, rows)
+
+
 def wordless(mention: Mention) -> bool:
     """Nothing left to read: the stand-in a listener gives for an item deleted or removed since it was stored."""
     return not mention.text and mention.title is None
@@ -148,7 +175,7 @@ def _take_edits(connection: Connection, batch: list[Mention],
     withdrawn), the second those blanked by a wordless stand-in (not edited by anyone: deleted or removed).
 
     A review its author edited, a news item updated: the first text was kept for ever, classified
-    and shown as the item's. The row keeps its id, its created_at and date_known (the item was written
+    and shown as the item's. The row keeps its id, its created_at and date_known (but see `_take_dates`; the item was written
     then: its windows and weeks do not change, so nothing counts twice), and its classification is
     dropped, so the next classification step classifies the newest text like any pending item. Items
     this batch inserted have its text already: neither statement touches them. Of an edited item's

@@ -221,3 +221,35 @@ def test_rows_stored_before_the_migration_keep_a_known_date(database_url: str) -
         assert connection.execute(select(mentions.c.date_known)).scalars().all() == [True]
         assert connection.execute(select(mention_brands.c.date_known)).scalars().all() == [True]
     engine.dispose()
+
+
+def test_an_entry_cut_short_of_its_date_takes_it_when_the_whole_feed_is_read(
+    database_url: str, feed_server: FeedServer,  # noqa: F811
+) -> None:
+    """A body cut short that still parses left its last entry undated: the fetch time stood in, of unknown date,
+    and stayed, as an item keeps its first date, when the whole feed said later when it was written."""
+    engine = open_database(database_url)
+    config = _config(database_url)
+    written = {"a": T0 + timedelta(days=9), "b": T0 + timedelta(days=8, hours=3)}
+    whole = _rss([(guid, _complaint(i), when) for i, (guid, when) in enumerate(written.items())])
+    feed_server.routes["/reviews"] = Route(whole[: whole.rindex(b"<pubDate>")])  # cut off in the last entry
+
+    def stored() -> dict[str, tuple[datetime, bool]]:
+        with engine.connect() as connection:
+            rows = connection.execute(select(mentions.c.external_id, mentions.c.created_at, mentions.c.date_known)
+                                      .where(mentions.c.source == "reviews")).all()
+            links = connection.execute(select(mention_brands.c.created_at, mention_brands.c.date_known)).all()
+        assert sorted(links) == sorted((at, known) for _, at, known in rows)  # the links carry the row's date
+        return {guid: (at, known) for guid, at, known in rows}
+
+    _collect(engine, feed_server, config, "reviews", FIRST)
+    assert stored() == {"a": (written["a"], True), "b": (FIRST, False)}
+    _collect(engine, feed_server, config, "reviews", FIRST + HOUR)  # cut again: another fetch time is no date
+    assert stored() == {"a": (written["a"], True), "b": (FIRST, False)}
+    feed_server.routes["/reviews"] = Route(whole)
+    _collect(engine, feed_server, config, "reviews", FIRST + 2 * HOUR)
+    assert stored() == {"a": (written["a"], True), "b": (written["b"], True)}
+    redated = whole.replace(format_datetime(written["a"]).encode(), format_datetime(FIRST).encode())
+    feed_server.routes["/reviews"] = Route(redated)
+    _collect(engine, feed_server, config, "reviews", FIRST + 3 * HOUR)  # a known date is kept
+    assert stored() == {"a": (written["a"], True), "b": (written["b"], True)}
