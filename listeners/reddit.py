@@ -764,6 +764,19 @@ class RedditListener:
                 chunk, warnings = [], []
         yield Batch(chunk, self._watermark(marks), warnings=warnings)
 
+    def _revisit_threads(self, reddit: praw.Reddit, marks: dict[str, Any], seen: set[str],
+                         site: str) -> Iterator[Batch]:
+        """`_revisit`, after the posts' listings and before the comment listings, whose reply read in a thread
+        again is then skipped as `seen` (the same reply from both was fetched twice and counted twice)."""
+        if not self._threads:
+            return
+        try:
+            for batch in self._revisit(reddit, marks, seen, site):
+                seen.update(mention.external_id for mention in batch.mentions)
+                yield batch
+        except _PRAW_ERRORS as exc:
+            raise _source_error(self.name, exc) from exc
+
     def _read_listing(self, key: str, listing: Opener, read_item: Reader, marks: dict[str, Any], seen: set[str],
                       site: str) -> Iterator[Batch]:
         """What is new in one listing: first the rest of a pass an earlier run left (cut off, or at `limit`), then
@@ -803,7 +816,11 @@ class RedditListener:
         self._unserved = set()
         self._deferred = 0
         unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
+        revisited = False
         for key, listing, read_item in self.listings(reddit):
+            if key.startswith("comments:") and not revisited:
+                revisited = True  # threads first: their new replies are then `seen` by the comment listings
+                yield from self._revisit_threads(reddit, marks, seen, site)
             try:
                 yield from self._read_listing(key, listing, read_item, marks, seen, site)
             except tuple(kind for kind, _ in _UNSERVED) as exc:
@@ -813,11 +830,8 @@ class RedditListener:
                     self._unserved.add(key.removeprefix("new:").lower())
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
-        if self._threads:
-            try:
-                yield from self._revisit(reddit, marks, seen, site)
-            except _PRAW_ERRORS as exc:
-                raise _source_error(self.name, exc) from exc
+        if not revisited:
+            yield from self._revisit_threads(reddit, marks, seen, site)
         if unsearched := self._unsearched():
             yield Batch([], self._watermark(marks), warnings=unsearched)
         if unserved:

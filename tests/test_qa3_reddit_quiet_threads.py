@@ -27,10 +27,12 @@ def _listing(children: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class _Reddit(JSONHandler):
-    """Token, r/kettles/new and /api/info with `posts`, /comments/ID/ with `trees`; GET paths in `asked`."""
+    """Token, r/kettles/new and /api/info with `posts`, /comments/ID/ with `trees`, r/kettles/comments with
+    `listed`; GET paths in `asked`."""
 
     posts: ClassVar[list[dict[str, Any]]] = []
     trees: ClassVar[dict[str, list[dict[str, Any]]]] = {}
+    listed: ClassVar[list[dict[str, Any]]] = []
     asked: ClassVar[list[str]] = []
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
@@ -44,6 +46,8 @@ class _Reddit(JSONHandler):
             pid = path.split("/")[2]
             post = next(p for p in self.posts if p["data"]["id"] == pid)
             self.answer(200, [_listing([post]), _listing(self.trees.get(pid, []))])
+        elif path.rstrip("/") == "/r/kettles/comments":
+            self.answer(200, _listing(self.listed))
         else:  # /r/kettles/new/, /api/info/
             self.answer(200, _listing(self.posts))
 
@@ -54,8 +58,8 @@ def _post(pid: str, comments: int) -> dict[str, Any]:
                                    "num_comments": comments, "permalink": f"/r/kettles/comments/{pid}/x/"}}
 
 
-def _comment(cid: str, pid: str) -> dict[str, Any]:
-    return {"kind": "t1", "data": {"id": cid, "name": f"t1_{cid}", "body": "mine too", "author": "fan",
+def _comment(cid: str, pid: str, body: str = "mine too") -> dict[str, Any]:
+    return {"kind": "t1", "data": {"id": cid, "name": f"t1_{cid}", "body": body, "author": "fan",
                                    "replies": "", "parent_id": f"t3_{pid}", "link_id": f"t3_{pid}",
                                    "created_utc": NOW + 60, "subreddit": "kettles", "depth": 0}}
 
@@ -64,15 +68,17 @@ def _comment(cid: str, pid: str) -> dict[str, Any]:
 def reddit() -> Iterator[LocalHTTPServer]:
     _Reddit.posts = [_post("quiet", 0), _post("busy", 1)]
     _Reddit.trees = {"busy": [_comment("b1", "busy")]}
+    _Reddit.listed = []
     _Reddit.asked = []
     with running(LocalHTTPServer(_Reddit)) as server:
         yield server
 
 
-def _fetch(server: LocalHTTPServer, watermark: dict[str, Any] | None) -> tuple[list[str], dict[str, Any]]:
+def _fetch(server: LocalHTTPServer, watermark: dict[str, Any] | None,
+           subreddit_comments: bool = False) -> tuple[list[str], dict[str, Any]]:
     settings = RedditSource.model_validate({"kind": "reddit", "name": "reddit", "subreddits": ["kettles"],
                                             "oauth_url": server.base, "reddit_url": server.base, "search": False,
-                                            "subreddit_comments": False})
+                                            "subreddit_comments": subreddit_comments})
     batches = list(RedditListener(settings, [Brand(name="Acme", query="acme")], sleep=lambda _: None, env=ENV,
                                   clock=lambda: NOW + 600).fetch(watermark))
     return sorted(m.external_id for batch in batches for m in batch.mentions), batches[-1].watermark
@@ -88,3 +94,15 @@ def test_a_post_without_comments_is_not_asked_for_them_and_its_later_replies_are
     _Reddit.trees["quiet"] = [_comment("q1", "quiet")]
     second, _ = _fetch(reddit, watermark)
     assert second == ["t1_q1"]
+
+
+def test_a_new_reply_in_a_revisited_thread_that_the_comment_listing_also_lists_is_fetched_once(
+        reddit: LocalHTTPServer) -> None:
+    """The listing read it first and the thread's second reading gave it again: the run counted it twice."""
+    _, watermark = _fetch(reddit, None, subreddit_comments=True)
+    reply = _comment("b2", "busy", body="acme kettle died after a week")
+    _Reddit.posts[1] = _post("busy", 2)
+    _Reddit.trees["busy"].append(reply)
+    _Reddit.listed = [reply]
+    second, _ = _fetch(reddit, watermark, subreddit_comments=True)
+    assert second == ["t1_b1", "t1_b2"]  # the thread read again whole (storage drops b1, stored already)
