@@ -150,7 +150,7 @@ def _rows(lines: Iterable[bytes]) -> Iterator[dict]:
             row = json.loads(line, object_pairs_hook=JsonObject)
         except json.JSONDecodeError:
             continue
-        if isinstance(row, dict) and not any(key in row.conflicts for key in LABELLED_KEYS):
+        if isinstance(row, dict) and not disagreeing_keys(row, LABELLED_KEYS):
             yield row
 
 
@@ -184,6 +184,25 @@ def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
     if key.endswith("_moment_of_truth"):  # the taxonomy's full names: "Zero Moment of Truth"
         key = key.removesuffix("_of_truth")
     return key if key in allowed else None
+
+
+_LABELS_OF = {"moment": MOMENTS, "sentiment": SENTIMENTS}
+
+
+def disagreeing_keys(row: JsonObject, keys: Iterable[str]) -> list[str]:
+    """The keys of `keys` that `row` gives more than once with values meaning different things.
+
+    A label's values are compared as the labels they spell: a merge of two exports
+    gave `"moment": "Ultimate Moment"` and `"moment": "ultimate_moment"` on one line,
+    and the line was skipped as given twice with different values, though both are
+    read as ultimate_moment. Any other key's values are compared as written.
+    """
+    def agree(key: str) -> bool:
+        allowed = _LABELS_OF.get(key)
+        labels = {canonical_label(value, allowed) for value in row.conflicts[key]} if allowed else {None}
+        return len(labels) == 1 and None not in labels
+
+    return [key for key in keys if key in row.conflicts and not agree(key)]
 
 
 def label_suggestion(value: object, allowed: tuple[str, ...]) -> str | None:

@@ -203,7 +203,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     A leading byte-order mark (Excel's and PowerShell's "UTF-8") is dropped:
     otherwise the file's first line reads as "not valid JSON" and is lost.
     """
-    from journeywatch.classifiers.data import JsonObject
+    from journeywatch.classifiers.data import JsonObject, disagreeing_keys
 
     try:
         # without its line end: a line cut off mid-string is "Unterminated string", not "Invalid control character"
@@ -216,7 +216,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     if not isinstance(row, dict):
         return "not a JSON object"
     used = _KEPT if labelled else ("id", "text", "source_kind")  # `id` too: results join back to rows by it
-    twice = [key for key in used if key in row.conflicts]
+    twice = disagreeing_keys(row, used)
     if twice:  # which one is meant? json.loads kept the last, silently
         values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
         return f"`{twice[0]}` is given more than once, with different values ({values})"
@@ -581,9 +581,9 @@ def evaluate(
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores,
     its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label
     is no label. Lines without `text`, with no known label or giving a label twice
-    with different values are named on stderr and left out of the figures; a line
-    with one unknown label is named too, and scored for its other label. UTF-16 and
-    gzip files are read as such.
+    as two different labels (two spellings of one label agree) are named on stderr
+    and left out of the figures; a line with one unknown label is named too, and
+    scored for its other label. UTF-16 and gzip files are read as such.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """

@@ -1,0 +1,56 @@
+"""`evaluate` reading the labels a user wrote: spellings of one label, and labels that are not strings.
+
+Run with the shipped model (it loads in seconds): what is checked is which lines are read and what
+stderr says of the others, not the model's figures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from journeywatch.cli import app
+
+runner = CliRunner()
+MOMENT_LABELS = "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none"
+SENTIMENT_LABELS = "sentiment labels are negative, neutral, positive"
+
+
+def _evaluate(path: Path, lines: list[str]) -> tuple[dict, list[str]]:
+    """`evaluate --json` of a file of `lines`: its report and its stderr lines."""
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr.splitlines()
+
+
+def test_a_label_given_twice_in_two_spellings_of_one_label_is_read(tmp_path: Path) -> None:
+    # A merge of two exports (one writing 'Ultimate Moment', the other 'ultimate_moment') gave each line
+    # its label twice; the two were compared as written, so the line was skipped as "given more than once,
+    # with different values" although evaluate reads both as ultimate_moment.
+    report, stderr = _evaluate(tmp_path / "merged.jsonl", [
+        '{"text": "PSA: avoid them, they lost my bag", "moment": "Ultimate Moment", "moment": "ultimate_moment"}',
+        '{"text": "Just ordered the new Kindle", "sentiment": "Positive", "sentiment": "positive"}',
+        '{"text": "Which router should I get?", "moment": "ZMOT", "moment": "zero-moment", '
+        '"sentiment": "neutral", "sentiment": "Neutral"}',
+        '{"text": "Love it", "sentiment": "positive", "sentiment": "negative"}',  # two labels: still skipped
+    ])
+    assert report["moment"]["n"] == 2 and report["sentiment"]["n"] == 2
+    assert stderr == [
+        f"{tmp_path / 'merged.jsonl'}:4: skipped, `sentiment` is given more than once, with different values "
+        "('positive', 'negative')",
+        f"{tmp_path / 'merged.jsonl'}: 1 of 4 lines skipped, 3 used",
+    ]
+
+
+def test_train_data_reads_a_label_given_twice_in_two_spellings_too(tmp_path: Path) -> None:
+    # `train --data` names its lines with evaluate's reader, then trains from read_jsonl: both must agree.
+    from journeywatch.classifiers.data import read_jsonl
+
+    path = tmp_path / "train.jsonl"
+    path.write_text('{"text": "Love it", "sentiment": "Positive", "sentiment": "positive"}\n'
+                    '{"text": "Hate it", "sentiment": "positive", "sentiment": "negative"}\n', encoding="utf-8")
+    assert [row["text"] for row in read_jsonl(path)] == ["Love it"]
+
