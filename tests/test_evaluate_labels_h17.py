@@ -54,3 +54,22 @@ def test_train_data_reads_a_label_given_twice_in_two_spellings_too(tmp_path: Pat
                     '{"text": "Hate it", "sentiment": "positive", "sentiment": "negative"}\n', encoding="utf-8")
     assert [row["text"] for row in read_jsonl(path)] == ["Love it"]
 
+
+def test_a_label_that_is_not_a_string_is_shown_as_written_in_json(tmp_path: Path) -> None:
+    # `"sentiment": true` was named "unknown sentiment True", Python's spelling, which is not in the file.
+    path = tmp_path / "typed.jsonl"
+    report, stderr = _evaluate(path, [
+        '{"text": "Which router should I get?", "moment": "zmot", "sentiment": true}',
+        '{"text": "Which laptop should I get?", "moment": false, "sentiment": "neutral"}',
+        '{"text": "Which phone should I get?", "moment": ["ZMOT", null], "sentiment": {"label": "neutral"}}',
+        '{"text": "Love it", "sentiment": "positive", "sentiment": true}',
+    ])
+    assert report["moment"]["n"] == 1 and report["sentiment"]["n"] == 1
+    assert stderr == [
+        f"{path}:1: unknown sentiment true ({SENTIMENT_LABELS}); its moment is used",
+        f"{path}:2: unknown moment false ({MOMENT_LABELS}); its sentiment is used",
+        f"{path}:3: skipped, unknown moment [\"ZMOT\", null] ({MOMENT_LABELS}); "
+        f"unknown sentiment {{\"label\": \"neutral\"}} ({SENTIMENT_LABELS})",
+        f"{path}:4: skipped, `sentiment` is given more than once, with different values ('positive', true)",
+        f"{path}: 2 of 4 lines skipped, 2 used, 2 of them with one label left out",
+    ]

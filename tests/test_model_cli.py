@@ -706,7 +706,7 @@ def test_a_line_with_one_unknown_label_is_scored_for_its_other_label(
     assert result.stderr.splitlines() == [
         f"{path}:1: unknown moment 'research' ({labels}); its sentiment is used",
         f"{path}:2: unknown sentiment 2 (sentiment labels are negative, neutral, positive); its moment is used",
-        f"{path}:3: skipped, unknown moment ['x'] ({labels}); "
+        f"{path}:3: skipped, unknown moment [\"x\"] ({labels}); "
         "unknown sentiment 'angry' (sentiment labels are negative, neutral, positive)",
         f"{path}: 1 of 4 lines skipped, 3 used, 2 of them with one label left out",
     ]

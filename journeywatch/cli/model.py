@@ -197,6 +197,26 @@ def _holds_non_finite(value: Any) -> bool:
     return isinstance(value, _NonFinite)
 
 
+def _as_written(value: Any) -> str:
+    """A value read from a line, for a message: a string quoted, as messages quote names, anything else as JSON.
+
+    Python's repr named `"sentiment": true` as "unknown sentiment True" and `["x"]` as
+    `['x']`, spellings that are not in the file and that no search of it finds.
+    """
+    return repr(value) if isinstance(value, str) else _json_text(value)
+
+
+def _json_text(value: Any) -> str:
+    """`value` as JSON text; NaN, Infinity and a too-large number as they were written (`_NonFinite`)."""
+    if isinstance(value, _NonFinite):
+        return value.written
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_json_text, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     """A usable JSONL line as its row, or a short reason why it cannot be used.
 
@@ -218,10 +238,10 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     used = _KEPT if labelled else ("id", "text", "source_kind")  # `id` too: results join back to rows by it
     twice = disagreeing_keys(row, used)
     if twice:  # which one is meant? json.loads kept the last, silently
-        values = ", ".join(repr(v) for v in row.conflicts[twice[0]])
+        values = ", ".join(map(_as_written, row.conflicts[twice[0]]))
         return f"`{twice[0]}` is given more than once, with different values ({values})"
     if _holds_non_finite(row.get("id")):  # echoed in the output, which must stay JSON
-        return f"`id` {row['id']!r} holds NaN, Infinity or a number too large, which JSON output cannot carry"
+        return f"`id` {_as_written(row['id'])} holds NaN, Infinity or a number too large, which JSON output cannot carry"
     if "text" not in row:
         return "no `text`"
     text = row["text"]
@@ -247,7 +267,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
             if row[kind] is None:  # the spelling to use, not just "unknown"
                 guess = label_suggestion(value, allowed)
                 hint = f"did you mean {guess!r}? " if guess else ""
-                unknown.append(f"unknown {kind} {value!r} ({hint}{kind} labels are {', '.join(allowed)})")
+                unknown.append(f"unknown {kind} {_as_written(value)} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
             return "; ".join(unknown) or "no `moment` or `sentiment` label"
         if unknown:  # the other label is scored (and trained on) all the same: each kind is scored apart
