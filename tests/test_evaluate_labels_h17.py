@@ -73,3 +73,21 @@ def test_a_label_that_is_not_a_string_is_shown_as_written_in_json(tmp_path: Path
         f"{path}:4: skipped, `sentiment` is given more than once, with different values ('positive', true)",
         f"{path}: 2 of 4 lines skipped, 2 used, 2 of them with one label left out",
     ]
+
+
+def test_a_long_value_is_shown_cut_with_its_length(tmp_path: Path) -> None:
+    # A CSV made JSON lines with its columns shifted put each post's body under `sentiment`: every line named
+    # echoed its whole post on stderr (a 5 MB value, a 5 MB line), burying the reason at its end.
+    path = tmp_path / "shifted.jsonl"
+    report, stderr = _evaluate(path, [
+        json.dumps({"text": "Love it", "moment": "umot", "sentiment": "so good " * 1000}),
+        json.dumps({"text": "Love it", "moment": "umot", "sentiment": ["so good"] * 1000}),
+        json.dumps({"text": "Hate it", "sentiment": "negative"}),
+    ])
+    assert report["moment"]["n"] == 2 and report["sentiment"]["n"] == 1
+    assert stderr[:2] == [
+        f"{path}:1: unknown sentiment '{('so good ' * 8)[:60]}…' (8,000 characters) ({SENTIMENT_LABELS}); "
+        "its moment is used",
+        f"{path}:2: unknown sentiment {(json.dumps(['so good'] * 1000))[:60]}… (11,000 characters) "
+        f"({SENTIMENT_LABELS}); its moment is used",
+    ]

@@ -197,13 +197,21 @@ def _holds_non_finite(value: Any) -> bool:
     return isinstance(value, _NonFinite)
 
 
+SHOWN = 60  # characters of a value a message shows
+
+
 def _as_written(value: Any) -> str:
     """A value read from a line, for a message: a string quoted, as messages quote names, anything else as JSON.
 
     Python's repr named `"sentiment": true` as "unknown sentiment True" and `["x"]` as
     `['x']`, spellings that are not in the file and that no search of it finds.
+    A long value is cut, with its length: a post's body under `sentiment` (a CSV's
+    columns shifted) was echoed whole, a 5 MB value as a 5 MB line.
     """
-    return repr(value) if isinstance(value, str) else _json_text(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= SHOWN else f"{value[:SHOWN] + '…'!r} ({len(value):,} characters)"
+    text = _json_text(value)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text):,} characters)"
 
 
 def _json_text(value: Any) -> str:
