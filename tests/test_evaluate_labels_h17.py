@@ -91,3 +91,21 @@ def test_a_long_value_is_shown_cut_with_its_length(tmp_path: Path) -> None:
         f"{path}:2: unknown sentiment {(json.dumps(['so good'] * 1000))[:60]}… (11,000 characters) "
         f"({SENTIMENT_LABELS}); its moment is used",
     ]
+
+
+def test_a_key_in_another_case_is_named_in_the_reason(tmp_path: Path) -> None:
+    # A spreadsheet's export keeps its header's case: every line of {"Text": ..., "Sentiment": ...} was
+    # skipped as "no `text`", which reads as if the line had none.
+    path = tmp_path / "header.jsonl"
+    path.write_text('{"Text": "Love it", "Sentiment": "Positive"}\n'
+                    '{"text": "Love it", "Moment": "UMOT", "SENTIMENT": "positive"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:1: skipped, no `text` (the line has `Text`: keys are read in lower case)",
+        f"{path}:2: skipped, no `moment` or `sentiment` label (the line has `Moment`, `SENTIMENT`: "
+        "keys are read in lower case)",
+    ]
+    classified = runner.invoke(app, ["classify", "--jsonl", str(path)])
+    assert classified.stderr.splitlines()[0] == (
+        f"{path}:1: skipped, no `text` (the line has `Text`: keys are read in lower case)")

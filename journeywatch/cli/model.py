@@ -251,7 +251,7 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     if _holds_non_finite(row.get("id")):  # echoed in the output, which must stay JSON
         return f"`id` {_as_written(row['id'])} holds NaN, Infinity or a number too large, which JSON output cannot carry"
     if "text" not in row:
-        return "no `text`"
+        return f"no `text`{_other_case(row, ('text',))}"
     text = row["text"]
     if text is None:  # a key that is there: "no `text`" sent people looking for a misspelt key
         return "`text` is null"
@@ -277,11 +277,21 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
                 hint = f"did you mean {guess!r}? " if guess else ""
                 unknown.append(f"unknown {kind} {_as_written(value)} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
-            return "; ".join(unknown) or "no `moment` or `sentiment` label"
+            return "; ".join(unknown) or f"no `moment` or `sentiment` label{_other_case(row, KINDS)}"
         if unknown:  # the other label is scored (and trained on) all the same: each kind is scored apart
             known = "moment" if row.get("moment") else "sentiment"
             row[_PARTLY] = f"{unknown[0]}; its {known} is used"
     return row
+
+
+def _other_case(row: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """A note naming the line's keys that spell one of `keys` in another case, or nothing.
+
+    A spreadsheet's export keeps its header's case: each line of {"Text": ..., "Sentiment": ...}
+    was skipped as "no `text`", as if it had none.
+    """
+    found = [key for key in row if key != key.lower() and key.lower() in keys]
+    return f" (the line has {', '.join(f'`{key}`' for key in found)}: keys are read in lower case)" if found else ""
 
 
 _PARTLY = "_left_out"  # a used row's note: one of its labels was not read
