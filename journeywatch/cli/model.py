@@ -435,7 +435,7 @@ def classify(
     jsonl: Optional[Path] = typer.Option(None, "--jsonl",
                                          help="JSONL file with a `text` field per line (- reads stdin)"),
     source_kind: Optional[str] = typer.Option(
-        None, "--source-kind", help="where the texts were written (review, forum, news, social, reddit), for lines "
+        None, "--source-kind", help="where the texts were written (reddit, review, forum, news, social, file), for lines "
         "without their own `source_kind`: on a review site a text is a review or a question", show_default="none"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
@@ -460,7 +460,7 @@ def classify(
     from journeywatch.classifiers.rules import for_source
     from journeywatch.listeners.language import detect_languages
 
-    items = _classify_items(texts, jsonl, source_kind)
+    items = _classify_items(texts, jsonl, _source_kind(source_kind))
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
         chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
         if not chunk:
@@ -511,6 +511,22 @@ def _not_english_note(count: int) -> str:
     """
     return (f"{count} text{'' if count == 1 else 's'} not in English: labels unreliable (the model reads English "
             "only; such lines have \"lang_supported\": false and \"needs_review\": true)")
+
+
+def _source_kind(name: str | None) -> str | None:
+    """`--source-kind` as given, once it is one of the kinds a source has (any letter case).
+
+    Anything else was echoed on every line and applied nothing: `--source-kind reviews`
+    left the review-site rule out, silently.
+    """
+    from typing import get_args
+
+    from journeywatch.settings.sources import SourceKindLabel
+
+    kinds = get_args(SourceKindLabel)
+    if name is not None and name.strip().lower() not in kinds:
+        raise ConfigError(f"--source-kind {name!r}: use one of {', '.join(kinds)}")
+    return name
 
 
 def _next_chunk(items: Iterator[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
