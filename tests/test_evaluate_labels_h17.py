@@ -121,3 +121,22 @@ def test_classify_refuses_a_source_kind_it_does_not_know() -> None:
     kept = runner.invoke(app, ["classify", "--source-kind", "Review", "I bought this kettle last month"])
     assert kept.exit_code == 0, kept.output
     assert json.loads(kept.stdout)["moment"] in ("ultimate_moment", "zero_moment")
+
+
+def test_a_line_with_a_source_kind_that_is_none_is_said_once(tmp_path: Path) -> None:
+    # A line's `source_kind` "reviews" (or an export's site name) was read as no kind, silently: the review-site
+    # rule left out of those lines' labels and figures, with no word of it.
+    path = tmp_path / "kinds.jsonl"
+    report, stderr = _evaluate(path, [
+        json.dumps({"text": "I bought this kettle last month", "moment": "umot", "source_kind": "reviews"}),
+        json.dumps({"text": "Does this fit a queen bed?", "moment": "zmot", "source_kind": "Review"}),
+        json.dumps({"text": "Arrived broken", "moment": "umot", "source_kind": "reviews"}),
+        json.dumps({"text": "Arrived broken", "moment": "umot", "source_kind": "trustpilot"}),
+    ])
+    assert report["moment"]["n"] == 4
+    kinds = ("not a source kind (reddit, review, forum, news, social, file): read as none, "
+             "so the review-site rule is not applied")
+    assert stderr == [
+        f"{path}: source_kind 'reviews' on 2 lines (the first line 1) is {kinds}",
+        f"{path}: source_kind 'trustpilot' on 1 line (line 4) is {kinds}",
+    ]

@@ -249,7 +249,8 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         values = ", ".join(map(_as_written, row.conflicts[twice[0]]))
         return f"`{twice[0]}` is given more than once, with different values ({values})"
     if _holds_non_finite(row.get("id")):  # echoed in the output, which must stay JSON
-        return f"`id` {_as_written(row['id'])} holds NaN, Infinity or a number too large, which JSON output cannot carry"
+        return (f"`id` {_as_written(row['id'])} holds NaN, Infinity or a number too large, "
+                "which JSON output cannot carry")
     if "text" not in row:
         return f"no `text`{_other_case(row, ('text',))}"
     text = row["text"]
@@ -326,6 +327,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
     first = b""  # the first line, when it was skipped: a whole-file JSON document shows there
     notes: list[tuple[int, str]] = []  # what stderr says of each line skipped or used in part, in line order
     partly = 0
+    strange: dict[str, list[int]] = {}  # each source_kind that is no kind (as written): its lines
     from journeywatch.classifiers.data import utf8_lines
 
     number = 0
@@ -338,6 +340,9 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
                 if _PARTLY in parsed:
                     notes.append((number, parsed[_PARTLY]))
                     partly += 1
+                kind = parsed.get("source_kind")
+                if not (kind is None or kind == "" or _is_source_kind(kind)):
+                    strange.setdefault(_as_written(kind), []).append(number)
                 yield number, {key: parsed[key] for key in _KEPT if key in parsed}
             elif parsed is not None:
                 skipped.append((number, parsed))
@@ -353,6 +358,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
         left_out = f", {partly} of them with one label left out" if partly else ""
         counts = f"{len(skipped)} of {used + len(skipped)} lines skipped, " if skipped else ""
         _stderr.print(f"{path}: {counts}{used} used{left_out}")
+    _say_strange_kinds(path, strange)
     if not used:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
@@ -360,6 +366,19 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
                               f"it needs one JSON object per line, each with {need}")
         raise ConfigError(f"{path}: no usable line ({len(skipped)} skipped); each line needs {need}"
                           f"{_one_document_hint(first, path)}")
+
+
+def _say_strange_kinds(path: Path, strange: dict[str, list[int]]) -> None:
+    """One stderr line for each `source_kind` of the file that is no kind, with how many lines give it.
+
+    Such a line is read as a line without one: `"source_kind": "reviews"` left the review-site
+    rule out of its label (and of evaluate's figures), with no word of it.
+    """
+    for kind, numbers in list(strange.items())[:MAX_LISTED]:
+        many = len(numbers) > 1
+        where = f"{len(numbers)} lines (the first line {numbers[0]})" if many else f"1 line (line {numbers[0]})"
+        _stderr.print(f"{path}: source_kind {kind} on {where} is not a source kind ({', '.join(_source_kinds())}): "
+                      "read as none, so the review-site rule is not applied")
 
 
 def _classify_items(texts: list[str] | None, jsonl: Optional[Path],
@@ -435,8 +454,9 @@ def classify(
     jsonl: Optional[Path] = typer.Option(None, "--jsonl",
                                          help="JSONL file with a `text` field per line (- reads stdin)"),
     source_kind: Optional[str] = typer.Option(
-        None, "--source-kind", help="where the texts were written (reddit, review, forum, news, social, file), for lines "
-        "without their own `source_kind`: on a review site a text is a review or a question", show_default="none"),
+        None, "--source-kind", help="where the texts were written (reddit, review, forum, news, social, file), "
+        "for lines without their own `source_kind`: on a review site a text is a review or a question",
+        show_default="none"),
     model: Optional[Path] = typer.Option(None, "--model", help="model folder", show_default="the shipped model"),
     backend: str = typer.Option("auto", "--backend",
                                 help=BACKEND_HELP),
@@ -519,14 +539,22 @@ def _source_kind(name: str | None) -> str | None:
     Anything else was echoed on every line and applied nothing: `--source-kind reviews`
     left the review-site rule out, silently.
     """
+    if name is not None and not _is_source_kind(name):
+        raise ConfigError(f"--source-kind {name!r}: use one of {', '.join(_source_kinds())}")
+    return name
+
+
+def _source_kinds() -> tuple[str, ...]:
     from typing import get_args
 
     from journeywatch.settings.sources import SourceKindLabel
 
-    kinds = get_args(SourceKindLabel)
-    if name is not None and name.strip().lower() not in kinds:
-        raise ConfigError(f"--source-kind {name!r}: use one of {', '.join(kinds)}")
-    return name
+    return get_args(SourceKindLabel)
+
+
+def _is_source_kind(value: Any) -> bool:
+    """Whether `value` names a kind of source in any letter case, as `rules.for_source` reads it."""
+    return isinstance(value, str) and value.strip().lower() in _source_kinds()
 
 
 def _next_chunk(items: Iterator[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
