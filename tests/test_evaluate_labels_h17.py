@@ -132,8 +132,9 @@ def test_a_line_with_a_source_kind_that_is_none_is_said_once(tmp_path: Path) -> 
         json.dumps({"text": "Does this fit a queen bed?", "moment": "zmot", "source_kind": "Review"}),
         json.dumps({"text": "Arrived broken", "moment": "umot", "source_kind": "reviews"}),
         json.dumps({"text": "Arrived broken", "moment": "umot", "source_kind": "trustpilot"}),
+        json.dumps({"text": "Arrived broken", "moment": "umot", "source_kind": " "}),  # an empty cell: no kind
     ])
-    assert report["moment"]["n"] == 4
+    assert report["moment"]["n"] == 5
     kinds = ("not a source kind (reddit, review, forum, news, social, file): read as none, "
              "so the review-site rule is not applied")
     assert stderr == [

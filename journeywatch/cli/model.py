@@ -341,7 +341,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
                     notes.append((number, parsed[_PARTLY]))
                     partly += 1
                 kind = parsed.get("source_kind")
-                if not (kind is None or kind == "" or _is_source_kind(kind)):
+                if not (kind is None or isinstance(kind, str) and not kind.strip() or _is_source_kind(kind)):
                     strange.setdefault(_as_written(kind), []).append(number)
                 yield number, {key: parsed[key] for key in _KEPT if key in parsed}
             elif parsed is not None:
@@ -545,6 +545,7 @@ def _source_kind(name: str | None) -> str | None:
 
 
 def _source_kinds() -> tuple[str, ...]:
+    """The kinds a source can have, as the settings name them (imported here: the settings are not light)."""
     from typing import get_args
 
     from journeywatch.settings.sources import SourceKindLabel
