@@ -141,3 +141,18 @@ def test_a_line_with_a_source_kind_that_is_none_is_said_once(tmp_path: Path) -> 
         f"{path}: source_kind 'reviews' on 2 lines (the first line 1) is {kinds}",
         f"{path}: source_kind 'trustpilot' on 1 line (line 4) is {kinds}",
     ]
+
+
+def test_a_line_that_is_not_utf8_says_where(tmp_path: Path) -> None:
+    # "not UTF-8 text" and no more: in a long line (a review of some 10,000 characters) the one Latin-1 byte
+    # had to be hunted for by hand, while a JSON error says its column.
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "Love it", "sentiment": "positive"}\n'
+                     b'{"text": "' + b"fine " * 2000 + b'caf\xe9", "sentiment": "negative"}\n'
+                     b'{"text": "na\xefve \xe2\x82", "sentiment": "neutral"}\n')
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:2: skipped, not UTF-8 text (byte 0xe9 at column 10014)",
+        f"{path}:3: skipped, not UTF-8 text (byte 0xef at column 13)",
+    ]

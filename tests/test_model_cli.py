@@ -435,7 +435,7 @@ def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
     result = runner.invoke(app, [*args, str(good)])
     assert result.exit_code == 0, repr(result.exception)
     assert result.stderr.splitlines() == [
-        f"{good}:2: skipped, not UTF-8 text",
+        f"{good}:2: skipped, not UTF-8 text (byte 0xe9 at column 14)",
         f"{good}:3: skipped, unknown moment 'ultimate' (did you mean 'ultimate_moment'? "
         "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none)",
         f"{good}: 2 of 4 lines skipped, 2 used",
@@ -621,7 +621,7 @@ def test_classify_jsonl_keeps_a_bom_line_and_says_what_is_wrong_with_each_line(t
         f"{path}:4: skipped, `text` is empty",
         f"{path}:5: skipped, no `text`",
         f"{path}:6: skipped, not a JSON object",
-        f"{path}:7: skipped, not UTF-8 text",
+        f"{path}:7: skipped, not UTF-8 text (byte 0xe9 at column 14)",
         f"{path}: 5 of 7 lines skipped, 2 used",
     ]
 

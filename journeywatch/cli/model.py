@@ -237,8 +237,9 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         # without its line end: a line cut off mid-string is "Unterminated string", not "Invalid control character"
         row = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"), object_pairs_hook=JsonObject,
                          parse_constant=_NonFinite, parse_float=_finite)
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
+    except UnicodeDecodeError as exc:  # where, as a JSON error says its column: one bad byte in a long line
+        column = len(raw[:exc.start].decode("utf-8-sig")) + 1  # what comes before it is UTF-8
+        return f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column})"
     except json.JSONDecodeError as exc:  # where and why, as a source's bad line says it in the run summary
         return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     if not isinstance(row, dict):
