@@ -149,10 +149,12 @@ def test_a_line_that_is_not_utf8_says_where(tmp_path: Path) -> None:
     path = tmp_path / "latin.jsonl"
     path.write_bytes(b'\xef\xbb\xbf{"text": "Love it", "sentiment": "positive"}\n'
                      b'{"text": "' + b"fine " * 2000 + b'caf\xe9", "sentiment": "negative"}\n'
-                     b'{"text": "na\xefve \xe2\x82", "sentiment": "neutral"}\n')
+                     b'{"text": "na\xefve \xe2\x82", "sentiment": "neutral"}\n'
+                     b'\xef\xbb\xbf{"text": "caf\xe9", "sentiment": "neutral"}\n')  # a BOM where two files were joined
     result = runner.invoke(app, ["evaluate", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:3] == [
         f"{path}:2: skipped, not UTF-8 text (byte 0xe9 at column 10014)",
         f"{path}:3: skipped, not UTF-8 text (byte 0xef at column 13)",
+        f"{path}:4: skipped, not UTF-8 text (byte 0xe9 at column 14)",
     ]

@@ -6,6 +6,7 @@ Heavy imports (torch, transformers) happen inside the commands, so
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import itertools
 import json
@@ -233,13 +234,14 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
     """
     from journeywatch.classifiers.data import JsonObject, disagreeing_keys
 
+    # without its line end: a line cut off mid-string is "Unterminated string", not "Invalid control character"
+    body = raw.rstrip(b"\r\n").removeprefix(codecs.BOM_UTF8)
     try:
-        # without its line end: a line cut off mid-string is "Unterminated string", not "Invalid control character"
-        row = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig"), object_pairs_hook=JsonObject,
+        row = json.loads(body.decode("utf-8"), object_pairs_hook=JsonObject,
                          parse_constant=_NonFinite, parse_float=_finite)
     except UnicodeDecodeError as exc:  # where, as a JSON error says its column: one bad byte in a long line
-        column = len(raw[:exc.start].decode("utf-8-sig")) + 1  # what comes before it is UTF-8
-        return f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column})"
+        column = len(body[:exc.start].decode("utf-8")) + 1  # what comes before it is UTF-8
+        return f"not UTF-8 text (byte 0x{body[exc.start]:02x} at column {column})"
     except json.JSONDecodeError as exc:  # where and why, as a source's bad line says it in the run summary
         return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     if not isinstance(row, dict):
