@@ -1,4 +1,4 @@
-"""`evaluate` reading the labels a user wrote: spellings of one label, and labels that are not strings.
+"""`evaluate` and `classify` reading a user's own file: labels, keys, source kinds and bytes as written.
 
 Run with the shipped model (it loads in seconds): what is checked is which lines are read and what
 stderr says of the others, not the model's figures.
