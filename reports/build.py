@@ -343,9 +343,20 @@ def _no_data_before(counts: dict[str, dict[str, list[int]]], first: int) -> dict
             for moment, by_sentiment in counts.items()}
 
 
-def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime) -> Coverage:
+def own_sources(config: Config) -> frozenset[str] | None:
+    """The config's source names, bad entries included (`run` records them as failed); None where it lists none.
+
+    Several configs may share one database: a second team's source failing was a 'Coverage gap' in the first
+    team's digest. A config listing no source (one kept for digests alone) cannot tell whose a failure is.
+    """
+    names = [source.name for source in config.sources] + [name for name, _ in config.source_errors]
+    return frozenset(names) if names else None
+
+
+def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime,
+              sources: frozenset[str] | None) -> Coverage:
     failed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for failure in failures_between(engine, start, end):
+    for failure in failures_between(engine, start, end, sources):
         failed[failure["source"]].append(failure)
     now = tally.weeks - 1
     return Coverage(
@@ -461,7 +472,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
             engine, brand, start, end, SHARE, NEGATIVE, settings.top_negative * COPIES_READ)],
             settings.top_negative),
         alerts=fired_alerts(engine, brand, start, end),
-        coverage=_coverage(engine, tally, start, end),
+        coverage=_coverage(engine, tally, start, end, own_sources(config)),
         generated_at=generated,
         data_to=data_to,
         unmapped=unmapped,

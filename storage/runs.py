@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -120,12 +121,19 @@ def source_results(engine: Engine, run_id: int) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in rows]
 
 
-def failures_between(engine: Engine, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Failed source fetches in a period: the digest reports them as gaps in coverage."""
+def failures_between(engine: Engine, since: datetime, until: datetime,
+                     sources: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """Failed source fetches in a period: the digest reports them as gaps in coverage.
+
+    `sources` keeps the failures of those sources alone (a config's own, where several share the database);
+    None keeps every source's.
+    """
     query = (
         select(source_runs.c.source, source_runs.c.error, source_runs.c.finished_at)
         .where(source_runs.c.status == "failed", source_runs.c.finished_at >= since, source_runs.c.finished_at < until)
         .order_by(source_runs.c.finished_at)
     )
+    if sources is not None:
+        query = query.where(source_runs.c.source.in_(list(sources)))
     with engine.connect() as connection:
         return [dict(r._mapping) for r in connection.execute(query)]
