@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from journeywatch.errors import ConfigError
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+# No source stores an item dated before 1990 (listeners.base.EARLIEST: such a date is a placeholder, Unix time 0
+# or 0001-01-01), so no earlier week has data; and week 0001-W01's eight-week trend began before the calendar.
+FIRST_YEAR = 1990
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ def parse_week(text: str) -> Week:
         date.fromisocalendar(year, number, 1)
     except ValueError:
         raise ConfigError(f"week {text!r}: {year} has no ISO week {number}") from None
+    if year < FIRST_YEAR:
+        raise ConfigError(f"week {text!r} is before {FIRST_YEAR}, and no item is stored before it (a source's "
+                          f"earlier date is a placeholder); ask for {FIRST_YEAR}-W01 or later")
     return Week(year, number)
 
 
