@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from journeywatch.errors import ConfigError, JourneywatchError
-from journeywatch.settings import Config
+from journeywatch.settings import Config, DigestSettings
 from journeywatch.storage import open_database, require_existing
 from journeywatch.storage.digest_queries import latest_mention_time
 
@@ -176,7 +176,25 @@ def make_digests(
             run.empty[name] = where_the_items_are(engine, config, name, chosen)
         digests.append(digest)
     if send and config.digest.notify:
+        down: set[str] = set()
         for digest in digests:
-            run.deliveries += deliver_digest(digest, config.digest.notify, config.digest.subject,
-                                            config.digest.retries)
+            run.deliveries += _deliver(digest, config.digest, down)
     return run
+
+
+def _deliver(digest: Digest, settings: DigestSettings, down: set[str]) -> list[SentDigest]:
+    """Send `digest` to each target, in config order; `down` holds the targets whose last delivery failed.
+
+    A target that failed every attempt for one brand gets one try for the next, not its retries again: with
+    the mail relay down, 30 brands took 8.5 minutes (35 for a relay that never answers) to fail alike. A try
+    that goes through takes the target out of `down`, so a relay back in the middle of a run gets the rest.
+    """
+    results: list[SentDigest] = []
+    for url in settings.notify:
+        sent = deliver_digest(digest, [url], settings.subject, 0 if url in down else settings.retries)
+        if all(r.ok for r in sent):
+            down.discard(url)
+        else:
+            down.add(url)
+        results += sent
+    return results
