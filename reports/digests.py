@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from journeywatch.errors import ConfigError, JourneywatchError
 from journeywatch.settings import Config, DigestSettings
 from journeywatch.storage import open_database, require_existing
-from journeywatch.storage.digest_queries import latest_mention_time
+from journeywatch.storage.digest_queries import holds_mentions, latest_mention_time
 
 from .build import build_digest
 from .charts import add_charts
@@ -68,6 +68,10 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
             if stored is not None:
                 raise NoDataError(f"every stored mention of {', '.join(brands)} is from this week ({running.label} "
                                   f"in {tz}), which is not over; ask for --week {running.label} for a partial digest")
+            if holds_mentions(engine):  # runs have collected, nothing for these brands: 'run it first' misled
+                whose, query = ("its", "query") if len(brands) == 1 else ("their", "queries")
+                raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet: no item collected so far has "
+                                  f"matched {whose} {query}; check the {query} and the sources in the config")
             raise NoDataError(f"no mentions of {', '.join(brands)} are stored yet; run `journeywatch run` first")
         return week_of(newest.astimezone(ZoneInfo(tz)).date())
     chosen, running = parse_week(week), current_week(tz)

@@ -331,6 +331,12 @@ def latest_mention_time(engine: Engine, brands: Sequence[str], before: datetime 
     return _utc(value)
 
 
+def holds_mentions(engine: Engine) -> bool:
+    """Whether any mention is stored, of any brand: runs have collected, whatever a brand's query matched."""
+    with engine.connect() as connection:
+        return connection.execute(select(mentions.c.id).limit(1)).first() is not None
+
+
 def first_mention_time(engine: Engine, brand: str) -> datetime | None:
     """When the oldest stored mention of `brand` was written; None: it has none.
 
