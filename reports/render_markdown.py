@@ -42,8 +42,12 @@ from .render_html import period_text
 
 # Backslash escapes that CommonMark and Python-Markdown both honour; the rest become entities.
 # Not '(' and ')': without '[' no link or image can open, and chat clients that show backslashes as typed read
-# every highlight's '\(12 items, 1.2 a week before\)'.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!])")
+# every highlight's '\(12 items, 1.2 a week before\)'. Nor '!' (an image needs '[' after it), nor '#' and '+'
+# mid-line: a heading or list opens only at a line's start (escaped below), and every quoted hashtag read
+# '\#dinnersorted', a Kiritimati alert 'Thu 19 Nov 04:00 \+14'.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
+# A heading's closing '#'s, which Python-Markdown drops even without a space before them ('### C#' read 'C').
+_CLOSING_HASHES = re.compile(r"#+$")
 # '>' stays itself (no tag opens without '<'; a quote needs it at the start of a line, escaped below): the alerts
 # line read '(&gt;1000×)' in chat.
 _ENTITIES = {"<": "&lt;", "|": "&#124;", "~": "&#126;"}
@@ -65,7 +69,8 @@ def md_escape(text: str, table: bool = True) -> str:
     flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)  # before the entities: '&\#124;' shows as itself in CommonMark
     flat = _ENTITY_START.sub("&amp;", flat)
     flat = "".join(char if char == "|" and not table else _ENTITIES.get(char, char) for char in flat)
-    if flat.startswith(("-", ">")):
+    flat = _CLOSING_HASHES.sub(lambda run: "\\#" * len(run[0]), flat)
+    if flat.startswith(("-", ">", "#", "+")):
         return "\\" + flat
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", flat)  # '1)' opens an ordered list in CommonMark as '1.' does
 
