@@ -12,11 +12,11 @@ import pytest
 
 from journeywatch.domain import Mention
 from journeywatch.reports import NoDataError, resolve_week
-from journeywatch.settings import parse_config
+from journeywatch.settings import Config, parse_config
 from journeywatch.storage import open_database, store_batch
 
 
-def _config(url: str):  # type: ignore[no-untyped-def]
+def _config(url: str) -> Config:
     return parse_config({"database": url, "brands": [{"name": "Acme", "query": "acme"},
                                                      {"name": "Empty Brand", "query": "nobodysaysthis"}]})
 
