@@ -14,6 +14,8 @@ from datetime import date
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import regex
+
 from .model import Change, Digest, Quote, StageFigures
 
 QUOTE_CHARS = 280
@@ -65,12 +67,38 @@ def stage_title(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# One user-perceived character: a letter and its accents, an emoji with its skin tone or ZWJ parts, a flag.
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _whole_characters(text: str, limit: int) -> str:
+    """The longest start of `text` of at most `limit` code points that ends between two graphemes.
+
+    Cut by code points, '👩‍💻' could lose its '💻' and an accented letter its accent. A first grapheme longer
+    than `limit` (a letter under hundreds of combining marks) is cut where it must be.
+    """
+    end = 0
+    for match in _GRAPHEME.finditer(text):
+        if match.end() > limit:
+            break
+        end = match.end()
+    return text[:end] if end else text[:limit]
+
+
 def short(text: str, limit: int = QUOTE_CHARS) -> str:
-    """One line of at most `limit` characters, cut at a word, for quoting (bidi controls dropped)."""
+    """One line of at most `limit` characters, cut at a word, for quoting (bidi controls dropped).
+
+    Cut inside a word (between graphemes) when the last space before the limit would keep less than half
+    of it: a quote starting 'scriptco' and a 5,000-character word was cut to 'scriptco…', nothing of it read.
+    """
     flat = " ".join(_BIDI_CONTROLS.sub("", text).split())
     if len(flat) <= limit:
         return flat
-    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+    head = flat[: limit - 1]
+    at_word = head.rsplit(" ", 1)[0]
+    if len(at_word) < limit // 2 or at_word == head:  # a very long word, or no space at all: cut inside it
+        at_word = _whole_characters(flat, limit - 1)
+    return at_word + "…"
 
 
 def quote_date(quote: Quote) -> str:
