@@ -44,16 +44,20 @@ def start_guarded_server() -> subprocess.Popen[Any] | None:
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return None  # a real server (or none allowed): Prefect's own rules apply, nothing of ours to guard
     server = SubprocessASGIServer()
-    with _children_in_their_own_session():
+    # Guarded from its spawn, not once it answers: `start` waits seconds for the server's health check, and
+    # a run killed meanwhile left the server running for good.
+    with _children_in_their_own_session(then=_watch):
         server.start()
-    if server.server_process is None:
-        return None
+    return server.server_process
+
+
+def _watch(server_pid: int) -> None:
+    """Start the watchdog that stops the server `server_pid` once this process is gone."""
     _watchdogs.append(subprocess.Popen(
-        [sys.executable, "-m", "journeywatch.server_guard", str(os.getpid()), str(server.server_process.pid)],
+        [sys.executable, "-m", "journeywatch.server_guard", str(os.getpid()), str(server_pid)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C or a signal to the run's process group leaves the watchdog to finish
     ))
-    return server.server_process
 
 
 SERVER_LOST_STATUS = 1  # an error, as every command's: a cron job or a service manager sees the run failed
@@ -111,8 +115,9 @@ def _how_it_ended(code: int) -> str:
 
 
 @contextlib.contextmanager
-def _children_in_their_own_session() -> Iterator[None]:
-    """Processes that Prefect's server module starts meanwhile (the server) get a session of their own.
+def _children_in_their_own_session(then: Callable[[int], None]) -> Iterator[None]:
+    """Processes that Prefect's server module starts meanwhile (the server) get a session of their own,
+    and `then(pid)` is called for each as soon as it is spawned.
 
     A terminal's Ctrl-C goes to the whole foreground process group: the server,
     in the run's group, stopped at once, and the interrupted run then spent some
@@ -130,7 +135,9 @@ def _children_in_their_own_session() -> Iterator[None]:
 
         @staticmethod
         def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:  # noqa: N802 (subprocess's name)
-            return subprocess.Popen(*args, **{"start_new_session": True, **kwargs})
+            process = subprocess.Popen(*args, **{"start_new_session": True, **kwargs})
+            then(process.pid)
+            return process
 
     server_module.subprocess = _OwnSession()  # type: ignore[assignment]
     try:
