@@ -11,6 +11,7 @@ import difflib
 import os
 import types
 import typing
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -29,15 +30,40 @@ from .sources import FeedSource, FileSource, SourceSettings
 DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"
 
 
+# Format characters (Unicode category Cf) a name may hold: the joiners of an emoji ('👩\u200d💻') or a Persian
+# word (ZWNJ), and the tag characters that spell a subdivision flag (England's, Scotland's).
+_NAME_FORMAT_CHARACTERS = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xE0020, 0xE0080)))
+
+
+def _hidden_character(name: str) -> str | None:
+    """The first invisible character in `name` that can reorder or hide text: a bidi mark, embedding, override
+    or isolate, a zero-width space, a byte-order mark (any format character but `_NAME_FORMAT_CHARACTERS`)."""
+    for char in name:
+        if unicodedata.category(char) == "Cf" and char not in _NAME_FORMAT_CHARACTERS:
+            return char
+    return None
+
+
 class Brand(BaseModel):
     # Stripped: ' Acme ' was a brand apart from 'Acme' in every stored link, and a blank name passed.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # 200 characters: the stored brand columns' length (a longer name failed every batch on PostgreSQL). One
-    # line: a line break in a name broke every e-mail subject and table it heads.
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$",
+    # line: a line break in a name broke every e-mail subject and table it heads (NEL, U+2028 and U+2029 too).
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$",
                       description="the brand as reports name it")
     query: str = Field(min_length=1, description="boolean watch query: AND, OR, NOT, \"phrases\", (), @handles, #tags")
+
+    @field_validator("name")
+    @classmethod
+    def _visible(cls, name: str) -> str:
+        """Refuses invisible characters: a RIGHT-TO-LEFT OVERRIDE in a name passed and reversed the text after
+        it on the console and in the digests; a zero-width space made a name that looks like another."""
+        if (char := _hidden_character(name)) is not None:
+            named = f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
+            raise ValueError(f"holds {named}, an invisible character that reorders or hides text; delete it "
+                             "(retype the name if the editor hides it)")
+        return name
 
 
 class _DatabaseKey(BaseModel):
