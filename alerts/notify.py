@@ -298,6 +298,7 @@ def deliver(
     *,
     notify_type: str = "info",
     backoff: float = 1.0,
+    shown_as: list[str] | None = None,
 ) -> list[DeliveryResult]:
     """Send one notification to every target; one result per target, in order.
 
@@ -308,14 +309,16 @@ def deliver(
     failure at once, with the reason. `body_format` is "html", "markdown" or "text".
     Chat targets get the body through `chat_safe`, so a quoted post pings no one.
     The title goes as one line of at most `TITLE_LIMIT` characters and `TITLE_BYTES` bytes (`title_line`).
-    Results and log lines name targets by their redacted URL only.
+    Results and log lines name targets by their redacted URL only: the URL in `shown_as` at the same
+    place where given, for a caller that adds to the URL it sends what the config does not say (the
+    digest's `inline=yes`, which named the target in the retry warnings and not in the outcome).
     """
     if body_format not in _FORMATS:
         raise ValueError(f"body_format must be one of {sorted(_FORMATS)}, not {body_format!r}")
     title = title_line(title)
     results = []
-    for template in urls:
-        shown = redact(template)
+    for template, name in zip(urls, urls if shown_as is None else shown_as, strict=True):
+        shown = redact(name)
         try:
             url = expand_url(template)
         except MissingVariable as missing:

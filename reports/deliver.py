@@ -9,12 +9,11 @@ Email carries the two charts as inline PNG parts that its HTML names by `cid:`
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from journeywatch.alerts.notify import deliver, is_email
-from journeywatch.alerts.redact import redact
 
 from .model import Digest
 from .render_html import render_html
@@ -32,8 +31,9 @@ class SentDigest:
 
 
 def _send(brand: str, urls: list[str], title: str, body: str, body_format: str,
-          attachments: list[Path] | None, retries: int) -> list[SentDigest]:
-    results = deliver(urls, title, body, body_format=body_format, attachments=attachments, retries=retries)
+          attachments: list[Path] | None, retries: int, shown_as: list[str] | None = None) -> list[SentDigest]:
+    results = deliver(urls, title, body, body_format=body_format, attachments=attachments, retries=retries,
+                      shown_as=shown_as)
     return [SentDigest(brand, r.target, r.ok, r.error or "") for r in results]
 
 
@@ -75,9 +75,10 @@ def deliver_digest(digest: Digest, urls: list[str], subject: str = "journeywatch
             for url in email:
                 inline = _inline(url)
                 html = render_html(digest, sources) if inline else render_html(digest)
-                sent = _send(digest.brand, [inline or url], title, html, "html", attachments, retries)
-                # The target named as configured: the `inline=yes` added here is no business of the reader's.
-                results += [replace(r, target=redact(url)) for r in sent]
+                # Named as configured, in the retry warnings too: the `inline=yes` added here is no business
+                # of the reader's.
+                results += _send(digest.brand, [inline or url], title, html, "html", attachments, retries,
+                                 shown_as=[url])
     if chat:
         results += _send(digest.brand, chat, title, render_markdown(digest), "markdown", None, retries)
     return results  # failures are logged by `deliver` and reported by the caller
