@@ -36,6 +36,11 @@ from journeywatch.settings import AlertSettings
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 _FACTOR_PRIOR = 2.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
+# Days of flat-rate items of prior weight behind each weekday factor. A weekday factor rests on
+# whole days, and a day's level wanders as a whole (a busy news day), so its noise does not
+# shrink with the items in it: with one week of history the factor was that one day's level,
+# noise and all. With a day of prior it moves halfway there from one day, 4/5 from four.
+_DAY_PRIOR_DAYS = 1.0
 _LOCAL_PRIOR = 10.0  # items of prior weight when rescaling to the local level
 # Ages at which a window counts half towards the local level; each brand's baseline picks the one
 # that best predicts its own next window (`_Baseline`).
@@ -88,8 +93,11 @@ class Series:
         return self.origin + index * self.window
 
 
-def _seasonal_slots(series: Series) -> tuple[np.ndarray, np.ndarray, int]:
-    """Slot of the day and weekday of every window (slot of day is 0 when windows are a day or longer)."""
+def _seasonal_slots(series: Series) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Slot of the day, weekday and calendar day (days since the origin's) of every window.
+
+    The slot of day is 0 when windows are a day or longer.
+    """
     n = len(series.negative)
     seconds = series.window.total_seconds()
     slots_per_day = max(1, int(round(DAY.total_seconds() / seconds)))
@@ -101,7 +109,7 @@ def _seasonal_slots(series: Series) -> tuple[np.ndarray, np.ndarray, int]:
     weekday = ((origin.weekday() + absolute // DAY.total_seconds()) % 7).astype(int)
     if slots_per_day == 1:
         slot[:] = 0
-    return slot, weekday, slots_per_day
+    return slot, weekday, slots_per_day, (absolute // DAY.total_seconds()).astype(int)
 
 
 def _tail(observed: int, expected: float, dispersion: float) -> tuple[float, str]:
@@ -115,10 +123,11 @@ def _tail(observed: int, expected: float, dispersion: float) -> tuple[float, str
 
 
 def _smooth(per_slot: np.ndarray) -> np.ndarray:
-    """Circular [1/4, 1/2, 1/4] pooling of per-slot totals over the day (identity for fewer than 3 slots)."""
-    if len(per_slot) < 3:
+    """Circular [1/4, 1/2, 1/4] pooling of per-slot totals over the day, along the last axis
+    (identity for fewer than 3 slots)."""
+    if per_slot.shape[-1] < 3:
         return per_slot
-    return 0.5 * per_slot + 0.25 * (np.roll(per_slot, 1) + np.roll(per_slot, -1))
+    return 0.5 * per_slot + 0.25 * (np.roll(per_slot, 1, axis=-1) + np.roll(per_slot, -1, axis=-1))
 
 
 def _deviance(x: np.ndarray, mean: np.ndarray) -> float:
@@ -141,8 +150,8 @@ class _Baseline:
     wandering level does not.
     """
 
-    def __init__(self, x: np.ndarray, slot: np.ndarray, weekday: np.ndarray, slots_per_day: int,
-                 decays: tuple[float, ...], scan: int) -> None:
+    def __init__(self, x: np.ndarray, slot: np.ndarray, weekday: np.ndarray, day: np.ndarray,
+                 slots_per_day: int, decays: tuple[float, ...], scan: int) -> None:
         n = len(x)
         self.level = (float(x.sum()) + 0.5) / max(n, 1)  # never zero: a silent brand still has some rate
         # Each seasonal factor is (items seen) / (items a flat rate predicts), both
@@ -158,7 +167,8 @@ class _Baseline:
         self.slot_factor = (slot_sum + _FACTOR_PRIOR) / (slot_n * self.level + _FACTOR_PRIOR)
         day_n = np.bincount(weekday, minlength=7)
         day_sum = np.bincount(weekday, weights=x, minlength=7)
-        self.day_factor = (day_sum + _FACTOR_PRIOR) / (day_n * self.level + _FACTOR_PRIOR)
+        day_prior = _FACTOR_PRIOR + _DAY_PRIOR_DAYS * slots_per_day * self.level  # see _DAY_PRIOR_DAYS
+        self.day_factor = (day_sum + day_prior) / (day_n * self.level + day_prior)
         # Relative variance of the estimated slot rate (about 1/items behind it): the
         # expectation is itself uncertain, most of all where history is thin.
         self.slot_uncertainty = (0.375 if slots_per_day >= 3 else 1.0) / (slot_sum + _FACTOR_PRIOR)  # pooled: 1/4²+1/2²+1/4²
@@ -169,20 +179,55 @@ class _Baseline:
         # show a wandering level within hours, a quiet one's need days to show anything, so the
         # decay is the one whose local level best predicts each next window of the baseline
         # (Poisson deviance), as exponential smoothing picks its constant.
-        self.local = min((self._local(x, fitted, decay) for decay in decays),
-                         key=lambda local: _deviance(x, fitted * local[:n]))
-        self.dispersion = np.full(scan, _DISPERSION_FLOOR)
+        decay = min(decays, key=lambda d: _deviance(x, fitted * self._local(x, fitted, d)[:n]))
+        self.local = self._local(x, fitted, decay)
         # Method-of-moments NB2 dispersion of w-window sums, each predicted as the detector
         # predicts it (scaled by the local level before its first window): the variance beyond
-        # Poisson that the prediction cannot foresee, relative to mean².
-        cx, cf = np.concatenate(([0.0], np.cumsum(x))), np.concatenate(([0.0], np.cumsum(fitted)))
+        # Poisson that the prediction cannot foresee, relative to mean². Measured out of sample
+        # (`_held_out`): residuals of the factors they were fitted on are too small, most of all
+        # with one week of history, where each weekday factor had absorbed its one day's level,
+        # and the p-values of the first weeks were too small (three times the false alarms there).
+        held_out = self._held_out(x, slot, weekday, day, slots_per_day, day_sum, day_n, day_prior,
+                                  slot_sum, slot_n)
+        local = self._local(x, held_out, decay)
+        self.dispersion = np.full(scan, _DISPERSION_FLOOR)
+        cx, cf = np.concatenate(([0.0], np.cumsum(x))), np.concatenate(([0.0], np.cumsum(held_out)))
         for w in range(1, min(scan, n) + 1):
             sx = cx[w:] - cx[:-w]
-            sf = (cf[w:] - cf[:-w]) * self.local[: n - w + 1]
+            sf = (cf[w:] - cf[:-w]) * local[: n - w + 1]
             excess = float(np.sum((sx - sf) ** 2 - sf))
             self.dispersion[w - 1] = max(_DISPERSION_FLOOR, excess / float(np.sum(sf**2)))
         if 0 < n < scan:
             self.dispersion[n:] = self.dispersion[n - 1]  # history shorter than the scan
+
+    def _held_out(self, x: np.ndarray, slot: np.ndarray, weekday: np.ndarray, day: np.ndarray,
+                  slots_per_day: int, day_sum: np.ndarray, day_n: np.ndarray, day_prior: float,
+                  slot_sum: np.ndarray, slot_n: np.ndarray) -> np.ndarray:
+        """Each window's expectation from factors fitted without its own calendar day.
+
+        The detector predicts a day its factors have not seen, so its errors are
+        measured that way (leave one day out): a day's level noise, which its own
+        weekday factor absorbs in sample, shows as error again. With one week
+        behind a weekday its factor falls back to the prior, flat; with four,
+        three days stand for four, hardly less than what the live prediction
+        rests on, so the dispersion is honest at every depth of history.
+        """
+        if not len(x):
+            return np.zeros(0)
+        d = day - day.min()
+        days = int(d.max()) + 1
+        own_sum = np.bincount(d, weights=x, minlength=days)[d]
+        own_n = np.bincount(d, minlength=days)[d]
+        day_factor = (day_sum[weekday] - own_sum + day_prior) / ((day_n[weekday] - own_n) * self.level + day_prior)
+        per_day_sum = np.zeros((days, slots_per_day))
+        per_day_n = np.zeros((days, slots_per_day))
+        np.add.at(per_day_sum, (d, slot), x)
+        np.add.at(per_day_n, (d, slot), 1.0)
+        own_slot_sum = _smooth(per_day_sum)[d, slot]  # pooled as slot_sum is
+        own_slot_n = _smooth(per_day_n)[d, slot]
+        slot_factor = ((slot_sum[slot] - own_slot_sum + _FACTOR_PRIOR)
+                       / ((slot_n[slot] - own_slot_n) * self.level + _FACTOR_PRIOR))
+        return self.level * slot_factor * day_factor
 
     @staticmethod
     def _local(x: np.ndarray, fitted: np.ndarray, decay: float) -> np.ndarray:
@@ -215,11 +260,11 @@ def evaluate(
     stop = n if stop is None else min(stop, n)
     if exclude is None:
         exclude = np.zeros(n, dtype=bool)
-    slot, weekday, slots_per_day = _seasonal_slots(series)
+    slot, weekday, slots_per_day, day = _seasonal_slots(series)
     span = int(round(settings.baseline_weeks * WEEK / series.window))
     verdicts = []
     for i in range(max(start, 0), stop):
-        verdict = _judge(series, settings, i, x_all, slot, weekday, slots_per_day, span, exclude)
+        verdict = _judge(series, settings, i, x_all, slot, weekday, day, slots_per_day, span, exclude)
         if verdict.flagged:
             exclude[i - verdict.windows + 1:i + 1] = True  # the scan's windows, as a stored alert's span is
         verdicts.append(verdict)
@@ -240,14 +285,14 @@ def _test(observed: int, expected: float, dispersion: float, settings: AlertSett
 
 
 def _judge(series: Series, settings: AlertSettings, i: int, x_all: np.ndarray, slot: np.ndarray,
-           weekday: np.ndarray, slots_per_day: int, span: int,
+           weekday: np.ndarray, day: np.ndarray, slots_per_day: int, span: int,
            exclude: np.ndarray) -> Verdict:
     scan = settings.scan_windows
     lo = max(series.history_start, i - span)
     keep = ~exclude[lo:i]
     decays = tuple(0.5 ** (series.window / half_life) for half_life in LEVEL_HALF_LIVES)
     kept = np.flatnonzero(keep) + lo
-    baseline = _Baseline(x_all[kept], slot[kept], weekday[kept], slots_per_day, decays, scan)
+    baseline = _Baseline(x_all[kept], slot[kept], weekday[kept], day[kept], slots_per_day, decays, scan)
     best: tuple | None = None
     first: tuple | None = None
     current_expected = 0.0

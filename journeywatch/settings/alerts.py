@@ -183,7 +183,7 @@ class AlertSettings(BaseModel):
                                    description="history needed before any alert may fire")
     min_count: int = Field(default=5, ge=1, description="fewest negative share-stage items that can be a spike")
     min_ratio: float = Field(default=2.0, ge=1.0, description="observed / expected at the least")
-    p_value: float = Field(default=0.0002, gt=0, lt=1,
+    p_value: float = Field(default=0.0008, gt=0, lt=1,
                            description="upper-tail probability at or below which a window is a spike")
     scan_windows: int = Field(default=6, ge=1, le=24,
                               description="also test the sum of up to this many consecutive windows ending at "
