@@ -1,8 +1,9 @@
 """Small formatting rules the HTML and Markdown digests share, so both say a figure the same way.
 
-`safe_url` is the one place that decides whether an address from the
-internet may become a link: only http and https, never `javascript:` or
-`data:`, whatever a post or feed claims.
+`safe_url` (from `journeywatch.links`, shared with the alerts and the JSON
+digest) is the one place that decides whether an address from the internet
+may become a link: only http and https, never `javascript:` or `data:`,
+whatever a post or feed claims.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import regex
+
+from journeywatch.links import safe_url  # noqa: F401  (the renderers import it from here)
 
 from .model import Change, Digest, Quote, StageFigures
 
@@ -25,22 +27,6 @@ MOMENT_TITLES = {
     "stimulus": "Stimulus", "zero_moment": "ZMOT · research", "first_moment": "FMOT · purchase",
     "second_moment": "SMOT · use", "ultimate_moment": "UMOT · share", "none": "No journey moment",
 }
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) address with a host, else None (render as plain text)."""
-    if not url:
-        return None
-    url = url.strip()
-    if any(c in url for c in "\r\n\t\x00") or any(c.isspace() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 SLUG_CHARS = 80  # file systems allow 255 bytes a name; a long brand name failed with "File name too long"

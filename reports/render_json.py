@@ -1,10 +1,16 @@
-"""The digest as JSON: every figure, for machines (dashboards, other teams' pipelines)."""
+"""The digest as JSON: every figure, for machines (dashboards, other teams' pipelines).
+
+A link is given only where the HTML and Markdown would make one (`safe_url`: an absolute http(s) address),
+else null: a post's `javascript:` or `data:` link, kept as stored, became a link in a dashboard that showed it.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from typing import Any
+
+from journeywatch.links import safe_url
 
 from .model import Digest
 
@@ -18,7 +24,8 @@ from .model import Digest
 # so, where either week has such items, do `headline.net_sentiment.delta` and `negative_share_talk.delta`, with
 # the figures they compare in `headline.net_sentiment_known_date` and `negative_share_talk_known_date` (else null).
 # A quote (a stage's `quotes`, `negative_share_items`) of unknown date has `date_known` false and `created_at`
-# null: the time stored for it is when the feed was read, not when it was written.
+# null: the time stored for it is when the feed was read, not when it was written. A quote's `url` (and that of an
+# alert's `top_items`) is null where it is no absolute http(s) address (`javascript:`, `data:`): never a link.
 FORMAT_VERSION = 2
 
 
@@ -28,7 +35,15 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def _safe_links(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a fresh copy, from `as_dict`) with every quote's and alert item's `url` passed through `safe_url`."""
+    quotes = [q for stage in data["stages"] for q in stage["quotes"]] + data["negative_share_items"]
+    for item in quotes + [i for alert in data["alerts"] for i in alert.get("top_items", [])]:
+        item["url"] = safe_url(item.get("url"))
+    return data
+
+
 def render_json(digest: Digest) -> str:
     """All figures of `digest` (not the chart pictures) as indented JSON with a format version."""
-    return json.dumps({"format_version": FORMAT_VERSION, **digest.as_dict()}, default=_default, indent=2,
-                      ensure_ascii=False)
+    return json.dumps({"format_version": FORMAT_VERSION, **_safe_links(digest.as_dict())}, default=_default,
+                      indent=2, ensure_ascii=False)
