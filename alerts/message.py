@@ -75,6 +75,16 @@ def late_note_html(first_tried: str | None) -> str:
     return f"<p><em>Sent late: the first delivery to this target, at {escape(when)}, failed.</em></p>\n"
 
 
+def unfinished_note_html(claimed_at: str) -> str:
+    """The line an alert opens with when sent again because the check sending it first was stopped mid-send."""
+    try:
+        when = datetime.fromisoformat(claimed_at).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        when = claimed_at
+    return (f"<p><em>Sent again: the check that began sending this at {escape(when)} was stopped before it "
+            "could tell whether it arrived, so it may have reached you already.</em></p>\n")
+
+
 def ended_title(alert: Alert) -> str:
     return f"journeywatch: the negative share-stage spike for {alert.brand} has ended"
 

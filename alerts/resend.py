@@ -12,7 +12,10 @@ Exactly once: before sending, the check claims the (alert, target) pair by
 appending a claim record with a compare-and-set on the length of the
 alert's delivery list, so two checks running at once cannot both send it;
 the outcome then replaces the claim. A claim older than `CLAIM_EXPIRES` (a
-check killed mid-send) no longer holds the pair. Permanent failures that
+check killed mid-send) no longer holds the pair, nor does one whose process,
+on this machine, is gone: a check run straight after a killed one (SIGKILL,
+SIGTERM, OOM) sends the alert at once, saying that a stopped check left the
+send unfinished (the target may have it already), not that it failed. Permanent failures that
 reached the target (a refused login, a revoked token's 401) are not sent
 again: they need the config mended, and retrying a bad password can lock the
 account; one that never left this machine (an unset `${NAME}`) is.
@@ -21,6 +24,8 @@ account; one that never left this machine (an unset `${NAME}`) is.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +35,7 @@ from sqlalchemy import Engine
 from journeywatch.settings import AlertSettings
 
 from .alert import Alert
-from .message import late_note_html, message
+from .message import late_note_html, message, unfinished_note_html
 from .notify import DeliveryResult, deliver
 from .redact import redact
 from .state import change_deliveries, recent_alerts_since
@@ -52,13 +57,15 @@ class Resent:
     ok: bool
     error: str | None
     final: bool = False  # failed in a way no later check retries (it reached the target: a refused login, a 401)
+    unfinished: bool = False  # no earlier outcome: the check sending it was stopped mid-send
 
     def note(self, alert: Alert) -> str:
         """The line `alerts check` and `run` print for it."""
         what = "ended notice for alert" if self.kind == "ended" else "alert"
         when = f"{alert.window_start:%Y-%m-%d %H:%M} UTC"
         if self.ok:
-            return f"{self.brand}: {what} #{self.alert_id} (window from {when}) sent to {self.target}, which had failed"
+            had = "whose send a stopped check had left unfinished" if self.unfinished else "which had failed"
+            return f"{self.brand}: {what} #{self.alert_id} (window from {when}) sent to {self.target}, {had}"
         head = f"{self.brand}: {what} #{self.alert_id} (window from {when}) still not delivered to {self.target}: "
         if self.final:  # said "tried again at each check" of a target that no check tries again
             return head + f"{self.error}; not tried again (mend the target in the config, and the next alert goes out)"
@@ -67,8 +74,9 @@ class Resent:
 
 
 def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
-    """The record that says a check is sending `kind` to `target` (redacted) now."""
-    return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat()}
+    """The record that says a check is sending `kind` to `target` (redacted) now, and which process it is."""
+    return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat(), "host": socket.gethostname(),
+            "pid": os.getpid()}
 
 
 def pending_targets(deliveries: list[dict[str, Any]], kind: str, targets: list[str], now: datetime) -> list[str]:
@@ -103,10 +111,30 @@ def _retryable(record: dict[str, Any]) -> bool:
 
 
 def _fresh(record: dict[str, Any], now: datetime) -> bool:
+    """A claim that may still be sending: under `CLAIM_EXPIRES` old, and not made by a process gone from this machine."""
     try:
-        return now - datetime.fromisoformat(record["at"]) < CLAIM_EXPIRES
+        recent = now - datetime.fromisoformat(record["at"]) < CLAIM_EXPIRES
     except (KeyError, TypeError, ValueError):
         return False
+    return recent and not _gone(record)
+
+
+def _gone(record: dict[str, Any]) -> bool:
+    """Whether the process that made a claim is known to be gone: it ran on this machine and is not running.
+
+    A claim from another machine, or from a process this one cannot see, is not known to be gone: it holds
+    the send until it expires.
+    """
+    pid = record.get("pid")
+    if record.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process (PermissionError): it is running
+        return False
+    return False
 
 
 def claim_delivery(engine: Engine, alert_id: int, kind: str, target: str, now: datetime) -> bool:
@@ -176,8 +204,17 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
                 if not result.ok:
                     down.add(target)
                 final = not result.ok and not _retryable(result.as_dict())
-                done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final), alert))
+                done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final,
+                                    _unfinished(alert.deliveries, kind, target)), alert))
     return done
+
+
+def _unfinished(deliveries: list[dict[str, Any]], kind: str, target: str) -> str | None:
+    """When a check stopped mid-send claimed `kind` for `target`, where no outcome was ever written; else None."""
+    if any(d.get("kind") == kind and d.get("target") == target for d in deliveries):
+        return None
+    return next((d.get("at") for d in deliveries if d.get("kind") == f"{kind}-claim" and d.get("target") == target),
+                None)
 
 
 def _send(alert: Alert, kind: str, target: str, url: str) -> DeliveryResult:
@@ -185,6 +222,8 @@ def _send(alert: Alert, kind: str, target: str, url: str) -> DeliveryResult:
     first = next((d.get("first_at") or d.get("at") for d in alert.deliveries
                   if d.get("kind") == kind and d.get("target") == target), None)
     title, body, notify_type = message(alert, kind)
-    [result] = deliver([url], title, late_note_html(first) + body, "html", retries=0, notify_type=notify_type)
+    unfinished = _unfinished(alert.deliveries, kind, target)
+    opening = unfinished_note_html(unfinished) if unfinished else late_note_html(first)
+    [result] = deliver([url], title, opening + body, "html", retries=0, notify_type=notify_type)
     logger.info("alert %d sent again to %s: %s", alert.id, result.target, "ok" if result.ok else result.error)
     return result
