@@ -12,6 +12,8 @@ import re
 from datetime import datetime, timezone
 from html import escape
 
+from journeywatch.links import safe_url
+
 from .alert import Alert, expected_text, ratio_text, window_text
 
 _TEXT_LIMIT = 400
@@ -25,13 +27,6 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def _short(text: str, limit: int = _TEXT_LIMIT) -> str:
     text = " ".join(BIDI_CONTROLS.sub("", text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _safe_link(url: str | None) -> str | None:
-    """Only http(s) links become anchors: a `javascript:` URL from a post is shown as text, not linked."""
-    if url and url.lower().startswith(("http://", "https://")):
-        return url
-    return None
 
 
 def alert_title(alert: Alert) -> str:
@@ -56,7 +51,7 @@ def alert_html(alert: Alert) -> str:
         "<ol>",
     ]
     for item in alert.top_items:
-        link = _safe_link(item.url)
+        link = safe_url(item.url)  # as the digest links; a `javascript:` one is shown as text
         where = f' — <a href="{escape(link)}">{escape(link)}</a>' if link else (
             f" — {escape(item.url)}" if item.url else "")
         lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(item.created_at)}){where}</li>")
