@@ -11,7 +11,6 @@ import difflib
 import os
 import types
 import typing
-import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -26,22 +25,9 @@ from .alerts import ENV_PLACEHOLDER, AlertSettings
 from .classifier import ClassifierSettings
 from .digest import DigestSettings
 from .sources import FeedSource, FileSource, SourceSettings
+from .visible import hidden_character_problem
 
 DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"
-
-
-# Format characters (Unicode category Cf) a name may hold: the joiners of an emoji ('👩\u200d💻') or a Persian
-# word (ZWNJ), and the tag characters that spell a subdivision flag (England's, Scotland's).
-_NAME_FORMAT_CHARACTERS = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xE0020, 0xE0080)))
-
-
-def _hidden_character(name: str) -> str | None:
-    """The first invisible character in `name` that can reorder or hide text: a bidi mark, embedding, override
-    or isolate, a zero-width space, a byte-order mark (any format character but `_NAME_FORMAT_CHARACTERS`)."""
-    for char in name:
-        if unicodedata.category(char) == "Cf" and char not in _NAME_FORMAT_CHARACTERS:
-            return char
-    return None
 
 
 class Brand(BaseModel):
@@ -59,10 +45,8 @@ class Brand(BaseModel):
     def _visible(cls, name: str) -> str:
         """Refuses invisible characters: a RIGHT-TO-LEFT OVERRIDE in a name passed and reversed the text after
         it on the console and in the digests; a zero-width space made a name that looks like another."""
-        if (char := _hidden_character(name)) is not None:
-            named = f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
-            raise ValueError(f"holds {named}, an invisible character that reorders or hides text; delete it "
-                             "(retype the name if the editor hides it)")
+        if (problem := hidden_character_problem(name, "name")) is not None:
+            raise ValueError(problem)
         return name
 
 

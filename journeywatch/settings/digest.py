@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..domain import MOMENTS, Moment
 from ..stages import STAGE_MODELS
 from .alerts import NotifyURL, distinct_targets
+from .visible import hidden_character_problem
 
 
 _KIND_WORDS = {list: "a list", int: "a number", float: "a number", bool: "true or false", type(None): "empty"}
@@ -42,6 +43,15 @@ class DigestSettings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _visible_subject(cls, value: str) -> str:
+        """Refuses invisible characters, as in a brand name: a RIGHT-TO-LEFT OVERRIDE reversed the rest of every
+        mail subject and chat title."""
+        if (problem := hidden_character_problem(value, "subject")) is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("subject")
@@ -89,4 +99,7 @@ class DigestSettings(BaseModel):
         for moment, stage in value.items():
             if not isinstance(stage, str) or not stage.strip():
                 raise ValueError(f"the stage for {moment!r} must be a non-empty name, e.g. {moment}: share")
+            # 'sh<U+202E>are' reversed the text after the stage's name in every digest line naming it.
+            if (problem := hidden_character_problem(stage, "stage name")) is not None:
+                raise ValueError(f"the stage for {moment!r} {problem}")
         return {moment: stage.strip() for moment, stage in value.items()}
