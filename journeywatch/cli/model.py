@@ -226,11 +226,12 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
+def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, Any] | str:
     """A usable JSONL line as its row, or a short reason why it cannot be used.
 
     A leading byte-order mark (Excel's and PowerShell's "UTF-8") is dropped:
     otherwise the file's first line reads as "not valid JSON" and is lost.
+    With `markup`, the row's text as the model is to read it (`_text_read`) is under `_READ`.
     """
     from journeywatch.classifiers.data import JsonObject, disagreeing_keys
 
@@ -265,6 +266,12 @@ def _parse_line(raw: bytes, labelled: bool) -> dict[str, Any] | str:
         return "`text` is empty"
     if not _readable(text):
         return "`text` has only invisible characters"
+    if markup:
+        read = _text_read(text)
+        if not _readable(read):
+            return "`text` is only HTML markup, no words"
+        row = dict(row)
+        row[_READ] = read
     if labelled:
         from journeywatch.classifiers.data import canonical_label, label_suggestion
 
@@ -299,18 +306,22 @@ def _other_case(row: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 
 _PARTLY = "_left_out"  # a used row's note: one of its labels was not read
+_READ = "_read"  # a used row's text as the model reads it (`_text_read`)
 
 
 _KEPT = ("id", "text", "moment", "sentiment", "source_kind")
 
 
-def _read_rows(path: Path, flag: str, labelled: bool) -> list[tuple[int, dict[str, Any]]]:
+def _read_rows(path: Path, flag: str, labelled: bool, markup: bool = False) -> list[tuple[int, dict[str, Any]]]:
     """The usable rows of a user's JSONL file with their line numbers, naming every skipped line on stderr."""
-    return list(_usable_rows(path, flag, labelled))
+    return list(_usable_rows(path, flag, labelled, markup))
 
 
-def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+def _usable_rows(path: Path, flag: str, labelled: bool,
+                 markup: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
     """The usable rows of a user's JSONL file with their line numbers, as they are read.
+
+    With `markup` (classify, evaluate), each row's text as the model reads it is under `_READ`.
 
     The library reader skips bad lines quietly (right for training data);
     a user scoring or tagging their own file must know what was left out,
@@ -337,7 +348,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle, \
             _damaged_is_an_error(path, lambda: number):
         for number, raw in enumerate(utf8_lines(handle), 1):
-            parsed = _parse_line(raw, labelled) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank: no row
+            parsed = _parse_line(raw, labelled, markup) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
                 used += 1
                 if _PARTLY in parsed:
@@ -346,7 +357,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool) -> Iterator[tuple[int, d
                 kind = parsed.get("source_kind")
                 if not (kind is None or isinstance(kind, str) and not kind.strip() or _is_source_kind(kind)):
                     strange.setdefault(_as_written(kind), []).append(number)
-                yield number, {key: parsed[key] for key in _KEPT if key in parsed}
+                yield number, {key: parsed[key] for key in (*_KEPT, _READ) if key in parsed}
             elif parsed is not None:
                 skipped.append((number, parsed))
                 notes.append((number, f"skipped, {parsed}"))
@@ -386,8 +397,9 @@ def _say_strange_kinds(path: Path, strange: dict[str, list[int]]) -> None:
 
 def _classify_items(texts: list[str] | None, jsonl: Optional[Path],
                     source_kind: str | None) -> Iterator[tuple[dict[str, Any], str]]:
-    """Each text to classify with what identifies it in the output (its `id` and `line` for --jsonl), as read.
+    """Each text to classify, as the model reads it (`_text_read`), with what its output line echoes.
 
+    That is its `id` and `line` for --jsonl, and the text as given (not as read: results join back to it).
     The source kind, a line's own or else `source_kind`, goes with it: the output echoes it and the
     labelling guide's review-site rule reads it (`classifiers.rules.for_source`).
     One at a time: a 200,000-line file's texts were all read (some 160 MB, ten seconds) before the first result.
@@ -395,17 +407,21 @@ def _classify_items(texts: list[str] | None, jsonl: Optional[Path],
     given = {"source_kind": source_kind} if source_kind else {}
     for number, text in enumerate(texts or [], 1):
         problem = _argument_problem(text)
+        read = "" if problem else _text_read(text)
+        if not problem and not _readable(read):
+            problem = "the text is only HTML markup, no words"
         if problem:  # as a blank or undecodable --jsonl text is: a label for nothing misleads
             _stderr.print(f"TEXT argument {number}: skipped, {problem}")
         else:
-            yield given, text
+            yield {**given, "text": text}, read
     if jsonl is not None:
         # The row's `id` and line number (not the whole row: its other fields may be large, and
         # `text` is echoed already), so results join back to the rows even when lines were skipped.
-        for number, row in _usable_rows(jsonl, "--jsonl ", labelled=False):
+        for number, row in _usable_rows(jsonl, "--jsonl ", labelled=False, markup=True):
             kind = row.get("source_kind")
             yield {**({"id": row["id"]} if "id" in row else {}), "line": number,
-                   **({"source_kind": kind} if isinstance(kind, str) and kind.strip() else given)}, row["text"]
+                   **({"source_kind": kind} if isinstance(kind, str) and kind.strip() else given),
+                   "text": row["text"]}, row[_READ]
 
 
 def _one_document_hint(first: bytes, path: Path) -> str:
@@ -473,6 +489,9 @@ def classify(
     `line` number in the file, to join results back to the input. --jsonl lines that
     cannot be used are named on stderr; a file with none usable is an error.
 
+    A text holding HTML markup (a closing tag, <br>, a link) is classified as its
+    words, as the pipeline reads an export's text; a `<` in plain text stays.
+
     A line's `source_kind` (or --source-kind) is echoed; `review` applies the labelling
     guide's rule that a review-site entry is ultimate_moment unless it only asks a
     question (zero_moment), as the pipeline does for a review source's items.
@@ -498,11 +517,11 @@ def classify(
         with _progress_bar("classifying", None, show=show) as advance:
             while chunk:
                 chunk_texts = [text for _, text in chunk]
-                for (key, text), p, language in zip(chunk, classifier.predict(chunk_texts),
-                                                    detect_languages(chunk_texts)):
+                for (key, _), p, language in zip(chunk, classifier.predict(chunk_texts),
+                                                 detect_languages(chunk_texts)):
                     p = for_source(p, key.get("source_kind"))
                     sys.stdout.write(_json_line({
-                        **key, "text": text, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
+                        **key, "moment": p.moment, "moment_confidence": round(p.moment_confidence, 4),
                         "sentiment": p.sentiment, "sentiment_confidence": round(p.sentiment_confidence, 4),
                         "needs_review": p.needs_review or not language.supported,
                         "lang": language.code, "lang_supported": language.supported,
@@ -602,6 +621,19 @@ def _readable(text: str) -> bool:
     return readable(text)
 
 
+def _text_read(text: str) -> str:
+    """`text` as the pipeline reads an export's text before classifying it (the files listener's `plain_to_text`).
+
+    Text holding real markup (a closing tag, a <br>, a link: a body exported as HTML) is read as
+    HTML: "<p>Love my <b>Kindle</b>!</p>" was given to the model as written and labelled none,
+    where its words are ultimate_moment. A `<` in plain text is a character ("price < 5 quid",
+    "I <3 it <sigh>"), kept; entities are decoded and runs of whitespace made one space, as stored.
+    """
+    from journeywatch.listeners.text import plain_to_text
+
+    return plain_to_text(text)
+
+
 # Written escaped: lone surrogates, and the line breaks other than \n that str.splitlines() and many
 # JSON-lines readers split on (U+0085, U+2028, U+2029; json.dumps escapes the ones below U+0020).
 _ESCAPED = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
@@ -669,7 +701,8 @@ def evaluate(
     is no label. Lines without `text`, with no known label or giving a label twice
     as two different labels (two spellings of one label agree) are named on stderr
     and left out of the figures; a line with one unknown label is named too, and
-    scored for its other label. UTF-16 and gzip files are read as such.
+    scored for its other label. UTF-16 and gzip files are read as such. A text holding
+    HTML markup is scored as its words, as `classify` reads it.
 
     Example: journeywatch evaluate /tmp/eval/airline.jsonl --json
     """
@@ -678,7 +711,8 @@ def evaluate(
     from journeywatch.classifiers.evaluation import evaluate_examples
 
     with _quiet_interrupt("interrupted before any text was scored; nothing was written"):
-        examples = examples_from_rows([row for _, row in _read_rows(file, "", labelled=True)],
+        examples = examples_from_rows([{**row, "text": row[_READ]}  # as the pipeline reads it: HTML as its words
+                                       for _, row in _read_rows(file, "", labelled=True, markup=True)],
                                       file.stem or "stdin")
         classifier = load_classifier(_model_dir(model), backend=_backend(backend))
     try:
