@@ -79,7 +79,8 @@ def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
     Windows PowerShell's `>` and `Out-File` write UTF-16 (and so do some
     export tools): read as UTF-8, every line of such a file was skipped as
     "not UTF-8 text" or "not valid JSON", as was every line of an export's
-    `.jsonl.gz`. Any other stream's lines are passed on as they are, so a line
+    `.jsonl.gz`. A line ends at a LF, a CRLF or a bare CR (an old Mac export),
+    as `_decoded_lines` says. Any other stream's lines are passed on as they are, so a line
     that is not UTF-8 is still named as such. A damaged gzip stream raises
     `DamagedStream` (it ended the command in a traceback).
     """
@@ -94,14 +95,20 @@ def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def _decoded_lines(buffered: io.BufferedReader) -> Iterator[bytes]:
+    """The lines of `buffered`, each ending at a LF, a CRLF or a bare CR (Python's universal newlines).
+
+    An old Mac export ends its lines with a bare CR: split on LF alone, the whole file was one line, "not
+    valid JSON". Valid JSON never holds a raw CR inside a string (it writes "\\r"), so a raw CR is a line
+    end (one inside a string breaks a line that is no JSON anyway: it is skipped in two parts); the breaks
+    `str.splitlines()` splits on (U+2028, U+2029, U+0085), which a JSON string may hold raw, end no line.
+    UTF-8 bytes are read as Latin-1, which maps each byte to one character and back, so that a line that
+    is not UTF-8 comes back as it was, to be named as such: CR and LF are never part of a UTF-8 sequence.
+    """
     encoding = _utf16_encoding(buffered.peek(4)[:4])
-    if encoding is None:
-        yield from buffered
-        return
-    text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="\n")
+    text = io.TextIOWrapper(buffered, encoding=encoding or "latin-1", errors="replace", newline="")
     try:
         for line in text:
-            yield line.encode("utf-8")
+            yield line.encode("utf-8" if encoding else "latin-1")
     finally:
         text.detach()  # the caller's stream (stdin) stays open
 

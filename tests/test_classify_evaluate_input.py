@@ -6,6 +6,7 @@ which lines and labels are read, not the model's figures.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -85,3 +86,48 @@ def test_evaluate_scores_an_html_text_as_its_words(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         reports.append(json.loads(result.stdout)["moment"])
     assert reports[1] == reports[0]
+
+
+LINES = [{"id": "a", "text": "Love my Kindle, highly recommend", "moment": "ultimate_moment"},
+         {"id": "b", "text": "Which kettle should I get?", "moment": "zero_moment"},
+         {"id": "c", "text": "Tried to book a flight for 40 minutes, the site keeps timing out",
+          "moment": "first_moment"}]
+
+
+def test_cr_lf_and_crlf_line_ends_are_read_alike(tmp_path: Path) -> None:
+    # An old Mac export ends its lines with a bare CR: the whole file was read as one line, "not valid JSON
+    # (Extra data ...)", and the file refused as having no usable line.
+    encoded = [json.dumps(line).encode() for line in LINES]
+    files = {"cr": b"\r".join(encoded) + b"\r", "lf": b"\n".join(encoded) + b"\n",
+             "crlf": b"\r\n".join(encoded) + b"\r\n", "mixed": encoded[0] + b"\r" + encoded[1] + b"\r\n" + encoded[2]}
+    for name, data in files.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(data)
+        lines, stderr = _classify("--jsonl", str(path))
+        assert [(row["id"], row["line"]) for row in lines] == [("a", 1), ("b", 2), ("c", 3)], name
+        assert stderr == [], name
+        result = runner.invoke(app, ["evaluate", str(path), "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["moment"]["n"] == 3, name
+    gzipped, utf16 = tmp_path / "cr.jsonl.gz", tmp_path / "cr-utf16.jsonl"  # a Mac export packed or re-encoded
+    gzipped.write_bytes(gzip.compress(files["cr"]))
+    utf16.write_bytes(files["cr"].decode().encode("utf-16"))
+    for path in (gzipped, utf16):
+        lines, stderr = _classify("--jsonl", str(path))
+        assert [row["id"] for row in lines] == ["a", "b", "c"] and stderr == [], path
+
+
+def test_a_cr_line_end_splits_no_text_and_blank_cr_lines_are_blank_lines(tmp_path: Path) -> None:
+    # Valid JSON writes a CR inside a string escaped ("\r"), so a raw CR is a line end, as in Python's universal
+    # newlines; the other breaks str.splitlines() splits on (U+2028, U+2029, U+0085), which JSON may hold raw in
+    # a string, end nothing.
+    texts = ["first para\rsecond para, highly recommend", "love it\u2028so much\x85really\u2029yes"]
+    data = b"".join(json.dumps({"text": text}, ensure_ascii=False).encode() + b"\r\r" for text in texts)
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(data)
+    lines, stderr = _classify("--jsonl", str(path))
+    assert [(row["text"], row["line"]) for row in lines] == [(texts[0], 1), (texts[1], 3)]
+    assert stderr == []
+    from journeywatch.classifiers.data import read_jsonl  # `train --data` reads its lines alike
+
+    assert [row["text"] for row in read_jsonl(path)] == texts
