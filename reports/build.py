@@ -37,6 +37,7 @@ from journeywatch.storage.digest_queries import (
     TermText,
     brand_week_counts,
     first_mention_time,
+    first_stored_time,
     most_confident,
     repeat_authors,
     texts_for_terms,
@@ -330,11 +331,23 @@ def _scaled(terms: list[Term], week_stride: int, baseline_stride: int) -> list[T
 
 
 def _first_bucket(first_item: datetime | None, edges: list[datetime]) -> int:
-    """The first week bucket with an item of the brand (this week at the latest: its figures are always shown)."""
+    """The week bucket `first_item` falls in (this week at the latest: its figures are always shown)."""
     current = len(edges) - 2
     if first_item is None:
         return current
     return min(sum(1 for edge in edges[1:] if edge <= first_item), current)
+
+
+def _data_from(engine: Engine, config: Config, first_item: datetime | None, end: datetime) -> datetime | None:
+    """When the brand's counted weeks begin: its first item; for a brand with none by the week's end, the first
+    item stored from the config's sources (its query matched nothing in the weeks they were read).
+
+    A brand whose query matched nothing read 0 for this week and null for the seven before, in a database
+    holding months of its sources' items.
+    """
+    if first_item is not None and first_item < end:
+        return first_item
+    return first_stored_time(engine, own_sources(config))
 
 
 def _no_data_before(counts: dict[str, dict[str, list[int]]], first: int) -> dict[str, dict[str, list[int | None]]]:
@@ -390,7 +403,8 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
                             sizes)
     now = TREND_WEEKS - 1
     first_item = first_mention_time(engine, brand)
-    first = _first_bucket(first_item, edges)
+    data_from = _data_from(engine, config, first_item, end)
+    first = _first_bucket(data_from, edges)
     # Weeks before the brand's first item are not zeros to average in: a steady second week read '+300%'.
     baseline_weeks = min(BASELINE_WEEKS, now - first)
     # The retention stage's items are other stages' items too: it quotes last, and not what they quoted
@@ -480,6 +494,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         baseline_items=sizes[1],
         baseline_weeks=baseline_weeks,
         first_item=None if first_item is None else first_item.astimezone(ZoneInfo(tz)),
+        data_from=None if data_from is None else data_from.astimezone(ZoneInfo(tz)),
         partial_note=None if data_to is None else  # 'Wed 4 Nov', as the period and the quotes date it
         f"Partial week, data to {data_to:%a} {data_to.day} {data_to:%b %H:%M} ({tz}); changes compare it with "
         "full weeks",

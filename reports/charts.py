@@ -203,7 +203,9 @@ def trend_figure(digest: Digest) -> Figure:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if any(n is None for n in next(iter(digest.trend.counts.values()), {}).get("negative", [])):
         handles.append(Rectangle((0, 0), 1, 1, facecolor=NO_DATA, hatch="///", edgecolor=GRID, lw=0))
-        labels.append("no data (before the brand's first item)" if digest.first_item else "no data")
+        labels.append("no data (before the brand's first item)" if digest.first_item and
+                      digest.data_from == digest.first_item else
+                      "no data (before the first item stored)" if digest.data_from else "no data")
     figure.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8.1, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
     # fixed margins: tight_layout measured every tick label and took most of this chart's time

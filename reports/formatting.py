@@ -129,11 +129,12 @@ def undated_note(undated: int) -> str | None:
 
 
 def _measured(digest: Digest, last_week: bool = False) -> bool:
-    """Whether the week (or the one before it) is on or after the brand's first item: its 0 was measured."""
-    if digest.first_item is None:
+    """Whether the week (or the one before it) is on or after `data_from` (the brand's first item, or for a brand
+    with none the first item stored from its sources): its 0 was measured, as the trend counts it."""
+    if digest.data_from is None:
         return False
     start, end = date.fromisoformat(digest.week_start), date.fromisoformat(digest.week_end)
-    return digest.first_item.date() < start if last_week else digest.first_item.date() <= end
+    return digest.data_from.date() < start if last_week else digest.data_from.date() <= end
 
 
 def _empty_week_text(digest: Digest) -> str:
@@ -324,9 +325,13 @@ def tone(delta: float | None, good_when_up: bool = True) -> str:
 
 
 def no_data_reason(digest: Digest) -> str:
-    """Why the shaded weeks have no data: before the brand's first item, or nothing stored for it at all."""
-    return "nothing is stored for the brand yet" if digest.first_item is None else \
-        "they come before the brand's first item"
+    """Why the shaded weeks have no data: before the brand's first item, before the first item stored from the
+    sources (a brand with none by the week's end), or nothing stored at all."""
+    if digest.data_from is None:
+        return "nothing is stored for the brand yet"
+    if digest.first_item is not None and digest.data_from == digest.first_item:
+        return "they come before the brand's first item"
+    return "they come before the first item stored from the sources"
 
 
 def overlap_text(digest: Digest) -> str | None:
@@ -359,7 +364,7 @@ def emerging_note(digest: Digest, stage: StageFigures) -> str | None:
 
 
 def no_data_weeks(digest: Digest) -> list[str]:
-    """The trend's weeks before the brand's first item (its counts are None there)."""
+    """The trend's weeks before `data_from` (the brand's first item, as a rule: its counts are None there)."""
     counts = next(iter(digest.trend.counts.values()), {})
     weekly = next(iter(counts.values()), [])
     return [week for week, n in zip(digest.trend.weeks, weekly) if n is None]

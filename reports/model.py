@@ -108,7 +108,7 @@ class Trend:
     """Moment × sentiment per week, oldest first."""
 
     weeks: list[str]
-    # moment -> sentiment -> weekly counts; None: a week before the brand's first item (no data, not 0)
+    # moment -> sentiment -> weekly counts; None: a week before `Digest.data_from` (no data, not 0)
     counts: dict[str, dict[str, list[int | None]]]
 
 
@@ -159,6 +159,10 @@ class Digest:
     baseline_items: int = 0
     # When the brand's oldest stored item was written (the digest's timezone); None: nothing is stored for it.
     first_item: datetime | None = None
+    # When the counted weeks begin: `first_item`, or for a brand with no item by the week's end the oldest item
+    # stored from the config's sources (weeks its sources were read count 0, not no data). Weeks before it are
+    # None in `history` and `trend.counts` (this week never is); None: nothing is stored at all.
+    data_from: datetime | None = None
     # The weeks before this one that changes are measured against: four, fewer for a brand first seen since.
     baseline_weeks: int = 4
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.

@@ -17,7 +17,9 @@ from .model import Digest
 # 2: a stage's `history` may hold null (weeks a cue-measured stage was not measured), term `count` and
 # `baseline_count` are items, not uses, and `unmapped` and `terms_listed` were added. Since added:
 # `baseline_items` and the retention stage's `extra.history_items`; `history` and `trend.counts` hold null
-# for the weeks before the brand's first item, `first_item` says when that was (null: none stored), and
+# for the weeks before the brand's first item, `first_item` says when that was (null: none stored), `data_from`
+# when the counted weeks begin (the first item, or for a brand with none by the week's end the first stored from
+# the config's sources: weeks from it count 0; null: nothing stored), and
 # `coverage.off_journey` counts the classified items of moment none; `headline.undated`, `undated_previous`,
 # `coverage.undated` and each stage's `undated` count items of unknown date (a feed's backlog, stored when read),
 # and `headline.volume.delta` and a stage's `baseline` and `change_vs_baseline` count items of known date;

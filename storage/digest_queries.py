@@ -12,7 +12,7 @@ expressions, so storage does not need to know what a journey stage is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -344,6 +344,20 @@ def first_mention_time(engine: Engine, brand: str) -> datetime | None:
     nothing that old, and a digest shows them as no data rather than 0.
     """
     query = select(func.min(mention_brands.c.created_at)).where(mention_brands.c.brand == brand)
+    with engine.connect() as connection:
+        value = connection.execute(query).scalar()
+    return None if value is None else _utc(value)
+
+
+def first_stored_time(engine: Engine, sources: Collection[str] | None = None) -> datetime | None:
+    """When the oldest stored item (of `sources`, where given) was written; None: none is stored.
+
+    The weeks from it on are covered: the sources were read and held items that old. A brand with no item by
+    then counts those weeks as measured 0s (its query matched nothing there), not as no data.
+    """
+    query = select(func.min(mentions.c.created_at))
+    if sources is not None:
+        query = query.where(mentions.c.source.in_(list(sources)))
     with engine.connect() as connection:
         value = connection.execute(query).scalar()
     return None if value is None else _utc(value)
