@@ -111,7 +111,7 @@ def _retryable(record: dict[str, Any]) -> bool:
 
 
 def _fresh(record: dict[str, Any], now: datetime) -> bool:
-    """A claim that may still be sending: under `CLAIM_EXPIRES` old, and not made by a process gone from this machine."""
+    """A claim that may still be sending: under `CLAIM_EXPIRES` old, made by no process gone from this machine."""
     try:
         recent = now - datetime.fromisoformat(record["at"]) < CLAIM_EXPIRES
     except (KeyError, TypeError, ValueError):
