@@ -28,6 +28,7 @@ from .counts import (
     undated_items,
     window_counts,
     window_index,
+    window_origin,
     window_start,
 )
 from .detector import WEEK, Series, Verdict, evaluate
@@ -79,7 +80,7 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
             _note(notes, outcome.note(alert))
             if resent is not None:
                 resent.append(outcome)
-        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended))
+        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended, zone=config.digest.timezone))
     return fired
 
 
@@ -115,12 +116,13 @@ def _duration(value: timedelta) -> str:
     return f"{hours:g} hour{'s' * (hours != 1)}"
 
 
-def _exclusions(engine: Engine, brand: str, settings: AlertSettings, first: int, stop: int) -> np.ndarray:
+def _exclusions(engine: Engine, brand: str, settings: AlertSettings, first: int, stop: int,
+                origin: datetime) -> np.ndarray:
     mask = np.zeros(stop - first, dtype=bool)
-    since, until = window_start(first, settings.window), window_start(stop, settings.window)
+    since, until = window_start(first, settings.window, origin), window_start(stop, settings.window, origin)
     for start, end in spans_between(engine, brand, since, until):
-        lo = max(window_index(start, settings.window) - first, 0)
-        hi = min(window_index(end - settings.window, settings.window) - first + 1, stop - first)
+        lo = max(window_index(start, settings.window, origin) - first, 0)
+        hi = min(window_index(end - settings.window, settings.window, origin) - first + 1, stop - first)
         mask[lo:hi] = True
     return mask
 
@@ -149,37 +151,40 @@ def _item(item: Any) -> dict[str, Any]:
 
 
 def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
-                notes: list[str] | None = None, ended: list[Alert] | None = None) -> list[Alert]:
-    """`check_alerts` for one brand."""
+                notes: list[str] | None = None, ended: list[Alert] | None = None, zone: str = "UTC") -> list[Alert]:
+    """`check_alerts` for one brand; windows of whole days start at midnight in `zone` (`window_origin`)."""
     window = settings.window
+    origin = window_origin(window, zone)
     seen = first_seen(engine, brand)
     if seen is None:
         return []
     previous = checked_until(engine, brand)
-    history = window_index(seen, window)
-    start = window_index(previous, window) if previous else history
-    stop = window_index(now - settings.settle, window)  # windows before this one are complete (and settled)
+    history = window_index(seen, window, origin)
+    start = window_index(previous, window, origin) if previous else history
+    stop = window_index(now - settings.settle, window, origin)  # windows before this one are complete (and settled)
     if start >= stop:
         return []
-    waiting, oldest = unclassified(engine, brand, window_start(start, window))
-    if oldest is not None and window_index(oldest, window) < stop:  # judged now, they would count for nothing
-        stop = window_index(oldest, window)
+    waiting, oldest = unclassified(engine, brand, window_start(start, window, origin))
+    if oldest is not None and window_index(oldest, window, origin) < stop:  # judged now, they would count for nothing
+        stop = window_index(oldest, window, origin)
         _note(notes, f"{brand}: {waiting} stored item(s) are not classified yet (the oldest written "
-                     f"{oldest:%Y-%m-%d %H:%M} UTC); windows from {window_start(stop, window):%Y-%m-%d %H:%M} UTC "
+                     f"{oldest:%Y-%m-%d %H:%M} UTC); windows from "
+                     f"{window_start(stop, window, origin):%Y-%m-%d %H:%M} UTC "
                      "are judged once they are (the next `journeywatch run` classifies them)")
         if start >= stop:
             return []
     if previous and (late := _late_note(engine, brand, settings, previous)):
         _note(notes, late)
-    if undated := undated_items(engine, brand, window_start(start, window), window_start(stop, window)):
+    if undated := undated_items(engine, brand, window_start(start, window, origin),
+                                window_start(stop, window, origin)):
         _note(notes, f"{brand}: {undated} negative share-stage item(s) of unknown date (undated entries on a feed's "
                      "first reading, stored at its fetch time: a backlog of any age) count towards no alert")
     first = max(history, _baseline_first(start, settings))
     judged_at = datetime.now(timezone.utc)  # wall-clock, as mentions.fetched_at: items fetched later are late
-    counts = window_counts(engine, brand, window, first, stop, judged_until=previous)
-    series = Series(window_start(first, window), window, counts.negative, counts.share,
+    counts = window_counts(engine, brand, window, first, stop, judged_until=previous, origin=origin)
+    series = Series(window_start(first, window, origin), window, counts.negative, counts.share,
                     history_start=history - first, first_seen=seen)
-    exclude = _exclusions(engine, brand, settings, first, stop)
+    exclude = _exclusions(engine, brand, settings, first, stop, origin)
     verdicts = evaluate(series, settings, start - first, stop - first, exclude)
     current = open_alert(engine, brand)
     spike = OpenSpike(current.window_start, current.last_window_end, current.id) if current else None
@@ -189,10 +194,10 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     new_ids: list[int] = []
     ended_ids: list[int] = []
     with engine.begin() as connection:
-        if not claim_windows(connection, brand, previous, window_start(stop, window), now, judged_at):
+        if not claim_windows(connection, brand, previous, window_start(stop, window, origin), now, judged_at):
             logger.info("alerts for %s: another check judged these windows first", brand)
             return []
-        forget_judgments_before(connection, brand, _judgments_needed_from(stop, settings))
+        forget_judgments_before(connection, brand, _judgments_needed_from(stop, settings, origin))
         for event in events:
             if event.kind == "start":
                 event.spike.alert_id = insert_alert(connection, new_values[id(event.spike)])
@@ -222,7 +227,7 @@ def _baseline_first(start: int, settings: AlertSettings) -> int:
 _JUDGMENTS_MARGIN = WEEK
 
 
-def _judgments_needed_from(stop: int, settings: AlertSettings) -> datetime:
+def _judgments_needed_from(stop: int, settings: AlertSettings, origin: datetime) -> datetime:
     """The oldest time an item any later check counts can have, less a margin; judgments before it are not used.
 
     A later check judges from window `stop` or later, so it reads items from
@@ -230,7 +235,7 @@ def _judgments_needed_from(stop: int, settings: AlertSettings) -> datetime:
     time (`counts._judged_at`): for those items, judgments ending before this
     time are never the first past them, so forgetting them changes no count.
     """
-    return window_start(_baseline_first(stop, settings), settings.window) - _JUDGMENTS_MARGIN
+    return window_start(_baseline_first(stop, settings), settings.window, origin) - _JUDGMENTS_MARGIN
 
 
 def _note(notes: list[str] | None, text: str) -> None:

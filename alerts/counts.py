@@ -3,13 +3,15 @@
 Counting happens in the database (GROUP BY window over the (brand,
 created_at) index), so a check reads a few hundred rows per brand, not every
 mention. Windows are aligned to the Unix epoch: with a one-hour window they
-start on the hour.
+start on the hour. Windows of whole days start at midnight in the config's
+`digest.timezone` (`window_origin`), the days its reader lives by.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import ColumnElement, Engine, and_, case, func, not_, select, true
@@ -26,13 +28,30 @@ _TEXT_LIMIT = 1000  # characters of an item kept as evidence
 _SCAN = 10  # rows read per evidence item shown, to find that many distinct texts
 
 
-def window_index(moment: datetime, window: timedelta) -> int:
-    """The index of the epoch-aligned window holding `moment`."""
-    return int((moment - EPOCH) // window)
+_DAY = timedelta(days=1)
 
 
-def window_start(index: int, window: timedelta) -> datetime:
-    return EPOCH + index * window
+def window_origin(window: timedelta, zone: str = "UTC") -> datetime:
+    """Where the grid of `window`-long windows starts: the epoch, or for whole days the epoch's midnight in `zone`.
+
+    Cut at UTC midnight, a `1d` window in New York ran from 19:00 the day before, and a Sunday-evening
+    spike west of Greenwich was listed on Saturday. Windows keep one length, so the cut is at midnight
+    in the zone's winter time all year (01:00 local in summer where the clocks go forward).
+    """
+    if window % _DAY:
+        return EPOCH
+    tz = ZoneInfo(zone)
+    offset = min(datetime(2026, month, 1, tzinfo=tz).utcoffset() or timedelta(0) for month in (1, 7))
+    return EPOCH - offset
+
+
+def window_index(moment: datetime, window: timedelta, origin: datetime = EPOCH) -> int:
+    """The index of the window holding `moment`, on the grid starting at `origin` (`window_origin`)."""
+    return int((moment - origin) // window)
+
+
+def window_start(index: int, window: timedelta, origin: datetime = EPOCH) -> datetime:
+    return origin + index * window
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +100,14 @@ def _on_time(judged_until: datetime | None) -> ColumnElement[bool]:
 
 
 def window_counts(engine: Engine, brand: str, window: timedelta, first: int, stop: int,
-                  judged_until: datetime | None = None) -> WindowCounts:
+                  judged_until: datetime | None = None, origin: datetime = EPOCH) -> WindowCounts:
     """Share-stage counts per window for windows first..stop-1 (missing windows are zeros).
 
     Items of windows before `judged_until` count only if fetched by the time
     their window was judged (`_on_time`).
     """
     seconds = int(window.total_seconds())
-    bucket = epoch_bucket(mention_brands.c.created_at, seconds).label("bucket")
+    bucket = epoch_bucket(mention_brands.c.created_at, seconds, int((origin - EPOCH).total_seconds())).label("bucket")
     joined = mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id)
     if judged_until is not None:
         joined = joined.join(mentions, mentions.c.id == mention_brands.c.mention_id)
@@ -98,8 +117,8 @@ def window_counts(engine: Engine, brand: str, window: timedelta, first: int, sto
                func.count().label("share"))
         .select_from(joined)
         .where(mention_brands.c.brand == brand,
-               mention_brands.c.created_at >= window_start(first, window),
-               mention_brands.c.created_at < window_start(stop, window),
+               mention_brands.c.created_at >= window_start(first, window, origin),
+               mention_brands.c.created_at < window_start(stop, window, origin),
                classifications.c.moment == Moment.ULTIMATE.value, _date_known(), _on_time(judged_until))
         .group_by(bucket)
     )

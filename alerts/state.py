@@ -229,6 +229,8 @@ def span_observed(engine: Engine, alert: Alert) -> int:
     if alert.last_window_end <= alert.window_end:
         return alert.observed
     window = (alert.window_end - alert.window_start) / max(alert.windows, 1)
-    later = window_counts(engine, alert.brand, window, window_index(alert.window_end, window),
-                          window_index(alert.last_window_end, window), judged_until=alert.last_window_end)
+    origin = alert.window_start  # on the grid the check that raised it used (day windows: the config zone's)
+    later = window_counts(engine, alert.brand, window, window_index(alert.window_end, window, origin),
+                          window_index(alert.last_window_end, window, origin), judged_until=alert.last_window_end,
+                          origin=origin)
     return alert.observed + int(later.negative.sum())

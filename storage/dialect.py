@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import BigInteger, Date
 
 
@@ -44,13 +45,20 @@ def _week_start_postgresql(element: week_start, compiler: Any, **kw: Any) -> str
 
 
 class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
-    """floor(seconds since the epoch / window seconds) of a naive-UTC timestamp column."""
+    """floor((seconds since the epoch - offset) / window seconds) of a naive-UTC timestamp column.
+
+    `offset` (seconds, under a day either way) moves the grid's start off the epoch: day windows from local midnight.
+    """
 
     type = BigInteger()
     inherit_cache = True
+    # Rendered as literals, so part of the cache key: two grids in one process must not share a compiled query.
+    _traverse_internals = [*FunctionElement._traverse_internals,
+                           ("seconds", InternalTraversal.dp_plain_obj), ("offset", InternalTraversal.dp_plain_obj)]
 
-    def __init__(self, column: ColumnElement[Any], seconds: int) -> None:
+    def __init__(self, column: ColumnElement[Any], seconds: int, offset: int = 0) -> None:
         self.seconds = int(seconds)
+        self.offset = int(offset)
         super().__init__(column)
 
 
@@ -58,11 +66,12 @@ class epoch_bucket(FunctionElement[Any]):  # noqa: N801 - reads like the SQL exp
 def _bucket_sqlite(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
     arg = compiler.process(list(element.clauses)[0], **kw)
     # Whole seconds only: SQLite rounds fractions to milliseconds, so 14:59:59.9999 would become 15:00.
-    return f"(CAST(strftime('%s', substr({arg}, 1, 19)) AS INTEGER) / {element.seconds})"
+    # Timestamps before the epoch plus `offset` would truncate towards zero; no stored item is from 1970.
+    return f"((CAST(strftime('%s', substr({arg}, 1, 19)) AS INTEGER) - ({element.offset})) / {element.seconds})"
 
 
 @compiles(epoch_bucket, "postgresql")
 def _bucket_postgresql(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
     arg = compiler.process(list(element.clauses)[0], **kw)
     # A timestamp without time zone gives its nominal seconds since 1970-01-01 00:00: naive UTC in, UTC out.
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {arg}) / {element.seconds}) AS BIGINT)"
+    return f"CAST(FLOOR((EXTRACT(EPOCH FROM {arg}) - ({element.offset})) / {element.seconds}) AS BIGINT)"

@@ -21,7 +21,8 @@ class DigestSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timezone: str = Field(default="UTC", description="IANA zone for weeks and the Monday 08:00 schedule")
+    timezone: str = Field(default="UTC", description="IANA zone for weeks, the Monday 08:00 schedule and where "
+                                                     "day-long alert windows start")
     stages: str | dict[str, str] = Field(
         default="five",
         description="'five', 'seven', 'acquisition', or a mapping moment -> stage name",

@@ -1,0 +1,72 @@
+"""Day-long alert windows are cut at midnight in `digest.timezone`, where the brand manager's days end.
+
+Found with `window: 1d` and `digest.timezone: Atlantic/Azores` (UTC-1 in winter): a spike of complaints on
+Sunday 22 Nov from 22:00 local time was counted in the UTC day, which began at 23:00 on Saturday there,
+and the digest listed it as "Sat 21 Nov 23:00": a spike on Saturday, to a reader who had seen none.
+Real SQLite, the alerts demo plus the Sunday-evening complaints, checked as the hourly runs check.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from journeywatch.alerts import recent_alerts
+from journeywatch.cli import app
+from journeywatch.settings import DATABASE_ENV, load_config
+from journeywatch.storage import open_database
+from tests.test_alerts_cli import demo_config_file
+from tests.test_fix2_alerts_span_count import _check, _complaints
+
+runner = CliRunner()
+SUNDAY_22_LOCAL = datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc)  # 22:00 in the Azores (UTC-1)
+
+
+def _config(sqlite_url: str, tmp_path: Path, zone: str) -> Path:
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1d"})
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["digest"] = {"timezone": zone}
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def test_a_sunday_evening_spike_is_reported_on_sunday_in_the_digest_zone(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = _config(sqlite_url, tmp_path, "Atlantic/Azores")
+    _complaints(SUNDAY_22_LOCAL, 16, "sunday")  # 22:01 to 23:16 local time: one Sunday evening
+    for hours in range(24, 24 * 3, 1):  # the hourly runs from Sunday 00:00 UTC on
+        _check(path, datetime(2026, 11, 21, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
+
+    engine = open_database(load_config(path).database)
+    sunday = [a for a in recent_alerts(engine, brand="Northwind Air") if a.window_start.day in (21, 22, 23)]
+    assert len(sunday) == 1, [a.summary_line() for a in sunday]
+    [alert] = sunday
+    local_midnight = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # Sunday 00:00 in the Azores
+    assert alert.window_start.replace(tzinfo=timezone.utc) == local_midnight
+    assert alert.observed == 16  # the whole evening in one window: none of it cut off at UTC midnight
+
+    out = tmp_path / "digests"
+    result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", "2026-W47",
+                                 "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    md = next(out.glob("*.md")).read_text(encoding="utf-8")
+    fired = md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
+    assert any(line.startswith("- Sun 22 Nov 00:00") for line in fired), fired
+    assert not any(line.startswith("- Sat") for line in fired), fired
+
+
+def test_day_windows_stay_utc_days_without_a_zone_and_hours_stay_on_the_hour(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeywatch.alerts.counts import EPOCH, window_origin
+
+    assert window_origin(timedelta(days=1), "UTC") == EPOCH
+    assert window_origin(timedelta(hours=1), "America/New_York") == EPOCH
+    # Winter time all year: New York's days from 05:00 UTC (00:00 EST, 01:00 EDT in summer), Sydney's from 14:00.
+    assert (window_origin(timedelta(days=1), "America/New_York") - EPOCH) % timedelta(days=1) == timedelta(hours=5)
+    assert (window_origin(timedelta(days=1), "Australia/Sydney") - EPOCH) % timedelta(days=1) == timedelta(hours=14)
