@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.errors import ModelError
+from journeywatch.stages import DERIVED_STAGES, resolve_stage_model
 
 from .encoder import normalise_text
 
@@ -218,6 +219,38 @@ def label_suggestion(value: object, allowed: tuple[str, ...]) -> str | None:
         return None
     matches = [label for label in allowed if label.startswith(_label_key(value))]
     return matches[0] if len(matches) == 1 else None
+
+
+def _moments_of_stages() -> dict[str, tuple[str, ...]]:
+    """Each stage of the journey's stage models (five, seven, acquisition) with the moments that roll up to it.
+
+    A stage no moment rolls up to (complete, loyalty) is measured over time, from repeat authors.
+    """
+    found: dict[str, set[str]] = {}
+    for name, stages in DERIVED_STAGES.items():
+        model = resolve_stage_model(name)
+        for stage in stages:
+            found.setdefault(stage, set()).update(model.moments_of(stage))
+    return {stage: tuple(m for m in MOMENTS if m in moments) for stage, moments in found.items()}
+
+
+_STAGE_MOMENTS = _moments_of_stages()
+
+
+def stage_hint(value: object) -> str | None:
+    """What to say of a moment written as a journey stage's name (`share`, `Purchase`), or None for any other value.
+
+    A file labelled with the journey map's stages was refused with the list of moment
+    labels and no word of which one each stage stands for.
+    """
+    if not isinstance(value, str):
+        return None
+    moments = _STAGE_MOMENTS.get(_label_key(value))
+    if moments is None:
+        return None
+    if not moments:
+        return "a journey stage measured over time from repeat customers, not a label of one item; "
+    return f"a journey stage, not a moment: did you mean {' or '.join(map(repr, moments))}? "
 
 
 def _label(value: object, allowed: tuple[str, ...]) -> str | None:

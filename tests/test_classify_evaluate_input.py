@@ -131,3 +131,55 @@ def test_a_cr_line_end_splits_no_text_and_blank_cr_lines_are_blank_lines(tmp_pat
     from journeywatch.classifiers.data import read_jsonl  # `train --data` reads its lines alike
 
     assert [row["text"] for row in read_jsonl(path)] == texts
+
+
+MOMENT_LABELS = "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none"
+
+
+def _evaluate(path: Path, rows: list[str]) -> tuple[dict, list[str]]:
+    """`evaluate --json` of a file of `rows`: its report and its stderr lines."""
+    path.write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr.splitlines()
+
+
+def test_a_journey_stage_given_as_a_moment_is_named_with_the_moment_it_rolls_up(tmp_path: Path) -> None:
+    # A file labelled with the journey map's stages ("share", "purchase") was refused with the list of labels
+    # and no word of which one each stage stands for (shared/taxonomy.md, journeywatch.stages).
+    path = tmp_path / "stages.jsonl"
+    report, stderr = _evaluate(path, [
+        '{"text": "10/10 would recommend this dentist", "moment": "share"}',
+        '{"text": "Just ordered the new Kindle", "moment": "Purchase"}',
+        '{"text": "Which router should I get?", "moment": "engage"}',
+        '{"text": "Bought my third one", "moment": "complete"}',
+        '{"text": "Six months in and it still works", "moment": "usage", "sentiment": "positive"}',
+        '{"text": "Apple shares rose 2% today", "moment": "none"}',
+    ])
+    assert report["moment"]["n"] == 1 and report["sentiment"]["n"] == 1
+    stage = "a journey stage, not a moment:"
+    assert stderr == [
+        f"{path}:1: skipped, unknown moment 'share' ({stage} did you mean 'ultimate_moment'? {MOMENT_LABELS})",
+        f"{path}:2: skipped, unknown moment 'Purchase' ({stage} did you mean 'first_moment'? {MOMENT_LABELS})",
+        f"{path}:3: skipped, unknown moment 'engage' ({stage} did you mean 'stimulus' or 'zero_moment'? "
+        f"{MOMENT_LABELS})",
+        f"{path}:4: skipped, unknown moment 'complete' (a journey stage measured over time from repeat customers, "
+        f"not a label of one item; {MOMENT_LABELS})",
+        f"{path}:5: unknown moment 'usage' ({stage} did you mean 'second_moment'? {MOMENT_LABELS}); "
+        "its sentiment is used",
+        f"{path}: 4 of 6 lines skipped, 2 used, 1 of them with one label left out",
+    ]
+
+
+def test_every_stage_of_every_stage_model_names_its_moments() -> None:
+    from journeywatch.classifiers.data import stage_hint
+    from journeywatch.stages import DERIVED_STAGES, resolve_stage_model
+
+    for name, stages in DERIVED_STAGES.items():
+        model = resolve_stage_model(name)
+        for stage in stages:
+            hint = stage_hint(stage.title())
+            assert hint is not None, stage
+            assert all(repr(moment) in hint for moment in model.moments_of(stage)), (stage, hint)
+    assert stage_hint("ultimate") is None and stage_hint("experience") is None
+

@@ -273,7 +273,7 @@ def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, A
         row = dict(row)
         row[_READ] = read
     if labelled:
-        from journeywatch.classifiers.data import canonical_label, label_suggestion
+        from journeywatch.classifiers.data import canonical_label, label_suggestion, stage_hint
 
         row = dict(row)
         unknown: list[str] = []
@@ -285,7 +285,7 @@ def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, A
             row[kind] = canonical_label(value, allowed)  # `Positive`, `Zero moment`, `ZMOT` are the labels
             if row[kind] is None:  # the spelling to use, not just "unknown"
                 guess = label_suggestion(value, allowed)
-                hint = f"did you mean {guess!r}? " if guess else ""
+                hint = (kind == "moment" and stage_hint(value)) or (f"did you mean {guess!r}? " if guess else "")
                 unknown.append(f"unknown {kind} {_as_written(value)} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
             return "; ".join(unknown) or f"no `moment` or `sentiment` label{_other_case(row, KINDS)}"
