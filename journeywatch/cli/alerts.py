@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
+from ..links import safe_url
 from ..settings import DATABASE_ENV, load_config, parse_duration
 from .app import alerts_app
 from .database import database_engine
@@ -107,6 +108,14 @@ def print_alert_notes(notes: list[str]) -> None:
 def _indented(text: str, indent: int) -> None:
     """Plain text (never markup: it may come from the internet), wrapped lines kept indented."""
     console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), highlight=False)
+
+
+def _linkable(alert: dict[str, Any]) -> dict[str, Any]:
+    """An alert's fields with each top item's `url` null where the digest would not link it (`safe_url`: no
+    absolute http(s) address): a post's `javascript:` link, printed as stored, was linked by what read the JSON."""
+    for item in alert.get("top_items", []):
+        item["url"] = safe_url(item.get("url"))
+    return alert
 
 
 def _link(url: str, indent: int) -> None:
@@ -253,7 +262,8 @@ def list_alerts(
             (b for b in stored if b.casefold() == brand.casefold()), brand)
     alerts = recent_alerts(engine, limit=limit, brand=brand, since=start)
     if as_json:  # `observed` is the raising window(s)' count; `span_observed` the whole span's (`_figures`)
-        print(json.dumps([{**alert.as_dict(), "span_observed": span_observed(engine, alert)} for alert in alerts],
+        print(json.dumps([{**_linkable(alert.as_dict()), "span_observed": span_observed(engine, alert)}
+                          for alert in alerts],
                          indent=2,
                          default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value)))
         return
