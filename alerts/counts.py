@@ -4,7 +4,7 @@ Counting happens in the database (GROUP BY window over the (brand,
 created_at) index), so a check reads a few hundred rows per brand, not every
 mention. Windows are aligned to the Unix epoch: with a one-hour window they
 start on the hour. Windows of whole days start at midnight in the config's
-`digest.timezone` (`window_origin`), the days its reader lives by.
+`digest.timezone` (`window_origin`), the days its reader lives by, and weeks on a Monday.
 """
 
 from __future__ import annotations
@@ -31,18 +31,22 @@ _SCAN = 10  # rows read per evidence item shown, to find that many distinct text
 _DAY = timedelta(days=1)
 
 
+_FIRST_MONDAY = datetime(1970, 1, 5, tzinfo=timezone.utc)
+
+
 def window_origin(window: timedelta, zone: str = "UTC") -> datetime:
-    """Where the grid of `window`-long windows starts: the epoch, or for whole days the epoch's midnight in `zone`.
+    """Where the grid of `window`-long windows starts: the epoch, or for whole days a Monday's midnight in `zone`.
 
     Cut at UTC midnight, a `1d` window in New York ran from 19:00 the day before, and a Sunday-evening
-    spike west of Greenwich was listed on Saturday. Windows keep one length, so the cut is at midnight
-    in the zone's winter time all year (01:00 local in summer where the clocks go forward).
+    spike west of Greenwich was listed on Saturday; counted from the epoch, a Thursday, a `1w` window ran
+    Thursday to Thursday beside the digest's Monday-to-Sunday weeks. Windows keep one length, so the cut
+    is at midnight in the zone's winter time all year (01:00 local in summer where the clocks go forward).
     """
     if window % _DAY:
         return EPOCH
     tz = ZoneInfo(zone)
     offset = min(datetime(2026, month, 1, tzinfo=tz).utcoffset() or timedelta(0) for month in (1, 7))
-    return EPOCH - offset
+    return _FIRST_MONDAY - offset
 
 
 def window_index(moment: datetime, window: timedelta, origin: datetime = EPOCH) -> int:

@@ -65,8 +65,24 @@ def test_day_windows_stay_utc_days_without_a_zone_and_hours_stay_on_the_hour(
         sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from journeywatch.alerts.counts import EPOCH, window_origin
 
-    assert window_origin(timedelta(days=1), "UTC") == EPOCH
+    assert (window_origin(timedelta(days=1), "UTC") - EPOCH) % timedelta(days=1) == timedelta(0)
+    assert window_origin(timedelta(weeks=1), "UTC").weekday() == 0
     assert window_origin(timedelta(hours=1), "America/New_York") == EPOCH
     # Winter time all year: New York's days from 05:00 UTC (00:00 EST, 01:00 EDT in summer), Sydney's from 14:00.
     assert (window_origin(timedelta(days=1), "America/New_York") - EPOCH) % timedelta(days=1) == timedelta(hours=5)
     assert (window_origin(timedelta(days=1), "Australia/Sydney") - EPOCH) % timedelta(days=1) == timedelta(hours=14)
+
+
+def test_week_windows_run_monday_to_sunday_as_the_digests_weeks(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counted from the epoch, a Thursday, `window: 1w` ran Thursday to Thursday: the demo's Wednesday spike was
+    # reported as '2026-11-05 00:00–2026-11-19 00:00 UTC', two weeks from a Thursday, beside the digest's
+    # Monday-to-Sunday weeks.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1w", "cooldown": 0, "notify_ended": True})
+    _check(path, datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc))
+    engine = open_database(load_config(path).database)
+    [alert] = recent_alerts(engine, brand="Northwind Air")
+    assert alert.window_start.weekday() == 0 and alert.window_start.hour == 0, alert.summary_line()
+    assert alert.window_start.date() <= datetime(2026, 11, 18).date() < alert.window_end.date()
