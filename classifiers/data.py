@@ -176,8 +176,22 @@ def _label_key(value: str) -> str:
     return "_".join(visible.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+# How software writes a missing value as text: Python's str(None), JSON's and SQL's null, pandas' and numpy's NaN
+# and pandas' NA. "None" (as written) is str(None), not the label none: a DataFrame exported with a missing
+# moment gave "None", which was read as the label none and scored as such. Case counts here ("none", "NONE" are
+# the label), as these are the exact spellings the software writes.
+MISSING_VALUES = frozenset(("None", "null", "NULL", "NaN", "nan", "<NA>"))
+
+
+def is_missing_value(value: object) -> bool:
+    """Whether `value` is a missing value written as text (`MISSING_VALUES`): no label, not the label none."""
+    return isinstance(value, str) and value.strip() in MISSING_VALUES
+
+
 def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
     """The label of `allowed` that `value` spells, or None.
+
+    A missing value written as text ("None", "null", "NaN": `is_missing_value`) is no label.
 
     Any case, spaces or hyphens for underscores, the taxonomy's
     abbreviations (ZMOT, FMOT, SMOT, UMOT) and full names ("Zero Moment of
@@ -185,7 +199,7 @@ def canonical_label(value: object, allowed: tuple[str, ...]) -> str | None:
     `Zero moment` are the labels they look like; `pos` or `ultimate` are not
     guessed at (`label_suggestion` offers the label they may mean).
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or is_missing_value(value):
         return None
     key = _label_key(value)
     key = LABEL_ALIASES.get(key, key)

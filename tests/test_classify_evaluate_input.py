@@ -183,3 +183,33 @@ def test_every_stage_of_every_stage_model_names_its_moments() -> None:
             assert all(repr(moment) in hint for moment in model.moments_of(stage)), (stage, hint)
     assert stage_hint("ultimate") is None and stage_hint("experience") is None
 
+
+
+def test_none_null_and_nan_written_for_a_missing_label_are_no_label(tmp_path: Path) -> None:
+    # A pandas or Python export writes a missing label as "None" (str(None)), null, "NaN" or a bare NaN
+    # (json.dumps of a float nan): "None" was read as the label none, and scored as such.
+    path = tmp_path / "export.jsonl"
+    report, stderr = _evaluate(path, [
+        '{"text": "Which router should I get?", "moment": "None", "sentiment": "neutral"}',
+        '{"text": "Apple shares rose 2% today", "moment": "none", "sentiment": "NaN"}',
+        '{"text": "Love it", "moment": "null", "sentiment": "positive"}',
+        '{"text": "Hate it", "moment": NaN, "sentiment": "negative"}',
+        '{"text": "Meh", "moment": "None", "sentiment": "None"}',
+        '{"text": "Just ordered one", "moment": "NONE"}',  # not how software writes a missing value: the label
+    ])
+    assert report["moment"]["n"] == 2 and report["moment"]["per_label"]["none"]["support"] == 2
+    assert report["sentiment"]["n"] == 3
+    assert stderr == [
+        f"{path}:5: skipped, no `moment` or `sentiment` label (`moment` 'None' and `sentiment` 'None' are how "
+        "Python, JSON or pandas write a missing value)",
+        f"{path}: 1 of 6 lines skipped, 5 used",
+        f"{path}: 'None', 'NaN', 'null', NaN as a label on 5 lines (the first line 1) read as no label, not as the "
+        "moment none: that is how Python, JSON or pandas write a missing value (write the label none in lower case)",
+    ]
+    from journeywatch.classifiers.data import examples_from_rows, read_jsonl  # train --data reads them alike
+
+    assert [e.moment for e in examples_from_rows(read_jsonl(path), "t")] == [None, "none", None, None, None, "none"]
+    from journeywatch.classifiers.data import is_missing_value
+
+    assert all(map(is_missing_value, ("nan", "NULL", "<NA>", " None ")))
+    assert not any(map(is_missing_value, ("none", "NONE", "", None)))

@@ -226,12 +226,15 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, Any] | str:
+def _parse_line(raw: bytes, labelled: bool, markup: bool = False,
+                missing: list[str] | None = None) -> dict[str, Any] | str:
     """A usable JSONL line as its row, or a short reason why it cannot be used.
 
     A leading byte-order mark (Excel's and PowerShell's "UTF-8") is dropped:
     otherwise the file's first line reads as "not valid JSON" and is lost.
     With `markup`, the row's text as the model is to read it (`_text_read`) is under `_READ`.
+    A label given as a missing value ("None", "null", "NaN", or a bare NaN) is no label; each is
+    added to `missing` as written.
     """
     from journeywatch.classifiers.data import JsonObject, disagreeing_keys
 
@@ -273,14 +276,21 @@ def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, A
         row = dict(row)
         row[_READ] = read
     if labelled:
-        from journeywatch.classifiers.data import canonical_label, label_suggestion, stage_hint
+        from journeywatch.classifiers.data import canonical_label, is_missing_value, label_suggestion, stage_hint
 
         row = dict(row)
         unknown: list[str] = []
+        absent: list[str] = []  # the labels given as a missing value, for the reason of a line left with none
         for kind, allowed in (("moment", MOMENTS), ("sentiment", SENTIMENTS)):
             value = row.get(kind)
             if value is None or (isinstance(value, str) and not value.strip()):  # an empty cell: no label
                 row[kind] = None
+                continue
+            if is_missing_value(value) or isinstance(value, _NonFinite) and value.written == "NaN":
+                row[kind] = None  # "None" is str(None), not the label none; NaN is json.dumps of a float nan
+                absent.append(f"`{kind}` {_as_written(value)}")
+                if missing is not None:
+                    missing.append(_as_written(value))
                 continue
             row[kind] = canonical_label(value, allowed)  # `Positive`, `Zero moment`, `ZMOT` are the labels
             if row[kind] is None:  # the spelling to use, not just "unknown"
@@ -288,6 +298,9 @@ def _parse_line(raw: bytes, labelled: bool, markup: bool = False) -> dict[str, A
                 hint = (kind == "moment" and stage_hint(value)) or (f"did you mean {guess!r}? " if guess else "")
                 unknown.append(f"unknown {kind} {_as_written(value)} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
+            if absent and not unknown:
+                return (f"no `moment` or `sentiment` label ({' and '.join(absent)} "
+                        f"{'are' if len(absent) > 1 else 'is'} how Python, JSON or pandas write a missing value)")
             return "; ".join(unknown) or f"no `moment` or `sentiment` label{_other_case(row, KINDS)}"
         if unknown:  # the other label is scored (and trained on) all the same: each kind is scored apart
             known = "moment" if row.get("moment") else "sentiment"
@@ -342,13 +355,19 @@ def _usable_rows(path: Path, flag: str, labelled: bool,
     notes: list[tuple[int, str]] = []  # what stderr says of each line skipped or used in part, in line order
     partly = 0
     strange: dict[str, list[int]] = {}  # each source_kind that is no kind (as written): its lines
+    missing: dict[str, None] = {}  # each label given as a missing value ("None", NaN), as written
+    missing_lines = [0, 0]  # how many lines give one, and the first
     from journeywatch.classifiers.data import utf8_lines
 
     number = 0
     with (contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")) as handle, \
             _damaged_is_an_error(path, lambda: number):
         for number, raw in enumerate(utf8_lines(handle), 1):
-            parsed = _parse_line(raw, labelled, markup) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None  # blank
+            found: list[str] = []
+            parsed = _parse_line(raw, labelled, markup, found) if raw.strip(b" \t\r\n\xef\xbb\xbf") else None
+            if found:
+                missing.update(dict.fromkeys(found))
+                missing_lines = [missing_lines[0] + 1, missing_lines[1] or number]
             if isinstance(parsed, dict):  # only what the commands use: an export's other fields may be large
                 used += 1
                 if _PARTLY in parsed:
@@ -373,6 +392,7 @@ def _usable_rows(path: Path, flag: str, labelled: bool,
         counts = f"{len(skipped)} of {used + len(skipped)} lines skipped, " if skipped else ""
         _stderr.print(f"{path}: {counts}{used} used{left_out}")
     _say_strange_kinds(path, strange)
+    _say_missing_labels(path, missing, missing_lines)
     if not used:
         need = "`text` and a known `moment` or `sentiment`" if labelled else "a `text`"
         if not skipped:
@@ -393,6 +413,21 @@ def _say_strange_kinds(path: Path, strange: dict[str, list[int]]) -> None:
         where = f"{len(numbers)} lines (the first line {numbers[0]})" if many else f"1 line (line {numbers[0]})"
         _stderr.print(f"{path}: source_kind {kind} on {where} is not a source kind ({', '.join(_source_kinds())}): "
                       "read as none, so the review-site rule is not applied")
+
+
+def _say_missing_labels(path: Path, missing: dict[str, None], lines: list[int]) -> None:
+    """One stderr line for the file's labels given as a missing value ("None", "null", "NaN"), read as no label.
+
+    A pandas or Python export writes a missing label so: "None" was read as the label none, and scored.
+    `lines` is how many lines give one, and the first.
+    """
+    count, first = lines
+    if not count:
+        return
+    where = f"{count} lines (the first line {first})" if count > 1 else f"1 line (line {first})"
+    _stderr.print(f"{path}: {', '.join(missing)} as a label on {where} read as no label, not as the "
+                  "moment none: that is how Python, JSON or pandas write a missing value (write the label none in "
+                  "lower case)")
 
 
 def _classify_items(texts: list[str] | None, jsonl: Optional[Path],
@@ -698,7 +733,8 @@ def evaluate(
 
     Labels are the taxonomy's, in any case, with spaces or hyphens for underscores,
     its ZMOT/FMOT/SMOT/UMOT or full names ("Zero Moment of Truth"); an empty label
-    is no label. Lines without `text`, with no known label or giving a label twice
+    is no label, and so are "None", "null" and "NaN" (a missing value as Python,
+    JSON or pandas write it; stderr says on how many lines), not the label none. Lines without `text`, with no known label or giving a label twice
     as two different labels (two spellings of one label agree) are named on stderr
     and left out of the figures; a line with one unknown label is named too, and
     scored for its other label. UTF-16 and gzip files are read as such. A text holding
