@@ -288,6 +288,27 @@ def _target_secrets(url: str) -> set[str]:
     return {secret for secret in secrets if secret.lower() not in public}
 
 
+READ_TIMEOUT = 15.0  # seconds to wait for a target's answer once the request is sent, unless its URL sets rto=
+
+
+def _patient(target: apprise.Apprise, url: str) -> None:
+    """Wait `READ_TIMEOUT` for an answer, not apprise's 4 s, unless the URL says (`?rto=`).
+
+    A webhook that answered after 5 s had the alert, yet the send counted as failed: it was sent 4 times
+    (retries 3) and again at every later check. A read timeout cannot tell a slow receiver from a lost
+    request; waiting longer makes it rarer, at the cost of a hung target taking longer to give up on.
+    """
+    try:
+        query = urlsplit(url).query.lower()
+    except ValueError:
+        return
+    if any(pair.split("=", 1)[0] == "rto" for pair in query.split("&")):
+        return
+    for server in target:
+        if isinstance(getattr(server, "socket_read_timeout", None), (int, float)):
+            server.socket_read_timeout = max(server.socket_read_timeout, READ_TIMEOUT)
+
+
 def deliver(
     urls: list[str],
     title: str,
@@ -334,6 +355,7 @@ def deliver(
             logger.info("notification to %s not sent, not retried: %s", shown, error)
             results.append(DeliveryResult(shown, False, 0, error, datetime.now(timezone.utc), permanent=True))
             continue
+        _patient(target, url)
         ok, error, attempts, permanent = False, None, 0, False
         text = chat_safe(body, body_format) if is_chat(url) else body
         for attempt in range(retries + 1):
