@@ -38,13 +38,17 @@ def alert_html(alert: Alert) -> str:
     when = window_text(alert.window_start, alert.window_end)  # the end's date too when it is past midnight
     share = f"{alert.negative_share:.0%}" if alert.negative_share is not None else "n/a"
     span = "this window" if alert.windows == 1 else f"the last {alert.windows} windows"
+    # The share is of the last window alone: beside a sum of windows, "the window" read as all of them.
+    last = alert.window_end - (alert.window_end - alert.window_start) / max(alert.windows, 1)
+    share_of = "the window" if alert.windows == 1 else (
+        f"the last of those windows ({window_text(last, alert.window_end)})")
     lines = [
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
         f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(when)}) "
         f"against {expected_text(alert.expected)} expected: {ratio_text(alert.ratio)} the brand's usual level "
         f"for that time, "
         f"upper-tail probability {alert.p_value:.1e} ({escape(alert.model)} model). "
-        f"Negative share of share-stage items in the window: {escape(share)} of {alert.share_items}.</p>",
+        f"Negative share of share-stage items in {escape(share_of)}: {escape(share)} of {alert.share_items}.</p>",
         "<h3>Sources</h3>",
         "<ul>" + "".join(f"<li>{escape(name)}: {count}</li>" for name, count in alert.sources.items()) + "</ul>",
         "<h3>Top items</h3>",
