@@ -213,3 +213,22 @@ def test_none_null_and_nan_written_for_a_missing_label_are_no_label(tmp_path: Pa
 
     assert all(map(is_missing_value, ("nan", "NULL", "<NA>", " None ")))
     assert not any(map(is_missing_value, ("none", "NONE", "", None)))
+
+
+def test_classify_given_nothing_to_read_is_a_usage_error_as_evaluate_without_its_file_is(tmp_path: Path) -> None:
+    # README: errors exit 1, a missing or unknown option 2. `evaluate` with no FILE exited 2, while `classify`
+    # with neither TEXT nor --jsonl (what it cannot do without) exited 1, as if the input had been bad.
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "journeywatch", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300)
+
+    result = run("classify")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("Error: nothing to classify: give TEXT arguments or --jsonl FILE "
+                             "(see `journeywatch classify --help`)\n")
+    assert run("evaluate").returncode == 2
+    blank = run("classify", " ")  # given, but nothing in it to read: bad input, exit 1
+    assert blank.returncode == 1 and "TEXT argument 1: skipped, the text is empty" in blank.stderr

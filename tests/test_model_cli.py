@@ -399,8 +399,9 @@ def test_classify_output_is_one_line_per_text_for_any_line_splitter(
     assert "ça va 😍" in result.stdout  # still readable, not ASCII-escaped
 
 
-def test_classify_without_input_is_a_config_error() -> None:
-    assert isinstance(runner.invoke(app, ["classify"]).exception, ConfigError)
+def test_classify_without_input_is_a_usage_error() -> None:
+    # exit 2, as `evaluate` without its FILE (README: 2 for a missing option or argument); bad input exits 1
+    assert runner.invoke(app, ["classify"]).exit_code == 2
 
 
 def test_classify_skips_blank_text_arguments_as_it_skips_blank_jsonl_texts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -504,6 +504,7 @@ def _quiet_interrupt(message: str) -> Iterator[None]:
 
 @app.command()
 def classify(
+    ctx: typer.Context,
     texts: list[str] = typer.Argument(None, help="texts to classify"),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl",
                                          help="JSONL file with a `text` field per line (- reads stdin)"),
@@ -537,6 +538,8 @@ def classify(
     from journeywatch.classifiers.rules import for_source
     from journeywatch.listeners.language import detect_languages
 
+    if not texts and jsonl is None:  # a usage error (exit 2), as `evaluate` without its FILE is; it exited 1
+        ctx.fail("nothing to classify: give TEXT arguments or --jsonl FILE")
     items = _classify_items(texts, jsonl, _source_kind(source_kind))
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
         chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
