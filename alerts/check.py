@@ -268,6 +268,9 @@ def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool =
         return alert
     kind = "ended" if ended else "alert"
     title, body, notify_type = message(alert, kind)
-    results = deliver(settings.notify, title, body, "html", retries=settings.retries, notify_type=notify_type)
-    alert.deliveries = settle_claims(engine, alert.id, kind, [{"kind": kind, **r.as_dict()} for r in results])
+    # Each target's outcome is written as soon as it is known: a check killed while a later target stalls
+    # leaves only that target's claim, and the next check does not send the others a second copy.
+    for url in settings.notify:
+        [result] = deliver([url], title, body, "html", retries=settings.retries, notify_type=notify_type)
+        alert.deliveries = settle_claims(engine, alert.id, kind, [{"kind": kind, **result.as_dict()}])
     return alert

@@ -114,3 +114,40 @@ def test_a_check_killed_mid_send_leaves_the_alert_to_the_next_check_which_sends_
     third = subprocess.run([*CLI, "alerts", "check", "--config", str(path)], cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
     assert third.returncode == 0 and len(receiver.accepted) == 1  # never twice
+
+
+def test_a_check_killed_sending_to_its_second_target_sends_the_first_no_second_copy(
+    tmp_path: Path, receiver: StallingReceiver,
+) -> None:
+    # Outcomes were written once every target was done: a check killed while the second target stalled
+    # left the first's claim too, and the next check sent the first target the alert again.
+    database = f"sqlite:///{tmp_path / 'jw.db'}"
+    log = tmp_path / "alerts.log"
+    hook = f"json://{receiver.host}:{receiver.port}/hook"
+    config = demo_config(database, [f"file://{log}", hook])
+    engine = open_database(database)
+    load_demo(engine, config)
+    path = _config_file(tmp_path, database, hook)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["alerts"]["notify"] = [f"file://{log}", hook]
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    first = subprocess.Popen([*CLI, "alerts", "check", "--config", str(path)], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert receiver.arrived.wait(120), "the check never sent its alert"
+        first.kill()
+        first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert log.read_text(encoding="utf-8").count("journeywatch alert:") == 1
+
+    again = subprocess.run([*CLI, "alerts", "check", "--config", str(path)], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(receiver.accepted) == 1
+    assert log.read_text(encoding="utf-8").count("journeywatch alert:") == 1, again.stdout
+    with engine.connect() as connection:
+        [row] = connection.execute(select(alerts.c.deliveries)).all()
+    assert sorted((d["kind"], d["ok"]) for d in row.deliveries) == [("alert", True), ("alert", True)]
