@@ -71,12 +71,23 @@ def evaluation_sets(benchmarks: Path | None = data.DEFAULT_BENCHMARKS,
     return {name: examples for name, examples in sets.items() if examples}
 
 
+# The kinds a source has (journeywatch.settings.sources.SourceKindLabel), which `evaluate` reads a line's
+# `source_kind` as, and the corpus's own finer kinds as those sources would file them.
+SOURCE_KINDS = ("reddit", "review", "forum", "news", "social", "file")
+CORPUS_KINDS = {"tweet": "social", "youtube_comment": "social", "reddit_post": "reddit", "reddit_comment": "reddit"}
+
+
 def write_eval_file(examples: Sequence[Example], path: Path) -> None:
-    """Write examples as the JSONL `journeywatch evaluate` reads."""
+    """Write examples as the JSONL `journeywatch evaluate` reads.
+
+    A corpus kind is written as the source kind it is (`tweet` as `social`); one that is none is left out,
+    as `evaluate` would read it as none and say so on every run.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         for e in examples:
+            kind = CORPUS_KINDS.get(e.source_kind or "", e.source_kind)
             row = {"text": e.text, **({"moment": e.moment} if e.moment else {}),
                    **({"sentiment": e.sentiment} if e.sentiment else {}),
-                   **({"source_kind": e.source_kind} if e.source_kind else {})}
+                   **({"source_kind": kind} if kind in SOURCE_KINDS else {})}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
