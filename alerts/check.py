@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from journeywatch.settings import AlertSettings, Config
 
-from .alert import Alert
+from .alert import Alert, window_text
 from .counts import (
     evidence,
     first_seen,
@@ -103,9 +103,22 @@ def held_back(engine: Engine, config: Config, now: datetime) -> list[str]:
             lines.append(f"{brand.name}: nothing stored yet, so no alert")
         elif seen + need > now:
             lines.append(f"{brand.name}: no alert before {_duration(need)} of history "
-                         f"(history since {seen:%Y-%m-%d %H:%M} UTC; alerts possible from "
-                         f"{seen + need:%Y-%m-%d %H:%M} UTC; alerts.min_history)")
+                         f"(history since {seen:%Y-%m-%d %H:%M} UTC; the first window that can alert is "
+                         f"{_first_window(seen + need, config)}, judged once it ends; alerts.min_history)")
     return lines
+
+
+def _first_window(ready: datetime, config: Config) -> str:
+    """The first window starting at or after `ready`, as alerts show windows: only such a window may alert
+    (`detector`: its start past `min_history`). "Alerts possible from" the instant itself was two weeks early
+    with `window: 1w`."""
+    window = config.alerts.window
+    origin = window_origin(window, config.digest.timezone)
+    index = window_index(ready, window, origin)
+    if window_start(index, window, origin) < ready:
+        index += 1
+    start = window_start(index, window, origin)
+    return window_text(start, start + window)
 
 
 def _duration(value: timedelta) -> str:
