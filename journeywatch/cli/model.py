@@ -540,12 +540,13 @@ def classify(
 
     if not texts and jsonl is None:  # a usage error (exit 2), as `evaluate` without its FILE is; it exited 1
         ctx.fail("nothing to classify: give TEXT arguments or --jsonl FILE")
+    chosen = _backend(backend)  # before the file: a typo here once came after every skipped line's note
     items = _classify_items(texts, jsonl, _source_kind(source_kind))
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
         chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
         if not chunk:
             raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
-        classifier = load_classifier(_model_dir(model), backend=_backend(backend))
+        classifier = load_classifier(_model_dir(model), backend=chosen)
     # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
     # results go elsewhere (lines scrolling past are progress enough, and would cut through a bar).
@@ -749,11 +750,12 @@ def evaluate(
     from journeywatch.classifiers.data import examples_from_rows
     from journeywatch.classifiers.evaluation import evaluate_examples
 
+    chosen = _backend(backend)  # before the file, as in `classify`
     with _quiet_interrupt("interrupted before any text was scored; nothing was written"):
         examples = examples_from_rows([{**row, "text": row[_READ]}  # as the pipeline reads it: HTML as its words
                                        for _, row in _read_rows(file, "", labelled=True, markup=True)],
                                       file.stem or "stdin")
-        classifier = load_classifier(_model_dir(model), backend=_backend(backend))
+        classifier = load_classifier(_model_dir(model), backend=chosen)
     try:
         with _progress_bar("evaluating", len(examples), show=len(examples) > CLASSIFY_CHUNK) as advance:
             reports = evaluate_examples(classifier, examples, progress=advance)
