@@ -75,8 +75,20 @@ class Resent:
 
 def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
     """The record that says a check is sending `kind` to `target` (redacted) now, and which process it is."""
-    return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat(), "host": socket.gethostname(),
+    return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat(), "host": _machine(),
             "pid": os.getpid()}
+
+
+def _machine() -> str:
+    """This machine's name, and where there are PID namespaces, this one's: the space a claim's pid is read in.
+
+    Two containers may share a host name yet not see each other's processes: by the name alone, a claim
+    made in the other looked gone, and its alert was sent twice.
+    """
+    try:
+        return f"{socket.gethostname()} pidns:{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        return socket.gethostname()
 
 
 def pending_targets(deliveries: list[dict[str, Any]], kind: str, targets: list[str], now: datetime) -> list[str]:
@@ -126,7 +138,7 @@ def _gone(record: dict[str, Any]) -> bool:
     the send until it expires.
     """
     pid = record.get("pid")
-    if record.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+    if record.get("host") != _machine() or not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
         return False
     try:
         os.kill(pid, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -151,3 +152,19 @@ def test_a_check_killed_sending_to_its_second_target_sends_the_first_no_second_c
     with engine.connect() as connection:
         [row] = connection.execute(select(alerts.c.deliveries)).all()
     assert sorted((d["kind"], d["ok"]) for d in row.deliveries) == [("alert", True), ("alert", True)]
+
+
+def test_a_claim_from_a_same_named_machine_in_another_pid_namespace_still_holds_the_send() -> None:
+    # Two containers given one host name each see their own processes only: a claim made by a check
+    # running in the other looked 'gone' by its pid here, and this check sent the alert a second time.
+    from datetime import datetime, timezone
+
+    from journeywatch.alerts.resend import claim_record, pending_targets
+
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+    target = "json://127.0.0.1:9/hook"
+    mine = claim_record("alert", target, now)
+    gone_here = {**mine, "pid": 2**22 + 12345}  # above pid_max: no process of this namespace has it
+    assert pending_targets([gone_here], "alert", [target], now) == [target]  # this machine's, and gone: sent
+    elsewhere = {**gone_here, "host": socket.gethostname()}  # the same name, but not known to be this namespace
+    assert pending_targets([elsewhere], "alert", [target], now) == []
