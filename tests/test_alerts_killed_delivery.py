@@ -168,3 +168,27 @@ def test_a_claim_from_a_same_named_machine_in_another_pid_namespace_still_holds_
     assert pending_targets([gone_here], "alert", [target], now) == [target]  # this machine's, and gone: sent
     elsewhere = {**gone_here, "host": socket.gethostname()}  # the same name, but not known to be this namespace
     assert pending_targets([elsewhere], "alert", [target], now) == []
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_check_stopped_mid_send_says_the_alert_is_kept_and_who_sends_it(
+    tmp_path: Path, receiver: StallingReceiver, sig: signal.Signals, code: int,
+) -> None:
+    # SIGTERM ended the check with no word (the shell's 'Terminated'), Ctrl-C with 'Error: interrupted':
+    # neither said that the alert was stored and that the next check would send it.
+    database = f"sqlite:///{tmp_path / 'jw.db'}"
+    hook = f"json://{receiver.host}:{receiver.port}/hook"
+    load_demo(open_database(database), demo_config(database, [hook]))
+    path = _config_file(tmp_path, database, hook)
+    check = subprocess.Popen([*CLI, "alerts", "check", "--config", str(path)], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert receiver.arrived.wait(120), "the check never sent its alert"
+        check.send_signal(sig)
+        out, err = check.communicate(timeout=60)
+    finally:
+        if check.poll() is None:
+            check.kill()
+    said = " ".join((out + err).split())
+    assert check.returncode == code, said
+    assert "stored" in said and "next `journeywatch alerts check` or `journeywatch run` sends" in said, said

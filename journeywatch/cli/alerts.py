@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from ..links import safe_url
 from ..settings import DATABASE_ENV, load_config, parse_duration
-from .app import alerts_app
+from .app import alerts_app, state
 from .database import database_engine
 
 if TYPE_CHECKING:
@@ -132,6 +133,10 @@ def _judged_up_to(engine, brands: list[str]) -> str:  # type: ignore[no-untyped-
     return f" Windows judged up to {min(judged):%Y-%m-%d %H:%M} UTC." if judged else ""
 
 
+_STOPPED = ("interrupted; the alerts this check stored are kept, and the next `journeywatch alerts check` or "
+            "`journeywatch run` sends any whose delivery it did not finish (a target may have had it already)")
+
+
 @alerts_app.command("check")
 def check(
     config: Path = typer.Option(..., "--config", "-c", help="path to the YAML config"),
@@ -150,6 +155,8 @@ def check(
     from journeywatch.alerts import check_alerts, ended_failures, held_back
     from journeywatch.storage import open_database, require_existing
 
+    from .core import Terminated, _terminated
+
     settings = load_config(config, strict=False)
     # Nothing to judge in a database that is not there: opening it made an empty one at a mistyped
     # path and said "nothing stored yet" for every brand, and `alerts list` then read that one.
@@ -159,7 +166,18 @@ def check(
     notes: list[str] = []
     resent: list[Resent] = []
     ended: list[Alert] = []
-    fired = check_alerts(engine, settings, now=now, notes=notes, resent=resent, ended=ended)
+    # Stopped mid-send (Ctrl-C, SIGTERM), the check said only 'interrupted', or nothing: the alerts it stored
+    # are kept, and the next check sends any whose delivery it left unfinished (`alerts.resend`).
+    state["interrupted"] = _STOPPED
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        fired = check_alerts(engine, settings, now=now, notes=notes, resent=resent, ended=ended)
+    except Terminated:
+        Console(stderr=True, emoji=False).print(f"[bold red]Error:[/] {escape(_STOPPED)}", highlight=False,
+                                                soft_wrap=True)  # as `main` says it of Ctrl-C
+        raise typer.Exit(143) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not settings.alerts.enabled:  # alerts seen by hand that never come from the hourly runs puzzle anyone
         notes.insert(0, "alerts.enabled is false: `journeywatch run` does not check; this check by hand does")
     print_alert_notes(notes + held_back(engine, settings, now))
