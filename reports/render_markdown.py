@@ -45,7 +45,10 @@ from .render_html import period_text
 # every highlight's '\(12 items, 1.2 a week before\)'. Nor '!' (an image needs '[' after it), nor '#' and '+'
 # mid-line: a heading or list opens only at a line's start (escaped below), and every quoted hashtag read
 # '\#dinnersorted', a Kiritimati alert 'Thu 19 Nov 04:00 \+14'.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
+# Nor '_' inside a word: a run of them between two letters or digits opens and closes no emphasis (CommonMark's
+# flanking rules, Python-Markdown's smart emphasis), and chat read 'ultimate\_moment', '@jane\_doe'.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*{}\[\]]|_+")
+_WORD_CHAR = re.compile(r"[^\W_]")
 # A heading's closing '#'s, which Python-Markdown drops even without a space before them ('### C#' read 'C').
 _CLOSING_HASHES = re.compile(r"#+$")
 # '>' stays itself (no tag opens without '<'; a quote needs it at the start of a line, escaped below): the alerts
@@ -54,6 +57,15 @@ _ENTITIES = {"<": "&lt;", "|": "&#124;", "~": "&#126;"}
 # An '&' is escaped only where it would start an entity ('&lt;' typed in a post): chat clients that show
 # entities as typed (Discord, Slack) read 'Hearth &amp; Co' for a bare one, which Markdown shows as itself.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
+
+
+def _escape_special(match: re.Match[str]) -> str:
+    """A match of _MARKDOWN_SPECIAL backslash-escaped, but a run of '_' between two word characters as it is."""
+    run, text, start, end = match[0], match.string, match.start(), match.end()
+    if run[0] == "_" and start > 0 and end < len(text) and _WORD_CHAR.match(text[start - 1]) \
+            and _WORD_CHAR.match(text[end]):
+        return run
+    return "".join("\\" + char for char in run)
 
 
 def md_escape(text: str, table: bool = True) -> str:
@@ -66,7 +78,7 @@ def md_escape(text: str, table: bool = True) -> str:
     'fees &#124; hidden'.
     """
     flat = " ".join(str(text).split())
-    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)  # before the entities: '&\#124;' shows as itself in CommonMark
+    flat = _MARKDOWN_SPECIAL.sub(_escape_special, flat)  # before the entities: '&\#124;' shows as typed
     flat = _ENTITY_START.sub("&amp;", flat)
     flat = "".join(char if char == "|" and not table else _ENTITIES.get(char, char) for char in flat)
     flat = _CLOSING_HASHES.sub(lambda run: "\\#" * len(run[0]), flat)
