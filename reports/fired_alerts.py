@@ -5,7 +5,7 @@ The digest only reports alerts; it never decides them (see journeywatch.alerts).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,9 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = count(int(observed or 0), "negative share-stage item")
     end, last = _local(alert.get("window_end"), tz), _local(alert.get("last_window_end"), tz)
+    if isinstance(start, datetime) and isinstance(end, datetime) and end - start >= timedelta(days=1):
+        # A day window (or longer) by its start alone, 'Sun 22 Nov 00:00', read as a spike at midnight.
+        when = f"{start:%a} {start.day} {start:%b %H:%M}–{end:%a} {end.day} {end:%b %H:%M %Z}"
     span = alert.get("span_observed")
     if span is not None and isinstance(start, datetime) and isinstance(end, datetime) \
             and isinstance(last, datetime) and last > end:

@@ -58,6 +58,8 @@ def test_a_sunday_evening_spike_is_reported_on_sunday_in_the_digest_zone(
     md = next(out.glob("*.md")).read_text(encoding="utf-8")
     fired = md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
     assert any(line.startswith("- Sun 22 Nov 00:00") for line in fired), fired
+    # The day window whole, as `alerts list` gives it: '00:00' alone read as a spike at midnight.
+    assert any(line.startswith("- Sun 22 Nov 00:00–Mon 23 Nov 00:00 -01: 16 negative") for line in fired), fired
     assert not any(line.startswith("- Sat") for line in fired), fired
 
 
