@@ -90,6 +90,7 @@ def collect_task(config: Config, settings: SourceSettings) -> SourceOutcome:
 
 DASK_ENV = "JOURNEYWATCH_DASK_ADDRESS"
 DASK_RANGE = 5_000  # pending rows per Dask task: minutes of work, few task round-trips
+DASK_WORKER_WAIT = 60  # seconds a run with pending rows waits for the scheduler's first worker
 
 
 def _classifier(config: Config) -> Any:
@@ -186,6 +187,7 @@ def classify_everything(config: Config) -> dict[str, Any]:
 
     shown = masked_url(address)  # the summary names the cluster (`run` prints it), without credentials
     try:
+        _require_a_dask_worker(address, config)
         with _api_for_dask_workers():
             result = importable.classify_distributed_flow.with_options(
                 task_runner=DaskTaskRunner(address=address))(importable.DaskRun.of(config))
@@ -198,6 +200,25 @@ def classify_everything(config: Config) -> dict[str, Any]:
     result = {**(result if "classified" in result else {"classified": 0}), "dask": shown}
     _log_dask_outcome(result, shown)
     return result
+
+
+def _require_a_dask_worker(address: str, config: Config) -> None:
+    """JourneywatchError when rows wait and the scheduler has had no worker for DASK_WORKER_WAIT seconds.
+
+    A scheduler whose workers had all stopped took the tasks and held them for ever: the run said
+    nothing, and the deployment's concurrency limit queued every later hourly run behind it. With
+    nothing pending, the flow maps no task, and no worker is needed.
+    """
+    from distributed import Client
+
+    if not count_pending(open_database(config.database)):
+        return
+    with Client(address, set_as_default=False) as client:  # unreachable: Dask's own error, naming the address
+        try:
+            client.wait_for_workers(1, timeout=DASK_WORKER_WAIT)
+        except TimeoutError as exc:
+            raise JourneywatchError(f"no worker is connected to the scheduler (waited {DASK_WORKER_WAIT} s): start "
+                                    f"one, `dask worker {masked_url(address)}`; the rows wait for the next run") from exc
 
 
 def _log_dask_outcome(result: dict[str, Any], address: str) -> None:

@@ -79,3 +79,32 @@ def test_a_deployment_loaded_monitor_classifies_on_a_separate_dask_worker_proces
 
     assert "error" not in result and result["classified"] == 6
     assert count_pending(engine) == 0
+
+
+@pytest.mark.timeout(120)
+def test_a_dask_scheduler_without_workers_is_a_failed_step_not_a_hang(prefect_harness: None, sqlite_url: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scheduler whose workers all died (or were never started) took the tasks and waited for ever.
+
+    Found running `journeywatch run` against a `dask scheduler` whose `dask worker`s had been stopped:
+    no line for minutes, and the deployment's concurrency limit queued every later hourly run behind it.
+    """
+    import time
+
+    from distributed import LocalCluster
+
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Acme", "query": "acme"}]})
+    engine = open_database(sqlite_url)
+    store_batch(engine, [Mention(source="s", external_id="1", text="Acme lost my bag",
+                                 created_at=datetime(2026, 11, 2, tzinfo=timezone.utc), brands=["Acme"])])
+    monkeypatch.setattr(monitor, "DASK_WORKER_WAIT", 2, raising=False)  # seconds a run waits for a first worker
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        monkeypatch.setenv(monitor.DASK_ENV, cluster.scheduler_address)
+        started = time.monotonic()
+        result = monitor.classify_everything(config)
+
+    assert time.monotonic() - started < 60
+    assert result["classified"] == 0
+    assert "no worker is connected" in result["error"] and cluster.scheduler_address in result["error"]
+    assert count_pending(engine) == 1  # left for the next run
