@@ -3,7 +3,7 @@
 Found with `window: 1d` and `digest.timezone: Atlantic/Azores` (UTC-1 in winter): a spike of complaints on
 Sunday 22 Nov from 22:00 local time was counted in the UTC day, which began at 23:00 on Saturday there,
 and the digest listed it as "Sat 21 Nov 23:00": a spike on Saturday, to a reader who had seen none.
-Real SQLite, the alerts demo plus the Sunday-evening complaints, checked as the hourly runs check.
+Real SQLite and PostgreSQL (the SQL cuts the windows), the alerts demo plus the Sunday-evening complaints, checked as the hourly runs check.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ def _config(sqlite_url: str, tmp_path: Path, zone: str) -> Path:
 
 
 def test_a_sunday_evening_spike_is_reported_on_sunday_in_the_digest_zone(
-        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(DATABASE_ENV, raising=False)
-    path = _config(sqlite_url, tmp_path, "Atlantic/Azores")
+    path = _config(database_url, tmp_path, "Atlantic/Azores")
     _complaints(SUNDAY_22_LOCAL, 16, "sunday")  # 22:01 to 23:16 local time: one Sunday evening
     for hours in range(24, 24 * 3, 1):  # the hourly runs from Sunday 00:00 UTC on
         _check(path, datetime(2026, 11, 21, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
