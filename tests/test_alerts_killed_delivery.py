@@ -78,9 +78,9 @@ def _config_file(tmp_path: Path, database: str, hook: str) -> Path:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_check_killed_mid_send_leaves_the_alert_to_the_next_check_which_sends_it_once(
-    tmp_path: Path, receiver: StallingReceiver, sig: signal.Signals,
+    tmp_path: Path, receiver: StallingReceiver, sig: signal.Signals, database_url: str,
 ) -> None:
-    database = f"sqlite:///{tmp_path / 'jw.db'}"
+    database = database_url  # SQLite and PostgreSQL
     hook = f"json://{receiver.host}:{receiver.port}/hook"
     config = demo_config(database, [hook])
     engine = open_database(database)
