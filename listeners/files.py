@@ -31,6 +31,7 @@ import csv
 import glob
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -192,7 +193,7 @@ class _Cursor:
     bad_lines: set[int] = field(default_factory=set)
     utf8_lines: list[int] = field(default_factory=list)  # lines read as UTF-8 though a one-byte encoding was set
     last_bytes: int = 0  # length of the last line handed out, to give it back
-    last_complete: bool = True  # whether that line ended in b"\n" (else the file ends in it, mid-write maybe)
+    last_complete: bool = True  # whether that line ended in a line end (else the file ends in it, mid-write maybe)
     # The last lines handed out (KEPT_BYTES of them or more, with the bytes before the first), from offset
     # `recent_start` on: a gzip file and bytes made on the fly cannot be read back cheaply for the tail fingerprint.
     recent: deque[bytes] = field(default_factory=deque)
@@ -221,15 +222,41 @@ class _Cursor:
         return _tail_hash(b"".join(self.recent)[begin - self.recent_start:self.offset - self.recent_start])
 
 
+def _raw_lines(handle: IO[bytes]) -> Iterator[bytes]:
+    """`handle`'s lines from where it stands, each with its end: a LF, a CRLF or a bare CR (Python's universal
+    newlines, as `classify --jsonl` reads them).
+
+    An old Mac export ends its lines with a bare CR: split on LF alone, a CSV was refused and a JSONL file was one
+    line, never read. The bytes are read as Latin-1, which maps each byte to one character and back, so each line
+    comes back as the bytes it was (its length is the offset it moves by); CR and LF are never part of another
+    character in the encodings a source may name. A CRLF split between two reads is one line end. The stream is
+    read ahead: its position is past the last line handed out.
+    """
+    text = io.TextIOWrapper(handle, encoding="latin-1", newline="")  # type: ignore[arg-type]
+    try:
+        for line in text:
+            yield line.encode("latin-1")
+    finally:
+        text.detach()  # the caller's handle stays open
+
+
 def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Iterator[str]:
     """Decoded lines, tracking the byte offset; undecodable lines are flagged, not fatal.
 
-    Lines are split on the byte b"\\n", which is why `FileSource.encoding` accepts only codecs that
-    write ASCII as ASCII.
+    Lines end at a LF, a CRLF or a bare CR (`_raw_lines`), which is why `FileSource.encoding` accepts only codecs
+    that write ASCII as ASCII. A LF opening the bytes after a CR the last run ended on is the end of that CRLF (a
+    writer had written the CR, not yet the LF), not a blank line of its own: the lines after it keep their numbers.
     """
     recent = cursor.recent
     utf8_first = _one_byte(encoding)
-    for raw in handle:
+    after_cr = cursor.offset > 0 and cursor.recent_bytes > 0 and recent[-1].endswith(b"\r")
+    for raw in _raw_lines(handle):
+        if after_cr and raw == b"\n":
+            after_cr = False
+            cursor.offset += 1
+            cursor.keep(raw)
+            continue
+        after_cr = False
         cursor.offset += len(raw)
         recent.append(raw)  # what `cursor.keep` does, inline: it runs for every line
         cursor.recent_bytes += len(raw)
@@ -237,7 +264,7 @@ def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Itera
             cursor.forget()
         cursor.line_no += 1
         cursor.last_bytes = len(raw)
-        cursor.last_complete = raw.endswith(b"\n")
+        cursor.last_complete = raw.endswith((b"\n", b"\r"))
         try:
             line = raw.decode(encoding)
         except UnicodeDecodeError:
@@ -349,8 +376,8 @@ def _utf16_codec(start: bytes) -> str | None:
 
 def _spans_lines(start: bytes) -> bool:
     """Whether a JSONL file's first line is the opening of an object written over several lines (`{` alone)."""
-    first = start.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)
-    return len(first) == 2 and first[0].strip() == b"{"
+    first = start.removeprefix(codecs.BOM_UTF8).lstrip().splitlines()  # at a LF, a CRLF or a bare CR
+    return len(first) >= 2 and first[0].strip() == b"{"
 
 
 def _json_line(line: str) -> Any:
@@ -668,7 +695,7 @@ class FileListener:
         best_found = -1
         for delimiter in order:
             handle.seek(0)
-            found, row, count = self._header_by(handle, delimiter, needed, first)
+            found, row, count = self._header_by(handle, delimiter, needed)
             if found is not None:
                 self._delimiter = delimiter
                 return found
@@ -679,8 +706,8 @@ class FileListener:
         self._check_columns([f for f in needed if f not in self._columns_in(best)], best)
         raise AssertionError("unreachable: `best` lacks a needed column, so the check raised")
 
-    def _header_by(self, handle: IO[bytes], delimiter: str, needed: dict[str, None],
-                   first: str) -> tuple[tuple[list[str], int, int] | None, list[str] | None, int]:
+    def _header_by(self, handle: IO[bytes], delimiter: str,
+                   needed: dict[str, None]) -> tuple[tuple[list[str], int, int] | None, list[str] | None, int]:
         """The header split by `delimiter` (as `_csv_header` returns it), else None with the row holding most
         needed columns and how many it holds."""
         cursor = _Cursor(0, 0)
@@ -700,9 +727,6 @@ class FileListener:
         except StopIteration:
             pass
         except csv.Error as exc:
-            if "\r" in first.rstrip("\r\n"):
-                raise SourceError(self.name, "the file's lines end in a bare CR (Excel's \"CSV (Macintosh)\"); save "
-                                  "it as CSV UTF-8", retryable=False) from None
             raise SourceError(self.name, f"the CSV header is unreadable ({exc})", retryable=False) from None
         return None, best, best_found
 
@@ -764,7 +788,7 @@ class FileListener:
             try:
                 row = _json_line(line)
             except json.JSONDecodeError as exc:
-                if not line.endswith("\n"):  # a last line still being written: leave it for the next run
+                if not line.endswith(("\n", "\r")):  # a last line still being written: leave it for the next run
                     cursor.offset -= cursor.last_bytes
                     cursor.line_no -= 1
                     return
@@ -828,7 +852,7 @@ class FileListener:
     def _utf16_as_utf8(self, handle: IO[bytes], codec: str) -> Iterator[bytes]:
         """A UTF-16 file (Meltwater's export, Excel's "Unicode Text": tab-separated) as UTF-8.
 
-        Lines are split on the byte b"\\n", which UTF-16 does not write alone: such files were refused.
+        Lines are split on the bytes LF and CR, which UTF-16 does not write alone: such files were refused.
         The same text gives the same UTF-8, so a longer file written over it is read from where it stopped.
         """
         try:

@@ -1,7 +1,7 @@
 """Bytes made from an export as they are read: UTF-16 text as UTF-8, JSON values (an array's elements) as JSON Lines.
 
-The file reader splits lines on b"\\n" and keeps byte offsets as its watermark, so such files are read through a
-form it can split. They were converted whole in memory: a 200 MB JSON array took 1 GB, a 1 GB one several. Here the
+The file reader splits lines on the bytes LF and CR and keeps byte offsets as its watermark, so such files are
+read through a form it can split. They were converted whole in memory: a 200 MB JSON array took 1 GB, a 1 GB one several. Here the
 form is made a chunk at a time, and a seek back makes it again from the file's start (as `gzip` does).
 """
 
