@@ -20,6 +20,7 @@ from journeywatch.errors import ConfigError
 from journeywatch.flows.steps import config_failed, load_flow_config
 from journeywatch.reports import DigestRun, make_digests
 from journeywatch.settings import Config
+from journeywatch.storage import open_database, require_existing
 
 
 def _worth_retrying(task: Any, task_run: Any, state: State) -> bool:
@@ -46,6 +47,8 @@ def digest_flow(config_path: str, week: str | None = None, out: str = "digests")
     """
     try:
         config = load_flow_config(config_path)
+        require_existing(config.database)  # only reads: a missing SQLite file is not created here
+        open_database(config.database)  # a database that does not answer: its one line too (the engine is kept)
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
     run = make_digests_task(config, week, out)

@@ -412,6 +412,7 @@ def monitor_flow(config_path: str, strict: bool = False) -> dict[str, Any] | Sta
     try:
         config = load_flow_config(config_path)
         BrandMatcher(config.brands)  # its warnings (a lowercase 'or') once, before any source is read
+        open_database(config.database)  # a database that does not answer: its one line too (the engine is kept)
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
     summary = run_monitor(config)

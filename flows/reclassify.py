@@ -31,9 +31,9 @@ def reclassify_flow(config_path: str) -> int | State:
     try:
         config = load_flow_config(config_path)
         require_existing(config.database)  # a mistyped path: an error, not an empty database and "0 reclassified"
+        engine = open_database(config.database)  # a database that does not answer: its one line too
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
-    engine = open_database(config.database)
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                  review_below=config.classifier.review_below)
     done = reclassify_stored(engine, classifier, config.classifier.batch_size)

@@ -55,10 +55,13 @@ def config_failed(error: ConfigError) -> Any:
     Raised, the error showed in the worker's log as Prefect's traceback through the config loader
     ("Encountered exception during execution"), before the one line that says what to fix (a `${VAR}`
     not set, say). Returned, the run is Failed with that line as its message, and a flow called in
-    a process still raises the ConfigError itself.
+    a process still raises the ConfigError itself. Without its cause: the worker's engine logs the
+    error it ends with, and a database that does not answer drew psycopg's and SQLAlchemy's frames
+    under the line that already says why ('connection failed: ... Connection refused').
     """
     from prefect.states import Failed  # here: the steps themselves run without Prefect
 
+    error.__cause__, error.__suppress_context__ = None, True
     return Failed(message=f"ConfigError: {error}", data=error.with_traceback(None))
 
 
