@@ -20,7 +20,7 @@ from .model import Digest
 from .render_html import render_html
 from .render_json import render_json
 from .render_markdown import md_escape, render_markdown
-from .weeks import Week, last_complete_week, parse_week
+from .weeks import Week, WeekError, last_complete_week, parse_week
 
 __all__ = [
     "Digest",
@@ -28,6 +28,7 @@ __all__ = [
     "NoDataError",
     "SentDigest",
     "Week",
+    "WeekError",
     "add_charts",
     "build_digest",
     "deliver_digest",

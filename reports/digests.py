@@ -26,7 +26,7 @@ from .model import Digest
 from .render_html import render_html
 from .render_json import render_json
 from .render_markdown import render_markdown
-from .weeks import Week, current_week, last_complete_week, parse_week, week_of
+from .weeks import Week, WeekError, current_week, last_complete_week, parse_week, week_of
 
 
 class NoDataError(JourneywatchError):
@@ -76,8 +76,8 @@ def resolve_week(engine: Engine, config: Config, week: str | None, brands: list[
         return week_of(newest.astimezone(ZoneInfo(tz)).date())
     chosen, running = parse_week(week), current_week(tz)
     if chosen.monday > running.monday:
-        raise ConfigError(f"week {chosen.label} has not started yet (this week is {running.label} in {tz}); "
-                          "a digest needs a week that has data")
+        raise WeekError(f"week {chosen.label!r} has not started yet (this week is {running.label} in {tz}); "
+                        "a digest needs a week that has data")
     return chosen
 
 

@@ -21,6 +21,11 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 FIRST_YEAR = 1990
 
 
+class WeekError(ConfigError):
+    """A week asked for that no digest can have: not of the form YYYY-Www, no such ISO week, before `FIRST_YEAR`, or
+    not begun. The message starts "week '...'"; `digest --week` refuses it as a bad option value (exit 2)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Week:
     """One ISO week: `label` like 2026-W47, `monday` its first local day."""
@@ -60,18 +65,18 @@ def week_of(day: date) -> Week:
 
 
 def parse_week(text: str) -> Week:
-    """Read 'YYYY-Www' (or 'YYYYWww'); a wrong shape or a week that does not exist is a ConfigError."""
+    """Read 'YYYY-Www' (or 'YYYYWww'); a wrong shape or a week that does not exist is a `WeekError`."""
     match = _WEEK.match(text.strip())
     if not match:
-        raise ConfigError(f"week {text!r}: use the ISO form YYYY-Www, e.g. 2026-W47, or 'latest'")
+        raise WeekError(f"week {text!r}: use the ISO form YYYY-Www, e.g. 2026-W47, or 'latest'")
     year, number = int(match.group(1)), int(match.group(2))
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise ConfigError(f"week {text!r}: {year} has no ISO week {number}") from None
+        raise WeekError(f"week {text!r}: {year} has no ISO week {number}") from None
     if year < FIRST_YEAR:
-        raise ConfigError(f"week {text!r} is before {FIRST_YEAR}, and no item is stored before it (a source's "
-                          f"earlier date is a placeholder); ask for {FIRST_YEAR}-W01 or later")
+        raise WeekError(f"week {text!r} is before {FIRST_YEAR}, and no item is stored before it (a source's "
+                        f"earlier date is a placeholder); ask for {FIRST_YEAR}-W01 or later")
     return Week(year, number)
 
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
-from journeywatch.errors import ConfigError
 
 runner = CliRunner()
 
@@ -21,7 +21,8 @@ def test_a_wrong_backend_is_refused_before_the_file_is_read(tmp_path: Path, comm
     path = tmp_path / "lines.jsonl"
     path.write_text(json.dumps({"text": "avoid them", "sentiment": "negative"}) + "\nnot json\n",
                     encoding="utf-8")
-    result = runner.invoke(app, [*command, str(path), "--backend", "gpu"])
-    assert isinstance(result.exception, ConfigError), result.output
-    assert str(result.exception) == "--backend 'gpu': use one of auto, bf16, int8, torch"
+    result = runner.invoke(app, [*command, str(path), "--backend", "gpu"], standalone_mode=False)
+    assert isinstance(result.exception, typer.BadParameter), result.output  # a usage error: exit 2
+    assert result.exception.exit_code == 2
+    assert result.exception.format_message() == "Invalid value for '--backend': 'gpu': use one of auto, bf16, int8, torch"
     assert result.stderr == ""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import typer
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
@@ -20,7 +21,7 @@ from journeywatch.classifiers.encoder import load_base_encoder, load_tokenizer, 
 from journeywatch.classifiers.files import DEFAULT_MODEL_DIR, read_config
 from journeywatch.classifiers.predictor import native_bf16
 from journeywatch.domain import MOMENTS, SENTIMENTS
-from journeywatch.errors import ConfigError, ModelError
+from journeywatch.errors import ModelError
 
 pytestmark = pytest.mark.slow
 
@@ -142,9 +143,10 @@ def test_train_in_bf16_learns_and_says_so_in_config_and_card(tiny_model: Path, t
 
 
 def test_train_refuses_an_unknown_precision(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["train", "--precision", "fp16", "--out", str(tmp_path / "m")])
-    assert isinstance(result.exception, ConfigError)
-    assert str(result.exception) == "--precision 'fp16': use one of fp32, bf16"
+    result = CliRunner().invoke(app, ["train", "--precision", "fp16", "--out", str(tmp_path / "m")],
+                                standalone_mode=False)
+    assert isinstance(result.exception, typer.BadParameter) and result.exception.exit_code == 2  # a usage error
+    assert result.exception.format_message() == "Invalid value for '--precision': 'fp16': use one of fp32, bf16"
     assert not (tmp_path / "m").exists()
 
 

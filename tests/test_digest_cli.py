@@ -97,23 +97,24 @@ def test_brands_whose_names_slug_alike_get_their_own_files(sqlite_url: str, tmp_
     assert one.stdout.split()[0] == str(out / "acme-co-2-2026-W46.html")  # the same name as in the full run
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--week", "2026-W60"), "2026 has no ISO week 60"),
-    (("--week", "next"), "use the ISO form YYYY-Www"),
-    (("--brand", "Initech"), "brand 'Initech' is not in the config"),
-    (("--week", "latest"), "run `journeywatch run` first"),
-    (("--week", NEXT_WEEK), f"week {NEXT_WEEK} has not started yet"),
+@pytest.mark.parametrize(("args", "message", "code"), [
+    # a --week that names no week a digest can have is a bad option value: a usage error, exit 2
+    (("--week", "2026-W60"), "Invalid value for '--week': '2026-W60': 2026 has no ISO week 60", 2),
+    (("--week", "next"), "Invalid value for '--week': 'next': use the ISO form YYYY-Www", 2),
+    (("--brand", "Initech"), "brand 'Initech' is not in the config", 1),
+    (("--week", "latest"), "run `journeywatch run` first", 1),
+    (("--week", NEXT_WEEK), f"Invalid value for '--week': '{NEXT_WEEK}' has not started yet", 2),
 ])
 def test_user_errors_are_one_line(
-    sqlite_url: str, tmp_path: Path, args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    sqlite_url: str, tmp_path: Path, args: tuple[str, ...], message: str, code: int,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     open_database(sqlite_url)  # an empty database, as `journeywatch db upgrade` leaves it
     argv = ["journeywatch", "digest", "--config", str(_config(tmp_path, sqlite_url)), "--out", str(tmp_path), *args]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exited:
         main()
-    assert exited.value.code == 1
+    assert exited.value.code == code
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error:") and message in " ".join(err.split())
     assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width

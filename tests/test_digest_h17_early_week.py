@@ -38,6 +38,6 @@ def test_the_command_says_it_in_one_line(sqlite_url: str, tmp_path: Path) -> Non
     done = subprocess.run([CLI, "digest", "--config", str(config), "--week", "0001-W01", "--out",
                            str(tmp_path / "out"), "--no-send"], capture_output=True, text=True, timeout=120,
                           check=False)
-    assert done.returncode == 1, done.stderr
-    assert done.stderr.startswith("Error: week '0001-W01' is before 1990"), done.stderr
+    assert done.returncode == 2, done.stderr  # a --week no digest can have: a usage error
+    assert done.stderr.startswith("Error: Invalid value for '--week': '0001-W01' is before 1990"), done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import typer
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
-from journeywatch.errors import ConfigError
 
 runner = CliRunner()
 MOMENT_LABELS = "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none"
@@ -115,9 +115,12 @@ def test_a_key_in_another_case_is_named_in_the_reason(tmp_path: Path) -> None:
 def test_classify_refuses_a_source_kind_it_does_not_know() -> None:
     # `--source-kind reviews` (for review) was echoed on every line and applied nothing: the review-site rule
     # was silently left out ('I bought this kettle last month' second_moment, not the review's ultimate_moment).
-    result = runner.invoke(app, ["classify", "--source-kind", "reviews", "I bought this kettle last month"])
-    assert isinstance(result.exception, ConfigError) and result.stdout == ""
-    assert str(result.exception) == "--source-kind 'reviews': use one of reddit, review, forum, news, social, file"
+    result = runner.invoke(app, ["classify", "--source-kind", "reviews", "I bought this kettle last month"],
+                           standalone_mode=False)
+    assert isinstance(result.exception, typer.BadParameter) and result.stdout == ""  # a usage error: exit 2
+    assert result.exception.exit_code == 2
+    assert result.exception.format_message() == (
+        "Invalid value for '--source-kind': 'reviews': use one of reddit, review, forum, news, social, file")
     kept = runner.invoke(app, ["classify", "--source-kind", "Review", "I bought this kettle last month"])
     assert kept.exit_code == 0, kept.output
     assert json.loads(kept.stdout)["moment"] in ("ultimate_moment", "zero_moment")

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -602,9 +603,9 @@ def test_reclassify_flow_refuses_a_mistyped_database_path(tmp_path: Path, prefec
 
 def test_backend_choices_are_the_classifiers_own(tmp_path: Path) -> None:
     path = _write_lines(tmp_path / "one.jsonl", [json.dumps({"text": "avoid", "sentiment": "negative"})])
-    result = runner.invoke(app, ["evaluate", str(path), "--backend", "fp8"])
-    assert isinstance(result.exception, ConfigError)
-    assert str(result.exception) == "--backend 'fp8': use one of auto, bf16, int8, torch"
+    result = runner.invoke(app, ["evaluate", str(path), "--backend", "fp8"], standalone_mode=False)
+    assert isinstance(result.exception, typer.BadParameter) and result.exception.exit_code == 2  # a usage error
+    assert result.exception.format_message() == "Invalid value for '--backend': 'fp8': use one of auto, bf16, int8, torch"
 
 
 def test_classify_jsonl_keeps_a_bom_line_and_says_what_is_wrong_with_each_line(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def _backend(name: str) -> Any:
     from journeywatch.classifiers.predictor import BACKENDS
 
     if name not in BACKENDS:
-        raise ConfigError(f"--backend {name!r}: use one of {', '.join(BACKENDS)}")
+        raise typer.BadParameter(f"{name!r}: use one of {', '.join(BACKENDS)}", param_hint="'--backend'")
     return name
 
 
@@ -140,7 +140,7 @@ def _check_precision(precision: str) -> None:
     from journeywatch.classifiers.training import PRECISIONS
 
     if precision not in PRECISIONS:
-        raise ConfigError(f"--precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        raise typer.BadParameter(f"{precision!r}: use one of {', '.join(PRECISIONS)}", param_hint="'--precision'")
     if precision == "bf16" and not native_bf16():
         _stderr.print("warning: this processor has no native bf16 (AMX or AVX512-BF16); "
                       "--precision bf16 will train slower than fp32 here")
@@ -601,7 +601,7 @@ def _source_kind(name: str | None) -> str | None:
     left the review-site rule out, silently.
     """
     if name is not None and not _is_source_kind(name):
-        raise ConfigError(f"--source-kind {name!r}: use one of {', '.join(_source_kinds())}")
+        raise typer.BadParameter(f"{name!r}: use one of {', '.join(_source_kinds())}", param_hint="'--source-kind'")
     return name
 
 
