@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from journeywatch.errors import ConfigError, JourneywatchError
 from journeywatch.settings import Config, DigestSettings
+from journeywatch.settings.spelling import meant
 from journeywatch.storage import open_database, require_existing
 from journeywatch.storage.digest_queries import holds_mentions, latest_mention_time
 
@@ -42,7 +43,9 @@ def select_brands(config: Config, brand: str | None) -> list[str]:
     # Exact first: 'Acme' and 'ACME' may both be configured.
     match = [n for n in names if n == brand] or [n for n in names if n.casefold() == brand.casefold()]
     if not match:
-        raise ConfigError(f"brand {brand!r} is not in the config; brands are: {', '.join(names)}")
+        close = meant(brand, names)  # a typo: the list of every brand left the reader to spot it
+        hint = f"did you mean {close!r}? " if close else ""
+        raise ConfigError(f"brand {brand!r} is not in the config; {hint}brands are: {', '.join(names)}")
     if len(match) > 1:
         raise ConfigError(f"brand {brand!r} matches {', '.join(match)}; give the name exactly as configured")
     return match

@@ -73,7 +73,8 @@ def test_check_then_list_show_the_demo_spike_once(sqlite_url: str, tmp_path: Pat
     assert cased.exit_code == 0 and "#1 Northwind Air" in cased.output
     typo = runner.invoke(app, ["alerts", "list", "--config", str(path), "--brand", "Northwnd Air"])
     assert isinstance(typo.exception, ConfigError)
-    assert "brand 'Northwnd Air' is not in the config; brands are: Northwind Air" in str(typo.exception)
+    assert str(typo.exception) == ("brand 'Northwnd Air' is not in the config; did you mean 'Northwind Air'? "
+                                   "brands are: Northwind Air, Crateful, Lumora")
 
 
 def test_list_without_a_database_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from journeywatch.cli import app, main
 from journeywatch.domain import Mention
+from journeywatch.errors import ConfigError
 from journeywatch.reports import NoDataError, file_slugs, md_escape, last_complete_week, parse_week, resolve_week
 from journeywatch.reports import select_brands
 from journeywatch.reports.weeks import current_week
@@ -118,6 +119,18 @@ def test_user_errors_are_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error:") and message in " ".join(err.split())
     assert len(err.splitlines()) == 1 or len(" ".join(err.split())) > 80  # one message, wrapped only by width
+
+
+def test_a_misspelt_brand_names_the_brand_meant(sqlite_url: str, tmp_path: Path) -> None:
+    # 'brand 'Northwnd Coffee' is not in the config; brands are: ...' left the reader to spot the typo among them
+    config = load_config(_config(tmp_path, sqlite_url))
+    with pytest.raises(ConfigError) as raised:
+        select_brands(config, "Northwnd Coffee")
+    assert str(raised.value) == ("brand 'Northwnd Coffee' is not in the config; did you mean 'Northwind Coffee'? "
+                                 "brands are: Northwind Coffee, Globex Tea")
+    with pytest.raises(ConfigError) as raised:
+        select_brands(config, "Initech")
+    assert str(raised.value) == "brand 'Initech' is not in the config; brands are: Northwind Coffee, Globex Tea"
 
 
 def test_brand_is_found_whatever_its_case_and_surrounding_spaces(sqlite_url: str, tmp_path: Path) -> None:

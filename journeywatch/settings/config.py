@@ -7,7 +7,6 @@ print one line instead of a traceback.
 
 from __future__ import annotations
 
-import difflib
 import os
 import types
 import typing
@@ -25,6 +24,7 @@ from .alerts import ENV_PLACEHOLDER, AlertSettings
 from .classifier import ClassifierSettings
 from .digest import DigestSettings
 from .sources import FeedSource, FileSource, SourceSettings
+from .spelling import meant
 from .visible import hidden_character_problem
 
 DATABASE_ENV = "JOURNEYWATCH_DATABASE_URL"
@@ -225,22 +225,7 @@ def _meant_key(location: tuple[int | str, ...]) -> str | None:
     model = _model_at(location[:-1])
     if model is None:
         return None
-    given = str(location[-1]).lower()
-    swapped = [key for key in model.model_fields if _transposed(given, key)]
-    if swapped:  # difflib rates a swap in a short key low: `ulr` is 0.67 to `url`, under the cutoff
-        return swapped[0]
-    close = difflib.get_close_matches(given, list(model.model_fields), n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
-def _transposed(typed: str, key: str) -> bool:
-    """Whether `typed` is `key` with two neighbouring letters swapped (`ulr` for `url`, `knid` for `kind`)."""
-    if len(typed) != len(key) or typed == key:
-        return False
-    diff = [i for i, (a, b) in enumerate(zip(typed, key)) if a != b]
-    if len(diff) != 2 or diff[1] != diff[0] + 1:
-        return False
-    return typed[diff[0]] == key[diff[1]] and typed[diff[1]] == key[diff[0]]
+    return meant(str(location[-1]), model.model_fields)
 
 
 def _validation_message(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> str:
