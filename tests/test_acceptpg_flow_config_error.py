@@ -11,9 +11,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
 
 REPO = Path(__file__).resolve().parents[1]
 MISSING = "JW_TEST_UNSET_DB_PASSWORD_4417"
@@ -24,18 +28,12 @@ def _deployment(name: str) -> dict:  # type: ignore[type-arg]
     return next(d for d in declared["deployments"] if d["name"] == name)
 
 
-@pytest.mark.parametrize("name", ["monitor-hourly", "digest-weekly", "reclassify"])
-def test_an_unset_variable_fails_the_run_with_its_one_line(prefect_harness: None, name: str, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def worker_run(name: str, config: Path, tmp_path: Path) -> tuple[State | None, str]:
+    """The flow run's final state and the worker's log, for deployment `name` run on `config` as a worker runs it."""
     from prefect.client.orchestration import get_client
     from prefect.flows import load_flow_from_entrypoint
     from prefect.settings import PREFECT_API_URL
 
-    monkeypatch.delenv(MISSING, raising=False)
-    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
-    config = tmp_path / "jw.yaml"
-    config.write_text(yaml.safe_dump({"database": f"postgresql://jw:${{{MISSING}}}@127.0.0.1:9/jw",
-                                      "brands": [{"name": "Acme", "query": "acme"}]}), encoding="utf-8")
     deployment = _deployment(name)
     parameters = {**deployment.get("parameters", {}), "config_path": str(config)}
     if "out" in parameters:
@@ -48,9 +46,19 @@ def test_an_unset_variable_fails_the_run_with_its_one_line(prefect_harness: None
            "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PREFECT_LOGGING_LEVEL": "INFO"}
     worker_log = subprocess.run([sys.executable, "-m", "prefect.engine", str(flow_run.id)], cwd=REPO, env=env,
                                 capture_output=True, text=True, timeout=240)
-    output = worker_log.stdout + worker_log.stderr
     with get_client(sync_client=True) as client:
-        state = client.read_flow_run(flow_run.id).state
+        return client.read_flow_run(flow_run.id).state, worker_log.stdout + worker_log.stderr
+
+
+@pytest.mark.parametrize("name", ["monitor-hourly", "digest-weekly", "reclassify"])
+def test_an_unset_variable_fails_the_run_with_its_one_line(prefect_harness: None, name: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MISSING, raising=False)
+    monkeypatch.delenv("JOURNEYWATCH_DATABASE_URL", raising=False)
+    config = tmp_path / "jw.yaml"
+    config.write_text(yaml.safe_dump({"database": f"postgresql://jw:${{{MISSING}}}@127.0.0.1:9/jw",
+                                      "brands": [{"name": "Acme", "query": "acme"}]}), encoding="utf-8")
+    state, output = worker_run(name, config, tmp_path)
 
     expected = f"ConfigError: config key 'database': environment variable {MISSING} is not set"
     assert state is not None and state.is_failed(), (state, output)
