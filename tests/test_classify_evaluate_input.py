@@ -13,6 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
+from tests.test_evaluate_labels_h17 import MOMENT_LABELS, _evaluate
 
 runner = CliRunner()
 RESULT_KEYS = ("moment", "moment_confidence", "sentiment", "sentiment_confidence", "needs_review")
@@ -131,17 +132,6 @@ def test_a_cr_line_end_splits_no_text_and_blank_cr_lines_are_blank_lines(tmp_pat
     from journeywatch.classifiers.data import read_jsonl  # `train --data` reads its lines alike
 
     assert [row["text"] for row in read_jsonl(path)] == texts
-
-
-MOMENT_LABELS = "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none"
-
-
-def _evaluate(path: Path, rows: list[str]) -> tuple[dict, list[str]]:
-    """`evaluate --json` of a file of `rows`: its report and its stderr lines."""
-    path.write_text("".join(row + "\n" for row in rows), encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", str(path), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout), result.stderr.splitlines()
 
 
 def test_a_journey_stage_given_as_a_moment_is_named_with_the_moment_it_rolls_up(tmp_path: Path) -> None:
