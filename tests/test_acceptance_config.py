@@ -59,3 +59,29 @@ def test_run_with_a_misspelt_query_says_so_once_per_brand(tmp_path: Path) -> Non
     assert "required key is missing" not in done.stderr
     assert done.stderr.count("did you mean 'query'?") == 2
     assert not (tmp_path / "jw.db").exists()
+
+
+@pytest.mark.parametrize(("zone", "meant"), [
+    ("Europe/Madird", "Europe/Madrid"),
+    ("europe/berlin", "Europe/Berlin"),
+    ("America/New York", "America/New_York"),
+    ("Eurpoe/Paris", "Europe/Paris"),
+    ("Berlin", "Europe/Berlin"),  # a city alone, as a zone's last part names it
+])
+def test_a_misspelt_timezone_names_the_zone_meant(zone: str, meant: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"brands": BRANDS, "digest": {"timezone": zone}})
+    assert str(raised.value) == f"config key 'digest.timezone': unknown timezone {zone!r}; did you mean {meant!r}?"
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"brands": BRANDS, "sources": [{"name": "e", "kind": "file", "path": "e.csv", "timezone": zone}]})
+    assert str(raised.value) == (f"config key 'sources[0].timezone': source 'e': unknown timezone {zone!r}; "
+                                 f"did you mean {meant!r}?")
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe/Foo", "UTC+1", "GMT+2"])
+def test_a_timezone_like_none_is_not_given_a_guess(zone: str) -> None:
+    # 'UTC+1' is closest to 'UTC', 'GMT+2' to 'GMT+0', 'Europe/Foo' to 'Europe/Oslo' by the whole name: wrong guesses
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"brands": BRANDS, "digest": {"timezone": zone}})
+    assert "did you mean" not in str(raised.value)
+    assert str(raised.value).startswith(f"config key 'digest.timezone': unknown timezone {zone!r}")

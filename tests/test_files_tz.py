@@ -75,7 +75,11 @@ def test_times_the_clock_skips_or_repeats_read_with_the_offset_before_the_change
 def test_an_unknown_timezone_is_a_config_error_naming_the_source(tmp_path: Path) -> None:
     data = {"brands": [{"name": "Acme", "query": "acme"}],
             "sources": [{"name": "sprout", "kind": "file", "path": "x.csv", "timezone": "Europe/Berlinn"}]}
-    with pytest.raises(ConfigError, match="source 'sprout': unknown timezone 'Europe/Berlinn'; use an IANA name"):
+    with pytest.raises(ConfigError, match="source 'sprout': unknown timezone 'Europe/Berlinn'; did you mean "
+                                          "'Europe/Berlin'\\?"):
+        parse_config(data, base=tmp_path)
+    data["sources"][0]["timezone"] = "Mars/Olympus"  # type: ignore[index]
+    with pytest.raises(ConfigError, match="source 'sprout': unknown timezone 'Mars/Olympus'; use an IANA name"):
         parse_config(data, base=tmp_path)
 
 

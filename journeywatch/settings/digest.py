@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..domain import MOMENTS, Moment
 from ..stages import STAGE_MODELS
 from .alerts import NotifyURL, distinct_targets
+from .spelling import zone_hint
 from .visible import hidden_character_problem
 
 
@@ -43,7 +44,7 @@ class DigestSettings(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r}") from exc
+            raise ValueError(f"unknown timezone {value!r}; {zone_hint(value)}") from exc
         return value
 
     @field_validator("subject")

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
+from .spelling import zone_hint
+
 _ASCII = string.printable  # letters, digits, punctuation, \t \n \r and friends
 
 
@@ -116,8 +118,8 @@ class FileSource(_Source):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"source '{info.data.get('name', '?')}': unknown timezone {value!r}; use an IANA "
-                             "name such as Europe/Berlin, America/New_York or UTC") from None
+            raise ValueError(f"source '{info.data.get('name', '?')}': unknown timezone {value!r}; "
+                             f"{zone_hint(value)}") from None
         return value
 
     @field_validator("columns", mode="before")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+from zoneinfo import available_timezones
 
 CUTOFF = 0.75  # difflib's ratio a name must reach to be offered: `batchsize` is 0.95 to `batch_size`, `shared` none
 
@@ -34,3 +36,34 @@ def transposed(typed: str, key: str) -> bool:
     if len(diff) != 2 or diff[1] != diff[0] + 1:
         return False
     return typed[diff[0]] == key[diff[1]] and typed[diff[1]] == key[diff[0]]
+
+
+_OFFSET = re.compile(r"[+-]\d")
+
+
+def meant_zone(value: str) -> str | None:
+    """The IANA time zone a name that is none meant: `Europe/Madird` -> `Europe/Madrid`, `america/new york` ->
+    `America/New_York`, a place alone (`Berlin`) -> the one zone named for it; None when none is close.
+
+    The whole name's closeness is not enough: names share their region, so `Europe/Foo` is closest to
+    `Europe/Oslo`, and an offset to a zone of another (`UTC+1` to `UTC`, `GMT+2` to `GMT+0`): the place must be
+    close too, and an offset gets no guess.
+    """
+    if _OFFSET.search(value):
+        return None
+    zones = available_timezones()
+    place = value.strip().rsplit("/", 1)[-1].replace(" ", "_").casefold()
+    if "/" not in value:
+        named = [zone for zone in zones if "/" in zone and zone.rsplit("/", 1)[-1].casefold() == place]
+        if len(named) == 1:
+            return named[0]
+    close = meant(value.strip().replace(" ", "_"), sorted(zones))
+    if close is None or meant(place, [close.rsplit("/", 1)[-1]]) is None:
+        return None
+    return close
+
+
+def zone_hint(value: str) -> str:
+    """What to say of a time zone that is none: the one meant, else what one looks like."""
+    close = meant_zone(value)
+    return f"did you mean {close!r}?" if close else "use an IANA name such as Europe/Berlin, America/New_York or UTC"
