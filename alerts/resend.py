@@ -217,7 +217,7 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
                     down.add(target)
                 final = not result.ok and not _retryable(result.as_dict())
                 done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final,
-                                    _unfinished(alert.deliveries, kind, target)), alert))
+                                    _unfinished(alert.deliveries, kind, target) is not None), alert))
     return done
 
 
