@@ -9,7 +9,7 @@ listeners and the alerts mask them alike, with what is here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import parse_qsl, quote, urlsplit
 
 MASK = "****"
@@ -45,3 +45,15 @@ def url_credentials(url: str) -> set[str]:
         return set()
     found |= {value for key, value in pairs if SECRET_QUERY_KEY.search(key)}
     return {s for s in found if s}
+
+
+def without_values(text: str, secrets: Collection[str]) -> str:
+    """`text` with each of `secrets` (values known to be secret, say those of a URL's `${NAME}`s) masked, as
+    written and URL-encoded, wherever it stands: a token in a URL's path is masked by no rule of the URL's parts.
+
+    Values under four characters are left, as `_hide` leaves them: masking every '1' would garble the message.
+    """
+    forms = {form for secret in secrets if len(secret) >= 4 for form in (secret, quote(secret, safe=""))}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, MASK)
+    return text

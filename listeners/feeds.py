@@ -750,7 +750,8 @@ class FeedListener:
         validators = {k: previous[k] for k in ("etag", "last_modified") if same_url and k in previous}
         fetched = fetch_url(self.name, self.settings.url, previous=validators, timeout=self.settings.timeout,
                             max_bytes=self.settings.max_bytes, policy=self.policy, sleep=self._sleep,
-                            read=self._parse)  # a page or broken XML is retried as a 5xx is
+                            read=self._parse,  # a page or broken XML is retried as a 5xx is
+                            secrets=self.settings.secrets)
         now = self._clock()
         if fetched.not_modified:
             if same_url:  # nothing to store, but the feed was read: the next reading's gap starts here

@@ -15,7 +15,7 @@ import logging
 import ssl
 import stat as stat_module
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlparse, urlsplit, urlu
 import httpx
 
 from journeywatch.errors import SourceError
-from journeywatch.redaction import MASK, SECRET_QUERY_KEY, masked_url, url_credentials
+from journeywatch.redaction import MASK, SECRET_QUERY_KEY, masked_url, url_credentials, without_values
 
 from .retry import CLOUDFLARE_STATUS, RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
 
@@ -52,12 +52,13 @@ def without_credentials(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, query, parts.fragment))
 
 
-def _hide(text: str, url: str) -> str:
-    """`text` (an exception's message, say) with `url` and its secret parts masked, should it quote them."""
+def _hide(text: str, url: str, secrets: Collection[str] = ()) -> str:
+    """`text` (an exception's message, say) with `url` and its secret parts masked, should it quote them,
+    and any of `secrets` (the values of the URL's `${NAME}`s) wherever it stands."""
     text = text.replace(url, masked_url(url))
     for secret in sorted((s for s in url_credentials(url) if len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, MASK)
-    return text
+    return without_values(text, secrets)
 
 
 @dataclass(slots=True)
@@ -147,10 +148,10 @@ def _certificate_problem(exc: BaseException) -> str | None:
     return None
 
 
-def _target_of(exc: httpx.RequestError) -> str:
+def _target_of(exc: httpx.RequestError, secrets: Collection[str] = ()) -> str:
     """The URL a failed request was for (after redirects), masked; "another URL" when httpx kept none."""
     try:
-        return masked_url(str(exc.request.url))
+        return without_values(masked_url(str(exc.request.url)), secrets)
     except RuntimeError:  # no request attached
         return "another URL"
 
@@ -192,6 +193,7 @@ def fetch_url(
     policy: RetryPolicy | None = None,
     sleep: Sleep = default_sleep,
     read: Callable[[Fetched], Any] | None = None,
+    secrets: Collection[str] = (),
 ) -> Fetched:
     """GET `url` (conditionally, given the previous validators), retrying what may pass; else `SourceError`.
 
@@ -206,7 +208,9 @@ def fetch_url(
         if read is not None and not local.not_modified:
             local.parsed = read(local)
         return local
-    shown = masked_url(url)  # what messages name: the URL may hold a password or token
+    # What messages name: the URL may hold a password or token, and `secrets` (the values of its `${NAME}`s)
+    # are masked wherever they stand, in its path too.
+    shown = without_values(masked_url(url), secrets)
     policy = policy or RetryPolicy()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag := previous.get("etag"):
@@ -236,22 +240,23 @@ def fetch_url(
             except httpx.ConnectError as exc:
                 if untrusted := _certificate_problem(exc):  # no retry mends a certificate
                     raise SourceError(source, f"cannot connect to {shown}: its TLS certificate is not trusted "
-                                      f"({_hide(untrusted, url)}); fix the server's certificate, or, for a private "
-                                      "CA, set SSL_CERT_FILE to its certificate bundle", retryable=False) from None
-                reason = f"cannot connect to {shown}: {_hide(str(exc), url)}"
+                                      f"({_hide(untrusted, url, secrets)}); fix the server's certificate, or, "
+                                      "for a private CA, set SSL_CERT_FILE to its certificate bundle",
+                                      retryable=False) from None
+                reason = f"cannot connect to {shown}: {_hide(str(exc), url, secrets)}"
             except httpx.UnsupportedProtocol as exc:  # a redirect to file://, ftp://: no retry reaches a feed
-                raise SourceError(source, f"{shown} redirects to {_target_of(exc)}, which is not an http(s) URL; "
-                                  "use the feed's http(s) address", retryable=False) from None
+                raise SourceError(source, f"{shown} redirects to {_target_of(exc, secrets)}, which is not an "
+                                  "http(s) URL; use the feed's http(s) address", retryable=False) from None
             except httpx.TooManyRedirects:
                 raise SourceError(source, f"too many redirects from {shown} (a redirect loop?)",
                                   retryable=False) from None
             except httpx.DecodingError as exc:  # a body that says gzip and is not
-                raise SourceError(source, f"cannot decode the response from {shown} ({_hide(str(exc), url)})",
+                raise SourceError(source, f"cannot decode the response from {shown} ({_hide(str(exc), url, secrets)})",
                                   retryable=False) from None
             except httpx.TransportError as exc:
-                reason = f"network error fetching {shown}: {type(exc).__name__}: {_hide(str(exc), url)}"
+                reason = f"network error fetching {shown}: {type(exc).__name__}: {_hide(str(exc), url, secrets)}"
             except httpx.InvalidURL as exc:
-                raise SourceError(source, f"cannot fetch {shown}: invalid URL ({_hide(str(exc), url)})",
+                raise SourceError(source, f"cannot fetch {shown}: invalid URL ({_hide(str(exc), url, secrets)})",
                                   retryable=False) from None
             if got is not None:
                 if read is None:
@@ -261,8 +266,10 @@ def fetch_url(
                     return got
                 except SourceError as exc:
                     if not exc.retryable:
+                        if (hidden := without_values(exc.reason, secrets)) != exc.reason:
+                            raise SourceError(source, hidden, retryable=False) from None
                         raise
-                    reason = exc.reason
+                    reason = without_values(exc.reason, secrets)
             if attempt < policy.attempts:
                 delay = policy.delay(attempt, retry_after)
                 log.info("source %r: %s; retrying in %.2f s (attempt %d of %d)", source, reason, delay,

@@ -71,3 +71,28 @@ def test_a_feed_token_from_the_environment_is_masked_in_the_error(
                        lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
     assert "401" in str(raised.value)
     assert "h7SecretFeedToken42" not in str(raised.value) and "token=****" in str(raised.value)
+
+
+@pytest.mark.parametrize("token", ["h7PathToken42secret", "h7/Path+Token=42"])
+def test_a_feed_token_from_the_environment_in_the_path_is_masked_too(
+    tmp_path: Path, feed_server: FeedServer, token: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found by a secrets audit: `https://host/private/${FEED_TOKEN}/feed.rss` answering 429 failed the source with
+    'HTTP 429 ... from https://host/private/<the token>/feed.rss', into the run's summary, the database, Prefect's
+    logs and the digest's failed sources; only a user, a password and secret-named query values were masked."""
+    from urllib.parse import quote
+
+    monkeypatch.setenv("H7_FEED_TOKEN", token)
+    feed_server.routes[f"/private/{quote(token, safe='')}/feed.rss"] = Route(b"slow down", status=429)
+    config = load_config(_config(tmp_path, feed_server.url("/private/${H7_FEED_TOKEN}/feed.rss")), strict=False)
+    [source] = [s for s in config.sources if s.name == "private"]
+    matcher = BrandMatcher(config.brands)
+    with caplog.at_level("DEBUG"), pytest.raises(SourceError) as raised:
+        collect_source(open_database(config.database), build_listener(source, brands=config.brands),
+                       lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]  # their own
+    said = "\n".join([str(raised.value), *ours])  # request log is off unless asked for (see the audit's report)
+    assert "429" in str(raised.value) and "/private/****/feed.rss" in str(raised.value)
+    for form in (token, quote(token, safe="")):
+        assert form not in said

@@ -391,6 +391,7 @@ def _feeds_with_variables(config: Config, strict: bool) -> None:
     for source in config.sources:
         if isinstance(source, FeedSource) and ENV_PLACEHOLDER.search(source.url):
             try:
+                source._secrets = tuple(os.environ[name] for name in ENV_PLACEHOLDER.findall(source.url))
                 source.url = ENV_PLACEHOLDER.sub(lambda match: quote(os.environ[match.group(1)], safe=""), source.url)
             except KeyError as missing:
                 problem = (f"config key 'url' of source '{source.name}': "

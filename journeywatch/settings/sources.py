@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationInfo, field_validator
 
 from .spelling import zone_hint
 
@@ -80,6 +80,13 @@ class FeedSource(_Remote):
     source_kind: SourceKindLabel = Field(default="news", description="what the feed holds")
     timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a fetch gives up")
     max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, description="largest feed body accepted")
+    # The values `${NAME}`s in `url` stood for (set when the config loads): secrets wherever they stand in the
+    # URL, so messages mask them in its path too, where no rule of the URL's parts does.
+    _secrets: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self._secrets
 
     @field_validator("url", mode="before")
     @classmethod
