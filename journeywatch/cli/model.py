@@ -14,6 +14,7 @@ import math
 import platform
 import re
 import shlex
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -872,6 +873,9 @@ def reclassify(
     from journeywatch.settings.classifier import ClassifierSettings
     from journeywatch.storage import count_pending
 
+    from rich.markup import escape
+
+    from .core import Terminated, _terminated
     from .database import database_engine
 
     state["interrupted"] = KEPT_AND_CARRIED_ON  # each batch is stored as it is done
@@ -882,13 +886,23 @@ def reclassify(
     classifier = load_classifier(model or options.model_dir, batch_size=options.batch_size,
                                  review_below=options.review_below)
     total = count_pending(engine, classifier.version)
-    # The bar of classify and evaluate: on a terminal only (a cron log got a drawn bar line, "0/0 -:--:--")
-    with _progress_bar("reclassifying", total) as advance:
-        counted = [0]
+    # SIGTERM (a cron `timeout`, a service stop) ended it with exit 143 and not a word, where Ctrl-C said
+    # what was kept: it is ended as Ctrl-C ends it, and says the same
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        # The bar of classify and evaluate: on a terminal only (a cron log got a drawn bar line, "0/0 -:--:--")
+        with _progress_bar("reclassifying", total) as advance:
+            counted = [0]
 
-        def progressed(done: int) -> None:  # told how many so far, the bar advances by the difference
-            advance(done - counted[0])
-            counted[0] = done
+            def progressed(done: int) -> None:  # told how many so far, the bar advances by the difference
+                advance(done - counted[0])
+                counted[0] = done
 
-        done = reclassify_stored(engine, classifier, options.batch_size, progress=progressed)
+            done = reclassify_stored(engine, classifier, options.batch_size, progress=progressed)
+    except Terminated:
+        Console(stderr=True, emoji=False).print(f"[bold red]Error:[/] {escape(KEPT_AND_CARRIED_ON)}",
+                                                highlight=False, soft_wrap=True)  # as `main` says it of Ctrl-C
+        raise typer.Exit(143) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     _console.print(f"reclassified {done} items with {classifier.version}", highlight=False)

@@ -1,0 +1,61 @@
+"""The model lifecycle as a data engineer runs it: train on a file of one's own, reclassify, card."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from journeywatch.classifiers import load_classifier
+from journeywatch.cli import app
+from journeywatch.storage import open_database
+from tests.alerts_demo import demo_config, load_demo
+from tests.test_classifier import tiny_model  # noqa: F401 - a fixture
+
+runner = CliRunner()
+
+# reclassify, stopped by SIGTERM (a cron `timeout`, a service stop) once its first batch is stored
+_STOPPED_AFTER_A_BATCH = """
+import os, signal, sys
+import journeywatch.flows.reclassify as reclassify
+
+real = reclassify.reclassify_stored
+
+def stopped(engine, classifier, batch_size=256, progress=None):
+    def told(done):
+        if progress:
+            progress(done)
+        os.kill(os.getpid(), signal.SIGTERM)
+    return real(engine, classifier, 4, progress=told)
+
+reclassify.reclassify_stored = stopped
+from journeywatch.cli import main
+sys.argv = ["journeywatch", *sys.argv[1:]]
+main()
+"""
+
+
+def test_reclassify_stopped_by_sigterm_says_what_was_kept(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
+    """SIGTERM midway ended it with exit 143 and not a word (Ctrl-C said what was kept and how to carry on)."""
+    url = f"sqlite:///{tmp_path / 'jw.db'}"
+    stored = load_demo(open_database(url), demo_config(url))
+    version = load_classifier(tiny_model).version
+    args = ["reclassify", "--database", url, "--model", str(tiny_model)]
+    result = subprocess.run([sys.executable, "-c", _STOPPED_AFTER_A_BATCH, *args], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 143, result.stderr
+    assert "interrupted; what was stored so far is kept" in result.stderr
+    assert "Traceback" not in result.stderr
+    with open_database(url).connect() as connection:
+        done = connection.execute(text("SELECT count(*) FROM classifications WHERE model_version = :v"),
+                                  {"v": version}).scalar()
+        rows, distinct = connection.execute(text("SELECT count(*), count(DISTINCT mention_id) "
+                                                 "FROM classifications")).one()
+    assert 0 < done < stored and rows == distinct == stored
+    again = subprocess.run([sys.executable, "-m", "journeywatch", *args], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"reclassified {stored - done} items with {version}")
