@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -13,7 +14,7 @@ from journeywatch.classifiers import load_classifier
 from journeywatch.cli import app
 from journeywatch.storage import open_database
 from tests.alerts_demo import demo_config, load_demo
-from tests.test_classifier import tiny_model  # noqa: F401 - a fixture
+from tests.test_classifier import tiny_model, write_tiny  # noqa: F401 - tiny_model is a fixture
 
 runner = CliRunner()
 
@@ -59,3 +60,20 @@ def test_reclassify_stopped_by_sigterm_says_what_was_kept(tiny_model: Path, tmp_
                            text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith(f"reclassified {stored - done} items with {version}")
+
+
+def test_train_refuses_an_out_that_is_a_file_before_training(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out naming a file: refused only after the whole training ran (hours on the full data)."""
+    import journeywatch.classifiers.training as training
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained before refusing --out")
+
+    monkeypatch.setattr(training, "train_model", never)
+    out = tmp_path / "model"
+    out.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(write_tiny(tmp_path / "tiny.jsonl")), "--no-corpus",
+                                 "--no-benchmarks", "--out", str(out), "--no-card"])
+    assert result.exit_code == 1, result.output
+    assert "is a file, in the way" in str(result.exception)

@@ -99,6 +99,10 @@ def train(
     from journeywatch.classifiers.training import TrainOptions, default_cache_dir, train_model
 
     folder = _model_dir(out)
+    # a file named by --out (or by a folder above it) was found only when the model was saved, after the training
+    if in_the_way := next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None):
+        raise ConfigError(f"--out {str(folder)!r}: {in_the_way} is a file, in the way where a folder is needed; "
+                          "give another path")
     _check_precision(precision)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
     with _quiet_interrupt(f"interrupted while reading the training data: no model was written to {folder}"):
