@@ -77,3 +77,14 @@ def test_train_refuses_an_out_that_is_a_file_before_training(tmp_path: Path,
                                  "--no-benchmarks", "--out", str(out), "--no-card"])
     assert result.exit_code == 1, result.output
     assert "is a file, in the way" in str(result.exception)
+
+
+def test_train_refuses_a_benchmarks_folder_that_is_not_there(tmp_path: Path) -> None:
+    """A mistyped --benchmarks (or no ../shared/benchmarks) trained on the rest without a word, exit 0."""
+    data = write_tiny(tmp_path / "tiny.jsonl")
+    result = runner.invoke(app, ["train", "--data", str(data), "--no-corpus", "--benchmarks",
+                                 str(tmp_path / "nowhere"), "--out", str(tmp_path / "m"), "--no-card"])
+    assert result.exit_code == 1
+    message = str(result.exception)
+    assert "nowhere" in message and "--no-benchmarks" in message
+    assert not (tmp_path / "m").exists()

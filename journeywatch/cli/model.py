@@ -105,6 +105,9 @@ def train(
                           "give another path")
     _check_precision(precision)
     bench = None if no_benchmarks else (benchmarks or DEFAULT_BENCHMARKS)
+    if bench is not None and not bench.is_dir():  # a mistyped path trained on the rest without a word
+        raise ConfigError(f"no shared benchmarks folder at {bench}: give --benchmarks DIR, or --no-benchmarks "
+                          "to train on --data and the corpus only")
     with _quiet_interrupt(f"interrupted while reading the training data: no model was written to {folder}"):
         for path in data:  # what each file gives, its bad lines named (the training reader skips them quietly)
             if str(path) == "-" or not path.exists():
