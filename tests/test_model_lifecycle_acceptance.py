@@ -88,3 +88,22 @@ def test_train_refuses_a_benchmarks_folder_that_is_not_there(tmp_path: Path) -> 
     message = str(result.exception)
     assert "nowhere" in message and "--no-benchmarks" in message
     assert not (tmp_path / "m").exists()
+
+
+def test_card_refuses_a_missing_benchmarks_folder_and_names_the_sets_left_out(
+        tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Without the benchmarks, card wrote a card of one set of four, exit 0, and said nothing of the other three."""
+    import shutil
+
+    model = shutil.copytree(tiny_model, tmp_path / "model")
+    card = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    mistyped = runner.invoke(app, ["card", "--model", str(model), "--benchmarks", str(tmp_path / "nowhere")])
+    assert mistyped.exit_code == 1
+    assert "nowhere" in str(mistyped.exception) and "--benchmarks" in str(mistyped.exception)
+    assert (model / "MODEL_CARD.md").read_text(encoding="utf-8") == card
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["card", "--model", str(model), "--benchmarks", str(tmp_path / "empty")])
+    assert result.exit_code == 0, result.output
+    assert "not measured" in result.output and "empty" in result.output
+    for name in ("tweeteval-test", "airline", "real-posts-holdout"):
+        assert name in result.output

@@ -161,11 +161,16 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
     """
     from journeywatch.classifiers import DEFAULT_MODEL_DIR, load_classifier
     from journeywatch.classifiers.card import render_card, write_card
-    from journeywatch.classifiers.evaluation import evaluate_examples, evaluation_sets
+    from journeywatch.classifiers.evaluation import EVALUATION_SETS, evaluate_examples, evaluation_sets
 
     classifier = load_classifier(folder)
     figures = {}
-    for name, examples in evaluation_sets(bench, dataset).items():
+    sets = evaluation_sets(bench, dataset)
+    if bench is not None and (missing := [name for name in EVALUATION_SETS if name not in sets]):
+        # the card lost three of its four sets, and nothing said so
+        _stderr.print(f"warning: not measured, their data is not in {bench}: {', '.join(missing)} "
+                      "(the card leaves them out; give --benchmarks the shared benchmarks folder)")
+    for name, examples in sets.items():
         _stderr.print(f"evaluating {name} ({len(examples)} texts)")
         figures[name] = evaluate_examples(classifier, examples)
     shipped = folder == DEFAULT_MODEL_DIR.resolve()
@@ -810,8 +815,12 @@ def card(
     """
     from journeywatch.classifiers.data import DEFAULT_BENCHMARKS
 
+    folder = benchmarks or DEFAULT_BENCHMARKS
+    if not folder.is_dir():  # a mistyped path wrote a card of the corpus holdout alone, without a word
+        raise ConfigError(f"no shared benchmarks folder at {folder}: give --benchmarks DIR "
+                          "(the card's sets are read from it)")
     try:
-        path = _write_card(_model_dir(model), benchmarks or DEFAULT_BENCHMARKS, None)
+        path = _write_card(_model_dir(model), folder, None)
     except KeyboardInterrupt:  # the card is written at the end: nothing is kept, nothing carries on
         _stderr.print("interrupted: the card was not rewritten")
         sys.exit(130)
