@@ -441,6 +441,10 @@ def test_train_names_unusable_data_lines_and_refuses_a_file_with_none(
         f"{good}:3: skipped, unknown moment 'ultimate' (did you mean 'ultimate_moment'? "
         "moment labels are stimulus, zero_moment, first_moment, second_moment, ultimate_moment, none)",
         f"{good}: 2 of 4 lines skipped, 2 used",
+        "warning: every moment label to train on is 'zero_moment': the moment head learns to give it to every "
+        "text; add examples of the other labels",
+        "warning: every sentiment label to train on is 'positive': the sentiment head learns to give it to every "
+        "text; add examples of the other labels",
     ]
     [dataset] = trained
     examples = dataset.train + dataset.corpus_holdout
@@ -472,7 +476,8 @@ def test_train_logs_progress_on_stderr_and_prints_one_json_line(
     assert result.exit_code == 0, repr(result.exception)
     assert result.stderr.splitlines() == [  # a model with one head untrained was saved without a word
         "warning: no moment labels to train on: the moment head stays untrained and its moment predictions "
-        "mean nothing", "epoch 1: loss 0.5 [not markup]"]
+        "mean nothing", "warning: every sentiment label to train on is 'positive': the sentiment head learns to "
+        "give it to every text; add examples of the other labels", "epoch 1: loss 0.5 [not markup]"]
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         {"model": str((tmp_path / "m").resolve()), "moment_dev_macro_f1": 0.5123}]
 

@@ -107,3 +107,23 @@ def test_card_refuses_a_missing_benchmarks_folder_and_names_the_sets_left_out(
     assert "not measured" in result.output and "empty" in result.output
     for name in ("tweeteval-test", "airline", "real-posts-holdout"):
         assert name in result.output
+
+
+def test_train_on_one_label_only_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line 'first_moment' and 'positive': a model giving those to every text, dev figures 1.0, no word."""
+    import json
+
+    import journeywatch.classifiers.training as training
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("stopped before training")
+
+    monkeypatch.setattr(training, "train_model", stop)
+    data = tmp_path / "one.jsonl"
+    data.write_text("".join(json.dumps({"text": f"just bought item {i} in the shop", "moment": "first_moment",
+                                        "sentiment": "positive"}) + "\n" for i in range(20)), encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(data), "--no-corpus", "--no-benchmarks",
+                                 "--out", str(tmp_path / "m"), "--no-card"])
+    assert "stopped before training" in str(result.exception)
+    assert "every moment label to train on is 'first_moment'" in result.output
+    assert "every sentiment label to train on is 'positive'" in result.output

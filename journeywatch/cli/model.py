@@ -122,6 +122,12 @@ def train(
         if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
             _stderr.print(f"warning: no {kind} labels to train on: the {kind} head stays untrained "
                             f"and its {kind} predictions mean nothing")
+        # one label alone trained a head that gives it to every text, and its dev figures read 1.0
+        labels = {getattr(e, kind) for e in dataset.train if getattr(e, kind) and
+                  (kind == "moment" or e.sentiment_trainable)}
+        if len(labels) == 1:
+            _stderr.print(f"warning: every {kind} label to train on is {next(iter(labels))!r}: the {kind} head "
+                          "learns to give it to every text; add examples of the other labels")
     options = TrainOptions(seed=seed, epochs=epochs, tuned_layers=tuned_layers,
                            sentiment_per_epoch=sentiment_per_epoch or None,
                            cache_dir=cache_dir or default_cache_dir(), precision=precision)
