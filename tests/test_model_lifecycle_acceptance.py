@@ -127,3 +127,22 @@ def test_train_on_one_label_only_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     assert "stopped before training" in str(result.exception)
     assert "every moment label to train on is 'first_moment'" in result.output
     assert "every sentiment label to train on is 'positive'" in result.output
+
+
+def test_train_no_card_over_a_model_folder_leaves_no_card_of_the_old_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old MODEL_CARD.md stayed beside the new weights, naming the old version and its figures."""
+    import journeywatch.classifiers.training as training
+
+    def fake_train(dataset, folder, options, log):  # type: ignore[no-untyped-def]
+        return training.TrainResult(config=None, dev={})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "train_model", fake_train)
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "MODEL_CARD.md").write_text("Version `jw-0.1.0+old`", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--data", str(write_tiny(tmp_path / "tiny.jsonl")), "--no-corpus",
+                                 "--no-benchmarks", "--out", str(out), "--no-card"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "MODEL_CARD.md").exists()
+    assert "described the model this replaced" in result.output and "journeywatch card --model" in result.output

@@ -138,6 +138,8 @@ def train(
                         "so training again starts sooner (from the first epoch)")
         sys.exit(130)
     forget_classifiers()
+    if not card:
+        _stale_card(folder)
     try:
         written = {"card": str(_write_card(folder, bench, dataset))} if card else {}
     except KeyboardInterrupt:
@@ -146,6 +148,26 @@ def train(
         sys.exit(130)
     sys.stdout.write(json.dumps({"model": str(folder), **written,
                                  **{k: round(v, 4) for k, v in result.dev.items()}}) + "\n")
+
+
+def _stale_card(folder: Path) -> None:
+    """After `train --no-card` over a model folder, the card of the model it replaced: removed, or (shipped) named.
+
+    Left in place, a folder's MODEL_CARD.md named the old version and figures beside weights it no longer described.
+    """
+    from journeywatch.classifiers import DEFAULT_MODEL_DIR
+
+    if folder == DEFAULT_MODEL_DIR.resolve():  # the project's own card is kept in git: said, not removed
+        shipped = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md"
+        if shipped.is_file():
+            _stderr.print(f"warning: {shipped} still describes the model this replaced; `journeywatch card` "
+                          "rewrites it")
+        return
+    old = folder / "MODEL_CARD.md"
+    if old.is_file():
+        old.unlink()
+        _stderr.print(f"removed {old}: it described the model this replaced; "
+                      f"`journeywatch card --model {shlex.quote(str(folder))}` writes one for this model")
 
 
 def _check_precision(precision: str) -> None:
