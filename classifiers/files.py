@@ -60,6 +60,9 @@ def save_model(upper: UpperNet, config: ModelConfig, out: Path) -> None:
     tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in upper.state_dict().items()}
     save_file(tensors, str(out / WEIGHTS))
     (out / CONFIG).write_text(json.dumps(config.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # safetensors writes its file 0600 whatever the umask: a worker running as another user read the config
+    # and not the weights; they get the config's mode, the umask's
+    (out / WEIGHTS).chmod((out / CONFIG).stat().st_mode & 0o777)
 
 
 def read_config(model_dir: Path) -> ModelConfig:

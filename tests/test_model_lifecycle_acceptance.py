@@ -146,3 +146,25 @@ def test_train_no_card_over_a_model_folder_leaves_no_card_of_the_old_model(
     assert result.exit_code == 0, result.output
     assert not (out / "MODEL_CARD.md").exists()
     assert "described the model this replaced" in result.output and "journeywatch card --model" in result.output
+
+
+def test_saved_weights_are_readable_as_the_config_beside_them(tmp_path: Path) -> None:
+    """safetensors wrote weights.safetensors 0600 whatever the umask (config.json 0644): a worker running as
+    another user could read the config of a model trained with `train --out` and not its weights."""
+    import os
+    import stat
+
+    from journeywatch.classifiers.encoder import load_base_encoder
+    from journeywatch.classifiers.files import CONFIG, WEIGHTS, ModelConfig, save_model
+    from journeywatch.classifiers.network import upper_from_base
+    from journeywatch.domain import MOMENTS, SENTIMENTS
+
+    upper = upper_from_base(load_base_encoder(), 1, len(MOMENTS), len(SENTIMENTS))
+    previous = os.umask(0o022)
+    try:
+        save_model(upper, ModelConfig(tuned_layers=1, moments=list(MOMENTS), sentiments=list(SENTIMENTS)),
+                   tmp_path / "m")
+    finally:
+        os.umask(previous)
+    modes = {name: stat.S_IMODE((tmp_path / "m" / name).stat().st_mode) for name in (CONFIG, WEIGHTS)}
+    assert modes == {CONFIG: 0o644, WEIGHTS: 0o644}
