@@ -126,7 +126,7 @@ def run(
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         with console.status("Collecting, storing and classifying…", spinner="dots") as spinner, \
-                _run_logs_in_prefect_only(), watching_classification(_plain_progress()):
+                _run_logs_in_prefect_only(), watching_classification(_plain_progress(spinner)):
             server = start_guarded_server()  # even a SIGKILL'd run must not leave Prefect's temporary server behind
             with ending_the_run_if_the_server_dies(server, _server_lost(engine, spinner.stop)):
                 summary = monitor_flow(str(config))
@@ -186,16 +186,18 @@ def _exit_status_note(summary: dict[str, Any]) -> str:
 PROGRESS_ENV = "JOURNEYWATCH_PROGRESS_SECONDS"  # seconds between progress lines in a log (tests set 0: every batch)
 
 
-def _plain_progress() -> Callable[[int, int], None]:
+def _plain_progress(spinner: Any = None) -> Callable[[int, int], None]:
     """A watcher that writes "classified 5,000 of 29,000 (1,020/s)" to stderr when that is not a terminal.
 
     In a log a long run was silent (29,000 items, six minutes, not a line; the spinner shows on a terminal
     only). Once it has taken $JOURNEYWATCH_PROGRESS_SECONDS (30 by default), a line then, every as many
     seconds or tenth of the total after, and at the end; no bar is drawn. A shorter one prints nothing
-    (`run --json 2>&1` stays JSON). On a terminal the spinner is left alone.
+    (`run --json 2>&1` stays JSON). On a terminal the `spinner` (a rich Status) says it instead, batch by
+    batch, with the time left: "Classifying 5,000 of 29,831 (30/s, about 14 min left)…" (it said
+    "Collecting, storing and classifying…" alone for the twelve minutes of a 300,000-row import).
     """
     if sys.stderr.isatty():
-        return lambda done, total: None
+        return _spinner_progress(spinner) if spinner is not None else (lambda done, total: None)
     try:
         every = float(os.environ.get(PROGRESS_ENV) or 30)
     except ValueError:  # a typo in a cron line is no reason to stop the run
@@ -215,6 +217,20 @@ def _plain_progress() -> Callable[[int, int], None]:
         sys.stderr.write(f"classified {done:,} of {total:,} ({rate:,.0f}/s)\n")
         sys.stderr.flush()
         said.update(at=now, done=done, lines=said["lines"] + 1)
+
+    return watch
+
+
+def _spinner_progress(spinner: Any) -> Callable[[int, int], None]:
+    """A watcher that puts how far classification has got, and about how long is left, in the run's spinner."""
+    started = time.monotonic()
+
+    def watch(done: int, total: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-3)
+        left = (total - done) / rate if rate and done < total else 0
+        eta = (f", about {round(left / 60):,} min left" if left >= 90 else f", about {max(round(left), 1)} s left"
+               if left else "")
+        spinner.update(f"Classifying {done:,} of {total:,} ({rate:,.0f}/s{eta})…")
 
     return watch
 
