@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..settings import DATABASE_ENV, Config, load_config
-from ..settings.config import database_from_config, in_memory_problem
+from ..settings.config import database_from_config, url_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,7 +50,7 @@ def database_url(config: Path | None, database: str | None, *, must_exist: bool 
     if "://" not in url:  # SQLAlchemy's "Could not parse SQLAlchemy URL" did not say what to write instead
         raise ConfigError(f"{where or DATABASE_ENV}: {url!r} is not a database URL; for a SQLite file there, give "
                           f"sqlite:///{Path(url).expanduser().resolve()} (or postgresql://user@host:5432/db)")
-    if problem := in_memory_problem(url):  # the config refuses these itself; --database and the variable here
+    if problem := url_problem(url):  # the config refuses these itself; --database and the variable here
         raise ConfigError(f"{where or DATABASE_ENV}: {problem}")
     if must_exist:
         require_existing(url, where)

@@ -65,7 +65,7 @@ class _DatabaseKey(BaseModel):
         if "://" not in value:  # not quoted: it may be a URL with a password, mistyped
             raise ValueError("must be a database URL like sqlite:///journeywatch.db or "
                              "postgresql://user@host:5432/journeywatch")
-        if problem := in_memory_problem(value):
+        if problem := url_problem(value):
             raise ValueError(problem)
         return value
 
@@ -110,6 +110,29 @@ def in_memory_problem(url: str) -> str | None:
     if separator and scheme.lower().startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
         return (f"{url!r} names no file: that is a database in memory, and everything stored would be gone "
                 "when the command ends; give a file, e.g. sqlite:///journeywatch.db")
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why a database URL is refused before it is opened: a database in memory, or a URL whose port is no number.
+
+    A password's '@' not encoded (`postgresql://jw:p@ss:word@db/jw`) makes 'ss:word@db' the host and port:
+    SQLAlchemy's parser raised a bare ValueError that quoted the "port", the password's end, in a traceback;
+    without a port (`jw:p@ss@db`), 'ss@db' was the host that messages named.
+    Not quoted here: the URL holds a password.
+    """
+    if problem := in_memory_problem(url):
+        return problem
+    hint = ("a user name or password holding '@', ':', '/' or '#' must be URL-encoded ('@' as %40, ':' as %3A, "
+            "'/' as %2F, '#' as %23), or, in the config, be given as ${NAME}")
+    try:
+        parsed = make_url(url)
+    except ValueError:
+        return f"cannot read the URL: what follows the host's ':' is not a port number; {hint}"
+    except ArgumentError:
+        return None  # not a URL at all: opening it says so, without quoting it
+    if parsed.host and "@" in parsed.host:  # `jw:p@ss@db`: the host 'ss@db' was named in every message
+        return f"cannot read the URL: its host holds an '@', the end of a password not URL-encoded; {hint}"
     return None
 
 
@@ -374,7 +397,7 @@ def _database_url(database: str, base: Path, database_given: bool) -> str:
         if "://" not in override:
             raise ConfigError(f"environment variable {DATABASE_ENV} is not a database URL like "
                               "postgresql://user@host:5432/journeywatch; fix or unset it")
-        if problem := in_memory_problem(override):
+        if problem := url_problem(override):
             raise ConfigError(f"environment variable {DATABASE_ENV}: {problem}")
         return override
     return _anchored_sqlite(database if database_given else _database_with_variables(database), base)
