@@ -46,8 +46,10 @@ from journeywatch.flows.steps import (
     classification_watched,
     classify_pending,
     collect_source,
+    collecting_again,
     config_failed,
     load_flow_config,
+    stop_collecting,
     tell_watchers,
 )
 
@@ -333,9 +335,11 @@ def run_monitor(config: Config) -> dict[str, Any]:
     for run in abandoned:
         _run_logger().warning("monitor run %s (started %s) never finished: its process was killed", run["run_id"],
                               f"{run['started_at']:%Y-%m-%d %H:%M} UTC")
+    collecting_again()
     try:
         return _monitor(config, engine, run_id, abandoned)
     except BaseException as error:  # Ctrl-C or a crash: the record says so instead of 'running' forever
+        stop_collecting()  # the sources' threads end after their batch in hand, not at the source's end
         try:
             finish_run(engine, run_id, "interrupted", {})
         except DBAPIError:
