@@ -12,8 +12,10 @@ Feed URLs often carry credentials (`https://user:pass@host/feed`, `?token=...`,
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 import stat as stat_module
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -35,6 +37,36 @@ except PackageNotFoundError:  # running from a source tree without an install
     _VERSION = "0"
 USER_AGENT = f"journeywatch/{_VERSION}"
 log = logging.getLogger(__name__)
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
+
+
+class _MaskedRequestLog(logging.Filter):
+    """httpx logs every request at INFO, 'HTTP Request: GET <the URL as written> ...', tokens and all.
+
+    Hidden by default (its logger is quiet), that line shows wherever logging is set to INFO (journeywatch
+    used as a library, a worker's root logger), so URLs in it are masked as our messages mask them, and
+    the values of a feed URL's `${NAME}`s (`fetch_url(secrets=)`) wherever they stand.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+        self.lock = threading.Lock()
+
+    def add(self, secrets: Collection[str]) -> None:
+        with self.lock:
+            self.secrets.update(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = without_values(_URL_IN_TEXT.sub(lambda m: masked_url(m.group(0)), message), self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_request_log = _MaskedRequestLog()
+logging.getLogger("httpx").addFilter(_request_log)
 
 
 def without_credentials(url: str) -> str:
@@ -211,6 +243,7 @@ def fetch_url(
     # What messages name: the URL may hold a password or token, and `secrets` (the values of its `${NAME}`s)
     # are masked wherever they stand, in its path too.
     shown = without_values(masked_url(url), secrets)
+    _request_log.add(secrets)
     policy = policy or RetryPolicy()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag := previous.get("etag"):

@@ -96,3 +96,25 @@ def test_a_feed_token_from_the_environment_in_the_path_is_masked_too(
     assert "429" in str(raised.value) and "/private/****/feed.rss" in str(raised.value)
     for form in (token, quote(token, safe="")):
         assert form not in said
+
+
+def test_httpx_request_lines_name_the_feed_url_masked(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found by a secrets audit: httpx logs each request at INFO ('HTTP Request: GET <URL as written>'), so with
+    logging at INFO (journeywatch used as a library, a worker's root logger) a feed's path token and its
+    `?token=` went into the log unmasked."""
+    monkeypatch.setenv("H7_FEED_TOKEN", "h7PathToken42secret")
+    feed_server.routes["/private/h7PathToken42secret/feed.rss?token=h7QueryToken42"] = Route(RSS)
+    url = feed_server.url("/private/${H7_FEED_TOKEN}/feed.rss?token=h7QueryToken42")
+    config = load_config(_config(tmp_path, url), strict=False)
+    [source] = [s for s in config.sources if s.name == "private"]
+    matcher = BrandMatcher(config.brands)
+    with caplog.at_level("INFO"):
+        result = collect_source(open_database(config.database), build_listener(source, brands=config.brands),
+                                lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    requests = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert result.new == 1 and len(requests) == 1, requests
+    assert "/private/****/feed.rss?token=****" in requests[0] and "200 OK" in requests[0], requests
+    assert "h7PathToken42secret" not in caplog.text and "h7QueryToken42" not in caplog.text
