@@ -95,13 +95,15 @@ def _arithmetic(options: dict[str, Any]) -> list[str]:
             "kernels as well as on the seed and data, so another processor gives a slightly different model."]
 
 
-def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, Any]], hardware: str) -> str:
-    """The Markdown card for a trained model and its measured figures."""
+def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, Any]], hardware: str,
+                set_notes: dict[str, str] | None = None) -> str:
+    """The Markdown card for a trained model and its measured figures; `set_notes`: sets described otherwise."""
     options = config.training.get("options", {})
     sources = config.training.get("sources") or ALL_SOURCES
     counts = config.training.get("counts", {})
     rows = [_row(name, kind, report) for name, reports in figures.items() for kind, report in reports.items()]
-    described = [f"- `{name}`: {_SETS.get(name, name)}" for name in figures]
+    notes = {**_SETS, **(set_notes or {})}
+    described = [f"- `{name}`: {notes.get(name, name)}" for name in figures]
     return "\n".join([
         "# journeywatch classifier: model card",
         "",

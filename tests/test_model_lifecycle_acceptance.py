@@ -168,3 +168,12 @@ def test_saved_weights_are_readable_as_the_config_beside_them(tmp_path: Path) ->
         os.umask(previous)
     modes = {name: stat.S_IMODE((tmp_path / "m" / name).stat().st_mode) for name in (CONFIG, WEIGHTS)}
     assert modes == {CONFIG: 0o644, WEIGHTS: 0o644}
+
+
+def test_the_card_of_a_model_trained_on_data_files_names_the_set_it_measured(tiny_model: Path) -> None:  # noqa: F811
+    """Trained with --data tiny.jsonl --no-corpus, its card said moments-holdout was 'own moments corpus,
+    hash-held-out 20%': its figures came from the held-out lines of tiny.jsonl."""
+    card = (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    [line] = [line for line in card.splitlines() if line.startswith("- `moments-holdout`:")]
+    assert "own moments corpus" not in line
+    assert "--data `tiny.jsonl`" in line and "hash-held-out 20%" in line

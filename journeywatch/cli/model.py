@@ -203,8 +203,13 @@ def _write_card(folder: Path, bench: Optional[Path], dataset: Any) -> Path:
         figures[name] = evaluate_examples(classifier, examples)
     shipped = folder == DEFAULT_MODEL_DIR.resolve()
     path = DEFAULT_MODEL_DIR.parent / "MODEL_CARD.md" if shipped else folder / "MODEL_CARD.md"
+    # train's moments-holdout holds the held-out lines of its --data files: the card called them the corpus's
+    files = (dataset.sources.get("data_files") or []) if dataset is not None else []
+    own = ["own moments corpus"] if dataset is None or dataset.sources.get("corpus", True) else []
+    notes = {"moments-holdout": " and ".join([*own, "--data " + ", ".join(f"`{name}`" for name in files)])
+             + ", hash-held-out 20%"} if files else None
     write_card(path, render_card(classifier.version, classifier.config, figures,
-                                   f"{_hardware()}, backend {classifier.backend}"))
+                                   f"{_hardware()}, backend {classifier.backend}", notes))
     return path
 
 
