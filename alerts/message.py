@@ -43,6 +43,7 @@ def alert_html(alert: Alert) -> str:
     share_of = "the window" if alert.windows == 1 else (
         f"the last of those windows ({window_text(last, alert.window_end)})")
     lines = [
+        *_from_history(alert),
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
         f"<p>{alert.observed} negative share-stage items ({escape(span)}, {escape(when)}) "
         f"against {expected_text(alert.expected)} expected: {ratio_text(alert.ratio)} the brand's usual level "
@@ -61,6 +62,20 @@ def alert_html(alert: Alert) -> str:
         lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(item.created_at)}){where}</li>")
     lines.append("</ol>")
     return "\n".join(lines)
+
+
+def _from_history(alert: Alert) -> list[str]:
+    """The line an alert opens with when its window ended a day or more before the check that raised it.
+
+    The first check over an import of eight weeks judges all of it once: spikes of 23 Oct and 1 Nov, raised on
+    24 Nov, were sent as any alert ("this window, 2026-10-23 10:00-11:00 UTC"), read in a chat as live.
+    """
+    days = (alert.created_at - alert.window_end).days
+    if days < 1:
+        return []
+    return [f"<p><em>From stored history: this window ended {days} day{'' if days == 1 else 's'} before this "
+            "check judged it (a brand's first check judges all of its stored history once, as after an import "
+            "of past mentions); the spike is likely over.</em></p>"]
 
 
 def late_note_html(first_tried: str | None) -> str:
