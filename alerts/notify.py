@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 
 import apprise
 
+from journeywatch.redaction import LogScrubber
 from journeywatch.settings.alerts import MissingVariable, expand_url, notify_url_problem
 
 from . import file_target  # importing it registers the file:// target with apprise
@@ -117,32 +117,16 @@ class DeliveryResult:
         return data
 
 
-class _Scrubber(logging.Filter):
-    """Masks every known target secret, and any URL's user:password, in records of the loggers that may quote a URL.
+def _scrubbed(message: str, secrets: set[str]) -> str:
+    """`message` with every known target secret masked, for the loggers that may quote a target's URL.
 
     apprise's own lines print credentials half-masked (`s...t`); `secrets_in`
     lists those forms too, so nothing of them gets through.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-        self.lock = threading.Lock()
-
-    def add(self, secrets: set[str]) -> None:
-        with self.lock:
-            self.secrets |= secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            cleaned = scrub(message, self.secrets)
-            if cleaned != message:
-                record.msg, record.args = cleaned, None
-        return True
+    return scrub(message, secrets) if secrets else message
 
 
-_scrubber = _Scrubber()
+_scrubber = LogScrubber(_scrubbed)
 for _name in ("apprise", "urllib3.connectionpool", "requests", "journeywatch.alerts"):
     logging.getLogger(_name).addFilter(_scrubber)
 

@@ -8,7 +8,9 @@ listeners and the alerts mask them alike, with what is here.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Callable, Collection
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -57,3 +59,28 @@ def without_values(text: str, secrets: Collection[str]) -> str:
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, MASK)
     return text
+
+
+class LogScrubber(logging.Filter):
+    """Rewrites the records of a library's logger that may quote a secret, through `clean(message, secrets)`.
+
+    The secrets are learnt as they are met (`add`): those of the URLs about to be used, which the
+    library then logs as written (apprise's delivery lines, httpx's request lines).
+    """
+
+    def __init__(self, clean: Callable[[str, set[str]], str]) -> None:
+        super().__init__()
+        self.clean = clean
+        self.secrets: set[str] = set()
+        self.lock = threading.Lock()
+
+    def add(self, secrets: Collection[str]) -> None:
+        with self.lock:
+            self.secrets.update(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.clean(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

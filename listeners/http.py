@@ -15,7 +15,6 @@ import logging
 import re
 import ssl
 import stat as stat_module
-import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlparse, urlsplit, urlu
 import httpx
 
 from journeywatch.errors import SourceError
-from journeywatch.redaction import MASK, SECRET_QUERY_KEY, masked_url, url_credentials, without_values
+from journeywatch.redaction import MASK, SECRET_QUERY_KEY, LogScrubber, masked_url, url_credentials, without_values
 
 from .retry import CLOUDFLARE_STATUS, RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_after_seconds
 
@@ -40,32 +39,17 @@ log = logging.getLogger(__name__)
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+")
 
 
-class _MaskedRequestLog(logging.Filter):
-    """httpx logs every request at INFO, 'HTTP Request: GET <the URL as written> ...', tokens and all.
+def _masked_request_line(message: str, secrets: Collection[str]) -> str:
+    """httpx's request line ('HTTP Request: GET <the URL as written> ...', INFO) with its URL masked.
 
     Hidden by default (its logger is quiet), that line shows wherever logging is set to INFO (journeywatch
-    used as a library, a worker's root logger), so URLs in it are masked as our messages mask them, and
-    the values of a feed URL's `${NAME}`s (`fetch_url(secrets=)`) wherever they stand.
+    used as a library, a worker's root logger), tokens and all: URLs in it are masked as our messages mask
+    them, and the values of a feed URL's `${NAME}`s (`fetch_url(secrets=)`) wherever they stand.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-        self.lock = threading.Lock()
-
-    def add(self, secrets: Collection[str]) -> None:
-        with self.lock:
-            self.secrets.update(secrets)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = without_values(_URL_IN_TEXT.sub(lambda m: masked_url(m.group(0)), message), self.secrets)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+    return without_values(_URL_IN_TEXT.sub(lambda m: masked_url(m.group(0)), message), secrets)
 
 
-_request_log = _MaskedRequestLog()
+_request_log = LogScrubber(_masked_request_line)
 logging.getLogger("httpx").addFilter(_request_log)
 
 
