@@ -179,8 +179,8 @@ class _Baseline:
         # show a wandering level within hours, a quiet one's need days to show anything, so the
         # decay is the one whose local level best predicts each next window of the baseline
         # (Poisson deviance), as exponential smoothing picks its constant.
-        decay = min(decays, key=lambda d: _deviance(x, fitted * self._local(x, fitted, d)[:n]))
-        self.local = self._local(x, fitted, decay)
+        decay, self.local = min(((d, self._local(x, fitted, d)) for d in decays),
+                                key=lambda pair: _deviance(x, fitted * pair[1][:n]))
         # Method-of-moments NB2 dispersion of w-window sums, each predicted as the detector
         # predicts it (scaled by the local level before its first window): the variance beyond
         # Poisson that the prediction cannot foresee, relative to mean². Measured out of sample
@@ -219,10 +219,9 @@ class _Baseline:
         own_sum = np.bincount(d, weights=x, minlength=days)[d]
         own_n = np.bincount(d, minlength=days)[d]
         day_factor = (day_sum[weekday] - own_sum + day_prior) / ((day_n[weekday] - own_n) * self.level + day_prior)
-        per_day_sum = np.zeros((days, slots_per_day))
-        per_day_n = np.zeros((days, slots_per_day))
-        np.add.at(per_day_sum, (d, slot), x)
-        np.add.at(per_day_n, (d, slot), 1.0)
+        cell, shape = d * slots_per_day + slot, (days, slots_per_day)  # each window's (day, slot of the day)
+        per_day_sum = np.bincount(cell, weights=x, minlength=days * slots_per_day).reshape(shape)
+        per_day_n = np.bincount(cell, minlength=days * slots_per_day).reshape(shape).astype(float)
         own_slot_sum = _smooth(per_day_sum)[d, slot]  # pooled as slot_sum is
         own_slot_n = _smooth(per_day_n)[d, slot]
         slot_factor = ((slot_sum[slot] - own_slot_sum + _FACTOR_PRIOR)
