@@ -211,13 +211,14 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
             for target in pending_targets(alert.deliveries, kind, list(shown), now):
                 if target in down or not claim_delivery(engine, alert.id, kind, target, now):
                     continue
-                result = _send(alert, kind, target, shown[target])
+                unfinished = _unfinished(alert.deliveries, kind, target)
+                result = _send(alert, kind, target, shown[target], unfinished)
                 settle_delivery(engine, alert.id, kind, target, result.as_dict())
                 if not result.ok:
                     down.add(target)
                 final = not result.ok and not _retryable(result.as_dict())
                 done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final,
-                                    _unfinished(alert.deliveries, kind, target) is not None), alert))
+                                    unfinished is not None), alert))
     return done
 
 
@@ -229,12 +230,11 @@ def _unfinished(deliveries: list[dict[str, Any]], kind: str, target: str) -> str
                 None)
 
 
-def _send(alert: Alert, kind: str, target: str, url: str) -> DeliveryResult:
-    """One try, no backoff: the next check is the next retry."""
+def _send(alert: Alert, kind: str, target: str, url: str, unfinished: str | None) -> DeliveryResult:
+    """One try, no backoff: the next check is the next retry. `unfinished`: when a stopped check claimed it."""
     first = next((d.get("first_at") or d.get("at") for d in alert.deliveries
                   if d.get("kind") == kind and d.get("target") == target), None)
     title, body, notify_type = message(alert, kind)
-    unfinished = _unfinished(alert.deliveries, kind, target)
     opening = unfinished_note_html(unfinished) if unfinished else late_note_html(first)
     [result] = deliver([url], title, opening + body, "html", retries=0, notify_type=notify_type)
     logger.info("alert %d sent again to %s: %s", alert.id, result.target, "ok" if result.ok else result.error)
