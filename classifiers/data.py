@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.errors import ModelError
+from journeywatch.lines import universal_lines
 from journeywatch.stages import DERIVED_STAGES, resolve_stage_model
 
 from .encoder import normalise_text
@@ -96,22 +97,12 @@ def utf8_lines(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def _decoded_lines(buffered: io.BufferedReader) -> Iterator[bytes]:
-    """The lines of `buffered`, each ending at a LF, a CRLF or a bare CR (Python's universal newlines).
+    """The lines of `buffered` (`universal_lines`), a UTF-16 stream's as UTF-8.
 
-    An old Mac export ends its lines with a bare CR: split on LF alone, the whole file was one line, "not
-    valid JSON". Valid JSON never holds a raw CR inside a string (it writes "\\r"), so a raw CR is a line
-    end (one inside a string breaks a line that is no JSON anyway: it is skipped in two parts); the breaks
-    `str.splitlines()` splits on (U+2028, U+2029, U+0085), which a JSON string may hold raw, end no line.
-    UTF-8 bytes are read as Latin-1, which maps each byte to one character and back, so that a line that
-    is not UTF-8 comes back as it was, to be named as such: CR and LF are never part of a UTF-8 sequence.
+    Valid JSON never holds a raw CR inside a string (it writes "\\r"), so a raw CR is a line end (one
+    inside a string breaks a line that is no JSON anyway: it is skipped in two parts).
     """
-    encoding = _utf16_encoding(buffered.peek(4)[:4])
-    text = io.TextIOWrapper(buffered, encoding=encoding or "latin-1", errors="replace", newline="")
-    try:
-        for line in text:
-            yield line.encode("utf-8" if encoding else "latin-1")
-    finally:
-        text.detach()  # the caller's stream (stdin) stays open
+    yield from universal_lines(buffered, _utf16_encoding(buffered.peek(4)[:4]) or "latin-1")
 
 
 class JsonObject(dict):  # type: ignore[type-arg]

@@ -31,7 +31,6 @@ import csv
 import glob
 import gzip
 import hashlib
-import io
 import json
 import os
 import re
@@ -47,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 from journeywatch.domain import Mention
 from journeywatch.errors import ConfigError, SourceError
+from journeywatch.lines import universal_lines
 from journeywatch.settings import FileSource
 from journeywatch.settings.sources import SourceKindLabel
 
@@ -222,35 +222,17 @@ class _Cursor:
         return _tail_hash(b"".join(self.recent)[begin - self.recent_start:self.offset - self.recent_start])
 
 
-def _raw_lines(handle: IO[bytes]) -> Iterator[bytes]:
-    """`handle`'s lines from where it stands, each with its end: a LF, a CRLF or a bare CR (Python's universal
-    newlines, as `classify --jsonl` reads them).
-
-    An old Mac export ends its lines with a bare CR: split on LF alone, a CSV was refused and a JSONL file was one
-    line, never read. The bytes are read as Latin-1, which maps each byte to one character and back, so each line
-    comes back as the bytes it was (its length is the offset it moves by); CR and LF are never part of another
-    character in the encodings a source may name. A CRLF split between two reads is one line end. The stream is
-    read ahead: its position is past the last line handed out.
-    """
-    text = io.TextIOWrapper(handle, encoding="latin-1", newline="")  # type: ignore[arg-type]
-    try:
-        for line in text:
-            yield line.encode("latin-1")
-    finally:
-        text.detach()  # the caller's handle stays open
-
-
 def _lines(handle: IO[bytes], cursor: _Cursor, encoding: str = "utf-8") -> Iterator[str]:
     """Decoded lines, tracking the byte offset; undecodable lines are flagged, not fatal.
 
-    Lines end at a LF, a CRLF or a bare CR (`_raw_lines`), which is why `FileSource.encoding` accepts only codecs
+    Lines end at a LF, a CRLF or a bare CR (`universal_lines`), which is why `FileSource.encoding` accepts only codecs
     that write ASCII as ASCII. A LF opening the bytes after a CR the last run ended on is the end of that CRLF (a
     writer had written the CR, not yet the LF), not a blank line of its own: the lines after it keep their numbers.
     """
     recent = cursor.recent
     utf8_first = _one_byte(encoding)
     after_cr = cursor.offset > 0 and cursor.recent_bytes > 0 and recent[-1].endswith(b"\r")
-    for raw in _raw_lines(handle):
+    for raw in universal_lines(handle):
         if after_cr and raw == b"\n":
             after_cr = False
             cursor.offset += 1
