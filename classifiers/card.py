@@ -20,6 +20,11 @@ _SETS = {
 }
 
 
+def counted(n: int, noun: str) -> str:
+    """`n` and `noun`, plural unless `n` is 1: "1 epoch", "2 epochs" (the card and train's log said "1 epochs")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _row(name: str, kind: str, report: dict[str, Any]) -> str:
     return (f"| {name} | {kind} | {report['n']:,} | {report['accuracy']:.3f} | {report['macro_f1']:.3f} "
             f"| {report['macro_recall']:.3f} |")
@@ -75,6 +80,10 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _epochs(epochs: Any) -> str:
+    return counted(epochs, "epoch") if isinstance(epochs, int) else "? epochs"
+
+
 # train's CLI options whose non-default values the card's command spells out, so the command reproduces the model
 _FLAGS = (("epochs", "--epochs", 2), ("tuned_layers", "--tuned-layers", 4),
           ("sentiment_per_epoch", "--sentiment-per-epoch", None), ("precision", "--precision", "fp32"))
@@ -128,7 +137,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         f"- The bottom {6 - config.tuned_layers} encoder layers are frozen (their outputs cached once per text); "
         f"the top {config.tuned_layers} layers and both heads are fine-tuned together, each head learning "
         "only from examples that carry its label.",
-        f"- {options.get('epochs', '?')} epochs, batch {options.get('batch_size', '?')}, AdamW "
+        f"- {_epochs(options.get('epochs'))}, batch {options.get('batch_size', '?')}, AdamW "
         f"(layers lr {options.get('lr_layers', '?')}, heads lr {options.get('lr_heads', '?')}), "
         f"class weights (max/count)^{options.get('class_weight_power', '?')}; "
         f"{options.get('sentiment_per_epoch') or 'all'} sentiment tweets sampled per epoch, moment examples "

@@ -27,6 +27,7 @@ from journeywatch.errors import ModelError
 
 from .cache import HiddenStates, cached_hidden
 from .calibration import fit_bias, fit_temperature, macro_recall
+from .card import counted
 from .data import Example
 from .encoder import MAX_TOKENS, NUM_LAYERS, load_base_encoder, load_tokenizer
 from .files import ModelConfig, save_model
@@ -212,7 +213,8 @@ def train_model(dataset: TrainingSet, out: Path, options: TrainOptions | None = 
     sentiment_dev_states = hidden_for(sentiment_dev, "sentiment dev") if sentiment_dev else None
     moment_dev_states = hidden_for(moment_dev, "moment dev") if moment_dev else None
     log(f"training: {len(sentiment_items)} sentiment-only and {len(moment_items)} moment items; "
-        f"{per_epoch} + {repeat}x{len(moment_items)} per epoch, {options.epochs} epochs, {total_steps} steps")
+        f"{per_epoch} + {repeat}x{len(moment_items)} per epoch, {counted(options.epochs, 'epoch')}, "
+        f"{counted(total_steps, 'step')}")
 
     step = 0
     for epoch in range(options.epochs):
