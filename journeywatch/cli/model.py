@@ -930,10 +930,17 @@ def reclassify(
     state["interrupted"] = KEPT_AND_CARRIED_ON  # each batch is stored as it is done
     engine, settings = database_engine(config, database)
     options = settings.classifier if settings else ClassifierSettings()
-    from journeywatch.classifiers import load_classifier
+    from journeywatch.classifiers import load_classifier, model_version
+    from journeywatch.classifiers.files import read_config
 
-    classifier = load_classifier(model or options.model_dir, batch_size=options.batch_size,
-                                 review_below=options.review_below)
+    folder = _model_dir(model or options.model_dir)
+    read_config(folder)  # a folder with no model: its one line
+    # counted before the model is loaded (some 16 s: the encoder and its weights), which nothing may need
+    if not count_pending(engine, version := model_version(folder)):
+        _console.print(f"reclassified 0 items: every stored classification is already from {version}; "
+                       "nothing to reclassify", highlight=False, soft_wrap=True)
+        return
+    classifier = load_classifier(folder, batch_size=options.batch_size, review_below=options.review_below)
     total = count_pending(engine, classifier.version)
     # SIGTERM (a cron `timeout`, a service stop) ended it with exit 143 and not a word, where Ctrl-C said
     # what was kept: it is ended as Ctrl-C ends it, and says the same
