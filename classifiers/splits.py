@@ -6,7 +6,7 @@ rerun with more data keeps old held-out items held out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,12 +51,16 @@ def build_training_set(
     *,
     benchmarks: Path | None = data.DEFAULT_BENCHMARKS,
     corpus: bool = True,
+    read_text: Callable[[str], str] | None = None,
 ) -> TrainingSet:
     """Gather the project's data (and the shared benchmarks when `benchmarks` is given).
 
     `data_files` are extra JSONL files with `text` and `moment` and/or
     `sentiment`; with `corpus=False` and no benchmarks they are all there is
-    (the tests train this way on a few dozen lines).
+    (the tests train this way on a few dozen lines). `read_text` turns each of
+    their texts into what the model reads at run time (the CLI's: an export's
+    HTML as its words), so a model is not trained on tags and entities that
+    `classify` never gives it; classifiers import no listener, so it is handed in.
     """
     out = TrainingSet()
     own: list[Example] = []
@@ -65,8 +69,11 @@ def build_training_set(
     out.sources = {"corpus": bool(own), "data_files": [Path(path).name for path in data_files],
                    "real_posts": False, "semeval": False, "tweeteval_val": False}
     for path in data_files:  # a line with no known label trains nothing, and must not shadow a labelled duplicate
-        own.extend(e for e in data.examples_from_rows(data.read_jsonl(Path(path)), Path(path).stem)
-                   if e.moment or e.sentiment)
+        rows = data.read_jsonl(Path(path))
+        if read_text is not None:
+            rows = ({**row, "text": read_text(row["text"])} if isinstance(row.get("text"), str) else row
+                    for row in rows)
+        own.extend(e for e in data.examples_from_rows(rows, Path(path).stem) if e.moment or e.sentiment)
     seen: set[str] = set()
     for example in own:
         key = example.text.lower()

@@ -115,8 +115,9 @@ def train(
             if not path.is_dir() and not path.is_file():
                 raise ConfigError(f"--data {str(path)!r} is not a regular file (a pipe?); training reads it twice, "
                                   "so give a file")
-            _read_rows(path, "--data ", labelled=True)
-        dataset = build_training_set(data, benchmarks=bench, corpus=corpus)
+            _read_rows(path, "--data ", labelled=True, markup=True)
+        # its texts as `classify` reads them: HTML as its words, not the tags and entities it never sees
+        dataset = build_training_set(data, benchmarks=bench, corpus=corpus, read_text=_text_read)
     counts = dataset.counts()
     for kind in ("moment", "sentiment"):  # training goes on (one head may be all you want), but say so
         if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
