@@ -38,6 +38,7 @@ from journeywatch.storage.digest_queries import (
     brand_week_counts,
     first_mention_time,
     first_stored_time,
+    model_versions,
     most_confident,
     repeat_authors,
     texts_for_terms,
@@ -493,6 +494,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         terms_listed=settings.terms_per_stage > 0,
         baseline_items=sizes[1],
         baseline_weeks=baseline_weeks,
+        model_versions=model_versions(engine, brand, edges[0], end),
         first_item=None if first_item is None else first_item.astimezone(ZoneInfo(tz)),
         data_from=None if data_from is None else data_from.astimezone(ZoneInfo(tz)),
         partial_note=None if data_to is None else  # 'Wed 4 Nov', as the period and the quotes date it

@@ -368,3 +368,23 @@ def no_data_weeks(digest: Digest) -> list[str]:
     counts = next(iter(digest.trend.counts.values()), {})
     weekly = next(iter(counts.values()), [])
     return [week for week, n in zip(digest.trend.weeks, weekly) if n is None]
+
+
+def models_text(digest: Digest) -> str | None:
+    """'Classified by model jw-0.1.0+b32975822e (1,234 items over the 8 weeks shown); the model card ...'; None:
+    nothing is classified.
+
+    Several versions (a `reclassify` not run, or stopped midway) are named each with its items, most first: a
+    reader can tell whether the figures come from the model the model card measures.
+    """
+    if not digest.model_versions:
+        return None
+    weeks = f"over the {len(digest.trend.weeks)} weeks shown"
+    ranked = sorted(digest.model_versions.items(), key=lambda pair: (-pair[1], pair[0]))
+    card = "the model card names the version its accuracy was measured on"
+    if len(ranked) == 1:
+        version, n = ranked[0]
+        return f"Classified by model {version} ({count(n)} {weeks}); {card}"
+    named = [f"{version} ({count(n)})" for version, n in ranked]
+    return f"Classified by models {', '.join(named[:-1])} and {named[-1]} {weeks}; {card}"
+

@@ -165,6 +165,9 @@ class Digest:
     data_from: datetime | None = None
     # The weeks before this one that changes are measured against: four, fewer for a brand first seen since.
     baseline_weeks: int = 4
+    # Classifier model version -> the items of the trend's weeks it tagged (every item the digest counts): which
+    # model the figures come from, and whether it is the one the model card measures.
+    model_versions: dict[str, int] = field(default_factory=dict)
     # Journey moments a custom stage mapping leaves out -> this week's items of each: in the headline, on no stage.
     unmapped: dict[str, int] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)  # name -> PNG, filled by charts.add_charts

@@ -28,6 +28,7 @@ from .model import Digest
 # A quote (a stage's `quotes`, `negative_share_items`) of unknown date has `date_known` false and `created_at`
 # null: the time stored for it is when the feed was read, not when it was written. A quote's `url` (and that of an
 # alert's `top_items`) is null where it is no absolute http(s) address (`javascript:`, `data:`): never a link.
+# `model_versions` counts the classified items of the trend's weeks per classifier model version.
 FORMAT_VERSION = 2
 
 

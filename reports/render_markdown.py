@@ -22,6 +22,7 @@ from .formatting import (
     emerging_note,
     figure,
     known_change_text,
+    models_text,
     no_data_reason,
     no_data_weeks,
     overlap_text,
@@ -225,7 +226,9 @@ def render_markdown(digest: Digest) -> str:
               f"- Flagged for human review: {c.needs_review:,} (counted in the figures, never quoted)"]
     failed = "; ".join(f"{md_escape(f.source)} ×{f.failures:,} ({md_escape(short(f.last_error or '', 120))})"
                        for f in c.failed_sources)
+    models = models_text(digest)
     lines += [f"- Sources that failed: {failed or 'none'}", "",
+              *([f"_{md_escape(models)}._", ""] if models else []),
               f"_Stage model {md_escape(digest.stage_model)}: {' → '.join(md_escape(n) for n in digest.stage_names)}. "
               f"Generated {digest.generated_at:%Y-%m-%d %H:%M} UTC by journeywatch._", ""]
     return "\n".join(line for line in lines if line is not None)

@@ -294,6 +294,23 @@ def texts_for_terms(
     ]
 
 
+def model_versions(engine: Engine, brand: str, since: datetime, until: datetime) -> dict[str, int]:
+    """`brand`'s classified items written in [since, until), counted per classifier model version.
+
+    Every classification keeps its version; a digest that did not say which tagged its items left a reader
+    unable to tell whether its figures came from the model the model card measures.
+    """
+    query = (
+        select(classifications.c.model_version, func.count())
+        .select_from(mention_brands.join(classifications,
+                                         classifications.c.mention_id == mention_brands.c.mention_id))
+        .where(_brand_range(brand, since, until))
+        .group_by(classifications.c.model_version)
+    )
+    with engine.connect() as connection:
+        return {str(version): int(n) for version, n in connection.execute(query)}
+
+
 def repeat_authors(
     engine: Engine, brand: str, history_start: datetime, week_start: datetime, week_end: datetime
 ) -> tuple[int, int]:
