@@ -3,19 +3,30 @@
 The version stored with every classification is derived from these files'
 bytes, so any retrained model gets a new version and `reclassify` finds the
 items an older model tagged.
+
+The two files are one model: a folder is saved whole into a new folder beside
+it and swapped in, and `config.json` carries the sha256 of the weights written
+with it, so a reader never takes one file of each of two models.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
+import os
+import shutil
+import stat
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load, save
 
 from journeywatch.domain import MOMENTS, SENTIMENTS
 from journeywatch.errors import ModelError
@@ -27,6 +38,7 @@ RELEASE = "0.1.0"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS = "weights.safetensors"
 CONFIG = "config.json"
+WEIGHTS_SHA = "weights_sha256"  # in config.json: the weights it was written with (models saved before: none)
 
 
 @dataclass(slots=True)
@@ -55,32 +67,154 @@ class ModelConfig:
 
 
 def save_model(upper: UpperNet, config: ModelConfig, out: Path) -> None:
-    """Write weights (fp16) and config to `out`, replacing what was there."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write weights (fp16) and config to `out`, replacing what was there, as one change.
+
+    Both are written into a new folder beside `out` (with `out`'s other files) that
+    then takes `out`'s place: written into `out` one after the other, Ctrl-C or a
+    crash between them left new weights beside the old config, and a worker loading
+    the model meanwhile could read one of each. Interrupted, the new folder is removed.
+    """
+    out = out.resolve()  # a symlinked model folder: the folder is replaced, not the link
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    try:
+        _write_folder(upper, config, out, staging)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_folder(upper: UpperNet, config: ModelConfig, out: Path, staging: Path) -> None:
+    """The model's files in `staging`, with the rest of `out`'s and its mode (a new folder: the umask's)."""
+    if out.is_dir():
+        for entry in out.iterdir():
+            if entry.name not in (WEIGHTS, CONFIG):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, staging / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+        shutil.copymode(out, staging)
+    else:  # mkdtemp's 0700 kept a worker running as another user out: a folder's mode under the umask
+        probe = staging / ".mode"
+        probe.mkdir()
+        staging.chmod(stat.S_IMODE(probe.stat().st_mode))
+        probe.rmdir()
     tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in upper.state_dict().items()}
-    save_file(tensors, str(out / WEIGHTS))
-    (out / CONFIG).write_text(json.dumps(config.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    # safetensors writes its file 0600 whatever the umask: a worker running as another user read the config
-    # and not the weights; they get the config's mode, the umask's
-    (out / WEIGHTS).chmod((out / CONFIG).stat().st_mode & 0o777)
+    weights = save(tensors)
+    # written by us, not by safetensors' save_file (0600 whatever the umask): the umask's mode, as the config's
+    _write_synced(staging / WEIGHTS, weights)
+    written = {**config.to_json(), WEIGHTS_SHA: hashlib.sha256(weights).hexdigest()}
+    _write_synced(staging / CONFIG, (json.dumps(written, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def read_config(model_dir: Path) -> ModelConfig:
-    path = model_dir / CONFIG
-    if not path.is_file() or not (model_dir / WEIGHTS).is_file():
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put the folder `staging` in `out`'s place; the folder `out` was is removed."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):  # one step: `out` is always a whole model
+        shutil.rmtree(staging)
+        return
+    old = staging.with_name(staging.name.removesuffix(".new") + ".old")  # no exchange here: `out` is gone a moment
+    os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFiles:
+    """A model folder's config and weights, read as one pair, and the version of that pair."""
+
+    config: ModelConfig
+    weights: bytes
+    version: str
+
+
+def read_model(model_dir: Path, attempts: int = 5) -> ModelFiles:
+    """Config and weights read as one model.
+
+    A `train` swapping the folder in between the two reads gives a config and weights
+    of two models: the config names its weights' sha256, and they are read again.
+    """
+    _no_model(model_dir)
+    mismatch = "the folder changed while it was read"
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(0.02 * attempt)
+        try:
+            config_bytes, weights = (model_dir / CONFIG).read_bytes(), (model_dir / WEIGHTS).read_bytes()
+        except FileNotFoundError:  # where folders cannot be exchanged, `train` moves one out and the other in
+            continue
+        raw = _config_json(model_dir / CONFIG, config_bytes)
+        written, actual = raw.get(WEIGHTS_SHA), hashlib.sha256(weights).hexdigest()
+        if written is None or written == actual:  # None: saved before configs named their weights
+            return ModelFiles(_model_config(model_dir / CONFIG, raw), weights, _version(weights, config_bytes))
+        mismatch = f"its sha256 is {actual[:12]}…, the config names {str(written)[:12]}…"
+    _no_model(model_dir)
+    raise ModelError(f"{model_dir / WEIGHTS} is not the file {CONFIG} beside it was written with ({mismatch}): "
+                     f"restore the two files together, or retrain with `journeywatch train --out {model_dir}`")
+
+
+def _no_model(model_dir: Path) -> None:
+    if not (model_dir / CONFIG).is_file() or not (model_dir / WEIGHTS).is_file():
         where = f"no folder {model_dir}" if not model_dir.exists() else f"no trained model in {model_dir}"
         raise ModelError(f"{where} (need {CONFIG} and {WEIGHTS}): fix the path, or train "
                          "one with `journeywatch train --out DIR` and point classifier.model_dir (or --model) at it")
+
+
+def _config_json(path: Path, data: bytes) -> dict[str, Any]:
     try:
-        return ModelConfig.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, AttributeError) as exc:
+        raw = json.loads(data.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path} is not a journeywatch model config: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ModelError(f"{path} is not a journeywatch model config: not a JSON object")
+    return raw
+
+
+def _model_config(path: Path, raw: dict[str, Any]) -> ModelConfig:
+    try:
+        return ModelConfig.from_json(raw)
+    except (TypeError, AttributeError) as exc:
         raise ModelError(f"{path} is not a journeywatch model config: {exc}") from exc
 
 
-def load_weights(upper: UpperNet, model_dir: Path) -> None:
-    """Load the saved fp16 weights into `upper` (kept fp32 in memory)."""
+def read_config(model_dir: Path) -> ModelConfig:
+    """The config of the model in `model_dir` (read with its weights, as `read_model`)."""
+    return read_model(model_dir).config
+
+
+def load_weights(upper: UpperNet, model_dir: Path, weights: bytes | None = None) -> None:
+    """Load the saved fp16 weights into `upper` (kept fp32 in memory); `weights`: the file's bytes, read already."""
     try:  # a truncated or overwritten file, or tensors of another shape: one line, not a traceback
-        state = {k: v.float() for k, v in load_file(str(model_dir / WEIGHTS)).items()}
+        data = (model_dir / WEIGHTS).read_bytes() if weights is None else weights
+        state = {k: v.float() for k, v in load(data).items()}
         missing, unexpected = upper.load_state_dict(state, strict=False)
     except (SafetensorError, RuntimeError) as exc:
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
@@ -93,8 +227,12 @@ def load_weights(upper: UpperNet, model_dir: Path) -> None:
 
 
 def model_version(model_dir: Path) -> str:
-    """`jw-<release>+<hash>`: a hash of the weight and config bytes."""
+    """`jw-<release>+<hash>`: a hash of the weight and config bytes (of one model: `read_model`)."""
+    return read_model(model_dir).version
+
+
+def _version(weights: bytes, config: bytes) -> str:
     digest = hashlib.sha256()
-    for name in (WEIGHTS, CONFIG):
-        digest.update((model_dir / name).read_bytes())
+    digest.update(weights)
+    digest.update(config)
     return f"jw-{RELEASE}+{digest.hexdigest()[:10]}"

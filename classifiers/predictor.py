@@ -27,7 +27,7 @@ from journeywatch.domain import Prediction
 
 from .calibration import softmax
 from .encoder import length_sorted_batches, load_base_encoder, load_fast_tokenizer, normalise_text, readable
-from .files import ModelConfig, load_weights, model_version, read_config
+from .files import ModelConfig, load_weights, read_model
 from .fused import fused_bf16_layers
 from .network import JourneyNet, upper_from_base
 from .quantize import quantize_linears
@@ -106,8 +106,9 @@ class JourneyClassifier:
     def __init__(self, model_dir: Path, *, batch_size: int = 64, review_below: float = 0.5,
                  backend: Backend = "auto", device: str | None = None) -> None:
         self.model_dir = model_dir
-        self.config: ModelConfig = read_config(model_dir)
-        self.version: str = model_version(model_dir)
+        files = read_model(model_dir)  # config and weights of one model, even while `train` replaces it
+        self.config: ModelConfig = files.config
+        self.version: str = files.version
         self.batch_size = batch_size
         self.review_below = review_below
         self.tokenizer: Any = load_fast_tokenizer(self.config.max_tokens)
@@ -115,7 +116,7 @@ class JourneyClassifier:
         base = load_base_encoder()
         upper = upper_from_base(base, self.config.tuned_layers, len(self.config.moments),
                                 len(self.config.sentiments))
-        load_weights(upper, model_dir)
+        load_weights(upper, model_dir, files.weights)
         net = JourneyNet(base, upper).eval()
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.backend: str = cpu_backend(backend) if self.device.type == "cpu" else "cuda"
