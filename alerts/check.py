@@ -74,13 +74,14 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
     nowhere, a notice that failed was said by no one until the next check.
     """
     now = now or datetime.now(timezone.utc)
+    zone = config.digest.timezone  # where the brand managers read the alerts' times (stored in UTC)
     fired: list[Alert] = []
     for brand in config.brands:
-        for outcome, alert in resend_failed(engine, brand.name, config.alerts, now):
-            _note(notes, outcome.note(alert))
+        for outcome, alert in resend_failed(engine, brand.name, config.alerts, now, zone):
+            _note(notes, outcome.note(alert, zone))
             if resent is not None:
                 resent.append(outcome)
-        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended, zone=config.digest.timezone))
+        fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended, zone=zone))
     return fired
 
 
@@ -118,7 +119,7 @@ def _first_window(ready: datetime, config: Config) -> str:
     if window_start(index, window, origin) < ready:
         index += 1
     start = window_start(index, window, origin)
-    return window_text(start, start + window)
+    return window_text(start, start + window, config.digest.timezone)
 
 
 def _duration(value: timedelta) -> str:
@@ -165,7 +166,8 @@ def _item(item: Any) -> dict[str, Any]:
 
 def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
                 notes: list[str] | None = None, ended: list[Alert] | None = None, zone: str = "UTC") -> list[Alert]:
-    """`check_alerts` for one brand; windows of whole days start at midnight in `zone` (`window_origin`)."""
+    """`check_alerts` for one brand; windows of whole days start at midnight in `zone` (`window_origin`), and
+    the messages sent give times there."""
     window = settings.window
     origin = window_origin(window, zone)
     seen = first_seen(engine, brand)
@@ -220,14 +222,14 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
             elif event.kind == "end" and event.spike.alert_id is not None:
                 end_alert(connection, event.spike.alert_id, event.at)
                 ended_ids.append(event.spike.alert_id)
-    fired = [_notify(engine, get_alert(engine, alert_id), settings) for alert_id in new_ids]
+    fired = [_notify(engine, get_alert(engine, alert_id), settings, zone=zone) for alert_id in new_ids]
     if settings.notify_ended and settings.notify:
         for alert_id in ended_ids:
-            notice = _notify(engine, get_alert(engine, alert_id), settings, ended=True)
+            notice = _notify(engine, get_alert(engine, alert_id), settings, ended=True, zone=zone)
             if ended is not None and alert_id not in new_ids:  # a new one is returned with both notices
                 ended.append(notice)
     for alert in fired:  # every caller shows what it returns (`alerts check`, the monitor's summary and log)
-        logger.info("ALERT %s", alert.summary_line())
+        logger.info("ALERT %s", alert.summary_line(zone))
     return [get_alert(engine, alert.id) for alert in fired]
 
 
@@ -276,11 +278,11 @@ def _hours(value: timedelta) -> str:
     return f"{value / timedelta(hours=1):g}h"
 
 
-def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False) -> Alert:
+def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False, zone: str = "UTC") -> Alert:
     if not settings.notify:
         return alert
     kind = "ended" if ended else "alert"
-    title, body, notify_type = message(alert, kind)
+    title, body, notify_type = message(alert, kind, zone)
     # Each target's outcome is written as soon as it is known: a check killed while a later target stalls
     # leaves only that target's claim, and the next check does not send the others a second copy.
     for url in settings.notify:

@@ -9,12 +9,12 @@ beside the anchor, so they survive apprise's conversion to plain text
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from html import escape
 
 from journeywatch.links import safe_url
 
-from .alert import Alert, expected_text, ratio_text, window_text
+from .alert import Alert, expected_text, item_time_text, moment_text, ratio_text, window_text
 
 _TEXT_LIMIT = 400
 
@@ -33,15 +33,19 @@ def alert_title(alert: Alert) -> str:
     return f"journeywatch alert: negative share-stage spike for {alert.brand}"
 
 
-def alert_html(alert: Alert) -> str:
-    """The alert body: figures, the sources that drove it, the top items with their links."""
-    when = window_text(alert.window_start, alert.window_end)  # the end's date too when it is past midnight
+def alert_html(alert: Alert, zone: str = "UTC") -> str:
+    """The alert body: figures, the sources that drove it, the top items with their links.
+
+    Times are in `zone` (`digest.timezone`), with UTC beside the window's where it differs: a brand manager
+    in Berlin read "14:00–15:00 UTC" for a spike lived from 15:00.
+    """
+    when = window_text(alert.window_start, alert.window_end, zone)  # the end's date too when past midnight
     share = f"{alert.negative_share:.0%}" if alert.negative_share is not None else "n/a"
     span = "this window" if alert.windows == 1 else f"the last {alert.windows} windows"
     # The share is of the last window alone: beside a sum of windows, "the window" read as all of them.
     last = alert.window_end - (alert.window_end - alert.window_start) / max(alert.windows, 1)
     share_of = "the window" if alert.windows == 1 else (
-        f"the last of those windows ({window_text(last, alert.window_end)})")
+        f"the last of those windows ({window_text(last, alert.window_end, zone)})")
     lines = [
         *_from_history(alert),
         f"<h2>{escape(alert.brand)}: negative share-stage spike</h2>",
@@ -59,7 +63,8 @@ def alert_html(alert: Alert) -> str:
         link = safe_url(item.url)  # as the digest links; a `javascript:` one is shown as text
         where = f' — <a href="{escape(link)}">{escape(link)}</a>' if link else (
             f" — {escape(item.url)}" if item.url else "")
-        lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(item.created_at)}){where}</li>")
+        posted = item_time_text(item.created_at, zone)
+        lines.append(f"<li>“{escape(_short(item.text))}” ({escape(item.source)}, {escape(posted)}){where}</li>")
     lines.append("</ol>")
     return "\n".join(lines)
 
@@ -78,21 +83,21 @@ def _from_history(alert: Alert) -> list[str]:
             "of past mentions); the spike is likely over.</em></p>"]
 
 
-def late_note_html(first_tried: str | None) -> str:
-    """The line a re-sent alert opens with: it is late, and since when it was due."""
+def late_note_html(first_tried: str | None, zone: str = "UTC") -> str:
+    """The line a re-sent alert opens with: it is late, and since when it was due (in `zone`)."""
     if not first_tried:
         return "<p><em>Sent late: the first delivery to this target failed.</em></p>\n"
     try:
-        when = datetime.fromisoformat(first_tried).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = moment_text(datetime.fromisoformat(first_tried), zone)
     except ValueError:
         when = first_tried
     return f"<p><em>Sent late: the first delivery to this target, at {escape(when)}, failed.</em></p>\n"
 
 
-def unfinished_note_html(claimed_at: str) -> str:
+def unfinished_note_html(claimed_at: str, zone: str = "UTC") -> str:
     """The line an alert opens with when sent again because the check sending it first was stopped mid-send."""
     try:
-        when = datetime.fromisoformat(claimed_at).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = moment_text(datetime.fromisoformat(claimed_at), zone)
     except ValueError:
         when = claimed_at
     return (f"<p><em>Sent again: the check that began sending this at {escape(when)} was stopped before it "
@@ -103,15 +108,16 @@ def ended_title(alert: Alert) -> str:
     return f"journeywatch: the negative share-stage spike for {alert.brand} has ended"
 
 
-def ended_html(alert: Alert) -> str:
-    start = alert.window_start.strftime("%Y-%m-%d %H:%M")
-    last = alert.last_window_end.strftime("%Y-%m-%d %H:%M")
-    return (f"<p>The spike for {escape(alert.brand)} that began at {escape(start)} UTC subsided after "
-            f"{escape(last)} UTC: no window since has been flagged.</p>")
+def ended_html(alert: Alert, zone: str = "UTC") -> str:
+    start = moment_text(alert.window_start, zone)
+    last = moment_text(alert.last_window_end, zone)
+    return (f"<p>The spike for {escape(alert.brand)} that began at {escape(start)} subsided after "
+            f"{escape(last)}: no window since has been flagged.</p>")
 
 
-def message(alert: Alert, kind: str) -> tuple[str, str, str]:
-    """Title, HTML body and apprise notify type of an alert (`kind` "alert") or its ended notice ("ended")."""
+def message(alert: Alert, kind: str, zone: str = "UTC") -> tuple[str, str, str]:
+    """Title, HTML body and apprise notify type of an alert (`kind` "alert") or its ended notice ("ended"),
+    its times in `zone` (`digest.timezone`)."""
     if kind == "ended":
-        return ended_title(alert), ended_html(alert), "info"
-    return alert_title(alert), alert_html(alert), "warning"
+        return ended_title(alert), ended_html(alert, zone), "info"
+    return alert_title(alert), alert_html(alert, zone), "warning"

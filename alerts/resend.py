@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 
 from journeywatch.settings import AlertSettings
 
-from .alert import Alert
+from .alert import Alert, moment_text
 from .message import late_note_html, message, unfinished_note_html
 from .notify import DeliveryResult, deliver
 from .redact import redact
@@ -59,10 +59,10 @@ class Resent:
     final: bool = False  # failed in a way no later check retries (it reached the target: a refused login, a 401)
     unfinished: bool = False  # no earlier outcome: the check sending it was stopped mid-send
 
-    def note(self, alert: Alert) -> str:
-        """The line `alerts check` and `run` print for it."""
+    def note(self, alert: Alert, zone: str = "UTC") -> str:
+        """The line `alerts check` and `run` print for it, its times in `zone` (`digest.timezone`)."""
         what = "ended notice for alert" if self.kind == "ended" else "alert"
-        when = f"{alert.window_start:%Y-%m-%d %H:%M} UTC"
+        when = moment_text(alert.window_start, zone)
         if self.ok:
             had = "whose send a stopped check had left unfinished" if self.unfinished else "which had failed"
             return f"{self.brand}: {what} #{self.alert_id} (window from {when}) sent to {self.target}, {had}"
@@ -70,7 +70,7 @@ class Resent:
         if self.final:  # said "tried again at each check" of a target that no check tries again
             return head + f"{self.error}; not tried again (mend the target in the config, and the next alert goes out)"
         until = alert.created_at + RESEND_FOR
-        return head + f"{self.error} (tried again at each check until {until:%Y-%m-%d %H:%M} UTC)"
+        return head + f"{self.error} (tried again at each check until {moment_text(until, zone)})"
 
 
 def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
@@ -192,8 +192,10 @@ def settle_delivery(engine: Engine, alert_id: int, kind: str, target: str, resul
     change_deliveries(engine, alert_id, settle)
 
 
-def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: datetime) -> list[tuple[Resent, Alert]]:
+def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
+                  zone: str = "UTC") -> list[tuple[Resent, Alert]]:
     """Send the brand's recent alerts to the targets that did not get them; one try each, oldest alert first.
+    Their times are written in `zone` (`digest.timezone`).
 
     A target that fails again is not tried for the brand's other alerts in
     this check: it is still down, and each try would wait for its timeout.
@@ -212,7 +214,7 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
                 if target in down or not claim_delivery(engine, alert.id, kind, target, now):
                     continue
                 unfinished = _unfinished(alert.deliveries, kind, target)
-                result = _send(alert, kind, target, shown[target], unfinished)
+                result = _send(alert, kind, target, shown[target], unfinished, zone)
                 settle_delivery(engine, alert.id, kind, target, result.as_dict())
                 if not result.ok:
                     down.add(target)
@@ -230,12 +232,12 @@ def _unfinished(deliveries: list[dict[str, Any]], kind: str, target: str) -> str
                 None)
 
 
-def _send(alert: Alert, kind: str, target: str, url: str, unfinished: str | None) -> DeliveryResult:
+def _send(alert: Alert, kind: str, target: str, url: str, unfinished: str | None, zone: str) -> DeliveryResult:
     """One try, no backoff: the next check is the next retry. `unfinished`: when a stopped check claimed it."""
     first = next((d.get("first_at") or d.get("at") for d in alert.deliveries
                   if d.get("kind") == kind and d.get("target") == target), None)
-    title, body, notify_type = message(alert, kind)
-    opening = unfinished_note_html(unfinished) if unfinished else late_note_html(first)
+    title, body, notify_type = message(alert, kind, zone)
+    opening = unfinished_note_html(unfinished, zone) if unfinished else late_note_html(first, zone)
     [result] = deliver([url], title, opening + body, "html", retries=0, notify_type=notify_type)
     logger.info("alert %d sent again to %s: %s", alert.id, result.target, "ok" if result.ok else result.error)
     return result

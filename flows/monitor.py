@@ -296,11 +296,12 @@ def alerts_task(config: Config) -> dict[str, Any]:
         f"{r.target}: {r.error} (alert #{r.alert_id}, sent again)" for r in resent if not r.ok] + [
         _undelivered(alert, d) for alert, d in ended_failures(ended)]
     delivered = sorted({d["target"] for d in outcomes + ended_sent if d["ok"]} | {r.target for r in resent if r.ok})
+    zone = config.digest.timezone  # the alerts' times as their readers live them (`run` prints these lines)
     for alert in fired:
-        logger.warning("ALERT %s", alert.summary_line())
+        logger.warning("ALERT %s", alert.summary_line(zone))
     for line in undelivered:
         logger.error("alert not delivered to %s", line)
-    return {"fired": [alert.summary_line() for alert in fired], "delivered": delivered, "undelivered": undelivered,
+    return {"fired": [alert.summary_line(zone) for alert in fired], "delivered": delivered, "undelivered": undelivered,
             "notes": notes}
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from journeywatch.alerts import alerts_between, check_alerts, recent_alerts
+from journeywatch.alerts.alert import moment_text
 from journeywatch.alerts.counts import window_counts, window_index
 from journeywatch.domain import Mention, Prediction
 from journeywatch.settings import Brand, Config
@@ -285,7 +286,8 @@ def test_a_delivery_that_failed_is_sent_once_when_the_target_is_back(
     assert check_alerts(engine, config, now=AFTER_DEMO + timedelta(hours=1), notes=notes, resent=resent) == []
     [received] = webhook_server.wait_for(1)
     assert "Northwind Air" in received.json["title"]
-    assert f"Sent late: the first delivery to this target, at {tried:%Y-%m-%d %H:%M} UTC" in received.json["message"]
+    when = moment_text(tried, config.digest.timezone)  # the demo's Europe/London, as its alerts are read
+    assert f"Sent late: the first delivery to this target, at {when}, failed" in received.json["message"]
     assert [(r.alert_id, r.ok) for r in resent] == [(alert.id, True)]
     assert any(f"alert #{alert.id}" in note and "sent to" in note for note in notes)
 

@@ -20,16 +20,20 @@ runner = CliRunner()
 
 
 def demo_config_file(sqlite_url: str, folder: Path, alerts: dict[str, object],
-                     extra_brands: tuple[dict[str, str], ...] = ()) -> Path:
-    """The alerts demo loaded into `sqlite_url`, and a config file naming it with these `alerts:` settings."""
+                     extra_brands: tuple[dict[str, str], ...] = (), zone: str | None = None) -> Path:
+    """The alerts demo loaded into `sqlite_url`, and a config file naming it with these `alerts:` settings
+    (and `digest.timezone: zone`, when given)."""
     config = demo_config(sqlite_url)
     load_demo(open_database(sqlite_url), config)
     path = folder / "journeywatch.yaml"
-    path.write_text(yaml.safe_dump({
+    raw: dict[str, object] = {
         "database": sqlite_url,
         "brands": [b.model_dump() for b in config.brands] + list(extra_brands),
         "alerts": alerts,
-    }), encoding="utf-8")
+    }
+    if zone is not None:
+        raw["digest"] = {"timezone": zone}
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return path
 
 

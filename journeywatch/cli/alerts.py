@@ -8,6 +8,7 @@ import signal
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -27,21 +28,27 @@ if TYPE_CHECKING:
 console = Console(emoji=False)  # a brand or target holding ":fire:" is text, not an emoji
 
 
-def _window(alert: Alert) -> str:
-    """From the spike's first window to its last flagged one: the first window alone hid a spike's length."""
+def _window(alert: Alert, zone: str) -> str:
+    """From the spike's first window to its last flagged one: the first window alone hid a spike's length.
+    In `zone` (`digest.timezone`), UTC beside it where it differs (`window_text`)."""
     from journeywatch.alerts.alert import window_text
 
-    return window_text(alert.window_start, max(alert.window_end, alert.last_window_end))
+    return window_text(alert.window_start, max(alert.window_end, alert.last_window_end), zone)
 
 
-def _hours(start: datetime, end: datetime) -> str:
-    """'14:00–17:00' within a day (the alert's first line gives the date); dates too across midnight."""
+def _hours(start: datetime, end: datetime, zone: str) -> str:
+    """'14:00–17:00' within a day (the alert's first line gives the date); dates too across midnight.
+    In `zone`, as the first line gives the window first."""
+    from journeywatch.alerts.alert import is_utc
+
+    if not is_utc(zone):
+        start, end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
     if start.date() == end.date():
         return f"{start:%H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
 
 
-def _figures(alert: Alert, span: int) -> str:
+def _figures(alert: Alert, span: int, zone: str) -> str:
     """The count, its expectation and sources; for a spike flagged past the windows that raised it, the span's
     count first: '18 items' beside '14:00–17:00' read as the whole spike, where 27 fell in it."""
     from journeywatch.alerts.alert import expected_text, ratio_text
@@ -51,16 +58,19 @@ def _figures(alert: Alert, span: int) -> str:
     if alert.last_window_end <= alert.window_end:
         return f"{alert.observed} items, {against}; sources: {sources}"
     raised = "the windows that raised it" if alert.windows > 1 else "the window that raised it"
-    return (f"{span} items over {_hours(alert.window_start, alert.last_window_end)}, {alert.observed} of them in "
-            f"{_hours(alert.window_start, alert.window_end)} ({raised}): {against}; its sources: {sources}")
+    return (f"{span} items over {_hours(alert.window_start, alert.last_window_end, zone)}, {alert.observed} of "
+            f"them in {_hours(alert.window_start, alert.window_end, zone)} ({raised}): {against}; "
+            f"its sources: {sources}")
 
 
-def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engine: Any = None) -> None:
+def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engine: Any = None,
+                  zone: str = "UTC") -> None:
     """Two short lines per alert, so 80 columns hold it: who, when, status; then the figures and sources.
 
     A table of ten columns at 80 columns wraps every cell into fragments;
     these lines only wrap where a brand name or the source list is long.
-    With `engine`, a spike's items over its whole span are counted (`span_observed`).
+    With `engine`, a spike's items over its whole span are counted (`span_observed`). Times are in `zone`
+    (`digest.timezone`), with UTC beside the window where it differs.
     """
     from journeywatch.alerts.state import span_observed
 
@@ -70,9 +80,14 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engin
         sent = [d for (kind, _), d in outcomes.items() if kind == "alert"]
         # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
         delivered = f"delivered {sum(bool(d.get('ok')) for d in sent)}/{len(sent)}" if sent else "no notify targets"
-        console.print(f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert)}  {alert.status}, {delivered}",
-                      highlight=False)
-        _indented(_figures(alert, span_observed(engine, alert) if engine is not None else alert.observed), 4)
+        head = f"[bold]#{alert.id}[/] {escape(alert.brand)}  {_window(alert, zone)}"
+        status = f"{alert.status}, {delivered}"
+        if Text.from_markup(f"{head}  {status}").cell_len <= console.width:
+            console.print(f"{head}  {status}", highlight=False)
+        else:  # a window in a zone, with UTC beside it, is longer: wrapped, 'delivered' began a line of its own
+            console.print(head, highlight=False)
+            _indented(status, 4)
+        _indented(_figures(alert, span_observed(engine, alert) if engine is not None else alert.observed, zone), 4)
         for delivery in outcomes.values() if failures else []:  # "delivered 0/2" alone said not to whom or why
             if not delivery.get("ok"):
                 notice = "ended notice " if delivery.get("kind") == "ended" else ""
@@ -191,7 +206,7 @@ def check(
         if still_failing or ended_failed:
             raise typer.Exit(2)
         return
-    _print_alerts(fired, f"{len(fired)} new alert(s)", engine=engine)
+    _print_alerts(fired, f"{len(fired)} new alert(s)", engine=engine, zone=settings.digest.timezone)
     failed = [d for alert in fired for d in alert.deliveries if d.get("kind") in ("alert", "ended") and not d["ok"]]
     for delivery in failed:  # with notify_ended, a target that failed may fail for both notices
         notice = "ended notice " if delivery.get("kind") == "ended" else ""
@@ -209,10 +224,18 @@ def _print_ended_failures(failures: list[tuple[Alert, dict[str, Any]]]) -> None:
                       f"{escape(str(delivery['error']))} ({escape(alert.brand)}, alert #{alert.id})", highlight=False)
 
 
-def _since(value: str | None, now: datetime) -> datetime | None:
-    """`--since`: a UTC date or time (2026-11-18, 2026-11-18T14:00), or a duration back from now (7d, 12h)."""
+def _since(value: str | None, now: datetime, zone: str = "UTC") -> datetime | None:
+    """`--since`: a date or time (2026-11-18, 2026-11-18T14:00), or a duration back from now (7d, 12h).
+
+    A date or time without an offset is one in `zone` (`digest.timezone` with --config, else UTC), as the
+    list shows its times: read as UTC, '--since 2026-11-18T15:30' in Berlin dropped the spike listed
+    until 16:00 there. One written with an offset ('Z', '+01:00') is that time.
+    """
+    from journeywatch.alerts.alert import is_utc
+
     if value is None:
         return None
+    where = "UTC" if is_utc(zone) else zone
     try:
         return now - parse_duration(value.strip())
     except ValueError as exc:
@@ -221,21 +244,25 @@ def _since(value: str | None, now: datetime) -> datetime | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         if re.fullmatch(r"\d+\s*[A-Za-z]+", value.strip()):  # meant as a duration: say what is wrong with it
-            raise typer.BadParameter(f"{problem}, or a date like 2026-11-18 (UTC)") from None
-        raise typer.BadParameter(f"{value!r} is neither a date like 2026-11-18 (UTC) nor a duration back from "
-                                 "now like 7d or 12h") from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+            raise typer.BadParameter(f"{problem}, or a date like 2026-11-18 ({where})") from None
+        raise typer.BadParameter(f"{value!r} is neither a date like 2026-11-18 ({where}) nor a duration back "
+                                 "from now like 7d or 12h") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc if is_utc(zone) else ZoneInfo(zone))
+    return moment.astimezone(timezone.utc)
 
 
-def _none_found(engine, brand: str | None, since: datetime | None) -> str:  # type: ignore[no-untyped-def]
+def _none_found(engine, brand: str | None, since: datetime | None,  # type: ignore[no-untyped-def]
+                zone: str = "UTC") -> str:
     """What was searched, and which brands do have alerts there: "No alerts yet." hid a wrong brand or database."""
     from journeywatch.alerts import alert_brands
+    from journeywatch.alerts.alert import moment_text
 
     from journeywatch.storage import shown_url
 
     where = shown_url(engine.url)
     text = f"No alerts in {where}" + (f" for {brand!r}" if brand else "")
-    text += f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
+    text += f" since {moment_text(since, zone)}" if since else ""
     if brand or since:
         stored = alert_brands(engine)
         text += ("; brands with alerts there: " + ", ".join(f"{b} ({n})" for b, n in stored.items())
@@ -248,9 +275,11 @@ def list_alerts(
     config: Path = typer.Option(None, "--config", "-c", help="take the database URL from this config"),
     database: str = typer.Option(None, "--database", help=f"database URL (or set {DATABASE_ENV})"),
     brand: str = typer.Option(None, "--brand", help="only this brand (any letter case)"),
-    since: str = typer.Option(None, "--since", help="only alerts still flagged at or after a UTC date "
-                                                     "(2026-11-18) or this long ago (7d, 12h), begun earlier "
-                                                     "or not"),
+    since: str = typer.Option(None, "--since", help="only alerts still flagged at or after a date or time "
+                                                     "(2026-11-18, 2026-11-18T14:00) or this long ago (7d, "
+                                                     "12h), begun earlier or not; a date is in the config's "
+                                                     "digest.timezone with --config (as the list shows times), "
+                                                     "else UTC, unless it gives an offset (Z, +01:00)"),
     limit: int = typer.Option(20, "--limit", help="how many, newest first (1 to 1000)"),
     evidence: bool = typer.Option(False, "--evidence", help="also print each alert's top items and links"),
     as_json: bool = typer.Option(False, "--json", help="print the alerts as a JSON list, evidence included"),
@@ -268,11 +297,13 @@ def list_alerts(
     if brand is not None and not brand.strip():  # `--brand "$BRAND"`, unset: "No alerts", as if none were stored
         raise typer.BadParameter("is empty; leave --brand out to list every brand's alerts", param_hint="'--brand'")
     brand = brand.strip() if brand else None  # ' Acme ' pasted from a list is Acme, with a config or without
-    start = _since(since, datetime.now(timezone.utc))
-    if config and brand:  # a typo would otherwise read as "No alerts yet."
+    settings = load_config(config, strict=False) if config else None
+    zone = settings.digest.timezone if settings else "UTC"  # where the reader lives; stored times are UTC
+    start = _since(since, datetime.now(timezone.utc), zone)
+    if settings and brand:  # a typo would otherwise read as "No alerts yet."
         from journeywatch.reports.digests import select_brands
 
-        [brand] = select_brands(load_config(config, strict=False), brand)
+        [brand] = select_brands(settings, brand)
     engine, _ = database_engine(config, database)
     if brand and not config:  # no config to match against: the stored names, in any letter case
         stored = list(alert_brands(engine))
@@ -286,12 +317,15 @@ def list_alerts(
                          default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value)))
         return
     if not alerts:
-        console.print(escape(_none_found(engine, brand, start)), highlight=False, soft_wrap=True)  # the URL whole
+        console.print(escape(_none_found(engine, brand, start, zone)), highlight=False, soft_wrap=True)  # URL whole
         return
-    _print_alerts(alerts, "Recent alerts", failures=True, engine=engine)
+    _print_alerts(alerts, "Recent alerts", failures=True, engine=engine, zone=zone)
     if evidence:
+        from journeywatch.alerts.alert import moment_text
+
         for alert in alerts:
-            console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {alert.window_start:%Y-%m-%d %H:%M} UTC")
+            console.print(f"\n[bold]#{alert.id} {escape(alert.brand)}[/] {moment_text(alert.window_start, zone)}",
+                          highlight=False)
             for item in alert.top_items:
                 _indented(f"• {BIDI_CONTROLS.sub('', item.text)[:200]} ({item.source})", 2)
                 if item.url:
