@@ -43,13 +43,14 @@ from journeywatch.storage.digest_queries import (
     repeat_authors,
     texts_for_terms,
     top_items,
+    tracked_since,
 )
 
 from .model import Change, Coverage, Digest, FailedSource, Headline, Quote, StageFigures, Term, Touchpoint, Trend
 from .fired_alerts import fired_alerts
 from .highlights import highlights
 from .terms import TermCounter, top_terms
-from .weeks import Week, week_edges
+from .weeks import Week, week_edges, week_of
 
 TREND_WEEKS = 8  # the moment × sentiment chart
 BASELINE_WEEKS = 4  # stage change and emerging terms compare against this many weeks before
@@ -339,16 +340,22 @@ def _first_bucket(first_item: datetime | None, edges: list[datetime]) -> int:
     return min(sum(1 for edge in edges[1:] if edge <= first_item), current)
 
 
-def _data_from(engine: Engine, config: Config, first_item: datetime | None, end: datetime) -> datetime | None:
+def _data_from(engine: Engine, config: Config, first_item: datetime | None, end: datetime,
+               tracked: datetime | None) -> datetime | None:
     """When the brand's counted weeks begin: its first item; for a brand with none by the week's end, the first
-    item stored from the config's sources (its query matched nothing in the weeks they were read).
+    item stored from the config's sources (its query matched nothing in the weeks they were read); and never
+    before the week after `tracked` (`tracked_since`), the first whose items were all read with the brand.
 
     A brand whose query matched nothing read 0 for this week and null for the seven before, in a database
-    holding months of its sources' items.
+    holding months of its sources' items; one added to the config later read 0 for the weeks read before.
     """
-    if first_item is not None and first_item < end:
-        return first_item
-    return first_stored_time(engine, own_sources(config))
+    data_from = first_item if first_item is not None and first_item < end else \
+        first_stored_time(engine, own_sources(config))
+    if tracked is None:
+        return data_from
+    tz = config.digest.timezone
+    complete = week_of(tracked.astimezone(ZoneInfo(tz)).date()).end_utc(tz)
+    return complete if data_from is None or data_from < complete else data_from
 
 
 def _no_data_before(counts: dict[str, dict[str, list[int]]], first: int) -> dict[str, dict[str, list[int | None]]]:
@@ -404,7 +411,9 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
                             sizes)
     now = TREND_WEEKS - 1
     first_item = first_mention_time(engine, brand)
-    data_from = _data_from(engine, config, first_item, end)
+    # Added to the config after its sources were read: the weeks read before hold nothing of it, not a quiet 0.
+    tracked = tracked_since(engine, brand, own_sources(config))
+    data_from = _data_from(engine, config, first_item, end, tracked)
     first = _first_bucket(data_from, edges)
     # Weeks before the brand's first item are not zeros to average in: a steady second week read '+300%'.
     baseline_weeks = min(BASELINE_WEEKS, now - first)
@@ -497,6 +506,7 @@ def build_digest(engine: Engine, config: Config, brand: str, week: Week) -> Dige
         model_versions=model_versions(engine, brand, edges[0], end),
         first_item=None if first_item is None else first_item.astimezone(ZoneInfo(tz)),
         data_from=None if data_from is None else data_from.astimezone(ZoneInfo(tz)),
+        tracked_since=None if tracked is None else tracked.astimezone(ZoneInfo(tz)),
         partial_note=None if data_to is None else  # 'Wed 4 Nov', as the period and the quotes date it
         f"Partial week, data to {data_to:%a} {data_to.day} {data_to:%b %H:%M} ({tz}); changes compare it with "
         "full weeks",

@@ -25,7 +25,14 @@ from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from .formatting import MOMENT_TITLES, previous_weeks, signed, whole_percentages  # noqa: E402
+from .formatting import (  # noqa: E402
+    MOMENT_TITLES,
+    no_data_weeks,
+    previous_weeks,
+    signed,
+    untracked_weeks,
+    whole_percentages,
+)
 from .model import Digest, StageFigures  # noqa: E402
 
 COLOURS = {"negative": "#d1495b", "neutral": "#aab4c3", "positive": "#2e9e6a"}
@@ -203,7 +210,9 @@ def trend_figure(digest: Digest) -> Figure:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if any(n is None for n in next(iter(digest.trend.counts.values()), {}).get("negative", [])):
         handles.append(Rectangle((0, 0), 1, 1, facecolor=NO_DATA, hatch="///", edgecolor=GRID, lw=0))
-        labels.append("no data (before the brand's first item)" if digest.first_item and
+        untracked = untracked_weeks(digest) == no_data_weeks(digest)  # read before the brand was in the config
+        labels.append("not tracked (before the brand was added)" if untracked else
+                      "no data (before the brand's first item)" if digest.first_item and
                       digest.data_from == digest.first_item else
                       "no data (before the first item stored)" if digest.data_from else "no data")
     figure.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8.1, frameon=False,

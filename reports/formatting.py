@@ -19,6 +19,7 @@ import regex
 from journeywatch.links import safe_url  # noqa: F401  (the renderers import it from here)
 
 from .model import Change, Digest, Quote, StageFigures
+from .weeks import parse_week, week_of
 
 QUOTE_CHARS = 280
 K = TypeVar("K")
@@ -137,6 +138,12 @@ def _measured(digest: Digest, last_week: bool = False) -> bool:
     return digest.data_from.date() < start if last_week else digest.data_from.date() <= end
 
 
+def _unmeasured(digest: Digest, last_week: bool = False) -> str:
+    """What a week before `data_from` is: 'not tracked' (read before the brand was added) or 'no data'."""
+    week = parse_week(digest.week).shift(-1 if last_week else 0).label
+    return "not tracked" if untracked(digest, week) else "no data"
+
+
 def _empty_week_text(digest: Digest) -> str:
     """The mentions' change where this week or the last has none: measured (the sources were read, nobody
     wrote) or no data (before the brand's first item).
@@ -145,11 +152,15 @@ def _empty_week_text(digest: Digest) -> str:
     """
     h = digest.headline
     previous = int(h.volume.previous or 0)
+    before = _unmeasured(digest, last_week=True)
     if h.volume.value:
-        return "none last week" if _measured(digest, last_week=True) else "no data last week"
+        return "none last week" if _measured(digest, last_week=True) else f"{before} last week"
     if not _measured(digest):
-        return "no data this week"
-    text = f"none this week, {previous:,} last week" if previous else "none this week or last"
+        return f"{_unmeasured(digest)} this week"
+    if not _measured(digest, last_week=True):
+        text = f"none this week; {before} last week"
+    else:
+        text = f"none this week, {previous:,} last week" if previous else "none this week or last"
     failed = len(digest.coverage.failed_sources)
     if failed:  # the sources that were read said nothing; these could not be read
         text += f"; {failed} source{'' if failed == 1 else 's'} failed to fetch: see coverage"
@@ -324,9 +335,46 @@ def tone(delta: float | None, good_when_up: bool = True) -> str:
     return "good" if (delta > 0) == good_when_up else "bad"
 
 
+def untracked(digest: Digest, week: str) -> bool:
+    """Whether `week` (a label, '2026-W45') was read, in part or whole, before the brand was in the config: up to
+    the week holding `tracked_since`."""
+    if digest.tracked_since is None:
+        return False
+    return week <= week_of(digest.tracked_since.date()).label  # 'YYYY-Www' labels sort as the weeks do
+
+
+def tracked_note(digest: Digest) -> str:
+    """Why the weeks read before the brand was added count nothing of it; '' where it was there from the start."""
+    when = digest.tracked_since
+    if when is None:
+        return ""
+    return (f"the brand was added to the config after its sources had been read up to {when:%a} {when.day} "
+            f"{when:%b %H:%M} ({digest.timezone}); what they held until then was never matched against it")
+
+
+def untracked_weeks(digest: Digest) -> list[str]:
+    """The trend's weeks shown as 'not tracked': of `no_data_weeks`, those read before the brand was added."""
+    return [week for week in no_data_weeks(digest) if untracked(digest, week)]
+
+
+def shaded_note(digest: Digest) -> str:
+    """The trend chart's note on its shaded weeks: no data (and why), or not tracked; '' where none is shaded."""
+    weeks, before = no_data_weeks(digest), untracked_weeks(digest)
+    if not weeks:
+        return ""
+    span = weeks[0] if len(weeks) == 1 else f"{weeks[0]} to {weeks[-1]}"
+    if not before:
+        return f"Shaded weeks ({span}) have no data: {no_data_reason(digest)}."
+    if before == weeks:
+        return f"Shaded weeks ({span}) were not tracked: {tracked_note(digest)}."
+    return (f"Shaded weeks ({span}) have no data: those to {before[-1]} were not tracked ({tracked_note(digest)}); "
+            f"the rest {no_data_reason(digest).removeprefix('they ')}.")
+
+
 def no_data_reason(digest: Digest) -> str:
     """Why the shaded weeks have no data: before the brand's first item, before the first item stored from the
-    sources (a brand with none by the week's end), or nothing stored at all."""
+    sources (a brand with none by the week's end), or nothing stored at all (see `tracked_note` for the weeks
+    read before the brand was added)."""
     if digest.data_from is None:
         return "nothing is stored for the brand yet"
     if digest.first_item is not None and digest.data_from == digest.first_item:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .fired_alerts import began_before_week
-from .formatting import BACKLOG, baseline_text, count, previous_weeks, signed
+from .formatting import BACKLOG, baseline_text, count, previous_weeks, signed, untracked, untracked_weeks
 from .model import Digest, StageFigures
 
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
@@ -122,14 +122,31 @@ def _alerts_line(alerts: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def _tracked(digest: Digest) -> str | None:
+    """Where the brand was added to the config after its sources had been read, and this week or a week the trend
+    shows was read before: said first, as it qualifies every figure of those weeks."""
+    when = digest.tracked_since
+    if when is None:
+        return None
+    since = (f"{digest.brand} was not tracked before {when:%a} {when.day} {when:%b %H:%M} ({digest.timezone}): it "
+             "was added to the config after its sources had been read up to then")
+    if untracked(digest, digest.week):
+        return f"{since}, so this week's figures count only what was collected since."
+    before = untracked_weeks(digest)
+    if before:
+        return f"{since}, so the weeks to {before[-1]} are shown as not tracked."
+    return None
+
+
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
+    tracked = _tracked(digest)
     if digest.first_item is None:  # zeros and 'no data' alone read like a dead week, not a query matching nothing
         return [f"Nothing is stored for {digest.brand} yet: no collected item has matched its query. Check the "
-                "query and the sources in the config."]
+                "query and the sources in the config.", *([tracked] if tracked else [])]
     weeks = digest.baseline_weeks
     first = _so_far(digest.stages, weeks) if digest.partial_note else _biggest_move(digest.stages, weeks)
-    lines = [first, _undated(digest), _most_negative(digest.stages), _too_few_line(digest.stages)]
+    lines = [tracked, first, _undated(digest), _most_negative(digest.stages), _too_few_line(digest.stages)]
     lines.append(_alerts_line(digest.alerts))
     lines.append(_emerging(digest.stages, weeks))
     failed = digest.coverage.failed_sources

@@ -163,6 +163,11 @@ class Digest:
     # stored from the config's sources (weeks its sources were read count 0, not no data). Weeks before it are
     # None in `history` and `trend.counts` (this week never is); None: nothing is stored at all.
     data_from: datetime | None = None
+    # Where the brand was added to the config after its sources had been read: the newest item read before its
+    # first run (the digest's timezone). What they held until then was never matched against it, so the weeks up to
+    # the one holding this time are None in `history` and `trend.counts` ('not tracked'; `data_from` is never
+    # earlier than the week after). None: every item its sources stored was read with it in the config.
+    tracked_since: datetime | None = None
     # The weeks before this one that changes are measured against: four, fewer for a brand first seen since.
     baseline_weeks: int = 4
     # Classifier model version -> the items of the trend's weeks it tagged (every item the digest counts): which

@@ -33,9 +33,12 @@ from .formatting import (
     signed,
     stage_title,
     touchpoint_shares,
+    tracked_note,
     undated_map_note,
     undated_note,
     unmapped_text,
+    untracked,
+    untracked_weeks,
     volume_change_text,
 )
 from .model import Digest, Quote, Term
@@ -186,12 +189,15 @@ def render_markdown(digest: Digest) -> str:
         for i in range(len(digest.trend.weeks)):
             negative = by_sentiment["negative"][i]
             if negative is None:
-                cells.append("no data")
+                cells.append("not tracked" if untracked(digest, digest.trend.weeks[i]) else "no data")
                 continue
             total = sum(v[i] or 0 for v in by_sentiment.values())
             cells.append(f"{total:,}" + (f" ({negative:,} neg)" if negative else ""))
         lines.append(f"| {md_escape(MOMENT_TITLES.get(moment, moment))} | " + " | ".join(cells) + " |")
-    no_data = f" No data: not measured as empty, {no_data_reason(digest)}." if no_data_weeks(digest) else ""
+    before = untracked_weeks(digest)
+    no_data = (f" Not tracked: {md_escape(tracked_note(digest))}." if before else "") + (
+        f" No data: not measured as empty, {no_data_reason(digest)}." if len(no_data_weeks(digest)) > len(before)
+        else "")
     lines += ["", f"Cells: items that week (of which negative).{no_data}",
               "", "## Most negative share-stage talk", ""]
     unlisted = (f"{h.negative_share_count:,} this week, none listed: the classifier flagged them for review."

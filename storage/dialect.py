@@ -9,7 +9,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import BigInteger, Date
+from sqlalchemy.sql.expression import literal
+from sqlalchemy.types import BigInteger, Boolean, Date, String
 
 
 def insert_for(connection: Connection, table: Table) -> Any:
@@ -75,3 +76,60 @@ def _bucket_postgresql(element: epoch_bucket, compiler: Any, **kw: Any) -> str:
     arg = compiler.process(list(element.clauses)[0], **kw)
     # A timestamp without time zone gives its nominal seconds since 1970-01-01 00:00: naive UTC in, UTC out.
     return f"CAST(FLOOR((EXTRACT(EPOCH FROM {arg}) - ({element.offset})) / {element.seconds}) AS BIGINT)"
+
+
+class json_names(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
+    """Whether a JSON column's object under the top-level key `member` has the key `key` (any text: bound).
+
+    SQLite reads the object with json_each, so a key holding a quote or a dot needs no JSON-path escaping;
+    PostgreSQL's `json -> text` is NULL where either key is missing.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals = [*FunctionElement._traverse_internals, ("member", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, column: ColumnElement[Any], member: str, key: str) -> None:
+        if not member.isidentifier():
+            raise ValueError(f"a JSON member name is a plain word, not {member!r}")
+        self.member = member
+        super().__init__(column, literal(key, String()))
+
+
+@compiles(json_names, "sqlite")
+def _json_names_sqlite(element: json_names, compiler: Any, **kw: Any) -> str:
+    column, key = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXISTS (SELECT 1 FROM json_each({column}, '$.{element.member}') WHERE json_each.key = {key})"
+
+
+@compiles(json_names, "postgresql")
+def _json_names_postgresql(element: json_names, compiler: Any, **kw: Any) -> str:
+    column, key = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(CAST({column} AS JSON) -> '{element.member}' -> CAST({key} AS TEXT)) IS NOT NULL"
+
+
+class json_has_object(FunctionElement[Any]):  # noqa: N801 - reads like the SQL expression it renders
+    """Whether a JSON column holds an object under the top-level key `member`."""
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals = [*FunctionElement._traverse_internals, ("member", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, column: ColumnElement[Any], member: str) -> None:
+        if not member.isidentifier():
+            raise ValueError(f"a JSON member name is a plain word, not {member!r}")
+        self.member = member
+        super().__init__(column)
+
+
+@compiles(json_has_object, "sqlite")
+def _json_has_object_sqlite(element: json_has_object, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"(json_type({column}, '$.{element.member}') = 'object')"
+
+
+@compiles(json_has_object, "postgresql")
+def _json_has_object_postgresql(element: json_has_object, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"(json_typeof(CAST({column} AS JSON) -> '{element.member}') = 'object')"
+

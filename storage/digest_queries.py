@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
-from .tables import classifications, mention_brands, mentions
+from .dialect import json_has_object, json_names
+from .tables import classifications, mention_brands, mentions, runs
 
 
 
@@ -378,3 +379,42 @@ def first_stored_time(engine: Engine, sources: Collection[str] | None = None) ->
     with engine.connect() as connection:
         value = connection.execute(query).scalar()
     return None if value is None else _utc(value)
+
+
+def tracked_since(engine: Engine, brand: str, sources: Collection[str] | None = None) -> datetime | None:
+    """When the items of `sources` (every source: None) began to be matched against `brand`, where they were
+    read before it was in the config: the newest item they had stored before its first run. None: every item
+    they stored was read with the brand there (or no run recorded its brands).
+
+    Items are matched to brands as they are collected and those matching none are not stored, so the weeks read
+    before a brand was added hold nothing of it: its digest read 0 there, "nobody talked about us". A monitor
+    run records the brands it matched (its summary's `brands`) and an item when it was first fetched: the
+    brand's first run is the first naming it (or its first item's fetch, where that run was interrupted and
+    recorded none); an earlier run naming other brands shows that what was fetched before it was read without.
+    """
+    monitor = runs.c.flow == "monitor"
+    first_run = select(func.min(runs.c.started_at)).where(monitor, json_names(runs.c.summary, "brands", brand))
+    first_fetch = (select(func.min(mentions.c.fetched_at))
+                   .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id))
+                   .where(mention_brands.c.brand == brand))
+    with engine.connect() as connection:
+        starts = [_utc(v) for v in (connection.execute(first_run).scalar(), connection.execute(first_fetch).scalar())
+                  if v is not None]
+        began = min(starts, default=None)
+        without = select(runs.c.id).where(monitor, json_has_object(runs.c.summary, "brands"),
+                                          ~json_names(runs.c.summary, "brands", brand)).limit(1)
+        if began is not None:
+            without = without.where(runs.c.started_at < began)
+        if connection.execute(without).first() is None:
+            return None  # no run is known to have read without it
+        newest = select(func.max(mentions.c.created_at))
+        if began is not None:
+            newest = newest.where(mentions.c.fetched_at < began)
+        if sources is not None:
+            newest = newest.where(mentions.c.source.in_(list(sources)))
+        value = connection.execute(newest).scalar()
+    if value is None:
+        return None
+    # An item dated after the run it was read in (a wrong zone, an event's date) says nothing of what was read.
+    return min(_utc(value), began or datetime.now(timezone.utc))
+
