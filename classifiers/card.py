@@ -104,6 +104,24 @@ def _arithmetic(options: dict[str, Any]) -> list[str]:
             "kernels as well as on the seed and data, so another processor gives a slightly different model."]
 
 
+def _calibrated_on(figures: dict[str, Any], sources: dict[str, Any], set_notes: dict[str, str] | None) -> list[str]:
+    """The measured sets whose examples also fitted the moment temperature (the model's moment dev examples).
+
+    The card said the moments and real-posts holdouts did whatever the model was trained on: `journeywatch
+    card` of a model trained on `--data` alone measures the corpus's held-out part, which it never saw.
+    """
+    served = {"moments-holdout": bool(sources.get("corpus") or (set_notes or {}).get("moments-holdout")),
+              "real-posts-holdout": bool(sources.get("real_posts"))}
+    return [name for name in figures if served.get(name)]
+
+
+def _calibration(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    return [f"The {_join(names)} {'set' if len(names) == 1 else 'sets'} also served to fit the moment temperature "
+            "(which never changes a predicted label).", ""]
+
+
 def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, Any]], hardware: str,
                 set_notes: dict[str, str] | None = None) -> str:
     """The Markdown card for a trained model and its measured figures; `set_notes`: sets described otherwise."""
@@ -166,9 +184,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "",
         *described,
         "",
-        "The moments-holdout and real-posts-holdout sets also served to fit the moment temperature "
-        "(which never changes a predicted label).",
-        "",
+        *_calibration(_calibrated_on(figures, sources, set_notes)),
         "## Known weaknesses",
         "",
         *_weakest(figures),
