@@ -11,8 +11,6 @@ with it, so a reader never takes one file of each of two models.
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import hashlib
 import json
 import os
@@ -116,35 +114,18 @@ def _write_synced(path: Path, data: bytes) -> None:
 
 
 def _swap_in(staging: Path, out: Path) -> None:
-    """Put the folder `staging` in `out`'s place; the folder `out` was is removed."""
-    if not out.exists():
+    """Put the folder `staging` in `out`'s place; the folder `out` was is removed.
+
+    Two renames: for the instant between them `out` is missing, and a reader
+    (`read_model`) reads again; whatever is read is one whole model.
+    """
+    if out.exists():
+        old = staging.with_name(staging.name.removesuffix(".new") + ".old")
+        os.rename(out, old)
         os.rename(staging, out)
-        return
-    if _exchange(staging, out):  # one step: `out` is always a whole model
-        shutil.rmtree(staging)
-        return
-    old = staging.with_name(staging.name.removesuffix(".new") + ".old")  # no exchange here: `out` is gone a moment
-    os.rename(out, old)
-    os.rename(staging, out)
-    shutil.rmtree(old)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
+        shutil.rmtree(old)
+    else:
+        os.rename(staging, out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +143,14 @@ def read_model(model_dir: Path, attempts: int = 5) -> ModelFiles:
     A `train` swapping the folder in between the two reads gives a config and weights
     of two models: the config names its weights' sha256, and they are read again.
     """
-    _no_model(model_dir)
     mismatch = "the folder changed while it was read"
     for attempt in range(attempts):
         if attempt:
             time.sleep(0.02 * attempt)
         try:
             config_bytes, weights = (model_dir / CONFIG).read_bytes(), (model_dir / WEIGHTS).read_bytes()
-        except FileNotFoundError:  # where folders cannot be exchanged, `train` moves one out and the other in
+        # none there, or `train` between moving the old folder out and the new one in
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             continue
         raw = _config_json(model_dir / CONFIG, config_bytes)
         written, actual = raw.get(WEIGHTS_SHA), hashlib.sha256(weights).hexdigest()
