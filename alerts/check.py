@@ -35,7 +35,7 @@ from .detector import WEEK, Series, Verdict, evaluate
 from .message import message
 from .notify import deliver
 from .redact import redact
-from .resend import Resent, claim_record, resend_failed, settle_claims
+from .resend import Held, Resent, claim_record, resend_failed, settle_claims
 from .state import (
     checked_until,
     claim_windows,
@@ -68,6 +68,8 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
     Before judging, each brand's recent alerts go once more to the targets
     whose delivery failed (`alerts.resend`): a receiver that was down gets
     them once it is back. Each such send is a note, and is added to `resent`.
+    A send that waits for the claim of a check on another machine to lapse
+    is a note too.
 
     An alert raised by an earlier check whose ended notice this check sent
     (`notify_ended`) is added to `ended`, with its delivery records: returned
@@ -77,10 +79,13 @@ def check_alerts(engine: Engine, config: Config, now: datetime | None = None,
     zone = config.digest.timezone  # where the brand managers read the alerts' times (stored in UTC)
     fired: list[Alert] = []
     for brand in config.brands:
-        for outcome, alert in resend_failed(engine, brand.name, config.alerts, now, zone):
+        held: list[tuple[Held, Alert]] = []
+        for outcome, alert in resend_failed(engine, brand.name, config.alerts, now, zone, held):
             _note(notes, outcome.note(alert, zone))
             if resent is not None:
                 resent.append(outcome)
+        for claim, alert in held:  # 15 minutes of "No new alerts." read as nothing pending
+            _note(notes, claim.note(alert, zone))
         fired.extend(check_brand(engine, brand.name, config.alerts, now, notes, ended, zone=zone))
     return fired
 

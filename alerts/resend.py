@@ -73,6 +73,41 @@ class Resent:
         return head + f"{self.error} (tried again at each check until {moment_text(until, zone)})"
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A send of an alert (or ended notice) to a target that a check on another machine claimed and has not
+    settled: this check leaves it until the claim lapses (`CLAIM_EXPIRES`), as it cannot see that process."""
+
+    alert_id: int
+    brand: str
+    kind: str  # "alert" or "ended"
+    target: str  # redacted
+    host: str  # the claim's machine, as `_machine` names it
+    pid: int | None
+    since: datetime
+
+    def note(self, alert: Alert, zone: str = "UTC") -> str:
+        """The line `alerts check` and `run` print for it: 15 minutes of silence read as nothing pending."""
+        what = "ended notice for alert" if self.kind == "ended" else "alert"
+        name, _, namespace = self.host.partition(" pidns:")
+        where = name + (" in another PID namespace" if namespace and name == socket.gethostname() else "")
+        who = f"a check on {where}" + (f" (pid {self.pid})" if self.pid else "")
+        return (f"{self.brand}: {what} #{self.alert_id} (window from {moment_text(alert.window_start, zone)}) "
+                f"to {self.target} was claimed by {who} at {moment_text(self.since, zone)}, which has not said "
+                "how the send went; this machine cannot see that check, so the first check from "
+                f"{moment_text(self.since + CLAIM_EXPIRES, zone)} sends it (the claim lapses after "
+                f"{CLAIM_EXPIRES / timedelta(minutes=1):g} minutes), unless that check finishes first")
+
+
+def held_elsewhere(deliveries: list[dict[str, Any]], kind: str, targets: list[str],
+                   now: datetime) -> list[dict[str, Any]]:
+    """The claims of `kind`, on targets configured now (redacted), that hold the send for a check on another
+    machine (or PID namespace): fresh, and not known to be gone, as no process there can be looked up."""
+    return [record for record in deliveries
+            if record.get("kind") == f"{kind}-claim" and record.get("target") in targets
+            and record.get("host") != _machine() and _fresh(record, now)]
+
+
 def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
     """The record that says a check is sending `kind` to `target` (redacted) now, and which process it is."""
     return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat(), "host": _machine(),
@@ -192,10 +227,11 @@ def settle_delivery(engine: Engine, alert_id: int, kind: str, target: str, resul
     change_deliveries(engine, alert_id, settle)
 
 
-def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
-                  zone: str = "UTC") -> list[tuple[Resent, Alert]]:
+def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: datetime, zone: str = "UTC",
+                  held: list[tuple[Held, Alert]] | None = None) -> list[tuple[Resent, Alert]]:
     """Send the brand's recent alerts to the targets that did not get them; one try each, oldest alert first.
-    Their times are written in `zone` (`digest.timezone`).
+    Their times are written in `zone` (`digest.timezone`). The sends a check on another machine holds
+    (`held_elsewhere`) are added to `held`, for the caller to say why they wait.
 
     A target that fails again is not tried for the brand's other alerts in
     this check: it is still down, and each try would wait for its timeout.
@@ -210,6 +246,8 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
         for kind in kinds:
             if kind == "ended" and alert.status != "ended":
                 continue
+            for record in held_elsewhere(alert.deliveries, kind, list(shown), now) if held is not None else []:
+                held.append((_held(alert, kind, record), alert))
             for target in pending_targets(alert.deliveries, kind, list(shown), now):
                 if target in down or not claim_delivery(engine, alert.id, kind, target, now):
                     continue
@@ -222,6 +260,12 @@ def resend_failed(engine: Engine, brand: str, settings: AlertSettings, now: date
                 done.append((Resent(alert.id, brand, kind, target, result.ok, result.error, final,
                                     unfinished is not None), alert))
     return done
+
+
+def _held(alert: Alert, kind: str, claim: dict[str, Any]) -> Held:
+    pid = claim.get("pid")
+    return Held(alert.id, alert.brand, kind, str(claim.get("target")), str(claim.get("host")),
+                pid if isinstance(pid, int) else None, datetime.fromisoformat(claim["at"]))
 
 
 def _unfinished(deliveries: list[dict[str, Any]], kind: str, target: str) -> str | None:
