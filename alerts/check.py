@@ -128,7 +128,10 @@ def _first_window(ready: datetime, config: Config) -> str:
 
 
 def _duration(value: timedelta) -> str:
+    """`min_history` as it was likely written: 12w said '84 days', which the reader had to divide back."""
     days, seconds = value.days, value.seconds
+    if not seconds and days and days % 7 == 0:
+        return f"{days // 7} week{'s' * (days != 7)}"
     if not seconds:
         return f"{days} day{'s' * (days != 1)}"
     hours = value / timedelta(hours=1)
