@@ -77,3 +77,13 @@ def test_init_dash_prints_the_config(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == (REPO / "journeywatch" / "example.yaml").read_text(encoding="utf-8")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_names_the_written_file_in_its_first_line(tmp_path: Path) -> None:
+    """Written as my-brand.yaml, its header said to run `journeywatch run --config journeywatch.yaml`."""
+    result = subprocess.run([*CLI, "init", "my brand.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    first = (tmp_path / "my brand.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert "`journeywatch run --config 'my brand.yaml'`" in first, first
+    assert load_config(tmp_path / "my brand.yaml").brands

@@ -52,7 +52,9 @@ def init(
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template, encoding="utf-8")
+    # its first line names the command to run it with: `--config journeywatch.yaml` in a file called my-brand.yaml
+    path.write_text(template.replace("--config journeywatch.yaml", f"--config {shlex.quote(path.name)}", 1),
+                    encoding="utf-8")
     # Unwrapped: cut at the console's width, the command broke mid-path and could not be copied whole.
     console.print(f"Wrote {escape(str(path))}. Edit the brands and sources, then: "
                   f"journeywatch run --config {escape(shlex.quote(str(path)))}", soft_wrap=True, highlight=False)
@@ -238,7 +240,7 @@ def _spinner_progress(spinner: Any) -> Callable[[int, int], None]:
 def _table_caption(left_out: dict[str, int]) -> str:
     """What the brand's table counts, and the stored mentions it cannot (no label to count them under)."""
     caption = "all stored mentions, by moment and sentiment"
-    reasons = [f"{left_out[key]} {words}" for key, words in (
+    reasons = [f"{left_out[key]:,} {words}" for key, words in (
         ("language", "in a language the classifier does not read"),
         ("pending", "not classified yet (the next run classifies them)")) if left_out.get(key)]
     return caption + ("; not counted: " + ", ".join(reasons) if reasons else "")
@@ -281,11 +283,11 @@ def _classified_line(count: int, edited: int, model: str, where: str = "", new: 
     mentions = f"mention{'' if count == 1 else 's'}"
     if not edited and new is not None and count > new:
         earlier = "stored by an earlier run that did not classify them (stopped, or its classification failed)"
-        return (f"Classified {count} {mentions} with {model}{where}: "
+        return (f"Classified {count:,} {mentions} with {model}{where}: "
                 + (earlier if not new else f"this run's new ones and mentions {earlier}") + ".")
     if not edited:
-        return f"Classified {count} new {mentions} with {model}{where}."
-    return f"Classified {count} {mentions} with {model}{where} (new or edited: {edited} edited this run)."
+        return f"Classified {count:,} new {mentions} with {model}{where}."
+    return f"Classified {count:,} {mentions} with {model}{where} (new or edited: {edited:,} edited this run)."
 
 
 def _on_dask(classification: dict[str, Any]) -> str:
@@ -298,6 +300,12 @@ def _on_dask(classification: dict[str, Any]) -> str:
         return ""
     tasks = classification.get("ranges", 0)
     return f" on the Dask cluster {classification['dask']} in {tasks} task{'' if tasks == 1 else 's'}"
+
+
+def _count(number: int) -> str:
+    """A count as the tables show it, with thousands separators: 300,000 fetched read at a glance where 300000
+    had its zeros counted (the summary's JSON keeps numbers)."""
+    return f"{number:,}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -314,7 +322,7 @@ def print_summary(summary: dict[str, Any]) -> None:
                           highlight=False)
             continue
         # The counts cover everything stored, not this run alone: a second run with nothing new shows them too.
-        table = Table(title=f"{escape(brand)}: {figures['new']} new, {figures['seen']} already seen this run",
+        table = Table(title=f"{escape(brand)}: {figures['new']:,} new, {figures['seen']:,} already seen this run",
                       caption=_table_caption(left_out), title_justify="left", caption_justify="left")
         table.add_column("moment")
         for sentiment in SENTIMENTS:
@@ -322,9 +330,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         table.add_column("total", justify="right", style="bold")
         for moment in MOMENTS:
             row = [counts.get((moment, s), 0) for s in SENTIMENTS]
-            table.add_row(moment, *map(str, row), str(sum(row)))
+            table.add_row(moment, *map(_count, row), _count(sum(row)))
         totals = [sum(counts.get((m, s), 0) for m in MOMENTS) for s in SENTIMENTS]
-        table.add_row("all", *map(str, totals), str(sum(totals)), style="bold")
+        table.add_row("all", *map(_count, totals), _count(sum(totals)), style="bold")
         print_whole_table(console, table)
 
     for run in summary.get("abandoned", []):
@@ -348,14 +356,14 @@ def print_summary(summary: dict[str, Any]) -> None:
         sources.add_column(column, justify="left" if column in ("source", "status") else "right")
     for s in summary["sources"]:
         status = "[red]failed[/]" if s["error"] else "[green]ok[/]"
-        sources.add_row(escape(s["source"]), status, *(str(s.get(k, 0)) for k in figures))
+        sources.add_row(escape(s["source"]), status, *(_count(s.get(k) or 0) for k in figures))
     if summary["sources"]:  # a table of headings alone under "No source was read" looked like a failed listing
         print_whole_table(console, sources)
     for s in summary["sources"]:
         for warning in s.get("warnings", []):
             console.print(f"[yellow]! {escape(s['source'])}[/]: {escape(warning)}")
         if s.get("more_warnings"):
-            console.print(f"[yellow]! {escape(s['source'])}[/]: and {s['more_warnings']} more warning(s) like these "
+            console.print(f"[yellow]! {escape(s['source'])}[/]: and {s['more_warnings']:,} more warning(s) like these "
                           "(skipped rows and entries are counted under 'skipped')", highlight=False)
         if s["error"]:
             console.print(f"[red]✗ {escape(s['source'])}[/]: {escape(s['error'])}")
