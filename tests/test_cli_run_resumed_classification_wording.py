@@ -9,7 +9,7 @@ from journeywatch.cli.core import _classified_line
 def test_mentions_an_earlier_run_stored_are_not_called_new() -> None:
     line = _classified_line(28295, 0, "jw-1", new=0)
     assert "new" not in line
-    assert line.startswith("Classified 28295 mentions with jw-1")
+    assert line.startswith("Classified 28,295 mentions with jw-1")
     assert "stored by an earlier run" in line
 
 
