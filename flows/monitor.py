@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from journeywatch.errors import ConfigError, JourneywatchError, SourceError
 from journeywatch.redaction import masked_url
+from journeywatch.listeners.language import release_model as release_language_model
 from journeywatch.settings import Config, SourceSettings
 from journeywatch.storage import (
     DatabaseUnavailable,
@@ -360,6 +361,7 @@ def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str,
     sources = [s for s in config.sources if s.enabled]
     futures = [collect_task.submit(config, settings) for settings in sources]
     outcomes: list[SourceOutcome] = [future.result() for future in futures]
+    release_language_model()  # collecting is over: the classifier loads next, and the two made the run's peak
     for name, problem in config.source_errors:
         outcomes.append(SourceOutcome(name, error=f"bad config: {problem}"))
     for outcome in outcomes:

@@ -264,6 +264,22 @@ def _get_model() -> _Model:
         return _model
 
 
+def release_model() -> None:
+    """Drop the loaded model (some 160 MB of arrays); the next text to identify loads it again (seconds).
+
+    A run identifies languages while it collects, then loads the classifier (some 400 MB) to classify what it
+    stored: held through that, the model added its size to the run's peak memory for nothing.
+    """
+    global _model
+    with _lock:
+        _model = None
+
+
+def model_loaded() -> bool:
+    """Whether the model is in memory (see `release_model`)."""
+    return _model is not None
+
+
 def sample_for_detection(text: str) -> str:
     """The part of a text worth identifying: links, handles and hashtags removed, first few hundred characters."""
     head = text[: SAMPLE_CHARS * 2]
