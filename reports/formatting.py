@@ -203,6 +203,16 @@ def known_change_text(change: Change, known: Change | None, percent: bool = Fals
     return f"{signed(known.delta, 1)} pts in items of known date: {now} vs last week's {before}"
 
 
+def journey_change_text(digest: Digest, change: Change, known: Change | None, percent: bool = False) -> str:
+    """Net sentiment's or the negative share's change (`known_change_text`), or 'not tracked last week' where the
+    week it lacks was read before the brand was added: 'no journey items' there read as a measured week."""
+    if change.delta is None and (change.value is None or change.previous is None):
+        last_week = change.value is not None
+        if _unmeasured(digest, last_week) == "not tracked" and not _measured(digest, last_week):
+            return f"not tracked {'last week' if last_week else 'this week'}"
+    return known_change_text(change, known, percent)
+
+
 def undated_map_note(digest: Digest) -> str | None:
     """Why a stage's items and its change disagree: the items include a feed's backlog, the change does not."""
     if not any(s.undated for s in digest.stages):

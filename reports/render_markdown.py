@@ -21,7 +21,7 @@ from .formatting import (
     count,
     emerging_note,
     figure,
-    known_change_text,
+    journey_change_text,
     models_text,
     no_data_reason,
     no_data_weeks,
@@ -135,10 +135,10 @@ def render_markdown(digest: Digest) -> str:
         + (f", of which {md_escape(undated_note(h.undated) or '')}" if h.undated else "")
         + f"; {h.journey_items:,} on the journey",
         f"- **Net sentiment:** {'—' if h.net_sentiment.value is None else signed(h.net_sentiment.value)} "
-        f"({known_change_text(h.net_sentiment, h.net_sentiment_known_date)})",
+        f"({journey_change_text(digest, h.net_sentiment, h.net_sentiment_known_date)})",
         f"- **Negative share-stage talk:** {figure(h.negative_share_talk.value, '{:.1f}%')} of journey items, "
         f"{count(h.negative_share_count)} "
-        f"({known_change_text(h.negative_share_talk, h.negative_share_talk_known_date, percent=True)})",
+        f"({journey_change_text(digest, h.negative_share_talk, h.negative_share_talk_known_date, percent=True)})",
         "",
         *[f"- {md_escape(line, table=False)}" for line in digest.highlights],
         "" if digest.highlights else None,

@@ -141,3 +141,14 @@ def test_the_runs_records_are_read_alike_on_sqlite_and_postgresql(database_url: 
     assert tracked_since(engine, "Acme", ["export"]) is None  # in the config from the first run
     assert tracked_since(engine, "Never Run", ["export"]) == written  # added, and no run since
     assert tracked_since(engine, odd, ["another-config's"]) is None  # its sources were not read before
+
+
+def test_net_sentiment_and_the_negative_share_say_last_week_was_not_tracked(added_later: tuple[Engine, Any]) -> None:
+    """'Net sentiment: +20 (no journey items last week)' read as a measured week without journey talk."""
+    bolt = add_charts(build_digest(*added_later, "Bolt", parse_week(WEEK)))
+    head = render_markdown(bolt).split("## Journey map")[0]
+    assert head.count("(not tracked last week)") == 3 and "no journey items" not in head
+    cards = html.unescape(render_html(bolt)).split('data-section="headline"')[1].split('data-section="journey-map"')[0]
+    assert cards.count("not tracked last week") == 3 and "no journey items" not in cards
+    zephyr = render_markdown(build_digest(*added_later, "Zephyr", parse_week(WEEK))).split("## Journey map")[0]
+    assert zephyr.count("(no journey items this week)") == 2  # this week was tracked: measured, and none
