@@ -192,6 +192,7 @@ class _Cursor:
     line_no: int
     bad_lines: set[int] = field(default_factory=set)
     utf8_lines: list[int] = field(default_factory=list)  # lines read as UTF-8 though a one-byte encoding was set
+    stray_quotes: list[int] = field(default_factory=list)  # CSV rows read as written around a quote they never close
     last_bytes: int = 0  # length of the last line handed out, to give it back
     last_complete: bool = True  # whether that line ended in a line end (else the file ends in it, mid-write maybe)
     # The last lines handed out (KEPT_BYTES of them or more, with the bytes before the first), from offset
@@ -354,6 +355,33 @@ def _utf16_codec(start: bytes) -> str | None:
         if len(pairs) >= 8 and not zeros.strip(b"\x00") and b"\x00" not in text:
             return codec
     return None
+
+
+def _unclosed_quote(line: str, delimiter: str) -> int | None:
+    """Where the quote opening a field of `line` stands when the line does not close it (its field runs on into the
+    next lines), else None: fields read as the csv module reads them, a quote inside an unquoted field as text."""
+    at = 0
+    while at < len(line):
+        if line[at] == '"':
+            close = at + 1
+            while (close := line.find('"', close)) >= 0 and line.startswith('"', close + 1):
+                close += 2  # "" is a quote in the field
+            if close < 0:
+                return at
+            at = close + 1  # what follows the closing quote up to the delimiter is the field's too
+        at = line.find(delimiter, at)
+        if at < 0:
+            return None
+        at += 1
+    return None
+
+
+def _stray_quotes(lines: list[int]) -> str:
+    """The warning for CSV rows read as written around a quote that opens a field and is never closed in the row."""
+    where = f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} rows (lines {', '.join(map(str, lines[:5]))}" + (
+        f" and {len(lines) - 5} more)" if len(lines) > 5 else ")")
+    return (f"{where}: a '\"' opens a field that its row never closes (a stray quote in the export?); read as written, "
+            "the quote kept in its field, and the lines after it as rows of their own")
 
 
 def _spans_lines(start: bytes) -> bool:
@@ -887,9 +915,12 @@ class FileListener:
             except csv.Error as exc:
                 yield None, f"line {first_line}: unreadable CSV ({exc})"
                 continue
-            # A record's last line without a quote did not close its field: the quote ran on to the end of the file
-            to_the_end = cursor.last_complete and '"' not in recent[-1]
-            swallowed = self._rows_taken_in(recent[1:], header, first_line, to_the_end) if len(recent) > 1 else None
+            # A record's last line without a quote did not close its field: the quote ran on to the end of the file.
+            # Nor did one closing where no field ends: a stray quote's run stops at the next quote in the file, the
+            # one opening a later row's quoted field (`3,"acme three",...`), and that row was lost in this one.
+            last_taken = len(recent) > 1 and (cursor.last_complete and '"' not in recent[-1]
+                                              or not self._quotes_close(recent))
+            swallowed = self._rows_taken_in(recent[1:], header, first_line, last_taken) if len(recent) > 1 else None
             if swallowed is None and not cursor.last_complete and not self._usable(values, header):
                 # the file ends mid-row, one still being written: read it whole next run, as JSONL does
                 cursor.offset, cursor.line_no = start, first_line - 1
@@ -897,22 +928,54 @@ class FileListener:
             if swallowed is None:
                 yield from self._csv_record(values, header, first_line, cursor)
                 continue
-            yield None, (f"line {first_line}: a quote opened in this row runs on to line {cursor.line_no}, taking in "
-                         f"lines that read as rows (a stray '\"' in the export?); this row is skipped, the lines after "
-                         "it are read as rows")
-            for inner_first, inner_values in swallowed:
-                yield from self._csv_record(inner_values, header, inner_first, cursor)
+            as_written = self._as_written(recent[0], header) if first_line not in cursor.bad_lines else None
+            if as_written is not None:
+                cursor.stray_quotes.append(first_line)
+                yield from self._csv_record(as_written, header, first_line, cursor, last_line=first_line)
+            else:
+                yield None, (f"line {first_line}: a quote opened in this row runs on to line {cursor.line_no}, taking "
+                             f"in lines that read as rows (a stray '\"' in the export?); this row is skipped, the lines "
+                             "after it are read as rows")
+            for inner_last, inner_values in swallowed:
+                yield from self._csv_record(inner_values, header, inner_last, cursor, last_line=inner_last)
+
+    def _quotes_close(self, lines: list[str]) -> bool:
+        """Whether each quoted field of a record's `lines` closes where a field ends: at a delimiter or a line end."""
+        try:
+            for _ in csv.reader(lines, dialect=self._dialect(), delimiter=self._delimiter, strict=True):
+                pass
+        except csv.Error:
+            return False
+        return True
+
+    def _as_written(self, line: str, header: list[str]) -> list[str] | None:
+        """The fields of a CSV `line` whose quote opening a field is never closed in it, read with that quote as
+        text (`2,"12 inch screen,2026-11-20`: the text '"12 inch screen'), when they make a usable row; else None.
+
+        Such a row was skipped, or stored with the rows after it as its text, or the next row lost in it.
+        """
+        at = _unclosed_quote(line.rstrip("\r\n"), self._delimiter)
+        if at is None:
+            return None
+        mark = next((c for c in "\ue000\ue001\ue002\ue003" if c not in line), None)  # a private-use character
+        if mark is None:
+            return None
+        values = next(csv.reader([line[:at] + mark + line[at + 1:]], dialect=self._dialect(),
+                                 delimiter=self._delimiter), [])
+        values = [value.replace(mark, '"') for value in values]
+        return values if self._usable(values, header) else None
 
     def _rows_taken_in(self, lines: list[str], header: list[str], line_no: int,
-                       to_the_end: bool = False) -> list[tuple[int, list[str]]] | None:
+                       last_taken: bool = False) -> list[tuple[int, list[str]]] | None:
         """The records in the lines after a record's first, when a stray quote made them one field of it.
 
         A `"` opening a field that the export did not quote (`2,"12 inch screen,2026-11-20`) makes the csv
         module read on to the next quote, as one field: the rows between were stored as one row's text, or
         lost. A field spanning lines is taken for such a run when one of its lines but the last reads as a whole,
-        usable row; a review's paragraphs do not. With `to_the_end` no quote closed it (the file ended inside
-        it), so its last line is one it took in like the others: a stray quote in the last row but one lost the
-        last row, unsaid. Returns (line, fields) for each record, else None.
+        usable row; a review's paragraphs do not. With `last_taken` its last line is one it took in like the
+        others: no quote closed it (the file ended inside it: a stray quote in the last row but one lost the last
+        row, unsaid), or the quote that did stands where no field ends (a later row's quoted field opening, whose
+        row was lost). Returns (line, fields) for each record, else None.
         """
         number = line_no
 
@@ -930,15 +993,17 @@ class FileListener:
         except csv.Error:
             return None
         # the last line closes the field, and reads as a row in a review's paragraphs too ('... 2,3",2026-11-20')
-        taken_in = records if to_the_end else records[:-1]
+        taken_in = records if last_taken else records[:-1]
         if any(len(values) == len(header) and self._usable(values, header) for _, values in taken_in):
             return records
         return None
 
-    def _csv_record(self, values: list[str], header: list[str], first_line: int,
-                    cursor: _Cursor) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
-        """One CSV record as a row, or why it is unreadable; nothing for an empty one."""
-        if any(first_line <= n <= cursor.line_no for n in cursor.bad_lines):
+    def _csv_record(self, values: list[str], header: list[str], first_line: int, cursor: _Cursor,
+                    last_line: int | None = None) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
+        """One CSV record as a row, or why it is unreadable; nothing for an empty one. `last_line`: the record's
+        last line, where it is not the last line read (the rows a stray quote took in)."""
+        last_line = cursor.line_no if last_line is None else last_line
+        if any(first_line <= n <= last_line for n in cursor.bad_lines):
             yield None, self._undecodable(first_line)
         elif self._shifted(values, header):  # fields past the header shift the rest
             empty = ", the last empty" if not values[-1].strip() else ""
@@ -1140,6 +1205,9 @@ class FileListener:
                 if cursor.utf8_lines:
                     warnings.append(self._utf8_lines(cursor.utf8_lines))
                     cursor.utf8_lines.clear()
+                if cursor.stray_quotes:
+                    warnings.append(_stray_quotes(cursor.stray_quotes))
+                    cursor.stray_quotes.clear()
                 warnings.extend(notes)
                 notes.clear()
                 mark = {"head": head, "head_len": head_len, "offset": cursor.offset, "line": cursor.line_no,

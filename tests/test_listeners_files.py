@@ -710,8 +710,65 @@ def test_a_rows_source_kind_is_read_whatever_its_case(tmp_path: Path) -> None:
     assert [m.source_kind for b in listener.fetch(None) for m in b.mentions] == ["review", "news", "social"]
 
 
+STRAY_AT_LINE_3 = ("line 3: a '\"' opens a field that its row never closes (a stray quote in the export?); read as "
+                   "written, the quote kept in its field, and the lines after it as rows of their own")
+
+
+@pytest.mark.parametrize("later", [
+    '3,"acme three",2026-11-20\n',  # the next row's own quoted field: its opening quote closed row 2's
+    '3,"acme ""three""",2026-11-20\n',
+    '3,"acme three, with a comma",2026-11-20\n',
+    '3,acme said "three",2026-11-20\n',  # a quote inside the next row's text
+])
+def test_a_stray_quote_never_takes_the_next_row_with_it(tmp_path: Path, later: str) -> None:
+    """A stray quote whose run stopped at the next row's quote lost that row without a word: row 2's text became
+    'acme 12 inch screen,2026-11-20 3,acme ...' and row 3 was gone (or row 2 was skipped as 4 fields wide, and
+    row 3 with it)."""
+    path = tmp_path / "export.csv"
+    path.write_text('id,text,created_at\n1,acme one,2026-11-20\n2,"acme 12 inch screen,2026-11-20\n'
+                    + later + "4,acme four,2026-11-20\n")
+    batches = list(FileListener(_source(path)).fetch(None))
+    rows = {m.external_id: m.text for b in batches for m in b.mentions}
+    assert list(rows) == ["1", "2", "3", "4"] and rows["2"] == '"acme 12 inch screen'
+    assert rows["3"] == next(csv.reader([later]))[1]  # as the csv module reads that row alone
+    assert [w for b in batches for w in b.warnings] == [STRAY_AT_LINE_3]
+    assert sum(b.skipped for b in batches) == 0
+
+
+def test_a_stray_quote_in_a_rows_last_field_keeps_the_next_row(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text('id,text,created_at,author\n1,acme one,2026-11-20,ann\n2,acme two,2026-11-20,"bob\n'
+                    '3,acme three,2026-11-20,"carl"\n4,acme four,2026-11-20,dee\n')
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [(m.external_id, m.text, m.author) for b in batches for m in b.mentions] == [
+        ("1", "acme one", "ann"), ("2", "acme two", '"bob'), ("3", "acme three", "carl"), ("4", "acme four", "dee")]
+
+
+def test_a_quoted_text_over_lines_with_a_bare_quote_inside_stays_one_row(tmp_path: Path) -> None:
+    """A quote inside a field spanning lines, not doubled, closes it early; no line of it reads as a row, so the
+    record is read as before (the csv module's reading), not split."""
+    path = tmp_path / "export.csv"
+    path.write_text('id,text,created_at\n1,"acme review\nhe said "great" ok",2026-11-20\n2,acme two,2026-11-20\n')
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [
+        ("1", 'acme review he said great" ok"'), ("2", "acme two")]
+    assert [w for b in batches for w in b.warnings] == []
+
+
+def test_a_stray_quote_in_a_row_that_cannot_be_read_as_written_is_skipped_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text('id,text,created_at\n1,acme one,2026-11-20\n2,"acme 12 inch screen\n'
+                    '3,"acme three",2026-11-20\n')  # row 2 has no date as written
+    batches = list(FileListener(_source(path)).fetch(None))
+    assert [m.external_id for b in batches for m in b.mentions] == ["1", "3"]
+    assert [w for b in batches for w in b.warnings] == [
+        "line 3: a quote opened in this row runs on to line 4, taking in lines that read as rows (a stray '\"' in "
+        "the export?); this row is skipped, the lines after it are read as rows"]
+
+
 def test_rows_a_stray_quote_took_into_one_field_are_read_as_rows(tmp_path: Path, sqlite_url: str) -> None:
-    """`2,"12 inch screen,...` made the csv module read on to the next quote: rows 3 to 5 became row 2's text."""
+    """`2,"12 inch screen,...` made the csv module read on to the next quote: rows 3 to 5 became row 2's text.
+    Row 2 itself is read as written, its quote kept (it was skipped)."""
     path = tmp_path / "export.csv"
     path.write_text("id,text,created_at\n"
                     "1,acme one,2026-11-20\n"
@@ -723,13 +780,12 @@ def test_rows_a_stray_quote_took_into_one_field_are_read_as_rows(tmp_path: Path,
     engine = open_database(sqlite_url)
     matcher = BrandMatcher([Brand(name="Acme", query="acme")])
     outcome = collect_source(engine, FileListener(_source(path)), lambda ms: prepare_mentions(ms, matcher))
-    assert (outcome.new, outcome.skipped) == (5, 1)
-    assert outcome.warnings == [
-        "line 3: a quote opened in this row runs on to line 6, taking in lines that read as rows (a stray '\"' in "
-        "the export?); this row is skipped, the lines after it are read as rows"]
+    assert (outcome.new, outcome.skipped) == (6, 0)
+    assert outcome.warnings == [STRAY_AT_LINE_3]
     with engine.connect() as connection:
         stored = dict(connection.execute(select(mentions_table.c.external_id, mentions_table.c.text)).all())
-    assert stored == {"1": "acme one", "3": "acme three", "4": "acme four", "5": "acme five",
+    assert stored == {"1": "acme one", "2": '"acme 12 inch screen', "3": "acme three", "4": "acme four",
+                      "5": "acme five",
                       "6": "acme review first paragraph, 7 stars last 8,9"}
 
 
@@ -740,10 +796,9 @@ def test_a_stray_quote_in_the_last_row_but_one_does_not_take_the_last_row(tmp_pa
     path.write_text("id,text,created_at\n1,acme one,2026-11-20\n"
                     '2,"acme 12 inch screen,2026-11-20\n3,acme three,2026-11-20\n')
     batches = list(FileListener(_source(path)).fetch(None))
-    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [("1", "acme one"), ("3", "acme three")]
-    assert [w for b in batches for w in b.warnings] == [
-        "line 3: a quote opened in this row runs on to line 4, taking in lines that read as rows (a stray '\"' in "
-        "the export?); this row is skipped, the lines after it are read as rows"]
+    assert [(m.external_id, m.text) for b in batches for m in b.mentions] == [
+        ("1", "acme one"), ("2", '"acme 12 inch screen'), ("3", "acme three")]
+    assert [w for b in batches for w in b.warnings] == [STRAY_AT_LINE_3]
     path.write_text("id,text,created_at\n1,acme one,2026-11-20\n"  # a last row still being written waits
                     '2,"acme 12 inch screen,2026-11-20\n3,acme thr')
     assert [m.external_id for b in FileListener(_source(path)).fetch(None) for m in b.mentions] == ["1"]
