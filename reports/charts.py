@@ -203,6 +203,8 @@ def trend_figure(digest: Digest) -> Figure:
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color(GRID)
+    if not any(ax.get_ylim()[1] >= 1 for ax in axes.flat):  # nothing drawn: matplotlib labelled the axis '−0 0 0'
+        axes[0, 0].set_ylim(0, 1)  # shared by every panel
     for ax in axes[:, 0]:
         ax.set_ylabel("items", fontsize=8.1, color=MUTED)
     for ax in axes[1, :]:

@@ -195,3 +195,16 @@ def test_an_average_under_a_hundred_keeps_its_decimal(sqlite_url: str) -> None:
     digest = _busy_brand(sqlite_url, weekly=(10, 10, 11, 11, 17))
     assert digest.highlights[0] == ("Biggest move: share talk is up 62% (17 items this week, 10.5 a week on average "
                                     "over the previous four weeks)."), digest.highlights
+
+
+def test_an_empty_trend_charts_axis_reads_from_zero_up(sqlite_url: str) -> None:
+    # Every count zero: matplotlib centred the axis on 0 and labelled it '−0, 0, 0'.
+    import matplotlib.pyplot as plt
+
+    from journeywatch.reports.charts import trend_figure
+    figure = trend_figure(_busy_brand(sqlite_url, weekly=(0, 0, 0, 0, 0)))  # a brand whose query matched nothing yet
+    figure.canvas.draw()
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    plt.close(figure)
+    assert labels and not any(label.startswith(("−", "-")) for label in labels), labels
+    assert labels.count("0") == 1, labels
