@@ -446,10 +446,6 @@ def _stored_id(identity: str) -> str:
     return "sha256:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
-_LINE_BITS = 40  # a row's line number, in `_Identities`: up to 10^12 lines
-_LINE_MASK = (1 << _LINE_BITS) - 1
-
-
 class _Identities:
     """The ids handed out in one fetch, so that each row's identity is stored once and counted once.
 
@@ -461,31 +457,24 @@ class _Identities:
     """
 
     def __init__(self, row_at: Callable[[int], str]) -> None:
-        # hash(id) -> (64 bits of the title and text's digest) << 40 | line: two small ints a row. Held as the id
-        # itself and a tuple (16-byte digest, line), a 300,000-row export's took 64 MB to the end of the file,
-        # which the process then kept (and loaded the classifier on top of). A 64-bit hash of the id does as
-        # well as the id within one fetch: two ids sharing one (once in some 400 million 300,000-row files)
-        # are stored apart, the second with a hash of its text added, as for an id shared by rows of other text.
-        self._seen: dict[int, int] = {}
+        self._seen: dict[str, tuple[bytes, int]] = {}  # id -> (digest of title and text, line)
         self._row_at = row_at  # "row ending at line 7", or "element 7" of a JSON array
 
     def check(self, mention: Mention, line_no: int) -> str | None:
         """None for a row to keep (re-identified in place when its id is taken), else why it is skipped."""
         digest = hashlib.sha256(f"{mention.title or ''}\x1f{mention.text}".encode()).digest()[:16]
-        text = int.from_bytes(digest[:8], "big")
         identity = mention.external_id
-        earlier = self._seen.get(hash(identity))
-        if earlier is not None and earlier >> _LINE_BITS == text:
-            return (f"{self._row_at(line_no)}: repeats the {self._row_at(earlier & _LINE_MASK)} (same id and text); "
-                    "read once")
+        earlier = self._seen.get(identity)
+        if earlier is not None and earlier[0] == digest:
+            return f"{self._row_at(line_no)}: repeats the {self._row_at(earlier[1])} (same id and text); read once"
         if earlier is not None:
             mention.external_id = f"{identity[:MAX_ID_CHARS - 33]}~{digest.hex()}"  # "~" and 32 hex digits: fits
-            if (renamed := self._seen.get(hash(mention.external_id))) is not None:
-                return (f"{self._row_at(line_no)}: repeats the {self._row_at(renamed & _LINE_MASK)} "
+            if mention.external_id in self._seen:
+                return (f"{self._row_at(line_no)}: repeats the {self._row_at(self._seen[mention.external_id][1])} "
                         "(same id and text); read once")
-            self._seen[hash(mention.external_id)] = text << _LINE_BITS | line_no
+            self._seen[mention.external_id] = (digest, line_no)
             return None
-        self._seen[hash(identity)] = text << _LINE_BITS | line_no
+        self._seen[identity] = (digest, line_no)
         return None
 
 

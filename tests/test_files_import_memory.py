@@ -5,7 +5,6 @@ at 1.18 GB, the two models side by side)."""
 from __future__ import annotations
 
 import csv
-import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -99,25 +98,3 @@ def test_the_language_model_is_not_held_while_the_run_classifies(prefect_harness
         assert set(connection.execute(select(mentions.c.lang_supported)).scalars()) == {True}
     assert language.detect_language("Merci beaucoup pour tout").code == "fr"  # loaded again when needed
 
-
-def test_the_ids_a_fetch_has_seen_take_little_room_a_row() -> None:
-    """Each row's id is remembered to the end of the file (a repeat is read once): held as the id itself
-    and a tuple of a digest and the line, a 300,000-row export's took 64 MB (about 220 bytes a row)."""
-    from journeywatch.listeners.files import _Identities
-
-    rows = 20_000
-    identities = _Identities(lambda line: f"row ending at line {line}")
-    tracemalloc.start()
-    try:
-        for n in range(rows):  # each mention dropped once checked, as a stored batch's are
-            mention = Mention(source="export", external_id=f"post-{n:07d}", text=f"acme post {n}", created_at=T0)
-            assert identities.check(mention, n + 2) is None
-        held = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    assert held / rows < 140  # two small ints and a dict slot; it was some 220 bytes
-    again = Mention(source="export", external_id="post-0000007", text="acme post 7", created_at=T0)
-    assert identities.check(again, 99_999) == ("row ending at line 99999: repeats the row ending at line 9 "
-                                               "(same id and text); read once")
-    other = Mention(source="export", external_id="post-0000007", text="acme, another post", created_at=T0)
-    assert identities.check(other, 100_000) is None and other.external_id.startswith("post-0000007~")
