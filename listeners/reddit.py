@@ -728,7 +728,9 @@ class RedditListener:
         are not counted: they were counted when their thread was first read, or had been stored before; they
         come as stand-ins, as does a post found deleted or removed, so the rows stored while they were live
         lose their words (Reddit's `[deleted]` was skipped, and the stored text stayed for ever).
-        A post since deleted, removed, gone private or edited to match no brand is no longer revisited.
+        A post since deleted, removed, gone private or edited to match no brand is no longer revisited. The post
+        itself is part of the batch, so one its author edited takes its new title and text (it kept its first words,
+        and its brand, for ever: Reddit's edits were the one kind the README's "from any source" missed).
         """
         chunk: list[Mention] = []
         warnings: list[str] = []
@@ -751,6 +753,8 @@ class RedditListener:
             parent = submission_mention(self.name, data, site)
             if parent is not None and self.matcher is not None:
                 parent.brands = self.matcher.brands_of(titled(parent.title, parent.text))
+            if parent is not None:  # read again: an edit of its title or text is taken (one to no brand unlinks it)
+                chunk.append(parent)
             if parent is None or not parent.brands:
                 del self._threads[fullname]
                 if parent is None and (standin := withdrawn_mention(self.name, data)) is not None:

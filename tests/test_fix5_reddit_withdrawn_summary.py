@@ -41,8 +41,8 @@ def test_a_comment_deleted_after_it_was_stored_counts_once_as_withdrawn(
 
     again = _collect(engine, thread)
 
-    assert _figures(again) == {"fetched": 1, "new": 1, "seen": 0, "edited": 0, "skipped": 0, "unmatched": 0,
-                               "withdrawn": 1}
+    assert _figures(again) == {"fetched": 2, "new": 1, "seen": 1, "edited": 0, "skipped": 0, "unmatched": 0,
+                               "withdrawn": 1}  # seen: the post, read again with its thread, as it was
     row = _row(engine, "t1_c1")  # stored as before this change: blanked, unlinked, kept
     assert (row["text"], row["title"], row["author"], row["links"], row["lang_supported"]) == ("", None, None, 0,
                                                                                               False)
@@ -56,8 +56,8 @@ def test_a_stand_in_that_blanks_nothing_is_not_counted(thread: RedditServer, sql
     post = thread.posts[0]
     post.comments.append(Comment("c2", "[deleted]", post.created + 120, author=None))
     again = _collect(engine, thread)
-    assert _figures(again) == {"fetched": 1, "new": 0, "seen": 1, "edited": 0, "skipped": 0, "unmatched": 0,
-                               "withdrawn": 0}  # c1, read again as it was
+    assert _figures(again) == {"fetched": 2, "new": 0, "seen": 2, "edited": 0, "skipped": 0, "unmatched": 0,
+                               "withdrawn": 0}  # c1 and the post, read again as they were
 
 
 def test_the_sources_table_names_withdrawn_items(capsys: pytest.CaptureFixture[str]) -> None:

@@ -93,7 +93,7 @@ def test_a_post_without_comments_is_not_asked_for_them_and_its_later_replies_are
     _Reddit.posts[0] = _post("quiet", 1)
     _Reddit.trees["quiet"] = [_comment("q1", "quiet")]
     second, _ = _fetch(reddit, watermark)
-    assert second == ["t1_q1"]
+    assert second == ["t1_q1", "t3_quiet"]  # the post read again with its thread (an edit is taken)
 
 
 def test_a_new_reply_in_a_revisited_thread_that_the_comment_listing_also_lists_is_fetched_once(
@@ -105,4 +105,5 @@ def test_a_new_reply_in_a_revisited_thread_that_the_comment_listing_also_lists_i
     _Reddit.trees["busy"].append(reply)
     _Reddit.listed = [reply]
     second, _ = _fetch(reddit, watermark, subreddit_comments=True)
-    assert second == ["t1_b1", "t1_b2"]  # the thread read again whole (storage drops b1, stored already)
+    assert second == ["t1_b1", "t1_b2", "t3_busy"]  # the thread read again whole, its post too (storage drops
+    # b1 and the post, stored already)
