@@ -684,7 +684,7 @@ class RedditListener:
         elif base:
             marks[key] = base
         if gone:
-            warnings.append(f"{key}: {gone} deleted, removed or undated items not stored")
+            warnings.append(f"{_listing_name(key)}: {gone} deleted, removed or undated items not stored")
         yield Batch(chunk, self._watermark(marks), skipped=gone, warnings=warnings)
 
     def _watermark(self, marks: dict[str, Any]) -> Watermark:
