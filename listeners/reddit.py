@@ -213,15 +213,32 @@ class RetryingRequestor(prawcore.Requestor):
 
 
 def credentials(source: str, env: Mapping[str, str]) -> dict[str, str]:
-    """Client id, secret and user agent from the environment; a missing one fails the source by name."""
+    """Client id, secret and user agent from the environment; a missing one fails the source by name, and by the
+    near name it was set under, if any (see `_set_as`)."""
     values = {}
     for name in CREDENTIAL_ENV:
         value = env.get(name, "").strip()
         if not value:
+            near = _set_as(name, env)
+            hint = f"; {near} is set: rename it {name}" if near else ""
             raise SourceError(source, f"environment variable {name} is not set (Reddit needs "
-                                      f"{', '.join(CREDENTIAL_ENV)})", retryable=False)
+                                      f"{', '.join(CREDENTIAL_ENV)}){hint}", retryable=False)
         values[name] = value
     return values
+
+
+def _set_as(name: str, env: Mapping[str, str]) -> str | None:
+    """A variable set (not blank) under a name near `name`: REDDIT_SECRET, REDDIT_USERAGENT, or praw's own
+    praw_client_secret. Told only that REDDIT_CLIENT_SECRET was not set, a user sure they had exported it looked
+    for a shell or cron problem. Only the name is given, never the value."""
+    last = name.rsplit("_", 1)[-1]  # ID, SECRET, AGENT: REDDIT_ID, REDDIT_APP_SECRET, REDDIT_USERAGENT end so
+    for other in sorted(env):
+        spelt = other.upper()
+        if other in CREDENTIAL_ENV or not env[other].strip() or not spelt.startswith(("REDDIT", "PRAW")):
+            continue
+        if spelt.removeprefix("REDDIT").removeprefix("PRAW").replace("_", "").endswith(last):
+            return other
+    return None
 
 
 # An HTML entity in Reddit markdown, which Reddit shows decoded: "&#x200B;" (the blank paragraphs Reddit's own editor
