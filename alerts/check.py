@@ -277,13 +277,20 @@ def _late_note(engine: Engine, brand: str, settings: AlertSettings, previous: da
     late, oldest = late_items(engine, brand, since, previous, checked_at) if checked_at else (0, None)
     if not late:
         return None
-    return (f"{brand}: {late} negative share-stage item(s) arrived after their window was judged "
+    items = "item arrived after its window was" if late == 1 else "items arrived after their window was"
+    return (f"{brand}: {late} negative share-stage {items} judged "
             f"(the oldest written {oldest:%Y-%m-%d %H:%M} UTC) and count towards no alert; alerts.settle "
-            f"(now {_hours(settings.settle)}) should cover how late the sources deliver")
+            f"(now {_as_written(settings.settle)}) should cover how late the sources deliver")
 
 
-def _hours(value: timedelta) -> str:
-    return f"{value / timedelta(hours=1):g}h"
+def _as_written(value: timedelta) -> str:
+    """A duration as the config takes it, in its largest whole unit ('30m', '2h', '1d', '0m'): '0.5h', which the
+    note gave for 30m, is refused by the config a user copies it into."""
+    minutes = int(value / timedelta(minutes=1))
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60)):
+        if minutes and minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
 
 
 def _notify(engine: Engine, alert: Alert, settings: AlertSettings, ended: bool = False, zone: str = "UTC") -> Alert:

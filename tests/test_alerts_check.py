@@ -225,7 +225,7 @@ def test_items_arriving_after_their_window_was_judged_are_named(
     with caplog.at_level(logging.WARNING, logger="journeywatch.alerts"):
         assert check_alerts(engine, config, now=now + timedelta(hours=1, minutes=1)) == []
     [line] = [r.getMessage() for r in caplog.records if "arrived after" in r.getMessage()]
-    assert "Acme: 12 negative share-stage item(s)" in line and "alerts.settle (now 0h)" in line
+    assert "Acme: 12 negative share-stage items" in line and "alerts.settle (now 0m)" in line
     assert f"{late:%Y-%m-%d %H:%M}" in line
 
 

@@ -53,7 +53,7 @@ def test_a_late_batch_in_a_judged_hour_does_not_hold_back_the_next_hours_spike(
     _, sources = evidence(engine, "Acme", judged, spiked + HOUR, judged_until=spiked)
     assert sources == {"export": 22}  # an alert's evidence over both hours shows no late item either
     [note] = [r.getMessage() for r in caplog.records if "arrived after" in r.getMessage()]
-    assert "Acme: 24 negative share-stage item(s)" in note and "count towards no alert" in note
+    assert "Acme: 24 negative share-stage items" in note and "count towards no alert" in note
 
 
 def test_items_fetched_before_each_hourly_check_count_as_they_always_did(database_url: str) -> None:

@@ -211,8 +211,8 @@ def test_the_monitor_summary_carries_the_late_item_warning(prefect_harness: None
     result = flow(name="alerts-only")(lambda: alerts_task(config))()  # the task as the monitor runs it
     assert result["fired"] == [] and "error" not in result
     [note] = result["notes"]
-    assert note.startswith("Acme: 36 negative share-stage item(s) arrived after their window was judged")
-    assert "alerts.settle (now 0h)" in note
+    assert note.startswith("Acme: 36 negative share-stage items arrived after their window was judged")
+    assert "alerts.settle (now 0m)" in note
 
 
 def test_an_item_listed_twice_in_a_batch_is_not_already_seen(sqlite_url: str) -> None:
