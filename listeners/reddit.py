@@ -57,6 +57,7 @@ from .retry import RETRYABLE_STATUS, RetryPolicy, Sleep, default_sleep, retry_af
 from .text import clean_text, collapse_whitespace
 
 CREDENTIAL_ENV = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
+TOKEN_PATH = "/api/v1/access_token"  # asked of reddit_url, every other request of oauth_url
 _GONE = re.compile(r"\[\s*(deleted|removed)(\s+by\s+\w+|\s+on account of[^\]]*)*\s*\.?\s*\]", re.IGNORECASE)
 BATCH_SIZE = 200
 # Matched posts whose comment trees later runs read again, for replies written after the post was first read:
@@ -160,6 +161,8 @@ class RetryingRequestor(prawcore.Requestor):
                 kind = "timed out" if isinstance(original, requests.exceptions.Timeout) else "network error"
                 url = urlsplit(str(args[1] if len(args) > 1 else kwargs.get("url", "")))
                 server = masked_url(f"{url.scheme}://{url.netloc}")  # a proxy's user and password stay out
+                if url.path.endswith(TOKEN_PATH):  # oauth_url set to a proxy, reddit_url left: "why www.reddit.com?"
+                    server += " for an access token (the source's reddit_url)"
                 reason = f"{kind} calling {server} ({type(original).__name__})"
             else:
                 if response.status_code not in RETRYABLE_STATUS:
