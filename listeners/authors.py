@@ -44,10 +44,28 @@ def author_key() -> bytes:
         return key.encode("utf-8")
     with _warn_lock:
         if not _warned:
-            log.warning("%s is not set: author names are hashed with a fixed public key; set it to a secret",
-                        AUTHOR_KEY_ENV)
+            near = _set_as()
+            hint = f" ({near} is set: rename it {AUTHOR_KEY_ENV})" if near else ""
+            log.warning("%s is not set%s: author names are hashed with a fixed public key; set it to a secret",
+                        AUTHOR_KEY_ENV, hint)
             _warned = True
     return FALLBACK_KEY.encode("utf-8")
+
+
+def _set_as() -> str | None:
+    """A variable set under a near name (JOURNEYWATCH_AUTHORKEY, JW_AUTHOR_KEY, in lower case): its name only.
+
+    Told only that the key was not set, a user sure they had exported it ran on with the public key, and
+    fixing the typo later made every author a new one for the repeat-author counts.
+    """
+    for name in sorted(os.environ):
+        spelt = name.upper()
+        if name == AUTHOR_KEY_ENV or not os.environ[name].strip():
+            continue
+        if ("AUTHOR" in spelt and spelt.endswith(("KEY", "SECRET"))) or (
+                spelt.startswith("JOURNEYWATCH") and spelt.endswith(("KEY", "SECRET"))):
+            return name
+    return None
 
 
 def author_name(author: str) -> str:
