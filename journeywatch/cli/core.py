@@ -317,9 +317,13 @@ def print_summary(summary: dict[str, Any]) -> None:
             # a table of zeros hides the point
             # Not "no stored item matches its query": items are matched to brands as they are collected, so
             # a brand added to the config later has none of what was stored before, matching or not.
-            console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; nothing stored for it yet (items are "
-                          "matched to brands as they are collected; those collected before it was added are not)",
-                          highlight=False)
+            # A brand in the config from the start whose query matched none of what was read is pointed at its
+            # query: told only how brands added later miss earlier items, a too narrow query went unnoticed.
+            read = sum(source.get("fetched", 0) for source in summary["sources"])
+            matched_none = f": its query matched none of the {read:,} items read this run" if read else ""
+            console.print(f"[bold]{escape(brand)}[/]: 0 new, 0 already seen; nothing stored for it yet{matched_none} "
+                          "(items are matched to brands as they are collected; those collected before it was added "
+                          "are not)", highlight=False)
             continue
         # The counts cover everything stored, not this run alone: a second run with nothing new shows them too.
         table = Table(title=f"{escape(brand)}: {figures['new']:,} new, {figures['seen']:,} already seen this run",
