@@ -38,5 +38,5 @@ def test_the_run_summary_keeps_counts_and_source_names_whole_at_40_columns(tmp_p
                             timeout=120, env=NARROW)
     assert result.returncode == 0, result.stderr
     assert "…" not in result.stdout, result.stdout
-    for whole in ("helpdesk-export-2026", "12345", "10000", "2345", "1200", "ultimate_moment", "unmatched"):
+    for whole in ("helpdesk-export-2026", "12,345", "10,000", "2,345", "1,200", "ultimate_moment", "unmatched"):
         assert whole in result.stdout
