@@ -177,12 +177,16 @@ def brand_week_counts(
 # Quoted items are the classifier's sure ones: an item it flags for review (unsure, or unreadable text) was
 # quoted as the week's "most negative share-stage talk", the items to answer.
 _SURE = func.coalesce(classifications.c.needs_review, False).is_(False)
+# A subreddit's stickied post is its moderators' (a weekly megathread, the rules, an announcement), not a
+# customer's: quoted, a megathread stood as the week's share-stage talk.
+_NOT_PINNED = mentions.c.stickied.is_(False)
 
 
 def top_items(
     engine: Engine, brand: str, since: datetime, until: datetime, cues: Cues, per_group: int
 ) -> list[ItemRow]:
-    """The `per_group` most confident items per moment × sentiment × cue × comparison in the range.
+    """The `per_group` most confident items per moment × sentiment × cue × comparison in the range, never a
+    stickied (moderators') post.
 
     A window function keeps this one query on SQLite (3.25+) and PostgreSQL;
     the digest picks its quotes from these few rows.
@@ -204,7 +208,7 @@ def top_items(
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none", _SURE)
+               classifications.c.moment != "none", _SURE, _NOT_PINNED)
         .subquery()
     )
     query = select(inner).where(inner.c.rank <= per_group).order_by(inner.c.moment, inner.c.rank)
@@ -229,7 +233,8 @@ def _item(r: Any) -> ItemRow:
 def most_confident(
     engine: Engine, brand: str, since: datetime, until: datetime, moment: str, sentiment: str, limit: int
 ) -> list[ItemRow]:
-    """The items of one moment and sentiment the classifier is surest of (e.g. the most negative share-stage talk)."""
+    """The items of one moment and sentiment the classifier is surest of (e.g. the most negative share-stage talk),
+    never a stickied (moderators') post."""
     query = (
         select(
             mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
@@ -238,7 +243,7 @@ def most_confident(
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment == moment,
-               classifications.c.sentiment == sentiment, _SURE)
+               classifications.c.sentiment == sentiment, _SURE, _NOT_PINNED)
         .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
                   mentions.c.id)
         .limit(limit)

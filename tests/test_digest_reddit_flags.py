@@ -1,0 +1,59 @@
+"""Reddit's `nsfw` and `stickied` flags in the weekly digest.
+
+A brand manager forwards the digest to colleagues: an NSFW post quoted with no marker surprised them, and a
+subreddit moderator's stickied post (a weekly megathread, an announcement) was quoted and counted as customer
+talk. The week is the digest tests' demo-like data (`tests.test_digest_data`) plus a few Reddit posts the
+classifier is surest of, stored through the real storage API; the digest is built from the stored rows and
+checked in its HTML, Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from journeywatch.domain import Mention, Prediction
+from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_json, render_markdown
+from journeywatch.reports.model import Digest
+from journeywatch.settings import Config, parse_config
+from journeywatch.storage import open_database
+from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
+
+MEGATHREAD = "Weekly Northwind Coffee megathread: post your grinder refund problems here (mods)"
+NSFW_RANT = "Northwind Coffee grinder broke again, worst purchase of my life, avoid them (nsfw)"
+
+
+def _reddit(external_id: str, text: str, *, nsfw: bool = False, stickied: bool = False,
+            moment: str = "ultimate_moment", sentiment: str = "negative", hours: int = 30) -> Item:
+    """A Reddit post of the week the classifier is surer of than of any other item."""
+    mention = Mention(source="reddit:r/coffee", external_id=external_id, text=text, source_kind="reddit",
+                      created_at=WEEK_START + timedelta(hours=hours), author=f"redditor-{external_id}",
+                      url=f"https://www.reddit.com/r/coffee/comments/{external_id}/", nsfw=nsfw, stickied=stickied,
+                      brands=[BRAND])
+    return Item(mention, Prediction(moment, 0.999, sentiment, 0.9999, {moment: 0.999}, {sentiment: 0.9999}))
+
+
+def _config(url: str, **digest: object) -> Config:
+    return parse_config({"database": url, "brands": [{"name": BRAND, "query": "northwind"}], "digest": digest})
+
+
+def _digest(url: str, items: list[Item], **digest: object) -> tuple[Digest, dict[str, str]]:
+    fill(open_database(url), items)
+    config = _config(url, **digest)
+    built = build_digest(open_database(url), config, BRAND, parse_week(WEEK))
+    add_charts(built)
+    return built, {"html": render_html(built), "md": render_markdown(built), "json": render_json(built)}
+
+
+def _quoted(digest: Digest) -> list[str]:
+    return [q.text for s in digest.stages for q in s.quotes] + [q.text for q in digest.negative_share_items]
+
+
+def test_a_stickied_post_is_never_quoted(database_url: str) -> None:
+    digest, files = _digest(database_url, make_items() + [_reddit("mega1", MEGATHREAD, stickied=True)])
+    assert MEGATHREAD not in _quoted(digest)
+    assert digest.negative_share_items and all(q.text != MEGATHREAD for q in digest.negative_share_items)
+    for text in files.values():
+        assert "megathread" not in text
