@@ -204,17 +204,33 @@ def _quote(item: ItemRow, zone: ZoneInfo) -> Quote:
     return Quote(text=text, url=item.url, source=item.source, moment=item.moment, sentiment=item.sentiment,
                  created_at=item.created_at.astimezone(zone) if item.date_known else None,
                  confidence=round(item.moment_confidence * item.sentiment_confidence, 3),
-                 date_known=item.date_known)
+                 date_known=item.date_known, nsfw=item.nsfw)
+
+
+def _safe_first(candidates: list[ItemRow]) -> tuple[list[ItemRow], list[ItemRow]]:
+    """(the items not marked NSFW, those marked): a digest is forwarded to colleagues, and an NSFW post is quoted
+    (marked) only to fill a place no other item can."""
+    return [i for i in candidates if not i.nsfw], [i for i in candidates if i.nsfw]
 
 
 def _pick_quotes(candidates: list[ItemRow], sentiment: dict[str, int], limit: int, zone: ZoneInfo) -> list[Quote]:
-    """Up to `limit` quotes, one per sentiment in turn, the stage's louder polar side first."""
+    """Up to `limit` quotes, one per sentiment in turn, the stage's louder polar side first; NSFW items only
+    where the others run out, whatever their sentiment or confidence."""
+    safe, nsfw = _safe_first(candidates)
+    picked = _pick_in_turn(safe, sentiment, limit, zone, [])
+    return _pick_in_turn(nsfw, sentiment, limit, zone, picked) if len(picked) < limit else picked
+
+
+def _pick_in_turn(
+    candidates: list[ItemRow], sentiment: dict[str, int], limit: int, zone: ZoneInfo, picked: list[Quote],
+) -> list[Quote]:
+    """`picked` and up to `limit` in all from `candidates`, one per sentiment in turn, surest first."""
     polar = sorted(("negative", "positive"), key=lambda s: -sentiment.get(s, 0))
     order = [s for s in (*polar, "neutral") if sentiment.get(s, 0)]
     by_sentiment: dict[str, list[ItemRow]] = defaultdict(list)
     for item in sorted(candidates, key=lambda i: (i.url is None, -i.moment_confidence * i.sentiment_confidence)):
         by_sentiment[item.sentiment].append(item)
-    picked: list[Quote] = []
+    picked = list(picked)
     while len(picked) < limit and any(by_sentiment[s] for s in order):
         for s in order:
             while by_sentiment[s] and len(picked) < limit:
@@ -244,12 +260,14 @@ def _retention_quotes(
     subscription") gave way to the share stage's PSA and the use stage's renewal.
     """
     shown = {copy_key(q.text) for other in quoted.values() for q in other}
-    fresh = [i for i in candidates if copy_key(_quote(i, zone).text) not in shown]
-    picked = _pick_quotes(fresh, sentiment, limit, zone)
-    if len(picked) < limit:
-        rest = [i for i in candidates if i not in fresh]
-        more = _pick_quotes(rest, sentiment, limit - len(picked), zone)
-        picked = _distinct(picked + more, limit)
+    picked: list[Quote] = []
+    # Another stage's quote comes before an NSFW item: the NSFW one only where nothing else is left.
+    for group in _safe_first(candidates):
+        fresh = [i for i in group if copy_key(_quote(i, zone).text) not in shown]
+        rest = [i for i in group if i not in fresh]
+        for pool in (fresh, rest):
+            if len(picked) < limit:
+                picked = _distinct(picked + _pick_in_turn(pool, sentiment, limit - len(picked), zone, []), limit)
     return picked
 
 

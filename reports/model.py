@@ -41,6 +41,9 @@ class Quote:
     created_at: datetime | None  # None: date unknown (`date_known` False)
     confidence: float
     date_known: bool = True
+    # Reddit's NSFW (over_18): quoted only where the stage (or list) has no other item, and marked "NSFW" in every
+    # format: a brand manager forwards the digest, and an unmarked NSFW quote surprised the colleagues it reached.
+    nsfw: bool = False
 
 
 @dataclass(frozen=True, slots=True)

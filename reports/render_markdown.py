@@ -104,7 +104,9 @@ def md_link(label: str, url: str | None) -> str:
 def _quote(q: Quote) -> str:
     meta = f"{md_escape(q.source)} · {quote_date(q)} · {q.sentiment}"
     link = md_link("open", q.url) if safe_url(q.url) else ""
-    return f"> “{md_escape(short(q.text), table=False)}”  \n> — {meta}{' · ' + link if link else ''}"
+    # Marked before the words: a colleague the digest is forwarded to sees it before reading the post.
+    marker = "**NSFW** " if q.nsfw else ""
+    return f"> {marker}“{md_escape(short(q.text), table=False)}”  \n> — {meta}{' · ' + link if link else ''}"
 
 
 def _terms(terms: list[Term]) -> str:

@@ -69,6 +69,7 @@ class ItemRow:
     compares: bool
     # False: a feed's undated backlog; `created_at` is when it was fetched, not written, and no date to quote
     date_known: bool = True
+    nsfw: bool = False  # Reddit's over_18: quoted only where nothing else is, and marked
 
 
 def cue_regex(patterns: Sequence[str], brand: str) -> str | None:
@@ -180,13 +181,15 @@ _SURE = func.coalesce(classifications.c.needs_review, False).is_(False)
 # A subreddit's stickied post is its moderators' (a weekly megathread, the rules, an announcement), not a
 # customer's: quoted, a megathread stood as the week's share-stage talk.
 _NOT_PINNED = mentions.c.stickied.is_(False)
+# NSFW posts come last: a digest is forwarded to colleagues, and one is quoted (marked) only where no other item is.
+_NSFW_LAST = case((mentions.c.nsfw.is_(True), 1), else_=0)
 
 
 def top_items(
     engine: Engine, brand: str, since: datetime, until: datetime, cues: Cues, per_group: int
 ) -> list[ItemRow]:
     """The `per_group` most confident items per moment × sentiment × cue × comparison in the range, never a
-    stickied (moderators') post.
+    stickied (moderators') post, NSFW ones after all others.
 
     A window function keeps this one query on SQLite (3.25+) and PostgreSQL;
     the digest picks its quotes from these few rows.
@@ -197,12 +200,13 @@ def top_items(
     has_url = case((mentions.c.url.is_(None), 1), else_=0)
     rank = func.row_number().over(
         partition_by=(classifications.c.moment, classifications.c.sentiment, cue, compares),
-        order_by=(has_url, confidence.desc(), mentions.c.id),
+        order_by=(_NSFW_LAST, has_url, confidence.desc(), mentions.c.id),
     )
     inner = (
         select(
             mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
-            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, classifications.c.moment,
+            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, mentions.c.nsfw,
+            classifications.c.moment,
             classifications.c.sentiment, classifications.c.moment_confidence, classifications.c.sentiment_confidence,
             cue.label("cue"), compares.label("compares"), rank.label("rank"),
         )
@@ -227,25 +231,26 @@ def _utc(value: Any) -> datetime:
 def _item(r: Any) -> ItemRow:
     return ItemRow(int(r.mention_id), r.source, r.title, r.text, r.url, _utc(r.created_at), r.moment,
                    r.sentiment, float(r.moment_confidence), float(r.sentiment_confidence),
-                   getattr(r, "cue", None), bool(getattr(r, "compares", False)), bool(r.date_known))
+                   getattr(r, "cue", None), bool(getattr(r, "compares", False)), bool(r.date_known), bool(r.nsfw))
 
 
 def most_confident(
     engine: Engine, brand: str, since: datetime, until: datetime, moment: str, sentiment: str, limit: int
 ) -> list[ItemRow]:
     """The items of one moment and sentiment the classifier is surest of (e.g. the most negative share-stage talk),
-    never a stickied (moderators') post."""
+    never a stickied (moderators') post, NSFW ones after all others."""
     query = (
         select(
             mentions.c.id.label("mention_id"), mentions.c.source, mentions.c.title, mentions.c.text,
-            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, classifications.c.moment,
+            mentions.c.url, mentions.c.created_at, mention_brands.c.date_known, mentions.c.nsfw,
+            classifications.c.moment,
             classifications.c.sentiment, classifications.c.moment_confidence, classifications.c.sentiment_confidence,
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment == moment,
                classifications.c.sentiment == sentiment, _SURE, _NOT_PINNED)
-        .order_by(classifications.c.sentiment_confidence.desc(), classifications.c.moment_confidence.desc(),
-                  mentions.c.id)
+        .order_by(_NSFW_LAST, classifications.c.sentiment_confidence.desc(),
+                  classifications.c.moment_confidence.desc(), mentions.c.id)
         .limit(limit)
     )
     with engine.connect() as connection:

@@ -22,7 +22,7 @@ from journeywatch.storage import open_database
 from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
 
 MEGATHREAD = "Weekly Northwind Coffee megathread: post your grinder refund problems here (mods)"
-NSFW_RANT = "Northwind Coffee grinder broke again, worst purchase of my life, avoid them (nsfw)"
+NSFW_RANT = "Northwind Coffee grinder broke again, worst purchase of my life, avoid them"
 
 
 def _reddit(external_id: str, text: str, *, nsfw: bool = False, stickied: bool = False,
@@ -57,3 +57,40 @@ def test_a_stickied_post_is_never_quoted(database_url: str) -> None:
     assert digest.negative_share_items and all(q.text != MEGATHREAD for q in digest.negative_share_items)
     for text in files.values():
         assert "megathread" not in text
+
+
+def test_an_nsfw_post_is_not_quoted_while_other_items_are_there(database_url: str) -> None:
+    digest, files = _digest(database_url, make_items() + [_reddit("rant1", NSFW_RANT, nsfw=True)])
+    assert NSFW_RANT not in _quoted(digest)
+    assert digest.negative_share_items and {s.name: s for s in digest.stages}["share"].quotes
+    for text in files.values():
+        assert "worst purchase of my life" not in text and "NSFW" not in text
+    data = json.loads(files["json"])
+    assert [q["nsfw"] for s in data["stages"] for q in s["quotes"]] == [False] * sum(len(s.quotes)
+                                                                                  for s in digest.stages)
+    assert all(q["nsfw"] is False for q in data["negative_share_items"])
+
+
+def test_a_quoted_nsfw_post_is_marked_in_every_format(database_url: str) -> None:
+    """The week's only share-stage talk is an NSFW post: it is quoted (there is nothing else), marked NSFW."""
+    safe = "Six months in and still using my Northwind Coffee grinder daily"
+    items = [_reddit("rant1", NSFW_RANT, nsfw=True),
+             _reddit("happy1", safe, moment="second_moment", sentiment="positive", hours=40)]
+    digest, files = _digest(database_url, items)
+    stages = {s.name: s for s in digest.stages}
+    assert [(q.text, q.nsfw) for q in stages["share"].quotes] == [(NSFW_RANT, True)]
+    assert [(q.text, q.nsfw) for q in stages["use"].quotes] == [(safe, False)]
+    assert [(q.text, q.nsfw) for q in digest.negative_share_items] == [(NSFW_RANT, True)]
+
+    data = json.loads(files["json"])
+    quotes = {q["text"]: q["nsfw"] for s in data["stages"] for q in s["quotes"]}
+    assert quotes == {NSFW_RANT: True, safe: False}
+    assert [q["nsfw"] for q in data["negative_share_items"]] == [True]
+    # The marker comes before the words, on the quote's own line: a reader sees it before reading the post.
+    md_lines = [line for line in files["md"].splitlines() if "worst purchase of my life" in line]
+    assert len(md_lines) == 2 and all(line.index("NSFW") < line.index("Northwind") for line in md_lines)
+    assert not [line for line in files["md"].splitlines() if "still using my" in line and "NSFW" in line]
+    html = files["html"]
+    assert html.count("NSFW") == 2
+    assert all(html.index("NSFW", start) < html.index("worst purchase of my life", start)
+               for start in (0, html.index("worst purchase of my life") + 1))
