@@ -100,6 +100,7 @@ class _Tally:
         self.stage_sources: dict[str, Counter[str]] = defaultdict(Counter)
         self.cues: Counter[str] = Counter()
         self.not_classifiable = self.awaiting = self.needs_review = 0
+        self.stickied = 0  # this week's classified stickied posts: moderators', off the journey (moment "none")
         current = weeks - 1
         for row in rows:
             if not 0 <= row.bucket < weeks:
@@ -118,6 +119,8 @@ class _Tally:
             if row.moment not in self.by_moment:  # a label this code does not know: count it, show it nowhere
                 continue
             self.by_moment[row.moment][row.sentiment or "neutral"][b] += n
+            if row.stickied and b == current:
+                self.stickied += n
             if not row.date_known:
                 self.undated_by_moment[row.moment][row.sentiment or "neutral"][b] += n
             if b == current and row.needs_review:
@@ -406,6 +409,7 @@ def _coverage(engine: Engine, tally: _Tally, start: datetime, end: datetime,
         awaiting_classification=tally.awaiting,
         needs_review=tally.needs_review,
         off_journey=sum(tally.by_moment["none"][s][now] for s in SENTIMENTS),
+        stickied=tally.stickied,
         failed_sources=[
             FailedSource(source, len(rows), rows[-1]["error"], rows[-1]["finished_at"])
             for source, rows in sorted(failed.items())

@@ -49,6 +49,9 @@ class CountRow:
     count: int
     # False: a feed's undated backlog, stored at its fetch time (in the week collected, written any time before)
     date_known: bool = True
+    # A subreddit's stickied post, its moderators' (a megathread, an announcement): `moment` reads "none" once it
+    # is classified, as it is no customer's talk on the journey.
+    stickied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +106,22 @@ def brand_names(brand: str) -> tuple[str, ...]:
     return (name,) if first == name or len(first) < 4 else (name, first)
 
 
+# A subreddit's stickied post is its moderators' (a weekly megathread, the rules, an announcement), not a
+# customer's: quoted, a megathread stood as the week's share-stage talk, and counted, it was share-stage talk,
+# churn ("cancelled my subscription? post here") and its moderator a loyal repeat author. It is a mention of the
+# brand, off the journey.
+_NOT_PINNED = mentions.c.stickied.is_(False)
+
+
+def _moment() -> ColumnElement[Any]:
+    """The item's journey moment as the digest counts it: "none" for a classified stickied post."""
+    return case((and_(mentions.c.stickied.is_(True), classifications.c.moment.is_not(None)), literal("none")),
+                else_=classifications.c.moment)
+
+
 def _journey(since: datetime | None) -> ColumnElement[bool]:
-    """Rows whose text is worth matching: classified journey items, from `since` on."""
-    condition = and_(classifications.c.moment.is_not(None), classifications.c.moment != "none")
+    """Rows whose text is worth matching: classified journey items (no stickied post), from `since` on."""
+    condition = and_(classifications.c.moment.is_not(None), classifications.c.moment != "none", _NOT_PINNED)
     return condition if since is None else and_(condition, mention_brands.c.created_at >= since)
 
 
@@ -158,8 +174,8 @@ def brand_week_counts(
     compares = _compares(cues, dialect, brand, detail_since).label("compares")
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
     source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
-    columns = (bucket, classifications.c.moment, classifications.c.sentiment, source,
-               mentions.c.lang_supported, review, cue, compares, mention_brands.c.date_known)
+    columns = (bucket, _moment().label("moment"), classifications.c.sentiment, source,
+               mentions.c.lang_supported, review, cue, compares, mention_brands.c.date_known, mentions.c.stickied)
     query = (
         select(*columns, func.count().label("n"))
         .select_from(_JOINED)
@@ -170,7 +186,7 @@ def brand_week_counts(
         rows = connection.execute(query).all()
     return [
         CountRow(int(r.bucket), r.moment, r.sentiment, r.source, bool(r.lang_supported), bool(r.needs_review),
-                 r.cue, bool(r.compares), int(r.n), bool(r.date_known))
+                 r.cue, bool(r.compares), int(r.n), bool(r.date_known), bool(r.stickied))
         for r in rows
     ]
 
@@ -178,9 +194,6 @@ def brand_week_counts(
 # Quoted items are the classifier's sure ones: an item it flags for review (unsure, or unreadable text) was
 # quoted as the week's "most negative share-stage talk", the items to answer.
 _SURE = func.coalesce(classifications.c.needs_review, False).is_(False)
-# A subreddit's stickied post is its moderators' (a weekly megathread, the rules, an announcement), not a
-# customer's: quoted, a megathread stood as the week's share-stage talk.
-_NOT_PINNED = mentions.c.stickied.is_(False)
 # NSFW posts come last: a digest is forwarded to colleagues, and one is quoted (marked) only where no other item is.
 _NSFW_LAST = case((mentions.c.nsfw.is_(True), 1), else_=0)
 
@@ -293,7 +306,7 @@ def texts_for_terms(
                mentions.c.title, mentions.c.text, mentions.c.author, mention_brands.c.date_known)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none", sampled)
+               classifications.c.moment != "none", _NOT_PINNED, sampled)
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
@@ -325,18 +338,19 @@ def model_versions(engine: Engine, brand: str, since: datetime, until: datetime)
 def repeat_authors(
     engine: Engine, brand: str, history_start: datetime, week_start: datetime, week_end: datetime
 ) -> tuple[int, int]:
-    """(authors who wrote about `brand` this week, how many of them also did in [history_start, week_start))."""
+    """(authors who wrote about `brand` this week, how many of them also did in [history_start, week_start)); a
+    stickied post's author (a moderator) is not counted for it."""
     this_week = (
         select(mentions.c.author)
         .select_from(_JOINED)
-        .where(_brand_range(brand, week_start, week_end), mentions.c.author.is_not(None))
+        .where(_brand_range(brand, week_start, week_end), mentions.c.author.is_not(None), _NOT_PINNED)
         .distinct()
         .subquery()
     )
     before = (
         select(mentions.c.author)
         .select_from(_JOINED)
-        .where(_brand_range(brand, history_start, week_start), mentions.c.author.is_not(None))
+        .where(_brand_range(brand, history_start, week_start), mentions.c.author.is_not(None), _NOT_PINNED)
     )
     query = select(
         func.count(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,8 @@ from journeywatch.settings import Config, parse_config
 from journeywatch.storage import open_database
 from tests.test_digest_data import BRAND, WEEK, WEEK_START, Item, fill, make_items
 
-MEGATHREAD = "Weekly Northwind Coffee megathread: post your grinder refund problems here (mods)"
+MEGATHREAD = ("Weekly Northwind Coffee megathread: cancelled my subscription? Post your grinder refund problems "
+              "here (mods)")
 NSFW_RANT = "Northwind Coffee grinder broke again, worst purchase of my life, avoid them"
 
 
@@ -94,3 +96,36 @@ def test_a_quoted_nsfw_post_is_marked_in_every_format(database_url: str) -> None
     assert html.count("NSFW") == 2
     assert all(html.index("NSFW", start) < html.index("worst purchase of my life", start)
                for start in (0, html.index("worst purchase of my life") + 1))
+
+
+def test_a_stickied_post_is_in_the_mentions_but_off_the_journey_map(database_url: str, tmp_path: Path) -> None:
+    """A moderator's megathread names the brand (a mention) but is no customer's talk: on no stage, in no figure
+    drawn from journey items, no churn, no repeat author; coverage counts it off the journey and says why."""
+    # The moderator posts one every week: last week's, too, must not make them a loyal repeat author.
+    megathreads = [_reddit("mega1", MEGATHREAD, stickied=True), _reddit("mega0", MEGATHREAD, stickied=True, hours=-100)]
+    for mega in megathreads:
+        mega.mention.author = "moderator-1"
+    digest, files = _digest(database_url, make_items() + megathreads)
+    without, plain = _digest(f"sqlite:///{tmp_path / 'without.db'}", make_items())
+
+    assert digest.headline.volume.value == without.headline.volume.value + 1
+    assert digest.coverage.off_journey == without.coverage.off_journey + 1
+    assert (digest.coverage.stickied, without.coverage.stickied) == (1, 0)
+    assert digest.headline.journey_items == without.headline.journey_items
+    assert digest.headline.negative_share_count == without.headline.negative_share_count
+    assert digest.headline.net_sentiment == without.headline.net_sentiment
+    assert digest.headline.negative_share_talk == without.headline.negative_share_talk
+    for mine, theirs in zip(digest.stages, without.stages, strict=True):
+        assert (mine.name, mine.volume, mine.sentiment, mine.history, mine.touchpoints) == \
+               (theirs.name, theirs.volume, theirs.sentiment, theirs.history, theirs.touchpoints)
+        assert (mine.emerging_terms, mine.pain_points) == (theirs.emerging_terms, theirs.pain_points)
+        # the retention stage's authors and repeat authors, loyalty and churn; its history_items counts mentions
+        assert {k: v for k, v in mine.extra.items() if k != "history_items"} == \
+               {k: v for k, v in theirs.extra.items() if k != "history_items"}
+    assert digest.trend.counts["ultimate_moment"] == without.trend.counts["ultimate_moment"]
+    assert digest.trend.counts["none"]["negative"][-2:] == [n + 1 for n in without.trend.counts["none"]["negative"][-2:]]
+
+    assert "1 stickied by subreddit moderators" in files["md"]
+    assert "1 stickied by subreddit moderators" in files["html"]
+    assert json.loads(files["json"])["coverage"]["stickied"] == 1
+    assert "stickied" not in plain["md"] and "stickied" not in plain["html"]
