@@ -42,6 +42,12 @@ def _local(value: Any, tz: str) -> Any:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(tz))
 
 
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time from `start` to `end`. Two times in one zone subtract by the wall clock, so the day window of
+    the day the clocks go back (01:00 PDT to 00:00 PST, 24 hours) came out 23 hours: not a day window."""
+    return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
+
+
 def _hours(start: datetime, end: datetime) -> str:
     """'14:00–17:00' within a day (the line's 'when' gives the day); the days too across midnight."""
     if start.date() == end.date():
@@ -59,9 +65,12 @@ def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:
     observed, expected, ratio = alert.get("observed"), alert.get("expected"), alert.get("ratio")
     what = count(int(observed or 0), "negative share-stage item")
     end, last = _local(alert.get("window_end"), tz), _local(alert.get("last_window_end"), tz)
-    if isinstance(start, datetime) and isinstance(end, datetime) and end - start >= timedelta(days=1):
+    if isinstance(start, datetime) and isinstance(end, datetime) and _elapsed(start, end) >= timedelta(days=1):
         # A day window (or longer) by its start alone, 'Sun 22 Nov 00:00', read as a spike at midnight.
-        when = f"{start:%a} {start.day} {start:%b %H:%M}–{end:%a} {end.day} {end:%b %H:%M %Z}"
+        # Over a clock change each end has its own abbreviation, as in `alerts list`: the end's alone named
+        # the start's offset wrongly ('Sun 4 Oct 00:00–Mon 5 Oct 00:30 +11' for 00:00 +1030).
+        opening = "" if start.tzname() == end.tzname() else f" {start:%Z}"
+        when = f"{start:%a} {start.day} {start:%b %H:%M}{opening}–{end:%a} {end.day} {end:%b %H:%M %Z}"
     span = alert.get("span_observed")
     if span is not None and isinstance(start, datetime) and isinstance(end, datetime) \
             and isinstance(last, datetime) and last > end:

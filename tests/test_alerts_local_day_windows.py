@@ -88,3 +88,34 @@ def test_week_windows_run_monday_to_sunday_as_the_digests_weeks(
     [alert] = recent_alerts(engine, brand="Northwind Air")
     assert alert.window_start.weekday() == 0 and alert.window_start.hour == 0, alert.summary_line()
     assert alert.window_start.date() <= datetime(2026, 11, 18).date() < alert.window_end.date()
+
+
+def test_a_day_window_on_the_day_the_clocks_change_is_listed_whole_with_each_ends_zone(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found with `window: 1d` in America/Los_Angeles: a spike of complaints on Sunday 1 Nov 2026, the day the
+    # clocks went back, was listed in the W44 digest as 'Sun 1 Nov 01:00 PDT' alone: the window, 01:00 PDT to
+    # Monday 00:00 PST, is 24 hours but 23 by the wall clock, so it was taken for less than a day and read as
+    # a spike at one in the morning. Lord Howe's half-hour spring-forward day (Sun 4 Oct) was listed
+    # 'Sun 4 Oct 00:00–Mon 5 Oct 00:30 +11', its start named by the end's offset: 23:30 UTC's 00:00, not 13:30's.
+    from reports.fired_alerts import alert_summary
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = _config(sqlite_url, tmp_path, "America/Los_Angeles")
+    _complaints(datetime(2026, 11, 1, 18, 0, tzinfo=timezone.utc), 16, "fallback")  # Sun 1 Nov 10:01 PST on
+    for hours in range(0, 72, 1):  # the hourly runs from Sunday 1 Nov 00:00 UTC on
+        _check(path, datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
+
+    out = tmp_path / "digests"
+    result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", "2026-W44",
+                                 "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    md = next(out.glob("*.md")).read_text(encoding="utf-8")
+    fired = md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
+    assert any(line.startswith("- Sun 1 Nov 01:00 PDT–Mon 2 Nov 00:00 PST: ") for line in fired), fired
+
+    spring = {"window_start": datetime(2026, 10, 3, 13, 30, tzinfo=timezone.utc),
+              "window_end": datetime(2026, 10, 4, 13, 30, tzinfo=timezone.utc),
+              "last_window_end": datetime(2026, 10, 4, 13, 30, tzinfo=timezone.utc), "observed": 13}
+    when, _ = alert_summary(spring, "Australia/Lord_Howe")
+    assert when == "Sun 4 Oct 00:00 +1030–Mon 5 Oct 00:30 +11", when
