@@ -119,3 +119,30 @@ def test_a_day_window_on_the_day_the_clocks_change_is_listed_whole_with_each_end
               "last_window_end": datetime(2026, 10, 4, 13, 30, tzinfo=timezone.utc), "observed": 13}
     when, _ = alert_summary(spring, "Australia/Lord_Howe")
     assert when == "Sun 4 Oct 00:00 +1030–Mon 5 Oct 00:30 +11", when
+
+
+def test_a_summer_sunday_day_window_is_not_carried_into_the_next_weeks_digest(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found with `window: 1d` in America/Los_Angeles: day windows are cut at midnight in winter time, so in
+    # summer they run 01:00 PDT to 01:00 PDT. A spike of complaints at 05:00 on Sunday 25 Oct was in W43's digest
+    # and again in W44's, 'Began before this week, still flagged in it', for the hour its Sunday window lies
+    # past Monday's midnight: a reader looked for a Monday that had none.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = _config(sqlite_url, tmp_path, "America/Los_Angeles")
+    _complaints(datetime(2026, 10, 25, 12, 0, tzinfo=timezone.utc), 16, "sundaypdt")  # Sun 25 Oct 05:01 PDT on
+    for hours in range(0, 72, 1):  # the hourly runs from Sunday 25 Oct 00:00 UTC on
+        _check(path, datetime(2026, 10, 25, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
+
+    def fired(week: str) -> list[str]:
+        out = tmp_path / week
+        result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", week,
+                                     "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        md = next(out.glob("*.md")).read_text(encoding="utf-8")
+        return md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
+
+    last_week = fired("2026-W43")
+    assert any("–Mon 26 Oct 01:00 PDT: 16 negative" in line for line in last_week), last_week  # to Sunday's end
+    this_week = fired("2026-W44")
+    assert not any("Mon 26 Oct 01:00 PDT" in line for line in this_week), this_week
