@@ -72,10 +72,12 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 
 
 def _hours(start: datetime, end: datetime) -> str:
-    """'14:00–17:00' within a day (the line's 'when' gives the day); the days too across midnight."""
+    """'14:00–17:00' within a day (the line's 'when' gives the day); the days too across midnight; each end's
+    zone over a clock change ('01:00 PDT–01:00 PST': '01:00–01:00' read as no time at all)."""
+    first, last = ((f" {start:%Z}", f" {end:%Z}") if start.tzname() != end.tzname() else ("", ""))
     if start.date() == end.date():
-        return f"{start:%H:%M}–{end:%H:%M}"
-    return f"{start:%a} {start.day} {start:%b %H:%M}–{end:%a} {end.day} {end:%b %H:%M}"
+        return f"{start:%H:%M}{first}–{end:%H:%M}{last}"
+    return f"{start:%a} {start.day} {start:%b %H:%M}{first}–{end:%a} {end.day} {end:%b %H:%M}{last}"
 
 
 def alert_summary(alert: dict[str, Any], tz: str = "UTC") -> tuple[str, str]:

@@ -120,3 +120,35 @@ def test_the_ended_notice_a_late_send_and_the_resend_note_speak_the_zone() -> No
     sent = Resent(1, "Northwind Air", "alert", "json://127.0.0.1/hook", True, None)
     assert "(window from Wed 18 Nov 15:00 CET (14:00 UTC))" in sent.note(alert, "Europe/Berlin")
     assert "(window from 2026-11-18 14:00 UTC)" in sent.note(alert)
+
+
+def test_a_span_over_the_clock_change_names_each_ends_zone(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in America/Los_Angeles, the night the clocks went back (Sun 1 Nov 2026, 02:00 PDT -> 01:00 PST): a
+    # spike from 08:00 UTC flagged for a second hour was listed "26 items over 01:00–02:00, 16 of them in
+    # 01:00–01:00": two hours that read as one, and an hour that read as none.
+    from tests.test_fix2_alerts_span_count import _check, _complaints
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h"}, zone="America/Los_Angeles")
+    first = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)  # 01:00 PDT
+    _complaints(first, 16, "pdt")
+    _check(path, datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc))
+    _complaints(datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc), 10, "pst")  # 01:00 PST, the hour again
+    _check(path, datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc))
+
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path), "--since", "2026-11-01"],
+                           env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "Sun 1 Nov 01:00 PDT–02:00 PST (08:00–10:00 UTC)" in listed.output, listed.output
+    assert "26 items over 01:00 PDT–02:00 PST, 12 of them in 01:00 PDT–01:00 PST (the window that raised it)" \
+        in listed.output, listed.output
+
+    out = tmp_path / "digests"  # the digest lists the spike by the same hours
+    result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", "2026-W44",
+                                 "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    md = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "26 negative share-stage items over 01:00 PDT–02:00 PST, 12 of them in 01:00 PDT–01:00 PST" in md, \
+        md.split("## Alerts fired")[1][:600]

@@ -43,9 +43,11 @@ def _hours(start: datetime, end: datetime, zone: str) -> str:
 
     if not is_utc(zone):
         start, end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
+    # Over a clock change each end names its zone: '01:00–01:00' was an hour, '01:00–02:00' two.
+    first, last = ((f" {start:%Z}", f" {end:%Z}") if start.tzname() != end.tzname() else ("", ""))
     if start.date() == end.date():
-        return f"{start:%H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+        return f"{start:%H:%M}{first}–{end:%H:%M}{last}"
+    return f"{start:%Y-%m-%d %H:%M}{first}–{end:%Y-%m-%d %H:%M}{last}"
 
 
 def _figures(alert: Alert, span: int, zone: str) -> str:
