@@ -231,7 +231,8 @@ def _since(value: str | None, now: datetime, zone: str = "UTC") -> datetime | No
 
     A date or time without an offset is one in `zone` (`digest.timezone` with --config, else UTC), as the
     list shows its times: read as UTC, '--since 2026-11-18T15:30' in Berlin dropped the spike listed
-    until 16:00 there. One written with an offset ('Z', '+01:00') is that time.
+    until 16:00 there. One written with an offset ('Z', '+01:00') is that time. An hour the clocks repeat
+    (01:30 on the night they go back) is its first: the list then holds more, not less.
     """
     from journeywatch.alerts.alert import is_utc
 
@@ -281,7 +282,8 @@ def list_alerts(
                                                      "(2026-11-18, 2026-11-18T14:00) or this long ago (7d, "
                                                      "12h), begun earlier or not; a date is in the config's "
                                                      "digest.timezone with --config (as the list shows times), "
-                                                     "else UTC, unless it gives an offset (Z, +01:00)"),
+                                                     "else UTC, unless it gives an offset (Z, +01:00); an "
+                                                     "hour the clocks repeat is read as its first"),
     limit: int = typer.Option(20, "--limit", help="how many, newest first (1 to 1000)"),
     evidence: bool = typer.Option(False, "--evidence", help="also print each alert's top items and links"),
     as_json: bool = typer.Option(False, "--json", help="print the alerts as a JSON list, evidence included"),
