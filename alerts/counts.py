@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Engine, and_, case, func, not_, select, tr
 from journeywatch.copies import copy_key
 from journeywatch.domain import Moment, Sentiment
 from journeywatch.storage.dialect import epoch_bucket
+from journeywatch.storage.journey import on_moment
 from journeywatch.storage.tables import alert_judgments, classifications, mention_brands, mentions
 
 from .alert import EvidenceItem
@@ -67,9 +68,15 @@ class WindowCounts:
     share: np.ndarray
 
 
+def _is_share() -> ColumnElement[bool]:
+    """Share-stage items as the digest counts them: a subreddit's stickied post (its moderators' megathread) is
+    off the journey (`storage.journey`), in no window, baseline or negative share, and never evidence. Needs
+    `mentions` in the FROM."""
+    return on_moment(Moment.ULTIMATE.value)
+
+
 def _is_negative_share() -> ColumnElement[bool]:
-    return and_(classifications.c.moment == Moment.ULTIMATE.value,
-                classifications.c.sentiment == Sentiment.NEGATIVE.value)
+    return and_(_is_share(), classifications.c.sentiment == Sentiment.NEGATIVE.value)
 
 
 def _date_known() -> ColumnElement[bool]:
@@ -112,9 +119,8 @@ def window_counts(engine: Engine, brand: str, window: timedelta, first: int, sto
     """
     seconds = int(window.total_seconds())
     bucket = epoch_bucket(mention_brands.c.created_at, seconds, int((origin - EPOCH).total_seconds())).label("bucket")
-    joined = mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id)
-    if judged_until is not None:
-        joined = joined.join(mentions, mentions.c.id == mention_brands.c.mention_id)
+    joined = mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id).join(
+        mentions, mentions.c.id == mention_brands.c.mention_id)
     query = (
         select(bucket,
                func.sum(case((_is_negative_share(), 1), else_=0)).label("negative"),
@@ -123,7 +129,7 @@ def window_counts(engine: Engine, brand: str, window: timedelta, first: int, sto
         .where(mention_brands.c.brand == brand,
                mention_brands.c.created_at >= window_start(first, window, origin),
                mention_brands.c.created_at < window_start(stop, window, origin),
-               classifications.c.moment == Moment.ULTIMATE.value, _date_known(), _on_time(judged_until))
+               _is_share(), _date_known(), _on_time(judged_until))
         .group_by(bucket)
     )
     negative = np.zeros(max(stop - first, 0), dtype=int)
@@ -168,7 +174,8 @@ def undated_items(engine: Engine, brand: str, since: datetime, until: datetime) 
     """Negative share-stage items of unknown date stored at a time in [since, until): counted in no window."""
     query = (
         select(func.count())
-        .select_from(mention_brands.join(classifications, classifications.c.mention_id == mention_brands.c.mention_id))
+        .select_from(mention_brands.join(mentions, mentions.c.id == mention_brands.c.mention_id).join(
+            classifications, classifications.c.mention_id == mention_brands.c.mention_id))
         .where(mention_brands.c.brand == brand, mention_brands.c.created_at >= since,
                mention_brands.c.created_at < until, mention_brands.c.date_known.is_(False), _is_negative_share())
     )

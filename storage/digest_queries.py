@@ -21,6 +21,7 @@ from sqlalchemy import Engine, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from .dialect import json_has_object, json_names
+from .journey import NOT_STICKIED, journey_moment, on_moment
 from .tables import classifications, mention_brands, mentions, runs
 
 
@@ -106,22 +107,9 @@ def brand_names(brand: str) -> tuple[str, ...]:
     return (name,) if first == name or len(first) < 4 else (name, first)
 
 
-# A subreddit's stickied post is its moderators' (a weekly megathread, the rules, an announcement), not a
-# customer's: quoted, a megathread stood as the week's share-stage talk, and counted, it was share-stage talk,
-# churn ("cancelled my subscription? post here") and its moderator a loyal repeat author. It is a mention of the
-# brand, off the journey.
-_NOT_PINNED = mentions.c.stickied.is_(False)
-
-
-def _moment() -> ColumnElement[Any]:
-    """The item's journey moment as the digest counts it: "none" for a classified stickied post."""
-    return case((and_(mentions.c.stickied.is_(True), classifications.c.moment.is_not(None)), literal("none")),
-                else_=classifications.c.moment)
-
-
 def _journey(since: datetime | None) -> ColumnElement[bool]:
     """Rows whose text is worth matching: classified journey items (no stickied post), from `since` on."""
-    condition = and_(classifications.c.moment.is_not(None), classifications.c.moment != "none", _NOT_PINNED)
+    condition = and_(classifications.c.moment.is_not(None), classifications.c.moment != "none", NOT_STICKIED)
     return condition if since is None else and_(condition, mention_brands.c.created_at >= since)
 
 
@@ -174,7 +162,7 @@ def brand_week_counts(
     compares = _compares(cues, dialect, brand, detail_since).label("compares")
     review = func.coalesce(classifications.c.needs_review, False).label("needs_review")
     source = case((mention_brands.c.created_at >= edges[-2], mentions.c.source), else_=literal(None)).label("source")
-    columns = (bucket, _moment().label("moment"), classifications.c.sentiment, source,
+    columns = (bucket, journey_moment().label("moment"), classifications.c.sentiment, source,
                mentions.c.lang_supported, review, cue, compares, mention_brands.c.date_known, mentions.c.stickied)
     query = (
         select(*columns, func.count().label("n"))
@@ -225,7 +213,7 @@ def top_items(
         )
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none", _SURE, _NOT_PINNED)
+               classifications.c.moment != "none", _SURE, NOT_STICKIED)
         .subquery()
     )
     query = select(inner).where(inner.c.rank <= per_group).order_by(inner.c.moment, inner.c.rank)
@@ -260,8 +248,8 @@ def most_confident(
             classifications.c.sentiment, classifications.c.moment_confidence, classifications.c.sentiment_confidence,
         )
         .select_from(_JOINED)
-        .where(_brand_range(brand, since, until), classifications.c.moment == moment,
-               classifications.c.sentiment == sentiment, _SURE, _NOT_PINNED)
+        .where(_brand_range(brand, since, until), on_moment(moment), classifications.c.sentiment == sentiment,
+               _SURE)
         .order_by(_NSFW_LAST, classifications.c.sentiment_confidence.desc(),
                   classifications.c.moment_confidence.desc(), mentions.c.id)
         .limit(limit)
@@ -306,7 +294,7 @@ def texts_for_terms(
                mentions.c.title, mentions.c.text, mentions.c.author, mention_brands.c.date_known)
         .select_from(_JOINED)
         .where(_brand_range(brand, since, until), classifications.c.moment.is_not(None),
-               classifications.c.moment != "none", _NOT_PINNED, sampled)
+               classifications.c.moment != "none", NOT_STICKIED, sampled)
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
@@ -343,14 +331,14 @@ def repeat_authors(
     this_week = (
         select(mentions.c.author)
         .select_from(_JOINED)
-        .where(_brand_range(brand, week_start, week_end), mentions.c.author.is_not(None), _NOT_PINNED)
+        .where(_brand_range(brand, week_start, week_end), mentions.c.author.is_not(None), NOT_STICKIED)
         .distinct()
         .subquery()
     )
     before = (
         select(mentions.c.author)
         .select_from(_JOINED)
-        .where(_brand_range(brand, history_start, week_start), mentions.c.author.is_not(None), _NOT_PINNED)
+        .where(_brand_range(brand, history_start, week_start), mentions.c.author.is_not(None), NOT_STICKIED)
     )
     query = select(
         func.count(),
