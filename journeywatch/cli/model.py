@@ -57,8 +57,19 @@ def _hardware() -> str:
 
     import torch
 
-    where = f"CUDA ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else "CPU"
+    where = f"CUDA ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else _cpu_name()
     return f"{where}, {os.cpu_count()} cores, {platform.machine()}, torch {torch.__version__}"
+
+
+def _cpu_name() -> str:
+    """'CPU (Intel(R) Xeon(R) Processor)': bf16 kernels differ between processors (AMX, AVX512-BF16), and the
+    card's figures with them, by an item or two in 621 (0.841 and 0.839 accuracy on two x86_64 hosts)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            name = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        name = platform.processor()
+    return f"CPU ({name})" if name else "CPU"
 
 
 @app.command()
