@@ -321,3 +321,21 @@ def test_list_shows_a_send_a_killed_check_left_unfinished(sqlite_url: str, tmp_p
     listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
     assert "delivered 0/1" in listed.output and "no notify targets" not in listed.output, listed.output
     assert f"✗ not delivered to {target}: being sent since 2026-11-23 09:30 UTC" in listed.output
+
+
+def test_list_names_where_and_when_in_the_zone_a_send_is_being_made(sqlite_url: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A claim from another machine read 'being sent since 2026-11-23 09:30 UTC' beside local times, no host named.
+    from journeywatch.alerts.state import change_deliveries
+
+    monkeypatch.chdir(tmp_path)
+    path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "notify": ["file://out/alerts.log"]},
+                            zone="Europe/Berlin")
+    assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 0
+    target = f"file://{tmp_path / 'out' / 'alerts.log'}"
+    change_deliveries(open_database(sqlite_url), 1, lambda stored: [
+        {"kind": "alert-claim", "target": target, "at": "2026-11-23T09:30:00+00:00", "host": "jw-worker-2",
+         "pid": 4242}])
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
+    assert (f"✗ not delivered to {target}: being sent by a check on jw-worker-2 since Mon 23 Nov 10:30 CET "
+            "(09:30 UTC)") in listed.output, listed.output

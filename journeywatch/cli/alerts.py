@@ -78,7 +78,7 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engin
 
     console.print(f"[bold]{escape(title)}[/]")
     for alert in alerts:
-        outcomes = _last_outcomes(alert.deliveries)
+        outcomes = _last_outcomes(alert.deliveries, zone)
         sent = [d for (kind, _), d in outcomes.items() if kind == "alert"]
         # Every attempt is recorded, failures included: none at all means there was nowhere to send it.
         delivered = f"delivered {sum(bool(d.get('ok')) for d in sent)}/{len(sent)}" if sent else "no notify targets"
@@ -96,9 +96,10 @@ def _print_alerts(alerts: list[Alert], title: str, failures: bool = False, engin
                 _indented(f"✗ {notice}not delivered to {delivery.get('target')}: {delivery.get('error')}", 4)
 
 
-def _last_outcomes(deliveries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+def _last_outcomes(deliveries: list[dict[str, Any]], zone: str = "UTC") -> dict[tuple[str, str], dict[str, Any]]:
     """Per (kind, target), its latest outcome: a target that failed and got the alert at a later check counts
-    as delivered once, not as one failure and one success (claims of a check sending it are not outcomes)."""
+    as delivered once, not as one failure and one success (claims of a check sending it are not outcomes,
+    but a send in flight is said, with the machine sending it and since when in `zone`)."""
     outcomes: dict[tuple[str, str], dict[str, Any]] = {}
     for record in deliveries:
         if record.get("kind") in ("alert", "ended"):
@@ -108,9 +109,22 @@ def _last_outcomes(deliveries: list[dict[str, Any]]) -> dict[tuple[str, str], di
         if record.get("kind") in ("alert-claim", "ended-claim"):
             outcomes.setdefault((kind, str(record.get("target"))), {
                 "kind": kind, "target": record.get("target"), "ok": False,
-                "error": f"being sent since {str(record.get('at', ''))[:16].replace('T', ' ')} UTC, or its check "
-                         "stopped before saying how it went (a later check sends it)"})
+                "error": f"being sent{_claimed_by(record, zone)}, or its check stopped before saying how it went "
+                         "(a later check sends it)"})
     return outcomes
+
+
+def _claimed_by(claim: dict[str, Any], zone: str) -> str:
+    """' by a check on HOST since <time in zone>': a claim names its machine (claims before hosts were
+    recorded: none) and its time."""
+    from journeywatch.alerts.alert import moment_text
+
+    host = str(claim.get("host") or "").partition(" pidns:")[0]
+    who = f" by a check on {host}" if host else ""
+    try:
+        return f"{who} since {moment_text(datetime.fromisoformat(str(claim.get('at'))), zone)}"
+    except ValueError:
+        return who
 
 
 def print_alert_notes(notes: list[str]) -> None:
