@@ -174,8 +174,9 @@ def _item(item: Any) -> dict[str, Any]:
 
 def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: datetime,
                 notes: list[str] | None = None, ended: list[Alert] | None = None, zone: str = "UTC") -> list[Alert]:
-    """`check_alerts` for one brand; windows of whole days start at midnight in `zone` (`window_origin`), and
-    the messages sent give times there."""
+    """`check_alerts` for one brand; windows of whole days start at midnight in `zone` (`window_origin`), the
+    detector's hours of the day and weekdays are `zone`'s (people post by their own clock), and the messages
+    sent give times there."""
     window = settings.window
     origin = window_origin(window, zone)
     seen = first_seen(engine, brand)
@@ -206,7 +207,7 @@ def check_brand(engine: Engine, brand: str, settings: AlertSettings, now: dateti
     judged_at = datetime.now(timezone.utc)  # wall-clock, as mentions.fetched_at: items fetched later are late
     counts = window_counts(engine, brand, window, first, stop, judged_until=previous, origin=origin)
     series = Series(window_start(first, window, origin), window, counts.negative, counts.share,
-                    history_start=history - first, first_seen=seen)
+                    history_start=history - first, first_seen=seen, zone=zone)
     exclude = _exclusions(engine, brand, settings, first, stop, origin)
     verdicts = evaluate(series, settings, start - first, stop - first, exclude)
     current = open_alert(engine, brand)

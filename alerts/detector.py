@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from scipy import stats
@@ -88,28 +89,43 @@ class Series:
     share: np.ndarray | None = None
     history_start: int = 0
     first_seen: datetime | None = None
+    zone: str = "UTC"  # IANA zone whose clock gives the slots of the day and weekdays (`_seasonal_slots`)
 
     def start(self, index: int) -> datetime:
         return self.origin + index * self.window
 
 
 def _seasonal_slots(series: Series) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
-    """Slot of the day, weekday and calendar day (days since the origin's) of every window.
+    """Slot of the day, weekday and calendar day (days since the epoch) of every window, by `series.zone`'s clock.
 
+    People post by their own clock: in UTC, a brand's daily cycle moved an hour when the clocks changed, and
+    for `baseline_weeks` after it each hour's baseline mixed two local hours (a false alarm at the end of the
+    working day, a spike at its start measured against a busier hour). A window is placed by its start's local
+    time; the hour the clocks repeat falls in one slot twice, and the hour they skip in none that day.
     The slot of day is 0 when windows are a day or longer.
     """
     n = len(series.negative)
     seconds = series.window.total_seconds()
     slots_per_day = max(1, int(round(DAY.total_seconds() / seconds)))
     offsets = np.arange(n) * seconds
-    origin = series.origin
-    since_midnight = origin.hour * 3600 + origin.minute * 60 + origin.second
-    absolute = since_midnight + offsets
+    start = series.origin.timestamp()
+    absolute = start + offsets + _utc_offsets(series, n)
     slot = ((absolute % DAY.total_seconds()) // seconds).astype(int) % slots_per_day
-    weekday = ((origin.weekday() + absolute // DAY.total_seconds()) % 7).astype(int)
+    day = (absolute // DAY.total_seconds()).astype(int)
+    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
     if slots_per_day == 1:
         slot[:] = 0
-    return slot, weekday, slots_per_day, (absolute // DAY.total_seconds()).astype(int)
+    return slot, weekday, slots_per_day, day
+
+
+def _utc_offsets(series: Series, n: int) -> np.ndarray:
+    """Seconds the zone's clock is ahead of UTC at each window's start (0 for UTC)."""
+    if series.zone == "UTC":
+        return np.zeros(n)
+    tz = ZoneInfo(series.zone)
+    origin = series.origin.astimezone(timezone.utc)
+    return np.array([((origin + i * series.window).astimezone(tz).utcoffset() or timedelta(0)).total_seconds()
+                     for i in range(n)])
 
 
 def _tail(observed: int, expected: float, dispersion: float) -> tuple[float, str]:
