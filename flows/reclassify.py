@@ -25,8 +25,8 @@ def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 
 @flow(name="reclassify")
 def reclassify_flow(config_path: str) -> int | State:
     """Load the config, open its database and the configured classifier, reclassify what is stale."""
-    from journeywatch.classifiers import load_classifier
-    from journeywatch.storage import open_database, require_existing
+    from journeywatch.classifiers import load_classifier, model_version
+    from journeywatch.storage import count_pending, open_database, require_existing
 
     try:
         config = load_flow_config(config_path)
@@ -34,6 +34,10 @@ def reclassify_flow(config_path: str) -> int | State:
         engine = open_database(config.database)  # a database that does not answer: its one line too
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
+    # counted before the model is loaded (the encoder and weights, seconds), which nothing may need
+    if not count_pending(engine, version := model_version(config.classifier.model_dir)):
+        get_run_logger().info("reclassified 0 items: every stored classification is already from %s", version)
+        return 0
     classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                  review_below=config.classifier.review_below)
     done = reclassify_stored(engine, classifier, config.classifier.batch_size)

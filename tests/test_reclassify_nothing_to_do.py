@@ -57,3 +57,16 @@ def test_items_of_another_model_still_need_the_model_loaded(tmp_path: Path) -> N
     result = runner.invoke(app, ["reclassify", "--database", url, "--model", str(model)])
     assert result.exit_code == 1
     assert isinstance(result.exception, ModelError) and "cannot be loaded" in str(result.exception)
+
+
+def test_the_reclassify_flow_with_nothing_to_do_does_not_load_the_model(tmp_path: Path,
+                                                                         prefect_harness: None) -> None:
+    """The deployed flow loaded the model before it counted, as the command did: a worker spent the load on 0."""
+    from journeywatch.flows.reclassify import reclassify_flow
+
+    model = _unloadable_model(tmp_path / "model")
+    url = _database(tmp_path, model_version(model))
+    config = tmp_path / "journeywatch.yaml"
+    config.write_text(json.dumps({"database": url, "brands": [{"name": "Acme", "query": "acme"}],
+                                  "classifier": {"model_dir": str(model)}}), encoding="utf-8")
+    assert reclassify_flow(str(config)) == 0
