@@ -943,17 +943,16 @@ def reclassify(
     engine, settings = database_engine(config, database)
     options = settings.classifier if settings else ClassifierSettings()
     from journeywatch.classifiers import load_classifier, model_version
-    from journeywatch.classifiers.files import read_config
 
     folder = _model_dir(model or options.model_dir)
-    read_config(folder)  # a folder with no model: its one line
-    # counted before the model is loaded (some 16 s: the encoder and its weights), which nothing may need
-    if not count_pending(engine, version := model_version(folder)):
+    # counted before the model is loaded (the encoder and its weights, seconds), which nothing may need; a
+    # folder with no model is its one line here
+    total = count_pending(engine, version := model_version(folder))
+    if not total:
         _console.print(f"reclassified 0 items: every stored classification is already from {version}; "
                        "nothing to reclassify", highlight=False, soft_wrap=True)
         return
     classifier = load_classifier(folder, batch_size=options.batch_size, review_below=options.review_below)
-    total = count_pending(engine, classifier.version)
     # SIGTERM (a cron `timeout`, a service stop) ended it with exit 143 and not a word, where Ctrl-C said
     # what was kept: it is ended as Ctrl-C ends it, and says the same
     previous = signal.signal(signal.SIGTERM, _terminated)
