@@ -89,8 +89,8 @@ class Held:
     def note(self, alert: Alert, zone: str = "UTC") -> str:
         """The line `alerts check` and `run` print for it: 15 minutes of silence read as nothing pending."""
         what = "ended notice for alert" if self.kind == "ended" else "alert"
-        name, _, namespace = self.host.partition(" pidns:")
-        where = name + (" in another PID namespace" if namespace and name == socket.gethostname() else "")
+        name = claim_machine(self.host)
+        where = name + (" in another PID namespace" if name != self.host and name == socket.gethostname() else "")
         who = f"a check on {where}" + (f" (pid {self.pid})" if self.pid else "")
         return (f"{self.brand}: {what} #{self.alert_id} (window from {moment_text(alert.window_start, zone)}) "
                 f"to {self.target} was claimed by {who} at {moment_text(self.since, zone)}, which has not said "
@@ -112,6 +112,11 @@ def claim_record(kind: str, target: str, now: datetime) -> dict[str, Any]:
     """The record that says a check is sending `kind` to `target` (redacted) now, and which process it is."""
     return {"kind": f"{kind}-claim", "target": target, "at": now.isoformat(), "host": _machine(),
             "pid": os.getpid()}
+
+
+def claim_machine(host: str) -> str:
+    """The machine's name in a claim's `host` (`_machine`), without its PID namespace."""
+    return host.partition(" pidns:")[0]
 
 
 def _machine() -> str:

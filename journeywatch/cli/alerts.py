@@ -118,8 +118,9 @@ def _claimed_by(claim: dict[str, Any], zone: str) -> str:
     """' by a check on HOST since <time in zone>': a claim names its machine (claims before hosts were
     recorded: none) and its time."""
     from journeywatch.alerts.alert import moment_text
+    from journeywatch.alerts.resend import claim_machine
 
-    host = str(claim.get("host") or "").partition(" pidns:")[0]
+    host = claim_machine(str(claim.get("host") or ""))
     who = f" by a check on {host}" if host else ""
     try:
         return f"{who} since {moment_text(datetime.fromisoformat(str(claim.get('at'))), zone)}"
