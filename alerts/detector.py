@@ -34,6 +34,8 @@ from scipy.signal import lfilter
 
 from journeywatch.settings import AlertSettings
 
+from .alert import is_utc
+
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 _FACTOR_PRIOR = 2.0  # items of prior weight behind each seasonal factor: thin history, flat expectations
@@ -120,7 +122,7 @@ def _seasonal_slots(series: Series) -> tuple[np.ndarray, np.ndarray, int, np.nda
 
 def _utc_offsets(series: Series, n: int) -> np.ndarray:
     """Seconds the zone's clock is ahead of UTC at each window's start (0 for UTC)."""
-    if series.zone == "UTC":
+    if is_utc(series.zone):  # "Etc/UTC" too: no lookup per window
         return np.zeros(n)
     tz = ZoneInfo(series.zone)
     origin = series.origin.astimezone(timezone.utc)
