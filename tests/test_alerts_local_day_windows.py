@@ -34,6 +34,30 @@ def _config(sqlite_url: str, tmp_path: Path, zone: str) -> Path:
     return path
 
 
+def _los_angeles_spike(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: datetime,
+                       tag: str) -> Path:
+    """16 complaints from `at` on, judged by hourly `alerts check`s over three days from `at`'s UTC midnight,
+    with `window: 1d` in America/Los_Angeles; the config's path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    path = _config(sqlite_url, tmp_path, "America/Los_Angeles")
+    _complaints(at, 16, tag)
+    midnight = at.replace(hour=0, minute=0)
+    for hours in range(72):
+        _check(path, midnight + timedelta(hours=hours))
+    return path
+
+
+def _fired(path: Path, folder: Path, week: str) -> list[str]:
+    """The lines of the Markdown digest's 'Alerts fired' for Northwind Air in `week`."""
+    out = folder / week
+    result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", week,
+                                 "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    md = next(out.glob("*.md")).read_text(encoding="utf-8")
+    return md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
+
+
 def test_a_sunday_evening_spike_is_reported_on_sunday_in_the_digest_zone(
         database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -99,19 +123,10 @@ def test_a_day_window_on_the_day_the_clocks_change_is_listed_whole_with_each_end
     # 'Sun 4 Oct 00:00–Mon 5 Oct 00:30 +11', its start named by the end's offset: 23:30 UTC's 00:00, not 13:30's.
     from reports.fired_alerts import alert_summary
 
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(DATABASE_ENV, raising=False)
-    path = _config(sqlite_url, tmp_path, "America/Los_Angeles")
-    _complaints(datetime(2026, 11, 1, 18, 0, tzinfo=timezone.utc), 16, "fallback")  # Sun 1 Nov 10:01 PST on
-    for hours in range(0, 72, 1):  # the hourly runs from Sunday 1 Nov 00:00 UTC on
-        _check(path, datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
-
-    out = tmp_path / "digests"
-    result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", "2026-W44",
-                                 "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    md = next(out.glob("*.md")).read_text(encoding="utf-8")
-    fired = md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
+    # Sun 1 Nov 10:01 PST on
+    path = _los_angeles_spike(sqlite_url, tmp_path, monkeypatch, datetime(2026, 11, 1, 18, 0, tzinfo=timezone.utc),
+                              "fallback")
+    fired = _fired(path, tmp_path, "2026-W44")
     assert any(line.startswith("- Sun 1 Nov 01:00 PDT–Mon 2 Nov 00:00 PST: ") for line in fired), fired
 
     spring = {"window_start": datetime(2026, 10, 3, 13, 30, tzinfo=timezone.utc),
@@ -127,22 +142,10 @@ def test_a_summer_sunday_day_window_is_not_carried_into_the_next_weeks_digest(
     # summer they run 01:00 PDT to 01:00 PDT. A spike of complaints at 05:00 on Sunday 25 Oct was in W43's digest
     # and again in W44's, 'Began before this week, still flagged in it', for the hour its Sunday window lies
     # past Monday's midnight: a reader looked for a Monday that had none.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(DATABASE_ENV, raising=False)
-    path = _config(sqlite_url, tmp_path, "America/Los_Angeles")
-    _complaints(datetime(2026, 10, 25, 12, 0, tzinfo=timezone.utc), 16, "sundaypdt")  # Sun 25 Oct 05:01 PDT on
-    for hours in range(0, 72, 1):  # the hourly runs from Sunday 25 Oct 00:00 UTC on
-        _check(path, datetime(2026, 10, 25, 0, 0, tzinfo=timezone.utc) + timedelta(hours=hours))
-
-    def fired(week: str) -> list[str]:
-        out = tmp_path / week
-        result = runner.invoke(app, ["digest", "--config", str(path), "--brand", "Northwind Air", "--week", week,
-                                     "--out", str(out), "--no-send"], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, result.output
-        md = next(out.glob("*.md")).read_text(encoding="utf-8")
-        return md.split("## Alerts fired\n\n")[1].split("\n\n")[0].splitlines()
-
-    last_week = fired("2026-W43")
+    # Sun 25 Oct 05:01 PDT on
+    path = _los_angeles_spike(sqlite_url, tmp_path, monkeypatch, datetime(2026, 10, 25, 12, 0, tzinfo=timezone.utc),
+                              "sundaypdt")
+    last_week = _fired(path, tmp_path, "2026-W43")
     assert any("–Mon 26 Oct 01:00 PDT: 16 negative" in line for line in last_week), last_week  # to Sunday's end
-    this_week = fired("2026-W44")
+    this_week = _fired(path, tmp_path, "2026-W44")
     assert not any("Mon 26 Oct 01:00 PDT" in line for line in this_week), this_week
