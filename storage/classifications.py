@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Engine, Float, String, and_, bindparam, func, or_, select
+from sqlalchemy.exc import DBAPIError
 
 from journeywatch.domain import Prediction
 
@@ -91,17 +92,33 @@ def _pending_texts(rows: Any) -> list[PendingText]:
 
 def _claimed_batches(engine: Engine, batch_size: int, model_version: str | None,
                      id_range: tuple[int, int] | None) -> Iterator[list[PendingText]]:
-    """`iter_pending` on PostgreSQL: each batch locked in its own transaction while the caller classifies it."""
+    """`iter_pending` on PostgreSQL: each batch locked in its own transaction while the caller classifies it.
+
+    A stream its caller gives up on (its save failed: the database went away) is closed with its batch's
+    transaction rolled back; on a connection already gone that rollback fails, and raised while the stream
+    was closed it printed "Exception ignored in: <generator object iter_pending>" and psycopg's traceback
+    beside the run's one-line error. The server lets the rows go with the lost connection, so it is ignored.
+    """
     last_id, last_allowed = (id_range[0] - 1, id_range[1]) if id_range else (0, None)
     while True:
         query = _pending_query(last_id, last_allowed, batch_size, model_version).with_for_update(
             of=mentions, key_share=True, skip_locked=True)  # FOR NO KEY UPDATE OF mentions SKIP LOCKED
-        with engine.begin() as connection:  # committed (the rows let go) when the caller asks for the next batch
-            rows = connection.execute(query).all()
-            if not rows:
+        closing = False
+        try:
+            with engine.begin() as connection:  # committed (the rows let go) when the caller asks for the next batch
+                rows = connection.execute(query).all()
+                if not rows:
+                    return
+                last_id = rows[-1].id
+                try:
+                    yield _pending_texts(rows)
+                except GeneratorExit:
+                    closing = True
+                    raise
+        except DBAPIError as error:
+            if closing and error.connection_invalidated:
                 return
-            last_id = rows[-1].id
-            yield _pending_texts(rows)
+            raise
 
 
 def pending_id_ranges(engine: Engine, per_range: int, model_version: str | None = None) -> list[tuple[int, int]]:
