@@ -764,6 +764,9 @@ class FeedListener:
                             ids_by_text=previous.get("ids_by_text", {}) if same_url else {},
                             undated_unknown=not same_url or gap is not None)
         mentions, skipped, warnings = reading.mentions, reading.skipped, reading.warnings
+        if self.settings.brand:  # every entry is about it (an app's reviews): prepare_mentions keeps it
+            for mention in mentions:
+                mention.brands = [self.settings.brand]
         if gap and (count := self._new_undated(mentions, previous.get("noted", []))):
             warnings.append(f"{gap}: {_entries(count)} without a date, new since, may have been written at any "
                             "time in between and are stored as of unknown date (in the digest's week, in no alert "

@@ -427,6 +427,27 @@ def _feeds_with_variables(config: Config, strict: bool) -> None:
     config.sources = kept
 
 
+def _feed_brands(config: Config, strict: bool) -> None:
+    """A feed's `brand` must be one of the config's brands (any case): a misspelt one would store nothing for it.
+
+    It is the brand every entry of the feed is about: an app's reviews ("Crashes every time") and a brand's own
+    forum rarely name it, and were dropped as matching no brand's query.
+    """
+    known = {brand.name.casefold() for brand in config.brands}
+    kept = []
+    for source in config.sources:
+        if isinstance(source, FeedSource) and source.brand is not None and source.brand.casefold() not in known:
+            names = ", ".join(repr(brand.name) for brand in config.brands)
+            problem = (f"config key 'brand' of source '{source.name}': {source.brand!r} is not one of the "
+                       f"config's brands ({names})")
+            if strict:
+                raise ConfigError(problem)
+            config._source_errors.append((source.name, problem))
+            continue
+        kept.append(source)
+    config.sources = kept
+
+
 def _is_extension(key: object) -> bool:
     """A top-level `x-...` key holds only YAML anchors (`x-file: &file {kind: file, format: jsonl}`), as in Docker
     Compose: every other unknown key is refused as a typo, so a block of shared source settings had no place."""
@@ -456,6 +477,7 @@ def parse_config(data: object, base: Path | None = None, *, strict: bool = True,
     compiled_queries(config.brands)
     config._source_errors = source_errors
     _feeds_with_variables(config, strict)
+    _feed_brands(config, strict)
     config.database = _database_url(config.database, base or Path.cwd(), database_given)
     return _resolve_paths(config, base or Path.cwd())
 

@@ -80,6 +80,9 @@ class FeedSource(_Remote):
     source_kind: SourceKindLabel = Field(default="news", description="what the feed holds")
     timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a fetch gives up")
     max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, description="largest feed body accepted")
+    brand: str | None = Field(default=None, description="a configured brand every entry is about (your app's "
+                                                        "reviews, your own forum), stored for it besides the brands "
+                                                        "its words name")
     # The values `${NAME}`s in `url` stood for (set when the config loads): secrets wherever they stand in the
     # URL, so messages mask them in its path too, where no rule of the URL's parts does.
     _secrets: tuple[str, ...] = PrivateAttr(default=())
