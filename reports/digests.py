@@ -17,12 +17,13 @@ from journeywatch.errors import ConfigError, JourneywatchError
 from journeywatch.settings import Config, DigestSettings
 from journeywatch.settings.spelling import meant
 from journeywatch.storage import open_database, require_existing
-from journeywatch.storage.digest_queries import holds_mentions, latest_mention_time
+from journeywatch.storage.digest_queries import first_stored_time, holds_mentions, latest_mention_time
 
-from .build import build_digest
+from .build import build_digest, own_sources
 from .charts import add_charts
 from .deliver import SentDigest, deliver_digest
 from .formatting import slug
+from .highlights import NOTHING_COLLECTED
 from .model import Digest
 from .render_html import render_html
 from .render_json import render_json
@@ -93,6 +94,11 @@ def where_the_items_are(engine: Engine, config: Config, brand: str, week: Week) 
     """
     tz = config.digest.timezone
     newest = latest_mention_time(engine, [brand])
+    if newest is None and first_stored_time(engine, own_sources(config)) is None:
+        # A first run whose only feed was refused stored nothing: 'its query matched nothing' sent the user to a
+        # query that was fine.
+        return (f"Nothing is stored for it yet: {NOTHING_COLLECTED} (no `journeywatch run` so far, or its sources "
+                "failed or are disabled: the run's summary names them)")
     if newest is None:
         return "Nothing is stored for it yet: no item collected so far matched its query"
     running = current_week(tz)

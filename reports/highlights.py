@@ -13,6 +13,9 @@ from .fired_alerts import began_before_week
 from .formatting import BACKLOG, baseline_text, count, previous_weeks, signed, untracked, untracked_weeks
 from .model import Digest, StageFigures
 
+# Said where the config's sources have stored nothing at all (`Digest.data_from` is None), in the highlights and
+# the `digest` command's note alike.
+NOTHING_COLLECTED = "nothing has been collected from the config's sources yet"
 MIN_ITEMS = 5  # a stage this quiet does not make a headline, whatever its percentage
 
 
@@ -141,6 +144,10 @@ def _tracked(digest: Digest) -> str | None:
 def highlights(digest: Digest) -> list[str]:
     """The digest's opening lines, most important first; plain text (escape when rendering)."""
     tracked = _tracked(digest)
+    if digest.first_item is None and digest.data_from is None:  # nothing read from its sources: not the query's fault
+        return [f"Nothing is stored for {digest.brand} yet: {NOTHING_COLLECTED}. Check that they are "
+                "enabled and fetch: each run's summary names the sources that failed.",
+                *([tracked] if tracked else [])]
     if digest.first_item is None:  # zeros and 'no data' alone read like a dead week, not a query matching nothing
         return [f"Nothing is stored for {digest.brand} yet: no collected item has matched its query. Check the "
                 "query and the sources in the config.", *([tracked] if tracked else [])]

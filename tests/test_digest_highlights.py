@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 from journeywatch.reports import add_charts, build_digest, parse_week, render_html, render_markdown
 from journeywatch.reports.highlights import _biggest_move
 from journeywatch.reports.model import StageFigures
 from journeywatch.settings import parse_config
-from journeywatch.storage import open_database
+from journeywatch.domain import Mention
+from journeywatch.storage import open_database, store_batch
 from tests.test_digest_data import WEEK
 from tests.test_digest_labels import _digest
 
@@ -43,13 +45,26 @@ def test_a_stage_level_with_its_average_is_no_move_down_0_percent() -> None:
 
 
 def test_a_brand_with_nothing_stored_says_so_first(sqlite_url: str) -> None:
-    # A brand whose query matched nothing yet got a digest of zeros and 'no data' that read like a dead week.
+    # A brand with nothing stored got a digest of zeros and 'no data' that read like a dead week. Here nothing was
+    # collected at all (a first run whose sources failed): the query is not to blame.
     open_database(sqlite_url)
+    config = parse_config({"database": sqlite_url, "brands": [{"name": "Zephyr Mobile", "query": "zephyr"}]})
+    digest = build_digest(open_database(sqlite_url), config, "Zephyr Mobile", parse_week(WEEK))
+    assert digest.first_item is None
+    assert digest.highlights[0] == ("Nothing is stored for Zephyr Mobile yet: nothing has been collected from the "
+                                    "config's sources yet. Check that they are enabled and fetch: each run's "
+                                    "summary names the sources that failed."), digest.highlights
+    assert digest.highlights[0] in render_markdown(digest)
+    page = html.unescape(render_html(add_charts(digest)))
+    assert "have no data: nothing is stored for the brand yet." in page and "first item" not in page
+
+
+def test_a_query_that_matched_nothing_is_named(sqlite_url: str) -> None:
+    # Its sources have stored items, none naming the brand: the query is what to check.
+    store_batch(open_database(sqlite_url), [Mention(source="export", external_id="x1", text="Brewhaus is fine",
+                                                    created_at=parse_week(WEEK).start_utc("UTC") - timedelta(days=3))])
     config = parse_config({"database": sqlite_url, "brands": [{"name": "Zephyr Mobile", "query": "zephyr"}]})
     digest = build_digest(open_database(sqlite_url), config, "Zephyr Mobile", parse_week(WEEK))
     assert digest.first_item is None
     assert digest.highlights[0] == ("Nothing is stored for Zephyr Mobile yet: no collected item has matched its "
                                     "query. Check the query and the sources in the config."), digest.highlights
-    assert digest.highlights[0] in render_markdown(digest)
-    page = html.unescape(render_html(add_charts(digest)))
-    assert "have no data: nothing is stored for the brand yet." in page and "first item" not in page

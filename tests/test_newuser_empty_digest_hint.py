@@ -49,7 +49,10 @@ def test_items_only_in_the_running_week_point_at_a_partial_digest(sqlite_url: st
 
 
 def test_a_brand_with_nothing_stored_says_its_query_matched_nothing(sqlite_url: str, tmp_path: Path) -> None:
-    _stored_at(sqlite_url)  # the database exists, the brand has nothing
+    # The database holds what its sources read, none of it the brand's (nothing collected at all is another
+    # note: tests/test_acc_digest_nothing_collected.py).
+    store_batch(open_database(sqlite_url), [Mention(source="export", external_id="other", text="Brewhaus is fine",
+                                                    created_at=datetime.now(timezone.utc) - timedelta(days=9))])
     assert "Nothing is stored for it yet: no item collected so far matched its query" in _digest(tmp_path, sqlite_url)
 
 
