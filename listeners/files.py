@@ -795,14 +795,15 @@ class FileListener:
                 continue
             if not line.strip():
                 continue
-            try:
-                row = _json_line(line)
+            try:  # without its line end, where a line cut short is "Unterminated string" at its own column
+                row = _json_line(line.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 if not line.endswith(("\n", "\r")):  # a last line still being written: leave it for the next run
                     cursor.offset -= cursor.last_bytes
                     cursor.line_no -= 1
                     return
-                yield None, f"line {cursor.line_no}: not valid JSON ({exc.msg} column {exc.colno})"
+                why = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+                yield None, f"line {cursor.line_no}: not valid JSON ({why})"
                 continue
             if not isinstance(row, dict):
                 yield None, f"{self._unit} {cursor.line_no}: not a JSON object"

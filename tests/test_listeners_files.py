@@ -586,8 +586,8 @@ def test_jsonl_objects_followed_by_a_comma_are_read(tmp_path: Path) -> None:
                     '[1, 2],\n')
     batches = list(FileListener(_source(path)).fetch(None))
     assert [m.external_id for b in batches for m in b.mentions] == ["1", "2", "3"]
-    assert batches[-1].warnings == ["line 4: not valid JSON (Extra data column 31)",
-                                    "line 5: not valid JSON (Extra data column 7)"]
+    assert batches[-1].warnings == ["line 4: not valid JSON (Extra data at column 31)",
+                                    "line 5: not valid JSON (Extra data at column 7)"]
 
 
 def test_csv_columns_are_found_whatever_their_case(tmp_path: Path) -> None:
