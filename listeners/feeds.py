@@ -444,6 +444,21 @@ def _author_of(entry: Any) -> str | None:
     return collapse_whitespace(clean_text(dict.get(detail, "name") or _field(entry, "author") or "")) or None
 
 
+# hnrss.org's title for a comment: its own words, naming the commenter ("New comment by jdoe in "STORY"").
+_HN_COMMENT_TITLE = re.compile(r'New comment by \S+ in ".*"\Z', re.DOTALL)
+
+
+def _service_title(title: str, entry: Any) -> bool:
+    """Whether `title` is a service's line rather than the author's: an hnrss comment's.
+
+    Stored, it named the commenter in every digest quoting the comment ("title. text"), pseudonymised
+    authors or not, and the classifier read the story's title as the comment's words. A Reddit comment
+    has no title either.
+    """
+    link = _field(entry, "link") or _field(entry, "id") or ""
+    return "news.ycombinator.com/item?id=" in link and _HN_COMMENT_TITLE.match(title) is not None
+
+
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
                      base: str = "", undated_unknown: bool = False) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
@@ -459,6 +474,8 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
     """
     get = dict.get  # see `_field`; bound once, this runs for every entry
     title = _text_of(get(entry, "title_detail") or {"value": get(entry, "title")})
+    if title and _service_title(title, entry):
+        title = ""
     text = _entry_text(entry) or title
     if not text:
         return None, f"entry {get(entry, 'id') or get(entry, 'link') or '(no id)'}: no title or text; skipped"
