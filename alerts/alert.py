@@ -138,10 +138,14 @@ class Alert:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
 
     def summary_line(self, zone: str = "UTC") -> str:
-        """One line for terminals and flow logs; its time in `zone` (`digest.timezone`), with UTC beside it."""
-        when = moment_text(self.window_start, zone)
+        """One line for terminals and flow logs; its window in `zone` (`digest.timezone`), with UTC beside it.
+
+        The whole window, as `alerts check` and `alerts list` write it: 'in the window from 15:00' gave no end,
+        and read as a spike still going on.
+        """
+        when = window_text(self.window_start, self.window_end, zone)
         top = ", ".join(f"{name} {n}" for name, n in list(self.sources.items())[:3])
-        return (f"{self.brand}: {self.observed} negative share-stage items in the window from {when}, "
+        return (f"{self.brand}: {self.observed} negative share-stage items in {when}, "
                 f"expected {expected_text(self.expected)} ({ratio_text(self.ratio)}, p={self.p_value:.1e}); "
                 f"sources: {top or 'none'}")
 

@@ -148,7 +148,7 @@ def test_the_monitor_summary_says_where_alerts_went_and_where_not(sqlite_url: st
     load_demo(open_database(sqlite_url), config)
     result = alerts_task.fn(config)
     assert len(result["fired"]) == 1
-    assert "in the window from Wed 18 Nov 14:00 GMT, " in result["fired"][0]  # the demo's Europe/London
+    assert "items in Wed 18 Nov 14:00–15:00 GMT, " in result["fired"][0]  # the demo's Europe/London
     assert result["delivered"] == [f"file://{log}"] and log.is_file()
     assert result["undelivered"] == [
         f"json://****@127.0.0.1:{port}/hook: environment variable JW_TEST_HOOK_TOKEN is not set"]
