@@ -6,6 +6,7 @@ prose around them says what the numbers mean and where the model is weak.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +90,18 @@ _FLAGS = (("epochs", "--epochs", 2), ("tuned_layers", "--tuned-layers", 4),
           ("sentiment_per_epoch", "--sentiment-per-epoch", None), ("precision", "--precision", "fp32"))
 
 
-def _command(options: dict[str, Any]) -> str:
-    """The `journeywatch train` command line that wrote the model (its non-default options included)."""
+def _command(options: dict[str, Any], sources: dict[str, Any]) -> str:
+    """The `journeywatch train` command line that wrote the model (its non-default options and data included).
+
+    A model trained with `--data FILE --no-corpus --no-benchmarks` had a card naming
+    `journeywatch train --seed 5 --epochs 1`, which trains on the corpus and benchmarks: another model.
+    """
+    data = [f"--data {shlex.quote(name)}" for name in sources.get("data_files", [])]
+    data += [] if sources.get("corpus", True) else ["--no-corpus"]
+    if not any(sources.get(key, True) for key in ("real_posts", "semeval", "tweeteval_val")):
+        data.append("--no-benchmarks")
     flags = [f"{flag} {options[key]}" for key, flag, default in _FLAGS if options.get(key, default) != default]
-    return " ".join(["journeywatch train", f"--seed {options.get('seed', '?')}", *flags])
+    return " ".join(["journeywatch train", f"--seed {options.get('seed', '?')}", *data, *flags])
 
 
 def _arithmetic(options: dict[str, Any]) -> list[str]:
@@ -134,7 +143,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
     return "\n".join([
         "# journeywatch classifier: model card",
         "",
-        f"Version `{version}`, written by `{_command(options)}`. "
+        f"Version `{version}`, written by `{_command(options, sources)}`. "
         "The figures below come from `journeywatch evaluate` on the sets named "
         "(`journeywatch evaluation-data DIR` writes them); `journeywatch card` refreshes this card.",
         "",
