@@ -459,6 +459,15 @@ def _service_title(title: str, entry: Any) -> bool:
     return "news.ycombinator.com/item?id=" in link and _HN_COMMENT_TITLE.match(title) is not None
 
 
+def _pinned(entry: Any) -> bool:
+    """Whether a Discourse topic is pinned (`<discourse:topicPinned>Yes`): its moderators' welcome, rules or notice.
+
+    Stored as a Reddit stickied post is, off the journey and never quoted: the forum's pinned "Welcome to the
+    community" topic was counted as customer talk and quotable in the digest.
+    """
+    return str(_field(entry, "discourse_topicpinned") or "").strip().lower() == "yes"
+
+
 def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: datetime,
                      base: str = "", undated_unknown: bool = False) -> tuple[Mention | None, str | None]:
     """The Mention for one entry and a warning (no date, no text), or None when the entry cannot be used.
@@ -494,7 +503,7 @@ def mention_of_entry(source: str, entry: Any, source_kind: str, fetched_at: date
     mention = Mention(source=source, external_id=entry_identity(entry, title, text), text=text, created_at=created,
                       source_kind=source_kind, title=title or None, url=entry_url(entry, base),
                       author=_author_of(entry), date_known=not (problem and undated_unknown),
-                      date_given=problem is None)
+                      date_given=problem is None, stickied=_pinned(entry))
     return mention, warning
 
 

@@ -133,7 +133,7 @@ class Coverage:
     failed_sources: list[FailedSource]
     off_journey: int = 0  # classified, moment none: in the mentions, on no stage
     undated: int = 0  # of `mentions`: of unknown date (a feed's backlog, stored when read)
-    stickied: int = 0  # of `off_journey`: subreddit moderators' stickied posts (megathreads), no customer's talk
+    stickied: int = 0  # of `off_journey`: moderators' stickied Reddit posts (megathreads) and pinned forum topics, no customer's talk
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ from .model import Digest
 # null: the time stored for it is when the feed was read, not when it was written. A quote's `url` (and that of an
 # alert's `top_items`) is null where it is no absolute http(s) address (`javascript:`, `data:`): never a link.
 # A quote's `nsfw` is true for a Reddit post marked NSFW (quoted only where no other item is), else false.
-# `coverage.stickied`: of `off_journey`, subreddit moderators' stickied posts (classified, counted off the journey).
+# `coverage.stickied`: of `off_journey`, moderators' stickied Reddit posts and pinned forum topics (classified, counted off the journey).
 # `model_versions` counts the classified items of the trend's weeks per classifier model version.
 # `tracked_since`: where the brand was added to the config after its sources had been read, the newest item
 # read before (null: none was); `history` and `trend.counts` are null for the weeks up to the one holding it.

@@ -229,7 +229,7 @@ def render_markdown(digest: Digest) -> str:
               + (f" ({c.undated:,} of unknown date)" if c.undated else "")
               + f"; classified: {c.classified:,} ({h.journey_items:,} on the journey, "
               f"{c.off_journey:,} off it: no journey moment"
-              + (f"; of them {c.stickied:,} stickied by subreddit moderators" if c.stickied else "") + ")",
+              + (f"; of them {c.stickied:,} stickied or pinned by moderators" if c.stickied else "") + ")",
               f"- Not classifiable (language not supported): {c.not_classifiable:,}",
               f"- Waiting for the classifier: {c.awaiting_classification:,}",
               f"- Flagged for human review: {c.needs_review:,} (counted in the figures, never quoted)"]

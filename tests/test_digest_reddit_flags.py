@@ -125,7 +125,7 @@ def test_a_stickied_post_is_in_the_mentions_but_off_the_journey_map(database_url
     assert digest.trend.counts["ultimate_moment"] == without.trend.counts["ultimate_moment"]
     assert digest.trend.counts["none"]["negative"][-2:] == [n + 1 for n in without.trend.counts["none"]["negative"][-2:]]
 
-    assert "1 stickied by subreddit moderators" in files["md"]
-    assert "1 stickied by subreddit moderators" in files["html"]
+    assert "1 stickied or pinned by moderators" in files["md"]
+    assert "1 stickied or pinned by moderators" in files["html"]
     assert json.loads(files["json"])["coverage"]["stickied"] == 1
     assert "stickied" not in plain["md"] and "stickied" not in plain["html"]
