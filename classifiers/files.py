@@ -207,9 +207,13 @@ def load_weights(upper: UpperNet, model_dir: Path, weights: bytes | None = None)
                          f"unexpected {unexpected[:3]}); retrain with `journeywatch train`")
 
 
-def model_version(model_dir: Path) -> str:
-    """`jw-<release>+<hash>`: a hash of the weight and config bytes (of one model: `read_model`)."""
-    return read_model(model_dir).version
+def model_version(model_dir: Path | None = None) -> str:
+    """`jw-<release>+<hash>`: a hash of the weight and config bytes (of one model: `read_model`).
+
+    None is the shipped model, as for `load_classifier`: a config names no `classifier.model_dir` by default,
+    and the reclassify flow, which counts by this version before loading anything, failed on it with a TypeError.
+    """
+    return read_model(model_dir or DEFAULT_MODEL_DIR).version
 
 
 def _version(weights: bytes, config: bytes) -> str:
