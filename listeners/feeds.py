@@ -433,6 +433,11 @@ def entry_identity(entry: Any, title: str, text: str) -> str:
     return identity if len(identity) <= MAX_ID_CHARS else _content_hash(identity)
 
 
+# A Discourse posts feed's guid (`forum.example-post-456`), whose creator is "@handle Display Name": the same
+# member was another author in the forum's topic feeds ("handle") and again after a change of display name.
+_DISCOURSE_POST = re.compile(r"-post-\d+\Z")
+
+
 def _author_of(entry: Any) -> str | None:
     """The entry's author by name; only an author given by nothing but an e-mail address is named by it.
 
@@ -441,7 +446,10 @@ def _author_of(entry: Any) -> str | None:
     without it counted as two authors.
     """
     detail = _field(entry, "author_detail") or {}
-    return collapse_whitespace(clean_text(dict.get(detail, "name") or _field(entry, "author") or "")) or None
+    name = collapse_whitespace(clean_text(dict.get(detail, "name") or _field(entry, "author") or ""))
+    if name.startswith("@") and _DISCOURSE_POST.search(str(_field(entry, "id") or "")):
+        name = name.split(" ", 1)[0][1:]  # "@bob_smith Bob Smith": the member's handle, as its topic feeds give it
+    return name or None
 
 
 # hnrss.org's title for a comment: its own words, naming the commenter ("New comment by jdoe in "STORY"").
