@@ -602,8 +602,11 @@ def classify(
     items = _classify_items(texts, jsonl, _source_kind(source_kind))
     with _quiet_interrupt("interrupted before any text was classified; nothing was written"):
         chunk = _next_chunk(items)  # a file with no usable line is an error before the model loads
-        if not chunk:
-            raise ConfigError("nothing to classify: give TEXT arguments or --jsonl FILE")
+        if not chunk:  # every TEXT given was skipped (a --jsonl with no usable line raised its own error)
+            n = len(texts or [])
+            which = "the TEXT argument was" if n == 1 else "both TEXT arguments were" if n == 2 else \
+                f"all {n} TEXT arguments were"
+            raise ConfigError(f"nothing to classify: {which} skipped (see above)")
         classifier = load_classifier(_model_dir(model), backend=chosen)
     # In chunks, each written as it is done: a long file's results stream into a pipe (and survive
     # Ctrl-C) instead of all arriving at the end; a bar on stderr when that is a terminal and the
