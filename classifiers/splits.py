@@ -36,6 +36,9 @@ class TrainingSet:
     # what the examples came from, for the model card: it named the corpus and the benchmarks of a model
     # trained on --data alone
     sources: dict[str, Any] = field(default_factory=dict)
+    # (dropped, kept): a --data example whose text was already there with other labels, and the one kept;
+    # the CLI names them, as such a line trains nothing
+    repeated: list[tuple[Example, Example]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -66,6 +69,7 @@ def build_training_set(
     own: list[Example] = []
     if corpus:
         own.extend(data.moment_corpus())
+    corpus_size = len(own)
     out.sources = {"corpus": bool(own), "data_files": [Path(path).name for path in data_files],
                    "real_posts": False, "semeval": False, "tweeteval_val": False}
     for path in data_files:  # a line with no known label trains nothing, and must not shadow a labelled duplicate
@@ -74,12 +78,16 @@ def build_training_set(
             rows = ({**row, "text": read_text(row["text"])} if isinstance(row.get("text"), str) else row
                     for row in rows)
         own.extend(e for e in data.examples_from_rows(rows, Path(path).stem) if e.moment or e.sentiment)
-    seen: set[str] = set()
-    for example in own:
+    seen: dict[str, Example] = {}
+    for index, example in enumerate(own):
         key = example.text.lower()
         if key in seen:
+            kept = seen[key]
+            if index >= corpus_size and any(getattr(example, kind) not in (None, getattr(kept, kind))
+                                            for kind in ("moment", "sentiment")):
+                out.repeated.append((example, kept))
             continue
-        seen.add(key)
+        seen[key] = example
         if is_holdout(example.text, CORPUS_HOLDOUT_PERCENT):
             out.corpus_holdout.append(example)
         else:
@@ -90,7 +98,7 @@ def build_training_set(
         for example in real:
             if example.text.lower() in seen:
                 continue
-            seen.add(example.text.lower())
+            seen[example.text.lower()] = example
             (out.real_holdout if is_holdout(example.text, REAL_HOLDOUT_PERCENT) else out.train).append(example)
         out.moment_dev.extend(e for e in out.real_holdout if e.moment)
         semeval = data.semeval_train(benchmarks)

@@ -129,6 +129,7 @@ def train(
             _read_rows(path, "--data ", labelled=True, markup=True)
         # its texts as `classify` reads them: HTML as its words, not the tags and entities it never sees
         dataset = build_training_set(data, benchmarks=bench, corpus=corpus, read_text=_text_read)
+    _say_repeated(dataset.repeated)
     counts = dataset.counts()
     for kind in ("moment", "sentiment"):  # training goes on (one head may be all you want), but say so
         if not counts[f"train_{kind}"] and (counts["train_moment"] or counts["train_sentiment"]):
@@ -160,6 +161,22 @@ def train(
         sys.exit(130)
     sys.stdout.write(json.dumps({"model": str(folder), **written,
                                  **{k: round(v, 4) for k, v in result.dev.items()}}) + "\n")
+
+
+def _say_repeated(repeated: list[tuple[Any, Any]]) -> None:
+    """Name the --data texts left out of training for being there already with other labels (the first is kept).
+
+    A line relabelling a text of the corpus or of an earlier line (a correction, a second annotator)
+    trained nothing, and stderr said nothing of it.
+    """
+    def labels(example: Any) -> str:
+        return ", ".join(f"{kind} {value}" for kind in KINDS if (value := getattr(example, kind)))
+
+    for dropped, kept in repeated[:MAX_LISTED]:
+        _stderr.print(f"warning: {_as_written(dropped.text)} (from {dropped.source}) is already in the training "
+                      f"data (from {kept.source}) with other labels: trained as {labels(kept)}, not {labels(dropped)}")
+    if len(repeated) > MAX_LISTED:
+        _stderr.print(f"warning: … and {len(repeated) - MAX_LISTED} more --data texts already there with other labels")
 
 
 def _stale_card(folder: Path) -> None:
