@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist gives its workers COLUMNS=80, which the CLI's Rich consoles, built at import, would keep
+# for every command; the tests that read wrapped output set their own width per command.
+os.environ.pop("COLUMNS", None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -246,7 +246,7 @@ def test_list_says_where_an_alert_was_not_delivered_and_why(sqlite_url: str, tmp
     (tmp_path / "taken").mkdir()
     path = demo_config_file(sqlite_url, tmp_path, {"window": "1h", "retries": 0, "notify": ["file://taken"]})
     assert runner.invoke(app, ["alerts", "check", "--config", str(path)]).exit_code == 2
-    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "200"})
+    listed = runner.invoke(app, ["alerts", "list", "--config", str(path)], env={"COLUMNS": "400"})
     assert listed.exit_code == 0
     assert f"    ✗ not delivered to file://{tmp_path / 'taken'}: cannot write {tmp_path / 'taken'}: Is a directory" \
         in listed.output.splitlines(), listed.output
