@@ -121,7 +121,10 @@ def train(
                           "to train on --data and the corpus only")
     with _quiet_interrupt(f"interrupted while reading the training data: no model was written to {folder}"):
         for path in data:  # what each file gives, its bad lines named (the training reader skips them quietly)
-            if str(path) == "-" or not path.exists():
+            if str(path) == "-":  # `classify` and `evaluate` read it as stdin; here it was "no such file"
+                raise ConfigError("--data '-': standard input cannot be training data (training reads its files "
+                                  "twice); save it to a file and give that")
+            if not path.exists():
                 raise ConfigError(f"--data {str(path)!r}: no such file")
             if not path.is_dir() and not path.is_file():
                 raise ConfigError(f"--data {str(path)!r} is not a regular file (a pipe?); training reads it twice, "
