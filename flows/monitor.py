@@ -335,7 +335,8 @@ def run_monitor(config: Config) -> dict[str, Any]:
     except DBAPIError as error:
         raise _unavailable(engine, error) from error
     for run in abandoned:
-        _run_logger().warning("monitor run %s (started %s) never finished: its process was killed", run["run_id"],
+        _run_logger().warning("monitor run %s (started %s) never finished: its process was killed or lost its "
+                              "database", run["run_id"],
                               f"{run['started_at']:%Y-%m-%d %H:%M} UTC")
     collecting_again()
     try:

@@ -341,8 +341,9 @@ def print_summary(summary: dict[str, Any]) -> None:
 
     for run in summary.get("abandoned", []):
         console.print(f"[yellow]! run {run['run_id']}[/] (started {run['started_at'][:16].replace('T', ' ')} UTC) "
-                      "never finished: its process was killed (SIGKILL, the OOM killer, a reboot); it is recorded "
-                      "as interrupted. What it stored is kept, and this run carried on from there.", highlight=False)
+                      "never finished: its process was killed (SIGKILL, the OOM killer, a reboot) or lost its database "
+                      "before it could record its end; it is recorded as interrupted. What it stored is kept, and this "
+                      "run carried on from there.", highlight=False)
     disabled = summary.get("disabled", [])
     if not summary["sources"]:
         console.print(f"[yellow]No source was read:[/] {'every source is disabled' if disabled else 'the config lists none'}"
