@@ -550,7 +550,26 @@ def _one_document_hint(first: bytes, path: Path) -> str:
     if first == b"{":
         return (f"; this looks like pretty-printed JSON, not one object per line: "
                 f"jq -c '.KEY[]' {name} > lines.jsonl makes JSON lines of the objects in the array under KEY")
-    return ""
+    return _csv_hint(first, name)
+
+
+def _csv_hint(first: bytes, name: str) -> str:
+    """What to do with a CSV export (a header line naming `text`), or nothing.
+
+    Each of its lines was named "not valid JSON", with no word that the file is CSV (which the
+    file source reads, so an analyst's labelled set often is) or how to make JSON lines of it.
+    """
+    import csv
+
+    line = first.decode("utf-8", "replace")
+    delimiter, header = max(((d, next(csv.reader([line], delimiter=d))) for d in ",;\t|"), key=lambda x: len(x[1]))
+    named = next((field.strip() for field in header if field.strip().lower() == "text"), None)
+    if len(header) < 2 or named is None:
+        return ""
+    option = "" if delimiter == "," else f', delimiter="{delimiter}"'.replace("\t", "\\t")  # inside shell quotes
+    return (f"; this looks like CSV (a header naming `{named}`), not JSON lines: python3 -c 'import csv, json, sys; "
+            f"[print(json.dumps({{k.strip().lower(): v for k, v in r.items()}})) for r in csv.DictReader(sys.stdin"
+            f"{option})]' < {name} > lines.jsonl makes JSON lines of it")
 
 
 @contextlib.contextmanager
