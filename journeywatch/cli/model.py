@@ -373,7 +373,11 @@ def _parse_line(raw: bytes, labelled: bool, markup: bool = False,
             row[kind] = canonical_label(value, allowed)  # `Positive`, `Zero moment`, `ZMOT` are the labels
             if row[kind] is None:  # the spelling to use, not just "unknown"
                 guess = label_suggestion(value, allowed)
-                hint = (kind == "moment" and stage_hint(value)) or (f"did you mean {guess!r}? " if guess else "")
+                # `"moment": "positive"`: a spreadsheet's two label columns swapped (`none` alone means no sentiment)
+                other = "sentiment" if kind == "moment" else "moment"
+                swapped = canonical_label(value, SENTIMENTS if kind == "moment" else MOMENTS) not in (None, "none")
+                hint = (swapped and f"a {other} label, under `{kind}`: are the keys swapped? ") or \
+                    (kind == "moment" and stage_hint(value)) or (f"did you mean {guess!r}? " if guess else "")
                 unknown.append(f"unknown {kind} {_as_written(value)} ({hint}{kind} labels are {', '.join(allowed)})")
         if row.get("moment") is None and row.get("sentiment") is None:
             if absent and not unknown:
