@@ -423,7 +423,10 @@ def monitor_flow(config_path: str, strict: bool = False) -> dict[str, Any] | Sta
         open_database(config.database)  # a database that does not answer: its one line too (the engine is kept)
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
-    summary = run_monitor(config)
+    try:
+        summary = run_monitor(config)
+    except DatabaseUnavailable as error:  # gone away mid-run: its one line too, not our frames and psycopg's
+        return config_failed(error)
     failed = failed_steps(summary)
     if strict and failed:
         return Failed(message=f"monitor run {summary['run_id']}: {len(failed)} step(s) failed (what was collected "

@@ -21,7 +21,7 @@ from journeywatch.classifiers.rules import for_source
 from journeywatch.listeners.base import Listener
 from journeywatch.listeners.language import detect_languages
 from journeywatch.domain import Mention
-from journeywatch.errors import ConfigError
+from journeywatch.errors import ConfigError, JourneywatchError
 from journeywatch.settings import Config, load_config
 from journeywatch.storage import (
     count_pending,
@@ -50,20 +50,22 @@ def load_flow_config(config_path: str) -> Config:
     return load_config(config_path, strict=False)
 
 
-def config_failed(error: ConfigError) -> Any:
-    """A flow run's Failed state for a config error, returned by the flow instead of raising it.
+def config_failed(error: JourneywatchError) -> Any:
+    """A flow run's Failed state for a config error (or a database lost mid-run), returned instead of raised.
 
     Raised, the error showed in the worker's log as Prefect's traceback through the config loader
     ("Encountered exception during execution"), before the one line that says what to fix (a `${VAR}`
     not set, say). Returned, the run is Failed with that line as its message, and a flow called in
     a process still raises the ConfigError itself. Without its cause: the worker's engine logs the
     error it ends with, and a database that does not answer drew psycopg's and SQLAlchemy's frames
-    under the line that already says why ('connection failed: ... Connection refused').
+    under the line that already says why ('connection failed: ... Connection refused'). The message names
+    the error's kind: 'ConfigError: ...', or 'DatabaseUnavailable: ...' for a database gone away mid-run.
     """
     from prefect.states import Failed  # here: the steps themselves run without Prefect
 
     error.__cause__, error.__suppress_context__ = None, True
-    return Failed(message=f"ConfigError: {error}", data=error.with_traceback(None))
+    kind = "ConfigError" if isinstance(error, ConfigError) else type(error).__name__
+    return Failed(message=f"{kind}: {error}", data=error.with_traceback(None))
 
 
 @dataclass(slots=True)
