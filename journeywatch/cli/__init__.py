@@ -22,9 +22,12 @@ for _key, _value in {
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
+from sqlalchemy.exc import DBAPIError  # noqa: E402
+
 from ..errors import JourneywatchError  # noqa: E402
+from ..storage.database import database_problem  # noqa: E402
 from . import alerts, core, digest, model  # noqa: E402,F401  (each registers its commands)
-from .app import app, plain_help_when_narrow, reflow_help, state  # noqa: E402
+from .app import KEPT_AND_CARRIED_ON, app, plain_help_when_narrow, reflow_help, state  # noqa: E402
 from .output import stdout_is_utf8  # noqa: E402
 
 reflow_help(app)  # every command has registered itself (the imports above)
@@ -94,6 +97,13 @@ def main() -> None:
         if state["debug"]:
             raise
         _error(str(exc))
+        sys.exit(1)
+    except DBAPIError as exc:  # the database went away (or refused) part-way through a command
+        if state["debug"]:
+            raise
+        # Not SQLAlchemy's SQL and parameters: they held the stored items' texts, printed to stderr.
+        kept = "; what was stored so far is kept" if state["interrupted"] == KEPT_AND_CARRIED_ON else ""
+        _error(f"the database stopped the command part-way: {database_problem(exc)}{kept}")
         sys.exit(1)
     except OSError as exc:  # a file or folder we were told to read or write: the user can act on it
         if state["debug"] or exc.filename is None:

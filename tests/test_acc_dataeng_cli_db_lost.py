@@ -1,0 +1,50 @@
+"""`journeywatch reclassify` whose PostgreSQL goes away part-way: one line, exit 1, no SQL and no post text.
+
+Found cutting the connection to PostgreSQL 768 items into `journeywatch reclassify --config ...` (1,200 stored
+feed items): 94 lines on stderr, two tracebacks and SQLAlchemy's INSERT with ten of its parameter sets, the
+items' texts among them, where README says errors print one line. The command is run as a user runs it, its
+connection through a local relay that the test cuts once the first classifications are stored.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from journeywatch.domain import Mention
+from journeywatch.storage import open_database, store_batch
+from journeywatch.storage.tables import classifications
+from tests.test_acc_dataeng_db_lost_classifying import Relay
+
+pytestmark = pytest.mark.postgres
+SECRET_TEXT = "acme kettle private words"
+
+
+def test_reclassify_on_a_database_lost_part_way_says_so_in_one_line(postgres_url: str) -> None:
+    engine = open_database(postgres_url)
+    now = datetime.now(timezone.utc)
+    store_batch(engine, [Mention("feed", f"m{i}", f"{SECRET_TEXT} {i}", now) for i in range(6000)], source="feed")
+    url = make_url(postgres_url)
+    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
+    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    command = subprocess.Popen([sys.executable, "-m", "journeywatch", "reclassify", "--database", relayed],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    with engine.connect() as connection:
+        while not connection.execute(select(func.count()).select_from(classifications)).scalar_one():
+            assert command.poll() is None and time.monotonic() < deadline, command.communicate()
+            time.sleep(0.05)
+            connection.commit()
+    relay.cut()
+    out, err = command.communicate(timeout=120)
+
+    assert command.returncode == 1, (out, err)
+    assert "Traceback" not in err and SECRET_TEXT not in err and "INSERT" not in err, err
+    assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1, err
+    assert "server closed the connection" in err or "Connection refused" in err, err
