@@ -104,6 +104,16 @@ def _command(options: dict[str, Any], sources: dict[str, Any]) -> str:
     return " ".join(["journeywatch train", f"--seed {options.get('seed', '?')}", *data, *flags])
 
 
+def _frozen(tuned_layers: int) -> str:
+    """The Method line on the encoder: `--tuned-layers 0` read "the top 0 layers and both heads are fine-tuned"."""
+    if not tuned_layers:
+        return ("- All 6 encoder layers are frozen (their outputs cached once per text); only the two heads are "
+                "trained, each learning only from examples that carry its label.")
+    return (f"- The bottom {6 - tuned_layers} encoder layers are frozen (their outputs cached once per text); "
+            f"the top {tuned_layers} layers and both heads are fine-tuned together, each head learning "
+            "only from examples that carry its label.")
+
+
 def _arithmetic(options: dict[str, Any]) -> list[str]:
     """The training arithmetic, said only when it is not the fp32 default."""
     if options.get("precision", "fp32") != "bf16":
@@ -161,9 +171,7 @@ def render_card(version: str, config: ModelConfig, figures: dict[str, dict[str, 
         "",
         "## Method",
         "",
-        f"- The bottom {6 - config.tuned_layers} encoder layers are frozen (their outputs cached once per text); "
-        f"the top {config.tuned_layers} layers and both heads are fine-tuned together, each head learning "
-        "only from examples that carry its label.",
+        _frozen(config.tuned_layers),
         f"- {_epochs(options.get('epochs'))}, batch {options.get('batch_size', '?')}, AdamW "
         f"(layers lr {options.get('lr_layers', '?')}, heads lr {options.get('lr_heads', '?')}), "
         f"class weights (max/count)^{options.get('class_weight_power', '?')}; "

@@ -42,3 +42,18 @@ def test_shipped_card_command_is_the_plain_default() -> None:
 
     card = render_card("jw-test", read_config(DEFAULT_MODEL_DIR), {}, "CPU")
     assert "written by `journeywatch train --seed 13`." in card
+
+
+def test_card_of_a_heads_only_model_says_the_encoder_is_frozen_whole() -> None:
+    # `train --tuned-layers 0`: the card said "the top 0 layers and both heads are fine-tuned together"
+    from journeywatch.classifiers.card import render_card
+    from journeywatch.classifiers.files import ModelConfig
+
+    counts = {"train_moment": 1, "train_sentiment": 1, "sentiment_dev": 1, "moment_dev": 1}
+    card = render_card("jw-test", ModelConfig(tuned_layers=0, training={"options": {"tuned_layers": 0},
+                                                                        "counts": counts}), {}, "CPU")
+    assert "top 0 layers" not in card
+    assert "- All 6 encoder layers are frozen (their outputs cached once per text); only the two heads are trained" \
+        in card
+    four = render_card("jw-test", ModelConfig(tuned_layers=4, training={"counts": counts}), {}, "CPU")
+    assert "- The bottom 2 encoder layers are frozen (their outputs cached once per text); the top 4 layers" in four
