@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from prefect import State, flow, get_run_logger
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from journeywatch.classifiers.base import Classifier
 from journeywatch.errors import ConfigError
@@ -26,7 +27,8 @@ def reclassify_stored(engine: Engine, classifier: Classifier, batch_size: int = 
 def reclassify_flow(config_path: str) -> int | State:
     """Load the config, open its database and the configured classifier, reclassify what is stale."""
     from journeywatch.classifiers import load_classifier, model_version
-    from journeywatch.storage import count_pending, open_database, require_existing
+    from journeywatch.storage import (
+        DatabaseUnavailable, count_pending, database_problem, open_database, require_existing, shown_url)
 
     try:
         config = load_flow_config(config_path)
@@ -34,13 +36,18 @@ def reclassify_flow(config_path: str) -> int | State:
         engine = open_database(config.database)  # a database that does not answer: its one line too
     except ConfigError as error:  # its one line, not a traceback, in the worker's log
         return config_failed(error)
-    # counted before the model is loaded (the encoder and weights, seconds), which nothing may need
-    if not count_pending(engine, version := model_version(config.classifier.model_dir)):
-        get_run_logger().info("reclassified 0 items: every stored classification is already from %s", version)
-        return 0
-    classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
-                                 review_below=config.classifier.review_below)
-    done = reclassify_stored(engine, classifier, config.classifier.batch_size)
+    try:
+        # counted before the model is loaded (the encoder and weights, seconds), which nothing may need
+        if not count_pending(engine, version := model_version(config.classifier.model_dir)):
+            get_run_logger().info("reclassified 0 items: every stored classification is already from %s", version)
+            return 0
+        classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
+                                     review_below=config.classifier.review_below)
+        done = reclassify_stored(engine, classifier, config.classifier.batch_size)
+    except DBAPIError as error:  # gone away part-way: one line, not SQLAlchemy's SQL with the items' texts
+        return config_failed(DatabaseUnavailable(
+            f"the database at {shown_url(engine.url)} stopped the reclassification part-way: "
+            f"{database_problem(error)}; the batches stored are kept, and the next run re-tags the rest"))
     get_run_logger().info("reclassified %d items with %s", done, classifier.version)
     return done
 
