@@ -257,11 +257,19 @@ def _entity(match: re.Match[str]) -> str:
     return html.unescape(entity)
 
 
+# Invisible characters inside a word (a soft hyphen or word joiner pasted from a web page, a zero-width space
+# typed to dodge a filter): 'Ac\u00adme' reads as 'Acme', so it is stored and matched as 'Acme'.
+_INVISIBLE_IN_WORD = re.compile(r"(?<=\w)[\u200b\u00ad\u2060\ufeff]+(?=\w)")
+_INVISIBLE = re.compile("[\u00ad\u2060\ufeff]")
+
+
 def _plain(text: str) -> str:
-    """Reddit markdown or a title as stored text: entities decoded, zero-width spaces, NULs and lone surrogates
+    """Reddit markdown or a title as stored text: entities decoded, invisible characters inside a word dropped,
+    other zero-width spaces (the editor's blank paragraph, '&#x200B;') made spaces, NULs and lone surrogates
     (which PostgreSQL, or UTF-8 itself, refuses) removed, whitespace collapsed."""
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
+    text = _INVISIBLE.sub("", _INVISIBLE_IN_WORD.sub("", text))
     return collapse_whitespace(clean_text(text.replace("\u200b", " ")))
 
 
