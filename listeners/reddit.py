@@ -429,6 +429,22 @@ _PRAW_ERRORS = (prawcore.PrawcoreException, praw.exceptions.PRAWException)
 _UNSERVED = ((prawcore.Forbidden, "private, quarantined or banned (HTTP 403)"),
              (prawcore.NotFound, "banned or does not exist (HTTP 404)"),
              (prawcore.Redirect, "does not exist (Reddit redirected to its subreddit search)"))
+# The `reason` Reddit gives in such an answer, in words; only these known values are shown (it is internet text).
+_REASONS = {"private": "private", "quarantined": "quarantined", "banned": "banned",
+            "gold_only": "for Reddit Premium members only"}
+
+
+def _unserved_meaning(exc: Exception) -> str:
+    """Why Reddit would not serve a subreddit: the reason it names in its answer (`{"reason": "private"}`) when it
+    names one, so the user knows what to fix, else what the status can mean."""
+    response = getattr(exc, "response", None)
+    try:
+        reason = response.json().get("reason") if response is not None else None
+    except (ValueError, AttributeError):  # not JSON (a redirect, a proxy's page), or JSON that is not an object
+        reason = None
+    if isinstance(reason, str) and reason in _REASONS:
+        return f"{_REASONS[reason]} (HTTP {response.status_code})"
+    return next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
 
 
 def _stop(state: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -856,8 +872,7 @@ class RedditListener:
             try:
                 yield from self._read_listing(key, listing, read_item, marks, seen, site)
             except tuple(kind for kind, _ in _UNSERVED) as exc:
-                meaning = next(meaning for kind, meaning in _UNSERVED if isinstance(exc, kind))
-                unserved.setdefault(meaning, []).append(_listing_name(key))
+                unserved.setdefault(_unserved_meaning(exc), []).append(_listing_name(key))
                 if key.startswith("new:"):
                     self._unserved.add(key.removeprefix("new:").lower())
             except _PRAW_ERRORS as exc:

@@ -6,8 +6,8 @@ comment of the subreddit's posts, nested ones and those behind `more` included,
 as `t1` things with the post's `link_id`, `link_title` and `over_18`), all
 newest first with `after` pagination and `+` multireddits, `/api/info/` (posts by fullname), `/comments/ID/` with nested replies, a `more` stub and
 "continue this thread" links (`/comments/ID/_/COMMENT`), `/api/morechildren/`,
-a redirect for unknown subreddits, 403 for `private` and 404 for `banned`
-ones, extra `headers` on every answer (rate-limit headers), and canned
+a redirect for unknown subreddits, 403 for `private` and `quarantined` and 404 for `banned`
+ones (with Reddit's `reason`; `forbidden` ones answer 403 without one, as a proxy might), extra `headers` on every answer (rate-limit headers), and canned
 failures per path prefix (429 with Retry-After, 5xx) served before the real
 answer. `Post.extra` and `Comment.extra` overwrite fields of the JSON (None is
 sent as null), for the shapes real Reddit answers with.
@@ -126,6 +126,8 @@ class RedditServer(LocalHTTPServer):
         self.credentials: tuple[str, str] | None = None  # (client id, secret) the token endpoint accepts; None: any
         self.private: set[str] = set()  # subreddits that answer 403
         self.banned: set[str] = set()  # subreddits that answer 404
+        self.quarantined: set[str] = set()  # subreddits that answer 403, reason 'quarantined'
+        self.forbidden: set[str] = set()  # subreddits that answer 403 with no reason (a proxy's refusal)
         self.headers: dict[str, str] = {}  # sent with every answer, e.g. x-ratelimit-remaining
         self.search_everywhere = False  # searches answer with every subreddit's posts, ignoring restrict_sr
         super().__init__(self._handler(), quiet_disconnects=True)  # clients hang up in tests
@@ -149,13 +151,19 @@ class RedditServer(LocalHTTPServer):
                        for c, parent, depth in listed]
         return _newest_first_page(things, query)
 
-    def _subreddit_posts(self, names: str) -> list[Post] | int | None:
-        """The posts of NAME or NAME+NAME; an HTTP status for a private or banned one; None when unknown."""
+    def _refusal(self, names: str) -> tuple[int, dict[str, Any]] | None:
+        """Reddit's answer when NAME or one of NAME+NAME is private, quarantined, banned or refused."""
         wanted = {n.lower() for n in names.split("+")}
-        if wanted & {n.lower() for n in self.private}:
-            return 403
-        if wanted & {n.lower() for n in self.banned}:
-            return 404
+        for status, reason, among in ((403, "private", self.private), (403, "quarantined", self.quarantined),
+                                      (403, None, self.forbidden), (404, "banned", self.banned)):
+            if wanted & {n.lower() for n in among}:
+                message = "Forbidden" if status == 403 else "Not Found"
+                return status, {"message": message, "error": status, **({"reason": reason} if reason else {})}
+        return None
+
+    def _subreddit_posts(self, names: str) -> list[Post] | None:
+        """The posts of NAME or NAME+NAME; None when unknown."""
+        wanted = {n.lower() for n in names.split("+")}
         if "all" in wanted:
             return list(self.posts)
         known = {p.subreddit.lower() for p in self.posts}
@@ -171,13 +179,11 @@ class RedditServer(LocalHTTPServer):
     def answer_get(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
         parts = [p for p in path.split("/") if p]
         if len(parts) == 3 and parts[0] == "r" and parts[2] in ("new", "search", "comments"):
+            if refusal := self._refusal(parts[1]):
+                return *refusal, {}
             posts = self._subreddit_posts(parts[1])
             if posts is None:
                 return 302, "", {"Location": f"/subreddits/search?q={parts[1]}"}
-            if isinstance(posts, int):
-                reason = "private" if posts == 403 else "banned"
-                return posts, {"reason": reason, "message": "Forbidden" if posts == 403 else "Not Found",
-                               "error": posts}, {}
             if parts[2] == "comments":
                 return 200, self._comments_page(posts, query), {}
             if parts[2] == "search":
