@@ -401,9 +401,12 @@ def _not_json(response: requests.Response) -> str:
     url = urlsplit(str(response.url or ""))
     kind = str(response.headers.get("content-type") or "").split(";")[0].strip() or "no content type"
     where = masked_url(f"{url.scheme}://{url.netloc}{url.path}")
+    # The token is asked of reddit_url, the listings of oauth_url: name the setting that made this request.
+    setting, meant = (("reddit_url", "Reddit's token endpoint at https://www.reddit.com")
+                      if url.path.endswith(TOKEN_PATH) else ("oauth_url", "Reddit's API, https://oauth.reddit.com"))
     return (f"Reddit answered {where} with HTTP {response.status_code} and {kind}, "
-            "not JSON (an outage or maintenance page, or oauth_url pointing at a web page rather than Reddit's API, "
-            "https://oauth.reddit.com); check oauth_url, or let the next run try again")
+            f"not JSON (an outage or maintenance page, or {setting} pointing at a web page rather than {meant}); "
+            f"check {setting}, or let the next run try again")
 
 
 def _source_error(source: str, exc: Exception) -> SourceError:
