@@ -22,7 +22,7 @@ for _key, _value in {
 from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from sqlalchemy.exc import DBAPIError  # noqa: E402
+from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
 
 from ..errors import JourneywatchError  # noqa: E402
 from ..storage.database import database_problem  # noqa: E402
@@ -98,7 +98,9 @@ def main() -> None:
             raise
         _error(str(exc))
         sys.exit(1)
-    except DBAPIError as exc:  # the database went away (or refused) part-way through a command
+    # The database went away (or refused) part-way through a command. Not every DBAPIError: an integrity or
+    # programming error is a bug, whose traceback should not be worded as the database's doing.
+    except (OperationalError, InterfaceError) as exc:
         if state["debug"]:
             raise
         # Not SQLAlchemy's SQL and parameters: they held the stored items' texts, printed to stderr.
