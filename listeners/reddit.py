@@ -74,6 +74,9 @@ BOTS = frozenset({"automoderator"})
 # Threads per run whose comments Reddit failed to serve (a 5xx after the retries) left for the next run; one more
 # such failure is taken as Reddit's trouble, not the thread's, and fails the source.
 MAX_DEFERRED_THREADS = 2
+# Listings per run (one subreddit's /new, search or comments) Reddit kept failing with a 5xx, left for the next run
+# while the others are read; one more is taken as Reddit's own trouble and fails the source at once.
+MAX_DEFERRED_LISTINGS = 2
 # Reddit's search index lags: a post can show up in search minutes after newer ones. A brand search reads this
 # far below its mark (a post written then but indexed after the last run is still read), skipping the posts it
 # read there before, which its mark keeps (`recent`: fullname -> created, at most MAX_RECENT, the newest).
@@ -867,6 +870,7 @@ class RedditListener:
         self._unserved = set()
         self._deferred = 0
         unserved: dict[str, list[str]] = {}  # a subreddit's problem: the other listings are still read
+        failing: list[str] = []  # listings Reddit kept failing (5xx): their marks stay, the next run reads them
         revisited = False
         for key, listing, read_item in self.listings(reddit):
             if key.startswith("comments:") and not revisited:
@@ -878,13 +882,22 @@ class RedditListener:
                 unserved.setdefault(_unserved_meaning(exc), []).append(_listing_name(key))
                 if key.startswith("new:"):
                     self._unserved.add(key.removeprefix("new:").lower())
+            except GaveUp as exc:
+                if exc.status is None or exc.status < 500 or len(failing) >= MAX_DEFERRED_LISTINGS:
+                    raise
+                failing.append(f"{_listing_name(key)}: {exc.reason}")
             except _PRAW_ERRORS as exc:
                 raise _source_error(self.name, exc) from exc
         if not revisited:
             yield from self._revisit_threads(reddit, marks, seen, site)
         if unsearched := self._unsearched():
             yield Batch([], self._watermark(marks), warnings=unsearched)
+        failed = f"Reddit kept failing {'; '.join(failing)}; the other listings were read, the next run reads " \
+                 "these again" if failing else ""
         if unserved:
             problems = "; ".join(f"{', '.join(names)}: {meaning}" for meaning, names in unserved.items())
             raise SourceError(self.name, f"Reddit would not serve {problems}; check the names in the source's "
-                                         "subreddits or remove them", retryable=False)
+                                         "subreddits or remove them" + (f". {failed}" if failed else ""),
+                              retryable=bool(failed))
+        if failed:
+            raise SourceError(self.name, failed)
