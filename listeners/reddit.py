@@ -605,7 +605,13 @@ class RedditListener:
         forest = submission.comments
         complete = True
         try:
-            forest.replace_more(limit=self.settings.replace_more_limit)
+            left = forest.replace_more(limit=self.settings.replace_more_limit)
+            if left and self.settings.replace_more_limit:  # past the bound (not asked to be 0): said, so a
+                # summary without a word does not read as the whole thread
+                links = "link" if len(left) == 1 else "links"
+                warnings.append(f"comments of {parent.external_id}: {len(left)} 'load more comments' or 'continue "
+                                f"this thread' {links} left unread (replace_more_limit "
+                                f"{self.settings.replace_more_limit})")
         except (prawcore.NotFound, prawcore.Forbidden, AssertionError) as exc:  # praw asserts on odd shapes
             warnings.append(f"comments of {parent.external_id}: loading more failed ({exc or type(exc).__name__}); "
                             "kept the comments already loaded")
