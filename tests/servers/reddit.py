@@ -6,8 +6,9 @@ comment of the subreddit's posts, nested ones and those behind `more` included,
 as `t1` things with the post's `link_id`, `link_title` and `over_18`), all
 newest first with `after` pagination and `+` multireddits, `/api/info/` (posts by fullname), `/comments/ID/` with nested replies, a `more` stub and
 "continue this thread" links (`/comments/ID/_/COMMENT`), `/api/morechildren/`,
-a redirect for unknown subreddits, 403 for `private` and `quarantined` and 404 for `banned`
-ones (with Reddit's `reason`; `forbidden` ones answer 403 without one, as a proxy might), extra `headers` on every answer (rate-limit headers), and canned
+a redirect for unknown subreddits, 403 for `private` and `quarantined` and 404
+for `banned` ones (with Reddit's `reason`; `forbidden` ones answer 403 without
+one, as a proxy might), extra `headers` on every answer (rate-limit headers), and canned
 failures per path prefix (429 with Retry-After, 5xx) served before the real
 answer. `Post.extra` and `Comment.extra` overwrite fields of the JSON (None is
 sent as null), for the shapes real Reddit answers with.
