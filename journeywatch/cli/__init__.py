@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from typing import NoReturn
@@ -31,6 +32,9 @@ from .app import KEPT_AND_CARRIED_ON, app, plain_help_when_narrow, reflow_help, 
 from .output import stdout_is_utf8  # noqa: E402
 
 reflow_help(app)  # every command has registered itself (the imports above)
+# A connection lost mid-batch also drew psycopg's own warning ('error ignored terminating <psycopg.Pipeline [BAD]>:
+# the connection is lost') above the one line that says so, in some runs and not others.
+logging.getLogger("psycopg").setLevel(logging.ERROR)
 
 __all__ = ["app", "main"]
 
