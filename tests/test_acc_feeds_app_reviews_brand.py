@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 
 from journeywatch.errors import ConfigError
-from journeywatch.flows.steps import collect_source
-from journeywatch.listeners import BrandMatcher, build_listener
-from journeywatch.listeners.prepare import prepare_mentions
 from journeywatch.settings import load_config
-from journeywatch.storage import open_database
-from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import FeedServer, Route, collect_from, feed_server  # noqa: F401
 
 APPLE = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns:im="http://itunes.apple.com/rss" xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
@@ -53,12 +49,7 @@ def test_every_review_of_the_app_is_stored_for_the_feeds_brand(tmp_path: Path, f
         APPLE, content_type="text/xml; charset=utf-8")
     url = feed_server.url("/us/rss/customerreviews/page=1/id=123456789/sortby=mostrecent/xml")
     config = load_config(_config(tmp_path, url, "acme air"))  # the brand's name in any case
-    [source] = [s for s in config.sources if s.name == "app"]
-    matcher = BrandMatcher(config.brands)
-    engine = open_database(config.database)
-    result = collect_source(engine, build_listener(source, brands=config.brands),
-                            lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
-    engine.dispose()
+    result = collect_from(config, "app")
     assert (result.new, result.unmatched) == (3, 0)
     with sqlite3.connect(tmp_path / "jw.db") as db:
         rows = db.execute("select m.external_id, group_concat(b.brand, ',') from mentions m "

@@ -11,12 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from journeywatch.flows.steps import collect_source
-from journeywatch.listeners import BrandMatcher, build_listener
-from journeywatch.listeners.prepare import prepare_mentions
 from journeywatch.settings import load_config
-from journeywatch.storage import open_database
-from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import FeedServer, Route, collect_from, feed_server  # noqa: F401
 
 LATEST = b"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:discourse="http://www.discourse.org/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -46,11 +42,7 @@ def test_a_pinned_discourse_topic_is_stored_as_stickied(tmp_path: Path, feed_ser
                     f"sources: [{{name: forum, kind: feed, url: '{feed_server.url('/latest.rss')}', "
                     "source_kind: forum}]\n", encoding="utf-8")
     config = load_config(path)
-    matcher = BrandMatcher(config.brands)
-    engine = open_database(config.database)
-    result = collect_source(engine, build_listener(config.sources[0], brands=config.brands),
-                            lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
-    engine.dispose()
+    result = collect_from(config)
     assert result.new == 2
     with sqlite3.connect(tmp_path / "jw.db") as db:
         rows = db.execute("select external_id, stickied from mentions order by external_id").fetchall()

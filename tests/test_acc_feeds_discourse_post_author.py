@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from journeywatch.flows.steps import collect_source
-from journeywatch.listeners import BrandMatcher, build_listener
-from journeywatch.listeners.prepare import prepare_mentions
 from journeywatch.settings import load_config
-from journeywatch.storage import open_database
-from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import FeedServer, Route, collect_from, feed_server  # noqa: F401
 
 POSTS = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:discourse="http://www.discourse.org/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -55,12 +51,8 @@ def test_a_posts_feed_creator_is_the_members_handle(tmp_path: Path, feed_server:
                     f"  - {{name: topics, kind: feed, url: '{feed_server.url('/latest.rss')}', source_kind: forum}}\n",
                     encoding="utf-8")
     config = load_config(path)
-    matcher = BrandMatcher(config.brands)
-    engine = open_database(config.database)
     for source in config.sources:
-        collect_source(engine, build_listener(source, brands=config.brands),
-                       lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
-    engine.dispose()
+        collect_from(config, source.name)
     with sqlite3.connect(tmp_path / "jw.db") as db:
         authors = dict(db.execute("select external_id, author from mentions").fetchall())
     bob = authors["forum.acme.example-post-456"]

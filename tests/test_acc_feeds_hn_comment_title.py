@@ -12,12 +12,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from journeywatch.flows.steps import collect_source
-from journeywatch.listeners import BrandMatcher, build_listener
-from journeywatch.listeners.prepare import prepare_mentions
 from journeywatch.settings import load_config
-from journeywatch.storage import open_database
-from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import FeedServer, Route, collect_from, feed_server  # noqa: F401
 
 COMMENTS = b"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Hacker News: New Comments: "acme air"</title><link>https://news.ycombinator.com/newcomments</link>
@@ -45,11 +41,7 @@ def test_an_hnrss_comment_is_stored_without_the_title_naming_its_author(tmp_path
                     f"sources: [{{name: hn, kind: feed, url: '{feed_server.url('/newcomments?q=acme')}', "
                     "source_kind: forum}]\n", encoding="utf-8")
     config = load_config(path)
-    matcher = BrandMatcher(config.brands)
-    engine = open_database(config.database)
-    result = collect_source(engine, build_listener(config.sources[0], brands=config.brands),
-                            lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
-    engine.dispose()
+    result = collect_from(config)
     assert result.new == 2
     with sqlite3.connect(tmp_path / "jw.db") as db:
         rows = db.execute("select external_id, title, text, author from mentions order by external_id desc").fetchall()

@@ -17,7 +17,7 @@ from journeywatch.listeners import BrandMatcher, build_listener
 from journeywatch.listeners.prepare import prepare_mentions
 from journeywatch.settings import FeedSource, load_config
 from journeywatch.storage import open_database
-from tests.servers.feeds import FeedServer, Route, feed_server  # noqa: F401
+from tests.servers.feeds import FeedServer, Route, collect_from, feed_server  # noqa: F401
 
 TOKEN = "h7/Feed+Token=1&x"  # characters a URL must encode
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x.example/</link>
@@ -38,11 +38,7 @@ def test_a_feed_token_comes_from_the_environment(tmp_path: Path, feed_server: Fe
     feed_server.routes["/feed.rss?token=h7%2FFeed%2BToken%3D1%26x"] = Route(RSS)
     monkeypatch.setenv("H7_FEED_TOKEN", TOKEN)
     config = load_config(_config(tmp_path, feed_server.url("/feed.rss?token=${H7_FEED_TOKEN}")), strict=False)
-    [source] = [s for s in config.sources if s.name == "private"]
-    engine = open_database(config.database)
-    matcher = BrandMatcher(config.brands)
-    result = collect_source(engine, build_listener(source, brands=config.brands),
-                            lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    result = collect_from(config, "private")
     assert result.new == 1
     assert [hit.path for hit in feed_server.requests] == ["/feed.rss?token=h7%2FFeed%2BToken%3D1%26x"]
 

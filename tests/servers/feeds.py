@@ -14,10 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .local import LocalHTTPServer, QuietHandler, running
+
+if TYPE_CHECKING:
+    from journeywatch.flows.steps import SourceOutcome
+    from journeywatch.settings import Config
 
 
 @dataclass
@@ -145,3 +150,21 @@ class TLSFeedServer(FeedServer):
 def feed_server() -> Iterator[FeedServer]:
     with running(FeedServer()) as server:
         yield server
+
+
+def collect_from(config: Config, source_name: str | None = None) -> SourceOutcome:
+    """Collect one of a config's sources (its only one, or the one named) into the config's database, as a run's
+    collect step does: brands matched, language and pseudonymous author set, batches committed."""
+    from journeywatch.flows.steps import collect_source
+    from journeywatch.listeners import BrandMatcher, build_listener
+    from journeywatch.listeners.prepare import prepare_mentions
+    from journeywatch.storage import open_database
+
+    [source] = [s for s in config.sources if source_name in (None, s.name)]
+    matcher = BrandMatcher(config.brands)
+    engine = open_database(config.database)
+    try:
+        return collect_source(engine, build_listener(source, brands=config.brands),
+                              lambda batch: prepare_mentions(batch, matcher, config.raw_authors))
+    finally:
+        engine.dispose()
