@@ -15,12 +15,11 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from journeywatch.domain import Mention
 from journeywatch.storage import open_database, store_batch
 from journeywatch.storage.tables import classifications
-from tests.test_acc_dataeng_db_lost_classifying import Relay
+from tests.servers.relay import Relay
 
 pytestmark = pytest.mark.postgres
 SECRET_TEXT = "acme kettle private words"
@@ -30,9 +29,8 @@ def test_reclassify_on_a_database_lost_part_way_says_so_in_one_line(postgres_url
     engine = open_database(postgres_url)
     now = datetime.now(timezone.utc)
     store_batch(engine, [Mention("feed", f"m{i}", f"{SECRET_TEXT} {i}", now) for i in range(6000)], source="feed")
-    url = make_url(postgres_url)
-    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
-    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    relay = Relay(postgres_url)
+    relayed = relay.url()
     command = subprocess.Popen([sys.executable, "-m", "journeywatch", "reclassify", "--database", relayed],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240

@@ -9,62 +9,20 @@ run's own one-line error. The connection here goes through a local TCP relay tha
 from __future__ import annotations
 
 import gc
-import socket
 import sys
-import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from journeywatch.domain import Mention, Prediction
 from journeywatch.flows.steps import classify_pending
 from journeywatch.storage import open_database, store_batch
+from tests.servers.relay import Relay
 
 pytestmark = pytest.mark.postgres
-
-
-class Relay:
-    """A TCP relay to PostgreSQL; `cut()` closes the listener and every connection, as a database gone away."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self._target = target
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self._target)
-            self._sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-
-    def cut(self) -> None:
-        self._listener.shutdown(socket.SHUT_RDWR)  # closed alone, it still accepted while accept() waited
-        self._listener.close()
-        for sock in self._sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
 
 
 class CutsTheDatabase:
@@ -84,9 +42,8 @@ class CutsTheDatabase:
 
 def test_a_database_lost_mid_classification_raises_its_error_and_nothing_is_printed_beside_it(
         postgres_url: str, capfd: pytest.CaptureFixture[str]) -> None:
-    url = make_url(postgres_url)
-    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
-    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    relay = Relay(postgres_url)
+    relayed = relay.url()
     engine = open_database(relayed)
     now = datetime.now(timezone.utc)
     store_batch(engine, [Mention("feed", f"item-{i}", f"Acme item {i}", now) for i in range(30)], source="feed")

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy.engine import make_url
 
 from tests.servers.local import LocalHTTPServer, QuietHandler, running
-from tests.test_acc_dataeng_db_lost_classifying import Relay
+from tests.servers.relay import Relay
 from tests.test_acceptpg_flow_config_error import worker_run
 
 pytestmark = pytest.mark.postgres
@@ -35,8 +34,7 @@ def _feed() -> bytes:
 
 def test_a_database_lost_mid_run_fails_the_flow_run_with_its_one_line(prefect_harness: None, postgres_url: str,
                                                                       tmp_path: Path) -> None:
-    url = make_url(postgres_url)
-    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
+    relay = Relay(postgres_url)
 
     class CutsTheDatabase(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
@@ -48,7 +46,7 @@ def test_a_database_lost_mid_run_fails_the_flow_run_with_its_one_line(prefect_ha
             self.end_headers()
             self.wfile.write(body)
 
-    relayed = url.set(host="127.0.0.1", port=relay.port, password=PASSWORD).render_as_string(hide_password=False)
+    relayed = relay.url(password=PASSWORD)
     with running(LocalHTTPServer(CutsTheDatabase)) as server:
         config = tmp_path / "jw.yaml"
         config.write_text(yaml.safe_dump({

@@ -13,11 +13,10 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from journeywatch.cli import app
-from tests.test_acc_dataeng_db_lost_classifying import Relay
+from tests.servers.relay import Relay
 
 pytestmark = pytest.mark.postgres
 
@@ -39,9 +38,8 @@ except DBAPIError:
 
 def test_the_next_run_does_not_say_a_run_that_lost_its_database_was_killed(
         prefect_harness: None, postgres_url: str, tmp_path: pytest.TempPathFactory) -> None:
-    url = make_url(postgres_url)
-    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
-    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    relay = Relay(postgres_url)
+    relayed = relay.url()
     lost = subprocess.Popen([sys.executable, "-c", _LOSES_ITS_DATABASE, relayed], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     run_id = int(lost.stdout.readline())  # type: ignore[union-attr]

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from journeywatch.domain import Mention
 from journeywatch.storage import open_database, store_batch
 from journeywatch.storage.tables import classifications
-from tests.test_acc_dataeng_db_lost_classifying import Relay
+from tests.servers.relay import Relay
 from tests.test_acceptpg_flow_config_error import worker_run
 
 pytestmark = pytest.mark.postgres
@@ -34,9 +33,8 @@ def test_the_reclassify_deployment_on_a_database_lost_part_way_fails_with_one_li
     engine = open_database(postgres_url)
     now = datetime.now(timezone.utc)
     store_batch(engine, [Mention("feed", f"m{i}", f"{SECRET_TEXT} {i}", now) for i in range(6000)], source="feed")
-    url = make_url(postgres_url)
-    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
-    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    relay = Relay(postgres_url)
+    relayed = relay.url()
     config = tmp_path / "jw.yaml"
     config.write_text(yaml.safe_dump({"database": relayed.replace("postgresql+psycopg://", "postgresql://"),
                                       "brands": [{"name": "Acme", "query": "acme"}]}), encoding="utf-8")
