@@ -353,9 +353,12 @@ def run_monitor(config: Config) -> dict[str, Any]:
 
 
 def _unavailable(engine: Any, error: DBAPIError) -> DatabaseUnavailable:
-    """One line for a database that refuses the run's own records: a locked or read-only SQLite file was a traceback."""
+    """One line for a database that cannot take the run's records (gone, locked, read-only), each once a traceback.
+
+    Not "refused": after a lost connection that read as a permissions problem.
+    """
     shown = shown_url(engine.url)
-    return DatabaseUnavailable(f"the database at {shown} refused the run's records: {database_problem(error)}")
+    return DatabaseUnavailable(f"the database at {shown} could not take the run's records: {database_problem(error)}")
 
 
 def _monitor(config: Config, engine: Any, run_id: int, abandoned: list[dict[str, Any]]) -> dict[str, Any]:

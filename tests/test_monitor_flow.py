@@ -357,7 +357,7 @@ def test_a_database_that_refuses_the_run_record_is_one_line(prefect_harness: Non
     assert isinstance(result.exception, JourneywatchError), repr(result.exception)
     message = str(result.exception)
     assert "\n" not in message and "[SQL:" not in message
-    assert "refused the run's records: database is locked (another program held a write lock" in message
+    assert "could not take the run's records: database is locked (another program held a write lock" in message
 
 
 def test_the_brand_table_says_what_stored_mentions_it_leaves_out(prefect_harness: None, tmp_path: Path,
