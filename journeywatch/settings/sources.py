@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationInfo, field_validator
 
 from .spelling import zone_hint
+from .visible import hidden_character_problem
 
 _ASCII = string.printable  # letters, digits, punctuation, \t \n \r and friends
 
@@ -43,9 +44,17 @@ class _Remote(_Source):
     max_delay: float = Field(default=30.0, ge=0, le=600, description="longest single wait, Retry-After included")
 
 
+def _visible_subreddit(name: str) -> str:
+    """Refuses invisible characters: 'Coffee' pasted with a zero-width space was asked of Reddit as written, and
+    the run said 'r/Coffee: does not exist' of a name that looks right."""
+    if (problem := hidden_character_problem(name, "subreddit name")) is not None:
+        raise ValueError(problem)
+    return name
+
+
 class RedditSource(_Remote):
     kind: Literal["reddit"]
-    subreddits: list[str] = Field(default_factory=list,
+    subreddits: list[Annotated[str, AfterValidator(_visible_subreddit)]] = Field(default_factory=list,
                                   description="subreddits to read; empty means site-wide search")
     comments: bool = Field(default=True, description="also collect comments of matched submissions; false: "
                                                       "no comments at all")
