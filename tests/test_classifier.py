@@ -135,7 +135,8 @@ def test_train_in_bf16_learns_and_says_so_in_config_and_card(tiny_model: Path, t
     assert read_config(tiny_model).training["options"]["precision"] == "fp32"
     assert (bf16 / "weights.safetensors").read_bytes() != (tiny_model / "weights.safetensors").read_bytes()
     card = (bf16 / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "`journeywatch train --seed 13 --epochs 30 --tuned-layers 1 --precision bf16`" in card
+    assert ("`journeywatch train --seed 13 --data tiny.jsonl --no-corpus --no-benchmarks --epochs 30 --tuned-layers 1 "
+            "--precision bf16`") in card
     assert "the weights depend on the processor's kernels" in card
     assert "bfloat16 (autocast" not in (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
     predictions = load_classifier(bf16, backend="torch").predict([t for t, _, _ in TINY])
