@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from prefect import State, flow, get_run_logger
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from journeywatch.classifiers.base import Classifier
 from journeywatch.errors import ConfigError
@@ -44,7 +44,9 @@ def reclassify_flow(config_path: str) -> int | State:
         classifier = load_classifier(config.classifier.model_dir, batch_size=config.classifier.batch_size,
                                      review_below=config.classifier.review_below)
         done = reclassify_stored(engine, classifier, config.classifier.batch_size)
-    except DBAPIError as error:  # gone away part-way: one line, not SQLAlchemy's SQL with the items' texts
+    # Gone away part-way: one line, not SQLAlchemy's SQL with the items' texts. Not every DBAPIError: an
+    # integrity or programming error is a bug, and keeps its traceback (as in the CLI, b5aa1f5).
+    except (OperationalError, InterfaceError) as error:
         return config_failed(DatabaseUnavailable(
             f"the database at {shown_url(engine.url)} stopped the reclassification part-way: "
             f"{database_problem(error)}; the batches stored are kept, and the next run re-tags the rest"))
